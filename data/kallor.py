@@ -1,0 +1,431 @@
+"""Läser och granskar planens källfiler i data/plan/ (se docs/kallfiler.md).
+
+Resultatet är vanliga Python-strukturer; inget skrivs. Alla fel i alla filer samlas och
+rapporteras på en gång i `KallfilFel`, varje fel med fil och post.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+from data.regler import tolka_tidpunkt
+
+PLAN_DIR = Path(__file__).resolve().parent / "plan"
+UPPDRAGSTYPER = ("KF-uppdrag", "KS-initiativ")
+AR = (2020, 2021, 2022)
+BUDGETFILER = {
+    "driftbudget": "driftbudget.csv",
+    "budgetforandringar": "budgetforandringar.csv",
+    "drift_per_verksamhet": "drift_per_verksamhet.csv",
+    "investeringar": "investeringar.csv",
+}
+BUDGETTYPER = ("belopp", "varav", "summa", "forandring_tkr", "forandring_procent")
+
+
+class KallfilFel(Exception):
+    def __init__(self, fel: list[str]):
+        self.fel = fel
+        super().__init__("Planens källfiler har fel:\n" + "\n".join(f"  - {f}" for f in fel))
+
+
+def normalisera_stavning(s: str) -> str:
+    """Jämförelseform för enhetsstavningar: gemener, inga mellanslag kring '/'."""
+    s = " ".join(str(s).split())
+    s = re.sub(r"\s*/\s*", "/", s)
+    return s.casefold()
+
+
+@dataclass
+class Enhetsregister:
+    enheter: list[dict]
+    # normaliserad stavning -> lista av kanoniska koder
+    stavningar: dict[str, list[str]] = field(default_factory=dict)
+
+    def sla_upp(self, stavning: str) -> Optional[list[str]]:
+        return self.stavningar.get(normalisera_stavning(stavning))
+
+
+def _las_yaml(sokvag: Path, fel: list[str]) -> Any:
+    try:
+        with open(sokvag, encoding="utf-8") as f:
+            return yaml.safe_load(f)
+    except FileNotFoundError:
+        fel.append(f"{sokvag.name}: filen saknas")
+    except yaml.YAMLError as e:
+        fel.append(f"{sokvag.name}: ogiltig YAML: {e}".replace("\n", " "))
+    return None
+
+
+class _Granskare:
+    def __init__(self, fel: list[str], fil: str):
+        self.fel, self.fil = fel, fil
+
+    def fel_i(self, post: str, text: str) -> None:
+        self.fel.append(f"{self.fil}, {post}: {text}")
+
+    def text(self, d: dict, nyckel: str, post: str, krav: bool = True) -> Optional[str]:
+        v = d.get(nyckel)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            if krav:
+                self.fel_i(post, f"fältet '{nyckel}' saknas")
+            return None
+        if isinstance(v, (dict, list)):
+            self.fel_i(post, f"fältet '{nyckel}' ska vara en text")
+            return None
+        return str(v).strip()
+
+    def tal(self, d: dict, nyckel: str, post: str) -> Optional[float]:
+        v = d.get(nyckel)
+        if v is None:
+            return None
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            self.fel_i(post, f"fältet '{nyckel}' ska vara ett tal, inte {v!r}")
+            return None
+        return float(v)
+
+    def heltal(self, d: dict, nyckel: str, post: str, krav: bool = False) -> Optional[int]:
+        v = d.get(nyckel)
+        if v is None:
+            if krav:
+                self.fel_i(post, f"fältet '{nyckel}' saknas")
+            return None
+        if isinstance(v, bool) or not isinstance(v, int):
+            self.fel_i(post, f"fältet '{nyckel}' ska vara ett heltal, inte {v!r}")
+            return None
+        return v
+
+    def val(self, d: dict, nyckel: str, post: str, tillatna: tuple, krav: bool = True):
+        v = d.get(nyckel)
+        if v is None:
+            if krav:
+                self.fel_i(post, f"fältet '{nyckel}' saknas")
+            return None
+        if v not in tillatna:
+            self.fel_i(post, f"fältet '{nyckel}' har värdet {v!r}; tillåtet är {', '.join(map(str, tillatna))}")
+            return None
+        return v
+
+    def lista(self, d: dict, nyckel: str, post: str) -> list:
+        v = d.get(nyckel)
+        if v is None:
+            return []
+        if not isinstance(v, list):
+            self.fel_i(post, f"fältet '{nyckel}' ska vara en lista")
+            return []
+        return v
+
+
+def las_enheter(katalog: Path, fel: list[str]) -> Enhetsregister:
+    data = _las_yaml(katalog / "enheter.yaml", fel) or {}
+    g = _Granskare(fel, "enheter.yaml")
+    enheter, stavningar, koder = [], {}, set()
+
+    def registrera(stavning: str, koder_: list[str], post: str):
+        n = normalisera_stavning(stavning)
+        if n in stavningar and stavningar[n] != koder_:
+            g.fel_i(post, f"stavningen {stavning!r} pekar redan på {', '.join(stavningar[n])}")
+        stavningar[n] = koder_
+
+    for i, e in enumerate(g.lista(data, "enheter", "enheter"), start=1):
+        if not isinstance(e, dict):
+            g.fel_i(f"enhet nr {i}", "ska vara en post med kod och namn")
+            continue
+        kod = g.text(e, "kod", f"enhet nr {i}")
+        post = f"enhet {kod or i}"
+        namn = g.text(e, "namn", post)
+        if not kod or not namn:
+            continue
+        if kod in koder:
+            g.fel_i(post, "koden finns två gånger")
+        koder.add(kod)
+        foralder = kod.rsplit("/", 1)[0] if "/" in kod else None
+        enheter.append({"kod": kod, "namn": namn, "foralder": foralder,
+                        "extern": bool(e.get("extern", False)), "ordning": i})
+        registrera(kod, [kod], post)
+        for a in g.lista(e, "alias", post):
+            registrera(str(a), [kod], post)
+    for e in enheter:
+        if e["foralder"] and e["foralder"] not in koder:
+            g.fel_i(f"enhet {e['kod']}", f"föräldern {e['foralder']} finns inte")
+    for stavning, delar in (data.get("sammansatta") or {}).items():
+        if not isinstance(delar, list) or any(d not in koder for d in delar):
+            g.fel_i(f"sammansatt {stavning}", "ska vara en lista av kända koder")
+            continue
+        registrera(stavning, list(delar), f"sammansatt {stavning}")
+    return Enhetsregister(enheter, stavningar)
+
+
+def _las_indikator(g: _Granskare, d: dict, post_prefix: str, reg: Enhetsregister) -> Optional[dict]:
+    if not isinstance(d, dict):
+        g.fel_i(post_prefix, "indikatorn ska vara en post")
+        return None
+    iid = g.text(d, "id", post_prefix)
+    post = f"indikator {iid}"
+    ind = {
+        "kod": iid,
+        "niva": g.val(d, "niva", post, ("KF", "KS"), krav=False),
+        "namn": g.text(d, "namn", post),
+        "mattenhet": g.text(d, "enhet", post, krav=False),
+        "riktning": g.val(d, "riktning", post, ("hogre", "lagre"), krav=False),
+        "nuvarde": g.tal(d, "nuvarde", post),
+        "nuvarde_text": g.text(d, "nuvarde_text", post, krav=False),
+        "nuvarde_ar": g.heltal(d, "nuvarde_ar", post),
+        "ansvarig": g.text(d, "ansvarig", post, krav=False),
+        "kalla": g.text(d, "kalla", post, krav=False),
+        "matintervall": g.text(d, "matintervall", post, krav=False),
+        "fotnot": g.text(d, "fotnot", post, krav=False),
+        "kvalitativ": bool(d.get("kvalitativ", False)),
+        "kvalitativa_mal": d.get("kvalitativa_mal"),
+        "mal": {},
+        "enheter": [],
+    }
+    for ar in AR:
+        varde = g.tal(d, f"mal_{ar}", post)
+        text = g.text(d, f"mal_{ar}_text", post, krav=False)
+        if varde is not None or text is not None:
+            ind["mal"][ar] = (varde, text)
+    if ind["kvalitativa_mal"] is not None and not isinstance(ind["kvalitativa_mal"], dict):
+        g.fel_i(post, "fältet 'kvalitativa_mal' ska vara en post med listor")
+        ind["kvalitativa_mal"] = None
+    if ind["kvalitativa_mal"]:
+        ind["kvalitativa_mal"] = {str(k): list(v or []) for k, v in ind["kvalitativa_mal"].items()}
+    if ind["ansvarig"]:
+        for del_ in re.split(r",\s*|\s+och\s+", ind["ansvarig"]):
+            koder = reg.sla_upp(del_)
+            if koder is None:
+                g.fel_i(post, f"okänd enhet {del_!r} i 'ansvarig' (lägg till den i enheter.yaml)")
+            else:
+                ind["enheter"].extend((k, del_) for k in koder)
+    return ind
+
+
+def _las_malomrade(sokvag: Path, reg: Enhetsregister, fel: list[str], planar: int) -> Optional[dict]:
+    data = _las_yaml(sokvag, fel)
+    if data is None:
+        return None
+    g = _Granskare(fel, sokvag.name)
+    if not isinstance(data, dict):
+        g.fel_i("filen", "ska vara en post (nr, titel, …)")
+        return None
+    nr = g.heltal(data, "nr", "målområdet", krav=True)
+    mo = {
+        "nr": nr,
+        "titel": g.text(data, "titel", "målområdet"),
+        "beskrivning": g.text(data, "beskrivning", "målområdet", krav=False),
+        "ambitionsniva_2030": g.text(data, "ambitionsniva_2030", "målområdet"),
+        "tolkning": g.text(data, "tolkning", "målområdet", krav=False),
+        "uppfoljning": g.text(data, "uppfoljning", "målområdet", krav=False),
+        "inriktningsmal": [], "uppdrag": [], "indikatorer": [],
+    }
+    for i, im in enumerate(g.lista(data, "inriktningsmal", "målområdet"), start=1):
+        post = f"inriktningsmål nr {i}"
+        if not isinstance(im, dict):
+            g.fel_i(post, "ska vara en post")
+            continue
+        mo["inriktningsmal"].append({"nr": g.text(im, "nr", post), "titel": g.text(im, "titel", post),
+                                     "beskrivning": g.text(im, "beskrivning", post, krav=False),
+                                     "ordning": i})
+    for i, u in enumerate(g.lista(data, "uppdrag", "målområdet"), start=1):
+        if not isinstance(u, dict):
+            g.fel_i(f"uppdrag nr {i}", "ska vara en post")
+            continue
+        uid = g.text(u, "id", f"uppdrag nr {i}")
+        post = f"uppdrag {uid}"
+        if uid and nr and not re.fullmatch(rf"{nr}-U\d\d", uid):
+            g.fel_i(post, f"id ska ha formen {nr}-U01")
+        upp = {"kod": uid, "typ": g.val(u, "typ", post, UPPDRAGSTYPER),
+               "titel": g.text(u, "titel", post), "tolkning": g.text(u, "tolkning", post, krav=False),
+               "ordning": i, "atgarder": []}
+        atg_lista = g.lista(u, "atgarder", post)
+        if not atg_lista:
+            g.fel_i(post, "uppdraget har inga åtgärder")
+        for j, a in enumerate(atg_lista, start=1):
+            if not isinstance(a, dict):
+                g.fel_i(f"{post}, åtgärd nr {j}", "ska vara en post")
+                continue
+            aid = g.text(a, "id", f"{post}, åtgärd nr {j}")
+            apost = f"åtgärd {aid}"
+            if aid and nr and not re.fullmatch(rf"{nr}-A\d\d", aid):
+                g.fel_i(apost, f"id ska ha formen {nr}-A01")
+            ansvar = g.text(a, "ansvar", apost)
+            tidpunkt = g.text(a, "tidpunkt", apost)
+            enheter = []
+            for falt, roll in (("ansvariga", "ansvarig"), ("i_samverkan", "i samverkan")):
+                for stavning in g.lista(a, falt, apost):
+                    stavning = str(stavning)
+                    koder = reg.sla_upp(stavning)
+                    if koder is None:
+                        g.fel_i(apost, f"okänd enhet {stavning!r} i '{falt}' (lägg till den i enheter.yaml)")
+                        continue
+                    if ansvar and normalisera_stavning(stavning) not in normalisera_stavning(ansvar):
+                        g.fel_i(apost, f"enheten {stavning!r} står inte i 'ansvar' ({ansvar!r})")
+                    enheter.extend((k, roll, stavning) for k in koder)
+            datum = a.get("tidpunkt_datum")
+            if datum is not None and not isinstance(datum, dt.date):
+                g.fel_i(apost, f"'tidpunkt_datum' ska vara ett datum ÅÅÅÅ-MM-DD, inte {datum!r}")
+                datum = None
+            upp["atgarder"].append({
+                "kod": aid, "text": g.text(a, "atgard", apost), "effekt": g.text(a, "effekt", apost, krav=False),
+                "ansvar": ansvar, "tidpunkt": tidpunkt,
+                "forfallodatum": datum or tolka_tidpunkt(tidpunkt, planar),
+                "ordning": j, "enheter": enheter})
+        mo["uppdrag"].append(upp)
+    for i, d in enumerate(g.lista(data, "indikatorer", "målområdet"), start=1):
+        ind = _las_indikator(g, d, f"indikator nr {i}", reg)
+        if ind:
+            if ind["kod"] and nr and not re.fullmatch(rf"{nr}-I\d\d", ind["kod"]):
+                g.fel_i(f"indikator {ind['kod']}", f"id ska ha formen {nr}-I01")
+            ind["ordning"] = i
+            mo["indikatorer"].append(ind)
+    return mo
+
+
+def _las_arbetsgivare(katalog: Path, reg: Enhetsregister, fel: list[str]) -> dict:
+    data = _las_yaml(katalog / "arbetsgivare.yaml", fel) or {}
+    g = _Granskare(fel, "arbetsgivare.yaml")
+    res = {"titel": g.text(data, "titel", "filen"), "personalmal": g.text(data, "personalmal", "filen"),
+           "beskrivning": g.text(data, "beskrivning", "filen", krav=False), "fokusomraden": []}
+    ordning = 0
+    for fo in g.lista(data, "fokusomraden", "filen"):
+        post = f"fokusområde {fo.get('nr') if isinstance(fo, dict) else '?'}"
+        if not isinstance(fo, dict):
+            g.fel_i(post, "ska vara en post")
+            continue
+        f = {"nr": g.heltal(fo, "nr", post, krav=True), "titel": g.text(fo, "titel", post),
+             "nyckelord": g.text(fo, "nyckelord", post, krav=False), "indikatorer": []}
+        for d in g.lista(fo, "indikatorer", post):
+            ind = _las_indikator(g, d, f"{post}, indikator", reg)
+            if ind:
+                ordning += 1
+                ind["ordning"] = ordning
+                f["indikatorer"].append(ind)
+        res["fokusomraden"].append(f)
+    return res
+
+
+def _las_sarskilda(katalog: Path, fel: list[str]) -> list[dict]:
+    data = _las_yaml(katalog / "sarskilda_uppdrag.yaml", fel) or {}
+    g = _Granskare(fel, "sarskilda_uppdrag.yaml")
+    res = []
+    for i, u in enumerate(g.lista(data, "uppdrag", "filen"), start=1):
+        post = f"särskilt uppdrag nr {i}"
+        if not isinstance(u, dict):
+            g.fel_i(post, "ska vara en post")
+            continue
+        res.append({"kod": g.text(u, "id", post), "titel": g.text(u, "titel", post),
+                    "beskrivning": g.text(u, "beskrivning", post, krav=False),
+                    "inriktning_2020": g.text(u, "inriktning_2020", post, krav=False),
+                    "kommentar": g.text(u, "kommentar", post, krav=False), "ordning": i})
+    return res
+
+
+def _las_budget(katalog: Path, tabell: str, filnamn: str, fel: list[str]) -> list[dict]:
+    sokvag = katalog / filnamn
+    try:
+        with open(sokvag, encoding="utf-8", newline="") as f:
+            rader = list(csv.DictReader(f))
+    except FileNotFoundError:
+        fel.append(f"{filnamn}: filen saknas")
+        return []
+    if not rader:
+        fel.append(f"{filnamn}: filen har inga rader")
+        return []
+    kolumner = [k for k in rader[0].keys() if k and re.search(r"(20\d\d)$", k)]
+    res = []
+    for i, r in enumerate(rader, start=2):  # rad 1 är rubrikraden
+        post = (r.get("post") or "").strip()
+        plats = f"{filnamn}, rad {i} ({post or 'utan post'})"
+        if not post:
+            fel.append(f"{plats}: kolumnen 'post' är tom")
+        typ = (r.get("typ") or "").strip()
+        if typ not in BUDGETTYPER:
+            fel.append(f"{plats}: kolumnen 'typ' har {typ!r}; tillåtet är {', '.join(BUDGETTYPER)}")
+        belopp = []
+        for k in kolumner:
+            v = (r.get(k) or "").strip()
+            if not v:
+                continue
+            try:
+                tal = float(v) if typ == "forandring_procent" else int(v)
+            except ValueError:
+                fel.append(f"{plats}, kolumn '{k}': {v!r} är inget tal (skriv hela tkr utan mellanslag, t.ex. -304010)")
+                continue
+            slag = k.split()[0] if " " in k else None
+            belopp.append({"kolumn": k, "slag": slag, "ar": int(k[-4:]), "varde": tal})
+        res.append({"tabell": tabell, "grupp": (r.get("grupp") or "").strip() or None, "post": post,
+                    "typ": typ, "fotnot": (r.get("fotnot") or "").strip() or None,
+                    "ordning": i - 1, "belopp": belopp})
+    # Summeringsrader ska stämma med beloppen (skydd mot skrivfel)
+    for summarad in (r for r in res if r["typ"] == "summa"):
+        for b in summarad["belopp"]:
+            summa = sum(x["varde"] for r in res if r["typ"] == "belopp"
+                        for x in r["belopp"] if x["kolumn"] == b["kolumn"])
+            if summa != b["varde"]:
+                fel.append(f"{filnamn}, raden {summarad['post']!r}, kolumn '{b['kolumn']}': "
+                           f"summan av beloppen är {summa}, men raden säger {b['varde']}")
+    return res
+
+
+def kallhash(katalog: Path = PLAN_DIR) -> str:
+    h = hashlib.sha256()
+    for p in sorted(katalog.iterdir()):
+        if p.suffix in (".yaml", ".csv"):
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def las_plan(katalog: Path = PLAN_DIR) -> dict:
+    """Läs och granska alla källfiler. Kastar KallfilFel med alla fel om något är fel."""
+    katalog = Path(katalog)
+    fel: list[str] = []
+    plandata = _las_yaml(katalog / "plan.yaml", fel) or {}
+    g = _Granskare(fel, "plan.yaml")
+    planar = g.heltal(plandata, "ar", "planen", krav=True) or 2020
+    perioder = []
+    for p in g.lista(plandata, "perioder", "planen"):
+        if not isinstance(p, dict) or not isinstance(p.get("slutdatum"), dt.date):
+            g.fel_i(f"period {p!r}", "ska ha namn, typ och slutdatum ÅÅÅÅ-MM-DD")
+            continue
+        perioder.append({"namn": str(p["namn"]), "typ": str(p["typ"]), "slutdatum": p["slutdatum"],
+                         "ar": p["slutdatum"].year})
+    reg = las_enheter(katalog, fel)
+    malomraden = []
+    for sokvag in sorted(katalog.glob("malomrade_*.yaml"), key=lambda p: int(re.sub(r"\D", "", p.stem) or 0)):
+        mo = _las_malomrade(sokvag, reg, fel, planar)
+        if mo:
+            if mo["nr"] is not None and sokvag.stem != f"malomrade_{mo['nr']}":
+                fel.append(f"{sokvag.name}, målområdet: nr {mo['nr']} stämmer inte med filnamnet")
+            malomraden.append(mo)
+    plan = {
+        "kod": g.text(plandata, "kod", "planen"), "namn": g.text(plandata, "namn", "planen"),
+        "namnd": g.text(plandata, "namnd", "planen"), "ar": planar,
+        "vision": g.text(plandata, "vision", "planen", krav=False),
+        "perioder": perioder, "enheter": reg.enheter, "malomraden": malomraden,
+        "arbetsgivare": _las_arbetsgivare(katalog, reg, fel),
+        "sarskilda": _las_sarskilda(katalog, fel),
+        "budget": [r for tabell, fil in BUDGETFILER.items() for r in _las_budget(katalog, tabell, fil, fel)],
+    }
+    # Unika id:n över hela planen
+    sedda: dict[str, str] = {}
+    for mo in malomraden:
+        for u in mo["uppdrag"]:
+            for kod, vad in [(u["kod"], "uppdrag")] + [(a["kod"], "åtgärd") for a in u["atgarder"]]:
+                if kod in sedda:
+                    fel.append(f"malomrade_{mo['nr']}.yaml, {vad} {kod}: id:t används redan")
+                sedda[kod] = vad
+        for ind in mo["indikatorer"]:
+            if ind["kod"] in sedda:
+                fel.append(f"malomrade_{mo['nr']}.yaml, indikator {ind['kod']}: id:t används redan")
+            sedda[ind["kod"]] = "indikator"
+    if fel:
+        raise KallfilFel(fel)
+    plan["kallhash"] = kallhash(katalog)
+    return plan

@@ -1,0 +1,299 @@
+"""SQLAlchemy-modeller för Målkoll: planen (målområden, uppdrag, åtgärder, indikatorer,
+budget) och det som rapporteras per period (status, utfall, bedömningar, budgetutfall).
+
+Namn på svenska utan diakritiska tecken. Varje rapporterat värde bär vem/när/källa och
+skrivs aldrig över: en ny rapport blir en ny rad, den senaste gäller.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer,
+                        Numeric, String, Text, UniqueConstraint, func)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ATGARDSSTATUS = ("Genomförd", "Pågår enligt plan", "Pågår med avvikelse", "Försenad",
+                 "Ej påbörjad", "Struken")
+EJ_RAPPORTERAD = "Ej rapporterad"
+BEDOMNINGAR = ("Uppfyllt", "Till största delen uppfyllt", "Ej uppfyllt", "Kan inte bedömas")
+UPPDRAGSTYPER = ("KF-uppdrag", "KS-initiativ")
+ROLLER = ("ansvarig", "i samverkan")
+
+
+class Bas(DeclarativeBase):
+    pass
+
+
+class Rapporterat:
+    """Gemensamma fält för allt som rapporteras: vem, när, varifrån."""
+    rapporterad_av: Mapped[str] = mapped_column(String(200))
+    rapporterad: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    kalla: Mapped[Optional[str]] = mapped_column(String(500))       # fil eller dokument
+    kalla_url: Mapped[Optional[str]] = mapped_column(String(1000))  # publicerad källa
+    exempel: Mapped[bool] = mapped_column(Boolean, default=False)   # exempeldata, inte kommunens
+
+
+class Plan(Bas):
+    __tablename__ = "plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kod: Mapped[str] = mapped_column(String(50), unique=True)      # t.ex. "KS-2020"
+    namn: Mapped[str] = mapped_column(String(300))
+    namnd: Mapped[str] = mapped_column(String(200))
+    ar: Mapped[int]
+    vision: Mapped[Optional[str]] = mapped_column(Text)
+    kallhash: Mapped[Optional[str]] = mapped_column(String(64))     # källfilernas hash vid senaste inläsning
+
+    malomraden: Mapped[list["Malomrade"]] = relationship(back_populates="plan", order_by="Malomrade.nr")
+
+
+class Period(Bas):
+    __tablename__ = "period"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    namn: Mapped[str] = mapped_column(String(100), unique=True)     # "Delår 2 2020"
+    ar: Mapped[int]
+    typ: Mapped[str] = mapped_column(String(30))                    # delar1 / delar2 / arsredovisning
+    slutdatum: Mapped[dt.date] = mapped_column(Date)
+    last: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Periodlas(Bas):
+    """Logg över låsning och upplåsning av perioder."""
+    __tablename__ = "periodlas"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
+    handelse: Mapped[str] = mapped_column(String(20))               # låst / upplåst
+    av: Mapped[str] = mapped_column(String(200))
+    tid: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    motivering: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class Enhet(Bas):
+    __tablename__ = "enhet"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kod: Mapped[str] = mapped_column(String(100), unique=True)      # "KSK/SHB/MEX"
+    namn: Mapped[str] = mapped_column(String(300))
+    foralder_id: Mapped[Optional[int]] = mapped_column(ForeignKey("enhet.id"))
+    extern: Mapped[bool] = mapped_column(Boolean, default=False)    # utanför kommunstyrelsens förvaltning
+    ordning: Mapped[int] = mapped_column(Integer, default=0)
+
+    foralder: Mapped[Optional["Enhet"]] = relationship(remote_side="Enhet.id")
+
+
+class Malomrade(Bas):
+    __tablename__ = "malomrade"
+    __table_args__ = (UniqueConstraint("plan_id", "nr"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    nr: Mapped[int]
+    titel: Mapped[str] = mapped_column(Text)
+    beskrivning: Mapped[Optional[str]] = mapped_column(Text)
+    ambitionsniva_2030: Mapped[Optional[str]] = mapped_column(Text)
+    tolkning: Mapped[Optional[str]] = mapped_column(Text)
+    uppfoljning: Mapped[Optional[str]] = mapped_column(Text)
+
+    plan: Mapped[Plan] = relationship(back_populates="malomraden")
+    inriktningsmal: Mapped[list["Inriktningsmal"]] = relationship(order_by="Inriktningsmal.ordning")
+    uppdrag: Mapped[list["Uppdrag"]] = relationship(order_by="Uppdrag.ordning")
+
+
+class Inriktningsmal(Bas):
+    __tablename__ = "inriktningsmal"
+    __table_args__ = (UniqueConstraint("malomrade_id", "nr"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    malomrade_id: Mapped[int] = mapped_column(ForeignKey("malomrade.id"))
+    nr: Mapped[str] = mapped_column(String(10))                     # som tryckt, "1.1"
+    titel: Mapped[str] = mapped_column(Text)
+    beskrivning: Mapped[Optional[str]] = mapped_column(Text)
+    ordning: Mapped[int] = mapped_column(Integer)
+
+
+class Uppdrag(Bas):
+    __tablename__ = "uppdrag"
+    __table_args__ = (UniqueConstraint("plan_id", "kod"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    kod: Mapped[str] = mapped_column(String(20))                    # "1-U01"
+    malomrade_id: Mapped[int] = mapped_column(ForeignKey("malomrade.id"))
+    typ: Mapped[str] = mapped_column(String(20))                    # KF-uppdrag / KS-initiativ
+    titel: Mapped[str] = mapped_column(Text)
+    tolkning: Mapped[Optional[str]] = mapped_column(Text)
+    ordning: Mapped[int] = mapped_column(Integer)
+
+    atgarder: Mapped[list["Atgard"]] = relationship(back_populates="uppdrag", order_by="Atgard.ordning")
+
+
+class Atgard(Bas):
+    __tablename__ = "atgard"
+    __table_args__ = (UniqueConstraint("plan_id", "kod"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    kod: Mapped[str] = mapped_column(String(20))                    # "1-A01"
+    uppdrag_id: Mapped[int] = mapped_column(ForeignKey("uppdrag.id"))
+    text: Mapped[str] = mapped_column(Text)
+    effekt: Mapped[Optional[str]] = mapped_column(Text)
+    ansvar: Mapped[Optional[str]] = mapped_column(Text)             # som tryckt
+    tidpunkt: Mapped[Optional[str]] = mapped_column(Text)           # som tryckt
+    forfallodatum: Mapped[Optional[dt.date]] = mapped_column(Date)  # tolkat ur tidpunkt
+    ordning: Mapped[int] = mapped_column(Integer)
+
+    uppdrag: Mapped[Uppdrag] = relationship(back_populates="atgarder")
+    enheter: Mapped[list["AtgardEnhet"]] = relationship(cascade="all, delete-orphan")
+
+
+class AtgardEnhet(Bas):
+    __tablename__ = "atgard_enhet"
+    __table_args__ = (UniqueConstraint("atgard_id", "enhet_id", "roll"),
+                      Index("ix_atgard_enhet_enhet", "enhet_id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    atgard_id: Mapped[int] = mapped_column(ForeignKey("atgard.id"))
+    enhet_id: Mapped[int] = mapped_column(ForeignKey("enhet.id"))
+    roll: Mapped[str] = mapped_column(String(20))                   # ansvarig / i samverkan
+    stavning: Mapped[str] = mapped_column(String(200))              # som tryckt
+
+
+class Fokusomrade(Bas):
+    __tablename__ = "fokusomrade"
+    __table_args__ = (UniqueConstraint("plan_id", "nr"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    nr: Mapped[int]
+    titel: Mapped[str] = mapped_column(Text)
+    nyckelord: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class Indikator(Bas):
+    __tablename__ = "indikator"
+    __table_args__ = (UniqueConstraint("plan_id", "kod"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    kod: Mapped[str] = mapped_column(String(20))                    # "1-I01", "HR-I01"
+    malomrade_id: Mapped[Optional[int]] = mapped_column(ForeignKey("malomrade.id"))
+    fokusomrade_id: Mapped[Optional[int]] = mapped_column(ForeignKey("fokusomrade.id"))
+    niva: Mapped[Optional[str]] = mapped_column(String(5))          # KF / KS
+    namn: Mapped[str] = mapped_column(Text)
+    mattenhet: Mapped[Optional[str]] = mapped_column(String(50))    # måttenhet: mnkr, %, kr …
+    riktning: Mapped[Optional[str]] = mapped_column(String(10))     # hogre / lagre
+    nuvarde: Mapped[Optional[float]] = mapped_column(Float)
+    nuvarde_text: Mapped[Optional[str]] = mapped_column(Text)
+    nuvarde_ar: Mapped[Optional[int]]
+    ansvarig: Mapped[Optional[str]] = mapped_column(Text)           # som tryckt
+    kalla: Mapped[Optional[str]] = mapped_column(Text)
+    matintervall: Mapped[Optional[str]] = mapped_column(Text)
+    fotnot: Mapped[Optional[str]] = mapped_column(Text)
+    kvalitativ: Mapped[bool] = mapped_column(Boolean, default=False)
+    kvalitativa_mal: Mapped[Optional[dict]] = mapped_column(JSON)
+    ordning: Mapped[int] = mapped_column(Integer)
+
+
+class IndikatorEnhet(Bas):
+    """Enheter som kolumnen "Ansvarig avdelning" namnger."""
+    __tablename__ = "indikator_enhet"
+    __table_args__ = (UniqueConstraint("indikator_id", "enhet_id"),
+                      Index("ix_indikator_enhet_enhet", "enhet_id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indikator_id: Mapped[int] = mapped_column(ForeignKey("indikator.id"))
+    enhet_id: Mapped[int] = mapped_column(ForeignKey("enhet.id"))
+    stavning: Mapped[str] = mapped_column(String(200))
+
+
+class Malvarde(Bas):
+    """Målvärde för ett år, med historik: planens värde är första raden; ändringar blir nya rader."""
+    __tablename__ = "malvarde"
+    __table_args__ = (Index("ix_malvarde_indikator", "indikator_id", "ar"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indikator_id: Mapped[int] = mapped_column(ForeignKey("indikator.id"))
+    ar: Mapped[int]
+    varde: Mapped[Optional[float]] = mapped_column(Float)
+    text: Mapped[Optional[str]] = mapped_column(Text)
+    satt_av: Mapped[str] = mapped_column(String(200))
+    satt: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    kalla: Mapped[Optional[str]] = mapped_column(String(500))
+    fran_planen: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SarskiltUppdrag(Bas):
+    __tablename__ = "sarskilt_uppdrag"
+    __table_args__ = (UniqueConstraint("plan_id", "kod"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    kod: Mapped[str] = mapped_column(String(20))
+    titel: Mapped[str] = mapped_column(Text)
+    beskrivning: Mapped[Optional[str]] = mapped_column(Text)
+    inriktning_2020: Mapped[Optional[str]] = mapped_column(Text)
+    kommentar: Mapped[Optional[str]] = mapped_column(Text)
+    ordning: Mapped[int] = mapped_column(Integer)
+
+
+class Budgetrad(Bas):
+    __tablename__ = "budgetrad"
+    __table_args__ = (UniqueConstraint("plan_id", "tabell", "post"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    tabell: Mapped[str] = mapped_column(String(40))   # driftbudget / budgetforandringar / drift_per_verksamhet / investeringar
+    grupp: Mapped[Optional[str]] = mapped_column(Text)
+    post: Mapped[str] = mapped_column(String(300))
+    typ: Mapped[str] = mapped_column(String(30))      # belopp / varav / summa / forandring_tkr / forandring_procent
+    fotnot: Mapped[Optional[str]] = mapped_column(Text)
+    ordning: Mapped[int] = mapped_column(Integer)
+
+    belopp: Mapped[list["Budgetbelopp"]] = relationship(cascade="all, delete-orphan",
+                                                       order_by="Budgetbelopp.ar")
+
+
+class Budgetbelopp(Bas):
+    __tablename__ = "budgetbelopp"
+    __table_args__ = (UniqueConstraint("rad_id", "kolumn"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rad_id: Mapped[int] = mapped_column(ForeignKey("budgetrad.id"))
+    kolumn: Mapped[str] = mapped_column(String(40))   # som tryckt: "Budget 2020", "2021"
+    slag: Mapped[Optional[str]] = mapped_column(String(20))  # Utfall / Budget / Plan
+    ar: Mapped[int]
+    varde: Mapped[float] = mapped_column(Numeric(16, 1))     # tkr (procent för forandring_procent)
+
+
+# --- Det som rapporteras per period (fylls av importen, senare issues) ---
+
+class Atgardsrapport(Rapporterat, Bas):
+    __tablename__ = "atgardsrapport"
+    __table_args__ = (Index("ix_atgardsrapport", "atgard_id", "period_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    atgard_id: Mapped[int] = mapped_column(ForeignKey("atgard.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
+    status: Mapped[str] = mapped_column(String(40))
+    kommentar: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class Indikatorutfall(Rapporterat, Bas):
+    __tablename__ = "indikatorutfall"
+    __table_args__ = (Index("ix_indikatorutfall", "indikator_id", "period_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indikator_id: Mapped[int] = mapped_column(ForeignKey("indikator.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
+    varde: Mapped[Optional[float]] = mapped_column(Float)
+    text: Mapped[Optional[str]] = mapped_column(Text)        # kvalitativt utfall eller tryckt form
+    kommentar: Mapped[Optional[str]] = mapped_column(Text)
+    kan_inte_bedomas: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[Optional[str]] = mapped_column(String(40))  # rapporterad status för kvalitativa
+
+
+class Malbedomning(Rapporterat, Bas):
+    """Styrelsens bedömning av ett inriktningsmål per period."""
+    __tablename__ = "malbedomning"
+    __table_args__ = (Index("ix_malbedomning", "inriktningsmal_id", "period_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inriktningsmal_id: Mapped[int] = mapped_column(ForeignKey("inriktningsmal.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
+    bedomning: Mapped[str] = mapped_column(String(40))
+    motivering: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class Budgetutfall(Rapporterat, Bas):
+    __tablename__ = "budgetutfall"
+    __table_args__ = (Index("ix_budgetutfall", "budgetrad_id", "period_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    budgetrad_id: Mapped[int] = mapped_column(ForeignKey("budgetrad.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
+    utfall: Mapped[Optional[float]] = mapped_column(Numeric(16, 1))   # tkr, hittills under året
+    prognos: Mapped[Optional[float]] = mapped_column(Numeric(16, 1))  # tkr, helår
+    kommentar: Mapped[Optional[str]] = mapped_column(Text)

@@ -1,0 +1,187 @@
+"""Statusregler som rena funktioner på vanliga värden: inga databaser, ingen Dash.
+
+- `tolka_tidpunkt`: planens tidpunktstext → förfallodatum (eller None för "Löpande").
+- `indikatorstatus`: utfall mot mål, riktning och nuvärde → Uppnått / Delvis uppnått / …
+- `atgardsstatus`: rapporterad status + förfallodatum vid en period → visad status (+ skäl).
+- `summera_status`: antal per status i fast ordning.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+ATGARDSSTATUS = ("Genomförd", "Pågår enligt plan", "Pågår med avvikelse", "Försenad",
+                 "Ej påbörjad", "Struken")
+EJ_RAPPORTERAD = "Ej rapporterad"
+ATGARDSSTATUS_ALLA = ATGARDSSTATUS + (EJ_RAPPORTERAD,)
+AVSLUTADE = ("Genomförd", "Struken")
+
+UPPNATT, DELVIS, EJ_UPPNATT, KAN_INTE = ("Uppnått", "Delvis uppnått", "Ej uppnått",
+                                        "Kan inte bedömas")
+INDIKATORSTATUS_ALLA = (UPPNATT, DELVIS, EJ_UPPNATT, KAN_INTE, EJ_RAPPORTERAD)
+
+BEDOMNINGAR = ("Uppfyllt", "Till största delen uppfyllt", "Ej uppfyllt", "Kan inte bedömas")
+
+REGEL_INDIKATOR = ("Uppnått: utfallet når målet för året (minst målet när högre är bättre, "
+                   "högst målet när lägre är bättre). Delvis uppnått: målet nås inte men utfallet "
+                   "är bättre än nuvärdet i planen. Ej uppnått: varken målet eller nuvärdet nås. "
+                   "Ej rapporterad: inget utfall för perioden. Kan inte bedömas: markerat så i "
+                   "rapporten, eller mål/riktning saknas.")
+
+MANADER = {m: i for i, m in enumerate(
+    ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+     "oktober", "november", "december"], start=1)}
+ORDTAL = {"första": 1, "1": 1, "ett": 1, "andra": 2, "2": 2, "två": 2, "tredje": 3, "3": 3,
+          "tre": 3, "fjärde": 4, "4": 4, "fyra": 4}
+
+
+def _manadsslut(ar: int, manad: int) -> dt.date:
+    return dt.date(ar, manad, calendar.monthrange(ar, manad)[1])
+
+
+def tolka_tidpunkt(text: Optional[str], planar: int = 2020) -> Optional[dt.date]:
+    """Tolka en tidpunkt som den står i planen till ett förfallodatum.
+
+    Texten kan nämna flera tidpunkter ("Förslag under första kvartalet, implementering fr o m
+    andra kvartalet 2020"); då gäller den senaste, dvs. när hela åtgärden ska vara klar.
+    "Löpande …" ger inget datum. Ett år som saknas tas från texten i övrigt, annars planåret.
+    """
+    if not text:
+        return None
+    t = " ".join(text.lower().split())
+    if t.startswith("löpande"):
+        return None
+    ar_i_text = [int(a) for a in re.findall(r"\b(20\d\d)\b", t)]
+    standardar = ar_i_text[0] if ar_i_text else planar
+
+    def ar_efter(pos: int) -> int:
+        m = re.match(r"\s*(?:år\s*)?(20\d\d)\b", t[pos:])
+        return int(m.group(1)) if m else standardar
+
+    datum: list[dt.date] = []
+    # Årsskiftet 2020/21 (också "innan/före årsskiftet"), "vid årsslutet 2020"
+    for m in re.finditer(r"(?:årsskiftet|årsslutet)\s*(20\d\d)?", t):
+        datum.append(dt.date(int(m.group(1)) if m.group(1) else standardar, 12, 31))
+    # Kvartal: "Kvartal 3", "kvartal tre 2020", "andra kvartalet 2020", "Q3"
+    for m in re.finditer(r"kvartal(?:et)?\s+(första|andra|tredje|fjärde|ett|två|tre|fyra|[1-4])\b", t):
+        datum.append(_manadsslut(ar_efter(m.end()), 3 * ORDTAL[m.group(1)]))
+    for m in re.finditer(r"\b(första|andra|tredje|fjärde)\s+kvartal(?:et)?", t):
+        datum.append(_manadsslut(ar_efter(m.end()), 3 * ORDTAL[m.group(1)]))
+    for m in re.finditer(r"\bq([1-4])\b", t):
+        datum.append(_manadsslut(ar_efter(m.end()), 3 * int(m.group(1))))
+    # Halvår: "andra halvåret", "första halvåret"
+    for m in re.finditer(r"\b(första|andra)\s+halvåret", t):
+        datum.append(_manadsslut(ar_efter(m.end()), 6 if m.group(1) == "första" else 12))
+    # Månad: "Juni 2020", "augusti 2020 (KS)"
+    for m in re.finditer(r"\b(" + "|".join(MANADER) + r")\b", t):
+        datum.append(_manadsslut(ar_efter(m.end()), MANADER[m.group(1)]))
+    # Årstider: före/innan sommaren, våren, hösten
+    for m in re.finditer(r"\b(sommaren|våren|hösten|vintern)\b", t):
+        ar = ar_efter(m.end())
+        datum.append({"sommaren": dt.date(ar, 6, 30), "våren": dt.date(ar, 6, 30),
+                      "hösten": dt.date(ar, 11, 30), "vintern": dt.date(ar, 12, 31)}[m.group(1)])
+    # Delårsrapporter och bokslut
+    for m in re.finditer(r"delårsrapport(?:en)?\s*([12])\b", t):
+        datum.append(_manadsslut(ar_efter(m.end()), 3 if m.group(1) == "1" else 8))
+    if re.search(r"årsbokslut|årsredovisning", t):
+        datum.append(dt.date(standardar, 12, 31))
+    # "i samband med att Mål och budget för 2021-2023 beslutas": fullmäktige antar Mål och
+    # budget i november året före (planen: "antogs i kommunfullmäktige i november 2019")
+    for m in re.finditer(r"mål och budget för (20\d\d)", t):
+        datum.append(dt.date(int(m.group(1)) - 1, 11, 30))
+    # "under 2020", "genomföras under 2020", "2020" utan annat
+    if not datum:
+        for m in re.finditer(r"\b(?:under|senast|till|före|innan|inom)\s+(?:år\s+)?(20\d\d)\b", t):
+            datum.append(dt.date(int(m.group(1)), 12, 31))
+    if not datum and re.fullmatch(r"(?:år\s*)?(20\d\d)\.?", t):
+        datum.append(dt.date(int(t.strip(".")[-4:]), 12, 31))
+    return max(datum) if datum else None
+
+
+def _troskel(mal: Optional[float], mal_text: Optional[str]) -> tuple[Optional[float], bool]:
+    """Målvärde och om det är strikt (">0"). Tryckt text används bara när talet saknas."""
+    if mal is not None:
+        return float(mal), False
+    if mal_text:
+        m = re.match(r"^\s*([<>])\s*(-?\d+(?:[.,]\d+)?)\s*$", mal_text)
+        if m:
+            return float(m.group(2).replace(",", ".")), True
+    return None, False
+
+
+@dataclass(frozen=True)
+class Status:
+    status: str
+    skal: str
+
+
+def indikatorstatus(utfall: Optional[float], mal: Optional[float], riktning: Optional[str],
+                    nuvarde: Optional[float] = None, mal_text: Optional[str] = None,
+                    kan_inte_bedomas: bool = False, skal_manuellt: str = "") -> Status:
+    """Status för ett indikatorutfall mot årets mål (se REGEL_INDIKATOR)."""
+    if kan_inte_bedomas:
+        return Status(KAN_INTE, skal_manuellt or "Markerad i rapporten som ej mätbar.")
+    if utfall is None:
+        return Status(EJ_RAPPORTERAD, "Inget utfall rapporterat för perioden.")
+    grans, strikt = _troskel(mal, mal_text)
+    if grans is None:
+        return Status(KAN_INTE, "Planen anger inget målvärde för året.")
+    if riktning not in ("hogre", "lagre"):
+        return Status(KAN_INTE, "Planen anger inte om högre eller lägre är bättre.")
+    hogre = riktning == "hogre"
+    if hogre:
+        nar = utfall > grans if strikt else utfall >= grans
+    else:
+        nar = utfall < grans if strikt else utfall <= grans
+    if nar:
+        return Status(UPPNATT, "Utfallet når målet.")
+    if nuvarde is not None and ((utfall > nuvarde) if hogre else (utfall < nuvarde)):
+        return Status(DELVIS, "Målet nås inte, men utfallet är bättre än nuvärdet.")
+    return Status(EJ_UPPNATT, "Varken målet eller nuvärdet nås.")
+
+
+def atgardsstatus(rapporterad: Optional[str], forfallodatum: Optional[dt.date],
+                  periodslut: dt.date, tidpunkt: str = "") -> Status:
+    """Visad status för en åtgärd vid en period.
+
+    En åtgärd vars förfallodatum har passerat vid periodens slut utan att den är Genomförd
+    eller Struken visas som Försenad, vad rapporten än säger.
+    """
+    if rapporterad in AVSLUTADE:
+        return Status(rapporterad, "")
+    if forfallodatum is not None and forfallodatum < periodslut:
+        nar = f" ({tidpunkt})" if tidpunkt else ""
+        if rapporterad:
+            skal = (f"Tidpunkten{nar} passerade {forfallodatum:%Y-%m-%d}; rapporterad status var "
+                    f"”{rapporterad}”.")
+        else:
+            skal = (f"Tidpunkten{nar} passerade {forfallodatum:%Y-%m-%d} och ingen rapport "
+                    f"säger att åtgärden är genomförd.")
+        return Status("Försenad", skal)
+    if not rapporterad:
+        return Status(EJ_RAPPORTERAD, "Ingen rapport för perioden.")
+    return Status(rapporterad, "")
+
+
+def summera_status(statusar: Iterable[str], ordning: tuple[str, ...] = ATGARDSSTATUS_ALLA
+                   ) -> dict[str, int]:
+    """Antal per status, i fast ordning, nollor med."""
+    antal = {s: 0 for s in ordning}
+    for s in statusar:
+        antal[s] = antal.get(s, 0) + 1
+    return antal
+
+
+def trend(foregaende: Optional[float], senaste: Optional[float], riktning: Optional[str]) -> str:
+    """Trendpil mot föregående rapport: "bättre", "sämre", "oförändrad" eller ""."""
+    if foregaende is None or senaste is None:
+        return ""
+    if senaste == foregaende:
+        return "oförändrad"
+    if riktning not in ("hogre", "lagre"):
+        return "upp" if senaste > foregaende else "ned"
+    battre = senaste > foregaende if riktning == "hogre" else senaste < foregaende
+    return "bättre" if battre else "sämre"
