@@ -20,7 +20,7 @@ DATA_DIR = Path(__file__).resolve().parent
 STANDARD_SQLITE = DATA_DIR / "malkoll.sqlite"
 
 _motorer: dict[str, Engine] = {}
-_las = threading.Lock()
+_las = threading.RLock()
 _klara: set[str] = set()
 
 

@@ -1,0 +1,60 @@
+"""Målkoll – måluppföljning för Norrtälje kommuns kommunstyrelse.
+
+Tunn: Dash-instansen, skalet (navigering + sidinnehåll) och `server` för gunicorn.
+Kör: python app.py   (eller gunicorn app:server)
+"""
+from __future__ import annotations
+
+import os
+
+import dash
+from dash import Dash, dcc, html
+
+from data import db, fragor
+
+db.sakerstall_databas()
+
+app = Dash(__name__, pages_folder="sidor", use_pages=True, title="Målkoll",
+           suppress_callback_exceptions=True, serve_locally=True, update_title=None)
+app.index_string = app.index_string.replace("<html>", '<html lang="sv">')
+server = app.server
+
+
+def _kort_titel(titel: str) -> str:
+    t = titel.removeprefix("Norrtälje kommun ska ")
+    return t[:1].upper() + t[1:]
+
+
+def navigering() -> html.Nav:
+    lankar = [dcc.Link("Översikt", href="/", className="nav-link")]
+    for m in fragor.malomraden().itertuples():
+        lankar.append(dcc.Link([html.Span(f"{m.nr}", className="nav-nr"), _kort_titel(m.titel)],
+                               href=f"/malomrade/{m.nr}", className="nav-link", title=m.titel))
+    lankar += [dcc.Link("Arbetsgivare", href="/arbetsgivare", className="nav-link"),
+               dcc.Link("Särskilda uppdrag", href="/sarskilda-uppdrag", className="nav-link")]
+    if any(p["path"] == "/budget" for p in dash.page_registry.values()):
+        lankar.append(dcc.Link("Budget", href="/budget", className="nav-link"))
+    return html.Nav(html.Div(lankar, className="nav flex-column"), className="sidomeny",
+                    **{"aria-label": "Huvudmeny"})
+
+
+def skal():
+    plan = fragor.plan_info()
+    return html.Div([
+        html.A("Hoppa till innehållet", href="#innehall", className="hoppa-lank"),
+        html.Header(html.Div([
+            dcc.Link([html.Span("Målkoll", className="varumarke"), html.Span(f" · {plan['namn']}", className="plannamn")],
+                     href="/", className="text-decoration-none text-reset"),
+        ], className="container-fluid d-flex align-items-center"), className="sidhuvud"),
+        html.Div([
+            navigering(),
+            html.Main(dash.page_container, id="innehall", tabIndex="-1", className="huvudinnehall"),
+        ], className="ramverk"),
+    ])
+
+
+app.layout = skal
+
+if __name__ == "__main__":
+    app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")),
+            debug=os.environ.get("MALKOLL_DEBUG") == "1")

@@ -1,0 +1,369 @@
+"""Frågefunktioner: det sidorna behöver, som pandas DataFrames.
+
+Varje funktion gör ett fåtal frågor oavsett antal rader (inga frågor per rad). Status
+beräknas med de rena reglerna i data.regler.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable, Optional
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from data import db, regler
+from data.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad,
+                         Budgetutfall, Enhet, Fokusomrade, Indikator, IndikatorEnhet,
+                         Indikatorutfall, Inriktningsmal, Malbedomning, Malomrade, Malvarde,
+                         Period, Plan, SarskiltUppdrag, Uppdrag)
+
+STANDARDPLAN = "KS-2020"
+
+
+def _df(stmt, url: str | None = None) -> pd.DataFrame:
+    db.sakerstall_databas(url)
+    with db.motor(url).connect() as conn:
+        return pd.read_sql(stmt, conn)
+
+
+def _plan_id(plan: str | None = None, url: str | None = None) -> int:
+    df = _df(select(Plan.id, Plan.kod).order_by(Plan.id), url)
+    if df.empty:
+        raise LookupError("Ingen plan finns i databasen")
+    if plan:
+        rad = df[df.kod == plan]
+        if rad.empty:
+            raise LookupError(f"Planen {plan!r} finns inte")
+        return int(rad.id.iloc[0])
+    std = df[df.kod == STANDARDPLAN]
+    return int((std if not std.empty else df).id.iloc[0])
+
+
+def plan_info(plan: str | None = None, url: str | None = None) -> dict:
+    pid = _plan_id(plan, url)
+    df = _df(select(Plan.kod, Plan.namn, Plan.namnd, Plan.ar, Plan.vision).where(Plan.id == pid), url)
+    return df.iloc[0].to_dict()
+
+
+def planer(url: str | None = None) -> pd.DataFrame:
+    return _df(select(Plan.kod, Plan.namn, Plan.namnd, Plan.ar).order_by(Plan.ar, Plan.namnd), url)
+
+
+# --- Perioder och enheter ---
+
+def perioder(url: str | None = None) -> pd.DataFrame:
+    """Rapportperioder i tidsordning med flagga för om något är rapporterat i dem."""
+    df = _df(select(Period.id, Period.namn, Period.ar, Period.typ, Period.slutdatum, Period.last)
+             .order_by(Period.slutdatum), url)
+    med = set()
+    for modell in (Atgardsrapport, Indikatorutfall, Malbedomning, Budgetutfall):
+        med |= set(_df(select(modell.period_id).distinct(), url).period_id)
+    df["har_rapporter"] = df.id.isin(med)
+    df["slutdatum"] = pd.to_datetime(df.slutdatum).dt.date
+    return df
+
+
+def vald_period(namn: str | None = None, url: str | None = None) -> pd.Series:
+    """Perioden med namnet `namn`, annars den senaste som har rapporter, annars den första."""
+    df = perioder(url)
+    if namn:
+        rad = df[df.namn == namn]
+        if not rad.empty:
+            return rad.iloc[0]
+    med = df[df.har_rapporter]
+    return (med.iloc[-1] if not med.empty else df.iloc[0])
+
+
+def enheter(url: str | None = None) -> pd.DataFrame:
+    """Enheter med förälder, djup och sökväg för gruppering (KSK → SHB → MEX)."""
+    df = _df(select(Enhet.id, Enhet.kod, Enhet.namn, Enhet.foralder_id, Enhet.extern, Enhet.ordning)
+             .order_by(Enhet.ordning), url)
+    kod_for_id = dict(zip(df.id, df.kod))
+    df["foralder"] = df.foralder_id.map(lambda x: kod_for_id.get(x) if pd.notna(x) else None)
+    df["djup"] = df.kod.str.count("/")
+    return df
+
+
+def med_underenheter(koder: Iterable[str], url: str | None = None) -> set[str]:
+    """Koderna och alla deras underenheter (en förälder omfattar sina barn)."""
+    valda = {k for k in koder if k}
+    if not valda:
+        return set()
+    alla = enheter(url).kod
+    return {k for k in alla if any(k == v or k.startswith(v + "/") for v in valda)}
+
+
+# --- Målområden ---
+
+def malomraden(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+    pid = _plan_id(plan, url)
+    return _df(select(Malomrade.id, Malomrade.nr, Malomrade.titel, Malomrade.beskrivning,
+                      Malomrade.ambitionsniva_2030, Malomrade.tolkning, Malomrade.uppfoljning)
+               .where(Malomrade.plan_id == pid).order_by(Malomrade.nr), url)
+
+
+def inriktningsmal(nr: int | None = None, period: str | None = None, plan: str | None = None,
+                   url: str | None = None) -> pd.DataFrame:
+    """Inriktningsmål med senaste bedömning fram till och med perioden."""
+    pid = _plan_id(plan, url)
+    stmt = (select(Inriktningsmal.id, Malomrade.nr.label("malomrade"), Inriktningsmal.nr,
+                   Inriktningsmal.titel, Inriktningsmal.beskrivning, Inriktningsmal.ordning)
+            .join(Malomrade, Malomrade.id == Inriktningsmal.malomrade_id)
+            .where(Malomrade.plan_id == pid).order_by(Malomrade.nr, Inriktningsmal.ordning))
+    if nr is not None:
+        stmt = stmt.where(Malomrade.nr == nr)
+    df = _df(stmt, url)
+    per = vald_period(period, url)
+    bed = _df(select(Malbedomning.inriktningsmal_id, Malbedomning.bedomning, Malbedomning.motivering,
+                     Malbedomning.rapporterad_av, Malbedomning.rapporterad, Malbedomning.exempel,
+                     Malbedomning.kalla_url, Malbedomning.id.label("rid"), Period.namn.label("period"),
+                     Period.slutdatum)
+              .join(Period, Period.id == Malbedomning.period_id)
+              .where(Period.slutdatum <= per.slutdatum), url)
+    if not bed.empty:
+        bed = bed.sort_values(["slutdatum", "rapporterad", "rid"]).groupby("inriktningsmal_id").tail(1)
+        df = df.merge(bed.drop(columns=["rid", "slutdatum"]), left_on="id", right_on="inriktningsmal_id",
+                      how="left").drop(columns=["inriktningsmal_id"])
+    else:
+        for k in ("bedomning", "motivering", "rapporterad_av", "rapporterad", "exempel", "kalla_url", "period"):
+            df[k] = None
+    df["bedomning"] = df.bedomning.fillna("Ej rapporterad")
+    return df
+
+
+# --- Åtgärder ---
+
+def atgarder(nr: int | None = None, enhet: Iterable[str] | None = None, roll: str | None = None,
+             period: str | None = None, status: Iterable[str] | None = None,
+             plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+    """Åtgärder med uppdrag, enheter och status vid perioden.
+
+    enhet: kanoniska koder; en förälder omfattar sina underenheter. roll="ansvarig" begränsar
+    till enheter som är ansvariga (annars även i samverkan). status: visad status att behålla.
+    """
+    pid = _plan_id(plan, url)
+    stmt = (select(Atgard.id, Atgard.kod, Malomrade.nr.label("malomrade"), Uppdrag.kod.label("uppdrag_kod"),
+                   Uppdrag.typ.label("uppdragstyp"), Uppdrag.titel.label("uppdrag"),
+                   Uppdrag.tolkning.label("uppdrag_tolkning"), Uppdrag.ordning.label("uppdrag_ordning"),
+                   Atgard.text, Atgard.effekt, Atgard.ansvar, Atgard.tidpunkt, Atgard.forfallodatum,
+                   Atgard.ordning)
+            .join(Uppdrag, Uppdrag.id == Atgard.uppdrag_id)
+            .join(Malomrade, Malomrade.id == Uppdrag.malomrade_id)
+            .where(Atgard.plan_id == pid))
+    if nr is not None:
+        stmt = stmt.where(Malomrade.nr == nr)
+    df = _df(stmt, url)
+    lankar = _df(select(AtgardEnhet.atgard_id, AtgardEnhet.roll, Enhet.kod)
+                 .join(Enhet, Enhet.id == AtgardEnhet.enhet_id)
+                 .join(Atgard, Atgard.id == AtgardEnhet.atgard_id).where(Atgard.plan_id == pid), url)
+    lankar = lankar.sort_values(["atgard_id", "roll", "kod"])
+    ansv = lankar[lankar.roll == "ansvarig"].groupby("atgard_id").kod.apply(list)
+    samv = lankar[lankar.roll == "i samverkan"].groupby("atgard_id").kod.apply(list)
+    df["ansvariga"] = df.id.map(ansv).apply(lambda x: x if isinstance(x, list) else [])
+    df["i_samverkan"] = df.id.map(samv).apply(lambda x: x if isinstance(x, list) else [])
+    df["enheter"] = [", ".join(dict.fromkeys(a + b)) for a, b in zip(df.ansvariga, df.i_samverkan)]
+
+    valda = med_underenheter(enhet or [], url)
+    if valda:
+        rel = lankar if roll != "ansvarig" else lankar[lankar.roll == "ansvarig"]
+        traffar = set(rel[rel.kod.isin(valda)].atgard_id)
+        df = df[df.id.isin(traffar)]
+
+    per = vald_period(period, url)
+    rap = _df(select(Atgardsrapport.atgard_id, Atgardsrapport.status.label("rapporterad_status"),
+                     Atgardsrapport.kommentar, Atgardsrapport.rapporterad_av, Atgardsrapport.rapporterad,
+                     Atgardsrapport.kalla, Atgardsrapport.kalla_url, Atgardsrapport.exempel,
+                     Atgardsrapport.id.label("rid"), Period.namn.label("rapportperiod"), Period.slutdatum)
+              .join(Period, Period.id == Atgardsrapport.period_id)
+              .join(Atgard, Atgard.id == Atgardsrapport.atgard_id)
+              .where(Atgard.plan_id == pid, Period.slutdatum <= per.slutdatum), url)
+    if not rap.empty:
+        rap["slutdatum"] = pd.to_datetime(rap.slutdatum).dt.date
+        rap = rap.sort_values(["slutdatum", "rapporterad", "rid"])
+        # Periodens egen rapport; annars en tidigare avslutande (Genomförd/Struken)
+        i_per = rap[rap.slutdatum == per.slutdatum].groupby("atgard_id").tail(1)
+        avsl = rap[rap.rapporterad_status.isin(regler.AVSLUTADE)].groupby("atgard_id").tail(1)
+        senaste = pd.concat([avsl[~avsl.atgard_id.isin(i_per.atgard_id)], i_per])
+        df = df.merge(senaste.drop(columns=["rid", "slutdatum"]), left_on="id", right_on="atgard_id",
+                      how="left").drop(columns=["atgard_id"])
+    else:
+        for k in ("rapporterad_status", "kommentar", "rapporterad_av", "rapporterad", "kalla", "kalla_url",
+                  "exempel", "rapportperiod"):
+            df[k] = None
+    df["forfallodatum"] = [None if pd.isna(x) else pd.Timestamp(x).date() for x in df.forfallodatum]
+    visad = [regler.atgardsstatus(rs if isinstance(rs, str) else None, fd, per.slutdatum, tp or "")
+             for rs, fd, tp in zip(df.rapporterad_status, df.forfallodatum, df.tidpunkt)]
+    df["status"] = [v.status for v in visad]
+    df["status_skal"] = [v.skal for v in visad]
+    df["period"] = per.namn
+    df["exempel"] = df.exempel.fillna(False).astype(bool)
+    if status:
+        df = df[df.status.isin(list(status))]
+    typordning = {t: i for i, t in enumerate(("KF-uppdrag", "KS-initiativ"))}
+    df = df.assign(_t=df.uppdragstyp.map(typordning)).sort_values(
+        ["malomrade", "_t", "uppdrag_ordning", "ordning"]).drop(columns="_t")
+    return df.reset_index(drop=True)
+
+
+# --- Indikatorer ---
+
+def _malvarden(pid: int, url: str | None) -> pd.DataFrame:
+    """Gällande målvärde per indikator och år: den senast satta raden."""
+    mv = _df(select(Malvarde.indikator_id, Malvarde.ar, Malvarde.varde, Malvarde.text, Malvarde.satt,
+                    Malvarde.id, Malvarde.fran_planen, Malvarde.kalla)
+             .join(Indikator, Indikator.id == Malvarde.indikator_id).where(Indikator.plan_id == pid), url)
+    return mv.sort_values(["satt", "id"]).groupby(["indikator_id", "ar"]).tail(1)
+
+
+def indikatorer(nr: int | None = None, arbetsgivare: bool = False, enhet: Iterable[str] | None = None,
+                period: str | None = None, plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+    """Indikatorer med nuvärde, gällande mål 2020–2022, utfall vid perioden och status.
+
+    nr: målområde; arbetsgivare=True: HR-indikatorerna (fokusområden). enhet: behåll indikatorer
+    vars ansvariga avdelning matchar (underenheter ingår).
+    """
+    pid = _plan_id(plan, url)
+    stmt = (select(Indikator.id, Indikator.kod, Malomrade.nr.label("malomrade"),
+                   Fokusomrade.nr.label("fokusomrade"), Fokusomrade.titel.label("fokusomrade_titel"),
+                   Indikator.niva, Indikator.namn, Indikator.mattenhet, Indikator.riktning, Indikator.nuvarde,
+                   Indikator.nuvarde_text, Indikator.nuvarde_ar, Indikator.ansvarig, Indikator.kalla,
+                   Indikator.matintervall, Indikator.fotnot, Indikator.kvalitativ, Indikator.kvalitativa_mal,
+                   Indikator.ordning)
+            .outerjoin(Malomrade, Malomrade.id == Indikator.malomrade_id)
+            .outerjoin(Fokusomrade, Fokusomrade.id == Indikator.fokusomrade_id)
+            .where(Indikator.plan_id == pid))
+    if arbetsgivare:
+        stmt = stmt.where(Indikator.fokusomrade_id.is_not(None))
+    elif nr is not None:
+        stmt = stmt.where(Malomrade.nr == nr)
+    df = _df(stmt.order_by(Malomrade.nr, Fokusomrade.nr, Indikator.ordning), url)
+    valda = med_underenheter(enhet or [], url)
+    if valda:
+        lank = _df(select(IndikatorEnhet.indikator_id, Enhet.kod).join(Enhet, Enhet.id == IndikatorEnhet.enhet_id), url)
+        df = df[df.id.isin(set(lank[lank.kod.isin(valda)].indikator_id))]
+    mv = _malvarden(pid, url)
+    for ar in regler_ar():
+        m = mv[mv.ar == ar].set_index("indikator_id")
+        df[f"mal_{ar}"] = df.id.map(m.varde)
+        df[f"mal_{ar}_text"] = df.id.map(m.text)
+        df[f"mal_{ar}_fran_planen"] = df.id.map(m.fran_planen)
+    per = vald_period(period, url)
+    ut = utfall(df.id.tolist(), url=url)
+    ut_per = ut[ut.slutdatum <= per.slutdatum]
+    senaste = ut_per[ut_per.period == per.namn].groupby("indikator_id").tail(1).set_index("indikator_id")
+    tidigare = (ut_per[(ut_per.period != per.namn) & ut_per.varde.notna()]
+                .groupby("indikator_id").tail(1).set_index("indikator_id"))
+    for k in ("varde", "text", "kommentar", "kan_inte_bedomas", "status", "kalla", "kalla_url", "exempel",
+              "rapporterad_av", "rapporterad"):
+        df[f"utfall_{k}" if k not in ("kalla", "kalla_url", "exempel", "rapporterad_av", "rapporterad") else k] = \
+            df.id.map(senaste[k]) if not senaste.empty else None
+    df["foregaende_varde"] = df.id.map(tidigare.varde) if not tidigare.empty else None
+    df["foregaende_period"] = df.id.map(tidigare.period) if not tidigare.empty else None
+    df["period"] = per.namn
+    ar = int(per.ar)
+    statusar, skal, trender = [], [], []
+    for r in df.itertuples():
+        utv = getattr(r, "utfall_varde")
+        utv = None if utv is None or pd.isna(utv) else float(utv)
+        mal = getattr(r, f"mal_{ar}", None) if ar in regler_ar() else None
+        mal = None if mal is None or pd.isna(mal) else float(mal)
+        maltext = getattr(r, f"mal_{ar}_text", None) if ar in regler_ar() else None
+        kib = bool(r.utfall_kan_inte_bedomas) if pd.notna(r.utfall_kan_inte_bedomas) else False
+        if r.kvalitativ and not kib:
+            rapp = r.utfall_status if isinstance(r.utfall_status, str) else None
+            has = isinstance(r.utfall_text, str) or rapp
+            st = regler.Status(rapp or (regler.EJ_RAPPORTERAD if not has else regler.KAN_INTE),
+                               "Kvalitativ indikator: status enligt rapporten." if has
+                               else "Inget utfall rapporterat för perioden.")
+        else:
+            st = regler.indikatorstatus(utv, mal, r.riktning, None if pd.isna(r.nuvarde) else r.nuvarde,
+                                        maltext if isinstance(maltext, str) else None, kib,
+                                        r.utfall_kommentar if isinstance(r.utfall_kommentar, str) else "")
+        statusar.append(st.status)
+        skal.append(st.skal)
+        fv = r.foregaende_varde
+        trender.append(regler.trend(None if fv is None or pd.isna(fv) else float(fv), utv, r.riktning))
+    df["status"], df["status_skal"], df["trend"] = statusar, skal, trender
+    df["exempel"] = df.exempel.fillna(False).astype(bool) if "exempel" in df else False
+    return df.reset_index(drop=True)
+
+
+def regler_ar() -> tuple[int, ...]:
+    return (2020, 2021, 2022)
+
+
+def utfall(indikator_ids: list[int] | None = None, url: str | None = None) -> pd.DataFrame:
+    """Alla rapporterade utfall (historik), den senaste per indikator och period sist."""
+    stmt = (select(Indikatorutfall.indikator_id, Indikatorutfall.varde, Indikatorutfall.text,
+                   Indikatorutfall.kommentar, Indikatorutfall.kan_inte_bedomas, Indikatorutfall.status,
+                   Indikatorutfall.kalla, Indikatorutfall.kalla_url, Indikatorutfall.exempel,
+                   Indikatorutfall.rapporterad_av, Indikatorutfall.rapporterad, Indikatorutfall.id.label("rid"),
+                   Period.namn.label("period"), Period.slutdatum)
+            .join(Period, Period.id == Indikatorutfall.period_id))
+    if indikator_ids is not None:
+        stmt = stmt.where(Indikatorutfall.indikator_id.in_(indikator_ids or [-1]))
+    df = _df(stmt, url)
+    df["slutdatum"] = pd.to_datetime(df.slutdatum).dt.date
+    # Publicerade värden går före exempeldata i samma period
+    df["_prio"] = (~df.exempel.astype(bool)).astype(int)
+    return df.sort_values(["slutdatum", "_prio", "rapporterad", "rid"]).drop(columns="_prio").reset_index(drop=True)
+
+
+# --- Arbetsgivare, särskilda uppdrag ---
+
+def fokusomraden(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+    pid = _plan_id(plan, url)
+    return _df(select(Fokusomrade.nr, Fokusomrade.titel, Fokusomrade.nyckelord)
+               .where(Fokusomrade.plan_id == pid).order_by(Fokusomrade.nr), url)
+
+
+def sarskilda_uppdrag(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+    pid = _plan_id(plan, url)
+    return _df(select(SarskiltUppdrag.kod, SarskiltUppdrag.titel, SarskiltUppdrag.beskrivning,
+                      SarskiltUppdrag.inriktning_2020, SarskiltUppdrag.kommentar)
+               .where(SarskiltUppdrag.plan_id == pid).order_by(SarskiltUppdrag.ordning), url)
+
+
+# --- Budget ---
+
+def budget(tabell: str | None = None, plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+    """Budgetrader i långt format: en rad per post och kolumn (belopp i tkr)."""
+    pid = _plan_id(plan, url)
+    stmt = (select(Budgetrad.id.label("rad_id"), Budgetrad.tabell, Budgetrad.grupp, Budgetrad.post,
+                   Budgetrad.typ, Budgetrad.fotnot, Budgetrad.ordning, Budgetbelopp.kolumn,
+                   Budgetbelopp.slag, Budgetbelopp.ar, Budgetbelopp.varde)
+            .outerjoin(Budgetbelopp, Budgetbelopp.rad_id == Budgetrad.id)
+            .where(Budgetrad.plan_id == pid).order_by(Budgetrad.tabell, Budgetrad.ordning, Budgetbelopp.ar))
+    if tabell:
+        stmt = stmt.where(Budgetrad.tabell == tabell)
+    df = _df(stmt, url)
+    df["varde"] = df.varde.astype(float)
+    return df
+
+
+def budget_bred(tabell: str, plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+    """En budgettabell som i planen: en rad per post, en kolumn per år/kolumnrubrik."""
+    df = budget(tabell, plan, url)
+    rader = df.drop_duplicates("rad_id")[["rad_id", "grupp", "post", "typ", "fotnot", "ordning"]]
+    kolumner = list(dict.fromkeys(df.dropna(subset=["kolumn"]).sort_values("ar").kolumn))
+    bred = df.dropna(subset=["kolumn"]).pivot(index="rad_id", columns="kolumn", values="varde")
+    ut = rader.merge(bred, left_on="rad_id", right_index=True, how="left").sort_values("ordning")
+    return ut[["rad_id", "grupp", "post", "typ", "fotnot"] + kolumner].reset_index(drop=True)
+
+
+def budgetutfall(period: str | None = None, plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+    """Senaste budgetutfall och prognos per budgetrad för perioden (tom om inget rapporterats)."""
+    pid = _plan_id(plan, url)
+    per = vald_period(period, url)
+    df = _df(select(Budgetutfall.budgetrad_id.label("rad_id"), Budgetrad.tabell, Budgetrad.post,
+                    Budgetutfall.utfall, Budgetutfall.prognos, Budgetutfall.kommentar, Budgetutfall.kalla,
+                    Budgetutfall.kalla_url, Budgetutfall.exempel, Budgetutfall.rapporterad,
+                    Budgetutfall.id.label("rid"))
+             .join(Budgetrad, Budgetrad.id == Budgetutfall.budgetrad_id)
+             .join(Period, Period.id == Budgetutfall.period_id)
+             .where(Budgetrad.plan_id == pid, Period.namn == per.namn), url)
+    df = df.sort_values(["rapporterad", "rid"]).groupby("rad_id").tail(1).drop(columns="rid")
+    for k in ("utfall", "prognos"):
+        df[k] = df[k].astype(float)
+    df["period"] = per.namn
+    return df.reset_index(drop=True)

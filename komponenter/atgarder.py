@@ -1,0 +1,78 @@
+"""Åtgärdslistan: grupperad under uppdrag (KF-uppdrag först, sedan KS-initiativ), en rad per
+åtgärd med trafikljus, statusord, förväntad effekt, enheter, tidpunkt och senaste kommentar.
+Allt står som text på sidan (styrelsen läser det på väggen). Rena byggare – inga databasanrop.
+"""
+from __future__ import annotations
+
+import pandas as pd
+from dash import html
+
+from komponenter.trafikljus import statusmarke
+
+EXEMPEL = "Exempeldata – inte kommunens rapportering"
+
+
+def _text(x) -> str:
+    return x if isinstance(x, str) else ""
+
+
+def _kalla(r) -> list:
+    delar = []
+    if bool(r.exempel):
+        delar.append(html.Span("exempel", className="badge text-bg-warning me-1", title=EXEMPEL))
+    if _text(r.kalla_url):
+        delar.append(html.A("Källa", href=r.kalla_url, target="_blank", rel="noopener noreferrer",
+                            title=r.kalla_url))
+    return delar
+
+
+def atgardsrad(r) -> html.Tr:
+    kommentar = [html.Div(_text(r.kommentar))] if _text(r.kommentar) else []
+    if _text(r.status_skal):
+        kommentar.append(html.Div(r.status_skal, className="status-skal"))
+    if _text(getattr(r, "rapportperiod", None)) and r.rapportperiod != r.period:
+        kommentar.append(html.Div(f"Rapporterad {r.rapportperiod}.", className="text-muted small"))
+    kommentar += _kalla(r)
+    return html.Tr([
+        html.Td(statusmarke(r.status, r.status_skal or r.status), className="col-status"),
+        html.Td([html.Span(r.kod, className="atgard-kod"), " ", _text(r.text)], className="col-atgard"),
+        html.Td(_text(r.effekt), className="col-effekt"),
+        html.Td([html.Div(_text(r.ansvar)),
+                 html.Div(r.enheter, className="enhetskoder", title="Enheter (kanoniska koder)") if r.enheter else None],
+                className="col-ansvar"),
+        html.Td(_text(r.tidpunkt), className="col-tidpunkt"),
+        html.Td(kommentar or html.Span("–", **{"aria-label": "Ingen kommentar"}), className="col-kommentar"),
+    ], className=f"atgardsrad", **{"data-kod": r.kod, "data-status": r.status})
+
+
+TABELLHUVUD = html.Thead(html.Tr([
+    html.Th("Status", scope="col"), html.Th("Åtgärd", scope="col"),
+    html.Th("Förväntad effekt", scope="col"), html.Th("Ansvarig enhet", scope="col"),
+    html.Th("Tidpunkt", scope="col"), html.Th("Kommentar", scope="col")]))
+
+
+def uppdragsblock(upp: pd.DataFrame) -> html.Section:
+    forsta = upp.iloc[0]
+    rubrik = f"{forsta.uppdragstyp}: {forsta.uppdrag}"
+    return html.Section([
+        html.H4(rubrik, className="uppdrag-rubrik", id=f"uppdrag-{forsta.uppdrag_kod}"),
+        html.Details([html.Summary("Kommunstyrelsens tolkning"), html.P(_text(forsta.uppdrag_tolkning))],
+                     className="tolkning mb-2") if _text(forsta.uppdrag_tolkning) else None,
+        html.Div(html.Table([TABELLHUVUD, html.Tbody([atgardsrad(r) for r in upp.itertuples()])],
+                            className="table atgardstabell align-top"), className="table-responsive"),
+    ], className="uppdrag mb-4", **{"data-uppdrag": forsta.uppdrag_kod})
+
+
+def atgardslista(df: pd.DataFrame) -> html.Div:
+    """Alla åtgärder i df, grupperade under sina uppdrag i DataFrame-ordning (KF först)."""
+    if df.empty:
+        return html.Div(html.P("Inga åtgärder matchar filtret.", className="fst-italic"))
+    block = []
+    for typ, rubrik in (("KF-uppdrag", "Uppdrag från kommunfullmäktige"), ("KS-initiativ", "Kommunstyrelsens egna initiativ")):
+        del_ = df[df.uppdragstyp == typ]
+        if del_.empty:
+            continue
+        block.append(html.H3(rubrik, className="h5 mt-3 text-uppercase"))
+        for _, upp in del_.groupby("uppdrag_kod", sort=False):
+            block.append(uppdragsblock(upp))
+    return html.Div(block, className="atgardslista")

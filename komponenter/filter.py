@@ -1,0 +1,126 @@
+"""Filtren som chefer använder: enhet (flera, grupperade KSK → SHB → MEX), roll, period, status.
+
+Filterläget bor i URL:ens query-sträng (enhet, roll=ansvarig, period, status) så att varje vy
+kan delas. Här finns rena byggare: tolka/bygga query-strängen och bygga filterpanelen.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from data.regler import ATGARDSSTATUS_ALLA
+
+NBSP = "\u00a0"
+
+
+def filter_id(namn: str) -> dict:
+    return {"typ": "filter", "namn": namn}
+
+
+def _lista(v) -> list[str]:
+    if v is None:
+        return []
+    if isinstance(v, str):
+        v = [v]
+    ut = []
+    for x in v:
+        ut.extend(p.strip() for p in str(x).split(",") if p.strip())
+    return list(dict.fromkeys(ut))
+
+
+@dataclass
+class Filter:
+    enhet: list[str] = field(default_factory=list)
+    roll: str | None = None          # "ansvarig" eller None (ansvarig eller i samverkan)
+    period: str | None = None
+    status: list[str] = field(default_factory=list)
+    ovrigt: dict = field(default_factory=dict)   # t.ex. visning=mote, plan=…
+
+    @property
+    def aktivt(self) -> bool:
+        return bool(self.enhet or self.roll or self.status)
+
+
+def las_fraga(query: dict) -> Filter:
+    """Tolka sidans query-parametrar (som Dash Pages skickar dem till layout)."""
+    q = dict(query or {})
+    roll = q.pop("roll", None)
+    roll = "ansvarig" if (roll[-1] if isinstance(roll, list) else roll) == "ansvarig" else None
+    period = q.pop("period", None)
+    period = (period[-1] if isinstance(period, list) else period) or None
+    return Filter(enhet=_lista(q.pop("enhet", None)), roll=roll, period=period,
+                  status=[s for s in _lista(q.pop("status", None)) if s in ATGARDSSTATUS_ALLA
+                          or s in ("Uppnått", "Delvis uppnått", "Ej uppnått", "Kan inte bedömas")],
+                  ovrigt={k: v for k, v in q.items() if isinstance(v, str)})
+
+
+def bygg_fraga(f: Filter) -> str:
+    """Filter → "?enhet=KSK/EKO,KSK/SHB&roll=ansvarig&period=Delår 2 2020&status=Försenad"."""
+    par = []
+    if f.enhet:
+        par.append(("enhet", ",".join(f.enhet)))
+    if f.roll == "ansvarig":
+        par.append(("roll", "ansvarig"))
+    if f.period:
+        par.append(("period", f.period))
+    if f.status:
+        par.append(("status", ",".join(f.status)))
+    par.extend(sorted(f.ovrigt.items()))
+    return ("?" + urlencode(par, safe="/,")) if par else ""
+
+
+def enhetsalternativ(enheter: pd.DataFrame) -> list[dict]:
+    """Alternativ för enhetsväljaren: trädordning (förälder före barn), indrag per nivå."""
+    barn: dict[str | None, list] = {}
+    for r in enheter.itertuples():
+        barn.setdefault(r.foralder if isinstance(r.foralder, str) else None, []).append(r)
+    ut: list[dict] = []
+
+    def lagg(foralder, djup):
+        for r in sorted(barn.get(foralder, []), key=lambda x: (bool(x.extern), x.ordning)):
+            indrag = (NBSP * 4) * djup + ("└ " if djup else "")
+            ut.append({"label": f"{indrag}{r.namn} ({r.kod})", "value": r.kod, "search": f"{r.kod} {r.namn}"})
+            lagg(r.kod, djup + 1)
+
+    lagg(None, 0)
+    return ut
+
+
+def filterpanel(enheter: pd.DataFrame, perioder: pd.DataFrame, f: Filter, vald_period: str,
+                statusval: tuple[str, ...] = ATGARDSSTATUS_ALLA, visa_status: bool = True) -> html.Div:
+    """Filterpanelen: enhet, bara ansvarig, period, status. Ändringar skrivs till URL:en."""
+    periodval = [{"label": p.namn + ("" if p.har_rapporter else " (inga rapporter)"), "value": p.namn}
+                 for p in perioder.itertuples()]
+    return html.Div([
+        html.H2("Filter", className="visually-hidden"),
+        dbc.Row([
+            dbc.Col([
+                html.Label("Ansvarig enhet", htmlFor="filter-enhet-val", className="form-label fw-semibold"),
+                dcc.Dropdown(id=filter_id("enhet"), options=enhetsalternativ(enheter), value=f.enhet, multi=True,
+                             placeholder="Alla enheter", searchable=True, className="filter-enhet",
+                             optionHeight=36),
+                dbc.Checklist(id=filter_id("roll"), options=[{"label": "Bara där enheten är ansvarig (inte i samverkan)",
+                                                               "value": "ansvarig"}],
+                              value=["ansvarig"] if f.roll == "ansvarig" else [], switch=True, className="mt-1"),
+            ], md=6),
+            dbc.Col([
+                html.Label("Period", className="form-label fw-semibold"),
+                dcc.Dropdown(id=filter_id("period"), options=periodval, value=vald_period, clearable=False,
+                             searchable=False),
+            ], md=3),
+            dbc.Col([
+                html.Label("Status", className="form-label fw-semibold"),
+                dcc.Dropdown(id=filter_id("status"), options=[{"label": s, "value": s} for s in statusval],
+                             value=f.status, multi=True, placeholder="Alla statusar", searchable=False),
+            ], md=3, style={} if visa_status else {"display": "none"}),
+        ], className="g-3"),
+    ], className="filterpanel p-3 mb-4", role="search", **{"aria-label": "Filter"})
+
+
+def filter_fran_kontroller(enhet, roll, period, status, ovrigt: dict) -> Filter:
+    return Filter(enhet=_lista(enhet), roll="ansvarig" if roll and "ansvarig" in roll else None,
+                  period=period or None, status=_lista(status), ovrigt=ovrigt)

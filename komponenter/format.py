@@ -1,0 +1,40 @@
+"""Svenska talformat: 1 234,5 · 12 % · 228,9 mnkr. Hårt mellanslag så att tal inte bryts."""
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+NBSP = "\u00a0"
+
+
+def tal(x: Optional[float], decimaler: Optional[int] = None) -> str:
+    """1234.5 → "1 234,5"; heltal utan decimaler; None/NaN → ""."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    x = float(x)
+    if decimaler is None:
+        decimaler = 0 if x == int(x) else (1 if round(x, 1) == x else 2)
+    s = f"{abs(x):,.{decimaler}f}".replace(",", " ").replace(".", ",").replace(" ", NBSP)
+    return ("-" if x < 0 and float(s.replace(NBSP, "").replace(",", ".")) != 0 else "") + s
+
+
+def procent(x: Optional[float], decimaler: Optional[int] = None) -> str:
+    t = tal(x, decimaler)
+    return f"{t}{NBSP}%" if t else ""
+
+
+def med_enhet(x: Optional[float], enhet: Optional[str], decimaler: Optional[int] = None) -> str:
+    """Tal med måttenhet: "12 %", "-7,8 mnkr", "23 834 kr"."""
+    t = tal(x, decimaler)
+    if not t:
+        return ""
+    return f"{t}{NBSP}{enhet}" if enhet else t
+
+
+def tkr(x: Optional[float], enhet: str = "tkr") -> str:
+    """Belopp i tkr visat i tkr ("-25 000") eller mnkr ("-25,0")."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    if enhet == "mnkr":
+        return tal(float(x) / 1000, 1)
+    return tal(float(x), 0)

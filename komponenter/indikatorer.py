@@ -1,0 +1,139 @@
+"""Indikatorkort: diagram (nuvärde, mål 2020–2022, utfall), statusmärke med regeln vid hovring,
+trendpil, källa och textalternativ (sammanfattning + datatabell). Rena byggare."""
+from __future__ import annotations
+
+import math
+
+from dash import dcc, html
+
+from data.regler import REGEL_INDIKATOR
+from komponenter import format as fmt
+from komponenter.diagram import AR, indikatorfigur, indikatorserier
+from komponenter.trafikljus import statusmarke
+
+EXEMPEL = "Exempeldata – inte kommunens rapportering"
+TRENDPIL = {"bättre": ("↗", "Bättre än föregående rapport"), "sämre": ("↘", "Sämre än föregående rapport"),
+            "oförändrad": ("→", "Oförändrat sedan föregående rapport"), "upp": ("↑", "Högre än föregående rapport"),
+            "ned": ("↓", "Lägre än föregående rapport")}
+GRAF_KONFIG = {"displayModeBar": False, "responsive": True, "locale": "sv"}
+
+
+def _ok(x) -> bool:
+    return x is not None and not (isinstance(x, float) and math.isnan(x))
+
+
+def _t(x) -> str:
+    return x if isinstance(x, str) else ""
+
+
+def _varde(varde, text, enhet) -> str:
+    if _t(text):
+        return text
+    if _ok(varde):
+        return fmt.med_enhet(varde, enhet)
+    return ""
+
+
+def sammanfattning(ind: dict, serier: dict) -> str:
+    """En mening som beskriver diagrammet (textalternativ)."""
+    enhet = ind.get("mattenhet") or ""
+    delar = []
+    if serier["nuvarde"]:
+        delar.append(f"nuvärde {fmt.med_enhet(serier['nuvarde'][1], enhet)} ({serier['nuvarde'][0].year})")
+    if serier["mal"]:
+        delar.append("mål " + ", ".join(f"{p[0].year}: {fmt.med_enhet(p[1], enhet)}" for p in serier["mal"]))
+    if serier["utfall"]:
+        delar.append("utfall " + ", ".join(f"{p[2]}: {fmt.med_enhet(p[1], enhet)}" for p in serier["utfall"]))
+    else:
+        delar.append("inget utfall rapporterat")
+    return f"{ind['namn']}: " + "; ".join(delar) + "."
+
+
+def datatabell(ind: dict, serier: dict) -> html.Table:
+    enhet = ind.get("mattenhet") or ""
+    rader = []
+    if serier["nuvarde"]:
+        rader.append(("Nuvärde", str(serier["nuvarde"][0].year), fmt.med_enhet(serier["nuvarde"][1], enhet)))
+    rader += [("Mål", str(p[0].year), fmt.med_enhet(p[1], enhet)) for p in serier["mal"]]
+    rader += [("Utfall" + (" (exempel)" if p[3] else ""), p[2], fmt.med_enhet(p[1], enhet)) for p in serier["utfall"]]
+    return html.Table([html.Thead(html.Tr([html.Th("Serie", scope="col"), html.Th("Tidpunkt", scope="col"),
+                                           html.Th("Värde", scope="col")])),
+                       html.Tbody([html.Tr([html.Td(a), html.Td(b), html.Td(c, className="text-end")]) for a, b, c in rader])],
+                      className="table table-sm datatabell")
+
+
+def _kvalitativa(ind: dict) -> html.Div | None:
+    km = ind.get("kvalitativa_mal")
+    if not isinstance(km, dict) or not km:
+        return None
+    block = []
+    for nyckel, rubrik in (("nuvarde", f"Nuvärde ({ind.get('nuvarde_ar') or ''})"), ("2020", "Målvärde 2020"),
+                           ("2021", "Målvärde 2021"), ("2022", "Målvärde 2022")):
+        punkter = km.get(nyckel) or []
+        if punkter:
+            block.append(html.Div([html.H6(rubrik, className="mt-2 mb-1"), html.Ul([html.Li(p) for p in punkter])]))
+    return html.Div(block, className="kvalitativa-mal")
+
+
+def indikatorkort(ind: dict, utfall: list[dict], stor: bool = False) -> html.Article:
+    """Ett kort per indikator. ind: rad ur fragor.indikatorer; utfall: dess utfallshistorik."""
+    enhet = ind.get("mattenhet") or ""
+    serier = indikatorserier(ind, utfall)
+    period = ind.get("period") or ""
+    trend = TRENDPIL.get(ind.get("trend") or "")
+    status = ind["status"]
+    hjalp = f"{ind.get('status_skal') or ''} Regel: {REGEL_INDIKATOR}".strip()
+
+    utfalltext = _varde(ind.get("utfall_varde"), ind.get("utfall_text"), enhet)
+    utfallrad = html.Div([
+        html.Span(f"Utfall {period}: ", className="fw-semibold"),
+        html.Span(utfalltext or "Ej rapporterad", className="utfallsvarde" if utfalltext else "fst-italic"),
+        html.Span([" ", html.Span(trend[0], className="trendpil", **{"aria-hidden": "true"}),
+                   html.Span(f" {trend[1]} ({ind.get('foregaende_period')})", className="visually-hidden")],
+                  title=f"{trend[1]} ({ind.get('foregaende_period')})") if trend and utfalltext else None,
+        html.Span(" exempel", className="badge text-bg-warning ms-2", title=EXEMPEL) if ind.get("exempel") and utfalltext else None,
+        html.A("Källa", href=ind["kalla_url"], target="_blank", rel="noopener noreferrer", className="ms-2",
+               title=ind["kalla_url"]) if _t(ind.get("kalla_url")) and utfalltext else None,
+        html.Div(_t(ind.get("utfall_kommentar")), className="small") if _t(ind.get("utfall_kommentar")) else None,
+    ], className="utfallsrad mb-2")
+
+    malceller = [html.Div([html.Dt(f"Nuvärde ({ind.get('nuvarde_ar') or '–'})"),
+                           html.Dd(_varde(ind.get("nuvarde"), ind.get("nuvarde_text"), enhet) or "–")])]
+    for ar in AR:
+        v = _varde(ind.get(f"mal_{ar}"), ind.get(f"mal_{ar}_text"), enhet)
+        andrad = ind.get(f"mal_{ar}_fran_planen") is False
+        malceller.append(html.Div([html.Dt(f"Mål {ar}"),
+                                   html.Dd([v or "–", html.Span(" (ändrat)", className="small text-muted") if andrad else None])]))
+    fakta = html.Dl(malceller, className="malvarden")
+
+    har_tal = bool(serier["nuvarde"] or serier["mal"] or serier["utfall"])
+    if har_tal:
+        graf = html.Figure([
+            dcc.Graph(figure=indikatorfigur(ind, serier, stor), config=GRAF_KONFIG,
+                      className="indikatorgraf", id={"typ": "indikatorgraf", "kod": ind["kod"]}),
+            html.Figcaption(sammanfattning(ind, serier), className="visually-hidden"),
+            html.Details([html.Summary("Visa diagrammets data som tabell"), datatabell(ind, serier)],
+                         className="small"),
+        ], className="mb-0", **{"aria-label": f"Diagram: {ind['namn']}"})
+    elif ind.get("kvalitativ"):
+        graf = _kvalitativa(ind)
+    else:
+        graf = html.P("Planen anger inga värden för den här indikatorn ännu.", className="fst-italic text-muted")
+
+    return html.Article([
+        html.Div([
+            html.H4([html.Span(ind.get("niva") or "", className="badge text-bg-secondary me-2 niva") if ind.get("niva") else None,
+                     ind["namn"]], className="h5 mb-1 indikatornamn"),
+            html.Span(statusmarke(status, hjalp), className="ms-auto"),
+        ], className="d-flex gap-2 align-items-start"),
+        fakta,
+        utfallrad,
+        graf,
+        html.Div([
+            html.Span(f"Ansvarig: {_t(ind.get('ansvarig')) or '–'}", className="me-3"),
+            html.Span(f"Källa: {_t(ind.get('kalla')) or '–'}", className="me-3"),
+            html.Span(f"Mätintervall: {_t(ind.get('matintervall')) or '–'}"),
+        ], className="small text-muted indikatorfakta"),
+        html.Details([html.Summary("Fotnot"), html.P(ind["fotnot"], style={"whiteSpace": "pre-line"})],
+                     className="small mt-1") if _t(ind.get("fotnot")) else None,
+    ], className="indikatorkort card card-body mb-3", **{"data-kod": ind["kod"], "data-status": status})

@@ -1,0 +1,58 @@
+"""Det som sidorna delar: filtrets callback (skriver filtret till URL:en) och små sidbitar.
+
+Filen börjar med understreck, så Dash Pages registrerar den inte som sida.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from dash import ALL, Input, Output, State, callback, html, no_update
+
+from komponenter import ids
+from komponenter.filter import bygg_fraga, filter_fran_kontroller, las_fraga
+
+EXEMPELTEXT = "Exempeldata – inte kommunens rapportering"
+
+
+@callback(Output(ids.PLATS, "search", allow_duplicate=True),
+          Input({"typ": "filter", "namn": ALL}, "value"),
+          State({"typ": "filter", "namn": ALL}, "id"),
+          State(ids.PLATS, "search"),
+          prevent_initial_call=True)
+def filter_till_url(varden, id_lista, search):
+    """Varje filterändring skrivs till query-strängen; sidan ritas om från URL:en."""
+    v = {i["namn"]: val for i, val in zip(id_lista, varden)}
+    nu = las_fraga({k: (x[0] if len(x) == 1 else x) for k, x in parse_qs((search or "").lstrip("?")).items()})
+    ny = filter_fran_kontroller(v.get("enhet", nu.enhet), v.get("roll", ["ansvarig"] if nu.roll else []),
+                                v.get("period", nu.period), v.get("status", nu.status), nu.ovrigt)
+    sok = bygg_fraga(ny)
+    return no_update if sok == (search or "") else sok
+
+
+def exempelbanner(har_exempel: bool) -> html.Div | None:
+    if not har_exempel:
+        return None
+    return html.Div([html.Strong("Obs! "), EXEMPELTEXT, ". Värden märkta ”exempel” är påhittade för att visa "
+                     "hur Målkoll fungerar."], className="alert alert-warning exempelbanner", role="note")
+
+
+def kallalank(url: str | None, kalla: str | None = None, exempel: bool = False) -> html.Span | None:
+    """Källa för ett rapporterat värde: länk till publicerad källa, annars filnamn; exempel märks."""
+    delar = []
+    if exempel:
+        delar.append(html.Span("exempel", className="badge text-bg-warning me-1", title=EXEMPELTEXT))
+    if isinstance(url, str) and url:
+        delar.append(html.A("Källa", href=url, target="_blank", rel="noopener noreferrer",
+                            title=url, className="kallalank"))
+    elif isinstance(kalla, str) and kalla:
+        delar.append(html.Span(f"Källa: {kalla}", className="text-muted small"))
+    return html.Span(delar, className="kalla") if delar else None
+
+
+def sidrubrik(titel: str, undertitel: str | None = None) -> html.Div:
+    return html.Div([html.H1(titel, className="sidrubrik"),
+                     html.P(undertitel, className="lead") if undertitel else None], className="mb-3")
+
+
+def ingen_traff(text: str = "Inget matchar filtret.") -> html.P:
+    return html.P(text, className="fst-italic text-muted")

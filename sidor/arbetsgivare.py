@@ -1,0 +1,38 @@
+"""/arbetsgivare: Norrtälje kommun som arbetsgivare – fem fokusområden med HR-indikatorer."""
+from __future__ import annotations
+
+import dash
+from dash import html
+
+from data import fragor
+from komponenter.filter import filterpanel, las_fraga
+from komponenter.indikatorer import indikatorkort
+from sidor._gemensamt import exempelbanner
+
+dash.register_page(__name__, path="/arbetsgivare", name="Arbetsgivare", order=8,
+                   title="Norrtälje kommun som arbetsgivare – Målkoll")
+
+
+def layout(**query):
+    f = las_fraga(query)
+    per = fragor.vald_period(f.period)
+    ind = fragor.indikatorer(arbetsgivare=True, enhet=f.enhet, period=per.namn)
+    ut = fragor.utfall(ind.id.tolist())
+    fo = fragor.fokusomraden()
+    avsnitt = []
+    for r in fo.itertuples():
+        del_ = ind[ind.fokusomrade == r.nr]
+        avsnitt.append(html.Section([
+            html.H2(f"Fokusområde {r.nr}, ”{r.titel}”", className="h3"),
+            html.P([html.Span("Nyckelord: ", className="fw-semibold"), r.nyckelord], className="small"),
+            html.Div([indikatorkort(i, ut[ut.indikator_id == i["id"]].to_dict("records")) for i in del_.to_dict("records")])
+            if not del_.empty else html.P("Inga indikatorer matchar filtret.", className="fst-italic"),
+        ], className="mb-4 fokusomrade", **{"data-nr": str(r.nr)}))
+    return html.Div([
+        html.H1("Norrtälje kommun som arbetsgivare", className="sidrubrik"),
+        html.P("Norrtälje kommuns övergripande personalmål – Norrtälje kommun ska vara en attraktiv arbetsgivare där "
+               "medarbetarna är stolta över sitt samhällsuppdrag.", className="lead"),
+        exempelbanner(bool(ind.exempel.any())),
+        filterpanel(fragor.enheter(), fragor.perioder(), f, per.namn, visa_status=False),
+        *avsnitt,
+    ])

@@ -1,0 +1,68 @@
+"""/malomrade/<nr>: ett målområde – inriktningsmål, indikatorer med diagram, åtgärder med trafikljus."""
+from __future__ import annotations
+
+import dash
+from dash import html
+
+from data import fragor
+from komponenter.atgarder import atgardslista
+from komponenter.filter import filterpanel, las_fraga
+from komponenter.indikatorer import indikatorkort
+from komponenter.trafikljus import statusmarke
+from sidor._gemensamt import exempelbanner, kallalank
+
+dash.register_page(__name__, path_template="/malomrade/<nr>", name="Målområde", order=1,
+                   title="Målområde – Målkoll", path="/malomrade/1")
+
+
+def giltigt_nr(nr) -> int | None:
+    try:
+        n = int(str(nr))
+    except (TypeError, ValueError):
+        return None
+    return n if 1 <= n <= 7 else None
+
+
+def inriktningsmal_lista(im) -> html.Div:
+    return html.Div([html.Div([
+        html.Div([html.H3(f"{r.nr} {r.titel}", className="h6 mb-1"),
+                  statusmarke(r.bedomning, r.motivering if isinstance(r.motivering, str) else r.bedomning)],
+                 className="d-flex justify-content-between gap-2"),
+        html.P(r.motivering, className="small mb-1") if isinstance(r.motivering, str) and r.motivering else None,
+        kallalank(r.kalla_url, None, bool(r.exempel) if r.exempel is not None and r.exempel == r.exempel else False),
+        html.Details([html.Summary("Inriktningsmålets text"), html.P(r.beskrivning)], className="small")
+        if isinstance(r.beskrivning, str) else None,
+    ], className="inriktningsmal border-start border-4 ps-3 mb-3") for r in im.itertuples()])
+
+
+def layout(nr=None, **query):
+    n = giltigt_nr(nr)
+    if n is None:
+        return html.Div([html.H1("Målområdet finns inte"),
+                         html.P(f"Det finns inget målområde ”{nr}”. Planen har målområde 1–7."),
+                         html.A("Till översikten", href="/")])
+    f = las_fraga(query)
+    per = fragor.vald_period(f.period)
+    mo = fragor.malomraden().set_index("nr").loc[n]
+    im = fragor.inriktningsmal(n, per.namn)
+    ind = fragor.indikatorer(n, enhet=f.enhet, period=per.namn)
+    ut = fragor.utfall(ind.id.tolist())
+    atg = fragor.atgarder(n, enhet=f.enhet, roll=f.roll, period=per.namn, status=f.status or None)
+    kort = [indikatorkort(r, ut[ut.indikator_id == r["id"]].to_dict("records")) for r in ind.to_dict("records")]
+    return html.Div([
+        html.P(f"Målområde {n}", className="text-uppercase small mb-0"),
+        html.H1(mo.titel, className="sidrubrik"),
+        html.P([html.Span("Ambitionsnivå 2030: ", className="fw-semibold"), mo.ambitionsniva_2030], className="lead"),
+        exempelbanner(bool(atg.exempel.any() or ind.exempel.any())),
+        filterpanel(fragor.enheter(), fragor.perioder(), f, per.namn),
+        html.Section([html.H2("Inriktningsmål", className="h3"), inriktningsmal_lista(im),
+                      html.Details([html.Summary("Kommunstyrelsens tolkning av målområdet"),
+                                    html.Div([html.P(p) for p in (mo.tolkning or "").split("\n\n")])])
+                      if mo.tolkning else None], className="mb-4"),
+        html.Section([html.H2(f"Indikatorer ({len(ind)})", className="h3"),
+                      html.Div(kort, className="indikatorer") if kort else
+                      html.P("Inga indikatorer matchar filtret." if f.enhet else
+                             "Målområdet har inga indikatorer som kommunstyrelsen följer upp.", className="fst-italic")],
+                     className="mb-4", id="indikatorer"),
+        html.Section([html.H2(f"Åtgärder ({len(atg)})", className="h3"), atgardslista(atg)], id="atgarder"),
+    ], **{"data-malomrade": str(n)})

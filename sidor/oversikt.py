@@ -1,0 +1,69 @@
+"""Startsidan "Översikt": visionen och de sju målområdena som rutor – hur går det?"""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from data import fragor, regler
+from komponenter.diagram import statusstapel
+from komponenter.filter import bygg_fraga, filterpanel, las_fraga
+from komponenter.trafikljus import statusrad
+from sidor._gemensamt import exempelbanner
+
+dash.register_page(__name__, path="/", name="Översikt", order=0, title="Översikt – Målkoll")
+
+
+def _malbedomning_text(im) -> str:
+    n = len(im)
+    bedomda = im[im.bedomning != "Ej rapporterad"]
+    if bedomda.empty:
+        return f"Ingen bedömning av de {n} inriktningsmålen rapporterad för perioden."
+    u = int((im.bedomning == "Uppfyllt").sum())
+    t = int((im.bedomning == "Till största delen uppfyllt").sum())
+    text = f"{u} av {n} inriktningsmål bedöms uppfyllda"
+    if t:
+        text += f", {t} till största delen uppfyllda"
+    return text + "."
+
+
+def ruta(mo, atg, ind, im, period: str, fraga: str):
+    antal_atg = regler.summera_status(atg.status)
+    antal_ind = regler.summera_status(ind.status, regler.INDIKATORSTATUS_ALLA)
+    return html.Div(html.Div([
+        html.H2(dcc.Link([html.Span(f"Målområde {mo.nr}", className="d-block small text-uppercase"), mo.titel],
+                         href=f"/malomrade/{mo.nr}{fraga}", className="stretched-link-not"), className="h5 card-title"),
+        html.P([html.Span("Ambitionsnivå 2030: ", className="fw-semibold"), mo.ambitionsniva_2030],
+               className="small ambition"),
+        html.H3(f"Åtgärder ({len(atg)})", className="h6 mt-2 mb-1"),
+        html.Div(dcc.Graph(figure=statusstapel(antal_atg), config={"displayModeBar": False, "staticPlot": True},
+                           className="statusstapel", style={"height": "56px"}),
+                 **{"aria-hidden": "true"}) if len(atg) else None,
+        statusrad(antal_atg) if len(atg) else html.P("Inga åtgärder matchar filtret.", className="small fst-italic"),
+        html.H3(f"Indikatorer ({len(ind)})", className="h6 mt-2 mb-1"),
+        statusrad(antal_ind) if len(ind) else html.P("Inga indikatorer matchar filtret.", className="small fst-italic"),
+        html.H3("Inriktningsmål", className="h6 mt-2 mb-1"),
+        html.P(_malbedomning_text(im), className="small mb-0 malbedomning"),
+    ], className="card-body"), className="card h-100 malomradesruta", **{"data-nr": str(mo.nr)})
+
+
+def layout(**query):
+    f = las_fraga(query)
+    per = fragor.vald_period(f.period)
+    mo = fragor.malomraden()
+    atg = fragor.atgarder(enhet=f.enhet, roll=f.roll, period=per.namn, status=f.status or None)
+    ind = fragor.indikatorer(enhet=f.enhet, period=per.namn)
+    ind = ind[ind.malomrade.notna()]
+    im = fragor.inriktningsmal(period=per.namn)
+    plan = fragor.plan_info()
+    fraga = bygg_fraga(f)
+    rutor = [dbc.Col(ruta(m, atg[atg.malomrade == m.nr], ind[ind.malomrade == m.nr], im[im.malomrade == m.nr],
+                          per.namn, fraga), md=6, xl=4, className="mb-4") for m in mo.itertuples()]
+    return html.Div([
+        html.H1("Översikt", className="sidrubrik"),
+        html.P(plan["vision"], className="lead vision"),
+        html.P(f"{plan['namn']} · läget vid {per.namn}", className="text-muted"),
+        exempelbanner(bool(atg.exempel.any() or ind.exempel.any())),
+        filterpanel(fragor.enheter(), fragor.perioder(), f, per.namn),
+        dbc.Row(rutor, className="rutor"),
+    ])

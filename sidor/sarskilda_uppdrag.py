@@ -1,0 +1,40 @@
+"""/sarskilda-uppdrag: Särskilda uppdrag och utvecklingsåtaganden med Inriktning 2020."""
+from __future__ import annotations
+
+import dash
+from dash import html
+
+from data import fragor
+
+dash.register_page(__name__, path="/sarskilda-uppdrag", name="Särskilda uppdrag", order=9,
+                   title="Särskilda uppdrag och utvecklingsåtaganden – Målkoll")
+
+
+def _stycken(text) -> list:
+    if not isinstance(text, str) or not text:
+        return []
+    ut = []
+    for st in text.split("\n\n"):
+        rader = st.split("\n")
+        if all(r.startswith("- ") for r in rader):
+            ut.append(html.Ul([html.Li(r[2:]) for r in rader]))
+        else:
+            ut.append(html.P(st))
+    return ut
+
+
+def layout(**query):
+    su = fragor.sarskilda_uppdrag()
+    return html.Div([
+        html.H1("Särskilda uppdrag och utvecklingsåtaganden", className="sidrubrik"),
+        html.P("Nämndövergripande områden där kommunstyrelsen beskriver sitt bidrag. Bedömning av resultat görs i "
+               "delårsrapporterna.", className="lead"),
+        *[html.Section([
+            html.H2(r.titel, className="h3"),
+            html.Div([html.H3("Inriktning 2020", className="h6 mb-1"), html.P(r.inriktning_2020, className="mb-0")],
+                     className="inriktning p-3 mb-2") if isinstance(r.inriktning_2020, str) else
+            html.P("Planen anger ingen ”Inriktning 2020” för området.", className="fst-italic small"),
+            *_stycken(r.kommentar),
+            html.Details([html.Summary("Bakgrund i planen"), *_stycken(r.beskrivning)]),
+        ], className="sarskilt-uppdrag mb-4", **{"data-kod": r.kod}) for r in su.itertuples()],
+    ])

@@ -1,0 +1,54 @@
+"""Skärmbilder av sidor i headless Chromium: python -m tools.skarmbild URL UT.png [BREDD HÖJD]."""
+from __future__ import annotations
+
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+
+def chrome(bredd: int = 1920, hojd: int = 1080) -> webdriver.Chrome:
+    opt = webdriver.ChromeOptions()
+    opt.binary_location = "/usr/bin/chromium"
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+              "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
+              "--disable-dev-shm-usage", f"--window-size={bredd},{hojd}", "--lang=sv-SE"):
+        opt.add_argument(a)
+    opt.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opt)
+
+
+def vanta_pa_dash(d, timeout: float = 30) -> None:
+    """Vänta tills Dash har ritat sidan klart (inga pågående callbacks, innehåll finns)."""
+    slut = time.time() + timeout
+    while time.time() < slut:
+        klar = d.execute_script(
+            "const c = document.querySelector('#_pages_content');"
+            "if (!c || !c.children.length || document.querySelector('[data-dash-is-loading=\"true\"]')) return false;"
+            "const g = document.querySelectorAll('.js-plotly-plot');"
+            "return Array.from(g).every(e => e.querySelector('.main-svg'));")
+        if klar:
+            time.sleep(0.3)
+            return
+        time.sleep(0.1)
+    raise TimeoutError("Sidan blev inte klar")
+
+
+if __name__ == "__main__":
+    url, ut = sys.argv[1], sys.argv[2]
+    b, h = (int(sys.argv[3]), int(sys.argv[4])) if len(sys.argv) > 4 else (1920, 1080)
+    d = chrome(b, h)
+    try:
+        d.get(url)
+        vanta_pa_dash(d)
+        time.sleep(1.0)
+        if "--hel" in sys.argv:
+            hoj = d.execute_script("return document.body.scrollHeight")
+            d.set_window_size(b, min(hoj, 12000))
+            time.sleep(0.5)
+        d.save_screenshot(ut)
+        for rad in d.get_log("browser"):
+            print("KONSOL:", rad["level"], rad["message"][:300])
+    finally:
+        d.quit()
