@@ -255,8 +255,7 @@ def indikatorer(nr: int | None = None, arbetsgivare: bool = False, enhet: Iterab
                 .groupby("indikator_id").tail(1).set_index("indikator_id"))
     for k in ("varde", "text", "kommentar", "kan_inte_bedomas", "status", "kalla", "kalla_url", "exempel",
               "rapporterad_av", "rapporterad"):
-        df[f"utfall_{k}" if k not in ("kalla", "kalla_url", "exempel", "rapporterad_av", "rapporterad") else k] = \
-            df.id.map(senaste[k]) if not senaste.empty else None
+        df[f"utfall_{k}" if k not in ("exempel",) else k] = df.id.map(senaste[k]) if not senaste.empty else None
     df["foregaende_varde"] = df.id.map(tidigare.varde) if not tidigare.empty else None
     df["foregaende_period"] = df.id.map(tidigare.period) if not tidigare.empty else None
     df["period"] = per.namn

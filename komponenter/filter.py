@@ -15,6 +15,9 @@ from dash import dcc, html
 from data.regler import ATGARDSSTATUS_ALLA
 
 NBSP = "\u00a0"
+ETIKETTER = {"select_all": "Välj alla", "deselect_all": "Avmarkera alla", "selected_count": "{num_selected} valda",
+             "search": "Sök", "clear_search": "Rensa sökningen", "clear_selection": "Rensa valen",
+             "no_options_found": "Inga träffar"}
 
 
 def filter_id(namn: str) -> dict:
@@ -102,7 +105,7 @@ def filterpanel(enheter: pd.DataFrame, perioder: pd.DataFrame, f: Filter, vald_p
                 html.Label("Ansvarig enhet", htmlFor="filter-enhet-val", className="form-label fw-semibold"),
                 dcc.Dropdown(id=filter_id("enhet"), options=enhetsalternativ(enheter), value=f.enhet, multi=True,
                              placeholder="Alla enheter", searchable=True, className="filter-enhet",
-                             optionHeight=36),
+                             optionHeight=36, labels=ETIKETTER, maxHeight=420),
                 dbc.Checklist(id=filter_id("roll"), options=[{"label": "Bara där enheten är ansvarig (inte i samverkan)",
                                                                "value": "ansvarig"}],
                               value=["ansvarig"] if f.roll == "ansvarig" else [], switch=True, className="mt-1"),
@@ -110,12 +113,13 @@ def filterpanel(enheter: pd.DataFrame, perioder: pd.DataFrame, f: Filter, vald_p
             dbc.Col([
                 html.Label("Period", className="form-label fw-semibold"),
                 dcc.Dropdown(id=filter_id("period"), options=periodval, value=vald_period, clearable=False,
-                             searchable=False),
+                             searchable=False, labels=ETIKETTER, className="filter-period"),
             ], md=3),
             dbc.Col([
                 html.Label("Status", className="form-label fw-semibold"),
                 dcc.Dropdown(id=filter_id("status"), options=[{"label": s, "value": s} for s in statusval],
-                             value=f.status, multi=True, placeholder="Alla statusar", searchable=False),
+                             value=f.status, multi=True, placeholder="Alla statusar", searchable=False,
+                             labels=ETIKETTER, className="filter-status"),
             ], md=3, style={} if visa_status else {"display": "none"}),
         ], className="g-3"),
     ], className="filterpanel p-3 mb-4", role="search", **{"aria-label": "Filter"})

@@ -1,0 +1,109 @@
+"""Inläsningen: idempotent, och en felaktig källfil stoppar allt med fil och post i meddelandet
+utan att databasen ändras (SQLite: filens hash; PostgreSQL: tabellernas innehåll)."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from data import db, ladda
+from data.kallor import PLAN_DIR, KallfilFel
+from data.models import Bas, Plan
+
+
+def _innehall(url: str) -> dict:
+    """Alla tabellers innehåll, sorterat (jämförs före och efter)."""
+    eng = db.motor(url)
+    ut = {}
+    with eng.connect() as c:
+        for t in sorted(inspect(eng).get_table_names()):
+            rader = c.execute(text(f'SELECT * FROM "{t}"')).fetchall()
+            ut[t] = sorted(map(repr, rader))
+    return ut
+
+
+def _fingeravtryck(url: str) -> object:
+    if url.startswith("sqlite"):
+        db.glom_motorer()  # stäng anslutningar så att WAL skrivs in
+        p = Path(url.removeprefix("sqlite:///"))
+        return hashlib.sha256(p.read_bytes()).hexdigest()
+    return _innehall(url)
+
+
+def test_tva_inlasningar_andrar_ingenting(tom_databas):
+    assert ladda.ladda_plan(url=tom_databas) == "inläst"
+    fore = _innehall(tom_databas)
+    assert ladda.ladda_plan(url=tom_databas) == "oförändrad"
+    # Även en full synk (källhashen glömd) ändrar ingenting utöver hashen själv
+    with db.session(tom_databas) as s:
+        s.scalars(select(Plan)).one().kallhash = "glömd"
+    assert ladda.ladda_plan(url=tom_databas) == "uppdaterad"
+    assert _innehall(tom_databas) == fore
+
+
+def test_tom_databas_skapas_och_fylls_av_forsta_anvandaren(tom_databas):
+    from data import fragor
+    assert len(fragor.malomraden(url=tom_databas)) == 7
+    assert inspect(db.motor(tom_databas)).has_table("atgard")
+
+
+def _trasig_katalog(tmp_path: Path, fil: str, gammalt: str, nytt: str) -> Path:
+    kat = tmp_path / "plan"
+    shutil.copytree(PLAN_DIR, kat)
+    p = kat / fil
+    innehall = p.read_text(encoding="utf-8")
+    assert gammalt in innehall
+    p.write_text(innehall.replace(gammalt, nytt, 1), encoding="utf-8")
+    return kat
+
+
+FEL = [
+    # (fil, ersätt, med, förväntat i meddelandet)
+    ("malomrade_1.yaml", '        atgard: "Utveckla en ny hyressättningsmodell"\n', "",
+     "malomrade_1.yaml, åtgärd 1-A01: fältet 'atgard' saknas"),
+    ("malomrade_1.yaml", "    nuvarde: 23834", "    nuvarde: 23 834 kr",
+     "malomrade_1.yaml, indikator 1-I03: fältet 'nuvarde' ska vara ett tal"),
+    ("malomrade_1.yaml", 'ansvariga: ["KSK/Eko", "TK/Fastighet"]', 'ansvariga: ["KSK/Eko", "TK/Fastigheten"]',
+     "malomrade_1.yaml, åtgärd 1-A01: okänd enhet 'TK/Fastigheten'"),
+    ("investeringar.csv", ",Renhållning,belopp,25500,", ",Renhållning,belopp,25 5OO,",
+     "investeringar.csv, rad 10 (Renhållning), kolumn '2020': '25 5OO' är inget tal"),
+    ("drift_per_verksamhet.csv", "Kommunstyrelse,belopp,-13190", "Kommunstyrelse,belopp,-13191",
+     "summan av beloppen är -203583"),
+    ("malomrade_2.yaml", "typ: KF-uppdrag", "typ: KF-Uppdrag", "fältet 'typ' har värdet 'KF-Uppdrag'"),
+]
+
+
+@pytest.mark.parametrize("fil,gammalt,nytt,vantat", FEL, ids=[f[3][:40] for f in FEL])
+def test_felaktig_kallfil_stoppar_och_lamnar_databasen_orord(tom_databas, tmp_path, fil, gammalt, nytt, vantat):
+    ladda.ladda_plan(url=tom_databas)
+    fore = _fingeravtryck(tom_databas)
+    kat = _trasig_katalog(tmp_path, fil, gammalt, nytt)
+    with pytest.raises(KallfilFel) as e:
+        ladda.ladda_plan(kat, url=tom_databas)
+    assert vantat in str(e.value)
+    assert _fingeravtryck(tom_databas) == fore
+
+
+def test_alla_fel_rapporteras_pa_en_gang(tmp_path):
+    kat = _trasig_katalog(tmp_path, "malomrade_1.yaml", "    nuvarde: 23834", "    nuvarde: tjugo")
+    p = kat / "malomrade_3.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("niva: KF", "niva: KX", 1), encoding="utf-8")
+    with pytest.raises(KallfilFel) as e:
+        from data.kallor import las_plan
+        las_plan(kat)
+    assert len(e.value.fel) == 2
+    assert any("malomrade_3.yaml" in f and "'niva'" in f for f in e.value.fel)
+
+
+def test_kommandot(tmp_path, capsys, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'k.sqlite'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert ladda.main([]) == 0
+    assert ladda.main([]) == 0
+    assert "oförändrad" in capsys.readouterr().out
+    kat = _trasig_katalog(tmp_path, "malomrade_1.yaml", "    nuvarde: 23834", "    nuvarde: x")
+    assert ladda.main(["--katalog", str(kat)]) == 1
+    assert "indikator 1-I03" in capsys.readouterr().err

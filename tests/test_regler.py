@@ -1,0 +1,68 @@
+"""Statusreglerna som rena funktioner – ingen databas, ingen webbläsare."""
+import datetime as dt
+
+import pytest
+
+from data.regler import atgardsstatus, indikatorstatus, summera_status, tolka_tidpunkt, trend
+
+D = dt.date
+
+
+@pytest.mark.parametrize("text,vantat", [
+    ("Juni 2020", D(2020, 6, 30)), ("Augusti 2020 (KS)", D(2020, 8, 31)), ("Kvartal 3", D(2020, 9, 30)),
+    ("Kvartal tre 2020", D(2020, 9, 30)), ("Genomförs andra kvartalet 2020.", D(2020, 6, 30)),
+    ("Före sommaren 2020", D(2020, 6, 30)), ("Innan sommaren 2020", D(2020, 6, 30)),
+    ("Årsskiftet 2020/21", D(2020, 12, 31)), ("KS innan årsskiftet 2020/21", D(2020, 12, 31)),
+    ("Hösten 2020", D(2020, 11, 30)), ("Kvartal 1, 2020", D(2020, 3, 31)), ("2021", D(2021, 12, 31)),
+    ("Omorganisation ska genomföras under 2020.", D(2020, 12, 31)),
+    ("I samband med delårsrapport 2", D(2020, 8, 31)),
+    ("Förslag under första kvartalet, implementering fr o m andra kvartalet 2020.", D(2020, 6, 30)),
+    ("Strategisk lokalförsörjningsplan tas i samband med att Mål och budget för 2021-2023 beslutas.", D(2020, 11, 30)),
+    ("Löpande", None), ("Löpande, status i delårsrapporter", None), ("", None), (None, None),
+    ("Avrapportering efter genomfört möte", None),
+])
+def test_tolka_tidpunkt(text, vantat):
+    assert tolka_tidpunkt(text) == vantat
+
+
+@pytest.mark.parametrize("utfall,mal,riktning,nuvarde,maltext,vantat", [
+    (2.6, 2.6, "hogre", 1.8, None, "Uppnått"),
+    (2.0, 2.6, "hogre", 1.8, None, "Delvis uppnått"),
+    (1.5, 2.6, "hogre", 1.8, None, "Ej uppnått"),
+    (1.8, 2.6, "hogre", 1.8, None, "Ej uppnått"),     # lika med nuvärdet är inte bättre
+    (25000, 26000, "lagre", 23834, None, "Uppnått"),
+    (27000, 26000, "lagre", 28000, None, "Delvis uppnått"),
+    (169, 156, "lagre", 196, None, "Delvis uppnått"),  # Företagsklimat 2021
+    (None, 2.6, "hogre", 1.8, None, "Ej rapporterad"),
+    (5, None, "hogre", None, ">0", "Uppnått"),         # strikt ">0"
+    (0, None, "hogre", None, ">0", "Ej uppnått"),
+    (5, None, "hogre", None, None, "Kan inte bedömas"),
+    (5, 3, None, None, None, "Kan inte bedömas"),
+])
+def test_indikatorstatus(utfall, mal, riktning, nuvarde, maltext, vantat):
+    assert indikatorstatus(utfall, mal, riktning, nuvarde, maltext).status == vantat
+
+
+def test_kan_inte_bedomas_manuellt():
+    s = indikatorstatus(4.6, 2.6, "hogre", 1.8, kan_inte_bedomas=True, skal_manuellt="Mätningen gjordes inte")
+    assert (s.status, s.skal) == ("Kan inte bedömas", "Mätningen gjordes inte")
+
+
+def test_atgardsstatus_forsenad_oavsett_rapport():
+    slut = D(2020, 12, 31)
+    s = atgardsstatus("Pågår enligt plan", D(2020, 6, 30), slut, "Före sommaren 2020")
+    assert s.status == "Försenad" and "Före sommaren 2020" in s.skal and "Pågår enligt plan" in s.skal
+    assert atgardsstatus(None, D(2020, 6, 30), slut).status == "Försenad"
+    assert atgardsstatus("Genomförd", D(2020, 6, 30), slut).status == "Genomförd"
+    assert atgardsstatus("Struken", D(2020, 6, 30), slut).status == "Struken"
+    assert atgardsstatus(None, D(2020, 12, 31), slut).status == "Ej rapporterad"   # inte passerad än
+    assert atgardsstatus("Pågår med avvikelse", None, slut).status == "Pågår med avvikelse"  # Löpande
+    assert atgardsstatus(None, None, slut).status == "Ej rapporterad"
+
+
+def test_summera_och_trend():
+    antal = summera_status(["Genomförd", "Försenad", "Genomförd"])
+    assert antal["Genomförd"] == 2 and antal["Försenad"] == 1 and antal["Ej rapporterad"] == 0
+    assert list(antal)[0] == "Genomförd"
+    assert trend(1.6, 4.6, "hogre") == "bättre" and trend(196, 169, "lagre") == "bättre"
+    assert trend(4.6, 1.6, "hogre") == "sämre" and trend(None, 1, "hogre") == ""
