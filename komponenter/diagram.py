@@ -52,7 +52,7 @@ def indikatorfigur(ind: dict, serier: dict, stor: bool = False) -> go.Figure:
                         color=["#ffffff"] * (1 if nuv else 0) + [ORANGE] * len(mal),
                         line=dict(color=ORANGE, width=2)),
             text=[fmt.tal(p[1]) for p in malpunkter], textposition="top center",
-            textfont=dict(color=ORANGE),
+            textfont=dict(color=ORANGE), cliponaxis=False,
             customdata=[p[2] for p in malpunkter],
             hovertemplate="%{customdata}: %{y:,}" + (f" {enhet}" if enhet else "") + "<extra></extra>"))
     if ut:
@@ -61,6 +61,7 @@ def indikatorfigur(ind: dict, serier: dict, stor: bool = False) -> go.Figure:
             mode="lines+markers+text", line=dict(color=BLA, width=lw),
             marker=dict(symbol="circle", size=ms + 2, color=BLA),
             text=[fmt.tal(p[1]) for p in ut], textposition="bottom center", textfont=dict(color=BLA),
+            cliponaxis=False,
             customdata=[p[2] for p in ut],
             hovertemplate="Utfall %{customdata}: %{y:,}" + (f" {enhet}" if enhet else "") + "<extra></extra>"))
     ar_tick = sorted({p[0].year for p in malpunkter + [(x[0],) for x in ut]} | set(AR))

@@ -110,7 +110,8 @@ def indikatorkort(ind: dict, utfall: list[dict], stor: bool = False) -> html.Art
     if har_tal:
         graf = html.Figure([
             dcc.Graph(figure=indikatorfigur(ind, serier, stor), config=GRAF_KONFIG,
-                      className="indikatorgraf", id={"typ": "indikatorgraf", "kod": ind["kod"]}),
+                      className="indikatorgraf", id={"typ": "indikatorgraf", "kod": ind["kod"]},
+                      style={"height": "460px" if stor else "320px"}),
             html.Figcaption(sammanfattning(ind, serier), className="visually-hidden"),
             html.Details([html.Summary("Visa diagrammets data som tabell"), datatabell(ind, serier)],
                          className="small"),

@@ -16,7 +16,15 @@ def chrome(bredd: int = 1920, hojd: int = 1080) -> webdriver.Chrome:
               "--disable-dev-shm-usage", f"--window-size={bredd},{hojd}", "--lang=sv-SE"):
         opt.add_argument(a)
     opt.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opt)
+    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opt)
+    satt_storlek(d, bredd, hojd)
+    return d
+
+
+def satt_storlek(d, bredd: int, hojd: int) -> None:
+    """Exakt visningsyta (fönsterramen räknas inte), t.ex. 1920×1080."""
+    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                      {"width": bredd, "height": hojd, "deviceScaleFactor": 1, "mobile": False})
 
 
 def vanta_pa_dash(d, timeout: float = 30) -> None:
@@ -44,9 +52,9 @@ if __name__ == "__main__":
         vanta_pa_dash(d)
         time.sleep(1.0)
         if "--hel" in sys.argv:
-            hoj = d.execute_script("return document.body.scrollHeight")
-            d.set_window_size(b, min(hoj, 12000))
-            time.sleep(0.5)
+            hoj = d.execute_script("return document.documentElement.scrollHeight")
+            satt_storlek(d, b, min(hoj, 16000))
+            time.sleep(0.8)
         d.save_screenshot(ut)
         for rad in d.get_log("browser"):
             print("KONSOL:", rad["level"], rad["message"][:300])
