@@ -84,9 +84,14 @@ def sakerstall_databas(url: str | None = None) -> None:
         with sessionsfabrik(url)() as s:
             from data.models import Plan
             tom = s.query(Plan).count() == 0
-        if tom:
-            ladda.ladda_plan(url=url)
         _klara.add(url)
+        if tom:
+            # Första mötet med en tom databas: planen, de publicerade utfallen och exemplet
+            from data import exempel, publicerat
+            ladda.ladda_plan(url=url)
+            publicerat.ladda_publicerat(url=url)
+            if not exempel.avstangt():
+                exempel.ladda_exempel(url=url)
 
 
 def glom_motorer() -> None:

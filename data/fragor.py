@@ -355,14 +355,15 @@ def budgetutfall(period: str | None = None, plan: str | None = None, url: str | 
     pid = _plan_id(plan, url)
     per = vald_period(period, url)
     df = _df(select(Budgetutfall.budgetrad_id.label("rad_id"), Budgetrad.tabell, Budgetrad.post,
-                    Budgetutfall.utfall, Budgetutfall.prognos, Budgetutfall.kommentar, Budgetutfall.kalla,
+                    Budgetutfall.utfall, Budgetutfall.prognos, Budgetutfall.avvikelse, Budgetutfall.kommentar,
+                    Budgetutfall.kalla,
                     Budgetutfall.kalla_url, Budgetutfall.exempel, Budgetutfall.rapporterad,
                     Budgetutfall.id.label("rid"))
              .join(Budgetrad, Budgetrad.id == Budgetutfall.budgetrad_id)
              .join(Period, Period.id == Budgetutfall.period_id)
              .where(Budgetrad.plan_id == pid, Period.namn == per.namn), url)
     df = df.sort_values(["rapporterad", "rid"]).groupby("rad_id").tail(1).drop(columns="rid")
-    for k in ("utfall", "prognos"):
+    for k in ("utfall", "prognos", "avvikelse"):
         df[k] = df[k].astype(float)
     df["period"] = per.namn
     return df.reset_index(drop=True)

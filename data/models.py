@@ -296,4 +296,5 @@ class Budgetutfall(Rapporterat, Bas):
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
     utfall: Mapped[Optional[float]] = mapped_column(Numeric(16, 1))   # tkr, hittills under året
     prognos: Mapped[Optional[float]] = mapped_column(Numeric(16, 1))  # tkr, helår
+    avvikelse: Mapped[Optional[float]] = mapped_column(Numeric(16, 1))  # tkr, när bara avvikelsen är publicerad
     kommentar: Mapped[Optional[str]] = mapped_column(Text)

@@ -1,0 +1,80 @@
+"""Exempeldata för "Delår 2 2020" så att en ny användare ser en full instrumentpanel direkt.
+
+Tydligt märkt ("Exempeldata – inte kommunens rapportering") på varje sida där värdena syns.
+Exemplet fylls i rapportmallen och går in genom samma import som en riktig rapport, med
+exempel=True. Publicerade värden går alltid före exempel. Ta bort med
+`python -m data.rapport ta-bort-exempel`, eller starta med MALKOLL_EXEMPEL=av för att aldrig läsa in dem.
+"""
+from __future__ import annotations
+
+import io
+import math
+import os
+
+from openpyxl import load_workbook
+
+from data import fragor
+from data.rapport import FORSTA_RAD, RUBRIKRAD, BLAD, las_rapport, skapa_mall, tillampa
+from data.regler import ATGARDSSTATUS, BEDOMNINGAR
+
+PERIOD = "Delår 2 2020"
+AV = "Exempeldata – inte kommunens rapportering"
+
+
+def avstangt() -> bool:
+    return os.environ.get("MALKOLL_EXEMPEL", "").strip().lower() in ("0", "av", "nej", "false", "off")
+
+
+def _kol(ws, namn: str) -> int:
+    return [c.value for c in ws[RUBRIKRAD]].index(namn) + 1
+
+
+def fylld_exempelrapport(url: str | None = None) -> bytes:
+    """Rapportmallen för Delår 2 2020 ifylld med exempel som täcker alla statusar."""
+    wb = load_workbook(io.BytesIO(skapa_mall(PERIOD, url=url)))
+    ws = wb["Åtgärder"]
+    for i, rad in enumerate(range(FORSTA_RAD, ws.max_row + 1)):
+        status = ATGARDSSTATUS[i % len(ATGARDSSTATUS)]
+        ws.cell(rad, _kol(ws, "Status"), status)
+        ws.cell(rad, _kol(ws, "Kommentar"), f"Exempel: påhittad kommentar för att visa statusen ”{status}”.")
+    ws = wb["Indikatorer"]
+    ind = fragor.indikatorer(period=PERIOD, url=url).set_index("kod")
+    faktorer = (1.0, 0.5, -0.5, 1.0)   # nått, halvvägs från nuvärdet, åt fel håll, nått
+    k_id, k_ut, k_kom = _kol(ws, "Id"), _kol(ws, "Utfall"), _kol(ws, "Kommentar")
+    nr = 0
+    for rad in range(FORSTA_RAD, ws.max_row + 1):
+        kod = ws.cell(rad, k_id).value
+        if kod not in ind.index:
+            continue
+        mal, nuv = ind.loc[kod, "mal_2020"], ind.loc[kod, "nuvarde"]
+        if mal is None or (isinstance(mal, float) and math.isnan(mal)):
+            continue
+        bas = nuv if nuv is not None and not (isinstance(nuv, float) and math.isnan(nuv)) else mal * 0.9
+        f = faktorer[nr % len(faktorer)]
+        nr += 1
+        ws.cell(rad, k_ut, round(float(bas + f * (mal - bas)), 2))
+        ws.cell(rad, k_kom, "Exempel: påhittat utfall.")
+    ws = wb["Inriktningsmål"]
+    for i, rad in enumerate(range(FORSTA_RAD, ws.max_row + 1)):
+        bed = BEDOMNINGAR[i % len(BEDOMNINGAR)]
+        ws.cell(rad, _kol(ws, "Bedömning"), bed)
+        ws.cell(rad, _kol(ws, "Motivering"), f"Exempel: påhittad motivering för ”{bed}”.")
+    ws = wb["Budget"]
+    k_b, k_u, k_p = _kol(ws, "Budget för året (tkr)"), _kol(ws, "Utfall hittills (tkr)"), _kol(ws, "Prognos helår (tkr)")
+    avvik = (0.0, 0.03, -0.015, 0.01)
+    for i, rad in enumerate(range(FORSTA_RAD, ws.max_row + 1)):
+        budget = ws.cell(rad, k_b).value
+        if not isinstance(budget, (int, float)):
+            continue
+        d = avvik[i % len(avvik)]
+        prognos = round(budget * (1 + d))
+        ws.cell(rad, k_p, prognos)
+        ws.cell(rad, k_u, round(prognos * 8 / 12))
+    ut = io.BytesIO()
+    wb.save(ut)
+    return ut.getvalue()
+
+
+def ladda_exempel(url: str | None = None) -> int:
+    fg = las_rapport(fylld_exempelrapport(url), "exempelrapport_delar2_2020.xlsx", url=url)
+    return tillampa(fg, AV, url=url, exempel=True)

@@ -1,0 +1,634 @@
+"""Rapportering av utfall via Excel: rapportmall per period (och enhet), import med
+förhandsgranskning, historik och låsta perioder.
+
+    python -m data.rapport mall --period "Delår 2 2020" [--enhet KSK/EKO ...] FIL.xlsx
+    python -m data.rapport importera [--forhandsgranska] [--av NAMN] FIL.xlsx
+    python -m data.rapport las --period "Delår 2 2020" [--av NAMN]
+    python -m data.rapport las-upp --period "Delår 2 2020" --av NAMN --motivering TEXT
+    python -m data.rapport ta-bort-exempel
+
+Slutkod 0 vid framgång, 1 när filen avvisas (alla fel på stderr), 2 vid felaktig användning.
+En import är allt-eller-inget: ett enda fel och ingenting skrivs. Tidigare värden skrivs aldrig
+över – en ny rapport blir en ny rad med vem, när och vilken fil.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import difflib
+import getpass
+import io
+import math
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import delete, select
+
+from data import db, fragor
+from data.models import (Atgard, Atgardsrapport, Budgetrad, Budgetutfall, Indikator, Indikatorutfall,
+                         Inriktningsmal, Malbedomning, Malomrade, Malvarde, Period, Periodlas, Plan)
+from data.regler import ATGARDSSTATUS, BEDOMNINGAR
+
+MAX_STORLEK = 5 * 1024 * 1024  # 5 MB
+RUBRIKRAD, FORSTA_RAD = 2, 3
+BLAD_INSTR = "Instruktioner"
+BLAD = {
+    "Åtgärder": ["Id", "Målområde", "Uppdrag", "Åtgärd", "Ansvarig", "Tidpunkt", "Nuvarande status",
+                 "Nuvarande kommentar", "Status", "Kommentar"],
+    "Indikatorer": ["Id", "Målområde", "Indikator", "Måttenhet", "Mål för året", "Utfall", "Kommentar",
+                    "Kan inte bedömas", "Nytt mål för året"],
+    "Inriktningsmål": ["Id", "Målområde", "Inriktningsmål", "Nuvarande bedömning", "Bedömning", "Motivering"],
+    "Budget": ["Id", "Tabell", "Post", "Budget för året (tkr)", "Utfall hittills (tkr)", "Prognos helår (tkr)",
+               "Kommentar"],
+}
+BUDGETTABELLER = {"drift_per_verksamhet": ("DV", "Drift per verksamhet"), "investeringar": ("INV", "Investeringar")}
+FYLL = PatternFill("solid", fgColor="FFF2CC")   # celler att fylla i
+LAST = PatternFill("solid", fgColor="EDEDED")   # förifyllda
+
+
+class Importfel(Exception):
+    def __init__(self, fel: list[str]):
+        self.fel = fel
+        super().__init__("Filen avvisades – ingenting har ändrats:\n" + "\n".join(f"  - {f}" for f in fel))
+
+
+def _tom(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and math.isnan(v))
+
+
+def _s(v) -> str:
+    return "" if _tom(v) else str(v)
+
+
+def _im_id(malomrade: int, nr: str) -> str:
+    return f"M{malomrade}-{nr}"
+
+
+def _budget_id(tabell: str, post: str) -> str:
+    return f"{BUDGETTABELLER[tabell][0]}-{post}"
+
+
+def _text_cell(ws, rad: int, kol: int, varde) -> None:
+    """Skriv text som text (aldrig formel), även om den börjar med = + - @."""
+    c = ws.cell(row=rad, column=kol)
+    if isinstance(varde, str):
+        c.value = varde
+        c.data_type = "s"
+    else:
+        c.value = varde
+
+
+# --- Mall ---
+
+def _period(s, namn: str) -> Period:
+    p = s.scalars(select(Period).where(Period.namn == namn)).one_or_none()
+    if p is None:
+        alla = [x.namn for x in s.scalars(select(Period).order_by(Period.slutdatum))]
+        raise Importfel([f"Perioden {namn!r} finns inte. Perioderna heter: {', '.join(alla)}"])
+    return p
+
+
+def skapa_mall(period: str, enheter: list[str] | None = None, url: str | None = None) -> bytes:
+    """Rapportmallen (.xlsx) för en period, valfritt för en eller flera enheter."""
+    db.sakerstall_databas(url)
+    with db.session(url) as s:
+        per = _period(s, period)
+    plan = fragor.plan_info(url=url)
+    ar = per.ar
+    atg = fragor.atgarder(enhet=enheter, period=period, url=url)
+    ind = fragor.indikatorer(enhet=enheter, period=period, url=url)
+    im = fragor.inriktningsmal(period=period, url=url)
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = BLAD_INSTR
+    ws["A1"] = f"Rapportmall – {plan['namn']}"
+    ws["A1"].font = Font(bold=True, size=14)
+    for i, (k, v) in enumerate([("Period", period), ("Plan", plan["kod"]),
+                                ("Enheter", ", ".join(enheter) if enheter else "Alla"),
+                                ("Skapad", dt.datetime.now().strftime("%Y-%m-%d %H:%M"))], start=2):
+        ws.cell(row=i, column=1, value=k).font = Font(bold=True)
+        _text_cell(ws, i, 2, v)
+    instruktioner = [
+        "Så fyller du i mallen",
+        "1. Fyll bara i de gula kolumnerna. Grå kolumner är förifyllda och får inte ändras (Id och texter kontrolleras vid importen).",
+        f"2. Åtgärder: välj Status i listan ({', '.join(ATGARDSSTATUS)}) och skriv en kort Kommentar. "
+        "Lämna Status tom om du inte rapporterar åtgärden.",
+        "3. Indikatorer: skriv Utfall som ett tal i indikatorns måttenhet. Procent skrivs i procentenheter: "
+        "45 % skrivs 45 (inte 0,45). Belopp i mnkr skrivs i mnkr, t.ex. -7,8.",
+        "   Går indikatorn inte att mäta: skriv Ja i ”Kan inte bedömas” och skälet i Kommentar.",
+        "   ”Nytt mål för året” används bara där planen lämnat målet öppet eller fullmäktige ändrat det.",
+        f"4. Inriktningsmål: välj Bedömning ({', '.join(BEDOMNINGAR)}) och skriv Motivering.",
+        "5. Budget: Utfall hittills och Prognos helår i tkr (tusentals kronor), kostnader negativa som i budgeten.",
+        "6. Importera: python -m data.rapport importera --forhandsgranska FIL.xlsx visar vad som ändras; "
+        "utan --forhandsgranska skrivs allt in i en transaktion. Eller ladda upp filen på sidan /rapportera.",
+        "Tidigare rapporter skrivs aldrig över: varje ny rapport sparas med vem, när och vilken fil.",
+    ]
+    for i, t in enumerate(instruktioner, start=8):
+        ws.cell(row=i, column=1, value=t).alignment = Alignment(wrap_text=False)
+    ws["A8"].font = Font(bold=True)
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 60
+
+    def blad(namn: str, rader: list[list], fyll: set[int], bredder: list[int]):
+        w = wb.create_sheet(namn)
+        w.cell(row=1, column=1, value=f"{namn} – {period}").font = Font(bold=True, size=12)
+        for k, rubrik in enumerate(BLAD[namn], start=1):
+            c = w.cell(row=RUBRIKRAD, column=k, value=rubrik)
+            c.font = Font(bold=True)
+            c.fill = FYLL if k in fyll else LAST
+        for r, rad in enumerate(rader, start=FORSTA_RAD):
+            for k, v in enumerate(rad, start=1):
+                _text_cell(w, r, k, None if _tom(v) else v)
+                w.cell(row=r, column=k).alignment = Alignment(wrap_text=True, vertical="top")
+                if k in fyll:
+                    w.cell(row=r, column=k).fill = FYLL
+        for k, b in enumerate(bredder, start=1):
+            w.column_dimensions[w.cell(row=RUBRIKRAD, column=k).column_letter].width = b
+        w.freeze_panes = w.cell(row=FORSTA_RAD, column=2)
+        return w, len(rader)
+
+    w, n = blad("Åtgärder", [[r.kod, int(r.malomrade), f"{r.uppdragstyp}: {r.uppdrag}", r.text, r.ansvar, r.tidpunkt,
+                              _s(r.rapporterad_status) if _s(r.rapportperiod) == period else "",
+                              _s(r.kommentar) if _s(r.rapportperiod) == period else "", None, None]
+                             for r in atg.itertuples()], {9, 10}, [8, 6, 40, 50, 24, 24, 18, 30, 22, 40])
+    dv = DataValidation(type="list", formula1='"' + ",".join(ATGARDSSTATUS) + '"', allow_blank=True,
+                        showErrorMessage=True, errorTitle="Okänd status",
+                        error="Välj en status i listan: " + ", ".join(ATGARDSSTATUS))
+    w.add_data_validation(dv)
+    dv.add(f"I{FORSTA_RAD}:I{FORSTA_RAD + max(n, 1) - 1}")
+
+    def maltext(r):
+        v, t = getattr(r, f"mal_{ar}", None), getattr(r, f"mal_{ar}_text", None)
+        return t if isinstance(t, str) else (None if _tom(v) else v)
+
+    def enhetstext(e):
+        if e == "%":
+            return "% (skriv 45 för 45 %)"
+        return e or ""
+
+    w, n = blad("Indikatorer", [[r.kod, int(r.malomrade) if not _tom(r.malomrade) else "Arbetsgivare", r.namn,
+                                 enhetstext(r.mattenhet), maltext(r) if ar in (2020, 2021, 2022) else None,
+                                 None, None, None, None] for r in ind.itertuples()],
+                {6, 7, 8, 9}, [8, 12, 50, 22, 18, 14, 40, 16, 18])
+    dv = DataValidation(type="list", formula1='"Ja"', allow_blank=True)
+    w.add_data_validation(dv)
+    dv.add(f"H{FORSTA_RAD}:H{FORSTA_RAD + max(n, 1) - 1}")
+
+    w, n = blad("Inriktningsmål", [[_im_id(int(r.malomrade), r.nr), int(r.malomrade), f"{r.nr} {r.titel}",
+                                    _s(r.bedomning) if _s(getattr(r, "period", "")) == period else "", None, None]
+                                   for r in im.itertuples()], {5, 6}, [10, 10, 50, 24, 28, 50])
+    dv = DataValidation(type="list", formula1='"' + ",".join(BEDOMNINGAR) + '"', allow_blank=True,
+                        showErrorMessage=True, error="Välj en bedömning i listan")
+    w.add_data_validation(dv)
+    dv.add(f"E{FORSTA_RAD}:E{FORSTA_RAD + max(n, 1) - 1}")
+
+    budgetrader = []
+    for tabell, (prefix, namn) in BUDGETTABELLER.items():
+        b = fragor.budget_bred(tabell, url=url)
+        kol = next((k for k in b.columns if isinstance(k, str) and k.endswith(str(ar))), None)
+        for r in b[b.typ == "belopp"].itertuples():
+            budgetrader.append([_budget_id(tabell, r.post), namn, r.post,
+                                None if kol is None or _tom(b.loc[r.Index, kol]) else float(b.loc[r.Index, kol]),
+                                None, None, None])
+    w, _ = blad("Budget", budgetrader, {5, 6, 7}, [34, 22, 34, 20, 20, 20, 40])
+    for rad in w.iter_rows(min_row=FORSTA_RAD, min_col=4, max_col=6):
+        for c in rad:
+            c.number_format = "#,##0"
+    ut = io.BytesIO()
+    wb.save(ut)
+    return ut.getvalue()
+
+
+# --- Import ---
+
+@dataclass
+class Andring:
+    blad: str
+    id: str
+    falt: str
+    gammalt: Any
+    nytt: Any
+
+
+@dataclass
+class Forhandsgranskning:
+    period: str
+    filnamn: str
+    nya: list[Andring] = field(default_factory=list)
+    andrade: list[Andring] = field(default_factory=list)
+    oforandrade: int = 0
+    _skriv: list[tuple[str, dict]] = field(default_factory=list, repr=False)
+
+    def text(self) -> str:
+        rader = [f"Import av {self.filnamn} för {self.period}:",
+                 f"  {len(self.nya)} nya värden, {len(self.andrade)} ändrade, {self.oforandrade} oförändrade."]
+        for a in self.nya:
+            rader.append(f"  NY     {a.blad} {a.id} {a.falt}: {a.nytt}")
+        for a in self.andrade:
+            rader.append(f"  ÄNDRAD {a.blad} {a.id} {a.falt}: {a.gammalt} → {a.nytt}")
+        return "\n".join(rader)
+
+    @property
+    def tom(self) -> bool:
+        return not self._skriv
+
+
+def _oppna(data: bytes, filnamn: str) -> tuple[Any, Any]:
+    fel = []
+    if len(data) > MAX_STORLEK:
+        raise Importfel([f"{filnamn}: filen är {len(data) / 1e6:.1f} MB; högst {MAX_STORLEK / 1e6:.0f} MB tas emot"])
+    if data[:8] == bytes.fromhex("D0CF11E0A1B11AE1"):
+        raise Importfel([f"{filnamn}: filen är lösenordsskyddad eller i det gamla .xls-formatet. "
+                         "Ta bort lösenordet och spara som Excel-arbetsbok (.xlsx)."])
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise Importfel([f"{filnamn}: filen är ingen Excel-fil (.xlsx). Har en CSV- eller textfil bytt namn? "
+                         "Använd rapportmallen och spara som Excel-arbetsbok."])
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        if "xl/workbook.xml" not in z.namelist():
+            raise Importfel([f"{filnamn}: filen är en zip-fil men ingen Excel-arbetsbok (.xlsx)"])
+    try:
+        varden = load_workbook(io.BytesIO(data), data_only=True)
+        formler = load_workbook(io.BytesIO(data), data_only=False)
+    except Exception as e:  # noqa: BLE001
+        raise Importfel([f"{filnamn}: filen kunde inte läsas som Excel-arbetsbok ({e})"]) from e
+    return varden, formler
+
+
+def _narmast(ord_: str, tillatna) -> str:
+    m = difflib.get_close_matches(ord_.strip(), list(tillatna), n=1, cutoff=0.3)
+    if not m:
+        m = difflib.get_close_matches(ord_.strip().lower(), [t.lower() for t in tillatna], n=1, cutoff=0.3)
+        m = [next(t for t in tillatna if t.lower() == m[0])] if m else []
+    return f" Menade du ”{m[0]}”?" if m else ""
+
+
+def las_rapport(data: bytes, filnamn: str = "rapport.xlsx", url: str | None = None) -> Forhandsgranskning:
+    """Granska en ifylld rapport och räkna ut vad som ändras. Skriver ingenting. Kastar Importfel
+    med alla fel (blad, rad, kolumn och värde)."""
+    db.sakerstall_databas(url)
+    wb, wb_f = _oppna(data, filnamn)
+    fel: list[str] = []
+    if BLAD_INSTR not in wb.sheetnames:
+        raise Importfel([f"{filnamn}: bladet '{BLAD_INSTR}' saknas (finns: {', '.join(wb.sheetnames)}). "
+                         "Använd en rapportmall från Målkoll."])
+    periodnamn = _s(wb[BLAD_INSTR]["B2"].value).strip()
+    with db.session(url) as s:
+        per = s.scalars(select(Period).where(Period.namn == periodnamn)).one_or_none()
+        if per is None:
+            alla = [x.namn for x in s.scalars(select(Period).order_by(Period.slutdatum))]
+            raise Importfel([f"Bladet '{BLAD_INSTR}', rad 2, kolumn 'B': perioden {periodnamn!r} finns inte "
+                             f"(perioderna heter {', '.join(alla)})"])
+        if per.last:
+            raise Importfel([f"Perioden ”{per.namn}” är låst (rapporten är godkänd av kommunstyrelsen). "
+                             f"Importen vägras. Lås upp med: python -m data.rapport las-upp --period \"{per.namn}\" "
+                             "--av NAMN --motivering TEXT"])
+        saknade = [b for b in BLAD if b not in wb.sheetnames]
+        for b in saknade:
+            fel.append(f"{filnamn}: bladet '{b}' saknas (finns: {', '.join(wb.sheetnames)})")
+        fg = Forhandsgranskning(per.namn, filnamn)
+        plan = s.scalars(select(Plan).order_by(Plan.id)).first()
+        ar = per.ar
+
+        def rader(bladnamn):
+            """(radnummer, {kolumn: värde}) för varje ifylld rad; kontrollerar rubriker och formler."""
+            ws, ws_f = wb[bladnamn], wb_f[bladnamn]
+            rubriker = [_s(c.value).strip() for c in ws[RUBRIKRAD]]
+            pos = {}
+            for kol in BLAD[bladnamn]:
+                if kol not in rubriker:
+                    fel.append(f"Bladet '{bladnamn}', rad {RUBRIKRAD}: kolumnen '{kol}' saknas "
+                               f"(rubrikerna är: {', '.join(r for r in rubriker if r)})")
+                else:
+                    pos[kol] = rubriker.index(kol)
+            if len(pos) < len(BLAD[bladnamn]):
+                return
+            sedda: dict[str, int] = {}
+            for rnr, (rad, rad_f) in enumerate(zip(ws.iter_rows(min_row=FORSTA_RAD), ws_f.iter_rows(min_row=FORSTA_RAD)),
+                                               start=FORSTA_RAD):
+                v = {}
+                for kol, i in pos.items():
+                    c = rad[i] if i < len(rad) else None
+                    cf = rad_f[i] if i < len(rad_f) else None
+                    varde = c.value if c is not None else None
+                    if cf is not None and cf.data_type == "f" and varde is None:
+                        fel.append(f"Bladet '{bladnamn}', rad {rnr}, kolumn '{kol}': cellen innehåller en formel "
+                                   f"utan sparat värde ({cf.value}); skriv värdet i stället")
+                    if isinstance(varde, str) and kol in ("Status", "Bedömning", "Kan inte bedömas"):
+                        varde = varde.strip()
+                    v[kol] = (varde, c.number_format if c is not None else "")
+                if all(_tom(x[0]) for x in v.values()):
+                    continue
+                rid = _s(v["Id"][0]).strip()
+                if not rid:
+                    fel.append(f"Bladet '{bladnamn}', rad {rnr}, kolumn 'Id': Id saknas")
+                    continue
+                if rid in sedda:
+                    fel.append(f"Bladet '{bladnamn}', rad {rnr}, kolumn 'Id': {rid!r} förekommer två gånger "
+                               f"(också rad {sedda[rid]})")
+                    continue
+                sedda[rid] = rnr
+                yield rnr, rid, v
+
+        def tal(bladnamn, rnr, kol, varde_fmt, enhet=None, jamfor=None) -> tuple[bool, Optional[float]]:
+            varde, fmt = varde_fmt
+            if _tom(varde):
+                return True, None
+            if isinstance(varde, bool) or not isinstance(varde, (int, float)):
+                fel.append(f"Bladet '{bladnamn}', rad {rnr}, kolumn '{kol}': {varde!r} är text, inte ett tal "
+                           "(skriv talet utan enhet, t.ex. 45 eller -7,8)")
+                return False, None
+            x = float(varde)
+            if enhet == "%" and "%" in (fmt or ""):
+                x = x * 100  # cellen är procentformaterad i Excel: 0,45 visas som 45 %
+            elif enhet == "%" and x != 0 and abs(x) < 1 and jamfor is not None and abs(jamfor) >= 10:
+                fel.append(f"Bladet '{bladnamn}', rad {rnr}, kolumn '{kol}': {varde!r} ser ut som en andel; "
+                           f"procent skrivs i procentenheter (45 % skrivs 45, inte 0,45)")
+                return False, None
+            return True, x
+
+        if "Åtgärder" not in saknade:
+            atg = {a.kod: a for a in s.scalars(select(Atgard).where(Atgard.plan_id == plan.id))}
+            senaste = _senaste(s, Atgardsrapport, Atgardsrapport.atgard_id, per.id)
+            for rnr, rid, v in rader("Åtgärder"):
+                a = atg.get(rid)
+                if a is None:
+                    fel.append(f"Bladet 'Åtgärder', rad {rnr}, kolumn 'Id': okänt id {rid!r}")
+                    continue
+                text = _s(v["Åtgärd"][0]).strip()
+                if text and " ".join(text.split()) != " ".join(a.text.split()):
+                    fel.append(f"Bladet 'Åtgärder', rad {rnr}, kolumn 'Åtgärd': texten stämmer inte med id {rid} "
+                               f"(planen: {a.text[:60]!r}, filen: {text[:60]!r}); har rader flyttats?")
+                    continue
+                status = _s(v["Status"][0]).strip()
+                kommentar = _s(v["Kommentar"][0]) or None
+                if not status:
+                    if kommentar:
+                        fel.append(f"Bladet 'Åtgärder', rad {rnr}, kolumn 'Status': status saknas (kommentaren "
+                                   f"{kommentar[:40]!r} kräver en status)")
+                    continue
+                if status not in ATGARDSSTATUS:
+                    fel.append(f"Bladet 'Åtgärder', rad {rnr}, kolumn 'Status': {status!r} är ingen tillåten "
+                               f"status.{_narmast(status, ATGARDSSTATUS)} Tillåtna: {', '.join(ATGARDSSTATUS)}")
+                    continue
+                gammal = senaste.get(a.id)
+                _jamfor(fg, "Åtgärder", rid, {"status": status, "kommentar": kommentar},
+                        None if gammal is None else {"status": gammal.status, "kommentar": gammal.kommentar},
+                        ("atgard", {"atgard_id": a.id, "status": status, "kommentar": kommentar}))
+
+        if "Indikatorer" not in saknade:
+            inds = {i.kod: i for i in s.scalars(select(Indikator).where(Indikator.plan_id == plan.id))}
+            senaste = _senaste(s, Indikatorutfall, Indikatorutfall.indikator_id, per.id)
+            malv = _gallande_mal(s, ar)
+            for rnr, rid, v in rader("Indikatorer"):
+                i = inds.get(rid)
+                if i is None:
+                    fel.append(f"Bladet 'Indikatorer', rad {rnr}, kolumn 'Id': okänt id {rid!r}")
+                    continue
+                namn = _s(v["Indikator"][0]).strip()
+                if namn and " ".join(namn.split()) != " ".join(i.namn.split()):
+                    fel.append(f"Bladet 'Indikatorer', rad {rnr}, kolumn 'Indikator': namnet stämmer inte med id "
+                               f"{rid} (planen: {i.namn[:60]!r}, filen: {namn[:60]!r})")
+                    continue
+                mal = malv.get(i.id)
+                jamfor = mal if mal is not None else i.nuvarde
+                ok, utfall = tal("Indikatorer", rnr, "Utfall", v["Utfall"], i.mattenhet, jamfor)
+                ok2, nytt_mal = tal("Indikatorer", rnr, "Nytt mål för året", v["Nytt mål för året"], i.mattenhet, jamfor)
+                kib_text = _s(v["Kan inte bedömas"][0]).strip().lower()
+                if kib_text not in ("", "ja", "nej"):
+                    fel.append(f"Bladet 'Indikatorer', rad {rnr}, kolumn 'Kan inte bedömas': {kib_text!r}; "
+                               "skriv Ja eller lämna tom")
+                    continue
+                kib = kib_text == "ja"
+                kommentar = _s(v["Kommentar"][0]) or None
+                if not (ok and ok2):
+                    continue
+                if kib and not kommentar:
+                    fel.append(f"Bladet 'Indikatorer', rad {rnr}, kolumn 'Kommentar': skälet saknas "
+                               "(”Kan inte bedömas” kräver en kommentar)")
+                    continue
+                if utfall is None and not kib and kommentar:
+                    fel.append(f"Bladet 'Indikatorer', rad {rnr}, kolumn 'Utfall': utfall saknas (kommentaren kräver "
+                               "ett utfall eller Ja i ”Kan inte bedömas”)")
+                    continue
+                if utfall is not None or kib:
+                    gammal = senaste.get(i.id)
+                    _jamfor(fg, "Indikatorer", rid, {"utfall": utfall, "kommentar": kommentar, "kan_inte_bedomas": kib},
+                            None if gammal is None else {"utfall": gammal.varde, "kommentar": gammal.kommentar,
+                                                         "kan_inte_bedomas": bool(gammal.kan_inte_bedomas)},
+                            ("utfall", {"indikator_id": i.id, "varde": utfall, "kommentar": kommentar,
+                                        "kan_inte_bedomas": kib}))
+                if nytt_mal is not None:
+                    if ar not in (2020, 2021, 2022):
+                        fel.append(f"Bladet 'Indikatorer', rad {rnr}, kolumn 'Nytt mål för året': planen har inga mål för {ar}")
+                        continue
+                    _jamfor(fg, "Indikatorer", rid, {f"mål {ar}": nytt_mal}, None if mal is None else {f"mål {ar}": mal},
+                            ("mal", {"indikator_id": i.id, "ar": ar, "varde": nytt_mal}))
+
+        if "Inriktningsmål" not in saknade:
+            ims = {_im_id(m.nr, im.nr): im for im, m in s.execute(
+                select(Inriktningsmal, Malomrade).join(Malomrade, Malomrade.id == Inriktningsmal.malomrade_id)
+                .where(Malomrade.plan_id == plan.id))}
+            senaste = _senaste(s, Malbedomning, Malbedomning.inriktningsmal_id, per.id)
+            for rnr, rid, v in rader("Inriktningsmål"):
+                im = ims.get(rid)
+                if im is None:
+                    fel.append(f"Bladet 'Inriktningsmål', rad {rnr}, kolumn 'Id': okänt id {rid!r}")
+                    continue
+                bed = _s(v["Bedömning"][0]).strip()
+                motiv = _s(v["Motivering"][0]) or None
+                if not bed:
+                    if motiv:
+                        fel.append(f"Bladet 'Inriktningsmål', rad {rnr}, kolumn 'Bedömning': bedömning saknas")
+                    continue
+                if bed not in BEDOMNINGAR:
+                    fel.append(f"Bladet 'Inriktningsmål', rad {rnr}, kolumn 'Bedömning': {bed!r} är ingen tillåten "
+                               f"bedömning.{_narmast(bed, BEDOMNINGAR)} Tillåtna: {', '.join(BEDOMNINGAR)}")
+                    continue
+                gammal = senaste.get(im.id)
+                _jamfor(fg, "Inriktningsmål", rid, {"bedömning": bed, "motivering": motiv},
+                        None if gammal is None else {"bedömning": gammal.bedomning, "motivering": gammal.motivering},
+                        ("bedomning", {"inriktningsmal_id": im.id, "bedomning": bed, "motivering": motiv}))
+
+        if "Budget" not in saknade:
+            brader = {_budget_id(r.tabell, r.post): r for r in s.scalars(select(Budgetrad).where(
+                Budgetrad.plan_id == plan.id, Budgetrad.tabell.in_(list(BUDGETTABELLER))))}
+            senaste = _senaste(s, Budgetutfall, Budgetutfall.budgetrad_id, per.id)
+            for rnr, rid, v in rader("Budget"):
+                br = brader.get(rid)
+                if br is None:
+                    fel.append(f"Bladet 'Budget', rad {rnr}, kolumn 'Id': okänt id {rid!r}")
+                    continue
+                ok1, utfall = tal("Budget", rnr, "Utfall hittills (tkr)", v["Utfall hittills (tkr)"])
+                ok2, prognos = tal("Budget", rnr, "Prognos helår (tkr)", v["Prognos helår (tkr)"])
+                kommentar = _s(v["Kommentar"][0]) or None
+                if not (ok1 and ok2) or (utfall is None and prognos is None):
+                    if ok1 and ok2 and kommentar:
+                        fel.append(f"Bladet 'Budget', rad {rnr}, kolumn 'Utfall hittills (tkr)': utfall eller prognos saknas")
+                    continue
+                gammal = senaste.get(br.id)
+                _jamfor(fg, "Budget", rid, {"utfall": utfall, "prognos": prognos, "kommentar": kommentar},
+                        None if gammal is None else {"utfall": None if gammal.utfall is None else float(gammal.utfall),
+                                                     "prognos": None if gammal.prognos is None else float(gammal.prognos),
+                                                     "kommentar": gammal.kommentar},
+                        ("budget", {"budgetrad_id": br.id, "utfall": utfall, "prognos": prognos, "kommentar": kommentar}))
+    if fel:
+        raise Importfel(fel)
+    return fg
+
+
+def _senaste(s, modell, nyckelkolumn, period_id) -> dict[int, Any]:
+    """Senaste rapporterade rad per post i perioden (publicerat går före exempel)."""
+    rader = s.scalars(select(modell).where(modell.period_id == period_id)).all()
+    ut: dict[int, Any] = {}
+    for r in sorted(rader, key=lambda x: (not x.exempel, x.rapporterad or dt.datetime.min, x.id)):
+        ut[getattr(r, nyckelkolumn.key)] = r
+    return ut
+
+
+def _gallande_mal(s, ar: int) -> dict[int, Optional[float]]:
+    ut: dict[int, Optional[float]] = {}
+    for m in s.scalars(select(Malvarde).where(Malvarde.ar == ar).order_by(Malvarde.satt, Malvarde.id)):
+        ut[m.indikator_id] = m.varde
+    return ut
+
+
+def _lika(a, b) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return a is not None and b is not None and abs(float(a) - float(b)) < 1e-9
+    return (a or None) == (b or None) if not isinstance(a, bool) else a == b
+
+
+def _jamfor(fg: Forhandsgranskning, blad: str, rid: str, nytt: dict, gammalt: Optional[dict], skriv) -> None:
+    if gammalt is None:
+        fg.nya.extend(Andring(blad, rid, k, None, v) for k, v in nytt.items() if not _tom(v) and v is not False)
+        fg._skriv.append(skriv)
+        return
+    andrade = [Andring(blad, rid, k, gammalt.get(k), v) for k, v in nytt.items() if not _lika(gammalt.get(k), v)]
+    if andrade:
+        fg.andrade.extend(andrade)
+        fg._skriv.append(skriv)
+    else:
+        fg.oforandrade += 1
+
+
+def tillampa(fg: Forhandsgranskning, av: str, url: str | None = None, exempel: bool = False) -> int:
+    """Skriv allt i en transaktion (eller inget). Returnerar antal nya rader."""
+    if fg.tom:
+        return 0
+    with db.session(url) as s:
+        per = s.scalars(select(Period).where(Period.namn == fg.period).with_for_update()).one()
+        if per.last:
+            raise Importfel([f"Perioden ”{per.namn}” låstes medan importen pågick; ingenting har ändrats"])
+        nu = dt.datetime.now()
+        gem = dict(period_id=per.id, rapporterad_av=av, rapporterad=nu, kalla=fg.filnamn, exempel=exempel)
+        for typ, d in fg._skriv:
+            if typ == "atgard":
+                s.add(Atgardsrapport(**d, **gem))
+            elif typ == "utfall":
+                s.add(Indikatorutfall(**d, **gem))
+            elif typ == "bedomning":
+                s.add(Malbedomning(**d, **gem))
+            elif typ == "budget":
+                s.add(Budgetutfall(**d, **gem))
+            elif typ == "mal":
+                s.add(Malvarde(indikator_id=d["indikator_id"], ar=d["ar"], varde=d["varde"], satt_av=av, satt=nu,
+                               kalla=fg.filnamn, fran_planen=False))
+    return len(fg._skriv)
+
+
+def las_period(period: str, av: str, las: bool = True, motivering: str | None = None, url: str | None = None) -> None:
+    db.sakerstall_databas(url)
+    with db.session(url) as s:
+        per = _period(s, period)
+        if per.last == las:
+            return
+        per.last = las
+        s.add(Periodlas(period_id=per.id, handelse="låst" if las else "upplåst", av=av, motivering=motivering))
+
+
+def ta_bort_exempel(url: str | None = None) -> int:
+    db.sakerstall_databas(url)
+    n = 0
+    with db.session(url) as s:
+        for modell in (Atgardsrapport, Indikatorutfall, Malbedomning, Budgetutfall):
+            n += s.execute(delete(modell).where(modell.exempel.is_(True))).rowcount or 0
+    return n
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        print(f"Fel: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = _Parser(prog="python -m data.rapport", description="Rapportering av utfall via Excel.")
+    sub = ap.add_subparsers(dest="kommando", required=True, parser_class=_Parser)
+    m = sub.add_parser("mall", help="skapa en rapportmall")
+    m.add_argument("--period", required=True)
+    m.add_argument("--enhet", action="append", default=[], help="kanonisk enhetskod (kan upprepas)")
+    m.add_argument("fil")
+    i = sub.add_parser("importera", help="importera en ifylld rapport")
+    i.add_argument("--forhandsgranska", action="store_true", help="visa bara vad som skulle ändras")
+    i.add_argument("--av", default=None, help="vem som rapporterar (standard: inloggad användare)")
+    i.add_argument("fil")
+    l_ = sub.add_parser("las", help="lås en period (rapporten är godkänd)")
+    l_.add_argument("--period", required=True)
+    l_.add_argument("--av", default=None)
+    u = sub.add_parser("las-upp", help="lås upp en period (loggas)")
+    u.add_argument("--period", required=True)
+    u.add_argument("--av", required=True)
+    u.add_argument("--motivering", required=True)
+    sub.add_parser("ta-bort-exempel", help="ta bort all exempeldata")
+    a = ap.parse_args(argv)
+    try:
+        if a.kommando == "mall":
+            enheter = [e for x in a.enhet for e in x.split(",") if e]
+            if enheter:
+                kanda = set(fragor.enheter().kod)
+                okanda = [e for e in enheter if e not in kanda]
+                if okanda:
+                    print(f"Fel: okänd enhet {', '.join(okanda)}. Enheterna heter t.ex. KSK/EKO, KSK/SHB/MEX.",
+                          file=sys.stderr)
+                    return 2
+            Path(a.fil).write_bytes(skapa_mall(a.period, enheter or None))
+            print(f"Rapportmallen för {a.period} är sparad i {a.fil}.")
+        elif a.kommando == "importera":
+            p = Path(a.fil)
+            if not p.exists():
+                print(f"Fel: filen {a.fil} finns inte.", file=sys.stderr)
+                return 2
+            fg = las_rapport(p.read_bytes(), p.name)
+            print(fg.text())
+            if a.forhandsgranska:
+                print("Förhandsgranskning – ingenting har skrivits.")
+            elif fg.tom:
+                print("Inget att ändra.")
+            else:
+                tillampa(fg, a.av or getpass.getuser())
+                print(f"Importen är klar: {len(fg.nya)} nya och {len(fg.andrade)} ändrade värden sparade.")
+        elif a.kommando == "las":
+            las_period(a.period, a.av or getpass.getuser(), True)
+            print(f"Perioden {a.period} är låst.")
+        elif a.kommando == "las-upp":
+            las_period(a.period, a.av, False, a.motivering)
+            print(f"Perioden {a.period} är upplåst (loggat).")
+        elif a.kommando == "ta-bort-exempel":
+            print(f"{ta_bort_exempel()} exempelvärden borttagna.")
+    except Importfel as e:
+        print(e, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
