@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 
 import dash
-from dash import Dash, dcc, html
+from dash import ALL, Dash, Input, Output, State, dcc, html
 
 from data import db, fragor
 
@@ -19,21 +19,29 @@ app = Dash(__name__, pages_folder="sidor", use_pages=True, title="Målkoll",
 app.index_string = app.index_string.replace("<html>", '<html lang="sv">')
 server = app.server
 
+from sidor import _export  # noqa: E402  (Flask-vägen /export/malkoll.xlsx)
+
+_export.registrera(app)
+
 
 def _kort_titel(titel: str) -> str:
     t = titel.removeprefix("Norrtälje kommun ska ")
     return t[:1].upper() + t[1:]
 
 
+def _lank(barn, href: str, **kw) -> dcc.Link:
+    return dcc.Link(barn, href=href, className="nav-link", id={"typ": "nav", "href": href}, **kw)
+
+
 def navigering() -> html.Nav:
-    lankar = [dcc.Link("Översikt", href="/", className="nav-link")]
+    lankar = [_lank("Översikt", "/")]
     for m in fragor.malomraden().itertuples():
-        lankar.append(dcc.Link([html.Span(f"{m.nr}", className="nav-nr"), _kort_titel(m.titel)],
-                               href=f"/malomrade/{m.nr}", className="nav-link", title=m.titel))
-    lankar += [dcc.Link("Arbetsgivare", href="/arbetsgivare", className="nav-link"),
-               dcc.Link("Särskilda uppdrag", href="/sarskilda-uppdrag", className="nav-link")]
+        lankar.append(_lank([html.Span(f"{m.nr}", className="nav-nr"), _kort_titel(m.titel)],
+                            f"/malomrade/{m.nr}", title=m.titel))
+    lankar += [_lank("Arbetsgivare", "/arbetsgivare"), _lank("Särskilda uppdrag", "/sarskilda-uppdrag")]
     if any(p["path"] == "/budget" for p in dash.page_registry.values()):
-        lankar.append(dcc.Link("Budget", href="/budget", className="nav-link"))
+        lankar.append(_lank("Budget", "/budget"))
+    lankar.append(_lank("Rapportera", "/rapportera"))
     return html.Nav(html.Div(lankar, className="nav flex-column"), className="sidomeny",
                     **{"aria-label": "Huvudmeny"})
 
@@ -54,6 +62,17 @@ def skal():
 
 
 app.layout = skal
+
+# Markera aktuell sida i menyn (klass + aria-current), i webbläsaren
+app.clientside_callback(
+    """function(sokvag, ids) {
+        return ids.map(function(i) {
+            var aktiv = i.href === '/' ? sokvag === '/' : (sokvag || '').indexOf(i.href) === 0;
+            return aktiv ? 'nav-link active' : 'nav-link';
+        });
+    }""",
+    Output({"typ": "nav", "href": ALL}, "className"),
+    Input("_pages_location", "pathname"), State({"typ": "nav", "href": ALL}, "id"))
 
 if __name__ == "__main__":
     app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")),

@@ -28,7 +28,12 @@ def med_enhet(x: Optional[float], enhet: Optional[str], decimaler: Optional[int]
     t = tal(x, decimaler)
     if not t:
         return ""
-    return f"{t}{NBSP}{enhet}" if enhet else t
+    if enhet == "%":
+        return f"{t}{NBSP}%"
+    return f"{t}{NBSP}{enhet}" if enhet and enhet not in UTAN_ENHET else t
+
+
+UTAN_ENHET = ("antal", "index", "placering", "medelvärde")
 
 
 def tkr(x: Optional[float], enhet: str = "tkr") -> str:

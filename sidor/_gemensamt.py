@@ -4,12 +4,15 @@ Filen börjar med understreck, så Dash Pages registrerar den inte som sida.
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs
 
-from dash import ALL, Input, Output, State, callback, html, no_update
+from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 
+from data import fragor, rapport
 from komponenter import ids
 from komponenter.filter import bygg_fraga, filter_fran_kontroller, las_fraga
+from komponenter.verktyg import MALLKNAPP, MALLNEDLADDNING
 
 EXEMPELTEXT = "Exempeldata – inte kommunens rapportering"
 
@@ -27,6 +30,19 @@ def filter_till_url(varden, id_lista, search):
                                 v.get("period", nu.period), v.get("status", nu.status), nu.ovrigt)
     sok = bygg_fraga(ny)
     return no_update if sok == (search or "") else sok
+
+
+@callback(Output(MALLNEDLADDNING, "data"), Input(MALLKNAPP, "n_clicks"), State(ids.PLATS, "search"),
+          prevent_initial_call=True)
+def hamta_rapportmall(n, search):
+    """Rapportmallen för sidans period och enheter (från URL:en)."""
+    if not n:
+        return no_update
+    f = las_fraga({k: (x[0] if len(x) == 1 else x) for k, x in parse_qs((search or "").lstrip("?")).items()})
+    period = fragor.vald_period(f.period).namn
+    data = rapport.skapa_mall(period, f.enhet or None)
+    namn = re.sub(r"[^A-Za-z0-9]+", "_", period.replace("å", "a").replace("Å", "A").replace("ä", "a"))
+    return dcc.send_bytes(data, f"rapportmall_{namn}.xlsx")
 
 
 def exempelbanner(har_exempel: bool) -> html.Div | None:

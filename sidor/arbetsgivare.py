@@ -5,6 +5,7 @@ import dash
 from dash import html
 
 from data import fragor
+from komponenter.verktyg import verktygsrad
 from komponenter.filter import filterpanel, las_fraga
 from komponenter.indikatorer import indikatorkort
 from sidor._gemensamt import exempelbanner
@@ -29,6 +30,7 @@ def layout(**query):
             if not del_.empty else html.P("Inga indikatorer matchar filtret.", className="fst-italic"),
         ], className="mb-4 fokusomrade", **{"data-nr": str(r.nr)}))
     return html.Div([
+        verktygsrad(),
         html.H1("Norrtälje kommun som arbetsgivare", className="sidrubrik"),
         html.P("Norrtälje kommuns övergripande personalmål – Norrtälje kommun ska vara en attraktiv arbetsgivare där "
                "medarbetarna är stolta över sitt samhällsuppdrag.", className="lead"),

@@ -5,6 +5,7 @@ import dash
 from dash import html
 
 from data import fragor
+from komponenter.verktyg import verktygsrad
 from komponenter.atgarder import atgardslista
 from komponenter.filter import filterpanel, las_fraga
 from komponenter.indikatorer import indikatorkort
@@ -50,6 +51,7 @@ def layout(nr=None, **query):
     atg = fragor.atgarder(n, enhet=f.enhet, roll=f.roll, period=per.namn, status=f.status or None)
     kort = [indikatorkort(r, ut[ut.indikator_id == r["id"]].to_dict("records")) for r in ind.to_dict("records")]
     return html.Div([
+        verktygsrad(),
         html.P(f"Målområde {n}", className="text-uppercase small mb-0"),
         html.H1(mo.titel, className="sidrubrik"),
         html.P([html.Span("Ambitionsnivå 2030: ", className="fw-semibold"), mo.ambitionsniva_2030], className="lead"),

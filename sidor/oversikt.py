@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from data import fragor, regler
+from komponenter.verktyg import verktygsrad
 from komponenter.diagram import statusstapel
 from komponenter.filter import bygg_fraga, filterpanel, las_fraga
 from komponenter.trafikljus import statusrad
@@ -60,6 +61,7 @@ def layout(**query):
     rutor = [dbc.Col(ruta(m, atg[atg.malomrade == m.nr], ind[ind.malomrade == m.nr], im[im.malomrade == m.nr],
                           per.namn, fraga), md=6, xl=4, className="mb-4") for m in mo.itertuples()]
     return html.Div([
+        verktygsrad(),
         html.H1("Översikt", className="sidrubrik"),
         html.P(plan["vision"], className="lead vision"),
         html.P(f"{plan['namn']} · läget vid {per.namn}", className="text-muted"),

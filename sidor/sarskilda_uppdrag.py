@@ -5,6 +5,7 @@ import dash
 from dash import html
 
 from data import fragor
+from komponenter.verktyg import verktygsrad
 
 dash.register_page(__name__, path="/sarskilda-uppdrag", name="Särskilda uppdrag", order=9,
                    title="Särskilda uppdrag och utvecklingsåtaganden – Målkoll")
@@ -26,6 +27,7 @@ def _stycken(text) -> list:
 def layout(**query):
     su = fragor.sarskilda_uppdrag()
     return html.Div([
+        verktygsrad(),
         html.H1("Särskilda uppdrag och utvecklingsåtaganden", className="sidrubrik"),
         html.P("Nämndövergripande områden där kommunstyrelsen beskriver sitt bidrag. Bedömning av resultat görs i "
                "delårsrapporterna.", className="lead"),
