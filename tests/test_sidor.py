@@ -126,3 +126,45 @@ def test_arbetsgivare_och_sarskilda_uppdrag(sida, appserver):
 def test_okant_malomrade_ger_begripligt_besked(sida):
     d = sida("/malomrade/9")
     assert "Målområdet finns inte" in d.find_element(By.TAG_NAME, "h1").text
+
+
+def test_publicerat_utfall_visas_med_kalla(sida):
+    d = sida("/malomrade/1?period=" + quote("Årsredovisning 2020"))
+    kort = d.find_element(By.CSS_SELECTOR, 'article[data-kod="1-I02"]')
+    assert "4,6 %" in kort.text
+    assert kort.get_attribute("data-status") == "Uppnått"
+    lank = kort.find_element(By.LINK_TEXT, "Källa")
+    assert lank.get_attribute("href").startswith("https://forum.norrtalje.se/committees/kommunstyrelsen/")
+    assert "exempel" not in kort.find_element(By.CSS_SELECTOR, ".utfallsrad").text
+    rad = d.find_element(By.CSS_SELECTOR, 'tr[data-kod="1-A17"]')  # ny organisation från 1 april 2020
+    assert rad.get_attribute("data-status") == "Genomförd" and "Källa" in rad.text
+
+
+def test_exempeldata_ar_markt_pa_sidorna(sida):
+    for sokvag in ("/", "/malomrade/3", "/arbetsgivare"):
+        d = sida(sokvag + "?period=" + quote("Delår 2 2020"))
+        assert "Exempeldata – inte kommunens rapportering" in d.find_element(By.CSS_SELECTOR, ".exempelbanner").text
+    d = sida("/malomrade/3?period=" + quote("Delår 1 2020"))
+    assert not _rader(d, ".exempelbanner")
+
+
+def test_rapportera_ar_stangd_utan_losenord(sida):
+    d = sida("/rapportera")
+    assert "MALKOLL_ADMIN_LOSENORD" in d.find_element(By.CSS_SELECTOR, ".alert").text
+    assert not _rader(d, "input[type=file]")
+
+
+def test_hamta_rapportmall_ger_mall_for_sidans_period_och_enhet(appserver, monkeypatch):
+    import base64
+    import io
+
+    from openpyxl import load_workbook
+
+    from sidor._gemensamt import hamta_rapportmall
+    monkeypatch.setenv("DATABASE_URL", appserver["databas"])
+    ut = hamta_rapportmall(1, "?enhet=KSK/TiNK&period=" + quote("Delår 2 2020"))
+    assert ut["filename"] == "rapportmall_Delar_2_2020.xlsx"
+    wb = load_workbook(io.BytesIO(base64.b64decode(ut["content"])))
+    assert wb["Instruktioner"]["B2"].value == "Delår 2 2020"
+    ids = [r[0].value for r in wb["Åtgärder"].iter_rows(min_row=3)]
+    assert ids == list(fragor.atgarder(enhet=["KSK/TiNK"], period="Delår 2 2020", url=appserver["databas"]).kod)
