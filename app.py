@@ -48,11 +48,15 @@ def navigering() -> html.Nav:
 
 def skal():
     plan = fragor.plan_info()
-    return html.Div([
+    return html.Div(id="skal", className="skal", children=[
         html.A("Hoppa till innehållet", href="#innehall", className="hoppa-lank"),
         html.Header(html.Div([
             dcc.Link([html.Span("Målkoll", className="varumarke"), html.Span(f" · {plan['namn']}", className="plannamn")],
                      href="/", className="text-decoration-none text-reset"),
+            html.Span("← → bläddrar · F helskärm · Esc lämnar", className="motestips ms-auto me-3"),
+            html.Button("Sammanträdesläge", id="motesknapp", n_clicks=0, type="button",
+                        className="btn btn-light btn-sm ms-auto motesknapp", **{"aria-pressed": "false"},
+                        title="Stor text för projektorn (?visning=mote). Tangenter: ← → PageUp PageDown, F, Esc"),
         ], className="container-fluid d-flex align-items-center"), className="sidhuvud"),
         html.Div([
             navigering(),
@@ -62,6 +66,26 @@ def skal():
 
 
 app.layout = skal
+
+# Sammanträdesläge: klassen på skalet följer URL:en; knappen växlar ?visning=mote
+app.clientside_callback(
+    """function(sok) {
+        var mote = new URLSearchParams(sok || '').get('visning') === 'mote';
+        document.body.classList.toggle('motelage', mote);
+        return [mote ? 'skal motelage' : 'skal', mote ? 'true' : 'false',
+                mote ? 'Lämna sammanträdesläge' : 'Sammanträdesläge'];
+    }""",
+    Output("skal", "className"), Output("motesknapp", "aria-pressed"), Output("motesknapp", "children"),
+    Input("_pages_location", "search"))
+app.clientside_callback(
+    """function(n, sok) {
+        var p = new URLSearchParams(sok || '');
+        if (p.get('visning') === 'mote') { p.delete('visning'); } else { p.set('visning', 'mote'); }
+        var s = p.toString();
+        return s ? '?' + s : '';
+    }""",
+    Output("_pages_location", "search", allow_duplicate=True),
+    Input("motesknapp", "n_clicks"), State("_pages_location", "search"), prevent_initial_call=True)
 
 # Markera aktuell sida i menyn (klass + aria-current), i webbläsaren
 app.clientside_callback(

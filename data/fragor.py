@@ -236,7 +236,7 @@ def indikatorer(nr: int | None = None, arbetsgivare: bool = False, enhet: Iterab
         stmt = stmt.where(Indikator.fokusomrade_id.is_not(None))
     elif nr is not None:
         stmt = stmt.where(Malomrade.nr == nr)
-    df = _df(stmt.order_by(Malomrade.nr, Fokusomrade.nr, Indikator.ordning), url)
+    df = _df(stmt.order_by(Malomrade.nr.nulls_last(), Fokusomrade.nr, Indikator.ordning), url)
     valda = med_underenheter(enhet or [], url)
     if valda:
         lank = _df(select(IndikatorEnhet.indikator_id, Enhet.kod).join(Enhet, Enhet.id == IndikatorEnhet.enhet_id), url)

@@ -34,14 +34,16 @@ def atgardsrad(r) -> html.Tr:
         kommentar.append(html.Div(f"Rapporterad {r.rapportperiod}.", className="text-muted small"))
     kommentar += _kalla(r)
     return html.Tr([
-        html.Td(statusmarke(r.status, r.status_skal or r.status), className="col-status"),
-        html.Td([html.Span(r.kod, className="atgard-kod"), " ", _text(r.text)], className="col-atgard"),
-        html.Td(_text(r.effekt), className="col-effekt"),
+        html.Td(statusmarke(r.status, r.status_skal or r.status), className="col-status", **{"data-etikett": "Status"}),
+        html.Td([html.Span(r.kod, className="atgard-kod"), " ", _text(r.text)], className="col-atgard",
+                **{"data-etikett": "Åtgärd"}),
+        html.Td(_text(r.effekt), className="col-effekt", **{"data-etikett": "Förväntad effekt"}),
         html.Td([html.Div(_text(r.ansvar)),
                  html.Div(r.enheter, className="enhetskoder", title="Enheter (kanoniska koder)") if r.enheter else None],
-                className="col-ansvar"),
-        html.Td(_text(r.tidpunkt), className="col-tidpunkt"),
-        html.Td(kommentar or html.Span("–", **{"aria-label": "Ingen kommentar"}), className="col-kommentar"),
+                className="col-ansvar", **{"data-etikett": "Ansvarig enhet"}),
+        html.Td(_text(r.tidpunkt), className="col-tidpunkt", **{"data-etikett": "Tidpunkt"}),
+        html.Td(kommentar or html.Span("–", title="Ingen kommentar"), className="col-kommentar",
+                **{"data-etikett": "Kommentar"}),
     ], className=f"atgardsrad", **{"data-kod": r.kod, "data-status": r.status})
 
 
@@ -60,7 +62,7 @@ def uppdragsblock(upp: pd.DataFrame) -> html.Section:
                      className="tolkning mb-2") if _text(forsta.uppdrag_tolkning) else None,
         html.Div(html.Table([TABELLHUVUD, html.Tbody([atgardsrad(r) for r in upp.itertuples()])],
                             className="table atgardstabell align-top"), className="table-responsive"),
-    ], className="uppdrag mb-4", **{"data-uppdrag": forsta.uppdrag_kod})
+    ], className="uppdrag mb-4 bild", **{"data-uppdrag": forsta.uppdrag_kod})
 
 
 def atgardslista(df: pd.DataFrame) -> html.Div:

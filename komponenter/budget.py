@@ -214,7 +214,7 @@ def _tabell(huvud: list, kroppar: list, rubrik: str, id_: str, klass: str = "") 
     return html.Div(html.Table([html.Caption(rubrik, className="caption-top fw-semibold text-body"),
                                 html.Thead(html.Tr(huvud)), *kroppar],
                                className=f"table table-sm budgettabell {klass}".strip(), id=id_, style=TABELLSTIL),
-                    className="table-responsive")
+                    className="table-responsive", tabIndex="0", role="region", **{"aria-label": rubrik})
 
 
 def _huvud(forsta: str, kol: Iterable[str]) -> list:

@@ -15,9 +15,6 @@ from dash import dcc, html
 from data.regler import ATGARDSSTATUS_ALLA
 
 NBSP = "\u00a0"
-ETIKETTER = {"select_all": "Välj alla", "deselect_all": "Avmarkera alla", "selected_count": "{num_selected} valda",
-             "search": "Sök", "clear_search": "Rensa sökningen", "clear_selection": "Rensa valen",
-             "no_options_found": "Inga träffar"}
 
 
 def filter_id(namn: str) -> dict:
@@ -42,6 +39,11 @@ class Filter:
     period: str | None = None
     status: list[str] = field(default_factory=list)
     ovrigt: dict = field(default_factory=dict)   # t.ex. visning=mote, plan=…
+
+    @property
+    def mote(self) -> bool:
+        """Sammanträdesläge (?visning=mote): stor text, projektormall, inga filterkontroller."""
+        return self.ovrigt.get("visning") == "mote"
 
     @property
     def aktivt(self) -> bool:
@@ -95,32 +97,45 @@ def enhetsalternativ(enheter: pd.DataFrame) -> list[dict]:
 
 def filterpanel(enheter: pd.DataFrame, perioder: pd.DataFrame, f: Filter, vald_period: str,
                 statusval: tuple[str, ...] = ATGARDSSTATUS_ALLA, visa_status: bool = True) -> html.Div:
-    """Filterpanelen: enhet, bara ansvarig, period, status. Ändringar skrivs till URL:en."""
+    """Filterpanelen: enhet (kryssrutor i trädordning), bara ansvarig, period, status.
+
+    Vanliga formulärkontroller (kryssrutor och en inbyggd select) – nåbara och begripliga med
+    tangentbord och skärmläsare. Ändringar skrivs till URL:en (sidor/_gemensamt.py).
+    """
     periodval = [{"label": p.namn + ("" if p.har_rapporter else " (inga rapporter)"), "value": p.namn}
                  for p in perioder.itertuples()]
+    namn = dict(zip(enheter.kod, enheter.namn))
+    valt = ", ".join(f"{namn.get(k, k)} ({k})" for k in f.enhet) if f.enhet else "Alla enheter"
     return html.Div([
         html.H2("Filter", className="visually-hidden"),
         dbc.Row([
             dbc.Col([
-                html.Label("Ansvarig enhet", htmlFor="filter-enhet-val", className="form-label fw-semibold"),
-                dcc.Dropdown(id=filter_id("enhet"), options=enhetsalternativ(enheter), value=f.enhet, multi=True,
-                             placeholder="Alla enheter", searchable=True, className="filter-enhet",
-                             optionHeight=36, labels=ETIKETTER, maxHeight=420),
+                html.Details([
+                    html.Summary([html.Span("Ansvarig enhet: ", className="fw-semibold"), html.Span(valt)]),
+                    html.Fieldset([
+                        html.Legend("Välj en eller flera enheter. En avdelning omfattar sina enheter.",
+                                    className="small mb-1"),
+                        dbc.Checklist(id=filter_id("enhet"), options=[{"label": o["label"], "value": o["value"]}
+                                                                      for o in enhetsalternativ(enheter)],
+                                      value=f.enhet, className="enhetslista"),
+                    ], className="mt-2"),
+                ], className="filter-enhet"),
                 dbc.Checklist(id=filter_id("roll"), options=[{"label": "Bara där enheten är ansvarig (inte i samverkan)",
                                                                "value": "ansvarig"}],
-                              value=["ansvarig"] if f.roll == "ansvarig" else [], switch=True, className="mt-1"),
-            ], md=6),
+                              value=["ansvarig"] if f.roll == "ansvarig" else [], switch=True, className="mt-2"),
+            ], md=5),
             dbc.Col([
-                html.Label("Period", className="form-label fw-semibold"),
-                dcc.Dropdown(id=filter_id("period"), options=periodval, value=vald_period, clearable=False,
-                             searchable=False, labels=ETIKETTER, className="filter-period"),
+                html.Label(["Period", dbc.Select(id=filter_id("period"), options=periodval, value=vald_period,
+                                                 className="mt-1 filter-period")],
+                           className="form-label fw-semibold w-100"),
             ], md=3),
             dbc.Col([
-                html.Label("Status", className="form-label fw-semibold"),
-                dcc.Dropdown(id=filter_id("status"), options=[{"label": s, "value": s} for s in statusval],
-                             value=f.status, multi=True, placeholder="Alla statusar", searchable=False,
-                             labels=ETIKETTER, className="filter-status"),
-            ], md=3, style={} if visa_status else {"display": "none"}),
+                html.Fieldset([
+                    html.Legend("Status", className="form-label fw-semibold fs-6 mb-1"),
+                    dbc.Checklist(id=filter_id("status"), options=[{"label": s, "value": s} for s in statusval],
+                                  value=f.status, inline=True, className="filter-status"),
+                ]),
+            ], md=4, style={} if visa_status else {"display": "none"}),
         ], className="g-3"),
     ], className="filterpanel p-3 mb-4", role="search", **{"aria-label": "Filter"})
 

@@ -26,9 +26,9 @@ def layout(**query):
         avsnitt.append(html.Section([
             html.H2(f"Fokusområde {r.nr}, ”{r.titel}”", className="h3"),
             html.P([html.Span("Nyckelord: ", className="fw-semibold"), r.nyckelord], className="small"),
-            html.Div([indikatorkort(i, ut[ut.indikator_id == i["id"]].to_dict("records")) for i in del_.to_dict("records")])
+            html.Div([indikatorkort(i, ut[ut.indikator_id == i["id"]].to_dict("records"), stor=f.mote) for i in del_.to_dict("records")])
             if not del_.empty else html.P("Inga indikatorer matchar filtret.", className="fst-italic"),
-        ], className="mb-4 fokusomrade", **{"data-nr": str(r.nr)}))
+        ], className="mb-4 fokusomrade bild", **{"data-nr": str(r.nr)}))
     return html.Div([
         verktygsrad(),
         html.H1("Norrtälje kommun som arbetsgivare", className="sidrubrik"),

@@ -9,12 +9,12 @@ from urllib.parse import parse_qs
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, html, no_update
 
 from data import budgetfragor, budgetregler, fragor
 from komponenter import budget as kb
 from komponenter import ids
-from komponenter.filter import ETIKETTER, bygg_fraga, filter_id, las_fraga
+from komponenter.filter import bygg_fraga, filter_id, las_fraga
 from sidor._gemensamt import exempelbanner
 
 dash.register_page(__name__, path="/budget", name="Budget", order=10, title="Budget – Målkoll")
@@ -32,13 +32,13 @@ def kontroller(enhet: str, perioder, vald_period: str) -> html.Div:
                 dbc.RadioItems(id=ids.BUDGET_ENHET, options=[{"label": "tkr", "value": "tkr"},
                                                              {"label": "mnkr", "value": "mnkr"}],
                                value=enhet, inline=True, className="btn-group budget-enhet",
-                               inputClassName="btn-check", labelClassName="btn btn-outline-primary",
+                               inputClassName="btn-check", labelClassName="btn btn-outline-primary knapp-kontrast",
                                labelCheckedClassName="active"),
             ]), md="auto"),
             dbc.Col([
-                html.Label("Period för uppföljningen", className="form-label fw-semibold"),
-                dcc.Dropdown(id=filter_id("period"), options=periodval, value=vald_period, clearable=False,
-                             searchable=False, labels=ETIKETTER, className="filter-period"),
+                html.Label(["Period för uppföljningen",
+                            dbc.Select(id=filter_id("period"), options=periodval, value=vald_period,
+                                       className="mt-1 filter-period")], className="form-label fw-semibold w-100"),
             ], md=4),
         ], className="g-4 align-items-end"),
     ], className="filterpanel p-3 mb-4", role="search", **{"aria-label": "Visning och period"})

@@ -49,7 +49,7 @@ def layout(nr=None, **query):
     ind = fragor.indikatorer(n, enhet=f.enhet, period=per.namn)
     ut = fragor.utfall(ind.id.tolist())
     atg = fragor.atgarder(n, enhet=f.enhet, roll=f.roll, period=per.namn, status=f.status or None)
-    kort = [indikatorkort(r, ut[ut.indikator_id == r["id"]].to_dict("records")) for r in ind.to_dict("records")]
+    kort = [indikatorkort(r, ut[ut.indikator_id == r["id"]].to_dict("records"), stor=f.mote) for r in ind.to_dict("records")]
     return html.Div([
         verktygsrad(),
         html.P(f"Målområde {n}", className="text-uppercase small mb-0"),
@@ -60,11 +60,11 @@ def layout(nr=None, **query):
         html.Section([html.H2("Inriktningsmål", className="h3"), inriktningsmal_lista(im),
                       html.Details([html.Summary("Kommunstyrelsens tolkning av målområdet"),
                                     html.Div([html.P(p) for p in (mo.tolkning or "").split("\n\n")])])
-                      if mo.tolkning else None], className="mb-4"),
+                      if mo.tolkning else None], className="mb-4 bild"),
         html.Section([html.H2(f"Indikatorer ({len(ind)})", className="h3"),
                       html.Div(kort, className="indikatorer") if kort else
                       html.P("Inga indikatorer matchar filtret." if f.enhet else
                              "Målområdet har inga indikatorer som kommunstyrelsen följer upp.", className="fst-italic")],
-                     className="mb-4", id="indikatorer"),
+                     className="mb-4 bild", id="indikatorer"),
         html.Section([html.H2(f"Åtgärder ({len(atg)})", className="h3"), atgardslista(atg)], id="atgarder"),
     ], **{"data-malomrade": str(n)})

@@ -28,7 +28,7 @@ def _malbedomning_text(im) -> str:
     return text + "."
 
 
-def ruta(mo, atg, ind, im, period: str, fraga: str):
+def ruta(mo, atg, ind, im, period: str, fraga: str, stor: bool = False):
     antal_atg = regler.summera_status(atg.status)
     antal_ind = regler.summera_status(ind.status, regler.INDIKATORSTATUS_ALLA)
     return html.Div(html.Div([
@@ -37,8 +37,8 @@ def ruta(mo, atg, ind, im, period: str, fraga: str):
         html.P([html.Span("Ambitionsnivå 2030: ", className="fw-semibold"), mo.ambitionsniva_2030],
                className="small ambition"),
         html.H3(f"Åtgärder ({len(atg)})", className="h6 mt-2 mb-1"),
-        html.Div(dcc.Graph(figure=statusstapel(antal_atg), config={"displayModeBar": False, "staticPlot": True},
-                           className="statusstapel", style={"height": "56px"}),
+        html.Div(dcc.Graph(figure=statusstapel(antal_atg, stor), config={"displayModeBar": False, "staticPlot": True},
+                           className="statusstapel", style={"height": "80px" if stor else "56px"}),
                  **{"aria-hidden": "true"}) if len(atg) else None,
         statusrad(antal_atg) if len(atg) else html.P("Inga åtgärder matchar filtret.", className="small fst-italic"),
         html.H3(f"Indikatorer ({len(ind)})", className="h6 mt-2 mb-1"),
@@ -59,7 +59,7 @@ def layout(**query):
     plan = fragor.plan_info()
     fraga = bygg_fraga(f)
     rutor = [dbc.Col(ruta(m, atg[atg.malomrade == m.nr], ind[ind.malomrade == m.nr], im[im.malomrade == m.nr],
-                          per.namn, fraga), md=6, xl=4, className="mb-4") for m in mo.itertuples()]
+                          per.namn, fraga, f.mote), md=6, xl=4, className="mb-4") for m in mo.itertuples()]
     return html.Div([
         verktygsrad(),
         html.H1("Översikt", className="sidrubrik"),
