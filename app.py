@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 import dash
+import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, dcc, html
 
 from data import db, fragor
@@ -46,6 +47,18 @@ def navigering() -> html.Nav:
                     **{"aria-label": "Huvudmeny"})
 
 
+def planvaljare() -> html.Div:
+    """Planväljaren (nämnd × år); valet står i URL:en som ?plan=KOD, standardplanen utan."""
+    pl = fragor.planer()
+    std = fragor.plan_info()["kod"]
+    return html.Div(html.Label([html.Span("Plan", className="me-2"),
+                                dbc.Select(id="planval", value=std, size="sm", className="planval",
+                                           options=[{"label": r.namn + (" (syntetisk testdata)" if r.syntetisk else ""),
+                                                     "value": r.kod} for r in pl.itertuples()])],
+                               className="d-flex align-items-center mb-0 text-white"),
+                    className="ms-auto me-3 planvaljare d-print-none")
+
+
 def skal():
     plan = fragor.plan_info()
     return html.Div(id="skal", className="skal", children=[
@@ -54,6 +67,8 @@ def skal():
             dcc.Link([html.Span("Målkoll", className="varumarke"), html.Span(f" · {plan['namn']}", className="plannamn")],
                      href="/", className="text-decoration-none text-reset"),
             html.Span("← → bläddrar · F helskärm · Esc lämnar", className="motestips ms-auto me-3"),
+            planvaljare(),
+            dcc.Store(id="standardplan", data=fragor.plan_info()["kod"]),
             html.Button("Sammanträdesläge", id="motesknapp", n_clicks=0, type="button",
                         className="btn btn-light btn-sm ms-auto motesknapp", **{"aria-pressed": "false"},
                         title="Stor text för projektorn (?visning=mote). Tangenter: ← → PageUp PageDown, F, Esc"),
@@ -88,15 +103,37 @@ app.clientside_callback(
     Input("motesknapp", "n_clicks"), State("_pages_location", "search"), prevent_initial_call=True)
 
 # Markera aktuell sida i menyn (klass + aria-current), i webbläsaren
+# och låt menyns länkar bära med sig URL:ens filter (plan, period, enhet, roll, status, visning)
 app.clientside_callback(
-    """function(sokvag, ids) {
-        return ids.map(function(i) {
+    """function(sokvag, sok, ids) {
+        var klass = ids.map(function(i) {
             var aktiv = i.href === '/' ? sokvag === '/' : (sokvag || '').indexOf(i.href) === 0;
             return aktiv ? 'nav-link active' : 'nav-link';
         });
+        var href = ids.map(function(i) { return i.href + (sok || ''); });
+        return [klass, href];
     }""",
-    Output({"typ": "nav", "href": ALL}, "className"),
-    Input("_pages_location", "pathname"), State({"typ": "nav", "href": ALL}, "id"))
+    Output({"typ": "nav", "href": ALL}, "className"), Output({"typ": "nav", "href": ALL}, "href"),
+    Input("_pages_location", "pathname"), Input("_pages_location", "search"),
+    State({"typ": "nav", "href": ALL}, "id"))
+
+# Planväljaren: visar URL:ens plan och skriver valet till URL:en
+app.clientside_callback(
+    """function(sok, val, std) {
+        var utlost = (dash_clientside.callback_context.triggered || []).map(function(t) { return t.prop_id; });
+        var p = new URLSearchParams(sok || '');
+        if (utlost.indexOf('planval.value') >= 0) {
+            if (val && val !== std) { p.set('plan', val); } else { p.delete('plan'); }
+            p.delete('period');
+            var s = p.toString();
+            var ny = s ? '?' + s : '';
+            return [ny === (sok || '') ? dash_clientside.no_update : ny, dash_clientside.no_update];
+        }
+        return [dash_clientside.no_update, p.get('plan') || std];
+    }""",
+    Output("_pages_location", "search", allow_duplicate=True), Output("planval", "value"),
+    Input("_pages_location", "search"), Input("planval", "value"), State("standardplan", "data"),
+    prevent_initial_call="initial_duplicate")
 
 if __name__ == "__main__":
     app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")),

@@ -35,10 +35,10 @@ def _summarad(bred: pd.DataFrame, kolumn: Optional[str]) -> Optional[float]:
 def nyckeltal(ar: Optional[int] = None, plan: Optional[str] = None, url: Optional[str] = None) -> dict:
     """Årets nyckeltal ur databasen (tkr, planens tecken): nettot, investeringarna och
     effektiviseringen. `ar` är planåret om det inte anges."""
-    ar = int(ar or fragor.plan_info(plan, url)["ar"])
-    drift = fragor.budget_bred("driftbudget", plan, url)
-    verk = fragor.budget_bred("drift_per_verksamhet", plan, url)
-    inv = fragor.budget_bred("investeringar", plan, url)
+    ar = int(ar or fragor.plan_info(plan, url=url)["ar"])
+    drift = fragor.budget_bred("driftbudget", plan, url=url)
+    verk = fragor.budget_bred("drift_per_verksamhet", plan, url=url)
+    inv = fragor.budget_bred("investeringar", plan, url=url)
     k_drift = br.budgetkolumn(drift.columns, ar)
     k_verk = br.budgetkolumn(verk.columns, ar)
     k_inv = br.budgetkolumn(inv.columns, ar)
@@ -114,9 +114,9 @@ def sammanstall(bred: pd.DataFrame, utfall: pd.DataFrame, ar: int, trafikljus: b
 def uppfoljning(tabell: str, period: Optional[str] = None, plan: Optional[str] = None,
                 url: Optional[str] = None) -> pd.DataFrame:
     """Uppföljningen av en budgettabell för perioden (se `sammanstall`); kolumnen `period` och `ar`."""
-    per = fragor.vald_period(period, url)
-    ut = fragor.budgetutfall(per.namn, plan, url)
-    df = sammanstall(fragor.budget_bred(tabell, plan, url), ut[ut.tabell == tabell], int(per.ar),
+    per = fragor.vald_period(period, plan, url=url)
+    ut = fragor.budgetutfall(per.namn, plan, url=url)
+    df = sammanstall(fragor.budget_bred(tabell, plan, url=url), ut[ut.tabell == tabell], int(per.ar),
                      trafikljus=tabell != "investeringar")
     df["period"] = per.namn
     df["ar"] = int(per.ar)

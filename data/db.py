@@ -67,6 +67,32 @@ def session(url: str | None = None):
             yield s
 
 
+@contextmanager
+def processlas(url: str):
+    """Lås mellan processer (flera gunicorn-arbetsprocesser startar samtidigt mot en tom databas):
+    PostgreSQL: ett advisory lock; SQLite: ett fillås bredvid databasfilen."""
+    eng = motor(url)
+    if eng.dialect.name == "postgresql":
+        from sqlalchemy import text
+        with eng.connect() as c:
+            c.execute(text("SELECT pg_advisory_lock(7283614)"))
+            try:
+                yield
+            finally:
+                c.execute(text("SELECT pg_advisory_unlock(7283614)"))
+                c.commit()
+    elif eng.dialect.name == "sqlite" and eng.url.database and eng.url.database != ":memory:":
+        import fcntl
+        with open(f"{eng.url.database}.las", "a+") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+    else:
+        yield
+
+
 def sakerstall_databas(url: str | None = None) -> None:
     """Skapa schema och läs in planen om databasen är tom (en gång per process och URL)."""
     url = url or databas_url()
@@ -76,13 +102,14 @@ def sakerstall_databas(url: str | None = None) -> None:
     from data.models import Bas
 
     eng = motor(url)
-    with _las:
+    with _las, processlas(url):
         if url in _klara:
             return
-        if not inspect(eng).has_table("plan"):
-            Bas.metadata.create_all(eng)
-        with sessionsfabrik(url)() as s:
-            from data.models import Plan
+        Bas.metadata.create_all(eng)  # skapar bara det som saknas
+        from data.cache import saker_rad
+        from data.models import Plan
+        with session(url) as s:
+            saker_rad(s)
             tom = s.query(Plan).count() == 0
         _klara.add(url)
         if tom:

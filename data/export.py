@@ -530,11 +530,11 @@ def kontrollera(u: Urval, url: str | None = None) -> list[str]:
     """Felmeddelanden (svenska) för okänd period, enhet, status eller roll; tom lista om allt är rätt."""
     fel = []
     if u.period:
-        namn = list(fragor.perioder(url).namn)
+        namn = list(fragor.perioder(url=url).namn)
         if u.period not in namn:
             fel.append(f"okänd period ”{u.period}”; välj bland: {', '.join(namn)}")
     if u.enhet:
-        koder = set(fragor.enheter(url).kod)
+        koder = set(fragor.enheter(url=url).kod)
         okanda = [e for e in u.enhet if e not in koder]
         if okanda:
             fel.append(f"okänd enhet ”{', '.join(okanda)}”; ange kanoniska koder som KSK/EKO eller KSK/SHB/MEX "

@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from data import db, regler
+from data.cache import cachad
 from data.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad,
                          Budgetutfall, Enhet, Fokusomrade, Indikator, IndikatorEnhet,
                          Indikatorutfall, Inriktningsmal, Malbedomning, Malomrade, Malvarde,
@@ -39,33 +40,51 @@ def _plan_id(plan: str | None = None, url: str | None = None) -> int:
     return int((std if not std.empty else df).id.iloc[0])
 
 
+@cachad
 def plan_info(plan: str | None = None, url: str | None = None) -> dict:
-    pid = _plan_id(plan, url)
+    pid = _plan_id(plan, url=url)
     df = _df(select(Plan.kod, Plan.namn, Plan.namnd, Plan.ar, Plan.vision).where(Plan.id == pid), url)
     return df.iloc[0].to_dict()
 
 
+@cachad
 def planer(url: str | None = None) -> pd.DataFrame:
-    return _df(select(Plan.kod, Plan.namn, Plan.namnd, Plan.ar).order_by(Plan.ar, Plan.namnd), url)
+    return _df(select(Plan.kod, Plan.namn, Plan.namnd, Plan.ar, Plan.syntetisk)
+               .order_by(Plan.syntetisk, Plan.ar, Plan.namnd, Plan.kod), url)
 
 
 # --- Perioder och enheter ---
 
-def perioder(url: str | None = None) -> pd.DataFrame:
-    """Rapportperioder i tidsordning med flagga för om något är rapporterat i dem."""
+@cachad
+def perioder(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+    """Rapportperioder i tidsordning med flagga för om något är rapporterat i dem för planen.
+    Bänkdatans syntetiska månadsperioder visas bara för syntetiska planer."""
+    pid = _plan_id(plan, url=url)
+    syntetisk = bool(_df(select(Plan.syntetisk).where(Plan.id == pid), url).syntetisk.iloc[0])
     df = _df(select(Period.id, Period.namn, Period.ar, Period.typ, Period.slutdatum, Period.last)
-             .order_by(Period.slutdatum), url)
+             .where(Period.syntetisk.is_(syntetisk)).order_by(Period.slutdatum), url)
+    fragor_ = [
+        select(Atgardsrapport.period_id).join(Atgard, Atgard.id == Atgardsrapport.atgard_id)
+        .where(Atgard.plan_id == pid).distinct(),
+        select(Indikatorutfall.period_id).join(Indikator, Indikator.id == Indikatorutfall.indikator_id)
+        .where(Indikator.plan_id == pid).distinct(),
+        select(Malbedomning.period_id).join(Inriktningsmal, Inriktningsmal.id == Malbedomning.inriktningsmal_id)
+        .join(Malomrade, Malomrade.id == Inriktningsmal.malomrade_id).where(Malomrade.plan_id == pid).distinct(),
+        select(Budgetutfall.period_id).join(Budgetrad, Budgetrad.id == Budgetutfall.budgetrad_id)
+        .where(Budgetrad.plan_id == pid).distinct(),
+    ]
     med = set()
-    for modell in (Atgardsrapport, Indikatorutfall, Malbedomning, Budgetutfall):
-        med |= set(_df(select(modell.period_id).distinct(), url).period_id)
+    for stmt in fragor_:
+        med |= set(_df(stmt, url).period_id)
     df["har_rapporter"] = df.id.isin(med)
     df["slutdatum"] = pd.to_datetime(df.slutdatum).dt.date
     return df
 
 
-def vald_period(namn: str | None = None, url: str | None = None) -> pd.Series:
+@cachad
+def vald_period(namn: str | None = None, plan: str | None = None, url: str | None = None) -> pd.Series:
     """Perioden med namnet `namn`, annars den senaste som har rapporter, annars den första."""
-    df = perioder(url)
+    df = perioder(plan, url=url)
     if namn:
         rad = df[df.namn == namn]
         if not rad.empty:
@@ -74,6 +93,7 @@ def vald_period(namn: str | None = None, url: str | None = None) -> pd.Series:
     return (med.iloc[-1] if not med.empty else df.iloc[0])
 
 
+@cachad
 def enheter(url: str | None = None) -> pd.DataFrame:
     """Enheter med förälder, djup och sökväg för gruppering (KSK → SHB → MEX)."""
     df = _df(select(Enhet.id, Enhet.kod, Enhet.namn, Enhet.foralder_id, Enhet.extern, Enhet.ordning)
@@ -89,23 +109,26 @@ def med_underenheter(koder: Iterable[str], url: str | None = None) -> set[str]:
     valda = {k for k in koder if k}
     if not valda:
         return set()
-    alla = enheter(url).kod
+    alla = enheter(url=url).kod
     return {k for k in alla if any(k == v or k.startswith(v + "/") for v in valda)}
 
 
 # --- Målområden ---
 
+@cachad
 def malomraden(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
-    pid = _plan_id(plan, url)
+    pid = _plan_id(plan, url=url)
     return _df(select(Malomrade.id, Malomrade.nr, Malomrade.titel, Malomrade.beskrivning,
                       Malomrade.ambitionsniva_2030, Malomrade.tolkning, Malomrade.uppfoljning)
                .where(Malomrade.plan_id == pid).order_by(Malomrade.nr), url)
 
 
+@cachad
 def inriktningsmal(nr: int | None = None, period: str | None = None, plan: str | None = None,
                    url: str | None = None) -> pd.DataFrame:
-    """Inriktningsmål med senaste bedömning fram till och med perioden."""
-    pid = _plan_id(plan, url)
+    """Inriktningsmål med styrelsens senaste bedömning i perioden (bedömningar görs per rapport och
+    förs inte vidare till senare perioder)."""
+    pid = _plan_id(plan, url=url)
     stmt = (select(Inriktningsmal.id, Malomrade.nr.label("malomrade"), Inriktningsmal.nr,
                    Inriktningsmal.titel, Inriktningsmal.beskrivning, Inriktningsmal.ordning)
             .join(Malomrade, Malomrade.id == Inriktningsmal.malomrade_id)
@@ -113,13 +136,13 @@ def inriktningsmal(nr: int | None = None, period: str | None = None, plan: str |
     if nr is not None:
         stmt = stmt.where(Malomrade.nr == nr)
     df = _df(stmt, url)
-    per = vald_period(period, url)
+    per = vald_period(period, plan, url=url)
     bed = _df(select(Malbedomning.inriktningsmal_id, Malbedomning.bedomning, Malbedomning.motivering,
                      Malbedomning.rapporterad_av, Malbedomning.rapporterad, Malbedomning.exempel,
                      Malbedomning.kalla_url, Malbedomning.id.label("rid"), Period.namn.label("period"),
                      Period.slutdatum)
               .join(Period, Period.id == Malbedomning.period_id)
-              .where(Period.slutdatum <= per.slutdatum), url)
+              .where(Period.id == int(per.id)), url)
     if not bed.empty:
         bed = bed.sort_values(["slutdatum", "rapporterad", "rid"]).groupby("inriktningsmal_id").tail(1)
         df = df.merge(bed.drop(columns=["rid", "slutdatum"]), left_on="id", right_on="inriktningsmal_id",
@@ -133,6 +156,7 @@ def inriktningsmal(nr: int | None = None, period: str | None = None, plan: str |
 
 # --- Åtgärder ---
 
+@cachad
 def atgarder(nr: int | None = None, enhet: Iterable[str] | None = None, roll: str | None = None,
              period: str | None = None, status: Iterable[str] | None = None,
              plan: str | None = None, url: str | None = None) -> pd.DataFrame:
@@ -141,7 +165,7 @@ def atgarder(nr: int | None = None, enhet: Iterable[str] | None = None, roll: st
     enhet: kanoniska koder; en förälder omfattar sina underenheter. roll="ansvarig" begränsar
     till enheter som är ansvariga (annars även i samverkan). status: visad status att behålla.
     """
-    pid = _plan_id(plan, url)
+    pid = _plan_id(plan, url=url)
     stmt = (select(Atgard.id, Atgard.kod, Malomrade.nr.label("malomrade"), Uppdrag.kod.label("uppdrag_kod"),
                    Uppdrag.typ.label("uppdragstyp"), Uppdrag.titel.label("uppdrag"),
                    Uppdrag.tolkning.label("uppdrag_tolkning"), Uppdrag.ordning.label("uppdrag_ordning"),
@@ -163,13 +187,13 @@ def atgarder(nr: int | None = None, enhet: Iterable[str] | None = None, roll: st
     df["i_samverkan"] = df.id.map(samv).apply(lambda x: x if isinstance(x, list) else [])
     df["enheter"] = [", ".join(dict.fromkeys(a + b)) for a, b in zip(df.ansvariga, df.i_samverkan)]
 
-    valda = med_underenheter(enhet or [], url)
+    valda = med_underenheter(enhet or [], url=url)
     if valda:
         rel = lankar if roll != "ansvarig" else lankar[lankar.roll == "ansvarig"]
         traffar = set(rel[rel.kod.isin(valda)].atgard_id)
         df = df[df.id.isin(traffar)]
 
-    per = vald_period(period, url)
+    per = vald_period(period, plan, url=url)
     rap = _df(select(Atgardsrapport.atgard_id, Atgardsrapport.status.label("rapporterad_status"),
                      Atgardsrapport.kommentar, Atgardsrapport.rapporterad_av, Atgardsrapport.rapporterad,
                      Atgardsrapport.kalla, Atgardsrapport.kalla_url, Atgardsrapport.exempel,
@@ -215,6 +239,7 @@ def _malvarden(pid: int, url: str | None) -> pd.DataFrame:
     return mv.sort_values(["satt", "id"]).groupby(["indikator_id", "ar"]).tail(1)
 
 
+@cachad
 def indikatorer(nr: int | None = None, arbetsgivare: bool = False, enhet: Iterable[str] | None = None,
                 period: str | None = None, plan: str | None = None, url: str | None = None) -> pd.DataFrame:
     """Indikatorer med nuvärde, gällande mål 2020–2022, utfall vid perioden och status.
@@ -222,7 +247,7 @@ def indikatorer(nr: int | None = None, arbetsgivare: bool = False, enhet: Iterab
     nr: målområde; arbetsgivare=True: HR-indikatorerna (fokusområden). enhet: behåll indikatorer
     vars ansvariga avdelning matchar (underenheter ingår).
     """
-    pid = _plan_id(plan, url)
+    pid = _plan_id(plan, url=url)
     stmt = (select(Indikator.id, Indikator.kod, Malomrade.nr.label("malomrade"),
                    Fokusomrade.nr.label("fokusomrade"), Fokusomrade.titel.label("fokusomrade_titel"),
                    Indikator.niva, Indikator.namn, Indikator.mattenhet, Indikator.riktning, Indikator.nuvarde,
@@ -237,7 +262,7 @@ def indikatorer(nr: int | None = None, arbetsgivare: bool = False, enhet: Iterab
     elif nr is not None:
         stmt = stmt.where(Malomrade.nr == nr)
     df = _df(stmt.order_by(Malomrade.nr.nulls_last(), Fokusomrade.nr, Indikator.ordning), url)
-    valda = med_underenheter(enhet or [], url)
+    valda = med_underenheter(enhet or [], url=url)
     if valda:
         lank = _df(select(IndikatorEnhet.indikator_id, Enhet.kod).join(Enhet, Enhet.id == IndikatorEnhet.enhet_id), url)
         df = df[df.id.isin(set(lank[lank.kod.isin(valda)].indikator_id))]
@@ -247,7 +272,7 @@ def indikatorer(nr: int | None = None, arbetsgivare: bool = False, enhet: Iterab
         df[f"mal_{ar}"] = df.id.map(m.varde)
         df[f"mal_{ar}_text"] = df.id.map(m.text)
         df[f"mal_{ar}_fran_planen"] = df.id.map(m.fran_planen)
-    per = vald_period(period, url)
+    per = vald_period(period, plan, url=url)
     ut = utfall(df.id.tolist(), url=url)
     ut_per = ut[ut.slutdatum <= per.slutdatum]
     senaste = ut_per[ut_per.period == per.namn].groupby("indikator_id").tail(1).set_index("indikator_id")
@@ -291,6 +316,7 @@ def regler_ar() -> tuple[int, ...]:
     return (2020, 2021, 2022)
 
 
+@cachad
 def utfall(indikator_ids: list[int] | None = None, url: str | None = None) -> pd.DataFrame:
     """Alla rapporterade utfall (historik), den senaste per indikator och period sist."""
     stmt = (select(Indikatorutfall.indikator_id, Indikatorutfall.varde, Indikatorutfall.text,
@@ -310,14 +336,16 @@ def utfall(indikator_ids: list[int] | None = None, url: str | None = None) -> pd
 
 # --- Arbetsgivare, särskilda uppdrag ---
 
+@cachad
 def fokusomraden(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
-    pid = _plan_id(plan, url)
+    pid = _plan_id(plan, url=url)
     return _df(select(Fokusomrade.nr, Fokusomrade.titel, Fokusomrade.nyckelord)
                .where(Fokusomrade.plan_id == pid).order_by(Fokusomrade.nr), url)
 
 
+@cachad
 def sarskilda_uppdrag(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
-    pid = _plan_id(plan, url)
+    pid = _plan_id(plan, url=url)
     return _df(select(SarskiltUppdrag.kod, SarskiltUppdrag.titel, SarskiltUppdrag.beskrivning,
                       SarskiltUppdrag.inriktning_2020, SarskiltUppdrag.kommentar)
                .where(SarskiltUppdrag.plan_id == pid).order_by(SarskiltUppdrag.ordning), url)
@@ -325,9 +353,10 @@ def sarskilda_uppdrag(plan: str | None = None, url: str | None = None) -> pd.Dat
 
 # --- Budget ---
 
+@cachad
 def budget(tabell: str | None = None, plan: str | None = None, url: str | None = None) -> pd.DataFrame:
     """Budgetrader i långt format: en rad per post och kolumn (belopp i tkr)."""
-    pid = _plan_id(plan, url)
+    pid = _plan_id(plan, url=url)
     stmt = (select(Budgetrad.id.label("rad_id"), Budgetrad.tabell, Budgetrad.grupp, Budgetrad.post,
                    Budgetrad.typ, Budgetrad.fotnot, Budgetrad.ordning, Budgetbelopp.kolumn,
                    Budgetbelopp.slag, Budgetbelopp.ar, Budgetbelopp.varde)
@@ -340,9 +369,10 @@ def budget(tabell: str | None = None, plan: str | None = None, url: str | None =
     return df
 
 
+@cachad
 def budget_bred(tabell: str, plan: str | None = None, url: str | None = None) -> pd.DataFrame:
     """En budgettabell som i planen: en rad per post, en kolumn per år/kolumnrubrik."""
-    df = budget(tabell, plan, url)
+    df = budget(tabell, plan, url=url)
     rader = df.drop_duplicates("rad_id")[["rad_id", "grupp", "post", "typ", "fotnot", "ordning"]]
     kolumner = list(dict.fromkeys(df.dropna(subset=["kolumn"]).sort_values("ar").kolumn))
     bred = df.dropna(subset=["kolumn"]).pivot(index="rad_id", columns="kolumn", values="varde")
@@ -350,10 +380,11 @@ def budget_bred(tabell: str, plan: str | None = None, url: str | None = None) ->
     return ut[["rad_id", "grupp", "post", "typ", "fotnot"] + kolumner].reset_index(drop=True)
 
 
+@cachad
 def budgetutfall(period: str | None = None, plan: str | None = None, url: str | None = None) -> pd.DataFrame:
     """Senaste budgetutfall och prognos per budgetrad för perioden (tom om inget rapporterats)."""
-    pid = _plan_id(plan, url)
-    per = vald_period(period, url)
+    pid = _plan_id(plan, url=url)
+    per = vald_period(period, plan, url=url)
     df = _df(select(Budgetutfall.budgetrad_id.label("rad_id"), Budgetrad.tabell, Budgetrad.post,
                     Budgetutfall.utfall, Budgetutfall.prognos, Budgetutfall.avvikelse, Budgetutfall.kommentar,
                     Budgetutfall.kalla,

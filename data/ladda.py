@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from data import db
+from data import cache, db
 from data.kallor import PLAN_DIR, KallfilFel, kallhash, las_plan
 from data.models import (Atgard, AtgardEnhet, Atgardsrapport, Bas, Budgetbelopp, Budgetrad,
                          Budgetutfall, Enhet, Fokusomrade, Indikator, IndikatorEnhet,
@@ -187,6 +187,7 @@ def ladda_plan(katalog: Path = PLAN_DIR, url: str | None = None) -> str:
         if finns is not None and finns.kallhash == plan["kallhash"]:
             return "oförändrad"
         _skriv_plan(s, plan)
+        cache.rakna_upp(s)
         return "uppdaterad" if finns is not None else "inläst"
 
 

@@ -43,6 +43,7 @@ class Plan(Bas):
     ar: Mapped[int]
     vision: Mapped[Optional[str]] = mapped_column(Text)
     kallhash: Mapped[Optional[str]] = mapped_column(String(64))     # källfilernas hash vid senaste inläsning
+    syntetisk: Mapped[bool] = mapped_column(Boolean, default=False)  # bänkdata (bench/), aldrig kommunens
 
     malomraden: Mapped[list["Malomrade"]] = relationship(back_populates="plan", order_by="Malomrade.nr")
 
@@ -55,6 +56,7 @@ class Period(Bas):
     typ: Mapped[str] = mapped_column(String(30))                    # delar1 / delar2 / arsredovisning
     slutdatum: Mapped[dt.date] = mapped_column(Date)
     last: Mapped[bool] = mapped_column(Boolean, default=False)
+    syntetisk: Mapped[bool] = mapped_column(Boolean, default=False)  # bänkdatans månadsperioder
 
 
 class Periodlas(Bas):
@@ -110,7 +112,7 @@ class Inriktningsmal(Bas):
 
 class Uppdrag(Bas):
     __tablename__ = "uppdrag"
-    __table_args__ = (UniqueConstraint("plan_id", "kod"),)
+    __table_args__ = (UniqueConstraint("plan_id", "kod"), Index("ix_uppdrag_malomrade", "malomrade_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
     kod: Mapped[str] = mapped_column(String(20))                    # "1-U01"
@@ -125,7 +127,7 @@ class Uppdrag(Bas):
 
 class Atgard(Bas):
     __tablename__ = "atgard"
-    __table_args__ = (UniqueConstraint("plan_id", "kod"),)
+    __table_args__ = (UniqueConstraint("plan_id", "kod"), Index("ix_atgard_uppdrag", "uppdrag_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
     kod: Mapped[str] = mapped_column(String(20))                    # "1-A01"
@@ -164,7 +166,7 @@ class Fokusomrade(Bas):
 
 class Indikator(Bas):
     __tablename__ = "indikator"
-    __table_args__ = (UniqueConstraint("plan_id", "kod"),)
+    __table_args__ = (UniqueConstraint("plan_id", "kod"), Index("ix_indikator_malomrade", "malomrade_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
     kod: Mapped[str] = mapped_column(String(20))                    # "1-I01", "HR-I01"
@@ -239,6 +241,15 @@ class Budgetrad(Bas):
 
     belopp: Mapped[list["Budgetbelopp"]] = relationship(cascade="all, delete-orphan",
                                                        order_by="Budgetbelopp.ar")
+
+
+class Cachegeneration(Bas):
+    """Ett tal som räknas upp i samma transaktion som varje ändring av data (import, inläsning).
+    Cachenycklar innehåller talet, så ingen arbetsprocess visar gamla värden efter en import."""
+    __tablename__ = "cachegeneration"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(40))          # databasens identitet (ny databas, nya nycklar)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Budgetbelopp(Bas):

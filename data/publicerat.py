@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from data import db
+from data import cache, db
 from data.models import (Atgard, Atgardsrapport, Budgetrad, Budgetutfall, Indikator, Indikatorutfall,
                          Malomrade, Period, Plan, Uppdrag)
 
@@ -98,6 +98,8 @@ def ladda_publicerat(fil: Path = FIL, url: str | None = None, plan: str = "KS-20
                 fel.append(f"{plats}: okänd typ {r['typ']!r}")
         if fel:
             raise Publiceringsfel("\n".join(fel))
+        if nya:
+            cache.rakna_upp(s)
     return nya
 
 

@@ -31,7 +31,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import delete, select
 
-from data import db, fragor
+from data import cache, db, fragor
 from data.models import (Atgard, Atgardsrapport, Budgetrad, Budgetutfall, Indikator, Indikatorutfall,
                          Inriktningsmal, Malbedomning, Malomrade, Malvarde, Period, Periodlas, Plan)
 from data.regler import ATGARDSSTATUS, BEDOMNINGAR
@@ -541,6 +541,7 @@ def tillampa(fg: Forhandsgranskning, av: str, url: str | None = None, exempel: b
             elif typ == "mal":
                 s.add(Malvarde(indikator_id=d["indikator_id"], ar=d["ar"], varde=d["varde"], satt_av=av, satt=nu,
                                kalla=fg.filnamn, fran_planen=False))
+        cache.rakna_upp(s)
     return len(fg._skriv)
 
 
@@ -551,6 +552,7 @@ def las_period(period: str, av: str, las: bool = True, motivering: str | None = 
         if per.last == las:
             return
         per.last = las
+        cache.rakna_upp(s)
         s.add(Periodlas(period_id=per.id, handelse="låst" if las else "upplåst", av=av, motivering=motivering))
 
 
@@ -560,6 +562,7 @@ def ta_bort_exempel(url: str | None = None) -> int:
     with db.session(url) as s:
         for modell in (Atgardsrapport, Indikatorutfall, Malbedomning, Budgetutfall):
             n += s.execute(delete(modell).where(modell.exempel.is_(True))).rowcount or 0
+        cache.rakna_upp(s)
     return n
 
 

@@ -45,6 +45,12 @@ def hamta_rapportmall(n, search):
     return dcc.send_bytes(data, f"rapportmall_{namn}.xlsx")
 
 
+def valj_plan(f) -> str | None:
+    """Planen i URL:en (?plan=KOD) om den finns, annars None (standardplanen)."""
+    kod = f.ovrigt.get("plan")
+    return kod if kod and kod in set(fragor.planer().kod) else None
+
+
 def exempelbanner(har_exempel: bool) -> html.Div | None:
     if not har_exempel:
         return None

@@ -8,7 +8,7 @@ from data import fragor
 from komponenter.verktyg import verktygsrad
 from komponenter.filter import filterpanel, las_fraga
 from komponenter.indikatorer import indikatorkort
-from sidor._gemensamt import exempelbanner
+from sidor._gemensamt import exempelbanner, valj_plan
 
 dash.register_page(__name__, path="/arbetsgivare", name="Arbetsgivare", order=8,
                    title="Norrtälje kommun som arbetsgivare – Målkoll")
@@ -16,10 +16,11 @@ dash.register_page(__name__, path="/arbetsgivare", name="Arbetsgivare", order=8,
 
 def layout(**query):
     f = las_fraga(query)
-    per = fragor.vald_period(f.period)
-    ind = fragor.indikatorer(arbetsgivare=True, enhet=f.enhet, period=per.namn)
+    pl = valj_plan(f)
+    per = fragor.vald_period(f.period, pl)
+    ind = fragor.indikatorer(arbetsgivare=True, enhet=f.enhet, period=per.namn, plan=pl)
     ut = fragor.utfall(ind.id.tolist())
-    fo = fragor.fokusomraden()
+    fo = fragor.fokusomraden(pl)
     avsnitt = []
     for r in fo.itertuples():
         del_ = ind[ind.fokusomrade == r.nr]
@@ -35,6 +36,6 @@ def layout(**query):
         html.P("Norrtälje kommuns övergripande personalmål – Norrtälje kommun ska vara en attraktiv arbetsgivare där "
                "medarbetarna är stolta över sitt samhällsuppdrag.", className="lead"),
         exempelbanner(bool(ind.exempel.any())),
-        filterpanel(fragor.enheter(), fragor.perioder(), f, per.namn, visa_status=False),
+        filterpanel(fragor.enheter(), fragor.perioder(pl), f, per.namn, visa_status=False),
         *avsnitt,
     ])

@@ -15,7 +15,7 @@ from data import budgetfragor, budgetregler, fragor
 from komponenter import budget as kb
 from komponenter import ids
 from komponenter.filter import bygg_fraga, filter_id, las_fraga
-from sidor._gemensamt import exempelbanner
+from sidor._gemensamt import exempelbanner, valj_plan
 
 dash.register_page(__name__, path="/budget", name="Budget", order=10, title="Budget – Målkoll")
 
@@ -72,15 +72,16 @@ def _tabell_och_graf(tabell, graf, tabellbredd: int = 6) -> dbc.Row:
 def layout(**query):
     f = las_fraga(query)
     enhet = kb.enhet_fran_fraga(f.ovrigt.get("belopp"))
-    per = fragor.vald_period(f.period)
-    nt = budgetfragor.nyckeltal()
-    drift = fragor.budget_bred("driftbudget")
-    verk = fragor.budget_bred("drift_per_verksamhet")
-    spec = fragor.budget_bred("budgetforandringar")
-    inv = fragor.budget_bred("investeringar")
-    upp_drift = budgetfragor.uppfoljning("drift_per_verksamhet", per.namn)
-    upp_total = budgetfragor.uppfoljning("driftbudget", per.namn)
-    upp_inv = budgetfragor.uppfoljning("investeringar", per.namn)
+    pl = valj_plan(f)
+    per = fragor.vald_period(f.period, pl)
+    nt = budgetfragor.nyckeltal(plan=pl)
+    drift = fragor.budget_bred("driftbudget", pl)
+    verk = fragor.budget_bred("drift_per_verksamhet", pl)
+    spec = fragor.budget_bred("budgetforandringar", pl)
+    inv = fragor.budget_bred("investeringar", pl)
+    upp_drift = budgetfragor.uppfoljning("drift_per_verksamhet", per.namn, plan=pl)
+    upp_total = budgetfragor.uppfoljning("driftbudget", per.namn, plan=pl)
+    upp_inv = budgetfragor.uppfoljning("investeringar", per.namn, plan=pl)
     har_exempel = bool(upp_drift.exempel.any() or upp_inv.exempel.any() or upp_total.exempel.any())
 
     # Specifikationen: ett vattenfall per kolumn, från föregående års budget
@@ -101,10 +102,10 @@ def layout(**query):
     kol_verk = nt.get("effektivisering_kolumn") or kb.kolumner(verk)[-1]
     return html.Div([
         html.H1("Budget", className="sidrubrik"),
-        html.P(f"Kommunstyrelsens driftbudget och investeringsbudget enligt {fragor.plan_info()['namn']}, "
+        html.P(f"Kommunstyrelsens driftbudget och investeringsbudget enligt {fragor.plan_info(pl)['namn']}, "
                "med uppföljning av utfall och prognos per period.", className="lead"),
         exempelbanner(har_exempel),
-        kontroller(enhet, fragor.perioder(), per.namn),
+        kontroller(enhet, fragor.perioder(pl), per.namn),
         html.Section([html.H2("Nyckeltal", className="visually-hidden"),
                       kb.nyckeltal_rad(nt, enhet, kb.uppfoljningskort(upp_drift, per.namn, enhet))],
                      className="mb-4", id="nyckeltal"),

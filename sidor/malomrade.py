@@ -10,7 +10,7 @@ from komponenter.atgarder import atgardslista
 from komponenter.filter import filterpanel, las_fraga
 from komponenter.indikatorer import indikatorkort
 from komponenter.trafikljus import statusmarke
-from sidor._gemensamt import exempelbanner, kallalank
+from sidor._gemensamt import exempelbanner, kallalank, valj_plan
 
 dash.register_page(__name__, path_template="/malomrade/<nr>", name="Målområde", order=1,
                    title="Målområde – Målkoll", path="/malomrade/1")
@@ -43,12 +43,13 @@ def layout(nr=None, **query):
                          html.P(f"Det finns inget målområde ”{nr}”. Planen har målområde 1–7."),
                          html.A("Till översikten", href="/")])
     f = las_fraga(query)
-    per = fragor.vald_period(f.period)
-    mo = fragor.malomraden().set_index("nr").loc[n]
-    im = fragor.inriktningsmal(n, per.namn)
-    ind = fragor.indikatorer(n, enhet=f.enhet, period=per.namn)
+    pl = valj_plan(f)
+    per = fragor.vald_period(f.period, pl)
+    mo = fragor.malomraden(pl).set_index("nr").loc[n]
+    im = fragor.inriktningsmal(n, per.namn, pl)
+    ind = fragor.indikatorer(n, enhet=f.enhet, period=per.namn, plan=pl)
     ut = fragor.utfall(ind.id.tolist())
-    atg = fragor.atgarder(n, enhet=f.enhet, roll=f.roll, period=per.namn, status=f.status or None)
+    atg = fragor.atgarder(n, enhet=f.enhet, roll=f.roll, period=per.namn, status=f.status or None, plan=pl)
     kort = [indikatorkort(r, ut[ut.indikator_id == r["id"]].to_dict("records"), stor=f.mote) for r in ind.to_dict("records")]
     return html.Div([
         verktygsrad(),
@@ -56,7 +57,7 @@ def layout(nr=None, **query):
         html.H1(mo.titel, className="sidrubrik"),
         html.P([html.Span("Ambitionsnivå 2030: ", className="fw-semibold"), mo.ambitionsniva_2030], className="lead"),
         exempelbanner(bool(atg.exempel.any() or ind.exempel.any())),
-        filterpanel(fragor.enheter(), fragor.perioder(), f, per.namn),
+        filterpanel(fragor.enheter(), fragor.perioder(pl), f, per.namn),
         html.Section([html.H2("Inriktningsmål", className="h3"), inriktningsmal_lista(im),
                       html.Details([html.Summary("Kommunstyrelsens tolkning av målområdet"),
                                     html.Div([html.P(p) for p in (mo.tolkning or "").split("\n\n")])])

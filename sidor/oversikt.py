@@ -10,7 +10,7 @@ from komponenter.verktyg import verktygsrad
 from komponenter.diagram import statusstapel
 from komponenter.filter import bygg_fraga, filterpanel, las_fraga
 from komponenter.trafikljus import statusrad
-from sidor._gemensamt import exempelbanner
+from sidor._gemensamt import exempelbanner, valj_plan
 
 dash.register_page(__name__, path="/", name="Översikt", order=0, title="Översikt – Målkoll")
 
@@ -50,13 +50,14 @@ def ruta(mo, atg, ind, im, period: str, fraga: str, stor: bool = False):
 
 def layout(**query):
     f = las_fraga(query)
-    per = fragor.vald_period(f.period)
-    mo = fragor.malomraden()
-    atg = fragor.atgarder(enhet=f.enhet, roll=f.roll, period=per.namn, status=f.status or None)
-    ind = fragor.indikatorer(enhet=f.enhet, period=per.namn)
+    pl = valj_plan(f)
+    per = fragor.vald_period(f.period, pl)
+    mo = fragor.malomraden(pl)
+    atg = fragor.atgarder(enhet=f.enhet, roll=f.roll, period=per.namn, status=f.status or None, plan=pl)
+    ind = fragor.indikatorer(enhet=f.enhet, period=per.namn, plan=pl)
     ind = ind[ind.malomrade.notna()]
-    im = fragor.inriktningsmal(period=per.namn)
-    plan = fragor.plan_info()
+    im = fragor.inriktningsmal(period=per.namn, plan=pl)
+    plan = fragor.plan_info(pl)
     fraga = bygg_fraga(f)
     rutor = [dbc.Col(ruta(m, atg[atg.malomrade == m.nr], ind[ind.malomrade == m.nr], im[im.malomrade == m.nr],
                           per.namn, fraga, f.mote), md=6, xl=4, className="mb-4") for m in mo.itertuples()]
@@ -66,6 +67,6 @@ def layout(**query):
         html.P(plan["vision"], className="lead vision"),
         html.P(f"{plan['namn']} · läget vid {per.namn}", className="text-muted"),
         exempelbanner(bool(atg.exempel.any() or ind.exempel.any())),
-        filterpanel(fragor.enheter(), fragor.perioder(), f, per.namn),
+        filterpanel(fragor.enheter(), fragor.perioder(pl), f, per.namn),
         dbc.Row(rutor, className="rutor"),
     ])

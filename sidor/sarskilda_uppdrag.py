@@ -5,6 +5,8 @@ import dash
 from dash import html
 
 from data import fragor
+from komponenter.filter import las_fraga
+from sidor._gemensamt import valj_plan
 from komponenter.verktyg import verktygsrad
 
 dash.register_page(__name__, path="/sarskilda-uppdrag", name="Särskilda uppdrag", order=9,
@@ -25,7 +27,7 @@ def _stycken(text) -> list:
 
 
 def layout(**query):
-    su = fragor.sarskilda_uppdrag()
+    su = fragor.sarskilda_uppdrag(valj_plan(las_fraga(query)))
     return html.Div([
         verktygsrad(),
         html.H1("Särskilda uppdrag och utvecklingsåtaganden", className="sidrubrik"),

@@ -1,0 +1,125 @@
+"""I drift: begränsat antal frågor per sida (inga N+1), cachen per (plan, period, filter) som
+blir inaktuell vid import – även i andra gunicorn-processer – och flera planer."""
+from __future__ import annotations
+
+import io
+import time
+import urllib.request
+from contextlib import contextmanager
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import event
+
+from data import cache, db, fragor
+from data.rapport import las_rapport, tillampa
+from tests.conftest import starta_server
+
+
+@contextmanager
+def raknade_fragor(url):
+    antal = []
+
+    def lyssna(conn, cursor, statement, *a):
+        antal.append(statement)
+    eng = db.motor(url)
+    event.listen(eng, "before_cursor_execute", lyssna)
+    try:
+        yield antal
+    finally:
+        event.remove(eng, "before_cursor_execute", lyssna)
+
+
+def _rendera(sokvag_layout, url, monkeypatch, **kw):
+    monkeypatch.setenv("DATABASE_URL", url)
+    return sokvag_layout(**kw)
+
+
+@pytest.fixture
+def databas(tom_databas, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", tom_databas)
+    monkeypatch.setenv("MALKOLL_CACHE", "av")
+    db.sakerstall_databas(tom_databas)
+    return tom_databas
+
+
+def test_antal_fragor_per_sida_ar_begransat_och_vaxer_inte_med_raderna(databas, monkeypatch):
+    import app  # noqa: F401  (registrerar sidorna)
+    from sidor import malomrade, oversikt
+    antal = {}
+    for nr in (1, 4, 6):   # 19, 7 och 20 åtgärder; 12, 0 och 8 indikatorer
+        with raknade_fragor(databas) as fr:
+            malomrade.layout(nr=str(nr), period="Delår 2 2020")
+        antal[nr] = len(fr)
+    assert max(antal.values()) <= 110, antal
+    assert len(set(antal.values())) == 1, f"antalet frågor beror på antalet rader: {antal}"
+    with raknade_fragor(databas) as fr:
+        oversikt.layout(period="Delår 2 2020")
+    assert len(fr) <= 110
+
+
+def test_med_varm_cache_kostar_en_sida_en_fraga(tom_databas, monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", tom_databas)
+    monkeypatch.setenv("MALKOLL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("MALKOLL_CACHE", raising=False)
+    import app
+    from sidor import malomrade
+    db.sakerstall_databas(tom_databas)
+    with app.server.test_request_context("/"):
+        malomrade.layout(nr="1", period="Delår 2 2020")
+    with app.server.test_request_context("/"):
+        with raknade_fragor(tom_databas) as fr:
+            malomrade.layout(nr="1", period="Delår 2 2020")
+    assert len(fr) == 1, fr  # generationen
+
+
+def test_cachen_ger_samma_svar_och_blir_inaktuell_vid_import(tom_databas, monkeypatch, tmp_path):
+    monkeypatch.setenv("MALKOLL_EXEMPEL", "av")
+    monkeypatch.setenv("MALKOLL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("MALKOLL_CACHE", raising=False)
+    db.sakerstall_databas(tom_databas)
+    forst = fragor.atgarder(1, period="Delår 2 2020", url=tom_databas)
+    with raknade_fragor(tom_databas) as fr:
+        igen = fragor.atgarder(1, period="Delår 2 2020", url=tom_databas)
+    assert len(fr) == 1  # bara generationen läses
+    assert igen.equals(forst)
+    # Olika filter ger olika nycklar
+    assert len(fragor.atgarder(1, enhet=["KSK/EKO"], period="Delår 2 2020", url=tom_databas)) < len(forst)
+    from tests.test_rapport import _ifylld
+    tillampa(las_rapport(_ifylld(tom_databas), "r.xlsx", url=tom_databas), "Eva", url=tom_databas)
+    efter = fragor.atgarder(1, period="Delår 2 2020", url=tom_databas).set_index("kod")
+    assert efter.loc["1-A13"].rapporterad_status == "Genomförd"
+
+
+def test_import_i_en_process_syns_i_alla_andra(tmp_path):
+    """Flera gunicorn-arbetsprocesser mot PostgreSQL: en import syns vid nästa begäran i alla."""
+    from tests.conftest import pg_databas
+    url, stada = pg_databas()
+    proc = None
+    try:
+        proc, bas = starta_server(url, workers=3, miljo={"MALKOLL_EXEMPEL": "av",
+                                                         "MALKOLL_CACHE_DIR": str(tmp_path / "cache")})
+        sokvag = "/export/malkoll.xlsx?period=" + quote("Delår 2 2020") + "&enhet=KSK/EKO"
+
+        def hamta_status():
+            from openpyxl import load_workbook
+            data = urllib.request.urlopen(bas + sokvag, timeout=30).read()
+            ws = load_workbook(io.BytesIO(data))["Åtgärder"]
+            rubrik = [c.value for c in ws[4]]
+            for rad in ws.iter_rows(min_row=5, values_only=True):
+                if rad[rubrik.index("Åtgärd")] == "Göra en bedömning av förbättringsområden, med vägledning från PwC/KEFs modell ”Ta pulsen på ekonomistyrningen”.":
+                    return rad[rubrik.index("Kommentar")]
+            raise AssertionError("raden saknas")
+
+        # Värm upp cachen i alla processer (många begäranden fördelas över processerna)
+        fore = {hamta_status() for _ in range(12)}
+        assert fore == {None}
+        from tests.test_rapport import _ifylld
+        tillampa(las_rapport(_ifylld(url), "r.xlsx", url=url), "Eva", url=url)
+        efter = {hamta_status() for _ in range(12)}
+        assert efter == {"Bedömningen klar i maj."}
+    finally:
+        if proc:
+            proc.terminate()
+            proc.wait(10)
+        stada()
