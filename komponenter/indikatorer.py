@@ -94,7 +94,8 @@ def indikatorkort(ind: dict, utfall: list[dict], stor: bool = False) -> html.Art
         html.Span(" exempel", className="badge text-bg-warning ms-2", title=EXEMPEL) if ind.get("exempel") and utfalltext else None,
         html.A("Källa", href=ind["utfall_kalla_url"], target="_blank", rel="noopener noreferrer", className="ms-2",
                title=ind["utfall_kalla_url"]) if _t(ind.get("utfall_kalla_url")) and utfalltext else None,
-        html.Div(_t(ind.get("utfall_kommentar")), className="small") if _t(ind.get("utfall_kommentar")) else None,
+        html.Div(_t(ind.get("utfall_kommentar")), className="small")
+        if _t(ind.get("utfall_kommentar")) and ind.get("utfall_kommentar") != utfalltext else None,
     ], className="utfallsrad mb-2")
 
     malceller = [html.Div([html.Dt(f"Nuvärde ({ind.get('nuvarde_ar') or '–'})"),
