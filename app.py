@@ -5,15 +5,21 @@ Kör: python app.py   (eller gunicorn app:server)
 """
 from __future__ import annotations
 
+import logging
 import os
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, dcc, html
 
+from sqlalchemy.exc import OperationalError
+
 from data import db, fragor
 
-db.sakerstall_databas()
+try:
+    db.sakerstall_databas()
+except OperationalError as e:  # databasen svarar inte vid start: sidorna svarar 503 tills den är tillbaka
+    logging.getLogger("malkoll").warning("Databasen svarar inte vid start: %s", str(e).splitlines()[0])
 
 app = Dash(__name__, pages_folder="sidor", use_pages=True, title="Målkoll",
            suppress_callback_exceptions=True, serve_locally=True, update_title=None)
@@ -23,6 +29,10 @@ server = app.server
 from sidor import _export  # noqa: E402  (Flask-vägen /export/malkoll.xlsx)
 
 _export.registrera(app)
+
+from sidor import _sakerhet  # noqa: E402  (säkerhetshuvuden, sessionskaka, 503 när databasen är borta)
+
+_sakerhet.registrera(app)
 
 
 def _kort_titel(titel: str) -> str:

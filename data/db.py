@@ -111,14 +111,18 @@ def sakerstall_databas(url: str | None = None) -> None:
         with session(url) as s:
             saker_rad(s)
             tom = s.query(Plan).count() == 0
-        _klara.add(url)
+        _klara.add(url)  # före inläsningen: inläsningen själv använder frågefunktionerna
         if tom:
             # Första mötet med en tom databas: planen, de publicerade utfallen och exemplet
             from data import exempel, publicerat
-            ladda.ladda_plan(url=url)
-            publicerat.ladda_publicerat(url=url)
-            if not exempel.avstangt():
-                exempel.ladda_exempel(url=url)
+            try:
+                ladda.ladda_plan(url=url)
+                publicerat.ladda_publicerat(url=url)
+                if not exempel.avstangt():
+                    exempel.ladda_exempel(url=url)
+            except BaseException:
+                _klara.discard(url)  # nästa anrop försöker igen
+                raise
 
 
 def glom_motorer() -> None:

@@ -30,6 +30,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import delete, select
+from sqlalchemy.exc import DBAPIError
 
 from data import cache, db, fragor
 from data.models import (Atgard, Atgardsrapport, Budgetrad, Budgetutfall, Indikator, Indikatorutfall,
@@ -629,6 +630,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{ta_bort_exempel()} exempelvärden borttagna.")
     except Importfel as e:
         print(e, file=sys.stderr)
+        return 1
+    except DBAPIError as e:
+        print("Databasen svarar inte just nu – ingenting har ändrats. Försök igen om en stund "
+              f"({str(e).splitlines()[0][:200]}).", file=sys.stderr)
         return 1
     return 0
 

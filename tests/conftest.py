@@ -95,7 +95,10 @@ def ledig_port() -> int:
 
 def starta_server(databas_url: str, workers: int = 1, miljo: dict | None = None):
     port = ledig_port()
-    env = {**os.environ, "DATABASE_URL": databas_url, "PYTHONPATH": str(ROT), **(miljo or {})}
+    import tempfile
+    # Egen datakatalog per server (försöksräknaren för inloggning), så att tester inte påverkar varandra
+    env = {**os.environ, "DATABASE_URL": databas_url, "PYTHONPATH": str(ROT),
+           "MALKOLL_DATA_DIR": tempfile.mkdtemp(prefix="malkoll-data-"), **(miljo or {})}
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     proc = subprocess.Popen([gunicorn, "app:server", "-b", f"127.0.0.1:{port}", "-w", str(workers),
                              "--no-control-socket", "--timeout", "120"],

@@ -15,7 +15,8 @@ from tools.skarmbild import vanta_pa_dash
 @pytest.fixture(scope="module")
 def oppen_server(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('rapp') / 'r.sqlite'}"
-    proc, bas = starta_server(url, miljo={"MALKOLL_ADMIN_LOSENORD": "hemligt-123", "MALKOLL_EXEMPEL": "av"})
+    proc, bas = starta_server(url, miljo={"MALKOLL_ADMIN_LOSENORD": "hemligt-123", "MALKOLL_EXEMPEL": "av",
+                                                    "MALKOLL_HEMLIGHET": "t3st-Hemlighet-med-minst-32-tecken-XyZ-9876"})
     yield {"bas": bas, "databas": url}
     proc.terminate()
     proc.wait(10)

@@ -1,0 +1,437 @@
+"""Säkerhet och fel i drift: säkerhetshuvuden (CSP m.m.), gräns för begärans storlek, sessionen
+för inloggad administratör (med begränsat antal lösenordsförsök) och ett begripligt svar när
+databasen inte svarar. Se docs/drift.md.
+
+Filen börjar med understreck, så Dash Pages registrerar den inte som sida. app.py anropar
+`registrera(app)` (Dash-appen eller dess Flask-server); ett andra anrop gör ingenting.
+
+Miljövariabler:
+    MALKOLL_ADMIN_LOSENORD  administratörslösenordet (tomt: /rapportera är stängd)
+    MALKOLL_HEMLIGHET       nyckel som signerar sessionskakan (minst 32 tecken, slumpad)
+    MALKOLL_HTTPS=1         kakan skickas bara över HTTPS (Secure) och HSTS-huvudet sätts
+    MALKOLL_DATA_DIR        katalog för lösenordsförsöken (standard: systemets temp-katalog)
+    MALKOLL_PROXY_ANTAL     antal betrodda omvända proxyer framför appen (X-Forwarded-For)
+    MALKOLL_DEBUG=1         Dash debug-läge (aldrig i drift; annars är /_reload-hash avstängd)
+"""
+from __future__ import annotations
+
+import base64
+import contextlib
+import fcntl
+import hashlib
+import hmac
+import json
+import logging
+import os
+import tempfile
+import time
+from pathlib import Path
+
+log = logging.getLogger("malkoll.sakerhet")
+
+TILLAGG = "malkoll_sakerhet"          # nyckel i Flask-serverns `extensions`: registrerad en gång
+MAX_BEGARAN = 8 * 1024 * 1024         # 8 MB: en rapport på högst 5 MB blir ~6,7 MB som base64 i JSON
+MAX_FORSOK = 5                        # felaktiga lösenord per klientadress ...
+FORSOKSFONSTER = 10 * 60              # ... under 10 minuter
+SESSIONSTID = 8 * 60 * 60             # en inloggning gäller i högst 8 timmar
+MIN_HEMLIGHET = 32
+KANDA_STANDARDVARDEN = {
+    "", "secret", "secret-key", "secret_key", "secretkey", "changeme", "change-me", "change_me",
+    "dev", "development", "test", "default", "password", "losenord", "lösenord", "hemlig", "hemligt",
+    "hemlighet", "byt-mig", "byt_mig", "ersatt-mig", "malkoll", "målkoll", "your-secret-key",
+    "supersecret", "super-secret", "none", "null",
+}
+SESSIONSNYCKEL = "malkoll_admin"
+
+DATABASFEL_TEXT = ("Databasen svarar inte just nu. Målkoll kan inte visa sidan förrän den svarar igen – "
+                   "försök igen om en stund. Kvarstår felet: kontakta den som driftar Målkoll.")
+
+DATABASFEL_SIDA = """<!doctype html>
+<html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="30">
+<title>Databasen svarar inte – Målkoll</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#212529}
+h1{font-size:1.6rem}</style></head>
+<body><main><h1>Databasen svarar inte just nu</h1>
+<p>Målkoll kan inte visa sidan förrän databasen svarar igen. Sidan laddas om av sig själv var 30:e sekund,
+eller så kan du <a href="">försöka igen</a> om en stund.</p>
+<p>Kvarstår felet: kontakta den som driftar Målkoll. Ingenting av det som redan är sparat har gått förlorat.</p>
+</main></body></html>
+"""
+# CSP-hash för sidans <style> (fel-sidan har inget skript)
+_FELSIDA_STIL = "'sha256-" + base64.b64encode(hashlib.sha256(
+    DATABASFEL_SIDA.split("<style>", 1)[1].split("</style>", 1)[0].encode()).digest()).decode() + "'"
+
+INTERNT_FEL_TEXT = "Ett internt fel uppstod. Försök igen; kvarstår felet, kontakta den som driftar Målkoll.\n"
+FORSTOR_TEXT = ("Begäran är för stor: servern tar emot högst {mb} MB. En rapportfil får vara högst 5 MB "
+                "(Excel-arbetsbok, .xlsx).")
+
+
+# --- Konfiguration -------------------------------------------------------------------------------
+
+def losenord() -> str:
+    return os.environ.get("MALKOLL_ADMIN_LOSENORD", "")
+
+
+def hemlighet() -> str:
+    return os.environ.get("MALKOLL_HEMLIGHET", "")
+
+
+def https() -> bool:
+    return os.environ.get("MALKOLL_HTTPS", "").strip().lower() in ("1", "ja", "true", "on")
+
+
+def debug() -> bool:
+    return os.environ.get("MALKOLL_DEBUG") == "1"
+
+
+def hemlighetsfel() -> str | None:
+    """Vad som är fel med MALKOLL_HEMLIGHET (None när den duger)."""
+    h = hemlighet()
+    if not h.strip():
+        return "Miljövariabeln MALKOLL_HEMLIGHET saknas."
+    if h.strip().lower() in KANDA_STANDARDVARDEN:
+        return "MALKOLL_HEMLIGHET har ett känt standardvärde."
+    if len(h) < MIN_HEMLIGHET:
+        return f"MALKOLL_HEMLIGHET är för kort ({len(h)} tecken; minst {MIN_HEMLIGHET} krävs)."
+    if len(set(h)) < 8:
+        return "MALKOLL_HEMLIGHET är för enkel (för få olika tecken)."
+    if losenord() and hmac.compare_digest(h.encode(), losenord().encode()):
+        return "MALKOLL_HEMLIGHET får inte vara samma som administratörslösenordet."
+    return None
+
+
+def konfigurationsfel() -> str | None:
+    """Varför rapporteringen inte får öppnas trots att ett lösenord är satt (None: allt i ordning).
+    Utan lösenord är sidan stängd av det skälet, inte av det här."""
+    if not losenord():
+        return None
+    return hemlighetsfel()
+
+
+HEMLIGHET_ATGARD = ('Skapa en slumpad nyckel med  python -c "import secrets; print(secrets.token_urlsafe(48))"  '
+                    "sätt den i miljövariabeln MALKOLL_HEMLIGHET (samma värde för alla gunicorn-arbetare) "
+                    "och starta om appen. Se docs/drift.md.")
+
+
+# --- Lösenord, försök och session ----------------------------------------------------------------
+
+def ratt_losenord(angivet: str | None) -> bool:
+    """Jämförelse i konstant tid (båda sidor hashas först, så inte ens längden läcker)."""
+    facit = losenord()
+    if not facit:
+        return False
+    a = hashlib.sha256((angivet or "").encode()).digest()
+    b = hashlib.sha256(facit.encode()).digest()
+    return hmac.compare_digest(a, b)
+
+
+def datakatalog() -> Path:
+    return Path(os.environ.get("MALKOLL_DATA_DIR") or tempfile.gettempdir())
+
+
+class Forsokslager:
+    """Felaktiga inloggningsförsök per klientadress, i en JSON-fil som alla gunicorn-arbetare (och
+    alla processer) på samma maskin delar. Allt sker under ett exklusivt fcntl-lås på en låsfil,
+    så kontroll och uppräkning är en odelbar operation även mellan processer."""
+
+    FILNAMN = "malkoll-inloggningsforsok.json"
+
+    def __init__(self, katalog: Path | str | None = None, max_forsok: int = MAX_FORSOK,
+                 fonster: float = FORSOKSFONSTER):
+        self.katalog = Path(katalog) if katalog else datakatalog()
+        self.max_forsok = max_forsok
+        self.fonster = fonster
+
+    @property
+    def fil(self) -> Path:
+        return self.katalog / self.FILNAMN
+
+    @contextlib.contextmanager
+    def _last(self):
+        self.katalog.mkdir(parents=True, exist_ok=True)
+        fd = os.open(str(self.fil) + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            data = self._las()
+            yield data
+            self._skriv(data)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def _las(self) -> dict[str, list[float]]:
+        try:
+            data = json.loads(self.fil.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            log.warning("Lösenordsförsöken i %s gick inte att läsa; börjar om", self.fil)
+            return {}
+        grans = time.time() - self.fonster
+        return {ip: [t for t in tider if isinstance(t, (int, float)) and t > grans]
+                for ip, tider in data.items() if isinstance(tider, list)}
+
+    def _skriv(self, data: dict[str, list[float]]) -> None:
+        data = {ip: tider for ip, tider in data.items() if tider}
+        if len(data) > 10000:  # skydd mot en fil som växer utan gräns: behåll de senaste
+            data = dict(sorted(data.items(), key=lambda kv: max(kv[1]))[-10000:])
+        tmp = self.fil.with_name(self.fil.name + f".{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f)
+        os.replace(tmp, self.fil)
+
+    def sparrad(self, ip: str) -> float:
+        """Sekunder kvar av spärren för adressen (0: inte spärrad)."""
+        with self._last() as data:
+            return self._kvar(data.get(ip, []))
+
+    def _kvar(self, tider: list[float]) -> float:
+        if len(tider) < self.max_forsok:
+            return 0.0
+        return max(0.0, sorted(tider)[-self.max_forsok] + self.fonster - time.time())
+
+    def forsok(self, ip: str, kontroll) -> tuple[bool, float, bool]:
+        """Ett inloggningsförsök, odelbart: (lyckades, sekunder av spärren som återstår, prövades).
+        En spärrad adress prövas inte alls: `kontroll()` anropas inte. Ett lyckat försök
+        nollställer adressens misslyckanden."""
+        with self._last() as data:
+            tider = data.setdefault(ip, [])
+            kvar = self._kvar(tider)
+            if kvar > 0:
+                return False, kvar, False
+            if kontroll():
+                data.pop(ip, None)
+                return True, 0.0, True
+            tider.append(time.time())
+            return False, self._kvar(tider), True
+
+    def antal(self, ip: str) -> int:
+        with self._last() as data:
+            return len(data.get(ip, []))
+
+
+def klient_ip() -> str:
+    from flask import request
+    return request.remote_addr or "okänd"
+
+
+def _tagg() -> str:
+    """Bevis på inloggning: bunden till både hemligheten och lösenordet, så att ett nytt lösenord
+    (eller en ny hemlighet) loggar ut alla."""
+    return hmac.new(hemlighet().encode(), b"malkoll-admin-v1:" + losenord().encode(), hashlib.sha256).hexdigest()
+
+
+def ar_inloggad() -> bool:
+    """Har den här webbläsaren en giltig administratörssession?"""
+    if not losenord() or konfigurationsfel():
+        return False
+    from flask import has_request_context, session
+    if not has_request_context():
+        return False
+    s = session.get(SESSIONSNYCKEL)
+    if not isinstance(s, dict):
+        return False
+    till = s.get("till")
+    if not isinstance(till, (int, float)) or till < time.time():
+        return False
+    return hmac.compare_digest(str(s.get("tagg", "")).encode(), _tagg().encode())
+
+
+def logga_in(angivet: str | None) -> tuple[bool, str | None]:
+    """Pröva lösenordet (högst MAX_FORSOK fel per adress och FORSOKSFONSTER). Rätt → sessionen
+    markeras som inloggad. Returnerar (lyckades, felmeddelande på svenska)."""
+    fel = konfigurationsfel()
+    if fel or not losenord():
+        return False, fel or "Uppladdning är avstängd (MALKOLL_ADMIN_LOSENORD saknas)."
+    ok, kvar, provat = Forsokslager().forsok(klient_ip(), lambda: ratt_losenord(angivet))
+    if ok:
+        from flask import session
+        session.clear()
+        session[SESSIONSNYCKEL] = {"tagg": _tagg(), "till": time.time() + SESSIONSTID}
+        return True, None
+    if kvar > 0:
+        minuter = max(1, int(-(-kvar // 60)))
+        vanta = f"Försök igen om {minuter} {'minut' if minuter == 1 else 'minuter'}."
+        if provat:
+            return False, (f"Fel lösenord. Det var {MAX_FORSOK}:e felaktiga försöket inom "
+                           f"{FORSOKSFONSTER // 60} minuter, så inloggningen är spärrad för din adress. {vanta}")
+        return False, f"För många felaktiga lösenordsförsök från din adress. {vanta}"
+    return False, "Fel lösenord."
+
+
+def logga_ut() -> None:
+    from flask import has_request_context, session
+    if has_request_context():
+        session.pop(SESSIONSNYCKEL, None)
+
+
+# --- Databasen -----------------------------------------------------------------------------------
+
+def databasen_svarar() -> bool:
+    """Svarar databasen? (Första gången också: schema och plan, om appen startade medan databasen
+    var nere – `sakerstall_databas` gör ingenting när den redan lyckats en gång.)"""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from data import db
+    try:
+        db.sakerstall_databas()
+        with db.motor().connect() as c:
+            c.execute(text("SELECT 1"))
+        return True
+    except DBAPIError as e:
+        if not ar_anslutningsfel(e):
+            raise
+        log.warning("Databasen svarar inte: %s", _forsta_raden(e))
+        return False
+
+
+def _forsta_raden(e: BaseException) -> str:
+    orsak = getattr(e, "orig", None) or e
+    text = str(orsak).strip()
+    return text.splitlines()[0] if text else type(orsak).__name__
+
+
+def ar_anslutningsfel(e) -> bool:
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    return isinstance(e, (OperationalError, InterfaceError)) or (
+        isinstance(e, DBAPIError) and bool(getattr(e, "connection_invalidated", False)))
+
+
+def _databasfel_svar():
+    from flask import Response, request
+    if "/_dash-" in request.path or request.accept_mimetypes.best == "application/json":
+        r = Response(json.dumps({"fel": DATABASFEL_TEXT}, ensure_ascii=False), status=503,
+                     mimetype="application/json")
+    else:
+        r = Response(DATABASFEL_SIDA, status=503, mimetype="text/html")
+        r.headers["Content-Security-Policy"] = (f"default-src 'none'; style-src {_FELSIDA_STIL}; "
+                                                "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+    r.headers["Retry-After"] = "30"
+    r.headers["Cache-Control"] = "no-store"
+    r.headers["Content-Language"] = "sv"
+    return r
+
+
+# --- Registrering ---------------------------------------------------------------------------------
+
+def _csp(dash_app) -> str:
+    """Content-Security-Policy som Dash fungerar med (prövad i Chromium, tests/test_sakerhet.py).
+
+    script-src: bara appens egna filer plus hashar av Dashs inbäddade skript (renderaren och
+    clientside-callbackarna, `Dash.csp_hashes()`); inget 'unsafe-inline', inget 'unsafe-eval'.
+    style-src behöver 'unsafe-inline': React, Plotly och Dash-komponenterna sätter style-attribut.
+    """
+    skript = ["'self'"]
+    if dash_app is not None and hasattr(dash_app, "csp_hashes"):
+        skript += list(dash_app.csp_hashes())
+    else:  # bara en Flask-server: hasharna går inte att räkna ut
+        skript.append("'unsafe-inline'")
+    return "; ".join([
+        "default-src 'self'",
+        "script-src " + " ".join(skript),
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ])
+
+
+def registrera(app) -> None:
+    """Slå på skyddet på Dash-appen (eller en Flask-server). Idempotent."""
+    from flask import Response, request
+    from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
+    from sqlalchemy.exc import DBAPIError
+
+    server = getattr(app, "server", app)
+    dash_app = app if server is not app else None
+    if server.extensions.get(TILLAGG):
+        return
+    server.extensions[TILLAGG] = True
+
+    server.config["MAX_CONTENT_LENGTH"] = MAX_BEGARAN
+    server.config.update(
+        SESSION_COOKIE_NAME="__Host-malkoll" if https() else "malkoll",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=https(),
+        SESSION_COOKIE_PATH="/",
+        PERMANENT_SESSION_LIFETIME=SESSIONSTID,
+    )
+    if not debug():
+        server.debug = False
+    if hemlighetsfel() is None:
+        server.secret_key = hemlighet()
+    elif losenord():
+        log.warning("Rapporteringen (/rapportera) är stängd: %s %s", hemlighetsfel(), HEMLIGHET_ATGARD)
+
+    if os.environ.get("MALKOLL_PROXY_ANTAL", "").strip().isdigit() and int(os.environ["MALKOLL_PROXY_ANTAL"]) > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = int(os.environ["MALKOLL_PROXY_ANTAL"])
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n)
+
+    prefix = getattr(getattr(dash_app, "config", None), "routes_pathname_prefix", None) or "/"
+    sidvagar = {prefix, prefix + "<path:path>"}
+    csp_cache: dict[str, str] = {}
+
+    def _fore():
+        regel = request.url_rule.rule if request.url_rule is not None else None
+        if regel == prefix + "_reload-hash" and not debug():
+            return Response("Finns inte.\n", status=404, mimetype="text/plain")
+        # Dash gör sin engångsinställning (callbackarna kopieras in, layouten valideras – och den
+        # läser databasen) vid processens första anrop, och markerar den som gjord *innan* den körs:
+        # misslyckas den för att databasen är nere fungerar processens callbackar aldrig. Därför
+        # frågas databasen först så länge inställningen inte är gjord, och svarar den inte blir
+        # svaret 503 utan att Dash försöker.
+        forsta = getattr(dash_app, "_got_first_request", {}).get("setup_server", True) is False
+        if (forsta or (request.method == "GET" and regel in sidvagar)) and not databasen_svarar():
+            return _databasfel_svar()
+        return None
+
+    # Före Dashs egen before_request (`_setup_server`), se ovan.
+    server.before_request_funcs.setdefault(None, []).insert(0, _fore)
+
+    @server.after_request
+    def _huvuden(resp):
+        h = resp.headers
+        if "Content-Security-Policy" not in h:
+            if resp.mimetype == "text/html" or "csp" not in csp_cache:
+                csp_cache["csp"] = _csp(dash_app)
+            h["Content-Security-Policy"] = csp_cache["csp"]
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Referrer-Policy", "same-origin")
+        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        h.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
+        if https():
+            h.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.path.startswith(prefix + "_dash-update-component") or request.path.endswith("/rapportera"):
+            h.setdefault("Cache-Control", "no-store")
+        return resp
+
+    @server.errorhandler(DBAPIError)
+    def _databasfel(e):
+        if ar_anslutningsfel(e):
+            log.warning("Databasen svarar inte (%s %s): %s", request.method, request.path, _forsta_raden(e))
+            return _databasfel_svar()
+        log.exception("Databasfel vid %s %s", request.method, request.path)
+        return Response(INTERNT_FEL_TEXT, status=500, mimetype="text/plain", headers={"Content-Language": "sv"})
+
+    @server.errorhandler(InternalServerError)
+    def _internt_fel(e):
+        orsak = getattr(e, "original_exception", None)
+        if orsak is not None and ar_anslutningsfel(orsak):
+            return _databasfel_svar()
+        return Response(INTERNT_FEL_TEXT, status=500, mimetype="text/plain", headers={"Content-Language": "sv"})
+
+    @server.errorhandler(RequestEntityTooLarge)
+    def _for_stor(_e):
+        return Response(FORSTOR_TEXT.format(mb=MAX_BEGARAN // (1024 * 1024)) + "\n", status=413,
+                        mimetype="text/plain", headers={"Content-Language": "sv", "Connection": "close"})

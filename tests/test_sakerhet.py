@@ -1,0 +1,694 @@
+"""Säkerhet i drift (sidor/_sakerhet.py, sidor/rapportera.py, docs/drift.md): säkerhetshuvuden
+och en CSP som Dash fungerar med (prövad i Chromium), inget debug-läge i gunicorn, gräns för
+begärans storlek, inloggning med session och begränsade lösenordsförsök (delade mellan
+processer), stängd rapportering utan säker nyckel, och texter från importer som text – aldrig HTML.
+
+Servrarna startas i gunicorn. Så länge app.py inte anropar `_sakerhet.registrera(app)` startas
+en liten omslagsmodul som gör det (registrera är idempotent), annars `app:server` som i drift.
+"""
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import http.client
+import http.cookiejar
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+from tests.conftest import ROT, ledig_port
+
+LOSEN = "admin-losen-for-test-7"
+HEMLIGHET = "Tq3v9kX2-mB7wL0pZ4sR8yN1cF6hJ5dG_e2uA9oV"  # bara för testerna
+PERIOD = "Delår 2 2020"
+P2 = "period=" + quote(PERIOD)
+SIDOR = ["/", *[f"/malomrade/{n}" for n in range(1, 8)], "/arbetsgivare", "/sarskilda-uppdrag", "/budget",
+         "/rapportera"]
+XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
+
+OMSLAG = '''"""Appen med skyddet påslaget (för testerna, tills app.py anropar registrera)."""
+import app as _malkoll
+from sidor import _sakerhet
+_sakerhet.registrera(_malkoll.app)
+server = _malkoll.server
+'''
+
+
+# --- Server och klient ---------------------------------------------------------------------------
+
+def kopplad_i_app() -> bool:
+    """Anropar app.py redan _sakerhet.registrera?"""
+    return "_sakerhet" in (ROT / "app.py").read_text(encoding="utf-8")
+
+
+def forbered_databas(url: str) -> None:
+    """Schema, plan och publicerade utfall (utan exempeldata) innan flera gunicorn-arbetare startar."""
+    from data import db
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MALKOLL_EXEMPEL", "av")
+        db.sakerstall_databas(url)
+    db.glom_motorer()
+
+
+def starta(databas_url: str, katalog: Path, workers: int = 1, miljo: dict | None = None,
+           godta: tuple[int, ...] = (200,), argument: tuple[str, ...] = ()):
+    """Som conftest.starta_server, men med skyddet registrerat. Returnerar (process, bas-URL) när
+    /_dash-layout svarar med en status i `godta`."""
+    katalog.mkdir(parents=True, exist_ok=True)
+    if kopplad_i_app():
+        mal, pythonpath = "app:server", str(ROT)
+    else:
+        (katalog / "malkoll_skyddad_wsgi.py").write_text(OMSLAG, encoding="utf-8")
+        mal, pythonpath = "malkoll_skyddad_wsgi:server", f"{ROT}{os.pathsep}{katalog}"
+    port = ledig_port()
+    env = {**os.environ, "DATABASE_URL": databas_url, "PYTHONPATH": pythonpath, "MALKOLL_EXEMPEL": "av",
+           **(miljo or {})}
+    env.pop("MALKOLL_DEBUG", None)
+    for k, v in list(env.items()):
+        if v is None:
+            env.pop(k)
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    logg = open(katalog / f"gunicorn-{port}.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen([gunicorn, mal, "-b", f"127.0.0.1:{port}", "-w", str(workers),
+                             "--no-control-socket", "--timeout", "120", *argument],
+                            cwd=ROT, env=env, stdout=logg, stderr=subprocess.STDOUT, text=True)
+    proc.logg = katalog / f"gunicorn-{port}.log"
+    bas = f"http://127.0.0.1:{port}"
+    slut = time.time() + 60
+    while time.time() < slut:
+        if proc.poll() is not None:
+            raise RuntimeError("gunicorn avslutades:\n" + proc.logg.read_text())
+        try:
+            urllib.request.urlopen(bas + "/_dash-layout", timeout=2)
+            if 200 in godta:
+                return proc, bas
+        except urllib.error.HTTPError as e:
+            if e.code in godta:
+                return proc, bas
+        except Exception:  # noqa: BLE001
+            pass
+        time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("gunicorn startade inte inom 60 s:\n" + proc.logg.read_text())
+
+
+def stoppa(proc) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+
+
+class Klient:
+    """HTTP-klient med egen kakburk som anropar Dash-callbackar som webbläsaren gör."""
+
+    def __init__(self, bas: str):
+        self.bas = bas
+        self.kakor = http.cookiejar.CookieJar()
+        self.oppnare = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.kakor))
+        self._deps = None
+
+    def get(self, sokvag: str, **huvuden):
+        req = urllib.request.Request(self.bas + sokvag, headers=huvuden)
+        try:
+            with self.oppnare.open(req, timeout=60) as r:
+                return r.status, r.headers, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers, e.read()
+
+    @property
+    def deps(self):
+        if self._deps is None:
+            status, _, kropp = self.get("/_dash-dependencies")
+            assert status == 200
+            self._deps = json.loads(kropp)
+        return self._deps
+
+    def callback(self, utdata: str, inputs: dict, state: dict | None = None, andrade: list | None = None):
+        """Anropa callbacken vars utdata börjar med `utdata` (t.ex. "rapp-losen.value").
+        Returnerar (status, huvuden, svar som dict eller text)."""
+        state = state or {}
+        cb = next(c for c in self.deps if c["output"].removeprefix("..").startswith(utdata)
+                  and set(inputs) <= {f"{i['id']}.{i['property']}" for i in c["inputs"]})
+        delar = cb["output"].removeprefix("..").removesuffix("..").split("...")
+        ut = [{"id": d.rsplit(".", 1)[0], "property": d.rsplit(".", 1)[1].split("@")[0]} for d in delar]
+        kropp = {"output": cb["output"], "outputs": ut if cb["output"].startswith("..") else ut[0],
+                 "inputs": [{**i, "value": inputs.get(f"{i['id']}.{i['property']}")} for i in cb["inputs"]],
+                 "state": [{**s, "value": state.get(f"{s['id']}.{s['property']}")} for s in cb["state"]],
+                 "changedPropIds": andrade or list(inputs)}
+        req = urllib.request.Request(self.bas + "/_dash-update-component", data=json.dumps(kropp).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+        try:
+            with self.oppnare.open(req, timeout=120) as r:
+                status, huvuden, data = r.status, r.headers, r.read()
+        except urllib.error.HTTPError as e:
+            status, huvuden, data = e.code, e.headers, e.read()
+        try:
+            return status, huvuden, json.loads(data)
+        except ValueError:
+            return status, huvuden, data.decode("utf-8", "replace")
+
+    def kaka(self, namn: str):
+        return next((k for k in self.kakor if k.name == namn), None)
+
+
+def text_i(svar) -> str:
+    """All text i ett callbacksvar (Dash-komponenter som JSON)."""
+    ut = []
+
+    def gå(x):
+        if isinstance(x, str):
+            ut.append(x)
+        elif isinstance(x, dict):
+            for v in x.values():
+                gå(v)
+        elif isinstance(x, list):
+            for v in x:
+                gå(v)
+    gå(svar)
+    return " ".join(ut)
+
+
+def logga_in(k: Klient, losen: str):
+    return k.callback("rapp-losen.value", {"rapp-logga-in.n_clicks": 1}, {"rapp-losen.value": losen},
+                      andrade=["rapp-logga-in.n_clicks"])
+
+
+def ladda_upp(k: Klient, data: bytes, filnamn: str = "rapport.xlsx", losen: str | None = None):
+    innehall = "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64," + \
+               base64.b64encode(data).decode()
+    return k.callback("rapp-forhandsgranskning.children", {"rapp-upp.contents": innehall},
+                      {"rapp-upp.filename": filnamn, "rapp-losen.value": losen})
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """Appen i gunicorn (två arbetare) med lösenord, säker nyckel och egen katalog för försöken."""
+    katalog = tmp_path_factory.mktemp("sakerhet")
+    url = f"sqlite:///{katalog / 'app.sqlite'}"
+    forbered_databas(url)
+    data_dir = katalog / "data"
+    proc, bas = starta(url, katalog, workers=2, miljo={
+        "MALKOLL_ADMIN_LOSENORD": LOSEN, "MALKOLL_HEMLIGHET": HEMLIGHET, "MALKOLL_DATA_DIR": str(data_dir)})
+    yield {"bas": bas, "databas": url, "data_dir": data_dir, "katalog": katalog, "proc": proc}
+    stoppa(proc)
+
+
+@pytest.fixture
+def rena_forsok(server):
+    """Inga sparade lösenordsförsök före och efter testet."""
+    from sidor._sakerhet import Forsokslager
+    fil = Forsokslager(server["data_dir"]).fil
+    fil.unlink(missing_ok=True)
+    yield fil
+    fil.unlink(missing_ok=True)
+
+
+# --- Huvuden, CSP och debug ----------------------------------------------------------------------
+
+def _direktiv(csp: str) -> dict[str, list[str]]:
+    ut = {}
+    for d in csp.split(";"):
+        delar = d.split()
+        if delar:
+            ut[delar[0]] = delar[1:]
+    return ut
+
+
+def test_sakerhetshuvuden_pa_varje_svar(server):
+    k = Klient(server["bas"])
+    svar = [k.get("/"), k.get("/malomrade/1?" + P2), k.get("/assets/malkoll.css"), k.get("/_dash-layout"),
+            k.get("/_dash-dependencies"), k.get("/export/malkoll.xlsx?" + P2), k.get("/export/malkoll.xlsx?roll=x"),
+            k.callback("_pages_content.children", {"_pages_location.pathname": "/", "_pages_location.search": ""})]
+    for status, h, _ in svar:
+        assert status in (200, 400), status
+        csp = _direktiv(h["Content-Security-Policy"])
+        assert csp["default-src"] == ["'self'"]
+        assert csp["frame-ancestors"] == ["'none'"]
+        assert csp["object-src"] == ["'none'"]
+        assert csp["base-uri"] == ["'self'"] and csp["form-action"] == ["'self'"]
+        assert csp["connect-src"] == ["'self'"]
+        assert "'unsafe-eval'" not in csp["script-src"] and "'unsafe-inline'" not in csp["script-src"]
+        assert h["X-Content-Type-Options"] == "nosniff"
+        assert h["X-Frame-Options"] == "DENY"
+        assert h["Referrer-Policy"] == "same-origin"
+        assert len(h.get_all("X-Content-Type-Options")) == 1   # exportvägen sätter den själv: ingen dubblett
+        assert "Strict-Transport-Security" not in h             # bara med MALKOLL_HTTPS=1
+
+
+def test_csp_hasharna_tacker_sidans_inbaddade_skript(server):
+    """Varje inbäddat <script> i sidan (renderaren, clientside-callbackarna) har sin hash i CSP:n."""
+    status, h, kropp = Klient(server["bas"]).get("/malomrade/2")
+    assert status == 200
+    html = kropp.decode()
+    html = re.sub(r"<!--.*?-->", "", html, flags=re.S)   # IE-kommentaren körs aldrig
+    skript = [innehall for attr, innehall in re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.S)
+              if "src=" not in attr and "application/json" not in attr]
+    assert len(skript) >= 4
+    tillatna = _direktiv(h["Content-Security-Policy"])["script-src"]
+    for s in skript:
+        hash_ = "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+        assert hash_ in tillatna, s[:80]
+
+
+def test_sidorna_fungerar_med_csp_utan_overtradelser(webblasare, server):
+    """Alla sidor i headless Chromium med CSP:n påslagen: inga CSP-överträdelser eller andra fel i
+    konsolen, sidorna ritas, diagrammen ritas och de inbäddade (hashade) skripten körs."""
+    from selenium.webdriver.common.by import By
+
+    from tools.skarmbild import vanta_pa_dash
+    d = webblasare
+    d.get_log("browser")
+    for sokvag in SIDOR + ["/?visning=mote"]:
+        d.get(server["bas"] + sokvag + ("&" if "?" in sokvag else "?") + P2)
+        vanta_pa_dash(d)
+        time.sleep(0.3)
+        logg = d.get_log("browser")
+        fel = [r for r in logg if r["level"] == "SEVERE" or "Content Security Policy" in r["message"]]
+        assert not fel, f"{sokvag}: {fel}"
+        assert d.find_elements(By.CSS_SELECTOR, "h1"), sokvag
+        # ingen Dash-utvecklarmeny (debug av)
+        assert not d.find_elements(By.CSS_SELECTOR, ".dash-debug-menu, .dash-debug-menu__outer"), sokvag
+    # Clientside-callbacken (ett hashat inbäddat skript) har körts: sammanträdesläget är på
+    assert "motelage" in d.find_element(By.ID, "skal").get_attribute("class")
+    d.get(server["bas"] + "/malomrade/1?" + P2)
+    vanta_pa_dash(d)
+    assert d.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .main-svg")   # Plotly ritar utan 'unsafe-eval'
+    assert d.execute_script("return document.querySelector('.nav-link.active') !== null")
+    assert not [r for r in d.get_log("browser") if r["level"] == "SEVERE"]
+
+
+def test_inget_debuglage_i_gunicorn(server):
+    k = Klient(server["bas"])
+    status, _, _ = k.get("/_reload-hash")
+    assert status == 404
+    status, _, kropp = k.get("/")
+    konfig = json.loads(re.search(r'<script id="_dash-config" type="application/json">(.*?)</script>',
+                                  kropp.decode(), flags=re.S).group(1))
+    assert konfig["ui"] is False and konfig["props_check"] is False
+    assert not konfig.get("hot_reload")
+    # Ett fel i en callback ger ett kort svar utan spårutskrift
+    trasig = urllib.request.Request(server["bas"] + "/_dash-update-component", data=b'{"output": "finns.inte"}',
+                                    headers={"Content-Type": "application/json"}, method="POST")
+    try:
+        urllib.request.urlopen(trasig, timeout=30)
+        raise AssertionError("en okänd callback gav inget fel")
+    except urllib.error.HTTPError as e:
+        kropp = e.read().decode()
+        assert e.code == 500 and "Ett internt fel uppstod" in kropp
+        assert "Traceback" not in kropp and "KeyError" not in kropp and 'File "' not in kropp
+
+
+def _rå_post(bas: str, storlek: int):
+    """POST av `storlek` byte till /_dash-update-component utan hjälp från någon klient."""
+    u = urlsplit(bas)
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+    kropp = b'{"output":"x","inputs":[],"pad":"' + b"A" * storlek + b'"}'
+    c.putrequest("POST", "/_dash-update-component")
+    c.putheader("Content-Type", "application/json")
+    c.putheader("Content-Length", str(len(kropp)))
+    c.endheaders()
+    try:
+        for i in range(0, len(kropp), 1 << 16):
+            c.send(kropp[i:i + (1 << 16)])
+    except OSError:
+        pass   # servern svarade och stängde innan allt skickats – svaret går ändå att läsa
+    r = c.getresponse()
+    try:
+        return r.status, r.read().decode("utf-8", "replace")
+    finally:
+        c.close()
+
+
+def test_for_stor_begaran_ger_413(server):
+    status, text = _rå_post(server["bas"], 9 * 1024 * 1024)
+    assert status == 413
+    assert "för stor" in text and "8 MB" in text
+
+
+def test_en_rapport_pa_fem_mb_ryms_i_gransen(server, rena_forsok):
+    """En fil på högst 5 MB (som dcc.Upload släpper igenom) blir ~6,7 MB base64 i JSON och når
+    callbacken – den avvisas av importen, inte av storleksgränsen."""
+    from data import rapport
+    k = Klient(server["bas"])
+    assert logga_in(k, LOSEN)[0] == 200
+    status, _, svar = ladda_upp(k, b"PK" + b"0" * (rapport.MAX_STORLEK - 10), "stor.xlsx")
+    assert status == 200
+    assert "ingen Excel-fil" in text_i(svar)
+
+
+# --- Inloggning, session och försöksgräns --------------------------------------------------------
+
+def test_ratt_losenord_ger_session_och_losenordet_behovs_inte_igen(server, rena_forsok):
+    from tests.test_rapport import _ifylld
+    k = Klient(server["bas"])
+    # Utan inloggning: ingen förhandsgranskning
+    status, _, svar = ladda_upp(k, _ifylld(server["databas"]), "ekonomi.xlsx")
+    assert status == 200 and "inte inloggad" in text_i(svar)
+    assert k.kaka("malkoll") is None
+    # Inloggning
+    status, h, svar = logga_in(k, LOSEN)
+    assert status == 200 and "Du är inloggad" in text_i(svar)
+    assert svar["response"]["rapp-losen"]["value"] == ""           # fältet töms
+    assert svar["response"]["rapp-inloggning"]["hidden"] is True
+    setcookie = h["Set-Cookie"]
+    assert setcookie.startswith("malkoll=")
+    assert "HttpOnly" in setcookie and "SameSite=Strict" in setcookie and "Path=/" in setcookie
+    assert "Secure" not in setcookie                                 # MALKOLL_HTTPS är inte satt
+    assert LOSEN not in setcookie and HEMLIGHET not in setcookie
+    # Uppladdning utan lösenord: sessionen räcker (på vilken arbetare som helst)
+    for _ in range(3):
+        status, _, svar = ladda_upp(k, _ifylld(server["databas"]), "ekonomi.xlsx")
+        assert status == 200 and "Förhandsgranskning: ekonomi.xlsx" in text_i(svar), text_i(svar)
+    # Sidan vet att man är inloggad
+    status, _, svar = k.callback("_pages_content.children", {"_pages_location.pathname": "/rapportera",
+                                                             "_pages_location.search": ""})
+    assert "Du är inloggad som administratör" in text_i(svar)
+    # En förfalskad kaka duger inte
+    falsk = Klient(server["bas"])
+    kaka = copy.copy(k.kaka("malkoll"))
+    kaka.value = kaka.value[:-3] + ("AAA" if not kaka.value.endswith("AAA") else "BBB")
+    falsk.kakor.set_cookie(kaka)
+    status, _, svar = ladda_upp(falsk, _ifylld(server["databas"]), "ekonomi.xlsx")
+    assert "inte inloggad" in text_i(svar)
+    # Utloggning
+    status, _, svar = k.callback("rapp-losen.value", {"rapp-logga-ut.n_clicks": 1}, andrade=["rapp-logga-ut.n_clicks"])
+    assert status == 200 and "utloggad" in text_i(svar)
+    status, _, svar = ladda_upp(k, _ifylld(server["databas"]), "ekonomi.xlsx")
+    assert "inte inloggad" in text_i(svar)
+
+
+def test_fel_losenord_sparras_efter_fem_forsok(server, rena_forsok):
+    k = Klient(server["bas"])
+    for i in range(5):
+        status, _, svar = logga_in(k, f"fel-{i}")
+        assert status == 200 and "Fel lösenord" in text_i(svar), text_i(svar)
+    assert "spärrad" in text_i(svar) and "Försök igen om 10 minuter" in text_i(svar)
+    # Sjätte försöket vägras – även med rätt lösenord, och även via uppladdningen
+    status, _, svar = logga_in(k, LOSEN)
+    assert "För många felaktiga lösenordsförsök" in text_i(svar) and "Försök igen om 10 minuter" in text_i(svar)
+    status, _, svar = ladda_upp(k, b"PK", "x.xlsx", losen=LOSEN)
+    assert "För många felaktiga" in text_i(svar)
+    assert k.kaka("malkoll") is None
+    # Försöken ligger i filen under MALKOLL_DATA_DIR (delas av arbetarna), inga lösenord i den
+    innehall = rena_forsok.read_text()
+    assert len(json.loads(innehall)["127.0.0.1"]) == 5
+    assert "fel-" not in innehall and LOSEN not in innehall
+    assert (rena_forsok.stat().st_mode & 0o777) == 0o600
+    # När fönstret är slut (här: filen rensad) går det igen
+    rena_forsok.unlink()
+    assert "Du är inloggad" in text_i(logga_in(k, LOSEN)[2])
+
+
+def test_forsoken_delas_mellan_servrar_pa_samma_maskin(server, server_https, rena_forsok):
+    """Två gunicorn-servrar (egna processer) med samma MALKOLL_DATA_DIR: tre fel på den ena och två
+    på den andra spärrar adressen på båda."""
+    a, b = Klient(server["bas"]), Klient(server_https["bas"])
+    for i in range(3):
+        assert "Fel lösenord" in text_i(logga_in(a, f"fel-a{i}")[2])
+    for i in range(2):
+        assert "Fel lösenord" in text_i(logga_in(b, f"fel-b{i}")[2])
+    assert "För många" in text_i(logga_in(a, LOSEN)[2])
+    assert "För många" in text_i(logga_in(b, LOSEN)[2])
+    assert a.kaka("malkoll") is None and b.kaka("__Host-malkoll") is None
+
+
+@pytest.fixture(scope="module")
+def server_https(server):
+    """Samma databas och försökskatalog, men MALKOLL_HTTPS=1."""
+    proc, bas = starta(server["databas"], server["katalog"] / "https", workers=1, miljo={
+        "MALKOLL_ADMIN_LOSENORD": LOSEN, "MALKOLL_HEMLIGHET": HEMLIGHET, "MALKOLL_DATA_DIR": str(server["data_dir"]),
+        "MALKOLL_HTTPS": "1"})
+    yield {"bas": bas}
+    stoppa(proc)
+
+
+def test_https_ger_secure_kaka_och_hsts(server_https, rena_forsok):
+    k = Klient(server_https["bas"])
+    status, h, svar = logga_in(k, LOSEN)
+    assert "Du är inloggad" in text_i(svar)
+    setcookie = h["Set-Cookie"]
+    assert setcookie.startswith("__Host-malkoll=")
+    assert all(x in setcookie for x in ("Secure", "HttpOnly", "SameSite=Strict", "Path=/"))
+    assert "Domain" not in setcookie
+    assert h["Strict-Transport-Security"].startswith("max-age=")
+
+
+# --- Stängd utan säker nyckel ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("varde,ord_", [
+    (None, "saknas"), ("", "saknas"), ("kort-nyckel", "för kort"), ("changeme", "känt standardvärde"),
+    ("a" * 40, "för enkel"), (LOSEN + "-" * 20, None)])
+def test_hemligheten_provas(monkeypatch, varde, ord_):
+    from sidor import _sakerhet
+    monkeypatch.setenv("MALKOLL_ADMIN_LOSENORD", LOSEN)
+    if varde is None:
+        monkeypatch.delenv("MALKOLL_HEMLIGHET", raising=False)
+    else:
+        monkeypatch.setenv("MALKOLL_HEMLIGHET", varde)
+    fel = _sakerhet.konfigurationsfel()
+    if ord_ is None:
+        assert fel is None
+    else:
+        assert fel and ord_ in fel
+    monkeypatch.setenv("MALKOLL_ADMIN_LOSENORD", HEMLIGHET)   # ett långt lösenord som också är nyckeln
+    monkeypatch.setenv("MALKOLL_HEMLIGHET", HEMLIGHET)
+    assert "samma som administratörslösenordet" in (_sakerhet.konfigurationsfel() or "")
+    monkeypatch.delenv("MALKOLL_ADMIN_LOSENORD")
+    assert _sakerhet.konfigurationsfel() is None   # utan lösenord är sidan stängd av det skälet
+
+
+@pytest.fixture(scope="module")
+def server_utan_hemlighet(server):
+    miljo = {"MALKOLL_ADMIN_LOSENORD": LOSEN, "MALKOLL_HEMLIGHET": "kort",
+             "MALKOLL_DATA_DIR": str(server["data_dir"])}
+    proc, bas = starta(server["databas"], server["katalog"] / "utan", workers=1, miljo=miljo)
+    yield {"bas": bas, "databas": server["databas"], "logg": proc.logg}
+    stoppa(proc)
+
+
+def test_rapportera_stangd_utan_saker_hemlighet(webblasare, server_utan_hemlighet, rena_forsok):
+    from selenium.webdriver.common.by import By
+
+    from tools.skarmbild import vanta_pa_dash
+    d = webblasare
+    d.get(server_utan_hemlighet["bas"] + "/rapportera")
+    vanta_pa_dash(d)
+    text = d.find_element(By.CSS_SELECTOR, ".alert").text
+    assert "Sidan är stängd" in text and "MALKOLL_HEMLIGHET" in text and "för kort" in text
+    assert "secrets.token_urlsafe" in text          # hur man åtgärdar det
+    assert not d.find_elements(By.CSS_SELECTOR, "input[type=file]")
+    assert not d.find_elements(By.ID, "rapp-losen")
+    # Callbackarna vägrar också (om någon anropar dem direkt), även med rätt lösenord
+    k = Klient(server_utan_hemlighet["bas"])
+    status, h, svar = logga_in(k, LOSEN)
+    assert "MALKOLL_HEMLIGHET" in text_i(svar) and "Set-Cookie" not in h
+    status, _, svar = ladda_upp(k, b"PK", "x.xlsx", losen=LOSEN)
+    assert "MALKOLL_HEMLIGHET" in text_i(svar) and "Förhandsgranskning" not in text_i(svar)
+    status, _, svar = k.callback("rapp-resultat.children", {"rapp-genomfor.n_clicks": 1},
+                                 {"rapp-fil.data": {"innehall": "data:x;base64,UEs=", "filnamn": "x.xlsx"},
+                                  "rapp-losen.value": LOSEN, "rapp-av.value": "Eva"})
+    assert "Importen gjordes inte" in text_i(svar)
+    assert "Rapporteringen (/rapportera) är stängd" in Path(server_utan_hemlighet["logg"]).read_text()
+
+
+# --- Texter som text ------------------------------------------------------------------------------
+
+def _xss_rapport(url: str, text: str = XSS) -> bytes:
+    from tests.test_rapport import _ifylld, _kol, _rad
+
+    def farlig(wb):
+        ws = wb["Åtgärder"]
+        ws.cell(_rad(ws, "1-A13"), _kol(ws, "Kommentar"), text)
+        ws = wb["Indikatorer"]
+        ws.cell(_rad(ws, "1-I02"), _kol(ws, "Kommentar"), text)
+        ws = wb["Inriktningsmål"]
+        ws.cell(_rad(ws, "M1-1.1"), _kol(ws, "Motivering"), text)
+    return _ifylld(url, farlig)
+
+
+def test_text_fran_import_visas_som_text_aldrig_som_html(webblasare, server):
+    from selenium.webdriver.common.by import By
+
+    from data import fragor, rapport
+    from tools.skarmbild import vanta_pa_dash
+    url = server["databas"]
+    fg = rapport.las_rapport(_xss_rapport(url), "xss.xlsx", url=url)
+    rapport.tillampa(fg, XSS, url=url)
+    a = fragor.atgarder(1, period=PERIOD, url=url).set_index("kod").loc["1-A13"]
+    assert a.kommentar == XSS
+    d = webblasare
+    d.get_log("browser")
+    d.get(server["bas"] + "/malomrade/1?" + P2)
+    vanta_pa_dash(d)
+    time.sleep(0.5)
+    assert d.execute_script("return typeof window.__xss") == "undefined"
+    assert d.execute_script("return document.querySelectorAll('img[src=\"x\"], #innehall script').length") == 0
+    rad = d.find_element(By.CSS_SELECTOR, 'tr[data-kod="1-A13"] .col-kommentar')
+    assert XSS in rad.text                                # står där bokstavligt
+    assert any(XSS in e.text for e in d.find_elements(By.CSS_SELECTOR, ".inriktningsmal"))
+    assert d.find_element(By.ID, "innehall").text.count(XSS) >= 2
+    assert not [r for r in d.get_log("browser") if r["level"] == "SEVERE"]
+
+
+def test_inloggning_och_import_i_webblasaren(webblasare, server, rena_forsok, tmp_path):
+    """Hela flödet som en människa gör det: fel lösenord, rätt lösenord (fältet töms och göms),
+    uppladdning med en kommentar som ser ut som HTML (visas som text), omladdning (fortfarande
+    inloggad), genomförande utan lösenord, kakans flaggor och utloggning."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from tests.test_rapportera import _vanta_text
+    from tools.skarmbild import vanta_pa_dash
+    d = webblasare
+    d.delete_all_cookies()
+    d.get(server["bas"] + "/rapportera")
+    vanta_pa_dash(d)
+    d.find_element(By.ID, "rapp-losen").send_keys("fel" + Keys.ENTER)
+    _vanta_text(d, "#rapp-inloggningsbesked", "Fel lösenord")
+    d.find_element(By.ID, "rapp-losen").send_keys(LOSEN)
+    d.find_element(By.ID, "rapp-logga-in").click()
+    _vanta_text(d, "#rapp-inloggningsbesked", "Du är inloggad")
+    assert not d.find_element(By.ID, "rapp-losen").is_displayed()
+    kaka = next(c for c in d.get_cookies() if c["name"] == "malkoll")
+    assert kaka["httpOnly"] is True and kaka["sameSite"] == "Strict"
+    assert d.execute_script("return document.cookie").find("malkoll") == -1   # HttpOnly: osynlig för skript
+    # Omladdning: fortfarande inloggad
+    d.get(server["bas"] + "/rapportera")
+    vanta_pa_dash(d)
+    assert not d.find_element(By.ID, "rapp-losen").is_displayed()
+    assert d.find_element(By.ID, "rapp-logga-ut").is_displayed()
+    fil = tmp_path / "xss.xlsx"
+    text = '<b onmouseover="window.__xss=3">fet?</b> ' + XSS
+    fil.write_bytes(_xss_rapport(server["databas"], text))
+    d.find_element(By.ID, "rapp-av").send_keys("Eva Ekonom")
+    d.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(fil))
+    fg = _vanta_text(d, "#rapp-forhandsgranskning", "Förhandsgranskning: xss.xlsx")
+    assert text in fg.text, fg.text
+    assert d.execute_script("return typeof window.__xss") == "undefined"
+    d.find_element(By.ID, "rapp-genomfor").click()
+    _vanta_text(d, "#rapp-resultat", "Importen är klar")
+    assert d.execute_script("return typeof window.__xss") == "undefined"
+    d.find_element(By.ID, "rapp-logga-ut").click()
+    _vanta_text(d, "#rapp-inloggningsbesked", "utloggad")
+    assert d.find_element(By.ID, "rapp-losen").is_displayed()
+    assert not [r for r in d.get_log("browser") if r["level"] == "SEVERE"]
+    d.delete_all_cookies()
+
+
+# --- Försökslagret som enhet ----------------------------------------------------------------------
+
+def _misslyckas(katalog: str, ip: str, n: int) -> None:
+    from sidor._sakerhet import Forsokslager
+    lager = Forsokslager(katalog, max_forsok=10_000)
+    for _ in range(n):
+        lager.forsok(ip, lambda: False)
+
+
+def test_forsokslagret_tappar_inget_mellan_processer(tmp_path):
+    """Fyra processer räknar upp samtidigt: låset gör varje försök odelbart."""
+    from sidor._sakerhet import Forsokslager
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_misslyckas, args=(str(tmp_path), "10.0.0.1", 25)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    assert Forsokslager(tmp_path).antal("10.0.0.1") == 100
+
+
+def test_forsokslagret_fonster_och_atersallning(tmp_path, monkeypatch):
+    from sidor import _sakerhet
+    lager = _sakerhet.Forsokslager(tmp_path)
+    nu = [1_000_000.0]
+    monkeypatch.setattr(_sakerhet.time, "time", lambda: nu[0])
+    for _ in range(4):
+        assert lager.forsok("1.2.3.4", lambda: False) == (False, 0.0, True)
+    assert lager.forsok("1.2.3.4", lambda: False) == (False, pytest.approx(600), True)   # femte: spärrad
+    anropad = []
+    nu[0] += 60
+    assert lager.forsok("1.2.3.4", lambda: anropad.append(1) or True) == (False, pytest.approx(540), False)
+    assert anropad == []                         # spärrad: lösenordet prövas inte ens
+    assert lager.forsok("5.6.7.8", lambda: True) == (True, 0.0, True)   # andra adresser påverkas inte
+    nu[0] += 541
+    assert lager.forsok("1.2.3.4", lambda: True) == (True, 0.0, True)   # fönstret är slut
+    assert lager.antal("1.2.3.4") == 0                                  # rätt lösenord nollställer
+    lager.fil.write_text("trasig{")                                      # en trasig fil stoppar inte appen
+    assert lager.forsok("1.2.3.4", lambda: False) == (False, 0.0, True)
+
+
+def test_session_gar_ut_och_binds_till_losenordet(monkeypatch, tmp_path):
+    from flask import Flask
+
+    from sidor import _sakerhet
+    monkeypatch.setenv("MALKOLL_ADMIN_LOSENORD", LOSEN)
+    monkeypatch.setenv("MALKOLL_HEMLIGHET", HEMLIGHET)
+    monkeypatch.setenv("MALKOLL_DATA_DIR", str(tmp_path))
+    app = Flask(__name__)
+    app.secret_key = HEMLIGHET
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "9.9.9.9"}):
+        assert not _sakerhet.ar_inloggad()
+        assert _sakerhet.logga_in(LOSEN) == (True, None)
+        assert _sakerhet.ar_inloggad()
+        monkeypatch.setenv("MALKOLL_ADMIN_LOSENORD", "ett-nytt-losenord")
+        assert not _sakerhet.ar_inloggad()            # nytt lösenord loggar ut alla
+        monkeypatch.setenv("MALKOLL_ADMIN_LOSENORD", LOSEN)
+        assert _sakerhet.ar_inloggad()
+        riktig = time.time
+        monkeypatch.setattr(_sakerhet.time, "time", lambda: riktig() + _sakerhet.SESSIONSTID + 1)
+        assert not _sakerhet.ar_inloggad()            # åtta timmar senare
+
+
+def test_registrera_ar_idempotent_och_satter_granser():
+    from flask import Flask
+
+    from sidor import _sakerhet
+    app = Flask(__name__)
+    _sakerhet.registrera(app)
+    _sakerhet.registrera(app)
+    assert app.config["MAX_CONTENT_LENGTH"] == 8 * 1024 * 1024
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Strict" and app.config["SESSION_COOKIE_HTTPONLY"]
+    assert len(app.after_request_funcs[None]) == 1
+    from flask import request
+    app.add_url_rule("/x", "x", lambda: f"hej {len(request.get_data())}", methods=["GET", "POST"])
+    r = app.test_client().get("/x")
+    assert r.headers["X-Frame-Options"] == "DENY"
+    assert "'unsafe-inline'" in r.headers["Content-Security-Policy"]   # ren Flask: inga Dash-hashar att räkna
+    r = app.test_client().post("/x", data=b"0" * (9 * 1024 * 1024))
+    assert r.status_code == 413 and "för stor" in r.get_data(as_text=True)
+    assert app.test_client().post("/x", data=b"0" * (7 * 1024 * 1024)).status_code == 200
+
+
+def test_dash_appen_registreras_en_gang(tmp_path):
+    """app.py:s Dash-app (i en egen process, så att testprocessen inte får en Dash-app): registrera
+    flera gånger ger en uppsättning, och Flask kör inte i debug-läge."""
+    kod = (
+        "import app as m\n"
+        "from sidor import _sakerhet as s\n"
+        "s.registrera(m.app); n = len(m.server.after_request_funcs[None])\n"
+        "s.registrera(m.app); s.registrera(m.server)\n"
+        "assert len(m.server.after_request_funcs[None]) == n, n\n"
+        "assert m.server.extensions[s.TILLAGG] is True\n"
+        "assert m.server.config['MAX_CONTENT_LENGTH'] == s.MAX_BEGARAN\n"
+        "assert not m.server.debug\n"
+        "print('ok')\n")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite'}", "MALKOLL_EXEMPEL": "av",
+           "PYTHONPATH": str(ROT)}
+    env.pop("MALKOLL_DEBUG", None)
+    r = subprocess.run([sys.executable, "-c", kod], cwd=ROT, env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stderr[-3000:]
