@@ -22,7 +22,7 @@ def oppen_server(tmp_path_factory):
     proc.wait(10)
 
 
-def _vanta_text(d, css, text, tid=20):
+def _vanta_text(d, css, text, tid=60):
     slut = time.time() + tid
     while time.time() < slut:
         el = d.find_elements(By.CSS_SELECTOR, css)
@@ -58,4 +58,4 @@ def test_uppladdning_med_forhandsgranskning(webblasare, oppen_server, tmp_path):
     a = fragor.atgarder(1, period="Delår 2 2020", url=oppen_server["databas"]).set_index("kod")
     assert (a.loc["1-A13"].rapporterad_status, a.loc["1-A13"].rapporterad_av) == ("Genomförd", "Eva Ekonom")
     fel = [r for r in d.get_log("browser") if r["level"] == "SEVERE"]
-    assert not fel
+    assert not fel, fel

@@ -27,7 +27,7 @@ def satt_storlek(d, bredd: int, hojd: int) -> None:
                       {"width": bredd, "height": hojd, "deviceScaleFactor": 1, "mobile": False})
 
 
-def vanta_pa_dash(d, timeout: float = 30) -> None:
+def vanta_pa_dash(d, timeout: float = 60) -> None:
     """Vänta tills Dash har ritat sidan klart (inga pågående callbacks, innehåll finns)."""
     slut = time.time() + timeout
     while time.time() < slut:
