@@ -264,7 +264,8 @@ def indikatorer(nr: int | None = None, arbetsgivare: bool = False, enhet: Iterab
     df = _df(stmt.order_by(Malomrade.nr.nulls_last(), Fokusomrade.nr, Indikator.ordning), url)
     valda = med_underenheter(enhet or [], url=url)
     if valda:
-        lank = _df(select(IndikatorEnhet.indikator_id, Enhet.kod).join(Enhet, Enhet.id == IndikatorEnhet.enhet_id), url)
+        lank = _df(select(IndikatorEnhet.indikator_id, Enhet.kod).join(Enhet, Enhet.id == IndikatorEnhet.enhet_id)
+                   .join(Indikator, Indikator.id == IndikatorEnhet.indikator_id).where(Indikator.plan_id == pid), url)
         df = df[df.id.isin(set(lank[lank.kod.isin(valda)].indikator_id))]
     mv = _malvarden(pid, url)
     for ar in regler_ar():
