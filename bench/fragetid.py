@@ -1,0 +1,92 @@
+"""Tid och antal SQL-frågor per frågefunktion (data/fragor.py) utan cache: liten mot stor databas.
+
+    .venv/bin/python -m bench.fragetid [--db sqlite postgresql] [--upprepningar 15]
+
+Förklarar tillväxten: samma anrop som sidorna gör (standardperioden för KS-2020, inga filter och
+ett enhetsfilter), med MALKOLL_CACHE=av, mot en ny databas med bara KS-2020 och en med den stora
+syntetiska datamängden (bench.syntetisk). Median av --upprepningar anrop; frågor räknas med
+SQLAlchemys `before_cursor_execute`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+from bench._verktyg import maskin, tillfallig_databas
+
+ANROP = {
+    "perioder()": lambda f, u: f.perioder(url=u),
+    "vald_period()": lambda f, u: f.vald_period(url=u),
+    "malomraden()": lambda f, u: f.malomraden(url=u),
+    "inriktningsmal(1)": lambda f, u: f.inriktningsmal(1, url=u),
+    "atgarder(1)": lambda f, u: f.atgarder(1, url=u),
+    "atgarder(1, enhet=KSK)": lambda f, u: f.atgarder(1, enhet=["KSK"], url=u),
+    "indikatorer(1)": lambda f, u: f.indikatorer(1, url=u),
+    "indikatorer(1, enhet=KSK)": lambda f, u: f.indikatorer(1, enhet=["KSK"], url=u),
+    "utfall(ind. i mo 1)": lambda f, u: f.utfall(f.indikatorer(1, url=u).id.tolist(), url=u),
+    "budget_bred(drift_per_verksamhet)": lambda f, u: f.budget_bred("drift_per_verksamhet", url=u),
+    "budgetutfall()": lambda f, u: f.budgetutfall(url=u),
+}
+
+
+def mat(url: str, upprepningar: int) -> dict[str, tuple[float, int]]:
+    from sqlalchemy import event
+
+    from data import db, fragor
+    motor = db.motor(url)
+    n = {"n": 0}
+
+    def rakna(*_a, **_k):
+        n["n"] += 1
+    event.listen(motor, "before_cursor_execute", rakna)
+    ut = {}
+    try:
+        for namn, f in ANROP.items():
+            f(fragor, url)
+            tider = []
+            for _ in range(upprepningar):
+                n["n"] = 0
+                t = time.perf_counter()
+                f(fragor, url)
+                tider.append(time.perf_counter() - t)
+            ut[namn] = (statistics.median(tider), n["n"])
+    finally:
+        event.remove(motor, "before_cursor_execute", rakna)
+    return ut
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.fragetid", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--db", nargs="+", choices=("sqlite", "postgresql"), default=["sqlite", "postgresql"])
+    ap.add_argument("--upprepningar", type=int, default=15)
+    ap.add_argument("--antal-namnder", type=int, default=20)
+    a = ap.parse_args(argv)
+    os.environ["MALKOLL_CACHE"] = "av"
+    print(maskin(), flush=True)
+    from bench import syntetisk
+    from data import db
+    for sort in a.db:
+        res = {}
+        for storlek in ("liten", "stor"):
+            with tillfallig_databas(sort) as url:
+                if storlek == "stor":
+                    syntetisk.bygg(url, a.antal_namnder, utskrift=False)
+                else:
+                    db.sakerstall_databas(url)
+                res[storlek] = mat(url, a.upprepningar)
+        print()
+        print(f"{sort}: KS-2020 ensam (liten) mot KS-2020 + {a.antal_namnder * 3} syntetiska planer (stor), "
+              f"median av {a.upprepningar}, ingen cache")
+        print("| anrop | liten | stor | stor/liten | frågor (liten/stor) |")
+        print("|---|---|---|---|---|")
+        for namn in ANROP:
+            (tl, nl), (ts, ns) = res["liten"][namn], res["stor"][namn]
+            print(f"| `{namn}` | {tl * 1000:.1f} ms | {ts * 1000:.1f} ms | {ts / tl:.2f}× | {nl}/{ns} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
