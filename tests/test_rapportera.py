@@ -34,6 +34,7 @@ def _vanta_text(d, css, text, tid=60):
 
 def test_uppladdning_med_forhandsgranskning(webblasare, oppen_server, tmp_path):
     d = webblasare
+    d.get_log("browser")  # töm loggen från tidigare tester i samma webbläsare
     d.get(oppen_server["bas"] + "/rapportera")
     vanta_pa_dash(d)
     fil = tmp_path / "ekonomi.xlsx"
