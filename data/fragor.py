@@ -24,7 +24,7 @@ STANDARDPLAN = "KS-2020"
 def _df(stmt, url: str | None = None) -> pd.DataFrame:
     db.sakerstall_databas(url)
     with db.motor(url).connect() as conn:
-        return pd.read_sql(stmt, conn)
+        return pd.read_sql_query(stmt, conn)
 
 
 def _plan_id(plan: str | None = None, url: str | None = None) -> int:
@@ -142,7 +142,9 @@ def inriktningsmal(nr: int | None = None, period: str | None = None, plan: str |
                      Malbedomning.kalla_url, Malbedomning.id.label("rid"), Period.namn.label("period"),
                      Period.slutdatum)
               .join(Period, Period.id == Malbedomning.period_id)
-              .where(Period.id == int(per.id)), url)
+              .join(Inriktningsmal, Inriktningsmal.id == Malbedomning.inriktningsmal_id)
+              .join(Malomrade, Malomrade.id == Inriktningsmal.malomrade_id)
+              .where(Period.id == int(per.id), Malomrade.plan_id == pid), url)
     if not bed.empty:
         bed = bed.sort_values(["slutdatum", "rapporterad", "rid"]).groupby("inriktningsmal_id").tail(1)
         df = df.merge(bed.drop(columns=["rid", "slutdatum"]), left_on="id", right_on="inriktningsmal_id",

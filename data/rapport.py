@@ -295,7 +295,11 @@ def las_rapport(data: bytes, filnamn: str = "rapport.xlsx", url: str | None = No
         for b in saknade:
             fel.append(f"{filnamn}: bladet '{b}' saknas (finns: {', '.join(wb.sheetnames)})")
         fg = Forhandsgranskning(per.namn, filnamn)
-        plan = s.scalars(select(Plan).order_by(Plan.id)).first()
+        plankod = _s(wb[BLAD_INSTR]["B3"].value).strip()
+        plan = s.scalars(select(Plan).where(Plan.kod == plankod)).one_or_none()
+        if plan is None:
+            raise Importfel([f"Bladet '{BLAD_INSTR}', rad 3, kolumn 'B': planen {plankod!r} finns inte; "
+                             "använd en rapportmall från Målkoll"])
         ar = per.ar
 
         def rader(bladnamn):

@@ -6,6 +6,8 @@ varje status har också en symbol och ett ord.
 """
 from __future__ import annotations
 
+import functools
+
 import plotly.graph_objects as go
 
 TEXT = "#1a1a1a"
@@ -43,6 +45,7 @@ def status_stil(status: str) -> tuple[str, str, str, str]:
     return STATUS.get(status, STATUS["Ej rapporterad"])
 
 
+@functools.lru_cache(maxsize=2)
 def plotly_mall(stor: bool = False) -> go.layout.Template:
     """Plotly-mall. stor=True: projektorläge (stor text, tjocka linjer, inga stödlinjer)."""
     bas = 22 if stor else 14
