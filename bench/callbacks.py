@@ -36,8 +36,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode, urlparse
 
 from bench._verktyg import last as maskinlast
-from bench._verktyg import (Server, maskin, percentil, sqlalchemy_url, ta_bort_cache, tillfallig_databas,
-                            visad_url)
+from bench._verktyg import Server, maskin, percentil, sqlalchemy_url, ta_bort_cache, tillfallig_databas
 
 SIDOR_FOR_FRAGOR = ("/", "/malomrade/1", "/budget")
 
@@ -183,7 +182,8 @@ def last(bas: str, sokvag: str, kroppar: list[bytes], samtidiga: int, antal: int
 
 
 def mat_callbacks(url: str, sokvag: str, workers: list[int], nivaer: list[int], antal: int, tidsgrans: float,
-                  cacheval: list[str], etikett: str, mix: str = "filter") -> list[dict]:
+                  cacheval: list[str], etikett: str, mix: str = "filter") -> tuple[list[dict], dict]:
+    """Lastnivåerna per (workers, cache). Returnerar (rader, {"kropp": den fångade kroppen})."""
     searchar = search_varden(url, mix=mix)
     ut = []
     kropp = None
