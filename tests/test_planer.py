@@ -1,0 +1,61 @@
+"""Flera planer (nämnd × år): planväljaren, planen i URL:en, och att standardplanen är orörd."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from data import fragor
+from tests.conftest import starta_server
+from tools.skarmbild import vanta_pa_dash
+
+
+@pytest.fixture(scope="module")
+def flera_planer(tmp_path_factory):
+    from bench import syntetisk
+    url = f"sqlite:///{tmp_path_factory.mktemp('planer') / 'p.sqlite'}"
+    syntetisk.bygg(url, antal_namnder=2, ar=(2021,))
+    proc, bas = starta_server(url)
+    yield {"bas": bas, "databas": url}
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_planerna_finns_och_standardplanen_ar_ks_2020(flera_planer):
+    pl = fragor.planer(url=flera_planer["databas"])
+    assert list(pl.kod[:1]) == ["KS-2020"] and len(pl) == 3 and pl.syntetisk.sum() == 2
+    assert fragor.plan_info(url=flera_planer["databas"])["kod"] == "KS-2020"
+    # Den verkliga planen påverkas inte av de syntetiska
+    assert len(fragor.atgarder(url=flera_planer["databas"])) == 84
+    synt = pl[pl.syntetisk].kod.iloc[0]
+    assert len(fragor.atgarder(plan=synt, url=flera_planer["databas"])) > 0
+    # Syntetiska månadsperioder visas bara för syntetiska planer
+    assert not any("Syntetisk" in n or "månad" in n.lower() for n in fragor.perioder(url=flera_planer["databas"]).namn)
+
+
+def test_planvaljaren_skriver_planen_i_url_och_byter_innehall(webblasare, flera_planer):
+    d = webblasare
+    d.get_log("browser")
+    d.get(flera_planer["bas"] + "/malomrade/1")
+    vanta_pa_dash(d)
+    fore = d.find_element(By.TAG_NAME, "h1").text
+    pl = fragor.planer(url=flera_planer["databas"])
+    synt = pl[pl.syntetisk].iloc[0]
+    Select(d.find_element(By.ID, "planval")).select_by_value(synt.kod)
+    slut = time.time() + 45
+    while time.time() < slut and f"plan={synt.kod}" not in d.current_url:
+        time.sleep(0.2)
+    assert f"plan={synt.kod}" in d.current_url
+    vanta_pa_dash(d)
+    time.sleep(0.5)
+    vanta_pa_dash(d)
+    titel = fragor.malomraden(synt.kod, url=flera_planer["databas"]).set_index("nr").loc[1].titel
+    assert d.find_element(By.TAG_NAME, "h1").text == titel != fore
+    # Länken går att dela, och menyn bär planen vidare
+    assert f"plan={synt.kod}" in d.find_element(By.CSS_SELECTOR, '.sidomeny a[href^="/malomrade/2"]').get_attribute("href")
+    d.get(d.current_url)
+    vanta_pa_dash(d)
+    assert Select(d.find_element(By.ID, "planval")).first_selected_option.get_attribute("value") == synt.kod
+    assert not [r for r in d.get_log("browser") if r["level"] == "SEVERE"]
