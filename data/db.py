@@ -125,6 +125,14 @@ def sakerstall_databas(url: str | None = None) -> None:
                 raise
 
 
+def svarar(url: str | None = None) -> None:
+    """Kontrollera att databasen svarar (och är uppsatt); kastar DBAPIError annars."""
+    from sqlalchemy import text
+    sakerstall_databas(url)
+    with motor(url).connect() as c:
+        c.execute(text("SELECT 1"))
+
+
 def glom_motorer() -> None:
     """För tester: stäng pooler och glöm vilka databaser som är klara."""
     with _las:

@@ -270,7 +270,7 @@ def indikatorer(nr: int | None = None, arbetsgivare: bool = False, enhet: Iterab
                    .join(Indikator, Indikator.id == IndikatorEnhet.indikator_id).where(Indikator.plan_id == pid), url)
         df = df[df.id.isin(set(lank[lank.kod.isin(valda)].indikator_id))]
     mv = _malvarden(pid, url)
-    for ar in regler_ar():
+    for ar in regler.MALAR:
         m = mv[mv.ar == ar].set_index("indikator_id")
         df[f"mal_{ar}"] = df.id.map(m.varde)
         df[f"mal_{ar}_text"] = df.id.map(m.text)
@@ -292,9 +292,9 @@ def indikatorer(nr: int | None = None, arbetsgivare: bool = False, enhet: Iterab
     for r in df.itertuples():
         utv = getattr(r, "utfall_varde")
         utv = None if utv is None or pd.isna(utv) else float(utv)
-        mal = getattr(r, f"mal_{ar}", None) if ar in regler_ar() else None
+        mal = getattr(r, f"mal_{ar}", None) if ar in regler.MALAR else None
         mal = None if mal is None or pd.isna(mal) else float(mal)
-        maltext = getattr(r, f"mal_{ar}_text", None) if ar in regler_ar() else None
+        maltext = getattr(r, f"mal_{ar}_text", None) if ar in regler.MALAR else None
         kib = bool(r.utfall_kan_inte_bedomas) if pd.notna(r.utfall_kan_inte_bedomas) else False
         if r.kvalitativ and not kib:
             rapp = r.utfall_status if isinstance(r.utfall_status, str) else None
@@ -313,10 +313,6 @@ def indikatorer(nr: int | None = None, arbetsgivare: bool = False, enhet: Iterab
     df["status"], df["status_skal"], df["trend"] = statusar, skal, trender
     df["exempel"] = df.exempel.fillna(False).astype(bool) if "exempel" in df else False
     return df.reset_index(drop=True)
-
-
-def regler_ar() -> tuple[int, ...]:
-    return (2020, 2021, 2022)
 
 
 @cachad

@@ -15,11 +15,10 @@ from typing import Any, Optional
 
 import yaml
 
-from data.regler import tolka_tidpunkt
+from data.regler import MALAR, tolka_tidpunkt
 
 PLAN_DIR = Path(__file__).resolve().parent / "plan"
 UPPDRAGSTYPER = ("KF-uppdrag", "KS-initiativ")
-AR = (2020, 2021, 2022)
 BUDGETFILER = {
     "driftbudget": "driftbudget.csv",
     "budgetforandringar": "budgetforandringar.csv",
@@ -186,7 +185,7 @@ def _las_indikator(g: _Granskare, d: dict, post_prefix: str, reg: Enhetsregister
         "mal": {},
         "enheter": [],
     }
-    for ar in AR:
+    for ar in MALAR:
         varde = g.tal(d, f"mal_{ar}", post)
         text = g.text(d, f"mal_{ar}_text", post, krav=False)
         if varde is not None or text is not None:

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+MALAR = (2020, 2021, 2022)   # år som planen sätter resultatmål för
+
 ATGARDSSTATUS = ("Genomförd", "Pågår enligt plan", "Pågår med avvikelse", "Försenad",
                  "Ej påbörjad", "Struken")
 EJ_RAPPORTERAD = "Ej rapporterad"

@@ -272,14 +272,11 @@ def logga_ut() -> None:
 def databasen_svarar() -> bool:
     """Svarar databasen? (Första gången också: schema och plan, om appen startade medan databasen
     var nere – `sakerstall_databas` gör ingenting när den redan lyckats en gång.)"""
-    from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
 
     from data import db
     try:
-        db.sakerstall_databas()
-        with db.motor().connect() as c:
-            c.execute(text("SELECT 1"))
+        db.svarar()
         return True
     except DBAPIError as e:
         if not ar_anslutningsfel(e):

@@ -21,13 +21,14 @@ def layout(**query):
     ind = fragor.indikatorer(arbetsgivare=True, enhet=f.enhet, period=per.namn, plan=pl)
     ut = fragor.utfall(ind.id.tolist())
     fo = fragor.fokusomraden(pl)
+    per_ind = {k: g.to_dict("records") for k, g in ut.groupby("indikator_id")}
     avsnitt = []
     for r in fo.itertuples():
         del_ = ind[ind.fokusomrade == r.nr]
         avsnitt.append(html.Section([
             html.H2(f"Fokusområde {r.nr}, ”{r.titel}”", className="h3"),
             html.P([html.Span("Nyckelord: ", className="fw-semibold"), r.nyckelord], className="small"),
-            html.Div([indikatorkort(i, ut[ut.indikator_id == i["id"]].to_dict("records"), stor=f.mote) for i in del_.to_dict("records")])
+            html.Div([indikatorkort(i, per_ind.get(i["id"], []), stor=f.mote) for i in del_.to_dict("records")])
             if not del_.empty else html.P("Inga indikatorer matchar filtret.", className="fst-italic"),
         ], className="mb-4 fokusomrade bild", **{"data-nr": str(r.nr)}))
     return html.Div([

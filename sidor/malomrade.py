@@ -50,7 +50,8 @@ def layout(nr=None, **query):
     ind = fragor.indikatorer(n, enhet=f.enhet, period=per.namn, plan=pl)
     ut = fragor.utfall(ind.id.tolist())
     atg = fragor.atgarder(n, enhet=f.enhet, roll=f.roll, period=per.namn, status=f.status or None, plan=pl)
-    kort = [indikatorkort(r, ut[ut.indikator_id == r["id"]].to_dict("records"), stor=f.mote) for r in ind.to_dict("records")]
+    per_ind = {k: g.to_dict("records") for k, g in ut.groupby("indikator_id")}
+    kort = [indikatorkort(r, per_ind.get(r["id"], []), stor=f.mote) for r in ind.to_dict("records")]
     return html.Div([
         verktygsrad(),
         html.P(f"Målområde {n}", className="text-uppercase small mb-0"),

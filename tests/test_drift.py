@@ -30,11 +30,6 @@ def raknade_fragor(url):
         event.remove(eng, "before_cursor_execute", lyssna)
 
 
-def _rendera(sokvag_layout, url, monkeypatch, **kw):
-    monkeypatch.setenv("DATABASE_URL", url)
-    return sokvag_layout(**kw)
-
-
 @pytest.fixture
 def databas(tom_databas, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", tom_databas)
