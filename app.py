@@ -1,42 +1,25 @@
-"""Målkoll – måluppföljning för Norrtälje kommuns kommunstyrelse.
+"""Målkoll – måluppföljning för kommuner.
 
-Tunn: Dash-instansen, skalet (navigering + sidinnehåll) och `server` för gunicorn.
-Kör: python app.py   (eller gunicorn app:server)
+Tunn: appfabriken `create_app(inställningar)`, skalet (navigering + sidinnehåll) och `server`
+för gunicorn (skapas först när den efterfrågas). Kör: python app.py   (eller gunicorn app:server)
 """
 from __future__ import annotations
 
 import logging
-import os
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, dcc, html
 
-from sqlalchemy.exc import OperationalError
+from data import fragor, installningar
+from data.installningar import Installningar
 
-from data import db, fragor
-
-try:
-    db.sakerstall_databas()
-except OperationalError as e:  # databasen svarar inte vid start: sidorna svarar 503 tills den är tillbaka
-    logging.getLogger("malkoll").warning("Databasen svarar inte vid start: %s", str(e).splitlines()[0])
-
-app = Dash(__name__, pages_folder="sidor", use_pages=True, title="Målkoll",
-           suppress_callback_exceptions=True, serve_locally=True, update_title=None)
-app.index_string = app.index_string.replace("<html>", '<html lang="sv">')
-server = app.server
-
-from sidor import _export  # noqa: E402  (Flask-vägen /export/malkoll.xlsx)
-
-_export.registrera(app)
-
-from sidor import _sakerhet  # noqa: E402  (säkerhetshuvuden, sessionskaka, 503 när databasen är borta)
-
-_sakerhet.registrera(app)
+log = logging.getLogger(__name__)
 
 
-def _kort_titel(titel: str) -> str:
-    t = titel.removeprefix("Norrtälje kommun ska ")
+def _kort_titel(titel: str, kommun: str | None) -> str:
+    """Menyns korta titel: "Norrtälje kommun ska vara …" → "Vara …" (kommunens namn ur planen)."""
+    t = titel.removeprefix(f"{kommun} ska ") if kommun else titel
     return t[:1].upper() + t[1:]
 
 
@@ -46,8 +29,9 @@ def _lank(barn, href: str, **kw) -> dcc.Link:
 
 def navigering() -> html.Nav:
     lankar = [_lank("Översikt", "/")]
+    kommun = fragor.plan_info().get("kommun")
     for m in fragor.malomraden().itertuples():
-        lankar.append(_lank([html.Span(f"{m.nr}", className="nav-nr"), _kort_titel(m.titel)],
+        lankar.append(_lank([html.Span(f"{m.nr}", className="nav-nr"), _kort_titel(m.titel, kommun)],
                             f"/malomrade/{m.nr}", title=m.titel))
     lankar += [_lank("Arbetsgivare", "/arbetsgivare"), _lank("Särskilda uppdrag", "/sarskilda-uppdrag")]
     if any(p["path"] == "/budget" for p in dash.page_registry.values()):
@@ -90,61 +74,105 @@ def skal():
     ])
 
 
-app.layout = skal
-
-# Sammanträdesläge: klassen på skalet följer URL:en; knappen växlar ?visning=mote
-app.clientside_callback(
-    """function(sok) {
-        var mote = new URLSearchParams(sok || '').get('visning') === 'mote';
-        document.body.classList.toggle('motelage', mote);
-        return [mote ? 'skal motelage' : 'skal', mote ? 'true' : 'false',
-                mote ? 'Lämna sammanträdesläge' : 'Sammanträdesläge'];
-    }""",
-    Output("skal", "className"), Output("motesknapp", "aria-pressed"), Output("motesknapp", "children"),
-    Input("_pages_location", "search"))
-app.clientside_callback(
-    """function(n, sok) {
-        var p = new URLSearchParams(sok || '');
-        if (p.get('visning') === 'mote') { p.delete('visning'); } else { p.set('visning', 'mote'); }
-        var s = p.toString();
-        return s ? '?' + s : '';
-    }""",
-    Output("_pages_location", "search", allow_duplicate=True),
-    Input("motesknapp", "n_clicks"), State("_pages_location", "search"), prevent_initial_call=True)
-
-# Markera aktuell sida i menyn (klass + aria-current), i webbläsaren
-# och låt menyns länkar bära med sig URL:ens filter (plan, period, enhet, roll, status, visning)
-app.clientside_callback(
-    """function(sokvag, sok, ids) {
-        var klass = ids.map(function(i) {
-            var aktiv = i.href === '/' ? sokvag === '/' : (sokvag || '').indexOf(i.href) === 0;
-            return aktiv ? 'nav-link active' : 'nav-link';
-        });
-        var href = ids.map(function(i) { return i.href + (sok || ''); });
-        return [klass, href];
-    }""",
-    Output({"typ": "nav", "href": ALL}, "className"), Output({"typ": "nav", "href": ALL}, "href"),
-    Input("_pages_location", "pathname"), Input("_pages_location", "search"),
-    State({"typ": "nav", "href": ALL}, "id"))
-
-# Planväljaren: visar URL:ens plan och skriver valet till URL:en
-app.clientside_callback(
-    """function(sok, val, std) {
-        var utlost = (dash_clientside.callback_context.triggered || []).map(function(t) { return t.prop_id; });
-        var p = new URLSearchParams(sok || '');
-        if (utlost.indexOf('planval.value') >= 0) {
-            if (val && val !== std) { p.set('plan', val); } else { p.delete('plan'); }
-            p.delete('period');
+def _skalets_callbacks(app: Dash) -> None:
+    """Skalets klientsidiga callbacks: sammanträdesläget, menyns aktiva sida och planväljaren."""
+    # Sammanträdesläge: klassen på skalet följer URL:en; knappen växlar ?visning=mote
+    app.clientside_callback(
+        """function(sok) {
+            var mote = new URLSearchParams(sok || '').get('visning') === 'mote';
+            document.body.classList.toggle('motelage', mote);
+            return [mote ? 'skal motelage' : 'skal', mote ? 'true' : 'false',
+                    mote ? 'Lämna sammanträdesläge' : 'Sammanträdesläge'];
+        }""",
+        Output("skal", "className"), Output("motesknapp", "aria-pressed"), Output("motesknapp", "children"),
+        Input("_pages_location", "search"))
+    app.clientside_callback(
+        """function(n, sok) {
+            var p = new URLSearchParams(sok || '');
+            if (p.get('visning') === 'mote') { p.delete('visning'); } else { p.set('visning', 'mote'); }
             var s = p.toString();
-            var ny = s ? '?' + s : '';
-            return [ny === (sok || '') ? dash_clientside.no_update : ny, dash_clientside.no_update];
-        }
-        return [dash_clientside.no_update, p.get('plan') || std];
-    }""",
-    Output("_pages_location", "search", allow_duplicate=True), Output("planval", "value"),
-    Input("_pages_location", "search"), Input("planval", "value"), State("standardplan", "data"),
-    prevent_initial_call="initial_duplicate")
+            return s ? '?' + s : '';
+        }""",
+        Output("_pages_location", "search", allow_duplicate=True),
+        Input("motesknapp", "n_clicks"), State("_pages_location", "search"), prevent_initial_call=True)
+
+    # Markera aktuell sida i menyn (klass + aria-current), i webbläsaren
+    # och låt menyns länkar bära med sig URL:ens filter (plan, period, enhet, roll, status, visning)
+    app.clientside_callback(
+        """function(sokvag, sok, ids) {
+            var klass = ids.map(function(i) {
+                var aktiv = i.href === '/' ? sokvag === '/' : (sokvag || '').indexOf(i.href) === 0;
+                return aktiv ? 'nav-link active' : 'nav-link';
+            });
+            var href = ids.map(function(i) { return i.href + (sok || ''); });
+            return [klass, href];
+        }""",
+        Output({"typ": "nav", "href": ALL}, "className"), Output({"typ": "nav", "href": ALL}, "href"),
+        Input("_pages_location", "pathname"), Input("_pages_location", "search"),
+        State({"typ": "nav", "href": ALL}, "id"))
+
+    # Planväljaren: visar URL:ens plan och skriver valet till URL:en
+    app.clientside_callback(
+        """function(sok, val, std) {
+            var utlost = (dash_clientside.callback_context.triggered || []).map(function(t) { return t.prop_id; });
+            var p = new URLSearchParams(sok || '');
+            if (utlost.indexOf('planval.value') >= 0) {
+                if (val && val !== std) { p.set('plan', val); } else { p.delete('plan'); }
+                p.delete('period');
+                var s = p.toString();
+                var ny = s ? '?' + s : '';
+                return [ny === (sok || '') ? dash_clientside.no_update : ny, dash_clientside.no_update];
+            }
+            return [dash_clientside.no_update, p.get('plan') || std];
+        }""",
+        Output("_pages_location", "search", allow_duplicate=True), Output("planval", "value"),
+        Input("_pages_location", "search"), Input("planval", "value"), State("standardplan", "data"),
+        prevent_initial_call="initial_duplicate")
+
+
+def create_app(inst: Installningar | None = None, forbered_databas: bool = True) -> Dash:
+    """Appfabriken: inställningarna (ur miljön om inga ges), startsteget (schema och en fylld
+    databas) och Dash-appen med sidor, export och skydd. gunicorn: `app:server`."""
+    from data import forbered
+    from sqlalchemy.exc import OperationalError
+    inst = installningar.anvand(inst or Installningar.fran_miljo())
+    if forbered_databas:
+        try:
+            forbered.forbered(inst)
+        except OperationalError as e:  # databasen svarar inte vid start: sidorna svarar 503 tills den är tillbaka
+            log.warning("Databasen svarar inte vid start: %s", str(e).splitlines()[0])
+    app = Dash(__name__, pages_folder="sidor", use_pages=True, title="Målkoll",
+               suppress_callback_exceptions=True, serve_locally=True, update_title=None)
+    app.index_string = app.index_string.replace("<html>", '<html lang="sv">')
+    app.layout = skal
+    _skalets_callbacks(app)
+    from sidor import _export, _sakerhet
+    _export.registrera(app)
+    _sakerhet.registrera(app)
+    return app
+
+
+_app: Dash | None = None
+
+
+def hamta_app() -> Dash:
+    """Processens app, skapad vid första anropet (inte när modulen importeras)."""
+    global _app
+    if _app is None:
+        _app = create_app()
+    return _app
+
+
+def __getattr__(namn: str):
+    """`app:server` (gunicorn, Procfile) och `app.app` skapar appen först när de efterfrågas,
+    så att en import av modulen aldrig rör databasen."""
+    if namn == "server":
+        return hamta_app().server
+    if namn == "app":
+        return hamta_app()
+    raise AttributeError(namn)
+
 
 if __name__ == "__main__":
-    app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")),
-            debug=os.environ.get("MALKOLL_DEBUG") == "1")
+    _inst = Installningar.fran_miljo()
+    create_app(_inst).run(host=_inst.host, port=_inst.port, debug=_inst.debug)

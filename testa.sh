@@ -13,6 +13,8 @@ if command -v pg_isready >/dev/null && ! pg_isready -h 127.0.0.1 -p 5432 -q && c
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv || exit 1
 .venv/bin/pip install -q -r requirements-dev.txt || exit 1
+# Lagerkontrakten (import-linter, .importlinter): ett brutet kontrakt stoppar körningen
+.venv/bin/lint-imports --no-cache || exit 1
 .venv/bin/python -m pytest "$@"
 rc=$?
 if [ "$rc" -eq 5 ]; then echo "Inga tester hittades – det räknas som fel." >&2; exit 1; fi

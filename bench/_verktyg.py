@@ -15,6 +15,7 @@ import urllib.request
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
+from data import forbered  # noqa: E402
 
 ROT = Path(__file__).resolve().parent.parent
 PG_ADMIN = os.environ.get("MALKOLL_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -62,8 +63,7 @@ def ny_pg_databas(prefix: str = "malkoll_bench") -> str:
 
 
 def ta_bort_pg_databas(url: str) -> None:
-    from data import db
-    db.glom_motorer()
+    forbered.glom()
     namn = url.rsplit("/", 1)[1].split("?")[0]
     with _pg_admin() as c:
         c.execute(f'DROP DATABASE IF EXISTS "{namn}" WITH (FORCE)')
@@ -79,8 +79,7 @@ def tillfallig_databas(sort: str, behall: bool = False):
         if not behall:
             ta_bort_cache(url)
             if sort == "sqlite":
-                from data import db
-                db.glom_motorer()
+                forbered.glom()
                 ta_bort_sqlite(url)
             else:
                 ta_bort_pg_databas(url)

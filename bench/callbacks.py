@@ -37,6 +37,7 @@ from urllib.parse import quote, urlencode, urlparse
 
 from bench._verktyg import last as maskinlast
 from bench._verktyg import Server, maskin, percentil, sqlalchemy_url, ta_bort_cache, tillfallig_databas
+from data import forbered  # noqa: E402
 
 SIDOR_FOR_FRAGOR = ("/", "/malomrade/1", "/budget")
 
@@ -325,8 +326,7 @@ def main(argv: list[str] | None = None) -> int:
                     from bench import syntetisk
                     syntetisk.bygg(url, a.antal_namnder)
                 else:
-                    from data import db
-                    db.sakerstall_databas(url)
+                    forbered.sakerstall_databas(url)
                 kor(url, sort)
     print()
     if alla_last:

@@ -16,6 +16,7 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from data import forbered  # noqa: E402
 
 ROT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROT))
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--period", default=None)
     a = p.parse_args(argv)
 
-    from data import db, export, ladda
+    from data import export, ladda
 
     if a.url:
         return mat(export, a.url, a.korningar, a.period)
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             return mat(export, url, a.korningar, a.period)
         finally:
-            db.glom_motorer()
+            forbered.glom()
 
 
 def mat(export, url: str, korningar: int, period: str | None) -> int:

@@ -16,6 +16,7 @@ import sys
 import time
 
 from bench._verktyg import maskin, tillfallig_databas
+from data import forbered  # noqa: E402
 
 ANROP = {
     "perioder()": lambda f, u: f.perioder(url=u),
@@ -67,7 +68,6 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["MALKOLL_CACHE"] = "av"
     print(maskin(), flush=True)
     from bench import syntetisk
-    from data import db
     for sort in a.db:
         res = {}
         for storlek in ("liten", "stor"):
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
                 if storlek == "stor":
                     syntetisk.bygg(url, a.antal_namnder, utskrift=False)
                 else:
-                    db.sakerstall_databas(url)
+                    forbered.sakerstall_databas(url)
                 res[storlek] = mat(url, a.upprepningar)
         print()
         print(f"{sort}: KS-2020 ensam (liten) mot KS-2020 + {a.antal_namnder * 3} syntetiska planer (stor), "

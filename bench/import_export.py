@@ -29,6 +29,7 @@ import time
 import tracemalloc
 
 from bench._verktyg import maskin, percentil, tillfallig_databas, visad_url
+from data import forbered  # noqa: E402
 
 PERIOD = "Delår 2 2020"
 
@@ -105,8 +106,7 @@ def ny_databas(sort: str, syntetisk: bool, antal_namnder: int):
                     from bench import syntetisk as synt
                     synt.bygg(url, antal_namnder, utskrift=False)
                 else:
-                    from data import db
-                    db.sakerstall_databas(url)
+                    forbered.sakerstall_databas(url)
             finally:
                 os.environ.pop("MALKOLL_EXEMPEL", None)
             yield url

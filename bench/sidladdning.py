@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from bench._verktyg import (Server, last, maskin, percentil, sqlalchemy_url, tillfallig_databas, visad_url)
+from data import forbered  # noqa: E402
 
 MATSKRIPT = """
 (function () {
@@ -227,8 +228,7 @@ def main(argv: list[str] | None = None) -> int:
                 from bench import syntetisk
                 syntetisk.bygg(url, a.antal_namnder)
             else:
-                from data import db
-                db.sakerstall_databas(url)
+                forbered.sakerstall_databas(url)
             res = kor(url)
     print()
     print(sammanfatta(res))

@@ -31,6 +31,7 @@ from collections import Counter
 from sqlalchemy import func, insert, select
 
 from data import db
+from data import forbered
 from data.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad, Budgetutfall,
                          Enhet, Fokusomrade, Indikator, IndikatorEnhet, Indikatorutfall, Inriktningsmal,
                          Malbedomning, Malomrade, Malvarde, Period, Plan, SarskiltUppdrag, Uppdrag)
@@ -121,7 +122,7 @@ def bygg(url: str | None = None, antal_namnder: int = 20, ar: tuple[int, ...] = 
             print(*a, flush=True)
 
     t0 = time.perf_counter()
-    db.sakerstall_databas(url)
+    forbered.sakerstall_databas(url)
     t_riktig = time.perf_counter() - t0
     skriv(f"Riktig uppsättning (KS-2020, publicerat, exempel): {t_riktig:.1f} s")
 

@@ -20,18 +20,19 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from data import db
+from data import db, installningar
 from data.models import Cachegeneration
 
 MAX_FILER = 5000
 
 
 def avstangd() -> bool:
-    return os.environ.get("MALKOLL_CACHE", "").strip().lower() in ("0", "av", "nej", "off", "false")
+    return not installningar.aktuella().cache
 
 
 def _katalog(url: str) -> Path:
-    bas = Path(os.environ.get("MALKOLL_CACHE_DIR") or Path(tempfile.gettempdir()) / "malkoll-cache")
+    inst = installningar.aktuella()
+    bas = Path(inst.cache_katalog or Path(tempfile.gettempdir()) / "malkoll-cache")
     k = bas / hashlib.sha256(url.encode()).hexdigest()[:16]
     k.mkdir(parents=True, exist_ok=True)
     return k
@@ -79,7 +80,6 @@ def cachad(funktion):
         if avstangd():
             return funktion(*args, url=url, **kw)
         url = url or db.databas_url()
-        db.sakerstall_databas(url)
         nyckel = hashlib.sha256(repr((funktion.__module__, funktion.__qualname__, generation(url),
                                       args, sorted(kw.items()))).encode()).hexdigest()
         fil = _katalog(url) / f"{nyckel}.pkl"

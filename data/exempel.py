@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import io
 import math
-import os
 
 from openpyxl import load_workbook
 
-from data import fragor
-from data.rapport import FORSTA_RAD, RUBRIKRAD, BLAD, las_rapport, skapa_mall, tillampa
+from data import fragor, installningar
+from data.rapport import FORSTA_RAD, RUBRIKRAD, las_rapport, skapa_mall, tillampa
 from data.regler import ATGARDSSTATUS, BEDOMNINGAR
 
 PERIOD = "Delår 2 2020"
@@ -22,23 +21,24 @@ AV = "Exempeldata – inte kommunens rapportering"
 
 
 def avstangt() -> bool:
-    return os.environ.get("MALKOLL_EXEMPEL", "").strip().lower() in ("0", "av", "nej", "false", "off")
+    return not installningar.aktuella().exempel
 
 
 def _kol(ws, namn: str) -> int:
     return [c.value for c in ws[RUBRIKRAD]].index(namn) + 1
 
 
-def fylld_exempelrapport(url: str | None = None) -> bytes:
-    """Rapportmallen för Delår 2 2020 ifylld med exempel som täcker alla statusar."""
-    wb = load_workbook(io.BytesIO(skapa_mall(PERIOD, url=url)))
+def fylld_exempelrapport(url: str | None = None, period: str = PERIOD, plan: str | None = None) -> bytes:
+    """Rapportmallen för perioden ifylld med exempel som täcker alla statusar."""
+    wb = load_workbook(io.BytesIO(skapa_mall(period, url=url, plan=plan)))
     ws = wb["Åtgärder"]
     for i, rad in enumerate(range(FORSTA_RAD, ws.max_row + 1)):
         status = ATGARDSSTATUS[i % len(ATGARDSSTATUS)]
         ws.cell(rad, _kol(ws, "Status"), status)
         ws.cell(rad, _kol(ws, "Kommentar"), f"Exempel: påhittad kommentar för att visa statusen ”{status}”.")
     ws = wb["Indikatorer"]
-    ind = fragor.indikatorer(period=PERIOD, url=url).set_index("kod")
+    ind = fragor.indikatorer(period=period, plan=plan, url=url).set_index("kod")
+    malkol = f"mal_{int(fragor.vald_period(period, plan, url=url).ar)}"
     faktorer = (1.0, 0.5, -0.5, 1.0)   # nått, halvvägs från nuvärdet, åt fel håll, nått
     k_id, k_ut, k_kom = _kol(ws, "Id"), _kol(ws, "Utfall"), _kol(ws, "Kommentar")
     nr = 0
@@ -46,7 +46,7 @@ def fylld_exempelrapport(url: str | None = None) -> bytes:
         kod = ws.cell(rad, k_id).value
         if kod not in ind.index:
             continue
-        mal, nuv = ind.loc[kod, "mal_2020"], ind.loc[kod, "nuvarde"]
+        mal, nuv = ind.loc[kod].get(malkol), ind.loc[kod, "nuvarde"]
         if mal is None or (isinstance(mal, float) and math.isnan(mal)):
             continue
         bas = nuv if nuv is not None and not (isinstance(nuv, float) and math.isnan(nuv)) else mal * 0.9
@@ -75,6 +75,18 @@ def fylld_exempelrapport(url: str | None = None) -> bytes:
     return ut.getvalue()
 
 
-def ladda_exempel(url: str | None = None) -> int:
-    fg = las_rapport(fylld_exempelrapport(url), "exempelrapport_delar2_2020.xlsx", url=url)
+def ladda_exempel(url: str | None = None, plan: dict | None = None) -> int:
+    """Läs in exempelrapporten för planens `exempelperiod` (ingen period: inget exempel)."""
+    period = plan.get("exempelperiod") if plan else PERIOD
+    if not period:
+        return 0
+    kod = plan["kod"] if plan else None
+    fg = las_rapport(fylld_exempelrapport(url, period, kod), f"exempelrapport_{_ascii(period)}.xlsx", url=url)
     return tillampa(fg, AV, url=url, exempel=True)
+
+
+def _ascii(text: str) -> str:
+    import re
+    import unicodedata
+    t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "_", t).strip("_").lower()

@@ -33,7 +33,9 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from data import fragor, regler
+from data import fragor, start
+from data.status import status_stil
+from data.urval import Urval
 
 MIMETYP = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -56,7 +58,6 @@ ARBETSGIVARE = "Arbetsgivare"      # Målområde för HR-indikatorerna
 POST = "Post"                      # budgetbladens radrubrik
 GRUPP = "Grupp"                    # investeringarnas grupp
 RUBRIKRAD = 4                      # kolumnrubrikerna står på rad 4; rad 1–3 är titelrader
-VYER = ("plan", "malomrade", "arbetsgivare", "budget")
 
 FARLIGA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 MAX_TEXT = 32767                   # Excels gräns per cell
@@ -97,7 +98,6 @@ _statusstil_cache: dict[str, tuple[PatternFill, Font]] = {}
 def _statusstil(status: str) -> tuple[PatternFill, Font]:
     """Trafikljusfärg för en status, från appens tema (samma färger som märkena på sidorna)."""
     if status not in _statusstil_cache:
-        from komponenter.tema import status_stil  # färgerna har en källa: temat (ingen Dash där)
         bg, fg, _symbol, _css = status_stil(status)
         _statusstil_cache[status] = (PatternFill("solid", fgColor=_argb(bg)), Font(bold=True, color=_argb(fg)))
     return _statusstil_cache[status]
@@ -230,42 +230,11 @@ def budgetrader(tabell: str, df: pd.DataFrame) -> tuple[list[str], list[list], l
 
 # --- Urval (vad som exporteras) ---
 
-@dataclass
-class Urval:
-    vy: str = "plan"                       # plan / malomrade / arbetsgivare / budget
-    nr: Optional[int] = None               # målområde (vy="malomrade")
-    enhet: list[str] = field(default_factory=list)
-    roll: Optional[str] = None             # "ansvarig" eller None
-    period: Optional[str] = None
-    status: list[str] = field(default_factory=list)
-
-    def __post_init__(self):
-        if self.vy not in VYER:
-            raise ValueError(f"Okänd vy {self.vy!r}; välj bland {', '.join(VYER)}")
-        if self.vy == "malomrade" and self.nr is None:
-            raise ValueError("vy='malomrade' kräver nr")
-        self.enhet = _lista(self.enhet)
-        self.status = _lista(self.status)
-        self.roll = "ansvarig" if self.roll == "ansvarig" else None
-        self.period = self.period or None
-
-
-def _lista(v) -> list[str]:
-    if v is None:
-        return []
-    if isinstance(v, str):
-        v = [v]
-    ut: list[str] = []
-    for x in v:
-        ut.extend(p.strip() for p in str(x).split(",") if p.strip())
-    return list(dict.fromkeys(ut))
-
-
 def filtertext(u: Urval, blad: str) -> str:
     """Raden som säger vilka filter som gäller för bladet."""
     delar = []
     if u.vy == "malomrade":
-        delar.append(f"målområde {u.nr}")
+        delar.append(f"målområde {u.malomrade}")
     if u.vy == "arbetsgivare":
         delar.append("arbetsgivarens indikatorer (HR)")
     if u.enhet:
@@ -293,15 +262,15 @@ def _nu() -> dt.datetime:
 
 def blad_for(u: Urval, url: str | None = None) -> tuple[list[Blad], str, dict]:
     """Bladen för ett urval som data (inga openpyxl-objekt), periodnamnet och planinfo."""
-    plan = fragor.plan_info(url=url)
-    per = fragor.vald_period(u.period, url=url)
+    plan = fragor.plan_info(u.plan, url=url)
+    per = fragor.vald_period(u.period, u.plan, url=url)
     pnamn = str(per.namn)
     blad: list[Blad] = []
-    tillagg = {"malomrade": f", målområde {u.nr}", "arbetsgivare": ", arbetsgivare"}.get(u.vy, "")
+    tillagg = {"malomrade": f", målområde {u.malomrade}", "arbetsgivare": ", arbetsgivare"}.get(u.vy, "")
 
     if u.vy in ("plan", "malomrade"):
-        atg = fragor.atgarder(u.nr if u.vy == "malomrade" else None, enhet=u.enhet, roll=u.roll,
-                              period=pnamn, status=u.status or None, url=url)
+        atg = fragor.atgarder(u.malomrade if u.vy == "malomrade" else None, enhet=u.enhet, roll=u.roll,
+                              period=pnamn, status=u.status or None, plan=u.plan, url=url)
         b = Blad(BLAD_ATGARDER, f"{plan['namn']} – Åtgärder{tillagg}",
                  [f"Period: {pnamn}", filtertext(u, BLAD_ATGARDER)], ATGARDSKOLUMNER, atgardsrader(atg))
         ikol = KOLUMNER_ATGARDER.index("Status")
@@ -311,16 +280,16 @@ def blad_for(u: Urval, url: str | None = None) -> tuple[list[Blad], str, dict]:
         blad.append(b)
     if u.vy in ("plan", "malomrade", "arbetsgivare"):
         if u.vy == "arbetsgivare":
-            ind = fragor.indikatorer(arbetsgivare=True, enhet=u.enhet, period=pnamn, url=url)
+            ind = fragor.indikatorer(arbetsgivare=True, enhet=u.enhet, period=pnamn, plan=u.plan, url=url)
         else:
-            ind = fragor.indikatorer(u.nr if u.vy == "malomrade" else None, enhet=u.enhet, period=pnamn, url=url)
+            ind = fragor.indikatorer(u.malomrade if u.vy == "malomrade" else None, enhet=u.enhet, period=pnamn, plan=u.plan, url=url)
         ind = sortera_indikatorer(ind)
         blad.append(Blad(BLAD_INDIKATORER, f"{plan['namn']} – Indikatorer{tillagg}",
                          [f"Period: {pnamn} (utfall och status för perioden)", filtertext(u, BLAD_INDIKATORER)],
                          INDIKATORKOLUMNER, indikatorrader(ind)))
     if u.vy in ("plan", "budget"):
         for tabell, namn in BUDGETBLAD.items():
-            df = fragor.budget_bred(tabell, url=url)
+            df = fragor.budget_bred(tabell, u.plan, url=url)
             rubriker, rader, typer = budgetrader(tabell, df)
             kol = [Kolumn(GRUPP, 40, bryt=True)] if GRUPP in rubriker else []
             kol += [Kolumn(POST, 50, bryt=True)] + [Kolumn(r, 14, siffror=True) for r in rubriker[len(kol) + 1:]]
@@ -491,7 +460,7 @@ def _ascii(s: str) -> str:
 
 def filnamn(u: Urval, period: str) -> str:
     """ASCII-filnamn, t.ex. malkoll_malomrade_1_Delar_2_2020.xlsx."""
-    delar = ["malkoll", {"plan": "plan", "malomrade": f"malomrade_{u.nr}", "arbetsgivare": "arbetsgivare",
+    delar = ["malkoll", {"plan": "plan", "malomrade": f"malomrade_{u.malomrade}", "arbetsgivare": "arbetsgivare",
                          "budget": "budget"}[u.vy]]
     if u.vy != "budget":
         delar.append(_ascii(period))
@@ -521,28 +490,7 @@ def exportera(period: str | None = None, enhet: Iterable[str] | None = None, rol
               status: Iterable[str] | None = None, *, url: str | None = None,
               nu: dt.datetime | None = None) -> bytes:
     """Hela planen som .xlsx-bytes (det som GET /export/malkoll.xlsx och kommandoraden ger)."""
-    return bygg(Urval("plan", None, list(enhet or []), roll, period, list(status or [])), url=url, nu=nu).innehall
-
-
-# --- Kontroll av parametrar (webbvägen och kommandoraden) ---
-
-def kontrollera(u: Urval, url: str | None = None) -> list[str]:
-    """Felmeddelanden (svenska) för okänd period, enhet, status eller roll; tom lista om allt är rätt."""
-    fel = []
-    if u.period:
-        namn = list(fragor.perioder(url=url).namn)
-        if u.period not in namn:
-            fel.append(f"okänd period ”{u.period}”; välj bland: {', '.join(namn)}")
-    if u.enhet:
-        koder = set(fragor.enheter(url=url).kod)
-        okanda = [e for e in u.enhet if e not in koder]
-        if okanda:
-            fel.append(f"okänd enhet ”{', '.join(okanda)}”; ange kanoniska koder som KSK/EKO eller KSK/SHB/MEX "
-                       "(se data/plan/enheter.yaml)")
-    okanda = [s for s in u.status if s not in regler.ATGARDSSTATUS_ALLA]
-    if okanda:
-        fel.append(f"okänd status ”{', '.join(okanda)}”; välj bland: {', '.join(regler.ATGARDSSTATUS_ALLA)}")
-    return fel
+    return bygg(Urval(enhet=list(enhet or []), roll=roll, period=period, status=list(status or [])), url=url, nu=nu).innehall
 
 
 # --- Kommandoraden ---
@@ -606,10 +554,11 @@ def tolkare() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     p = tolkare()
     a = p.parse_args(argv)
+    start.starta()
     if not a.fil.lower().endswith(".xlsx"):
         p.error(f"filen måste sluta på .xlsx: {a.fil}")
-    u = Urval("plan", None, a.enhet, a.roll, a.period, a.status)
-    fel = kontrollera(u)
+    u = Urval(enhet=a.enhet, roll=a.roll, period=a.period, status=a.status)
+    fel = fragor.kontrollera_urval(u) + u.fel
     if fel:
         p.error("; ".join(fel))
     e = bygg(u)

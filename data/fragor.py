@@ -5,14 +5,14 @@ beräknas med de rena reglerna i data.regler.
 """
 from __future__ import annotations
 
-import datetime as dt
-from typing import Iterable, Optional
+from typing import Iterable
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from data import db, regler
 from data.cache import cachad
+from data.urval import Urval
 from data.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad,
                          Budgetutfall, Enhet, Fokusomrade, Indikator, IndikatorEnhet,
                          Indikatorutfall, Inriktningsmal, Malbedomning, Malomrade, Malvarde,
@@ -22,7 +22,6 @@ STANDARDPLAN = "KS-2020"
 
 
 def _df(stmt, url: str | None = None) -> pd.DataFrame:
-    db.sakerstall_databas(url)
     with db.motor(url).connect() as conn:
         return pd.read_sql_query(stmt, conn)
 
@@ -43,7 +42,7 @@ def _plan_id(plan: str | None = None, url: str | None = None) -> int:
 @cachad
 def plan_info(plan: str | None = None, url: str | None = None) -> dict:
     pid = _plan_id(plan, url=url)
-    df = _df(select(Plan.kod, Plan.namn, Plan.namnd, Plan.ar, Plan.vision).where(Plan.id == pid), url)
+    df = _df(select(Plan.kod, Plan.namn, Plan.namnd, Plan.kommun, Plan.ar, Plan.vision).where(Plan.id == pid), url)
     return df.iloc[0].to_dict()
 
 
@@ -51,6 +50,36 @@ def plan_info(plan: str | None = None, url: str | None = None) -> dict:
 def planer(url: str | None = None) -> pd.DataFrame:
     return _df(select(Plan.kod, Plan.namn, Plan.namnd, Plan.ar, Plan.syntetisk)
                .order_by(Plan.syntetisk, Plan.ar, Plan.namnd, Plan.kod), url)
+
+
+# --- Urvalet ---
+
+def kontrollera_urval(u: Urval, url: str | None = None) -> list[str]:
+    """Svenska felmeddelanden för värden i urvalet som planen inte känner (plan, period, enhet,
+    status, målområde); tom lista när allt är känt. Sidor, export och API visar dem i stället
+    för att tyst visa allt."""
+    koder = list(planer(url=url).kod)
+    if u.plan and u.plan not in koder:
+        return [f"okänd plan ”{u.plan}”; välj bland: {', '.join(koder)}"]
+    fel = []
+    if u.period:
+        namn = list(perioder(u.plan, url=url).namn)
+        if u.period not in namn:
+            fel.append(f"okänd period ”{u.period}”; välj bland: {', '.join(namn)}")
+    if u.enhet:
+        kanda = set(enheter(url=url).kod)
+        okanda = [e for e in u.enhet if e not in kanda]
+        if okanda:
+            fel.append(f"okänd enhet ”{', '.join(okanda)}”; ange kanoniska koder som KSK/EKO eller KSK/SHB/MEX "
+                       "(se data/plan/enheter.yaml)")
+    okanda = [s for s in u.status if s not in regler.ATGARDSSTATUS_ALLA]
+    if okanda:
+        fel.append(f"okänd status ”{', '.join(okanda)}”; välj bland: {', '.join(regler.ATGARDSSTATUS_ALLA)}")
+    if u.vy == "malomrade":
+        nr = list(malomraden(u.plan, url=url).nr)
+        if u.malomrade not in nr:
+            fel.append(f"okänt målområde ”{u.malomrade}”; planen har målområde {', '.join(map(str, nr))}")
+    return fel
 
 
 # --- Perioder och enheter ---

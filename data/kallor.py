@@ -375,10 +375,21 @@ def _las_budget(katalog: Path, tabell: str, filnamn: str, fel: list[str]) -> lis
 def kallhash(katalog: Path = PLAN_DIR) -> str:
     h = hashlib.sha256()
     for p in sorted(katalog.iterdir()):
-        if p.suffix in (".yaml", ".csv"):
+        if p.suffix in (".yaml", ".csv") and p.name != "publicerade_utfall.csv":
             h.update(p.name.encode())
             h.update(p.read_bytes())
     return h.hexdigest()
+
+
+def _relativ_fil(katalog: Path, namn, fel: list[str]) -> Path | None:
+    """En fil som plan.yaml pekar ut, relativt katalogen (None om ingen)."""
+    if not namn:
+        return None
+    p = (katalog / str(namn)).resolve()
+    if not p.is_file():
+        fel.append(f"plan.yaml, planen: filen {namn!r} finns inte")
+        return None
+    return p
 
 
 def las_plan(katalog: Path = PLAN_DIR) -> dict:
@@ -407,6 +418,9 @@ def las_plan(katalog: Path = PLAN_DIR) -> dict:
         "kod": g.text(plandata, "kod", "planen"), "namn": g.text(plandata, "namn", "planen"),
         "namnd": g.text(plandata, "namnd", "planen"), "ar": planar,
         "vision": g.text(plandata, "vision", "planen", krav=False),
+        "kommun": g.text(plandata, "kommun", "planen", krav=False),
+        "exempelperiod": g.text(plandata, "exempelperiod", "planen", krav=False),
+        "publicerade_utfall": _relativ_fil(katalog, plandata.get("publicerade_utfall"), fel),
         "perioder": perioder, "enheter": reg.enheter, "malomraden": malomraden,
         "arbetsgivare": _las_arbetsgivare(katalog, reg, fel),
         "sarskilda": _las_sarskilda(katalog, fel),

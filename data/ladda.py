@@ -13,9 +13,9 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from data import cache, db
-from data.kallor import PLAN_DIR, KallfilFel, kallhash, las_plan
-from data.models import (Atgard, AtgardEnhet, Atgardsrapport, Bas, Budgetbelopp, Budgetrad,
+from data import cache, db, start
+from data.kallor import PLAN_DIR, KallfilFel, las_plan
+from data.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad,
                          Budgetutfall, Enhet, Fokusomrade, Indikator, IndikatorEnhet,
                          Indikatorutfall, Inriktningsmal, Malbedomning, Malomrade, Malvarde,
                          Period, Plan, SarskiltUppdrag, Uppdrag)
@@ -89,7 +89,7 @@ def _synka_indikator(s: Session, plan: Plan, d: dict, enheter: dict[str, Enhet],
 
 
 def _skriv_plan(s: Session, p: dict) -> Plan:
-    plan = _synka(s, Plan, {"kod": p["kod"]}, {"namn": p["namn"], "namnd": p["namnd"], "ar": p["ar"],
+    plan = _synka(s, Plan, {"kod": p["kod"]}, {"namn": p["namn"], "namnd": p["namnd"], "ar": p["ar"], "kommun": p["kommun"],
                                                "vision": p["vision"], "kallhash": p["kallhash"]})
     for per in p["perioder"]:
         _synka(s, Period, {"namn": per["namn"]}, {"ar": per["ar"], "typ": per["typ"],
@@ -180,8 +180,18 @@ def _skriv_plan(s: Session, p: dict) -> Plan:
 
 def ladda_plan(katalog: Path = PLAN_DIR, url: str | None = None) -> str:
     """Läs källfilerna och synka databasen. Returnerar "inläst", "uppdaterad" eller "oförändrad"."""
-    plan = las_plan(katalog)  # KallfilFel innan något rörs
-    Bas.metadata.create_all(db.motor(url))
+    return _spara(las_plan(katalog), url)  # KallfilFel innan något rörs
+
+
+def ladda_plan_katalog(katalog: Path = PLAN_DIR, url: str | None = None) -> dict:
+    """Som ladda_plan, men returnerar planens data (kod, perioder, publicerade utfall …)."""
+    plan = las_plan(katalog)
+    _spara(plan, url)
+    return plan
+
+
+def _spara(plan: dict, url: str | None) -> str:
+    start.sakerstall_schema(url)
     with db.session(url) as s:
         finns = s.scalars(select(Plan).where(Plan.kod == plan["kod"])).one_or_none()
         if finns is not None and finns.kallhash == plan["kallhash"]:
@@ -196,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
                                  description="Läs in planens källfiler (data/plan/) i databasen.")
     ap.add_argument("--katalog", type=Path, default=PLAN_DIR, help="katalog med källfilerna")
     args = ap.parse_args(argv)
+    start.starta()
     try:
         resultat = ladda_plan(args.katalog)
     except KallfilFel as e:

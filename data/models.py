@@ -13,10 +13,6 @@ from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Index,
                         Numeric, String, Text, UniqueConstraint, func)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-ATGARDSSTATUS = ("Genomförd", "Pågår enligt plan", "Pågår med avvikelse", "Försenad",
-                 "Ej påbörjad", "Struken")
-EJ_RAPPORTERAD = "Ej rapporterad"
-BEDOMNINGAR = ("Uppfyllt", "Till största delen uppfyllt", "Ej uppfyllt", "Kan inte bedömas")
 UPPDRAGSTYPER = ("KF-uppdrag", "KS-initiativ")
 ROLLER = ("ansvarig", "i samverkan")
 
@@ -40,6 +36,7 @@ class Plan(Bas):
     kod: Mapped[str] = mapped_column(String(50), unique=True)      # t.ex. "KS-2020"
     namn: Mapped[str] = mapped_column(String(300))
     namnd: Mapped[str] = mapped_column(String(200))
+    kommun: Mapped[Optional[str]] = mapped_column(String(200))      # "Norrtälje kommun"
     ar: Mapped[int]
     vision: Mapped[Optional[str]] = mapped_column(Text)
     kallhash: Mapped[Optional[str]] = mapped_column(String(64))     # källfilernas hash vid senaste inläsning

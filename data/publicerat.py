@@ -1,4 +1,4 @@
-"""Norrtälje kommuns publicerade utfall för planen (data/utfall/publicerade_utfall.csv, en kopia
+"""Norrtälje kommuns publicerade utfall för planen (data/plan/publicerade_utfall.csv, en kopia
 av shared/utfall/) som standarddata: varje värde med sin källa (URL) och anmärkning.
 
 `python -m data.publicerat` läser in dem; idempotent (ett värde som redan finns med samma källa
@@ -12,11 +12,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from data import cache, db
+from data import cache, db, start
 from data.models import (Atgard, Atgardsrapport, Budgetrad, Budgetutfall, Indikator, Indikatorutfall,
                          Malomrade, Period, Plan, Uppdrag)
 
-FIL = Path(__file__).resolve().parent / "utfall" / "publicerade_utfall.csv"
+FIL = Path(__file__).resolve().parent / "plan" / "publicerade_utfall.csv"
 AV = "Norrtälje kommun (publicerat)"
 ENHETSFAKTOR = {"mnkr": 1000}  # budgetvärden lagras i tkr
 
@@ -28,6 +28,12 @@ class Publiceringsfel(Exception):
 def _tal(text: str) -> float | None:
     text = (text or "").strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
     return float(text) if text else None
+
+
+def ladda_for_plan(katalog: Path, plan: dict, url: str | None = None) -> int:
+    """De publicerade utfall som planens plan.yaml pekar ut (publicerade_utfall), annars inga."""
+    fil = plan.get("publicerade_utfall")
+    return ladda_publicerat(Path(fil), url=url, plan=plan["kod"]) if fil else 0
 
 
 def ladda_publicerat(fil: Path = FIL, url: str | None = None, plan: str = "KS-2020") -> int:
@@ -104,6 +110,7 @@ def ladda_publicerat(fil: Path = FIL, url: str | None = None, plan: str = "KS-20
 
 
 def main() -> int:
+    start.starta()
     try:
         n = ladda_publicerat()
     except Publiceringsfel as e:

@@ -25,14 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import delete, select
 from sqlalchemy.exc import DBAPIError
 
-from data import cache, db, fragor
+from data import cache, db, fragor, start
 from data.models import (Atgard, Atgardsrapport, Budgetrad, Budgetutfall, Indikator, Indikatorutfall,
                          Inriktningsmal, Malbedomning, Malomrade, Malvarde, Period, Periodlas, Plan)
 from data.regler import ATGARDSSTATUS, BEDOMNINGAR
@@ -96,16 +95,17 @@ def _period(s, namn: str) -> Period:
     return p
 
 
-def skapa_mall(period: str, enheter: list[str] | None = None, url: str | None = None) -> bytes:
-    """Rapportmallen (.xlsx) för en period, valfritt för en eller flera enheter."""
-    db.sakerstall_databas(url)
+def skapa_mall(period: str, enheter: list[str] | None = None, url: str | None = None,
+               plan: str | None = None) -> bytes:
+    """Rapportmallen (.xlsx) för planens period, valfritt för en eller flera enheter."""
     with db.session(url) as s:
         per = _period(s, period)
-    plan = fragor.plan_info(url=url)
+    kod = plan
+    plan = fragor.plan_info(kod, url=url)
     ar = per.ar
-    atg = fragor.atgarder(enhet=enheter, period=period, url=url)
-    ind = fragor.indikatorer(enhet=enheter, period=period, url=url)
-    im = fragor.inriktningsmal(period=period, url=url)
+    atg = fragor.atgarder(enhet=enheter, period=period, plan=kod, url=url)
+    ind = fragor.indikatorer(enhet=enheter, period=period, plan=kod, url=url)
+    im = fragor.inriktningsmal(period=period, plan=kod, url=url)
 
     wb = Workbook()
     ws = wb.active
@@ -274,7 +274,6 @@ def _narmast(ord_: str, tillatna) -> str:
 def las_rapport(data: bytes, filnamn: str = "rapport.xlsx", url: str | None = None) -> Forhandsgranskning:
     """Granska en ifylld rapport och räkna ut vad som ändras. Skriver ingenting. Kastar Importfel
     med alla fel (blad, rad, kolumn och värde)."""
-    db.sakerstall_databas(url)
     wb, wb_f = _oppna(data, filnamn)
     fel: list[str] = []
     if BLAD_INSTR not in wb.sheetnames:
@@ -551,7 +550,6 @@ def tillampa(fg: Forhandsgranskning, av: str, url: str | None = None, exempel: b
 
 
 def las_period(period: str, av: str, las: bool = True, motivering: str | None = None, url: str | None = None) -> None:
-    db.sakerstall_databas(url)
     with db.session(url) as s:
         per = _period(s, period)
         if per.last == las:
@@ -562,7 +560,6 @@ def las_period(period: str, av: str, las: bool = True, motivering: str | None = 
 
 
 def ta_bort_exempel(url: str | None = None) -> int:
-    db.sakerstall_databas(url)
     n = 0
     with db.session(url) as s:
         for modell in (Atgardsrapport, Indikatorutfall, Malbedomning, Budgetutfall):
@@ -584,6 +581,7 @@ def main(argv: list[str] | None = None) -> int:
     m = sub.add_parser("mall", help="skapa en rapportmall")
     m.add_argument("--period", required=True)
     m.add_argument("--enhet", action="append", default=[], help="kanonisk enhetskod (kan upprepas)")
+    m.add_argument("--plan", default=None, help="planens kod (standard: standardplanen)")
     m.add_argument("fil")
     i = sub.add_parser("importera", help="importera en ifylld rapport")
     i.add_argument("--forhandsgranska", action="store_true", help="visa bara vad som skulle ändras")
@@ -598,6 +596,7 @@ def main(argv: list[str] | None = None) -> int:
     u.add_argument("--motivering", required=True)
     sub.add_parser("ta-bort-exempel", help="ta bort all exempeldata")
     a = ap.parse_args(argv)
+    start.starta()
     try:
         if a.kommando == "mall":
             enheter = [e for x in a.enhet for e in x.split(",") if e]
@@ -608,7 +607,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"Fel: okänd enhet {', '.join(okanda)}. Enheterna heter t.ex. KSK/EKO, KSK/SHB/MEX.",
                           file=sys.stderr)
                     return 2
-            Path(a.fil).write_bytes(skapa_mall(a.period, enheter or None))
+            Path(a.fil).write_bytes(skapa_mall(a.period, enheter or None, plan=a.plan))
             print(f"Rapportmallen för {a.period} är sparad i {a.fil}.")
         elif a.kommando == "importera":
             p = Path(a.fil)

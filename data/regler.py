@@ -13,19 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+from data.status import (ATGARDSSTATUS, ATGARDSSTATUS_ALLA, AVSLUTADE, BEDOMNINGAR,  # noqa: F401
+                         DELVIS, EJ_RAPPORTERAD, EJ_UPPNATT, INDIKATORSTATUS_ALLA, KAN_INTE, UPPNATT)
+
 MALAR = (2020, 2021, 2022)   # år som planen sätter resultatmål för
-
-ATGARDSSTATUS = ("Genomförd", "Pågår enligt plan", "Pågår med avvikelse", "Försenad",
-                 "Ej påbörjad", "Struken")
-EJ_RAPPORTERAD = "Ej rapporterad"
-ATGARDSSTATUS_ALLA = ATGARDSSTATUS + (EJ_RAPPORTERAD,)
-AVSLUTADE = ("Genomförd", "Struken")
-
-UPPNATT, DELVIS, EJ_UPPNATT, KAN_INTE = ("Uppnått", "Delvis uppnått", "Ej uppnått",
-                                        "Kan inte bedömas")
-INDIKATORSTATUS_ALLA = (UPPNATT, DELVIS, EJ_UPPNATT, KAN_INTE, EJ_RAPPORTERAD)
-
-BEDOMNINGAR = ("Uppfyllt", "Till största delen uppfyllt", "Ej uppfyllt", "Kan inte bedömas")
 
 REGEL_INDIKATOR = ("Uppnått: utfallet når målet för året (minst målet när högre är bättre, "
                    "högst målet när lägre är bättre). Delvis uppnått: målet nås inte men utfallet "

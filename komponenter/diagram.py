@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Optional
 
 import plotly.graph_objects as go
 

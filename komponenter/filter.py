@@ -5,77 +5,19 @@ kan delas. Här finns rena byggare: tolka/bygga query-strängen och bygga filter
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import html
 
-from data.regler import ATGARDSSTATUS_ALLA
+from data.status import ATGARDSSTATUS_ALLA
+from data.urval import Urval, lista
 
 NBSP = "\u00a0"
 
 
 def filter_id(namn: str) -> dict:
     return {"typ": "filter", "namn": namn}
-
-
-def _lista(v) -> list[str]:
-    if v is None:
-        return []
-    if isinstance(v, str):
-        v = [v]
-    ut = []
-    for x in v:
-        ut.extend(p.strip() for p in str(x).split(",") if p.strip())
-    return list(dict.fromkeys(ut))
-
-
-@dataclass
-class Filter:
-    enhet: list[str] = field(default_factory=list)
-    roll: str | None = None          # "ansvarig" eller None (ansvarig eller i samverkan)
-    period: str | None = None
-    status: list[str] = field(default_factory=list)
-    ovrigt: dict = field(default_factory=dict)   # t.ex. visning=mote, plan=…
-
-    @property
-    def mote(self) -> bool:
-        """Sammanträdesläge (?visning=mote): stor text, projektormall, inga filterkontroller."""
-        return self.ovrigt.get("visning") == "mote"
-
-    @property
-    def aktivt(self) -> bool:
-        return bool(self.enhet or self.roll or self.status)
-
-
-def las_fraga(query: dict) -> Filter:
-    """Tolka sidans query-parametrar (som Dash Pages skickar dem till layout)."""
-    q = dict(query or {})
-    roll = q.pop("roll", None)
-    roll = "ansvarig" if (roll[-1] if isinstance(roll, list) else roll) == "ansvarig" else None
-    period = q.pop("period", None)
-    period = (period[-1] if isinstance(period, list) else period) or None
-    return Filter(enhet=_lista(q.pop("enhet", None)), roll=roll, period=period,
-                  status=[s for s in _lista(q.pop("status", None)) if s in ATGARDSSTATUS_ALLA
-                          or s in ("Uppnått", "Delvis uppnått", "Ej uppnått", "Kan inte bedömas")],
-                  ovrigt={k: v for k, v in q.items() if isinstance(v, str)})
-
-
-def bygg_fraga(f: Filter) -> str:
-    """Filter → "?enhet=KSK/EKO,KSK/SHB&roll=ansvarig&period=Delår 2 2020&status=Försenad"."""
-    par = []
-    if f.enhet:
-        par.append(("enhet", ",".join(f.enhet)))
-    if f.roll == "ansvarig":
-        par.append(("roll", "ansvarig"))
-    if f.period:
-        par.append(("period", f.period))
-    if f.status:
-        par.append(("status", ",".join(f.status)))
-    par.extend(sorted(f.ovrigt.items()))
-    return ("?" + urlencode(par, safe="/,")) if par else ""
 
 
 def enhetsalternativ(enheter: pd.DataFrame) -> list[dict]:
@@ -95,7 +37,7 @@ def enhetsalternativ(enheter: pd.DataFrame) -> list[dict]:
     return ut
 
 
-def filterpanel(enheter: pd.DataFrame, perioder: pd.DataFrame, f: Filter, vald_period: str,
+def filterpanel(enheter: pd.DataFrame, perioder: pd.DataFrame, f: Urval, vald_period: str,
                 statusval: tuple[str, ...] = ATGARDSSTATUS_ALLA, visa_status: bool = True) -> html.Div:
     """Filterpanelen: enhet (kryssrutor i trädordning), bara ansvarig, period, status.
 
@@ -140,6 +82,7 @@ def filterpanel(enheter: pd.DataFrame, perioder: pd.DataFrame, f: Filter, vald_p
     ], className="filterpanel p-3 mb-4", role="search", **{"aria-label": "Filter"})
 
 
-def filter_fran_kontroller(enhet, roll, period, status, ovrigt: dict) -> Filter:
-    return Filter(enhet=_lista(enhet), roll="ansvarig" if roll and "ansvarig" in roll else None,
-                  period=period or None, status=_lista(status), ovrigt=ovrigt)
+def filter_fran_kontroller(nu: Urval, enhet, roll, period, status) -> Urval:
+    """Filterpanelens kontroller → ett nytt urval (plan, vy och visning behålls)."""
+    return nu.med(enhet=lista(enhet), roll="ansvarig" if roll and "ansvarig" in roll else None,
+                  period=period or None, status=lista(status), fel=[])

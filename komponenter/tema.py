@@ -20,29 +20,7 @@ GRA = "#595959"
 TYPSNITT = ('system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
             '"Noto Sans", "Liberation Sans", sans-serif')
 
-# status: (bakgrund, textfärg, symbol, css-klass)
-STATUS = {
-    "Genomförd": ("#00735a", "#ffffff", "✓", "genomford"),
-    "Pågår enligt plan": ("#0060a0", "#ffffff", "►", "pagar"),
-    "Pågår med avvikelse": ("#e69f00", "#000000", "▲", "avvikelse"),
-    "Försenad": ("#a63d00", "#ffffff", "!", "forsenad"),
-    "Ej påbörjad": ("#f0e442", "#000000", "○", "ej-paborjad"),
-    "Struken": ("#595959", "#ffffff", "–", "struken"),
-    "Ej rapporterad": ("#ffffff", "#404040", "?", "ej-rapporterad"),
-    # indikatorer
-    "Uppnått": ("#00735a", "#ffffff", "✓", "uppnatt"),
-    "Delvis uppnått": ("#e69f00", "#000000", "◐", "delvis"),
-    "Ej uppnått": ("#a63d00", "#ffffff", "✕", "ej-uppnatt"),
-    "Kan inte bedömas": ("#e0e0e0", "#1a1a1a", "–", "kan-inte"),
-    # inriktningsmål
-    "Uppfyllt": ("#00735a", "#ffffff", "✓", "uppnatt"),
-    "Till största delen uppfyllt": ("#56b4e9", "#000000", "◕", "storsta-delen"),
-    "Ej uppfyllt": ("#a63d00", "#ffffff", "✕", "ej-uppnatt"),
-}
-
-
-def status_stil(status: str) -> tuple[str, str, str, str]:
-    return STATUS.get(status, STATUS["Ej rapporterad"])
+from data.status import STATUS, status_stil  # noqa: E402,F401  (en källa för statusfärgerna)
 
 
 @functools.lru_cache(maxsize=2)

@@ -7,44 +7,29 @@ Själva exporten (blad, kolumner, format) finns i data/export.py.
 """
 from __future__ import annotations
 
-import re
-from urllib.parse import parse_qs
+import logging
 
 from dash import Input, Output, State, callback, dcc
 from dash.exceptions import PreventUpdate
 
-from data import export
+from data import export, fragor
+from data.urval import Urval
 from komponenter import ids
 from komponenter.export import KNAPP, NEDLADDNING
-from komponenter.filter import las_fraga
+
+log = logging.getLogger(__name__)
 
 VAG = "/export/malkoll.xlsx"
-_MALOMRADE = re.compile(r"/malomrade/([^/]+)/?$")
 
 
-def urval_for(sokvag: str | None, search: str | None) -> export.Urval:
-    """Sidans sökväg och query-sträng → vad som ska exporteras (samma filter som sidan visar).
+def urval_for(sokvag: str | None, search: str | None) -> Urval:
+    """Sidans sökväg och query-sträng → vad som ska exporteras (samma urval som sidan visar).
 
     / → hela planen; /malomrade/<nr> → målområdets åtgärder och indikatorer; /arbetsgivare →
-    HR-indikatorerna; /budget → budgetbladen; annat (och okänt målområde) → hela planen.
+    HR-indikatorerna; /budget → budgetbladen.
     """
-    q = {k: (v[0] if len(v) == 1 else v) for k, v in parse_qs((search or "").lstrip("?")).items()}
-    f = las_fraga(q)
-    vag = (sokvag or "/").rstrip("/") or "/"
-    vy, nr = "plan", None
-    m = _MALOMRADE.search(vag)
-    if m:
-        try:
-            n = int(m.group(1))
-        except ValueError:
-            n = None
-        if n is not None and 1 <= n <= 7:
-            vy, nr = "malomrade", n
-    elif vag.endswith("/arbetsgivare"):
-        vy = "arbetsgivare"
-    elif vag.endswith("/budget"):
-        vy = "budget"
-    return export.Urval(vy, nr, f.enhet, f.roll, f.period, f.status)
+    u = Urval.fran_sok(search, sokvag)
+    return u.med(vy="plan") if u.vy == "sarskilda" else u
 
 
 @callback(Output(NEDLADDNING, "data"),
@@ -56,20 +41,26 @@ def exportera_sidan(n_clicks, sokvag, search):
     """Knappen: exportera det sidan visar, med sidans filter, som .xlsx."""
     if not n_clicks:
         raise PreventUpdate
-    return nedladdning(sokvag, search)
+    try:
+        return nedladdning(sokvag, search)
+    except Urvalsfel as e:
+        log.info("Exporten vägrades: %s", e)
+        raise PreventUpdate from e
+
+
+class Urvalsfel(ValueError):
+    """Urvalet har värden som planen inte känner: exporten görs inte (hellre inget än allt)."""
 
 
 def nedladdning(sokvag: str | None, search: str | None, url: str | None = None) -> dict:
-    """dcc.Download-data för sidan: .xlsx med sidans vy och filter (base64, filnamn, typ)."""
-    e = export.bygg(urval_for(sokvag, search), url=url)
+    """dcc.Download-data för sidan: .xlsx med sidans vy och filter (base64, filnamn, typ).
+    Ett okänt värde i urvalet ger Urvalsfel, som webbvägens 400."""
+    u = urval_for(sokvag, search)
+    fel = u.fel + fragor.kontrollera_urval(u, url=url)
+    if fel:
+        raise Urvalsfel("; ".join(fel))
+    e = export.bygg(u, url=url)
     return dcc.send_bytes(e.innehall, e.filnamn, type=export.MIMETYP)
-
-
-def _fraga_till_urval(args) -> tuple[export.Urval, list[str]]:
-    """Webbvägens query-parametrar (som sidornas URL:er) → urval för hela planen (och angivna roller)."""
-    roll = [r for r in args.getlist("roll") if r]
-    return export.Urval("plan", None, args.getlist("enhet"), roll[-1] if roll else None,
-                        (args.getlist("period") or [None])[-1], args.getlist("status")), roll
 
 
 def registrera(app) -> None:
@@ -81,10 +72,8 @@ def registrera(app) -> None:
         return
 
     def hamta():
-        u, roll = _fraga_till_urval(request.args)
-        fel = export.kontrollera(u)
-        if roll and roll[-1] != "ansvarig":
-            fel.insert(0, f"okänd roll ”{roll[-1]}”; den enda rollen är ”ansvarig”")
+        u = Urval.fran_fraga(request.args)
+        fel = u.fel + fragor.kontrollera_urval(u)
         if fel:
             return Response("Felaktig begäran: " + "; ".join(fel) + "\n", status=400,
                             mimetype="text/plain", headers={"Content-Language": "sv"})

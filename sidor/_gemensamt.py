@@ -5,13 +5,13 @@ Filen börjar med understreck, så Dash Pages registrerar den inte som sida.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs
 
 from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 
 from data import fragor, rapport
 from komponenter import ids
-from komponenter.filter import bygg_fraga, filter_fran_kontroller, las_fraga
+from data.urval import Urval
+from komponenter.filter import filter_fran_kontroller
 from komponenter.verktyg import MALLKNAPP, MALLNEDLADDNING
 
 EXEMPELTEXT = "Exempeldata – inte kommunens rapportering"
@@ -25,10 +25,10 @@ EXEMPELTEXT = "Exempeldata – inte kommunens rapportering"
 def filter_till_url(varden, id_lista, search):
     """Varje filterändring skrivs till query-strängen; sidan ritas om från URL:en."""
     v = {i["namn"]: val for i, val in zip(id_lista, varden)}
-    nu = las_fraga({k: (x[0] if len(x) == 1 else x) for k, x in parse_qs((search or "").lstrip("?")).items()})
-    ny = filter_fran_kontroller(v.get("enhet", nu.enhet), v.get("roll", ["ansvarig"] if nu.roll else []),
-                                v.get("period", nu.period), v.get("status", nu.status), nu.ovrigt)
-    sok = bygg_fraga(ny)
+    nu = Urval.fran_sok(search)
+    ny = filter_fran_kontroller(nu, v.get("enhet", nu.enhet), v.get("roll", ["ansvarig"] if nu.roll else []),
+                                v.get("period", nu.period), v.get("status", nu.status))
+    sok = ny.till_sok()
     return no_update if sok == (search or "") else sok
 
 
@@ -38,16 +38,17 @@ def hamta_rapportmall(n, search):
     """Rapportmallen för sidans period och enheter (från URL:en)."""
     if not n:
         return no_update
-    f = las_fraga({k: (x[0] if len(x) == 1 else x) for k, x in parse_qs((search or "").lstrip("?")).items()})
-    period = fragor.vald_period(f.period).namn
-    data = rapport.skapa_mall(period, f.enhet or None)
+    f = Urval.fran_sok(search)
+    pl = valj_plan(f)
+    period = fragor.vald_period(f.period, pl).namn
+    data = rapport.skapa_mall(period, f.enhet or None, plan=pl)
     namn = re.sub(r"[^A-Za-z0-9]+", "_", period.replace("å", "a").replace("Å", "A").replace("ä", "a"))
     return dcc.send_bytes(data, f"rapportmall_{namn}.xlsx")
 
 
 def valj_plan(f) -> str | None:
     """Planen i URL:en (?plan=KOD) om den finns, annars None (standardplanen)."""
-    kod = f.ovrigt.get("plan")
+    kod = f.plan
     return kod if kod and kod in set(fragor.planer().kod) else None
 
 

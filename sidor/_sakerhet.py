@@ -9,7 +9,7 @@ Miljövariabler:
     MALKOLL_ADMIN_LOSENORD  administratörslösenordet (tomt: /rapportera är stängd)
     MALKOLL_HEMLIGHET       nyckel som signerar sessionskakan (minst 32 tecken, slumpad)
     MALKOLL_HTTPS=1         kakan skickas bara över HTTPS (Secure) och HSTS-huvudet sätts
-    MALKOLL_DATA_DIR        katalog för lösenordsförsöken (standard: systemets temp-katalog)
+    MALKOLL_DATA_DIR        katalog för lösenordsförsöken (standard: ~/.local/state/malkoll, 0700)
     MALKOLL_PROXY_ANTAL     antal betrodda omvända proxyer framför appen (X-Forwarded-For)
     MALKOLL_DEBUG=1         Dash debug-läge (aldrig i drift; annars är /_reload-hash avstängd)
 """
@@ -23,9 +23,10 @@ import hmac
 import json
 import logging
 import os
-import tempfile
 import time
 from pathlib import Path
+
+from data import installningar
 
 log = logging.getLogger("malkoll.sakerhet")
 
@@ -70,19 +71,19 @@ FORSTOR_TEXT = ("Begäran är för stor: servern tar emot högst {mb} MB. En rap
 # --- Konfiguration -------------------------------------------------------------------------------
 
 def losenord() -> str:
-    return os.environ.get("MALKOLL_ADMIN_LOSENORD", "")
+    return installningar.aktuella().admin_losenord
 
 
 def hemlighet() -> str:
-    return os.environ.get("MALKOLL_HEMLIGHET", "")
+    return installningar.aktuella().hemlighet
 
 
 def https() -> bool:
-    return os.environ.get("MALKOLL_HTTPS", "").strip().lower() in ("1", "ja", "true", "on")
+    return installningar.aktuella().https
 
 
 def debug() -> bool:
-    return os.environ.get("MALKOLL_DEBUG") == "1"
+    return installningar.aktuella().debug
 
 
 def hemlighetsfel() -> str | None:
@@ -127,7 +128,10 @@ def ratt_losenord(angivet: str | None) -> bool:
 
 
 def datakatalog() -> Path:
-    return Path(os.environ.get("MALKOLL_DATA_DIR") or tempfile.gettempdir())
+    """Privat katalog för appens tillstånd (skapas 0700)."""
+    k = Path(installningar.aktuella().data_katalog)
+    k.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return k
 
 
 class Forsokslager:
@@ -274,8 +278,9 @@ def databasen_svarar() -> bool:
     var nere – `sakerstall_databas` gör ingenting när den redan lyckats en gång.)"""
     from sqlalchemy.exc import DBAPIError
 
-    from data import db
+    from data import db, forbered
     try:
+        forbered.sakerstall_databas()
         db.svarar()
         return True
     except DBAPIError as e:
@@ -368,9 +373,9 @@ def registrera(app) -> None:
     elif losenord():
         log.warning("Rapporteringen (/rapportera) är stängd: %s %s", hemlighetsfel(), HEMLIGHET_ATGARD)
 
-    if os.environ.get("MALKOLL_PROXY_ANTAL", "").strip().isdigit() and int(os.environ["MALKOLL_PROXY_ANTAL"]) > 0:
+    if installningar.aktuella().proxy_antal > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
-        n = int(os.environ["MALKOLL_PROXY_ANTAL"])
+        n = installningar.aktuella().proxy_antal
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n)
 
     prefix = getattr(getattr(dash_app, "config", None), "routes_pathname_prefix", None) or "/"

@@ -6,7 +6,8 @@ from dash import html
 
 from data import fragor
 from komponenter.verktyg import verktygsrad
-from komponenter.filter import filterpanel, las_fraga
+from data.urval import Urval
+from komponenter.filter import filterpanel
 from komponenter.indikatorer import indikatorkort
 from sidor._gemensamt import exempelbanner, valj_plan
 
@@ -15,7 +16,7 @@ dash.register_page(__name__, path="/arbetsgivare", name="Arbetsgivare", order=8,
 
 
 def layout(**query):
-    f = las_fraga(query)
+    f = Urval.fran_fraga(query, "/arbetsgivare")
     pl = valj_plan(f)
     per = fragor.vald_period(f.period, pl)
     ind = fragor.indikatorer(arbetsgivare=True, enhet=f.enhet, period=per.namn, plan=pl)

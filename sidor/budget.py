@@ -5,8 +5,6 @@ Filterläget bor i URL:en: `belopp=mnkr` (standard tkr) och `period`.
 """
 from __future__ import annotations
 
-from urllib.parse import parse_qs
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
@@ -14,7 +12,8 @@ from dash import Input, Output, State, callback, html, no_update
 from data import budgetfragor, budgetregler, fragor
 from komponenter import budget as kb
 from komponenter import ids
-from komponenter.filter import bygg_fraga, filter_id, las_fraga
+from data.urval import Urval
+from komponenter.filter import filter_id
 from sidor._gemensamt import exempelbanner, valj_plan
 
 dash.register_page(__name__, path="/budget", name="Budget", order=10, title="Budget – Målkoll")
@@ -50,12 +49,8 @@ def kontroller(enhet: str, perioder, vald_period: str) -> html.Div:
           prevent_initial_call=True)
 def enhet_till_url(enhet, search):
     """Valet tkr/mnkr skrivs till query-strängen (belopp=mnkr; tkr är standard och utelämnas)."""
-    f = las_fraga({k: (x[0] if len(x) == 1 else x) for k, x in parse_qs((search or "").lstrip("?")).items()})
-    if enhet == "mnkr":
-        f.ovrigt["belopp"] = "mnkr"
-    else:
-        f.ovrigt.pop("belopp", None)
-    sok = bygg_fraga(f)
+    f = Urval.fran_sok(search, "/budget").med(belopp="mnkr" if enhet == "mnkr" else None)
+    sok = f.till_sok()
     return no_update if sok == (search or "") else sok
 
 
@@ -70,8 +65,8 @@ def _tabell_och_graf(tabell, graf, tabellbredd: int = 6) -> dbc.Row:
 
 
 def layout(**query):
-    f = las_fraga(query)
-    enhet = kb.enhet_fran_fraga(f.ovrigt.get("belopp"))
+    f = Urval.fran_fraga(query, "/budget")
+    enhet = kb.enhet_fran_fraga(f.belopp)
     pl = valj_plan(f)
     per = fragor.vald_period(f.period, pl)
     nt = budgetfragor.nyckeltal(plan=pl)

@@ -7,7 +7,8 @@ from dash import html
 from data import fragor
 from komponenter.verktyg import verktygsrad
 from komponenter.atgarder import atgardslista
-from komponenter.filter import filterpanel, las_fraga
+from data.urval import Urval
+from komponenter.filter import filterpanel
 from komponenter.indikatorer import indikatorkort
 from komponenter.trafikljus import statusmarke
 from sidor._gemensamt import exempelbanner, kallalank, valj_plan
@@ -42,7 +43,7 @@ def layout(nr=None, **query):
         return html.Div([html.H1("Målområdet finns inte"),
                          html.P(f"Det finns inget målområde ”{nr}”. Planen har målområde 1–7."),
                          html.A("Till översikten", href="/")])
-    f = las_fraga(query)
+    f = Urval.fran_fraga(query, f"/malomrade/{n}")
     pl = valj_plan(f)
     per = fragor.vald_period(f.period, pl)
     mo = fragor.malomraden(pl).set_index("nr").loc[n]

@@ -8,7 +8,8 @@ from dash import dcc, html
 from data import fragor, regler
 from komponenter.verktyg import verktygsrad
 from komponenter.diagram import statusstapel
-from komponenter.filter import bygg_fraga, filterpanel, las_fraga
+from data.urval import Urval
+from komponenter.filter import filterpanel
 from komponenter.trafikljus import statusrad
 from sidor._gemensamt import exempelbanner, valj_plan
 
@@ -49,7 +50,7 @@ def ruta(mo, atg, ind, im, period: str, fraga: str, stor: bool = False):
 
 
 def layout(**query):
-    f = las_fraga(query)
+    f = Urval.fran_fraga(query, "/")
     pl = valj_plan(f)
     per = fragor.vald_period(f.period, pl)
     mo = fragor.malomraden(pl)
@@ -58,7 +59,7 @@ def layout(**query):
     ind = ind[ind.malomrade.notna()]
     im = fragor.inriktningsmal(period=per.namn, plan=pl)
     plan = fragor.plan_info(pl)
-    fraga = bygg_fraga(f)
+    fraga = f.till_sok()
     rutor = [dbc.Col(ruta(m, atg[atg.malomrade == m.nr], ind[ind.malomrade == m.nr], im[im.malomrade == m.nr],
                           per.namn, fraga, f.mote), md=6, xl=4, className="mb-4") for m in mo.itertuples()]
     return html.Div([

@@ -5,7 +5,7 @@ import dash
 from dash import html
 
 from data import fragor
-from komponenter.filter import las_fraga
+from data.urval import Urval
 from sidor._gemensamt import valj_plan
 from komponenter.verktyg import verktygsrad
 
@@ -27,7 +27,7 @@ def _stycken(text) -> list:
 
 
 def layout(**query):
-    su = fragor.sarskilda_uppdrag(valj_plan(las_fraga(query)))
+    su = fragor.sarskilda_uppdrag(valj_plan(Urval.fran_fraga(query, "/sarskilda-uppdrag")))
     return html.Div([
         verktygsrad(),
         html.H1("Särskilda uppdrag och utvecklingsåtaganden", className="sidrubrik"),

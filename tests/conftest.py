@@ -19,7 +19,17 @@ import pytest
 ROT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROT))
 
+from data import forbered  # noqa: E402
+
 PG_ADMIN = os.environ.get("MALKOLL_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(autouse=True)
+def _glom_installningar():
+    """Varje test börjar utan valda inställningar: de läses ur (testets) miljö tills någon startar."""
+    yield
+    from data import installningar
+    installningar.glom()
 
 
 def _pg_admin_anslutning():
@@ -41,8 +51,7 @@ def pg_databas():
     url = f"{bas}/{namn}"
 
     def stada():
-        from data import db
-        db.glom_motorer()
+        forbered.glom()
         with _pg_admin_anslutning() as c:
             c.execute(f'DROP DATABASE IF EXISTS "{namn}" WITH (FORCE)')
     return url, stada
@@ -53,8 +62,7 @@ def tom_databas(request, tmp_path):
     """URL till en tom databas av varje sort."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'malkoll.sqlite'}"
-        from data import db
-        db.glom_motorer()
+        forbered.glom()
     else:
         url, stada = pg_databas()
         yield url

@@ -3,7 +3,6 @@ blir inaktuell vid import – även i andra gunicorn-processer – och flera pla
 from __future__ import annotations
 
 import io
-import time
 import urllib.request
 from contextlib import contextmanager
 from urllib.parse import quote
@@ -11,7 +10,8 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import event
 
-from data import cache, db, fragor
+from data import db, fragor
+from data import forbered
 from data.rapport import las_rapport, tillampa
 from tests.conftest import starta_server
 
@@ -34,12 +34,13 @@ def raknade_fragor(url):
 def databas(tom_databas, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", tom_databas)
     monkeypatch.setenv("MALKOLL_CACHE", "av")
-    db.sakerstall_databas(tom_databas)
+    forbered.sakerstall_databas(tom_databas)
     return tom_databas
 
 
 def test_antal_fragor_per_sida_ar_begransat_och_vaxer_inte_med_raderna(databas, monkeypatch):
-    import app  # noqa: F401  (registrerar sidorna)
+    import app
+    app.hamta_app()  # registrerar sidorna
     from sidor import malomrade, oversikt
     antal = {}
     for nr in (1, 4, 6):   # 19, 7 och 20 åtgärder; 12, 0 och 8 indikatorer
@@ -58,8 +59,9 @@ def test_med_varm_cache_kostar_en_sida_en_fraga(tom_databas, monkeypatch, tmp_pa
     monkeypatch.setenv("MALKOLL_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("MALKOLL_CACHE", raising=False)
     import app
+    app.hamta_app()
     from sidor import malomrade
-    db.sakerstall_databas(tom_databas)
+    forbered.sakerstall_databas(tom_databas)
     with app.server.test_request_context("/"):
         malomrade.layout(nr="1", period="Delår 2 2020")
     with app.server.test_request_context("/"):
@@ -72,7 +74,7 @@ def test_cachen_ger_samma_svar_och_blir_inaktuell_vid_import(tom_databas, monkey
     monkeypatch.setenv("MALKOLL_EXEMPEL", "av")
     monkeypatch.setenv("MALKOLL_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("MALKOLL_CACHE", raising=False)
-    db.sakerstall_databas(tom_databas)
+    forbered.sakerstall_databas(tom_databas)
     forst = fragor.atgarder(1, period="Delår 2 2020", url=tom_databas)
     with raknade_fragor(tom_databas) as fr:
         igen = fragor.atgarder(1, period="Delår 2 2020", url=tom_databas)

@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import select
 
 from data import db, export, fragor
+from data import forbered
 from data.models import Atgard, Atgardsrapport, Period
 from komponenter.tema import STATUS
 from tests.conftest import ROT
@@ -284,7 +285,7 @@ SENARE = dt.datetime(2100, 1, 1)  # senare än allt annat som rapporterats (t.ex
 
 
 def test_formel_i_kommentar_blir_text(tom_databas):
-    db.sakerstall_databas(tom_databas)
+    forbered.sakerstall_databas(tom_databas)
     with db.session(tom_databas) as s:
         per = s.scalars(select(Period).where(Period.namn == PERIOD)).one()
         atgarder = s.scalars(select(Atgard).order_by(Atgard.kod)).all()[:len(FARLIG_TEXT)]
@@ -310,7 +311,7 @@ def test_formel_i_kommentar_blir_text(tom_databas):
 
 
 def test_otillatna_tecken_tas_bort_i_stallet_for_att_krascha(tom_databas):
-    db.sakerstall_databas(tom_databas)
+    forbered.sakerstall_databas(tom_databas)
     with db.session(tom_databas) as s:
         per = s.scalars(select(Period).where(Period.namn == PERIOD)).one()
         a = s.scalars(select(Atgard).order_by(Atgard.kod)).first()
@@ -390,13 +391,20 @@ def test_webbvagen_i_appen(appserver):
 
 # --- Knappen på sidorna ---
 
+def test_knappen_vagrar_okant_malomrade_i_stallet_for_hela_planen(laddad_databas):
+    from sidor._export import Urvalsfel, nedladdning
+    with pytest.raises(Urvalsfel, match="okänt målområde ”99”"):
+        nedladdning("/malomrade/99", "?period=Del%C3%A5r+2+2020", url=laddad_databas)
+    with pytest.raises(Urvalsfel, match="okänd enhet ”ksk/xyz”"):
+        nedladdning("/malomrade/1", "?enhet=ksk/xyz", url=laddad_databas)
+
+
 @pytest.mark.parametrize("sokvag, blad, namn", [
     ("/", ALLA_BLAD, "malkoll_plan_Delar_2_2020.xlsx"),
     ("/malomrade/1", ["Åtgärder", "Indikatorer"], "malkoll_malomrade_1_Delar_2_2020.xlsx"),
     ("/arbetsgivare", ["Indikatorer"], "malkoll_arbetsgivare_Delar_2_2020.xlsx"),
     ("/budget", list(export.BUDGETBLAD.values()), "malkoll_budget.xlsx"),
     ("/sarskilda-uppdrag", ALLA_BLAD, "malkoll_plan_Delar_2_2020.xlsx"),
-    ("/malomrade/99", ALLA_BLAD, "malkoll_plan_Delar_2_2020.xlsx"),
 ])
 def test_knappen_exporterar_sidans_vy(laddad_databas, sokvag, blad, namn):
     from sidor._export import nedladdning
@@ -444,12 +452,13 @@ def test_exportknappen_ar_en_ren_byggare():
 def test_urval_for_sokvagar():
     from sidor._export import urval_for
     u = urval_for("/malomrade/3", "?enhet=KSK/SHB,KSK/EKO&roll=ansvarig&period=Del%C3%A5r+1+2021&status=Genomf%C3%B6rd")
-    assert (u.vy, u.nr, u.enhet, u.roll, u.period, u.status) == (
+    assert (u.vy, u.malomrade, u.enhet, u.roll, u.period, u.status) == (
         "malomrade", 3, ["KSK/SHB", "KSK/EKO"], "ansvarig", "Delår 1 2021", ["Genomförd"])
     assert urval_for("/", None).vy == "plan"
     assert urval_for("/arbetsgivare/", "").vy == "arbetsgivare"
     assert urval_for("/budget", "").vy == "budget"
-    assert urval_for("/malomrade/abc", "").vy == "plan"
+    u = urval_for("/malomrade/abc", "")
+    assert u.vy == "plan" and u.fel == ["okänt målområde ”abc”"]
 
 
 # --- Kommandoraden ---
@@ -502,7 +511,7 @@ def test_kommandoraden_fel_anvandning_som_process():
 # --- Rena delar och fart ---
 
 def test_filnamn_ar_ascii():
-    assert export.filnamn(export.Urval("malomrade", 1), "Delår 2 2020") == "malkoll_malomrade_1_Delar_2_2020.xlsx"
+    assert export.filnamn(export.Urval(vy="malomrade", malomrade=1), "Delår 2 2020") == "malkoll_malomrade_1_Delar_2_2020.xlsx"
     assert export.filnamn(export.Urval(), "Årsredovisning 2020") == "malkoll_plan_Arsredovisning_2020.xlsx"
 
 

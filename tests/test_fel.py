@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from data import db
+from data import forbered
 from tests.conftest import ROT, _pg_admin_anslutning, pg_databas
 from tests.test_inlasning import _innehall
 from tests.test_rapport import PERIOD, _ifylld, _kol, _rad
@@ -34,7 +35,7 @@ def pg(tmp_path):
     url, stada = pg_databas()
     forbered_databas(url)
     yield url, url.rsplit("/", 1)[1]
-    db.glom_motorer()
+    forbered.glom()
     with _pg_admin_anslutning() as c:
         c.execute(f'ALTER DATABASE "{url.rsplit("/", 1)[1]}" WITH ALLOW_CONNECTIONS true')
     stada()
@@ -129,9 +130,9 @@ def test_databasen_forsvinner_och_kommer_tillbaka(pg, tmp_path, webblasare_om_fi
         status, _, svar = ladda_upp(k, rapportdata, "ekonomi.xlsx")
         assert "9 nya värden" in text_i(svar)
         fil = svar["response"]["rapp-fil"]["data"]
-        db.glom_motorer()
+        forbered.glom()
         fore = _innehall(url)
-        db.glom_motorer()
+        forbered.glom()
 
         _stang_databasen(namn)
         for _ in range(3):   # arbetarens gamla anslutningar är dödade
@@ -161,7 +162,7 @@ def test_databasen_forsvinner_och_kommer_tillbaka(pg, tmp_path, webblasare_om_fi
 
         _oppna_databasen(namn)
         assert _innehall(url) == fore                      # importen skrev ingenting
-        db.glom_motorer()
+        forbered.glom()
         for _ in range(3):
             assert k.get("/malomrade/1?" + P2)[0] == 200
             status, _, svar = _sida(k, "/malomrade/1")
@@ -246,7 +247,7 @@ def _vanta_pa(fil: Path, proc, tid: float = 120) -> None:
 
 
 def _sqlite_hash(url: str) -> str:
-    db.glom_motorer()   # stäng anslutningarna så att WAL skrivs in och tas bort
+    forbered.glom()   # stäng anslutningarna så att WAL skrivs in och tas bort
     return hashlib.sha256(Path(url.removeprefix("sqlite:///")).read_bytes()).hexdigest()
 
 
@@ -286,7 +287,7 @@ def test_import_som_dodas_mitt_i_lamnar_databasen_som_den_var(databas, tmp_path)
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
-    db.glom_motorer()
+    forbered.glom()
     if url.startswith("postgresql"):   # servern märker att klienten dog och rullar tillbaka
         slut = time.time() + 30
         while time.time() < slut:
@@ -361,7 +362,7 @@ def test_tva_importer_samtidigt_tappar_ingenting(databas, tmp_path):
         (tmp_path / namn).write_bytes(data)
         forvantat[namn] = _forvantat(url, data, namn)
     assert forvantat["a.xlsx"]["atgard"] and len(forvantat["b.xlsx"]["atgard"]) > 50
-    db.glom_motorer()
+    forbered.glom()
     start = tmp_path / "start"
     procs = {namn: _starta_import(url, tmp_path / namn, tmp_path / f"{namn}.markor", str(start), paus=1.5,
                                   namn=f"Import {namn}") for namn in filer}
@@ -416,7 +417,7 @@ STARTSKRIPT = textwrap.dedent('''
         time.sleep(1.0)
         return verklig(*a, **k)
     ladda.ladda_plan = langsam
-    db.sakerstall_databas(url)
+    forbered.sakerstall_databas(url)
     print("ok")
 ''').format(rot=str(ROT))
 
@@ -461,7 +462,7 @@ def test_kommandoraden_ger_svenskt_besked_nar_databasen_ar_nere(pg, tmp_path):
     url, namn = pg
     fil = tmp_path / "r.xlsx"
     fil.write_bytes(_ifylld(url))
-    db.glom_motorer()
+    forbered.glom()
     _stang_databasen(namn)
     try:
         r = subprocess.run([sys.executable, "-m", "data.rapport", "importera", "--av", "Eva", str(fil)], cwd=ROT,

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from data import db, ladda
+from data import forbered
 from data.kallor import PLAN_DIR, KallfilFel
-from data.models import Bas, Plan
+from data.models import Plan
 
 
 def _innehall(url: str, utom: tuple = ()) -> dict:
@@ -31,7 +32,7 @@ def _utom(innehall: dict, *tabeller) -> dict:
 
 def _fingeravtryck(url: str) -> object:
     if url.startswith("sqlite"):
-        db.glom_motorer()  # stäng anslutningar så att WAL skrivs in
+        forbered.glom()  # stäng anslutningar så att WAL skrivs in
         p = Path(url.removeprefix("sqlite:///"))
         return hashlib.sha256(p.read_bytes()).hexdigest()
     return _innehall(url)
@@ -49,8 +50,14 @@ def test_tva_inlasningar_andrar_ingenting(tom_databas):
     assert _innehall(tom_databas, utom=("cachegeneration",)) == _utom(fore, "cachegeneration")
 
 
-def test_tom_databas_skapas_och_fylls_av_forsta_anvandaren(tom_databas):
-    from data import fragor
+def test_tom_databas_skapas_och_fylls_av_startsteget_och_inte_av_en_fraga(tom_databas):
+    from sqlalchemy.exc import DBAPIError
+
+    from data import fragor, installningar
+    with pytest.raises(DBAPIError):   # en fråga sätter aldrig upp databasen själv
+        fragor.malomraden(url=tom_databas)
+    assert not inspect(db.motor(tom_databas)).has_table("atgard")
+    forbered.sakerstall_databas(tom_databas, installningar.Installningar(exempel=False))
     assert len(fragor.malomraden(url=tom_databas)) == 7
     assert inspect(db.motor(tom_databas)).has_table("atgard")
 

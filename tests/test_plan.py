@@ -12,7 +12,7 @@ import yaml
 from sqlalchemy import func, select
 
 from data import db, fragor
-from data.kallor import PLAN_DIR, las_enheter, normalisera_stavning
+from data.kallor import PLAN_DIR, las_enheter
 from data.models import (Atgard, AtgardEnhet, Enhet, Fokusomrade, Indikator, Inriktningsmal, Malomrade,
                          Period, SarskiltUppdrag, Uppdrag)
 

@@ -6,10 +6,11 @@ import io
 import zipfile
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from data import db, fragor, rapport
+from data import forbered
 from data.models import Atgard, Atgardsrapport, Malvarde, Periodlas
 from data.rapport import FORSTA_RAD, RUBRIKRAD, Importfel, las_rapport, skapa_mall, tillampa
 from tests.test_inlasning import _fingeravtryck
@@ -21,7 +22,7 @@ PERIOD = "Delår 2 2020"
 def databas(tom_databas, monkeypatch):
     """Ny databas med planen och de publicerade utfallen, utan exempeldata."""
     monkeypatch.setenv("MALKOLL_EXEMPEL", "av")
-    db.sakerstall_databas(tom_databas)
+    forbered.sakerstall_databas(tom_databas)
     return tom_databas
 
 
@@ -304,7 +305,7 @@ def test_publicerade_utfall_med_kallor(databas):
 
 def test_exempeldata_ar_markt_och_gar_att_ta_bort(tom_databas, monkeypatch):
     monkeypatch.delenv("MALKOLL_EXEMPEL", raising=False)
-    db.sakerstall_databas(tom_databas)
+    forbered.sakerstall_databas(tom_databas)
     a = fragor.atgarder(period=PERIOD, url=tom_databas)
     assert a.exempel.any()
     rapporterade = a[a.rapportperiod == PERIOD]

@@ -28,6 +28,8 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from data import forbered
+
 from tests.conftest import ROT, ledig_port
 
 LOSEN = "admin-losen-for-test-7"
@@ -55,11 +57,10 @@ def kopplad_i_app() -> bool:
 
 def forbered_databas(url: str) -> None:
     """Schema, plan och publicerade utfall (utan exempeldata) innan flera gunicorn-arbetare startar."""
-    from data import db
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("MALKOLL_EXEMPEL", "av")
-        db.sakerstall_databas(url)
-    db.glom_motorer()
+        forbered.sakerstall_databas(url)
+    forbered.glom()
 
 
 def starta(databas_url: str, katalog: Path, workers: int = 1, miljo: dict | None = None,

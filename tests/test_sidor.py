@@ -9,7 +9,6 @@ from urllib.parse import quote
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 
 from data import fragor
 from tools.skarmbild import vanta_pa_dash

@@ -1,0 +1,156 @@
+"""Inställningar: läses en gång ur miljön vid start (appen och kommandona), ett objekt.
+
+Varje variabel har ett standardvärde och en hjälptext (docs/drift.md listar dem). Ja/nej-värden
+tolkas på ett ställe: 1, ja, true, on, sant = ja; 0, nej, av, false, off, falskt = nej.
+Modulen importerar ingenting ur projektet (neutral nivå).
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent
+STANDARD_SQLITE = DATA_DIR / "malkoll.sqlite"
+JA = ("1", "ja", "true", "on", "sant", "yes")
+NEJ = ("0", "nej", "av", "false", "off", "falskt", "no")
+
+
+class Installningsfel(ValueError):
+    """En miljövariabel har ett värde som inte går att tolka."""
+
+
+def _bool(env: Mapping[str, str], namn: str, standard: bool) -> bool:
+    v = env.get(namn, "").strip().lower()
+    if not v:
+        return standard
+    if v in JA:
+        return True
+    if v in NEJ:
+        return False
+    raise Installningsfel(f"{namn}={env[namn]!r} är varken ja eller nej (skriv t.ex. ja/nej, 1/0, på: on/av)")
+
+
+def _int(env: Mapping[str, str], namn: str, standard: int) -> int:
+    v = env.get(namn, "").strip()
+    if not v:
+        return standard
+    if not v.isdigit():
+        raise Installningsfel(f"{namn}={v!r} är inte ett heltal ≥ 0")
+    return int(v)
+
+
+def normalisera_databas_url(url: str) -> str:
+    """Tom → inbäddad SQLite; "postgres://" och "postgresql://" körs med psycopg 3."""
+    url = url.strip()
+    if not url:
+        return f"sqlite:///{STANDARD_SQLITE}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+# namn → (fält, hjälptext); ordningen är dokumentationens
+HJALP: dict[str, tuple[str, str]] = {
+    "DATABASE_URL": ("databas_url", "Databasen (SQLAlchemy-URL). Tomt: SQLite-filen data/malkoll.sqlite."),
+    "MALKOLL_EXEMPEL": ("exempel", "ja: läs in den märkta exempelrapporten när databasen fylls första gången."),
+    "MALKOLL_CACHE": ("cache", "ja: cacha frågesvar per (plan, period, filter); nej stänger av."),
+    "MALKOLL_CACHE_DIR": ("cache_katalog", "Katalog för frågecachen (skapas 0700, ägaren kontrolleras)."),
+    "REDIS_URL": ("redis_url", "Redis för delad cache, sessioner och försöksgränser (flera servrar)."),
+    "MALKOLL_STANDARDPLAN": ("standardplan", "Plan som visas utan ?plan= (standard: planen i data/plan/)."),
+    "MALKOLL_STANDARDPERIOD": ("standardperiod", "Period som visas utan ?period= (standard: regeln i README)."),
+    "MALKOLL_PLANKATALOG": ("plankatalog", "Källfilerna som läses in när databasen är tom."),
+    "MALKOLL_ADMIN_LOSENORD": ("admin_losenord", "Administratörslösenord för /rapportera (tomt: stängd)."),
+    "MALKOLL_HEMLIGHET": ("hemlighet", "Nyckel för sessionskakan: minst 32 slumpade tecken."),
+    "MALKOLL_HTTPS": ("https", "ja: kakan bara över HTTPS (Secure) och HSTS-huvudet."),
+    "MALKOLL_PROXY_ANTAL": ("proxy_antal", "Antal betrodda omvända proxyer framför appen (X-Forwarded-*)."),
+    "MALKOLL_DATA_DIR": ("data_katalog", "Katalog för lösenordsförsök (privat; standard: ~/.local/state/malkoll)."),
+    "MALKOLL_DEBUG": ("debug", "ja: Dash debug-läge (aldrig i drift)."),
+    "HOST": ("host", "Adress för `python app.py`."),
+    "PORT": ("port", "Port för `python app.py`."),
+}
+
+
+def _privat_katalog() -> str:
+    bas = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return str(Path(bas) / "malkoll")
+
+
+@dataclass(frozen=True)
+class Installningar:
+    """Allt som går att ställa in, med standardvärden."""
+    databas_url: str = field(default_factory=lambda: normalisera_databas_url(""))
+    exempel: bool = True
+    cache: bool = True
+    cache_katalog: str = ""
+    redis_url: str = ""
+    standardplan: str = ""
+    standardperiod: str = ""
+    plankatalog: str = str(DATA_DIR / "plan")
+    admin_losenord: str = ""
+    hemlighet: str = ""
+    https: bool = False
+    proxy_antal: int = 0
+    data_katalog: str = ""
+    debug: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8050
+
+    @classmethod
+    def fran_miljo(cls, env: Mapping[str, str] | None = None) -> "Installningar":
+        """Läs alla variabler ur miljön (eller `env`); ett felaktigt värde ger Installningsfel."""
+        env = os.environ if env is None else env
+        s = env.get
+        return cls(
+            databas_url=normalisera_databas_url(s("DATABASE_URL", "")),
+            exempel=_bool(env, "MALKOLL_EXEMPEL", True),
+            cache=_bool(env, "MALKOLL_CACHE", True),
+            cache_katalog=s("MALKOLL_CACHE_DIR", "").strip(),
+            redis_url=s("REDIS_URL", "").strip(),
+            standardplan=s("MALKOLL_STANDARDPLAN", "").strip(),
+            standardperiod=s("MALKOLL_STANDARDPERIOD", "").strip(),
+            plankatalog=s("MALKOLL_PLANKATALOG", "").strip() or str(DATA_DIR / "plan"),
+            admin_losenord=s("MALKOLL_ADMIN_LOSENORD", ""),
+            hemlighet=s("MALKOLL_HEMLIGHET", ""),
+            https=_bool(env, "MALKOLL_HTTPS", False),
+            proxy_antal=_int(env, "MALKOLL_PROXY_ANTAL", 0),
+            data_katalog=s("MALKOLL_DATA_DIR", "").strip() or _privat_katalog(),
+            debug=_bool(env, "MALKOLL_DEBUG", False),
+            host=s("HOST", "").strip() or "127.0.0.1",
+            port=_int(env, "PORT", 8050),
+        )
+
+    def med(self, **andringar) -> "Installningar":
+        """En kopia med några fält ändrade (för tester och kommandon med --databas)."""
+        if "databas_url" in andringar:
+            andringar["databas_url"] = normalisera_databas_url(andringar["databas_url"])
+        return dataclasses.replace(self, **andringar)
+
+
+_aktuella: Installningar | None = None
+
+
+def anvand(inst: Installningar) -> Installningar:
+    """Gör `inst` till processens inställningar (startsteget anropar detta en gång)."""
+    global _aktuella
+    _aktuella = inst
+    return inst
+
+
+def aktuella() -> Installningar:
+    """Processens inställningar. Före startsteget (t.ex. i ett test som bara läser en fråga):
+    läses de ur miljön vid varje anrop, så att inget fryses innan någon startat."""
+    return _aktuella if _aktuella is not None else Installningar.fran_miljo()
+
+
+def glom() -> None:
+    """För tester: glöm de valda inställningarna (nästa `aktuella()` läser miljön)."""
+    global _aktuella
+    _aktuella = None
