@@ -32,6 +32,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from sqlalchemy.exc import DBAPIError
 
 from data import fragor, start
 from data.status import status_stil
@@ -554,14 +555,18 @@ def tolkare() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     p = tolkare()
     a = p.parse_args(argv)
-    start.starta()
     if not a.fil.lower().endswith(".xlsx"):
         p.error(f"filen måste sluta på .xlsx: {a.fil}")
-    u = Urval(enhet=a.enhet, roll=a.roll, period=a.period, status=a.status)
-    fel = fragor.kontrollera_urval(u) + u.fel
-    if fel:
-        p.error("; ".join(fel))
-    e = bygg(u)
+    try:
+        start.starta()
+        u = Urval(enhet=a.enhet, roll=a.roll, period=a.period, status=a.status)
+        fel = fragor.kontrollera_urval(u) + u.fel
+        if fel:
+            p.error("; ".join(fel))
+        e = bygg(u)
+    except DBAPIError as err:
+        print(f"Databasen svarar inte: {str(getattr(err, 'orig', err)).splitlines()[0]}", file=sys.stderr)
+        return 1
     try:
         with open(a.fil, "wb") as f:
             f.write(e.innehall)

@@ -596,8 +596,8 @@ def main(argv: list[str] | None = None) -> int:
     u.add_argument("--motivering", required=True)
     sub.add_parser("ta-bort-exempel", help="ta bort all exempeldata")
     a = ap.parse_args(argv)
-    start.starta()
     try:
+        start.starta()
         if a.kommando == "mall":
             enheter = [e for x in a.enhet for e in x.split(",") if e]
             if enheter:

@@ -406,17 +406,17 @@ STARTSKRIPT = textwrap.dedent('''
     import sys, time
     from pathlib import Path
     sys.path.insert(0, {rot!r})
-    from data import db, ladda
+    from data import forbered, ladda
     url, start = sys.argv[1:3]
     while not Path(start).exists():
         time.sleep(0.01)
-    verklig = ladda.ladda_plan
+    verklig = ladda.ladda_plan_katalog
 
     def langsam(*a, **k):
         """Som en långsam inläsning: den andra arbetaren hinner titta på databasen under tiden."""
         time.sleep(1.0)
         return verklig(*a, **k)
-    ladda.ladda_plan = langsam
+    ladda.ladda_plan_katalog = langsam
     forbered.sakerstall_databas(url)
     print("ok")
 ''').format(rot=str(ROT))
