@@ -13,6 +13,7 @@ from dash import ALL, Dash, Input, Output, State, dcc, html
 
 from data import fragor, installningar
 from data.installningar import Installningar
+from data.urval import Urval
 
 log = logging.getLogger(__name__)
 
@@ -27,17 +28,25 @@ def _lank(barn, href: str, **kw) -> dcc.Link:
     return dcc.Link(barn, href=href, className="nav-link", id={"typ": "nav", "href": href}, **kw)
 
 
-def navigering() -> html.Nav:
+def menylankar(plan: str | None = None) -> list:
+    """Menyn för planen: översikten, planens målområden (numren ur planen), och de delar planen har."""
+    info, delar = fragor.plan_info(plan), fragor.planens_delar(plan)
     lankar = [_lank("Översikt", "/")]
-    kommun = fragor.plan_info().get("kommun")
-    for m in fragor.malomraden().itertuples():
-        lankar.append(_lank([html.Span(f"{m.nr}", className="nav-nr"), _kort_titel(m.titel, kommun)],
+    for m in fragor.malomraden(plan).itertuples():
+        lankar.append(_lank([html.Span(f"{m.nr}", className="nav-nr"), _kort_titel(m.titel, info.get("kommun"))],
                             f"/malomrade/{m.nr}", title=m.titel))
-    lankar += [_lank("Arbetsgivare", "/arbetsgivare"), _lank("Särskilda uppdrag", "/sarskilda-uppdrag")]
-    if any(p["path"] == "/budget" for p in dash.page_registry.values()):
+    if delar["arbetsgivare"]:
+        lankar.append(_lank("Arbetsgivare", "/arbetsgivare"))
+    if delar["sarskilda"]:
+        lankar.append(_lank("Särskilda uppdrag", "/sarskilda-uppdrag"))
+    if delar["budget"]:
         lankar.append(_lank("Budget", "/budget"))
     lankar.append(_lank("Rapportera", "/rapportera"))
-    return html.Nav(html.Div(lankar, className="nav flex-column"), className="sidomeny",
+    return lankar
+
+
+def navigering() -> html.Nav:
+    return html.Nav(html.Div(menylankar(), id="huvudmeny", className="nav flex-column"), className="sidomeny",
                     **{"aria-label": "Huvudmeny"})
 
 
@@ -75,7 +84,13 @@ def skal():
 
 
 def _skalets_callbacks(app: Dash) -> None:
-    """Skalets klientsidiga callbacks: sammanträdesläget, menyns aktiva sida och planväljaren."""
+    """Skalets callbacks: menyn för URL:ens plan, sammanträdesläget, aktiv sida och planväljaren."""
+    @app.callback(Output("huvudmeny", "children"), Input("_pages_location", "search"))
+    def meny_for_planen(search):
+        u = Urval.fran_sok(search)
+        kanda = set(fragor.planer().kod)
+        return menylankar(u.plan if u.plan in kanda else None)
+
     # Sammanträdesläge: klassen på skalet följer URL:en; knappen växlar ?visning=mote
     app.clientside_callback(
         """function(sok) {

@@ -2,8 +2,12 @@
    skickar PageDown/PageUp). → / PageDown: nästa bild på sidan, annars nästa sida;
    ← / PageUp: föregående; F: helskärm; Esc: lämna sammanträdesläget. */
 (function () {
-  var ORDNING = ["/", "/malomrade/1", "/malomrade/2", "/malomrade/3", "/malomrade/4", "/malomrade/5",
-                 "/malomrade/6", "/malomrade/7", "/arbetsgivare", "/budget"];
+  // Sidornas ordning är menyns (planens målområden och de delar planen har), utom Rapportera.
+  function ordning() {
+    return Array.prototype.slice.call(document.querySelectorAll("#huvudmeny a.nav-link"))
+      .map(function (a) { return new URL(a.getAttribute("href"), window.location.href).pathname; })
+      .filter(function (v, i, alla) { return v !== "/rapportera" && alla.indexOf(v) === i; });
+  }
 
   function iMote() { return new URLSearchParams(window.location.search).get("visning") === "mote"; }
 
@@ -36,11 +40,12 @@
 
   function sida(riktning) {
     var nu = window.location.pathname;
-    var i = ORDNING.indexOf(nu);
+    var lista = ordning();
+    var i = lista.indexOf(nu);
     if (i < 0) { i = 0; }
     var ny = i + riktning;
-    if (ny < 0 || ny >= ORDNING.length) { return; }
-    ga(ORDNING[ny], window.location.search);
+    if (ny < 0 || ny >= lista.length) { return; }
+    ga(lista[ny], window.location.search);
   }
 
   document.addEventListener("keydown", function (e) {

@@ -132,27 +132,31 @@ def bygg(url: str | None = None, antal_namnder: int = 20, ar: tuple[int, ...] = 
     with db.session(url) as s:
         if s.scalar(select(func.count()).select_from(Plan).where(Plan.syntetisk.is_(True))):
             raise SystemExit("Databasen har redan syntetiska planer; använd en ny databas (--url).")
-        enheter = list(s.scalars(select(Enhet.id).order_by(Enhet.id)))
-        if not enheter:
+        riktiga = list(s.execute(select(Enhet.kod, Enhet.namn, Enhet.extern, Enhet.ordning).order_by(Enhet.id)))
+        if not riktiga:
             raise SystemExit("Inga enheter i databasen (den riktiga planen lästes inte in?)")
         rapporterad_bas = dt.datetime(2000, 1, 1)
-
-        # Perioder: tolv månader per år, delade av alla syntetiska planer
-        perioder: dict[int, list[tuple[int, dt.date]]] = {}
-        prad = [dict(namn=f"Syntetisk månad {a}-{m:02d}", ar=a, typ="manad", slutdatum=_manadsslut(a, m),
-                     last=False, syntetisk=True) for a in ar for m in range(1, 13)]
-        pid = _in(s, Period, prad)
-        for i, a in enumerate(ar):
-            perioder[a] = [(pid[i * 12 + m], prad[i * 12 + m]["slutdatum"]) for m in range(12)]
-        antal["period"] += len(prad)
 
         # Planer
         planer = [(n, a) for n in range(1, antal_namnder + 1) for a in ar]
         plan_ids = _in(s, Plan, [dict(
             kod=f"SYNT-N{n:02d}-{a}", namn=f"Syntetisk nämnd {n:02d} – verksamhetsplan {a}",
-            namnd=f"Syntetisk nämnd {n:02d}", ar=a, syntetisk=True,
+            namnd=f"Syntetisk nämnd {n:02d}", ar=a, syntetisk=True, malar=[a, a + 1, a + 2], ambitionsar=2030,
             vision=f"{TEXT}: påhittad vision för bänkmätning, inte kommunens.") for n, a in planer])
         antal["plan"] += len(planer)
+
+        # Perioder (tolv månader) och enheter (samma koder som den riktiga planens) per plan
+        perioder: dict[int, list[tuple[int, dt.date]]] = {}
+        enheter_for: dict[int, list[int]] = {}
+        for p, (n, a) in zip(plan_ids, planer):
+            prad = [dict(plan_id=p, namn=f"Syntetisk månad {a}-{m:02d}", ar=a, typ="manad",
+                         slutdatum=_manadsslut(a, m), last=False, syntetisk=True) for m in range(1, 13)]
+            pid = _in(s, Period, prad)
+            perioder[p] = [(pid[m], prad[m]["slutdatum"]) for m in range(12)]
+            antal["period"] += len(prad)
+            enheter_for[p] = _in(s, Enhet, [dict(plan_id=p, kod=e.kod, namn=e.namn, extern=e.extern,
+                                                 ordning=e.ordning) for e in riktiga])
+            antal["enhet"] += len(riktiga)
 
         # Målområden (7 per plan) och fokusområden (5 per plan)
         mo_rader, mo_nyckel = [], []
@@ -161,7 +165,7 @@ def bygg(url: str | None = None, antal_namnder: int = 20, ar: tuple[int, ...] = 
             for nr in range(1, 8):
                 mo_rader.append(dict(plan_id=p, nr=nr, titel=f"Syntetiskt målområde {nr}: {rng.choice(OMRADEN)}",
                                      beskrivning=f"{TEXT}. {_mening(rng, 30)}.",
-                                     ambitionsniva_2030=f"{TEXT}: {_mening(rng, 12)}.",
+                                     ambitionsniva=f"{TEXT}: {_mening(rng, 12)}.",
                                      tolkning=f"{TEXT}. {_mening(rng, 40)}.", uppfoljning=f"{TEXT}."))
                 mo_nyckel.append((p, a, nr))
             for nr in range(1, 6):
@@ -181,7 +185,7 @@ def bygg(url: str | None = None, antal_namnder: int = 20, ar: tuple[int, ...] = 
                 im_rader.append(dict(malomrade_id=mo_id, nr=f"{nr}.{i}", ordning=i,
                                      titel=f"Syntetiskt inriktningsmål {nr}.{i}: {_mening(rng, 9)}",
                                      beskrivning=f"{TEXT}. {_mening(rng, 24)}."))
-                im_ar.append(a)
+                im_ar.append(p)
             for j in range(1, rng.randint(10, 14) + 1):
                 up_rader.append(dict(plan_id=p, kod=f"{nr}-U{j:02d}", malomrade_id=mo_id,
                                      typ="KF-uppdrag" if j <= 4 else "KS-initiativ", ordning=j,
@@ -206,13 +210,13 @@ def bygg(url: str | None = None, antal_namnder: int = 20, ar: tuple[int, ...] = 
                                      text=f"Syntetisk åtgärd {nr}-A{j:02d}: {_mening(rng, 24)}.",
                                      effekt=f"{TEXT}: {_mening(rng, 9)}.", ansvar="Syntetisk enhet",
                                      tidpunkt=tp, forfallodatum=_forfallo(tp, a)))
-                at_meta.append(a)
+                at_meta.append(p)
         at_ids = _in(s, Atgard, at_rader)
         antal["atgard"] += len(at_ids)
 
         ae = []
-        for aid in at_ids:
-            valda = rng.sample(enheter, k=1 + rng.choice((0, 0, 1, 1, 2)))
+        for aid, p in zip(at_ids, at_meta):
+            valda = rng.sample(enheter_for[p], k=1 + rng.choice((0, 0, 1, 1, 2)))
             for k, eid in enumerate(valda):
                 ae.append(dict(atgard_id=aid, enhet_id=eid, roll="ansvarig" if k == 0 else "i samverkan",
                                stavning="Syntetisk enhet"))
@@ -241,20 +245,20 @@ def bygg(url: str | None = None, antal_namnder: int = 20, ar: tuple[int, ...] = 
                                       nuvarde_ar=a - 2, ansvarig="Syntetisk enhet", kalla=TEXT,
                                       matintervall="Månadsvis", fotnot=None, kvalitativ=False,
                                       kvalitativa_mal=None, ordning=k + 1, **plats))
-                ind_meta.append((a, nuv, steg))
+                ind_meta.append((a, nuv, steg, p))
         ind_ids = _in(s, Indikator, ind_rader)
         antal["indikator"] += len(ind_ids)
-        _in_utan_id(s, IndikatorEnhet, [dict(indikator_id=i, enhet_id=rng.choice(enheter), stavning="Syntetisk enhet")
-                                        for i in ind_ids])
+        _in_utan_id(s, IndikatorEnhet, [dict(indikator_id=i, enhet_id=rng.choice(enheter_for[m[3]]),
+                                             stavning="Syntetisk enhet") for i, m in zip(ind_ids, ind_meta)])
         antal["indikator_enhet"] += len(ind_ids)
         mv = [dict(indikator_id=i, ar=a + d, varde=round(nuv + steg * (d + 1) * 2, 1), text=None, satt_av=AV,
                    satt=rapporterad_bas, kalla=KALLA, fran_planen=True)
-              for i, (a, nuv, steg) in zip(ind_ids, ind_meta) for d in range(3)]
+              for i, (a, nuv, steg, _p) in zip(ind_ids, ind_meta) for d in range(3)]
         _in_utan_id(s, Malvarde, mv)
         antal["malvarde"] += len(mv)
 
         su = [dict(plan_id=p, kod=f"SU{k:02d}", titel=f"Syntetiskt särskilt uppdrag {k}", ordning=k,
-                   beskrivning=f"{TEXT}. {_mening(rng, 20)}.", inriktning_2020=f"{TEXT}.", kommentar=None)
+                   beskrivning=f"{TEXT}. {_mening(rng, 20)}.", inriktning=f"{TEXT}.", kommentar=None)
               for p in plan_ids for k in range(1, 7)]
         _in_utan_id(s, SarskiltUppdrag, su)
         antal["sarskilt_uppdrag"] += len(su)
@@ -269,11 +273,11 @@ def bygg(url: str | None = None, antal_namnder: int = 20, ar: tuple[int, ...] = 
                                          grupp="Syntetisk grupp" if tabell == "investeringar" else None,
                                          post=f"Summa syntetisk {tabell}" if summa else f"Syntetisk post {o}",
                                          typ="summa" if summa else "belopp"))
-                    br_meta.append((a, tabell, summa))
+                    br_meta.append((a, tabell, summa, p))
         br_ids = _in(s, Budgetrad, br_rader)
         antal["budgetrad"] += len(br_ids)
         bb, budget_ar = [], {}
-        for rid, (a, tabell, summa) in zip(br_ids, br_meta):
+        for rid, (a, tabell, summa, _p) in zip(br_ids, br_meta):
             grund = rng.uniform(-40000, -2000) if tabell != "investeringar" else rng.uniform(1000, 90000)
             if summa:
                 grund *= 6
@@ -291,9 +295,9 @@ def bygg(url: str | None = None, antal_namnder: int = 20, ar: tuple[int, ...] = 
                         rapporterad=dt.datetime.combine(slut + dt.timedelta(days=10), dt.time(9)))
 
         ar_rader = []
-        for aid, a in zip(at_ids, at_meta):
+        for aid, p in zip(at_ids, at_meta):
             status = rng.choice(("Ej påbörjad", "Pågår enligt plan"))
-            for period_id, slut in perioder[a]:
+            for period_id, slut in perioder[p]:
                 if status not in ("Genomförd", "Struken") and rng.random() < 0.25:
                     status = rng.choices(ATGARDSSTATUS, weights=(2, 5, 2, 1, 1, 0.3))[0]
                 ar_rader.append(dict(atgard_id=aid, status=status,
@@ -303,9 +307,9 @@ def bygg(url: str | None = None, antal_namnder: int = 20, ar: tuple[int, ...] = 
         del ar_rader
 
         iu = []
-        for iid, (a, nuv, steg) in zip(ind_ids, ind_meta):
+        for iid, (a, nuv, steg, p) in zip(ind_ids, ind_meta):
             varde = nuv
-            for m, (period_id, slut) in enumerate(perioder[a]):
+            for m, (period_id, slut) in enumerate(perioder[p]):
                 varde = round(varde + steg * rng.uniform(-0.5, 1.5) / 3, 2)
                 iu.append(dict(indikator_id=iid, varde=varde, text=None, kommentar=f"{TEXT}.",
                                kan_inte_bedomas=False, status=None, **rapp(period_id, slut)))
@@ -315,17 +319,17 @@ def bygg(url: str | None = None, antal_namnder: int = 20, ar: tuple[int, ...] = 
 
         mb = [dict(inriktningsmal_id=im, bedomning=rng.choice(BEDOMNINGAR), motivering=f"{TEXT}: påhittad bedömning.",
                    **rapp(period_id, slut))
-              for im, a in zip(im_ids, im_ar) for m, (period_id, slut) in enumerate(perioder[a]) if m % 3 == 2]
+              for im, p in zip(im_ids, im_ar) for m, (period_id, slut) in enumerate(perioder[p]) if m % 3 == 2]
         _in_utan_id(s, Malbedomning, mb)
         antal["malbedomning"] += len(mb)
 
         bu = []
-        for rid, (a, tabell, summa) in zip(br_ids, br_meta):
+        for rid, (a, tabell, summa, p) in zip(br_ids, br_meta):
             if tabell not in UPPFOLJDA_TABELLER:
                 continue
             budget = budget_ar.get(rid, 0.0)
             prognos = budget
-            for m, (period_id, slut) in enumerate(perioder[a], start=1):
+            for m, (period_id, slut) in enumerate(perioder[p], start=1):
                 prognos = round(prognos * (1 + rng.uniform(-0.01, 0.01)), 0)
                 bu.append(dict(budgetrad_id=rid, utfall=round(prognos * m / 12 * rng.uniform(0.95, 1.05), 0),
                                prognos=prognos, avvikelse=None, kommentar=f"{TEXT}.", **rapp(period_id, slut)))

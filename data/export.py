@@ -52,9 +52,10 @@ BUDGETBLAD = {  # budgettabell i databasen → bladnamn, i planens ordning
 }
 KOLUMNER_ATGARDER = ("Målområde", "Uppdragstyp", "Uppdrag", "Åtgärd", "Förväntad effekt", "Ansvarig",
                      "Enheter", "Tidpunkt", "Status", "Period", "Kommentar")
-KOLUMNER_INDIKATORER = ("Målområde", "Nivå", "Indikator", "Enhet", "Nuvärde", "Nuvärde år", "Mål 2020",
-                        "Mål 2021", "Mål 2022", "Utfall", "Period", "Status", "Ansvarig", "Källa",
-                        "Mätintervall")
+def kolumner_indikatorer(malar: Sequence[int]) -> tuple[str, ...]:
+    """Indikatorbladets kolumner: en "Mål <år>" per målår i planen (KS-2020: 2020, 2021, 2022)."""
+    return ("Målområde", "Nivå", "Indikator", "Enhet", "Nuvärde", "Nuvärde år",
+            *[f"Mål {ar}" for ar in malar], "Utfall", "Period", "Status", "Ansvarig", "Källa", "Mätintervall")
 ARBETSGIVARE = "Arbetsgivare"      # Målområde för HR-indikatorerna
 POST = "Post"                      # budgetbladens radrubrik
 GRUPP = "Grupp"                    # investeringarnas grupp
@@ -176,16 +177,16 @@ ATGARDSKOLUMNER = [
     Kolumn("Ansvarig", 26, bryt=True), Kolumn("Enheter", 22, bryt=True), Kolumn("Tidpunkt", 30, bryt=True),
     Kolumn("Status", 24, status=True), Kolumn("Period", 20), Kolumn("Kommentar", 50, bryt=True),
 ]
-INDIKATORKOLUMNER = [
-    Kolumn("Målområde", 14, format="0"), Kolumn("Nivå", 6), Kolumn("Indikator", 50, bryt=True),
-    Kolumn("Enhet", 24, bryt=True), Kolumn("Nuvärde", 14, siffror=True), Kolumn("Nuvärde år", 8, format="0"),
-    Kolumn("Mål 2020", 16, bryt=True, siffror=True), Kolumn("Mål 2021", 16, bryt=True, siffror=True),
-    Kolumn("Mål 2022", 16, bryt=True, siffror=True), Kolumn("Utfall", 16, bryt=True, siffror=True),
-    Kolumn("Period", 20), Kolumn("Status", 24, status=True), Kolumn("Ansvarig", 26, bryt=True),
-    Kolumn("Källa", 30, bryt=True), Kolumn("Mätintervall", 18, bryt=True),
-]
-assert tuple(k.rubrik for k in ATGARDSKOLUMNER) == KOLUMNER_ATGARDER
-assert tuple(k.rubrik for k in INDIKATORKOLUMNER) == KOLUMNER_INDIKATORER
+def indikatorkolumner(malar: Sequence[int]) -> list[Kolumn]:
+    kol = [Kolumn("Målområde", 14, format="0"), Kolumn("Nivå", 6), Kolumn("Indikator", 50, bryt=True),
+           Kolumn("Enhet", 24, bryt=True), Kolumn("Nuvärde", 14, siffror=True), Kolumn("Nuvärde år", 8, format="0")]
+    kol += [Kolumn(f"Mål {ar}", 16, bryt=True, siffror=True) for ar in malar]
+    kol += [Kolumn("Utfall", 16, bryt=True, siffror=True), Kolumn("Period", 20), Kolumn("Status", 24, status=True),
+            Kolumn("Ansvarig", 26, bryt=True), Kolumn("Källa", 30, bryt=True), Kolumn("Mätintervall", 18, bryt=True)]
+    assert tuple(k.rubrik for k in kol) == kolumner_indikatorer(malar)
+    return kol
+
+
 
 
 def atgardsrader(df: pd.DataFrame) -> list[list]:
@@ -200,16 +201,16 @@ def sortera_indikatorer(df: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(["malomrade", "fokusomrade", "ordning"], na_position="last", kind="stable")
 
 
-def indikatorrader(df: pd.DataFrame) -> list[list]:
-    """fragor.indikatorer → en rad per indikator i kolumnordningen KOLUMNER_INDIKATORER."""
+def indikatorrader(df: pd.DataFrame, malar: Sequence[int]) -> list[list]:
+    """fragor.indikatorer → en rad per indikator i kolumnordningen kolumner_indikatorer(malar)."""
     rader = []
     for r in df.itertuples():
         mo = tal(r.malomrade)
+        mal = [tal_eller_text(getattr(r, f"mal_{ar}"), getattr(r, f"mal_{ar}_text")) for ar in malar]
         rader.append([
             mo if mo is not None else ARBETSGIVARE, text(r.niva), text(r.namn), text(r.mattenhet),
-            tal_eller_text(r.nuvarde, r.nuvarde_text), tal(r.nuvarde_ar),
-            tal_eller_text(r.mal_2020, r.mal_2020_text), tal_eller_text(r.mal_2021, r.mal_2021_text),
-            tal_eller_text(r.mal_2022, r.mal_2022_text), tal_eller_text(r.utfall_varde, r.utfall_text),
+            tal_eller_text(r.nuvarde, r.nuvarde_text), tal(r.nuvarde_ar), *mal,
+            tal_eller_text(r.utfall_varde, r.utfall_text),
             text(r.period), text(r.status), text(r.ansvarig), text(r.kalla), text(r.matintervall)])
     return rader
 
@@ -287,8 +288,8 @@ def blad_for(u: Urval, url: str | None = None) -> tuple[list[Blad], str, dict]:
         ind = sortera_indikatorer(ind)
         blad.append(Blad(BLAD_INDIKATORER, f"{plan['namn']} – Indikatorer{tillagg}",
                          [f"Period: {pnamn} (utfall och status för perioden)", filtertext(u, BLAD_INDIKATORER)],
-                         INDIKATORKOLUMNER, indikatorrader(ind)))
-    if u.vy in ("plan", "budget"):
+                         indikatorkolumner(plan["malar"]), indikatorrader(ind, plan["malar"])))
+    if u.vy in ("plan", "budget") and fragor.planens_delar(u.plan, url=url)["budget"]:
         for tabell, namn in BUDGETBLAD.items():
             df = fragor.budget_bred(tabell, u.plan, url=url)
             rubriker, rader, typer = budgetrader(tabell, df)

@@ -5,12 +5,14 @@ beräknas med de rena reglerna i data.regler.
 """
 from __future__ import annotations
 
+import json
+
 from typing import Iterable
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from data import db, regler
+from data import db, installningar, regler
 from data.cache import cachad
 from data.urval import Urval
 from data.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad,
@@ -18,37 +20,56 @@ from data.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budg
                          Indikatorutfall, Inriktningsmal, Malbedomning, Malomrade, Malvarde,
                          Period, Plan, SarskiltUppdrag, Uppdrag)
 
-STANDARDPLAN = "KS-2020"
-
-
 def _df(stmt, url: str | None = None) -> pd.DataFrame:
     with db.motor(url).connect() as conn:
         return pd.read_sql_query(stmt, conn)
 
 
-def _plan_id(plan: str | None = None, url: str | None = None) -> int:
-    df = _df(select(Plan.id, Plan.kod).order_by(Plan.id), url)
+def standardplan(url: str | None = None) -> str:
+    """Planen som visas utan ?plan=: MALKOLL_STANDARDPLAN, annars den först inlästa riktiga planen."""
+    df = planer(url=url)
     if df.empty:
         raise LookupError("Ingen plan finns i databasen")
-    if plan:
-        rad = df[df.kod == plan]
-        if rad.empty:
-            raise LookupError(f"Planen {plan!r} finns inte")
-        return int(rad.id.iloc[0])
-    std = df[df.kod == STANDARDPLAN]
-    return int((std if not std.empty else df).id.iloc[0])
+    vald = installningar.aktuella().standardplan
+    if vald and vald in set(df.kod):
+        return vald
+    riktiga = df[~df.syntetisk.astype(bool)].sort_values("id")
+    return str((riktiga if not riktiga.empty else df.sort_values("id")).kod.iloc[0])
+
+
+def _plan_id(plan: str | None = None, url: str | None = None) -> int:
+    df = planer(url=url)
+    kod = plan or standardplan(url=url)
+    rad = df[df.kod == kod]
+    if rad.empty:
+        raise LookupError(f"Planen {plan!r} finns inte")
+    return int(rad.id.iloc[0])
 
 
 @cachad
 def plan_info(plan: str | None = None, url: str | None = None) -> dict:
     pid = _plan_id(plan, url=url)
-    df = _df(select(Plan.kod, Plan.namn, Plan.namnd, Plan.kommun, Plan.ar, Plan.vision).where(Plan.id == pid), url)
-    return df.iloc[0].to_dict()
+    df = _df(select(Plan.kod, Plan.namn, Plan.namnd, Plan.kommun, Plan.ar, Plan.vision, Plan.malar,
+                    Plan.ambitionsar, Plan.personalmal, Plan.standardperiod).where(Plan.id == pid), url)
+    info = df.iloc[0].to_dict()
+    malar = info.get("malar")
+    info["malar"] = [int(a) for a in (json.loads(malar) if isinstance(malar, str) else malar or [])]
+    return info
+
+
+@cachad
+def planens_delar(plan: str | None = None, url: str | None = None) -> dict[str, bool]:
+    """Vilka delar planen har (sidor och menyval visas bara för dem): arbetsgivare, särskilda, budget."""
+    pid = _plan_id(plan, url=url)
+    antal = {namn: _df(select(func.count()).select_from(modell).where(modell.plan_id == pid), url).iloc[0, 0]
+             for namn, modell in (("arbetsgivare", Fokusomrade), ("sarskilda", SarskiltUppdrag),
+                                  ("budget", Budgetrad))}
+    return {k: bool(v) for k, v in antal.items()}
 
 
 @cachad
 def planer(url: str | None = None) -> pd.DataFrame:
-    return _df(select(Plan.kod, Plan.namn, Plan.namnd, Plan.ar, Plan.syntetisk)
+    return _df(select(Plan.id, Plan.kod, Plan.namn, Plan.namnd, Plan.ar, Plan.syntetisk)
                .order_by(Plan.syntetisk, Plan.ar, Plan.namnd, Plan.kod), url)
 
 
@@ -67,7 +88,7 @@ def kontrollera_urval(u: Urval, url: str | None = None) -> list[str]:
         if u.period not in namn:
             fel.append(f"okänd period ”{u.period}”; välj bland: {', '.join(namn)}")
     if u.enhet:
-        kanda = set(enheter(url=url).kod)
+        kanda = set(enheter(u.plan, url=url).kod)
         okanda = [e for e in u.enhet if e not in kanda]
         if okanda:
             fel.append(f"okänd enhet ”{', '.join(okanda)}”; ange kanoniska koder som KSK/EKO eller KSK/SHB/MEX "
@@ -86,12 +107,10 @@ def kontrollera_urval(u: Urval, url: str | None = None) -> list[str]:
 
 @cachad
 def perioder(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
-    """Rapportperioder i tidsordning med flagga för om något är rapporterat i dem för planen.
-    Bänkdatans syntetiska månadsperioder visas bara för syntetiska planer."""
+    """Planens rapportperioder i tidsordning med flagga för om något är rapporterat i dem."""
     pid = _plan_id(plan, url=url)
-    syntetisk = bool(_df(select(Plan.syntetisk).where(Plan.id == pid), url).syntetisk.iloc[0])
     df = _df(select(Period.id, Period.namn, Period.ar, Period.typ, Period.slutdatum, Period.last)
-             .where(Period.syntetisk.is_(syntetisk)).order_by(Period.slutdatum), url)
+             .where(Period.plan_id == pid).order_by(Period.slutdatum), url)
     fragor_ = [
         select(Atgardsrapport.period_id).join(Atgard, Atgard.id == Atgardsrapport.atgard_id)
         .where(Atgard.plan_id == pid).distinct(),
@@ -112,10 +131,11 @@ def perioder(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
 
 @cachad
 def vald_period(namn: str | None = None, plan: str | None = None, url: str | None = None) -> pd.Series:
-    """Perioden med namnet `namn`, annars den senaste som har rapporter, annars den första."""
+    """Perioden med namnet `namn`, annars den fastlåsta (plan.yaml: standardperiod, eller
+    MALKOLL_STANDARDPERIOD), annars den senaste som har rapporter, annars den första."""
     df = perioder(plan, url=url)
-    if namn:
-        rad = df[df.namn == namn]
+    for kandidat in (namn, plan_info(plan, url=url).get("standardperiod"), installningar.aktuella().standardperiod):
+        rad = df[df.namn == kandidat] if kandidat else df.iloc[0:0]
         if not rad.empty:
             return rad.iloc[0]
     med = df[df.har_rapporter]
@@ -123,22 +143,23 @@ def vald_period(namn: str | None = None, plan: str | None = None, url: str | Non
 
 
 @cachad
-def enheter(url: str | None = None) -> pd.DataFrame:
-    """Enheter med förälder, djup och sökväg för gruppering (KSK → SHB → MEX)."""
+def enheter(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+    """Planens enheter med förälder, djup och sökväg för gruppering (KSK → SHB → MEX)."""
+    pid = _plan_id(plan, url=url)
     df = _df(select(Enhet.id, Enhet.kod, Enhet.namn, Enhet.foralder_id, Enhet.extern, Enhet.ordning)
-             .order_by(Enhet.ordning), url)
+             .where(Enhet.plan_id == pid).order_by(Enhet.ordning), url)
     kod_for_id = dict(zip(df.id, df.kod))
     df["foralder"] = df.foralder_id.map(lambda x: kod_for_id.get(x) if pd.notna(x) else None)
     df["djup"] = df.kod.str.count("/")
     return df
 
 
-def med_underenheter(koder: Iterable[str], url: str | None = None) -> set[str]:
-    """Koderna och alla deras underenheter (en förälder omfattar sina barn)."""
+def med_underenheter(koder: Iterable[str], plan: str | None = None, url: str | None = None) -> set[str]:
+    """Koderna och alla deras underenheter i planen (en förälder omfattar sina barn)."""
     valda = {k for k in koder if k}
     if not valda:
         return set()
-    alla = enheter(url=url).kod
+    alla = enheter(plan, url=url).kod
     return {k for k in alla if any(k == v or k.startswith(v + "/") for v in valda)}
 
 
@@ -148,7 +169,7 @@ def med_underenheter(koder: Iterable[str], url: str | None = None) -> set[str]:
 def malomraden(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
     pid = _plan_id(plan, url=url)
     return _df(select(Malomrade.id, Malomrade.nr, Malomrade.titel, Malomrade.beskrivning,
-                      Malomrade.ambitionsniva_2030, Malomrade.tolkning, Malomrade.uppfoljning)
+                      Malomrade.ambitionsniva, Malomrade.tolkning, Malomrade.uppfoljning)
                .where(Malomrade.plan_id == pid).order_by(Malomrade.nr), url)
 
 
@@ -218,7 +239,7 @@ def atgarder(nr: int | None = None, enhet: Iterable[str] | None = None, roll: st
     df["i_samverkan"] = df.id.map(samv).apply(lambda x: x if isinstance(x, list) else [])
     df["enheter"] = [", ".join(dict.fromkeys(a + b)) for a, b in zip(df.ansvariga, df.i_samverkan)]
 
-    valda = med_underenheter(enhet or [], url=url)
+    valda = med_underenheter(enhet or [], plan, url=url)
     if valda:
         rel = lankar if roll != "ansvarig" else lankar[lankar.roll == "ansvarig"]
         traffar = set(rel[rel.kod.isin(valda)].atgard_id)
@@ -293,13 +314,14 @@ def indikatorer(nr: int | None = None, arbetsgivare: bool = False, enhet: Iterab
     elif nr is not None:
         stmt = stmt.where(Malomrade.nr == nr)
     df = _df(stmt.order_by(Malomrade.nr.nulls_last(), Fokusomrade.nr, Indikator.ordning), url)
-    valda = med_underenheter(enhet or [], url=url)
+    valda = med_underenheter(enhet or [], plan, url=url)
     if valda:
         lank = _df(select(IndikatorEnhet.indikator_id, Enhet.kod).join(Enhet, Enhet.id == IndikatorEnhet.enhet_id)
                    .join(Indikator, Indikator.id == IndikatorEnhet.indikator_id).where(Indikator.plan_id == pid), url)
         df = df[df.id.isin(set(lank[lank.kod.isin(valda)].indikator_id))]
     mv = _malvarden(pid, url)
-    for ar in regler.MALAR:
+    malar = plan_info(plan, url=url)["malar"]
+    for ar in malar:
         m = mv[mv.ar == ar].set_index("indikator_id")
         df[f"mal_{ar}"] = df.id.map(m.varde)
         df[f"mal_{ar}_text"] = df.id.map(m.text)
@@ -321,9 +343,9 @@ def indikatorer(nr: int | None = None, arbetsgivare: bool = False, enhet: Iterab
     for r in df.itertuples():
         utv = getattr(r, "utfall_varde")
         utv = None if utv is None or pd.isna(utv) else float(utv)
-        mal = getattr(r, f"mal_{ar}", None) if ar in regler.MALAR else None
+        mal = getattr(r, f"mal_{ar}", None) if ar in malar else None
         mal = None if mal is None or pd.isna(mal) else float(mal)
-        maltext = getattr(r, f"mal_{ar}_text", None) if ar in regler.MALAR else None
+        maltext = getattr(r, f"mal_{ar}_text", None) if ar in malar else None
         kib = bool(r.utfall_kan_inte_bedomas) if pd.notna(r.utfall_kan_inte_bedomas) else False
         if r.kvalitativ and not kib:
             rapp = r.utfall_status if isinstance(r.utfall_status, str) else None
@@ -375,7 +397,7 @@ def fokusomraden(plan: str | None = None, url: str | None = None) -> pd.DataFram
 def sarskilda_uppdrag(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
     pid = _plan_id(plan, url=url)
     return _df(select(SarskiltUppdrag.kod, SarskiltUppdrag.titel, SarskiltUppdrag.beskrivning,
-                      SarskiltUppdrag.inriktning_2020, SarskiltUppdrag.kommentar)
+                      SarskiltUppdrag.inriktning, SarskiltUppdrag.kommentar)
                .where(SarskiltUppdrag.plan_id == pid).order_by(SarskiltUppdrag.ordning), url)
 
 
@@ -420,7 +442,7 @@ def budgetutfall(period: str | None = None, plan: str | None = None, url: str | 
                     Budgetutfall.id.label("rid"))
              .join(Budgetrad, Budgetrad.id == Budgetutfall.budgetrad_id)
              .join(Period, Period.id == Budgetutfall.period_id)
-             .where(Budgetrad.plan_id == pid, Period.namn == per.namn), url)
+             .where(Budgetrad.plan_id == pid, Period.id == int(per.id)), url)
     df = df.sort_values(["rapporterad", "rid"]).groupby("rad_id").tail(1).drop(columns="rid")
     for k in ("utfall", "prognos", "avvikelse"):
         df[k] = df[k].astype(float)

@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 import yaml
 
-from data.regler import MALAR, tolka_tidpunkt
+from data.regler import tolka_tidpunkt
 
 PLAN_DIR = Path(__file__).resolve().parent / "plan"
 UPPDRAGSTYPER = ("KF-uppdrag", "KS-initiativ")
@@ -161,7 +161,8 @@ def las_enheter(katalog: Path, fel: list[str]) -> Enhetsregister:
     return Enhetsregister(enheter, stavningar)
 
 
-def _las_indikator(g: _Granskare, d: dict, post_prefix: str, reg: Enhetsregister) -> Optional[dict]:
+def _las_indikator(g: _Granskare, d: dict, post_prefix: str, reg: Enhetsregister,
+                   malar: tuple[int, ...]) -> Optional[dict]:
     if not isinstance(d, dict):
         g.fel_i(post_prefix, "indikatorn ska vara en post")
         return None
@@ -185,7 +186,12 @@ def _las_indikator(g: _Granskare, d: dict, post_prefix: str, reg: Enhetsregister
         "mal": {},
         "enheter": [],
     }
-    for ar in MALAR:
+    for nyckel in d:
+        m = re.fullmatch(r"mal_(\d{4})(_text)?", str(nyckel))
+        if m and int(m.group(1)) not in malar:
+            g.fel_i(post, f"fältet {nyckel!r} gäller {m.group(1)}, men planens målår är "
+                          f"{', '.join(map(str, malar))} (plan.yaml: malar)")
+    for ar in malar:
         varde = g.tal(d, f"mal_{ar}", post)
         text = g.text(d, f"mal_{ar}_text", post, krav=False)
         if varde is not None or text is not None:
@@ -205,7 +211,8 @@ def _las_indikator(g: _Granskare, d: dict, post_prefix: str, reg: Enhetsregister
     return ind
 
 
-def _las_malomrade(sokvag: Path, reg: Enhetsregister, fel: list[str], planar: int) -> Optional[dict]:
+def _las_malomrade(sokvag: Path, reg: Enhetsregister, fel: list[str], planar: int,
+                   malar: tuple[int, ...]) -> Optional[dict]:
     data = _las_yaml(sokvag, fel)
     if data is None:
         return None
@@ -218,7 +225,7 @@ def _las_malomrade(sokvag: Path, reg: Enhetsregister, fel: list[str], planar: in
         "nr": nr,
         "titel": g.text(data, "titel", "målområdet"),
         "beskrivning": g.text(data, "beskrivning", "målområdet", krav=False),
-        "ambitionsniva_2030": g.text(data, "ambitionsniva_2030", "målområdet"),
+        "ambitionsniva": g.text(data, "ambitionsniva", "målområdet"),
         "tolkning": g.text(data, "tolkning", "målområdet", krav=False),
         "uppfoljning": g.text(data, "uppfoljning", "målområdet", krav=False),
         "inriktningsmal": [], "uppdrag": [], "indikatorer": [],
@@ -277,7 +284,7 @@ def _las_malomrade(sokvag: Path, reg: Enhetsregister, fel: list[str], planar: in
                 "ordning": j, "enheter": enheter})
         mo["uppdrag"].append(upp)
     for i, d in enumerate(g.lista(data, "indikatorer", "målområdet"), start=1):
-        ind = _las_indikator(g, d, f"indikator nr {i}", reg)
+        ind = _las_indikator(g, d, f"indikator nr {i}", reg, malar)
         if ind:
             if ind["kod"] and nr and not re.fullmatch(rf"{nr}-I\d\d", ind["kod"]):
                 g.fel_i(f"indikator {ind['kod']}", f"id ska ha formen {nr}-I01")
@@ -286,7 +293,10 @@ def _las_malomrade(sokvag: Path, reg: Enhetsregister, fel: list[str], planar: in
     return mo
 
 
-def _las_arbetsgivare(katalog: Path, reg: Enhetsregister, fel: list[str]) -> dict:
+def _las_arbetsgivare(katalog: Path, reg: Enhetsregister, fel: list[str], malar: tuple[int, ...]) -> dict:
+    """arbetsgivare.yaml (valfri: utan den har planen inga HR-indikatorer)."""
+    if not (katalog / "arbetsgivare.yaml").exists():
+        return {"titel": None, "personalmal": None, "beskrivning": None, "fokusomraden": []}
     data = _las_yaml(katalog / "arbetsgivare.yaml", fel) or {}
     g = _Granskare(fel, "arbetsgivare.yaml")
     res = {"titel": g.text(data, "titel", "filen"), "personalmal": g.text(data, "personalmal", "filen"),
@@ -300,7 +310,7 @@ def _las_arbetsgivare(katalog: Path, reg: Enhetsregister, fel: list[str]) -> dic
         f = {"nr": g.heltal(fo, "nr", post, krav=True), "titel": g.text(fo, "titel", post),
              "nyckelord": g.text(fo, "nyckelord", post, krav=False), "indikatorer": []}
         for d in g.lista(fo, "indikatorer", post):
-            ind = _las_indikator(g, d, f"{post}, indikator", reg)
+            ind = _las_indikator(g, d, f"{post}, indikator", reg, malar)
             if ind:
                 ordning += 1
                 ind["ordning"] = ordning
@@ -310,6 +320,9 @@ def _las_arbetsgivare(katalog: Path, reg: Enhetsregister, fel: list[str]) -> dic
 
 
 def _las_sarskilda(katalog: Path, fel: list[str]) -> list[dict]:
+    """sarskilda_uppdrag.yaml (valfri)."""
+    if not (katalog / "sarskilda_uppdrag.yaml").exists():
+        return []
     data = _las_yaml(katalog / "sarskilda_uppdrag.yaml", fel) or {}
     g = _Granskare(fel, "sarskilda_uppdrag.yaml")
     res = []
@@ -320,7 +333,7 @@ def _las_sarskilda(katalog: Path, fel: list[str]) -> list[dict]:
             continue
         res.append({"kod": g.text(u, "id", post), "titel": g.text(u, "titel", post),
                     "beskrivning": g.text(u, "beskrivning", post, krav=False),
-                    "inriktning_2020": g.text(u, "inriktning_2020", post, krav=False),
+                    "inriktning": g.text(u, "inriktning", post, krav=False),
                     "kommentar": g.text(u, "kommentar", post, krav=False), "ordning": i})
     return res
 
@@ -392,13 +405,31 @@ def _relativ_fil(katalog: Path, namn, fel: list[str]) -> Path | None:
     return p
 
 
+def _las_malar(g: _Granskare, plandata: dict) -> tuple[int, ...]:
+    """plan.yaml: malar – åren som indikatorerna har resultatmål för (en lista med årtal)."""
+    malar = plandata.get("malar")
+    if not isinstance(malar, list) or not malar or not all(isinstance(a, int) for a in malar):
+        g.fel_i("planen", f"fältet 'malar' ska vara en lista med årtal, t.ex. [2020, 2021, 2022], inte {malar!r}")
+        return ()
+    return tuple(sorted(set(malar)))
+
+
+def _las_budgetfiler(katalog: Path, fel: list[str]) -> list[dict]:
+    """Budgettabellerna: alla fyra filer eller ingen (en plan utan budget har ingen budgetsida)."""
+    finns = [fil for fil in BUDGETFILER.values() if (katalog / fil).exists()]
+    if not finns:
+        return []
+    return [r for tabell, fil in BUDGETFILER.items() for r in _las_budget(katalog, tabell, fil, fel)]
+
+
 def las_plan(katalog: Path = PLAN_DIR) -> dict:
     """Läs och granska alla källfiler. Kastar KallfilFel med alla fel om något är fel."""
     katalog = Path(katalog)
     fel: list[str] = []
     plandata = _las_yaml(katalog / "plan.yaml", fel) or {}
     g = _Granskare(fel, "plan.yaml")
-    planar = g.heltal(plandata, "ar", "planen", krav=True) or 2020
+    planar = g.heltal(plandata, "ar", "planen", krav=True) or 0
+    malar = _las_malar(g, plandata)
     perioder = []
     for p in g.lista(plandata, "perioder", "planen"):
         if not isinstance(p, dict) or not isinstance(p.get("slutdatum"), dt.date):
@@ -409,7 +440,7 @@ def las_plan(katalog: Path = PLAN_DIR) -> dict:
     reg = las_enheter(katalog, fel)
     malomraden = []
     for sokvag in sorted(katalog.glob("malomrade_*.yaml"), key=lambda p: int(re.sub(r"\D", "", p.stem) or 0)):
-        mo = _las_malomrade(sokvag, reg, fel, planar)
+        mo = _las_malomrade(sokvag, reg, fel, planar, malar)
         if mo:
             if mo["nr"] is not None and sokvag.stem != f"malomrade_{mo['nr']}":
                 fel.append(f"{sokvag.name}, målområdet: nr {mo['nr']} stämmer inte med filnamnet")
@@ -422,10 +453,14 @@ def las_plan(katalog: Path = PLAN_DIR) -> dict:
         "exempelperiod": g.text(plandata, "exempelperiod", "planen", krav=False),
         "publicerade_utfall": _relativ_fil(katalog, plandata.get("publicerade_utfall"), fel),
         "perioder": perioder, "enheter": reg.enheter, "malomraden": malomraden,
-        "arbetsgivare": _las_arbetsgivare(katalog, reg, fel),
+        "malar": list(malar), "ambitionsar": g.heltal(plandata, "ambitionsar", "planen", krav=False),
+        "standardperiod": g.text(plandata, "standardperiod", "planen", krav=False),
+        "arbetsgivare": _las_arbetsgivare(katalog, reg, fel, malar),
         "sarskilda": _las_sarskilda(katalog, fel),
-        "budget": [r for tabell, fil in BUDGETFILER.items() for r in _las_budget(katalog, tabell, fil, fel)],
+        "budget": _las_budgetfiler(katalog, fel),
     }
+    if plan["standardperiod"] and plan["standardperiod"] not in {p["namn"] for p in perioder}:
+        fel.append(f"plan.yaml, planen: standardperioden {plan['standardperiod']!r} finns inte bland perioderna")
     # Unika id:n över hela planen
     sedda: dict[str, str] = {}
     for mo in malomraden:

@@ -89,16 +89,18 @@ def _synka_indikator(s: Session, plan: Plan, d: dict, enheter: dict[str, Enhet],
 
 
 def _skriv_plan(s: Session, p: dict) -> Plan:
-    plan = _synka(s, Plan, {"kod": p["kod"]}, {"namn": p["namn"], "namnd": p["namnd"], "ar": p["ar"], "kommun": p["kommun"],
-                                               "vision": p["vision"], "kallhash": p["kallhash"]})
+    plan = _synka(s, Plan, {"kod": p["kod"]}, {
+        "namn": p["namn"], "namnd": p["namnd"], "ar": p["ar"], "kommun": p["kommun"], "vision": p["vision"],
+        "kallhash": p["kallhash"], "malar": p["malar"], "ambitionsar": p["ambitionsar"],
+        "personalmal": p["arbetsgivare"]["personalmal"], "standardperiod": p["standardperiod"]})
     for per in p["perioder"]:
-        _synka(s, Period, {"namn": per["namn"]}, {"ar": per["ar"], "typ": per["typ"],
-                                                   "slutdatum": per["slutdatum"]})
+        _synka(s, Period, {"plan_id": plan.id, "namn": per["namn"]}, {"ar": per["ar"], "typ": per["typ"],
+                                                                       "slutdatum": per["slutdatum"]})
     # Enheter (förälder efter att alla finns)
     enheter: dict[str, Enhet] = {}
     for e in p["enheter"]:
-        enheter[e["kod"]] = _synka(s, Enhet, {"kod": e["kod"]}, {"namn": e["namn"], "extern": e["extern"],
-                                                                 "ordning": e["ordning"]})
+        enheter[e["kod"]] = _synka(s, Enhet, {"plan_id": plan.id, "kod": e["kod"]}, {
+            "namn": e["namn"], "extern": e["extern"], "ordning": e["ordning"]})
     for e in p["enheter"]:
         fid = enheter[e["foralder"]].id if e["foralder"] else None
         if enheter[e["kod"]].foralder_id != fid:
@@ -108,7 +110,7 @@ def _skriv_plan(s: Session, p: dict) -> Plan:
     behall_upp, behall_atg, behall_ind = set(), set(), set()
     for mo in p["malomraden"]:
         m = _synka(s, Malomrade, {"plan_id": plan.id, "nr": mo["nr"]}, {
-            k: mo[k] for k in ("titel", "beskrivning", "ambitionsniva_2030", "tolkning", "uppfoljning")})
+            k: mo[k] for k in ("titel", "beskrivning", "ambitionsniva", "tolkning", "uppfoljning")})
         behall_im = set()
         for im in mo["inriktningsmal"]:
             behall_im.add(_synka(s, Inriktningsmal, {"malomrade_id": m.id, "nr": im["nr"]}, {
@@ -155,7 +157,7 @@ def _skriv_plan(s: Session, p: dict) -> Plan:
     behall_su = set()
     for su in p["sarskilda"]:
         behall_su.add(_synka(s, SarskiltUppdrag, {"plan_id": plan.id, "kod": su["kod"]}, {
-            k: su[k] for k in ("titel", "beskrivning", "inriktning_2020", "kommentar", "ordning")}).id)
+            k: su[k] for k in ("titel", "beskrivning", "inriktning", "kommentar", "ordning")}).id)
     _ta_bort_overblivna(s, SarskiltUppdrag, behall_su, SarskiltUppdrag.plan_id == plan.id)
 
     behall_rad = set()

@@ -38,6 +38,10 @@ class Plan(Bas):
     namnd: Mapped[str] = mapped_column(String(200))
     kommun: Mapped[Optional[str]] = mapped_column(String(200))      # "Norrtälje kommun"
     ar: Mapped[int]
+    malar: Mapped[Optional[list]] = mapped_column(JSON)             # år med resultatmål, t.ex. [2020, 2021, 2022]
+    ambitionsar: Mapped[Optional[int]]                              # målområdenas ambitionsnivå gäller år …
+    personalmal: Mapped[Optional[str]] = mapped_column(Text)        # arbetsgivarens övergripande personalmål
+    standardperiod: Mapped[Optional[str]] = mapped_column(String(100))  # fastlåst standardperiod (plan.yaml)
     vision: Mapped[Optional[str]] = mapped_column(Text)
     kallhash: Mapped[Optional[str]] = mapped_column(String(64))     # källfilernas hash vid senaste inläsning
     syntetisk: Mapped[bool] = mapped_column(Boolean, default=False)  # bänkdata (bench/), aldrig kommunens
@@ -46,9 +50,12 @@ class Plan(Bas):
 
 
 class Period(Bas):
+    """En rapportperiod i en plan (planen definierar sina perioder: delår, tertial, månad …)."""
     __tablename__ = "period"
+    __table_args__ = (UniqueConstraint("plan_id", "namn", name="uq_period_plan_namn"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    namn: Mapped[str] = mapped_column(String(100), unique=True)     # "Delår 2 2020"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    namn: Mapped[str] = mapped_column(String(100))                  # "Delår 2 2020"
     ar: Mapped[int]
     typ: Mapped[str] = mapped_column(String(30))                    # delar1 / delar2 / arsredovisning
     slutdatum: Mapped[dt.date] = mapped_column(Date)
@@ -68,9 +75,12 @@ class Periodlas(Bas):
 
 
 class Enhet(Bas):
+    """En organisatorisk enhet i en plan (två kommuners "KSK" är två enheter)."""
     __tablename__ = "enhet"
+    __table_args__ = (UniqueConstraint("plan_id", "kod", name="uq_enhet_plan_kod"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    kod: Mapped[str] = mapped_column(String(100), unique=True)      # "KSK/SHB/MEX"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    kod: Mapped[str] = mapped_column(String(100))                   # "KSK/SHB/MEX"
     namn: Mapped[str] = mapped_column(String(300))
     foralder_id: Mapped[Optional[int]] = mapped_column(ForeignKey("enhet.id"))
     extern: Mapped[bool] = mapped_column(Boolean, default=False)    # utanför kommunstyrelsens förvaltning
@@ -87,7 +97,7 @@ class Malomrade(Bas):
     nr: Mapped[int]
     titel: Mapped[str] = mapped_column(Text)
     beskrivning: Mapped[Optional[str]] = mapped_column(Text)
-    ambitionsniva_2030: Mapped[Optional[str]] = mapped_column(Text)
+    ambitionsniva: Mapped[Optional[str]] = mapped_column(Text)      # ambitionsnivå för planens ambitionsår
     tolkning: Mapped[Optional[str]] = mapped_column(Text)
     uppfoljning: Mapped[Optional[str]] = mapped_column(Text)
 
@@ -219,7 +229,7 @@ class SarskiltUppdrag(Bas):
     kod: Mapped[str] = mapped_column(String(20))
     titel: Mapped[str] = mapped_column(Text)
     beskrivning: Mapped[Optional[str]] = mapped_column(Text)
-    inriktning_2020: Mapped[Optional[str]] = mapped_column(Text)
+    inriktning: Mapped[Optional[str]] = mapped_column(Text)         # inriktning för planens år
     kommentar: Mapped[Optional[str]] = mapped_column(Text)
     ordning: Mapped[int] = mapped_column(Integer)
 

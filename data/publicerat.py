@@ -17,7 +17,6 @@ from data.models import (Atgard, Atgardsrapport, Budgetrad, Budgetutfall, Indika
                          Malomrade, Period, Plan, Uppdrag)
 
 FIL = Path(__file__).resolve().parent / "plan" / "publicerade_utfall.csv"
-AV = "Norrtälje kommun (publicerat)"
 ENHETSFAKTOR = {"mnkr": 1000}  # budgetvärden lagras i tkr
 
 
@@ -42,7 +41,8 @@ def ladda_publicerat(fil: Path = FIL, url: str | None = None, plan: str = "KS-20
     nya = 0
     with db.session(url) as s:
         p = s.scalars(select(Plan).where(Plan.kod == plan)).one()
-        perioder = {x.namn: x for x in s.scalars(select(Period))}
+        perioder = {x.namn: x for x in s.scalars(select(Period).where(Period.plan_id == p.id))}
+        av = f"{p.kommun or p.namnd} (publicerat)"  # t.ex. "Norrtälje kommun (publicerat)"
         fel = []
         for i, r in enumerate(rader, start=2):
             plats = f"{fil.name}, rad {i}"
@@ -50,7 +50,7 @@ def ladda_publicerat(fil: Path = FIL, url: str | None = None, plan: str = "KS-20
             if per is None:
                 fel.append(f"{plats}: okänd period {r['period']!r}")
                 continue
-            gemensamt = dict(period_id=per.id, rapporterad_av=AV, kalla=fil.name, kalla_url=r["kalla_url"] or None,
+            gemensamt = dict(period_id=per.id, rapporterad_av=av, kalla=fil.name, kalla_url=r["kalla_url"] or None,
                              exempel=False)
             if r["typ"] == "indikator":
                 ind = s.scalars(select(Indikator).join(Malomrade, Malomrade.id == Indikator.malomrade_id).where(
@@ -62,7 +62,7 @@ def ladda_publicerat(fil: Path = FIL, url: str | None = None, plan: str = "KS-20
                 varde = _tal(r["varde"])
                 finns = s.scalars(select(Indikatorutfall).where(
                     Indikatorutfall.indikator_id == ind.id, Indikatorutfall.period_id == per.id,
-                    Indikatorutfall.kalla_url == gemensamt["kalla_url"], Indikatorutfall.rapporterad_av == AV)).first()
+                    Indikatorutfall.kalla_url == gemensamt["kalla_url"], Indikatorutfall.rapporterad_av == av)).first()
                 if finns is None:
                     s.add(Indikatorutfall(indikator_id=ind.id, varde=varde,
                                           text=None if varde is not None else r["anmarkning"],
@@ -78,7 +78,7 @@ def ladda_publicerat(fil: Path = FIL, url: str | None = None, plan: str = "KS-20
                     continue
                 finns = s.scalars(select(Atgardsrapport).where(
                     Atgardsrapport.atgard_id == traff[0].id, Atgardsrapport.period_id == per.id,
-                    Atgardsrapport.rapporterad_av == AV)).first()
+                    Atgardsrapport.rapporterad_av == av)).first()
                 if finns is None:
                     s.add(Atgardsrapport(atgard_id=traff[0].id, status=r["status"], kommentar=r["anmarkning"],
                                          **gemensamt))
@@ -94,7 +94,7 @@ def ladda_publicerat(fil: Path = FIL, url: str | None = None, plan: str = "KS-20
                 faktor = ENHETSFAKTOR.get(r["enhet"], 1)
                 finns = s.scalars(select(Budgetutfall).where(
                     Budgetutfall.budgetrad_id == rad.id, Budgetutfall.period_id == per.id,
-                    Budgetutfall.rapporterad_av == AV)).first()
+                    Budgetutfall.rapporterad_av == av)).first()
                 if finns is None:
                     # Planen publicerar bara avvikelsen (positiv = bättre än budget)
                     s.add(Budgetutfall(budgetrad_id=rad.id, avvikelse=None if varde is None else varde * faktor,

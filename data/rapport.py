@@ -87,11 +87,23 @@ def _text_cell(ws, rad: int, kol: int, varde) -> None:
 
 # --- Mall ---
 
-def _period(s, namn: str) -> Period:
-    p = s.scalars(select(Period).where(Period.namn == namn)).one_or_none()
+def _plan(s, kod: str | None, url: str | None = None) -> Plan:
+    """Planen med koden (standardplanen utan kod)."""
+    kod = kod or fragor.standardplan(url=url)
+    plan = s.scalars(select(Plan).where(Plan.kod == kod)).one_or_none()
+    if plan is None:
+        alla = [p.kod for p in s.scalars(select(Plan).order_by(Plan.id))]
+        raise Importfel([f"Planen {kod!r} finns inte. Planerna heter: {', '.join(alla)}"])
+    return plan
+
+
+def _period(s, namn: str, plan: Plan) -> Period:
+    """Planens period med namnet (varje plan har sina perioder)."""
+    p = s.scalars(select(Period).where(Period.plan_id == plan.id, Period.namn == namn)).one_or_none()
     if p is None:
-        alla = [x.namn for x in s.scalars(select(Period).order_by(Period.slutdatum))]
-        raise Importfel([f"Perioden {namn!r} finns inte. Perioderna heter: {', '.join(alla)}"])
+        alla = [x.namn for x in s.scalars(select(Period).where(Period.plan_id == plan.id)
+                                          .order_by(Period.slutdatum))]
+        raise Importfel([f"Perioden {namn!r} finns inte i {plan.kod}. Perioderna heter: {', '.join(alla)}"])
     return p
 
 
@@ -99,8 +111,8 @@ def skapa_mall(period: str, enheter: list[str] | None = None, url: str | None = 
                plan: str | None = None) -> bytes:
     """Rapportmallen (.xlsx) för planens period, valfritt för en eller flera enheter."""
     with db.session(url) as s:
-        per = _period(s, period)
-    kod = plan
+        kod = _plan(s, plan, url).kod
+        per = _period(s, period, _plan(s, kod, url))
     plan = fragor.plan_info(kod, url=url)
     ar = per.ar
     atg = fragor.atgarder(enhet=enheter, period=period, plan=kod, url=url)
@@ -176,7 +188,7 @@ def skapa_mall(period: str, enheter: list[str] | None = None, url: str | None = 
         return e or ""
 
     w, n = blad("Indikatorer", [[r.kod, int(r.malomrade) if not _tom(r.malomrade) else "Arbetsgivare", r.namn,
-                                 enhetstext(r.mattenhet), maltext(r) if ar in (2020, 2021, 2022) else None,
+                                 enhetstext(r.mattenhet), maltext(r) if ar in plan["malar"] else None,
                                  None, None, None, None] for r in ind.itertuples()],
                 {6, 7, 8, 9}, [8, 12, 50, 22, 18, 14, 40, 16, 18])
     dv = DataValidation(type="list", formula1='"Ja"', allow_blank=True)
@@ -193,7 +205,7 @@ def skapa_mall(period: str, enheter: list[str] | None = None, url: str | None = 
 
     budgetrader = []
     for tabell, (prefix, namn) in BUDGETTABELLER.items():
-        b = fragor.budget_bred(tabell, url=url)
+        b = fragor.budget_bred(tabell, kod, url=url)
         kol = next((k for k in b.columns if isinstance(k, str) and k.endswith(str(ar))), None)
         for r in b[b.typ == "belopp"].itertuples():
             budgetrader.append([_budget_id(tabell, r.post), namn, r.post,
@@ -227,6 +239,7 @@ class Forhandsgranskning:
     andrade: list[Andring] = field(default_factory=list)
     oforandrade: int = 0
     _skriv: list[tuple[str, dict]] = field(default_factory=list, repr=False)
+    plan: Optional[str] = None          # planens kod (perioderna är planens)
 
     def text(self) -> str:
         rader = [f"Import av {self.filnamn} för {self.period}:",
@@ -280,10 +293,16 @@ def las_rapport(data: bytes, filnamn: str = "rapport.xlsx", url: str | None = No
         raise Importfel([f"{filnamn}: bladet '{BLAD_INSTR}' saknas (finns: {', '.join(wb.sheetnames)}). "
                          "Använd en rapportmall från Målkoll."])
     periodnamn = _s(wb[BLAD_INSTR]["B2"].value).strip()
+    plankod = _s(wb[BLAD_INSTR]["B3"].value).strip()
     with db.session(url) as s:
-        per = s.scalars(select(Period).where(Period.namn == periodnamn)).one_or_none()
+        plan = s.scalars(select(Plan).where(Plan.kod == plankod)).one_or_none()
+        if plan is None:
+            raise Importfel([f"Bladet '{BLAD_INSTR}', rad 3, kolumn 'B': planen {plankod!r} finns inte; "
+                             "använd en rapportmall från Målkoll"])
+        per = s.scalars(select(Period).where(Period.plan_id == plan.id, Period.namn == periodnamn)).one_or_none()
         if per is None:
-            alla = [x.namn for x in s.scalars(select(Period).order_by(Period.slutdatum))]
+            alla = [x.namn for x in s.scalars(select(Period).where(Period.plan_id == plan.id)
+                                              .order_by(Period.slutdatum))]
             raise Importfel([f"Bladet '{BLAD_INSTR}', rad 2, kolumn 'B': perioden {periodnamn!r} finns inte "
                              f"(perioderna heter {', '.join(alla)})"])
         if per.last:
@@ -293,13 +312,9 @@ def las_rapport(data: bytes, filnamn: str = "rapport.xlsx", url: str | None = No
         saknade = [b for b in BLAD if b not in wb.sheetnames]
         for b in saknade:
             fel.append(f"{filnamn}: bladet '{b}' saknas (finns: {', '.join(wb.sheetnames)})")
-        fg = Forhandsgranskning(per.namn, filnamn)
-        plankod = _s(wb[BLAD_INSTR]["B3"].value).strip()
-        plan = s.scalars(select(Plan).where(Plan.kod == plankod)).one_or_none()
-        if plan is None:
-            raise Importfel([f"Bladet '{BLAD_INSTR}', rad 3, kolumn 'B': planen {plankod!r} finns inte; "
-                             "använd en rapportmall från Målkoll"])
+        fg = Forhandsgranskning(per.namn, filnamn, plan=plan.kod)
         ar = per.ar
+        malar = set(plan.malar or [])
 
         def rader(bladnamn):
             """(radnummer, {kolumn: värde}) för varje ifylld rad; kontrollerar rubriker och formler."""
@@ -430,7 +445,7 @@ def las_rapport(data: bytes, filnamn: str = "rapport.xlsx", url: str | None = No
                             ("utfall", {"indikator_id": i.id, "varde": utfall, "kommentar": kommentar,
                                         "kan_inte_bedomas": kib}))
                 if nytt_mal is not None:
-                    if ar not in (2020, 2021, 2022):
+                    if ar not in malar:
                         fel.append(f"Bladet 'Indikatorer', rad {rnr}, kolumn 'Nytt mål för året': planen har inga mål för {ar}")
                         continue
                     _jamfor(fg, "Indikatorer", rid, {f"mål {ar}": nytt_mal}, None if mal is None else {f"mål {ar}": mal},
@@ -528,7 +543,8 @@ def tillampa(fg: Forhandsgranskning, av: str, url: str | None = None, exempel: b
     if fg.tom:
         return 0
     with db.session(url) as s:
-        per = s.scalars(select(Period).where(Period.namn == fg.period).with_for_update()).one()
+        per = s.scalars(select(Period).where(Period.plan_id == _plan(s, fg.plan, url).id,
+                                            Period.namn == fg.period).with_for_update()).one()
         if per.last:
             raise Importfel([f"Perioden ”{per.namn}” låstes medan importen pågick; ingenting har ändrats"])
         nu = dt.datetime.now()
@@ -549,9 +565,10 @@ def tillampa(fg: Forhandsgranskning, av: str, url: str | None = None, exempel: b
     return len(fg._skriv)
 
 
-def las_period(period: str, av: str, las: bool = True, motivering: str | None = None, url: str | None = None) -> None:
+def las_period(period: str, av: str, las: bool = True, motivering: str | None = None, url: str | None = None,
+               plan: str | None = None) -> None:
     with db.session(url) as s:
-        per = _period(s, period)
+        per = _period(s, period, _plan(s, plan, url))
         if per.last == las:
             return
         per.last = las
@@ -590,10 +607,12 @@ def main(argv: list[str] | None = None) -> int:
     l_ = sub.add_parser("las", help="lås en period (rapporten är godkänd)")
     l_.add_argument("--period", required=True)
     l_.add_argument("--av", default=None)
+    l_.add_argument("--plan", default=None, help="planens kod (standard: standardplanen)")
     u = sub.add_parser("las-upp", help="lås upp en period (loggas)")
     u.add_argument("--period", required=True)
     u.add_argument("--av", required=True)
     u.add_argument("--motivering", required=True)
+    u.add_argument("--plan", default=None, help="planens kod (standard: standardplanen)")
     sub.add_parser("ta-bort-exempel", help="ta bort all exempeldata")
     a = ap.parse_args(argv)
     try:
@@ -601,7 +620,7 @@ def main(argv: list[str] | None = None) -> int:
         if a.kommando == "mall":
             enheter = [e for x in a.enhet for e in x.split(",") if e]
             if enheter:
-                kanda = set(fragor.enheter().kod)
+                kanda = set(fragor.enheter(a.plan).kod)
                 okanda = [e for e in enheter if e not in kanda]
                 if okanda:
                     print(f"Fel: okänd enhet {', '.join(okanda)}. Enheterna heter t.ex. KSK/EKO, KSK/SHB/MEX.",
@@ -624,10 +643,10 @@ def main(argv: list[str] | None = None) -> int:
                 tillampa(fg, a.av or getpass.getuser())
                 print(f"Importen är klar: {len(fg.nya)} nya och {len(fg.andrade)} ändrade värden sparade.")
         elif a.kommando == "las":
-            las_period(a.period, a.av or getpass.getuser(), True)
+            las_period(a.period, a.av or getpass.getuser(), True, plan=a.plan)
             print(f"Perioden {a.period} är låst.")
         elif a.kommando == "las-upp":
-            las_period(a.period, a.av, False, a.motivering)
+            las_period(a.period, a.av, False, a.motivering, plan=a.plan)
             print(f"Perioden {a.period} är upplåst (loggat).")
         elif a.kommando == "ta-bort-exempel":
             print(f"{ta_bort_exempel()} exempelvärden borttagna.")

@@ -16,7 +16,6 @@ from typing import Iterable, Optional
 from data.status import (ATGARDSSTATUS, ATGARDSSTATUS_ALLA, AVSLUTADE, BEDOMNINGAR,  # noqa: F401
                          DELVIS, EJ_RAPPORTERAD, EJ_UPPNATT, INDIKATORSTATUS_ALLA, KAN_INTE, UPPNATT)
 
-MALAR = (2020, 2021, 2022)   # år som planen sätter resultatmål för
 
 REGEL_INDIKATOR = ("Uppnått: utfallet når målet för året (minst målet när högre är bättre, "
                    "högst målet när lägre är bättre). Delvis uppnått: målet nås inte men utfallet "
@@ -35,7 +34,7 @@ def _manadsslut(ar: int, manad: int) -> dt.date:
     return dt.date(ar, manad, calendar.monthrange(ar, manad)[1])
 
 
-def tolka_tidpunkt(text: Optional[str], planar: int = 2020) -> Optional[dt.date]:
+def tolka_tidpunkt(text: Optional[str], planar: int) -> Optional[dt.date]:
     """Tolka en tidpunkt som den står i planen till ett förfallodatum.
 
     Texten kan nämna flera tidpunkter ("Förslag under första kvartalet, implementering fr o m

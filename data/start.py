@@ -56,14 +56,24 @@ def databasens_version(url: str | None = None) -> str | None:
 
 def uppgradera(url: str | None = None) -> None:
     """Schemat till senaste version (under processlåset)."""
-    with db.processlas(url), db.motor(url).begin() as c:
-        tabeller = set(inspect(c).get_table_names())
-        cfg = alembic_config()
-        cfg.attributes["connection"] = c
-        if "plan" in tabeller and "alembic_version" not in tabeller:
-            log.info("Databasen är från version 1 (utan migreringar): stämplas som %s", BASLINJE)
-            command.stamp(cfg, BASLINJE)
-        command.upgrade(cfg, "head")
+    with db.processlas(url), db.motor(url).connect() as c:
+        sqlite = c.dialect.name == "sqlite"
+        if sqlite:  # SQLite bygger om tabeller vid ändringar: främmande nycklar av under tiden
+            c.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            c.commit()
+        try:
+            with c.begin():
+                tabeller = set(inspect(c).get_table_names())
+                cfg = alembic_config()
+                cfg.attributes["connection"] = c
+                if "plan" in tabeller and "alembic_version" not in tabeller:
+                    log.info("Databasen är från version 1 (utan migreringar): stämplas som %s", BASLINJE)
+                    command.stamp(cfg, BASLINJE)
+                command.upgrade(cfg, "head")
+        finally:
+            if sqlite:
+                c.exec_driver_sql("PRAGMA foreign_keys=ON")
+                c.commit()
 
 
 def sakerstall_schema(url: str | None = None) -> None:

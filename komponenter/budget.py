@@ -271,7 +271,13 @@ def investeringsrader(bred: pd.DataFrame) -> list[dict]:
     return ut
 
 
-def investeringstabell(bred: pd.DataFrame, enhet: str, rubrik: str = "Investeringsbudget 2020–2022",
+def arsspann(bred: pd.DataFrame) -> str:
+    """"2020–2022" ur tabellens årskolumner (planens egna år)."""
+    ar = sorted({int(m.group(1)) for k in kolumner(bred) if (m := re.search(r"(\d{4})$", str(k)))})
+    return f"{ar[0]}–{ar[-1]}" if len(ar) > 1 else (str(ar[0]) if ar else "")
+
+
+def investeringstabell(bred: pd.DataFrame, enhet: str, rubrik: str = "Investeringsbudget",
                        id_: str = "tabell-investeringar") -> html.Div:
     """Investeringsbudgeten per område i sina grupper, med delsumma per grupp och totalsumma."""
     kol = kolumner(bred)

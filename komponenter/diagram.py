@@ -3,13 +3,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import plotly.graph_objects as go
 
 from komponenter import format as fmt
 from komponenter.tema import (BLA, GRA, LINJEBREDD, MARKOR, ORANGE, plotly_mall, status_stil)
 
-from data.regler import MALAR as AR
+_MALKOLUMN = re.compile(r"mal_(\d{4})")
+
+
+def malar_i(ind: dict) -> list[int]:
+    """Planens målår ur en indikatorrad (kolumnerna mal_ÅÅÅÅ som fragor.indikatorer ger)."""
+    return sorted(int(m.group(1)) for k in ind if (m := _MALKOLUMN.fullmatch(str(k))))
 
 
 def _ok(x) -> bool:
@@ -26,7 +32,7 @@ def indikatorserier(ind: dict, utfall: list[dict]) -> dict:
     if _ok(ind.get("nuvarde")) and ind.get("nuvarde_ar"):
         nuvarde = (dt.date(int(ind["nuvarde_ar"]), 12, 31), float(ind["nuvarde"]), f"Nuvärde {int(ind['nuvarde_ar'])}")
     mal = [(dt.date(ar, 12, 31), float(ind[f"mal_{ar}"]), f"Mål {ar}")
-           for ar in AR if _ok(ind.get(f"mal_{ar}"))]
+           for ar in malar_i(ind) if _ok(ind.get(f"mal_{ar}"))]
     per_period: dict[str, dict] = {}
     for u in utfall:
         if _ok(u.get("varde")):
@@ -37,7 +43,7 @@ def indikatorserier(ind: dict, utfall: list[dict]) -> dict:
 
 
 def indikatorfigur(ind: dict, serier: dict, stor: bool = False) -> go.Figure:
-    """Nuvärde, mål 2020–2022 (streckat, romber) och rapporterade utfall (heldragen, cirklar)."""
+    """Nuvärde, planens mål (streckat, romber) och rapporterade utfall (heldragen, cirklar)."""
     enhet = ind.get("mattenhet") or ""
     lw, ms = LINJEBREDD[stor], MARKOR[stor]
     fig = go.Figure()
@@ -63,7 +69,7 @@ def indikatorfigur(ind: dict, serier: dict, stor: bool = False) -> go.Figure:
             cliponaxis=False,
             customdata=[p[2] for p in ut],
             hovertemplate="Utfall %{customdata}: %{y:,}" + (f" {enhet}" if enhet else "") + "<extra></extra>"))
-    ar_tick = sorted({p[0].year for p in malpunkter + [(x[0],) for x in ut]} | set(AR))
+    ar_tick = sorted({p[0].year for p in malpunkter + [(x[0],) for x in ut]} | set(malar_i(ind)))
     fig.update_layout(
         template=plotly_mall(stor), height=320 if not stor else 460, showlegend=True,
         xaxis=dict(type="date", tickvals=[dt.date(a, 12, 31) for a in ar_tick],

@@ -1,4 +1,4 @@
-"""Indikatorkort: diagram (nuvärde, mål 2020–2022, utfall), statusmärke med regeln vid hovring,
+"""Indikatorkort: diagram (nuvärde, planens mål, utfall), statusmärke med regeln vid hovring,
 trendpil, källa och textalternativ (sammanfattning + datatabell). Rena byggare."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from data.regler import REGEL_INDIKATOR
 from komponenter import format as fmt
-from komponenter.diagram import AR, indikatorfigur, indikatorserier
+from komponenter.diagram import indikatorfigur, indikatorserier, malar_i
 from komponenter.trafikljus import statusmarke
 
 EXEMPEL = "Exempeldata – inte kommunens rapportering"
@@ -67,8 +67,9 @@ def _kvalitativa(ind: dict) -> html.Div | None:
     if not isinstance(km, dict) or not km:
         return None
     block = []
-    for nyckel, rubrik in (("nuvarde", f"Nuvärde ({ind.get('nuvarde_ar') or ''})"), ("2020", "Målvärde 2020"),
-                           ("2021", "Målvärde 2021"), ("2022", "Målvärde 2022")):
+    rubriker = [("nuvarde", f"Nuvärde ({ind.get('nuvarde_ar') or ''})")]
+    rubriker += [(str(ar), f"Målvärde {ar}") for ar in malar_i(ind)]
+    for nyckel, rubrik in rubriker:
         punkter = km.get(nyckel) or []
         if punkter:
             block.append(html.Div([html.H6(rubrik, className="mt-2 mb-1"), html.Ul([html.Li(p) for p in punkter])]))
@@ -100,7 +101,7 @@ def indikatorkort(ind: dict, utfall: list[dict], stor: bool = False) -> html.Art
 
     malceller = [html.Div([html.Dt(f"Nuvärde ({ind.get('nuvarde_ar') or '–'})"),
                            html.Dd(_varde(ind.get("nuvarde"), ind.get("nuvarde_text"), enhet) or "–")])]
-    for ar in AR:
+    for ar in malar_i(ind):
         v = _varde(ind.get(f"mal_{ar}"), ind.get(f"mal_{ar}_text"), enhet)
         andrad = ind.get(f"mal_{ar}_fran_planen") is False
         malceller.append(html.Div([html.Dt(f"Mål {ar}"),

@@ -1,4 +1,4 @@
-"""/arbetsgivare: Norrtälje kommun som arbetsgivare – fem fokusområden med HR-indikatorer."""
+"""/arbetsgivare: kommunen som arbetsgivare – planens fokusområden med HR-indikatorer."""
 from __future__ import annotations
 
 import dash
@@ -12,7 +12,7 @@ from komponenter.indikatorer import indikatorkort
 from sidor._gemensamt import exempelbanner, valj_plan
 
 dash.register_page(__name__, path="/arbetsgivare", name="Arbetsgivare", order=8,
-                   title="Norrtälje kommun som arbetsgivare – Målkoll")
+                   title="Kommunen som arbetsgivare – Målkoll")
 
 
 def layout(**query):
@@ -22,6 +22,7 @@ def layout(**query):
     ind = fragor.indikatorer(arbetsgivare=True, enhet=f.enhet, period=per.namn, plan=pl)
     ut = fragor.utfall(ind.id.tolist())
     fo = fragor.fokusomraden(pl)
+    plan = fragor.plan_info(pl)
     per_ind = {k: g.to_dict("records") for k, g in ut.groupby("indikator_id")}
     avsnitt = []
     for r in fo.itertuples():
@@ -34,10 +35,9 @@ def layout(**query):
         ], className="mb-4 fokusomrade bild", **{"data-nr": str(r.nr)}))
     return html.Div([
         verktygsrad(),
-        html.H1("Norrtälje kommun som arbetsgivare", className="sidrubrik"),
-        html.P("Norrtälje kommuns övergripande personalmål – Norrtälje kommun ska vara en attraktiv arbetsgivare där "
-               "medarbetarna är stolta över sitt samhällsuppdrag.", className="lead"),
+        html.H1(f"{plan.get('kommun') or plan['namnd']} som arbetsgivare", className="sidrubrik"),
+        html.P(plan["personalmal"], className="lead") if plan.get("personalmal") else None,
         exempelbanner(bool(ind.exempel.any())),
-        filterpanel(fragor.enheter(), fragor.perioder(pl), f, per.namn, visa_status=False),
+        filterpanel(fragor.enheter(pl), fragor.perioder(pl), f, per.namn, visa_status=False),
         *avsnitt,
     ])

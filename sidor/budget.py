@@ -68,6 +68,9 @@ def layout(**query):
     f = Urval.fran_fraga(query, "/budget")
     enhet = kb.enhet_fran_fraga(f.belopp)
     pl = valj_plan(f)
+    if not fragor.planens_delar(pl)["budget"]:
+        return html.Div([html.H1("Budget", className="sidrubrik"),
+                         html.P(f"{fragor.plan_info(pl)['namn']} har inga budgettabeller.", className="lead")])
     per = fragor.vald_period(f.period, pl)
     nt = budgetfragor.nyckeltal(plan=pl)
     drift = fragor.budget_bred("driftbudget", pl)
@@ -124,8 +127,8 @@ def layout(**query):
                  ingress="Varje stapel är en förändring jämfört med föregående års budget: gröna staplar minskar "
                          "nettokostnaden, röda ökar den. Den blå stapeln är summan."),
 
-        _avsnitt("Investeringsbudget 2020–2022", "investeringar", _tabell_och_graf(
-            kb.investeringstabell(inv, enhet),
+        _avsnitt(f"Investeringsbudget {kb.arsspann(inv)}", "investeringar", _tabell_och_graf(
+            kb.investeringstabell(inv, enhet, f"Investeringsbudget {kb.arsspann(inv)}"),
             kb.diagram(kb.investeringsfigur(inv, enhet), "graf-investeringar", kb.investeringssammanfattning(inv, enhet),
                        kb.investeringsdata(inv, enhet), "Investeringsbudget per område"))),
 

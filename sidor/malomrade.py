@@ -17,12 +17,10 @@ dash.register_page(__name__, path_template="/malomrade/<nr>", name="Målområde"
                    title="Målområde – Målkoll", path="/malomrade/1")
 
 
-def giltigt_nr(nr) -> int | None:
-    try:
-        n = int(str(nr))
-    except (TypeError, ValueError):
-        return None
-    return n if 1 <= n <= 7 else None
+def giltigt_nr(nr, finns) -> int | None:
+    """Målområdets nummer om planen har det (numren kommer ur planen, inte ur koden)."""
+    t = str(nr)
+    return int(t) if t.isdigit() and int(t) in set(finns) else None
 
 
 def inriktningsmal_lista(im) -> html.Div:
@@ -38,15 +36,18 @@ def inriktningsmal_lista(im) -> html.Div:
 
 
 def layout(nr=None, **query):
-    n = giltigt_nr(nr)
+    f = Urval.fran_fraga(query, f"/malomrade/{nr}")
+    pl = valj_plan(f)
+    alla = fragor.malomraden(pl)
+    n = giltigt_nr(nr, alla.nr)
     if n is None:
         return html.Div([html.H1("Målområdet finns inte"),
-                         html.P(f"Det finns inget målområde ”{nr}”. Planen har målområde 1–7."),
+                         html.P(f"Det finns inget målområde ”{nr}”. Planen har målområde "
+                                f"{', '.join(str(x) for x in alla.nr)}."),
                          html.A("Till översikten", href="/")])
-    f = Urval.fran_fraga(query, f"/malomrade/{n}")
-    pl = valj_plan(f)
+    plan = fragor.plan_info(pl)
     per = fragor.vald_period(f.period, pl)
-    mo = fragor.malomraden(pl).set_index("nr").loc[n]
+    mo = alla.set_index("nr").loc[n]
     im = fragor.inriktningsmal(n, per.namn, pl)
     ind = fragor.indikatorer(n, enhet=f.enhet, period=per.namn, plan=pl)
     ut = fragor.utfall(ind.id.tolist())
@@ -57,9 +58,10 @@ def layout(nr=None, **query):
         verktygsrad(),
         html.P(f"Målområde {n}", className="text-uppercase small mb-0"),
         html.H1(mo.titel, className="sidrubrik"),
-        html.P([html.Span("Ambitionsnivå 2030: ", className="fw-semibold"), mo.ambitionsniva_2030], className="lead"),
+        html.P([html.Span(f"Ambitionsnivå {plan.get('ambitionsar') or ''}: ".replace(" :", ":"), className="fw-semibold"),
+                mo.ambitionsniva], className="lead"),
         exempelbanner(bool(atg.exempel.any() or ind.exempel.any())),
-        filterpanel(fragor.enheter(), fragor.perioder(pl), f, per.namn),
+        filterpanel(fragor.enheter(pl), fragor.perioder(pl), f, per.namn),
         html.Section([html.H2("Inriktningsmål", className="h3"), inriktningsmal_lista(im),
                       html.Details([html.Summary("Kommunstyrelsens tolkning av målområdet"),
                                     html.Div([html.P(p) for p in (mo.tolkning or "").split("\n\n")])])

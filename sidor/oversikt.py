@@ -29,13 +29,14 @@ def _malbedomning_text(im) -> str:
     return text + "."
 
 
-def ruta(mo, atg, ind, im, period: str, fraga: str, stor: bool = False):
+def ruta(mo, atg, ind, im, period: str, fraga: str, stor: bool = False, ambitionsar: int | None = None):
     antal_atg = regler.summera_status(atg.status)
     antal_ind = regler.summera_status(ind.status, regler.INDIKATORSTATUS_ALLA)
     return html.Div(html.Div([
         html.H2(dcc.Link([html.Span(f"Målområde {mo.nr}", className="d-block small text-uppercase"), mo.titel],
                          href=f"/malomrade/{mo.nr}{fraga}", className="stretched-link-not"), className="h5 card-title"),
-        html.P([html.Span("Ambitionsnivå 2030: ", className="fw-semibold"), mo.ambitionsniva_2030],
+        html.P([html.Span(f"Ambitionsnivå {ambitionsar or ''}: ".replace(" :", ":"), className="fw-semibold"),
+                mo.ambitionsniva],
                className="small ambition"),
         html.H3(f"Åtgärder ({len(atg)})", className="h6 mt-2 mb-1"),
         html.Div(dcc.Graph(figure=statusstapel(antal_atg, stor), config={"displayModeBar": False, "staticPlot": True},
@@ -61,13 +62,13 @@ def layout(**query):
     plan = fragor.plan_info(pl)
     fraga = f.till_sok()
     rutor = [dbc.Col(ruta(m, atg[atg.malomrade == m.nr], ind[ind.malomrade == m.nr], im[im.malomrade == m.nr],
-                          per.namn, fraga, f.mote), md=6, xl=4, className="mb-4") for m in mo.itertuples()]
+                          per.namn, fraga, f.mote, plan.get("ambitionsar")), md=6, xl=4, className="mb-4") for m in mo.itertuples()]
     return html.Div([
         verktygsrad(),
         html.H1("Översikt", className="sidrubrik"),
         html.P(plan["vision"], className="lead vision"),
         html.P(f"{plan['namn']} · läget vid {per.namn}", className="text-muted"),
         exempelbanner(bool(atg.exempel.any() or ind.exempel.any())),
-        filterpanel(fragor.enheter(), fragor.perioder(pl), f, per.namn),
+        filterpanel(fragor.enheter(pl), fragor.perioder(pl), f, per.namn),
         dbc.Row(rutor, className="rutor"),
     ])

@@ -1,4 +1,4 @@
-"""/sarskilda-uppdrag: Särskilda uppdrag och utvecklingsåtaganden med Inriktning 2020."""
+"""/sarskilda-uppdrag: Särskilda uppdrag och utvecklingsåtaganden med planårets inriktning."""
 from __future__ import annotations
 
 import dash
@@ -27,7 +27,9 @@ def _stycken(text) -> list:
 
 
 def layout(**query):
-    su = fragor.sarskilda_uppdrag(valj_plan(Urval.fran_fraga(query, "/sarskilda-uppdrag")))
+    pl = valj_plan(Urval.fran_fraga(query, "/sarskilda-uppdrag"))
+    su = fragor.sarskilda_uppdrag(pl)
+    ar = fragor.plan_info(pl)["ar"]
     return html.Div([
         verktygsrad(),
         html.H1("Särskilda uppdrag och utvecklingsåtaganden", className="sidrubrik"),
@@ -35,9 +37,9 @@ def layout(**query):
                "delårsrapporterna.", className="lead"),
         *[html.Section([
             html.H2(r.titel, className="h3"),
-            html.Div([html.H3("Inriktning 2020", className="h6 mb-1"), html.P(r.inriktning_2020, className="mb-0")],
-                     className="inriktning p-3 mb-2") if isinstance(r.inriktning_2020, str) else
-            html.P("Planen anger ingen ”Inriktning 2020” för området.", className="fst-italic small"),
+            html.Div([html.H3(f"Inriktning {ar}", className="h6 mb-1"), html.P(r.inriktning, className="mb-0")],
+                     className="inriktning p-3 mb-2") if isinstance(r.inriktning, str) else
+            html.P(f"Planen anger ingen ”Inriktning {ar}” för området.", className="fst-italic small"),
             *_stycken(r.kommentar),
             html.Details([html.Summary("Bakgrund i planen"), *_stycken(r.beskrivning)]),
         ], className="sarskilt-uppdrag mb-4", **{"data-kod": r.kod}) for r in su.itertuples()],

@@ -22,7 +22,7 @@ D = dt.date
     ("Avrapportering efter genomfört möte", None),
 ])
 def test_tolka_tidpunkt(text, vantat):
-    assert tolka_tidpunkt(text) == vantat
+    assert tolka_tidpunkt(text, 2020) == vantat
 
 
 @pytest.mark.parametrize("utfall,mal,riktning,nuvarde,maltext,vantat", [
