@@ -8,18 +8,17 @@ import io
 import re
 import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import inspect, select, text
+from sqlalchemy import inspect, text
 
 from data import db, export, forbered, fragor, ladda, rapport, start
 from data.installningar import Installningar
 from data.urval import Urval
 from tests.conftest import ROT, pg_databas
 
-TK = ROOT_TK = ROT / "tests" / "data" / "plan_testkoping"
+TK = ROT / "tests" / "data" / "plan_testkoping"
 V1 = ROT / "tests" / "data" / "version1.sqlite"
 
 
