@@ -67,7 +67,7 @@ def skal():
     return html.Div(id="skal", className="skal", children=[
         html.A("Hoppa till innehållet", href="#innehall", className="hoppa-lank"),
         html.Header(html.Div([
-            dcc.Link([html.Span("Målkoll", className="varumarke"), html.Span(f" · {plan['namn']}", className="plannamn")],
+            dcc.Link([html.Span("Målkoll", className="varumarke"), html.Span(f" · {plan['namn']}", id="plannamn", className="plannamn")],
                      href="/", className="text-decoration-none text-reset"),
             html.Span("← → bläddrar · F helskärm · Esc lämnar", className="motestips ms-auto me-3"),
             planvaljare(),
@@ -85,11 +85,13 @@ def skal():
 
 def _skalets_callbacks(app: Dash) -> None:
     """Skalets callbacks: menyn för URL:ens plan, sammanträdesläget, aktiv sida och planväljaren."""
-    @app.callback(Output("huvudmeny", "children"), Input("_pages_location", "search"))
+    @app.callback(Output("huvudmeny", "children"), Output("plannamn", "children"),
+                  Input("_pages_location", "search"))
     def meny_for_planen(search):
+        """Menyn och rubriken för URL:ens plan (okänd plan: standardplanen; sidan säger ifrån)."""
         u = Urval.fran_sok(search)
-        kanda = set(fragor.planer().kod)
-        return menylankar(u.plan if u.plan in kanda else None)
+        plan = u.plan if u.plan in set(fragor.planer().kod) else None
+        return menylankar(plan), f" · {fragor.plan_info(plan)['namn']}"
 
     # Sammanträdesläge: klassen på skalet följer URL:en; knappen växlar ?visning=mote
     app.clientside_callback(

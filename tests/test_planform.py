@@ -298,3 +298,22 @@ def test_ny_plan_skrivs_ur_den_har_och_gar_att_lasa_in(tva_planer, tmp_path):
     assert len(fragor.atgarder(plan="KS-2021", url=url)) == len(oppna)
     with pytest.raises(nyplan.Nyplanfel, match="inte tom"):
         nyplan.ny_plan("KS-2020", "KS-2022", ut, url=url)
+
+
+def test_planen_foljer_med_till_export_och_rapportmall_fran_sidan(tva_planer, monkeypatch):
+    """?plan=TK-2023 på en sida: knappen Exportera ger Testköpings arbetsbok och Hämta rapportmall
+    Testköpings mall (inte standardplanens)."""
+    monkeypatch.setenv("DATABASE_URL", tva_planer)
+    import app
+    server = app.hamta_app().server
+    from sidor._export import nedladdning
+    from sidor._gemensamt import hamta_rapportmall
+    sok = "?plan=TK-2023&period=Tertial+1+2023"
+    d = nedladdning("/malomrade/9", sok, url=tva_planer)
+    import base64
+    wb = load_workbook(io.BytesIO(base64.b64decode(d["content"])))
+    assert "Testköping" in wb["Åtgärder"]["A1"].value and wb["Åtgärder"]["A5"].value == 9
+    with server.test_request_context("/"):
+        m = hamta_rapportmall(1, sok)
+    mall = load_workbook(io.BytesIO(base64.b64decode(m["content"])))
+    assert mall["Instruktioner"]["B3"].value == "TK-2023" and mall["Instruktioner"]["B2"].value == "Tertial 1 2023"
