@@ -42,6 +42,10 @@ def menylankar(plan: str | None = None) -> list:
     if delar["budget"]:
         lankar.append(_lank("Budget", "/budget"))
     lankar.append(_lank("Rapportera", "/rapportera"))
+    from sidor import _inloggning
+    anv = _inloggning.aktuell()
+    if anv is not None and anv.administrator:
+        lankar.append(_lank("Ändringslogg", "/andringslogg"))
     return lankar
 
 
@@ -62,6 +66,21 @@ def planvaljare() -> html.Div:
                     className="ms-auto me-3 planvaljare d-print-none")
 
 
+def kontoruta() -> html.Div:
+    """Sidhuvudets inloggning: "Logga in", eller namnet och "Logga ut" (ett formulär som postar)."""
+    from data.anvandare import ROLLNAMN
+    from sidor import _inloggning
+    anv = _inloggning.aktuell()
+    if anv is None:
+        return html.Div(html.A("Logga in", href="/logga-in", className="btn btn-outline-light btn-sm"),
+                        className="kontoruta me-3 d-print-none")
+    return html.Div(html.Form([
+        html.Span(f"{anv.visningsnamn} · {ROLLNAMN[anv.roll]}", className="me-2 small"),
+        html.Button("Logga ut", type="submit", id="logga-ut", className="btn btn-outline-light btn-sm"),
+    ], action="/logga-ut", method="post", className="d-flex align-items-center mb-0"),
+        className="kontoruta me-3 d-print-none")
+
+
 def skal():
     plan = fragor.plan_info()
     return html.Div(id="skal", className="skal", children=[
@@ -72,6 +91,7 @@ def skal():
             html.Span("← → bläddrar · F helskärm · Esc lämnar", className="motestips ms-auto me-3"),
             planvaljare(),
             dcc.Store(id="standardplan", data=fragor.plan_info()["kod"]),
+            kontoruta(),
             html.Button("Sammanträdesläge", id="motesknapp", n_clicks=0, type="button",
                         className="btn btn-light btn-sm ms-auto motesknapp", **{"aria-pressed": "false"},
                         title="Stor text för projektorn (?visning=mote). Tangenter: ← → PageUp PageDown, F, Esc"),
@@ -163,9 +183,10 @@ def create_app(inst: Installningar | None = None, forbered_databas: bool = True)
     app.index_string = app.index_string.replace("<html>", '<html lang="sv">')
     app.layout = skal
     _skalets_callbacks(app)
-    from sidor import _export, _sakerhet
+    from sidor import _export, _inloggning, _sakerhet
     _export.registrera(app)
     _sakerhet.registrera(app)
+    _inloggning.registrera(app)
     return app
 
 

@@ -72,6 +72,14 @@ HJALP: dict[str, tuple[str, str]] = {
     "MALKOLL_HTTPS": ("https", "ja: kakan bara över HTTPS (Secure) och HSTS-huvudet."),
     "MALKOLL_PROXY_ANTAL": ("proxy_antal", "Antal betrodda omvända proxyer framför appen (X-Forwarded-*)."),
     "MALKOLL_DATA_DIR": ("data_katalog", "Katalog för lösenordsförsök (privat; standard: ~/.local/state/malkoll)."),
+    "MALKOLL_KRAV_INLOGGNING": ("krav_inloggning", "ja: inloggning krävs också för att läsa (standard: läsning är öppen)."),
+    "MALKOLL_NYTT_LOSENORD": ("nytt_losenord", "Lösenordet för `python -m data.anvandare lagg-till/andra` (annars frågas det)."),
+    "MALKOLL_OIDC_UTFARDARE": ("oidc_utfardare", "OpenID Connect: utfärdarens URL (issuer); tomt = ingen SSO."),
+    "MALKOLL_OIDC_KLIENT": ("oidc_klient", "OpenID Connect: klient-id hos utfärdaren."),
+    "MALKOLL_OIDC_HEMLIGHET": ("oidc_hemlighet", "OpenID Connect: klientens hemlighet."),
+    "MALKOLL_OIDC_GRUPPANSPRAK": ("oidc_gruppansprak", "Anspråket (claim) som bär grupperna (standard: groups)."),
+    "MALKOLL_OIDC_GRUPPER": ("oidc_grupper", "Grupp → roll/enheter: GRUPP=administrator;GRUPP=rapportor:KSK/EKO,KSK/SHB;GRUPP=lasare"),
+    "MALKOLL_OIDC_NAMN": ("oidc_namn", "Organisationens namn på knappen ”Logga in med …” (standard: organisationen)."),
     "MALKOLL_DEBUG": ("debug", "ja: Dash debug-läge (aldrig i drift)."),
     "HOST": ("host", "Adress för `python app.py`."),
     "PORT": ("port", "Port för `python app.py`."),
@@ -99,6 +107,14 @@ class Installningar:
     https: bool = False
     proxy_antal: int = 0
     data_katalog: str = ""
+    krav_inloggning: bool = False
+    nytt_losenord: str = ""
+    oidc_utfardare: str = ""
+    oidc_klient: str = ""
+    oidc_hemlighet: str = ""
+    oidc_gruppansprak: str = "groups"
+    oidc_grupper: str = ""
+    oidc_namn: str = "organisationen"
     debug: bool = False
     host: str = "127.0.0.1"
     port: int = 8050
@@ -122,6 +138,14 @@ class Installningar:
             https=_bool(env, "MALKOLL_HTTPS", False),
             proxy_antal=_int(env, "MALKOLL_PROXY_ANTAL", 0),
             data_katalog=s("MALKOLL_DATA_DIR", "").strip() or _privat_katalog(),
+            krav_inloggning=_bool(env, "MALKOLL_KRAV_INLOGGNING", False),
+            nytt_losenord=s("MALKOLL_NYTT_LOSENORD", ""),
+            oidc_utfardare=s("MALKOLL_OIDC_UTFARDARE", "").strip().rstrip("/"),
+            oidc_klient=s("MALKOLL_OIDC_KLIENT", "").strip(),
+            oidc_hemlighet=s("MALKOLL_OIDC_HEMLIGHET", ""),
+            oidc_gruppansprak=s("MALKOLL_OIDC_GRUPPANSPRAK", "").strip() or "groups",
+            oidc_grupper=s("MALKOLL_OIDC_GRUPPER", "").strip(),
+            oidc_namn=s("MALKOLL_OIDC_NAMN", "").strip() or "organisationen",
             debug=_bool(env, "MALKOLL_DEBUG", False),
             host=s("HOST", "").strip() or "127.0.0.1",
             port=_int(env, "PORT", 8050),

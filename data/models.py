@@ -316,3 +316,56 @@ class Budgetutfall(Rapporterat, Bas):
     prognos: Mapped[Optional[float]] = mapped_column(Numeric(16, 1))  # tkr, helår
     avvikelse: Mapped[Optional[float]] = mapped_column(Numeric(16, 1))  # tkr, när bara avvikelsen är publicerad
     kommentar: Mapped[Optional[str]] = mapped_column(Text)
+
+
+# --- Konton, roller och inloggningar (issue 15) ---
+
+ROLLER_KONTO = ("administrator", "rapportor", "lasare")
+
+
+class Konto(Bas):
+    """Ett konto: lokalt (Argon2-hash) eller från OpenID Connect (oidc_sub). Roll och enheter läses
+    vid varje begäran, så en ändring gäller direkt."""
+    __tablename__ = "konto"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    namn: Mapped[str] = mapped_column(String(200), unique=True)     # användarnamn
+    visningsnamn: Mapped[Optional[str]] = mapped_column(String(200))
+    losenordshash: Mapped[Optional[str]] = mapped_column(String(300))
+    oidc_sub: Mapped[Optional[str]] = mapped_column(String(300), unique=True)
+    roll: Mapped[str] = mapped_column(String(20))                   # administrator / rapportor / lasare
+    aktiv: Mapped[bool] = mapped_column(Boolean, default=True)
+    skapad: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    andrad: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+
+    enheter: Mapped[list["KontoEnhet"]] = relationship(cascade="all, delete-orphan", order_by="KontoEnhet.enhet_kod")
+
+
+class KontoEnhet(Bas):
+    """Enheter en rapportör rapporterar för (kanonisk kod; underenheter ingår)."""
+    __tablename__ = "konto_enhet"
+    __table_args__ = (UniqueConstraint("konto_id", "enhet_kod"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    konto_id: Mapped[int] = mapped_column(ForeignKey("konto.id", ondelete="CASCADE"))
+    enhet_kod: Mapped[str] = mapped_column(String(100))
+
+
+class Inloggning(Bas):
+    """En inloggning på servern (kakan bär bara en slumpad nyckel; här ligger dess SHA-256).
+    Utloggning tar bort raden, så en sparad kaka slutar gälla direkt."""
+    __tablename__ = "inloggning"
+    __table_args__ = (Index("ix_inloggning_konto", "konto_id"),)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    konto_id: Mapped[Optional[int]] = mapped_column(ForeignKey("konto.id", ondelete="CASCADE"))  # None: startadmin
+    satt: Mapped[str] = mapped_column(String(20))                   # losenord / oidc / start
+    tagg: Mapped[Optional[str]] = mapped_column(String(64))         # startadmin: bunden till lösenordet
+    skapad: Mapped[dt.datetime] = mapped_column(DateTime)
+    utgar: Mapped[dt.datetime] = mapped_column(DateTime)
+    adress: Mapped[Optional[str]] = mapped_column(String(100))
+
+
+class Inloggningsforsok(Bas):
+    """Misslyckade inloggningar per konto och per adress (för växande väntetid)."""
+    __tablename__ = "inloggningsforsok"
+    nyckel: Mapped[str] = mapped_column(String(300), primary_key=True)  # "konto:namn" / "adress:ip"
+    antal: Mapped[int] = mapped_column(Integer, default=0)
+    senast: Mapped[float] = mapped_column(Float, default=0.0)        # Unix-tid

@@ -1,39 +1,32 @@
-"""Säkerhet och fel i drift: säkerhetshuvuden (CSP m.m.), gräns för begärans storlek, sessionen
-för inloggad administratör (med begränsat antal lösenordsförsök) och ett begripligt svar när
-databasen inte svarar. Se docs/drift.md.
+"""Säkerhet och fel i drift: säkerhetshuvuden (CSP m.m.), gräns för begärans storlek, kakans
+flaggor och nyckel, och ett begripligt svar när databasen inte svarar. Inloggningen (konton,
+sessioner på servern, försöksgränser) finns i sidor/_inloggning.py och data/anvandare.py.
+Se docs/drift.md.
 
 Filen börjar med understreck, så Dash Pages registrerar den inte som sida. app.py anropar
 `registrera(app)` (Dash-appen eller dess Flask-server); ett andra anrop gör ingenting.
 
 Miljövariabler:
-    MALKOLL_ADMIN_LOSENORD  administratörslösenordet (tomt: /rapportera är stängd)
+    MALKOLL_ADMIN_LOSENORD  startadministratörens lösenord (tills det första kontot finns)
     MALKOLL_HEMLIGHET       nyckel som signerar sessionskakan (minst 32 tecken, slumpad)
     MALKOLL_HTTPS=1         kakan skickas bara över HTTPS (Secure) och HSTS-huvudet sätts
-    MALKOLL_DATA_DIR        katalog för lösenordsförsöken (standard: ~/.local/state/malkoll, 0700)
     MALKOLL_PROXY_ANTAL     antal betrodda omvända proxyer framför appen (X-Forwarded-For)
     MALKOLL_DEBUG=1         Dash debug-läge (aldrig i drift; annars är /_reload-hash avstängd)
 """
 from __future__ import annotations
 
 import base64
-import contextlib
-import fcntl
 import hashlib
 import hmac
 import json
 import logging
-import os
-import time
-from pathlib import Path
 
-from data import installningar
+from data import installningar, styrka
 
 log = logging.getLogger("malkoll.sakerhet")
 
 TILLAGG = "malkoll_sakerhet"          # nyckel i Flask-serverns `extensions`: registrerad en gång
 MAX_BEGARAN = 8 * 1024 * 1024         # 8 MB: en rapport på högst 5 MB blir ~6,7 MB som base64 i JSON
-MAX_FORSOK = 5                        # felaktiga lösenord per klientadress ...
-FORSOKSFONSTER = 10 * 60              # ... under 10 minuter
 SESSIONSTID = 8 * 60 * 60             # en inloggning gäller i högst 8 timmar
 MIN_HEMLIGHET = 32
 KANDA_STANDARDVARDEN = {
@@ -42,7 +35,6 @@ KANDA_STANDARDVARDEN = {
     "hemlighet", "byt-mig", "byt_mig", "ersatt-mig", "malkoll", "målkoll", "your-secret-key",
     "supersecret", "super-secret", "none", "null",
 }
-SESSIONSNYCKEL = "malkoll_admin"
 
 DATABASFEL_TEXT = ("Databasen svarar inte just nu. Målkoll kan inte visa sidan förrän den svarar igen – "
                    "försök igen om en stund. Kvarstår felet: kontakta den som driftar Målkoll.")
@@ -97,16 +89,16 @@ def hemlighetsfel() -> str | None:
         return f"MALKOLL_HEMLIGHET är för kort ({len(h)} tecken; minst {MIN_HEMLIGHET} krävs)."
     if len(set(h)) < 8:
         return "MALKOLL_HEMLIGHET är för enkel (för få olika tecken)."
+    monster = styrka.monsterfel(h, styrka.MIN_BITAR_HEMLIGHET)
+    if monster:
+        return f"MALKOLL_HEMLIGHET är {monster}."
     if losenord() and hmac.compare_digest(h.encode(), losenord().encode()):
         return "MALKOLL_HEMLIGHET får inte vara samma som administratörslösenordet."
     return None
 
 
 def konfigurationsfel() -> str | None:
-    """Varför rapporteringen inte får öppnas trots att ett lösenord är satt (None: allt i ordning).
-    Utan lösenord är sidan stängd av det skälet, inte av det här."""
-    if not losenord():
-        return None
+    """Varför ingen kan logga in (None: allt i ordning): nyckeln för kakan saknas eller är svag."""
     return hemlighetsfel()
 
 
@@ -115,160 +107,11 @@ HEMLIGHET_ATGARD = ('Skapa en slumpad nyckel med  python -c "import secrets; pri
                     "och starta om appen. Se docs/drift.md.")
 
 
-# --- Lösenord, försök och session ----------------------------------------------------------------
-
-def ratt_losenord(angivet: str | None) -> bool:
-    """Jämförelse i konstant tid (båda sidor hashas först, så inte ens längden läcker)."""
-    facit = losenord()
-    if not facit:
-        return False
-    a = hashlib.sha256((angivet or "").encode()).digest()
-    b = hashlib.sha256(facit.encode()).digest()
-    return hmac.compare_digest(a, b)
-
-
-def datakatalog() -> Path:
-    """Privat katalog för appens tillstånd (skapas 0700)."""
-    k = Path(installningar.aktuella().data_katalog)
-    k.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return k
-
-
-class Forsokslager:
-    """Felaktiga inloggningsförsök per klientadress, i en JSON-fil som alla gunicorn-arbetare (och
-    alla processer) på samma maskin delar. Allt sker under ett exklusivt fcntl-lås på en låsfil,
-    så kontroll och uppräkning är en odelbar operation även mellan processer."""
-
-    FILNAMN = "malkoll-inloggningsforsok.json"
-
-    def __init__(self, katalog: Path | str | None = None, max_forsok: int = MAX_FORSOK,
-                 fonster: float = FORSOKSFONSTER):
-        self.katalog = Path(katalog) if katalog else datakatalog()
-        self.max_forsok = max_forsok
-        self.fonster = fonster
-
-    @property
-    def fil(self) -> Path:
-        return self.katalog / self.FILNAMN
-
-    @contextlib.contextmanager
-    def _last(self):
-        self.katalog.mkdir(parents=True, exist_ok=True)
-        fd = os.open(str(self.fil) + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            data = self._las()
-            yield data
-            self._skriv(data)
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
-
-    def _las(self) -> dict[str, list[float]]:
-        try:
-            data = json.loads(self.fil.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError):
-            log.warning("Lösenordsförsöken i %s gick inte att läsa; börjar om", self.fil)
-            return {}
-        grans = time.time() - self.fonster
-        return {ip: [t for t in tider if isinstance(t, (int, float)) and t > grans]
-                for ip, tider in data.items() if isinstance(tider, list)}
-
-    def _skriv(self, data: dict[str, list[float]]) -> None:
-        data = {ip: tider for ip, tider in data.items() if tider}
-        if len(data) > 10000:  # skydd mot en fil som växer utan gräns: behåll de senaste
-            data = dict(sorted(data.items(), key=lambda kv: max(kv[1]))[-10000:])
-        tmp = self.fil.with_name(self.fil.name + f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f)
-        os.replace(tmp, self.fil)
-
-    def sparrad(self, ip: str) -> float:
-        """Sekunder kvar av spärren för adressen (0: inte spärrad)."""
-        with self._last() as data:
-            return self._kvar(data.get(ip, []))
-
-    def _kvar(self, tider: list[float]) -> float:
-        if len(tider) < self.max_forsok:
-            return 0.0
-        return max(0.0, sorted(tider)[-self.max_forsok] + self.fonster - time.time())
-
-    def forsok(self, ip: str, kontroll) -> tuple[bool, float, bool]:
-        """Ett inloggningsförsök, odelbart: (lyckades, sekunder av spärren som återstår, prövades).
-        En spärrad adress prövas inte alls: `kontroll()` anropas inte. Ett lyckat försök
-        nollställer adressens misslyckanden."""
-        with self._last() as data:
-            tider = data.setdefault(ip, [])
-            kvar = self._kvar(tider)
-            if kvar > 0:
-                return False, kvar, False
-            if kontroll():
-                data.pop(ip, None)
-                return True, 0.0, True
-            tider.append(time.time())
-            return False, self._kvar(tider), True
-
-    def antal(self, ip: str) -> int:
-        with self._last() as data:
-            return len(data.get(ip, []))
-
+# --- Klientens adress ----------------------------------------------------------------------------
 
 def klient_ip() -> str:
     from flask import request
     return request.remote_addr or "okänd"
-
-
-def _tagg() -> str:
-    """Bevis på inloggning: bunden till både hemligheten och lösenordet, så att ett nytt lösenord
-    (eller en ny hemlighet) loggar ut alla."""
-    return hmac.new(hemlighet().encode(), b"malkoll-admin-v1:" + losenord().encode(), hashlib.sha256).hexdigest()
-
-
-def ar_inloggad() -> bool:
-    """Har den här webbläsaren en giltig administratörssession?"""
-    if not losenord() or konfigurationsfel():
-        return False
-    from flask import has_request_context, session
-    if not has_request_context():
-        return False
-    s = session.get(SESSIONSNYCKEL)
-    if not isinstance(s, dict):
-        return False
-    till = s.get("till")
-    if not isinstance(till, (int, float)) or till < time.time():
-        return False
-    return hmac.compare_digest(str(s.get("tagg", "")).encode(), _tagg().encode())
-
-
-def logga_in(angivet: str | None) -> tuple[bool, str | None]:
-    """Pröva lösenordet (högst MAX_FORSOK fel per adress och FORSOKSFONSTER). Rätt → sessionen
-    markeras som inloggad. Returnerar (lyckades, felmeddelande på svenska)."""
-    fel = konfigurationsfel()
-    if fel or not losenord():
-        return False, fel or "Uppladdning är avstängd (MALKOLL_ADMIN_LOSENORD saknas)."
-    ok, kvar, provat = Forsokslager().forsok(klient_ip(), lambda: ratt_losenord(angivet))
-    if ok:
-        from flask import session
-        session.clear()
-        session[SESSIONSNYCKEL] = {"tagg": _tagg(), "till": time.time() + SESSIONSTID}
-        return True, None
-    if kvar > 0:
-        minuter = max(1, int(-(-kvar // 60)))
-        vanta = f"Försök igen om {minuter} {'minut' if minuter == 1 else 'minuter'}."
-        if provat:
-            return False, (f"Fel lösenord. Det var {MAX_FORSOK}:e felaktiga försöket inom "
-                           f"{FORSOKSFONSTER // 60} minuter, så inloggningen är spärrad för din adress. {vanta}")
-        return False, f"För många felaktiga lösenordsförsök från din adress. {vanta}"
-    return False, "Fel lösenord."
-
-
-def logga_ut() -> None:
-    from flask import has_request_context, session
-    if has_request_context():
-        session.pop(SESSIONSNYCKEL, None)
 
 
 # --- Databasen -----------------------------------------------------------------------------------
@@ -370,7 +213,7 @@ def registrera(app) -> None:
         server.debug = False
     if hemlighetsfel() is None:
         server.secret_key = hemlighet()
-    elif losenord():
+    else:
         log.warning("Rapporteringen (/rapportera) är stängd: %s %s", hemlighetsfel(), HEMLIGHET_ATGARD)
 
     if installningar.aktuella().proxy_antal > 0:
@@ -414,7 +257,8 @@ def registrera(app) -> None:
         h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
         if https():
             h.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if request.path.startswith(prefix + "_dash-update-component") or request.path.endswith("/rapportera"):
+        if request.path.startswith((prefix + "_dash-update-component", prefix + "_dash-layout",
+                                    prefix + "logga-in", prefix + "logga-ut")) or request.path.endswith("/rapportera"):
             h.setdefault("Cache-Control", "no-store")
         return resp
 

@@ -1,48 +1,49 @@
-"""/rapportera: ladda upp en ifylld rapportmall. Stängd om inget administratörslösenord är satt
-(miljövariabeln MALKOLL_ADMIN_LOSENORD), och stängd med besked om nyckeln för sessionen
-(MALKOLL_HEMLIGHET) saknas eller är svag. Efter rätt lösenord gäller en session (signerad kaka,
-HttpOnly, SameSite=Strict) så att lösenordet inte skickas med varje uppladdning. Högst fem
-felaktiga lösenord per adress och tio minuter (sidor/_sakerhet.py). Importen förhandsgranskas
-innan något skrivs."""
+"""/rapportera: en rapportör rapporterar status, kommentar och utfall för sina enheters åtgärder
+och indikatorer i ett formulär (förhandsgranskning, sedan en transaktion med historik), eller
+laddar upp en ifylld rapportmall (bara de egna enheternas rader). En administratör rapporterar
+för alla och låser och låser upp perioder. Varje callback prövar behörigheten på servern
+(sidor/_inloggning.py, data/rapportering.py); valideringen är importens (data/rapport.py)."""
 from __future__ import annotations
 
 import base64
 import binascii
+import logging
+from urllib.parse import quote
 
 import dash
-from dash import Input, Output, State, callback, dcc, html, no_update
+import pandas as pd
+from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 from dash.exceptions import AppNotFoundError
 from sqlalchemy.exc import DBAPIError
 
-from data import rapport
-from sidor import _sakerhet
+from data import anvandare, fragor, rapport, rapportering
+from data.regler import ATGARDSSTATUS
+from komponenter.format import med_enhet
+from sidor import _inloggning, _sakerhet
+
+log = logging.getLogger(__name__)
 
 dash.register_page(__name__, path="/rapportera", name="Rapportera", order=20, title="Rapportera utfall – Målkoll")
 
-# Sidan bygger på skyddet (sessionens nyckel och kakflaggor, försöksgränsen, huvudena): registrera det
-# redan här, när Dash Pages importerar sidan. app.py anropar också registrera – ett andra anrop gör
-# ingenting.
+# Sidan bygger på skyddet (kakans nyckel och flaggor, huvudena): registrera det redan här, när Dash
+# Pages importerar sidan. app.py anropar också registrera – ett andra anrop gör ingenting.
 try:
     _sakerhet.registrera(dash.get_app())
 except AppNotFoundError:  # importerad utan Dash-app (t.ex. i ett test)
     pass
 
-ID_LOSEN, ID_AV, ID_UPP, ID_FG, ID_FIL, ID_GENOMFOR, ID_RESULTAT = (
-    "rapp-losen", "rapp-av", "rapp-upp", "rapp-forhandsgranskning", "rapp-fil", "rapp-genomfor", "rapp-resultat")
-ID_INLOGGNING, ID_LOGGA_IN, ID_INLOGGAD, ID_LOGGA_UT, ID_INLOGGNINGSBESKED = (
-    "rapp-inloggning", "rapp-logga-in", "rapp-inloggad", "rapp-logga-ut", "rapp-inloggningsbesked")
+ID_UPP, ID_FG, ID_FIL, ID_GENOMFOR, ID_RESULTAT = (
+    "rapp-upp", "rapp-forhandsgranskning", "rapp-fil", "rapp-genomfor", "rapp-resultat")
+ID_PERIOD, ID_F_FG, ID_F_SPARA, ID_F_GRANSKNING, ID_F_RESULTAT = (
+    "rf-period", "rf-forhandsgranska", "rf-spara", "rf-granskning", "rf-resultat")
+ID_LAS_PERIOD, ID_LAS_MOTIV, ID_LAS, ID_LAS_UPP, ID_LAS_BESKED = (
+    "las-period", "las-motivering", "las-las", "las-las-upp", "las-besked")
+T_STATUS, T_AKOMM, T_UTFALL, T_IKOMM, T_KIB = "rf-status", "rf-akommentar", "rf-utfall", "rf-ikommentar", "rf-kib"
 
 DATABASFEL_IMPORT = ("Databasen svarar inte just nu (eller är upptagen av en annan import). En import skrivs "
                      "i en enda transaktion, så antingen sparades allt eller ingenting. Ladda upp filen igen "
                      "när databasen svarar: förhandsgranskningen visar då om något återstår att spara.")
-
-
-def losenord() -> str:
-    return _sakerhet.losenord()
-
-
-def ratt_losenord(angivet: str | None) -> bool:
-    return _sakerhet.ratt_losenord(angivet)
+INGEN_BEHORIGHET = "Ingen behörighet."
 
 
 def _stangd(rubrik: str, stycken: list, klass: str = "alert alert-info", roll: str = "status") -> html.Div:
@@ -50,48 +51,135 @@ def _stangd(rubrik: str, stycken: list, klass: str = "alert alert-info", roll: s
                      html.Div([html.P(rubrik, className="fw-semibold"), *stycken], className=klass, role=roll)])
 
 
-def layout(**query):
-    if not losenord():
-        return _stangd("Uppladdning av rapporter är avstängd på den här servern.", [
-            html.P(["Sätt miljövariabeln ", html.Code("MALKOLL_ADMIN_LOSENORD"),
-                    " till ett administratörslösenord (och ", html.Code("MALKOLL_HEMLIGHET"),
-                    " till en slumpad nyckel) och starta om appen för att öppna sidan. "
-                    "Rapporter kan alltid importeras från kommandoraden:"]),
-            html.Pre('python -m data.rapport importera --forhandsgranska --av "Ditt namn" rapport.xlsx')])
+def _nyckel_saknas(fel: str) -> html.Div:
+    return _stangd("Sidan är stängd: servern saknar en säker nyckel för inloggningen.", [
+        html.P(fel),
+        html.P(["Så åtgärdar du det: skapa en slumpad nyckel med ",
+                html.Code('python -c "import secrets; print(secrets.token_urlsafe(48))"'),
+                ", sätt den i miljövariabeln ", html.Code("MALKOLL_HEMLIGHET"),
+                " (minst 32 tecken, samma värde för alla arbetsprocesser) och starta om appen. Se docs/drift.md."]),
+        html.P("Rapporter kan under tiden importeras från kommandoraden:"),
+        html.Pre('python -m data.rapport importera --forhandsgranska --av "Ditt namn" rapport.xlsx')],
+        klass="alert alert-danger", roll="alert")
+
+
+def layout(period=None, plan=None, **_):
     fel = _sakerhet.konfigurationsfel()
     if fel:
-        return _stangd("Sidan är stängd: servern saknar en säker nyckel för inloggningen.", [
-            html.P(fel),
-            html.P(["Så åtgärdar du det: skapa en slumpad nyckel med ",
-                    html.Code('python -c "import secrets; print(secrets.token_urlsafe(48))"'),
-                    ", sätt den i miljövariabeln ", html.Code("MALKOLL_HEMLIGHET"),
-                    " (minst 32 tecken, samma värde för alla arbetsprocesser) och starta om appen. "
-                    "Se docs/drift.md."]),
-            html.P("Rapporter kan under tiden importeras från kommandoraden:"),
-            html.Pre('python -m data.rapport importera --forhandsgranska --av "Ditt namn" rapport.xlsx')],
-            klass="alert alert-danger", roll="alert")
-    inloggad = _sakerhet.ar_inloggad()
+        return _nyckel_saknas(fel)
+    anv = _inloggning.aktuell()
+    if anv is None:
+        return _stangd("Logga in för att rapportera.", [
+            html.P("Läsning kräver ingen inloggning; att rapportera gör det."),
+            html.A("Logga in", href="/logga-in?nasta=" + quote("/rapportera"), className="btn btn-primary")])
+    if not rapportering.far_skriva(anv):
+        return _stangd(f"Du är inloggad som {anv.visningsnamn} ({anvandare.ROLLNAMN[anv.roll]}).",
+                       [html.P("Ditt konto får läsa men inte rapportera. Kontakta en administratör om du ska "
+                               "rapportera för en enhet.")])
+    perioder = fragor.perioder(plan)
+    valt = period if period in set(perioder.namn) else _forsta_oppna(perioder)
+    rad = perioder[perioder.namn == valt].iloc[0]
     return html.Div([
         html.H1("Rapportera utfall", className="sidrubrik"),
-        html.P("Ladda upp en ifylld rapportmall (hämta mallen med knappen ”Hämta rapportmall” på sidorna). "
-               "Du ser vad som ändras innan något sparas. Tidigare värden skrivs aldrig över."),
-        html.Div([
-            html.Label("Administratörslösenord", htmlFor=ID_LOSEN, className="form-label"),
-            html.Div([
-                dcc.Input(id=ID_LOSEN, type="password", className="form-control", autoComplete="current-password",
-                          debounce=False, n_submit=0),
-                html.Button("Logga in", id=ID_LOGGA_IN, className="btn btn-outline-primary", type="button"),
-            ], className="input-group"),
-        ], id=ID_INLOGGNING, className="mb-3", style={"maxWidth": "28rem"}, hidden=inloggad),
-        html.Div([
-            html.Span("Du är inloggad som administratör. ", className="me-2"),
-            html.Button("Logga ut", id=ID_LOGGA_UT, className="btn btn-outline-secondary btn-sm", type="button"),
-        ], id=ID_INLOGGAD, className="mb-3", hidden=not inloggad),
-        html.Div(id=ID_INLOGGNINGSBESKED, role="status", **{"aria-live": "polite"}),
-        html.Div([
-            html.Label("Ditt namn (sparas med varje värde)", htmlFor=ID_AV, className="form-label"),
-            dcc.Input(id=ID_AV, type="text", className="form-control", maxLength=200),
-        ], className="mb-3", style={"maxWidth": "28rem"}),
+        html.P([f"Inloggad som {anv.visningsnamn} ({anvandare.ROLLNAMN[anv.roll]}). ",
+                "Du rapporterar för " + (", ".join(anv.enheter) + " (underenheter ingår)." if anv.rapportor
+                                         else "alla enheter.")], id="rapp-vem"),
+        _periodval(perioder, valt, plan),
+        _formular(anv, valt, bool(rad["last"]), plan),
+        html.Hr(),
+        _uppladdning(anv),
+        _lasning(perioder) if anv.administrator else None,
+    ])
+
+
+def _forsta_oppna(perioder: pd.DataFrame) -> str:
+    oppna = perioder[~perioder["last"].astype(bool)]
+    return str((oppna if not oppna.empty else perioder).namn.iloc[0])
+
+
+def _periodval(perioder: pd.DataFrame, valt: str, plan) -> html.Nav:
+    lankar = []
+    for p in perioder.itertuples():
+        sok = f"?period={quote(p.namn)}" + (f"&plan={quote(plan)}" if plan else "")
+        lankar.append(dcc.Link(p.namn + (" (låst)" if p.last else ""), href="/rapportera" + sok,
+                               className="nav-link" + (" active" if p.namn == valt else ""),
+                               **({"aria-current": "page"} if p.namn == valt else {})))
+    return html.Nav(lankar, className="nav nav-pills mb-3 flex-wrap", **{"aria-label": "Period att rapportera"})
+
+
+def _formular(anv, period: str, last: bool, plan) -> html.Div:
+    atg, ind = rapportering.formular(anv, period, plan)
+    delar = [html.H2(f"Rapportera i formuläret: {period}", className="h4")]
+    if last:
+        delar.append(html.Div(f"Perioden {period} är låst (rapporten är godkänd). Värdena kan bara läsas.",
+                              className="alert alert-secondary", role="status"))
+    delar.append(html.P(f"{len(atg)} åtgärder och {len(ind)} indikatorer där dina enheter är ansvariga. "
+                        "Lämna status tom för det du inte rapporterar. Du ser vad som ändras innan något sparas."))
+    delar.append(_atgardstabell(atg, period, last))
+    delar.append(_indikatortabell(ind, last))
+    delar.append(dcc.Store(id=ID_PERIOD, data={"period": period, "plan": plan}))
+    if not last:
+        delar += [html.Button("Förhandsgranska", id=ID_F_FG, className="btn btn-outline-primary me-2", type="button"),
+                  html.Button("Spara", id=ID_F_SPARA, className="btn btn-primary", type="button", disabled=True)]
+    delar += [html.Div(id=ID_F_GRANSKNING, role="status", className="mt-3", **{"aria-live": "polite"}),
+              html.Div(id=ID_F_RESULTAT, role="status", className="mt-2", **{"aria-live": "polite"})]
+    return html.Div(delar, id="rapp-formular")
+
+
+def _text(v) -> str:
+    return v if isinstance(v, str) else ""
+
+
+def _atgardstabell(atg: pd.DataFrame, period: str, last: bool) -> html.Table:
+    rader = []
+    for r in atg.itertuples():
+        egen = _text(r.rapportperiod) == period
+        rader.append(html.Tr([
+            html.Td(r.kod), html.Td([html.Div(r.text), html.Small(f"Ansvarig: {_text(r.ansvar)} · {_text(r.tidpunkt)}",
+                                                                   className="text-muted")]),
+            html.Td(dcc.Dropdown(id={"typ": T_STATUS, "kod": r.kod}, options=list(ATGARDSSTATUS),
+                                 value=_text(r.rapporterad_status) if egen and _text(r.rapporterad_status) else None,
+                                 placeholder="Välj status", disabled=last, clearable=True,
+                                 style={"minWidth": "13rem"})),
+            html.Td(dcc.Textarea(id={"typ": T_AKOMM, "kod": r.kod}, value=_text(r.kommentar) if egen else "",
+                                 disabled=last, className="form-control", rows=2,
+                                 **{"aria-label": f"Kommentar {r.kod}"})),
+        ], **{"data-kod": r.kod}))
+    return html.Table([html.Caption("Åtgärder"), html.Thead(html.Tr([html.Th(x, scope="col") for x in
+                                                                     ("Id", "Åtgärd", "Status", "Kommentar")])),
+                       html.Tbody(rader)], className="table table-sm rapportformular")
+
+
+def _indikatortabell(ind: pd.DataFrame, last: bool) -> html.Table:
+    rader = []
+    for r in ind.itertuples():
+        v = r.utfall_varde
+        kib = bool(r.utfall_kan_inte_bedomas) if pd.notna(r.utfall_kan_inte_bedomas) else False
+        rader.append(html.Tr([
+            html.Td(r.kod), html.Td(r.namn),
+            html.Td(html.Div([dcc.Input(id={"typ": T_UTFALL, "kod": r.kod}, type="number", disabled=last,
+                                        value=None if v is None or pd.isna(v) else float(v),
+                                        className="form-control", **{"aria-label": f"Utfall {r.kod}"}),
+                              html.Span(r.mattenhet or "", className="input-group-text")],
+                             className="input-group input-group-sm")),
+            html.Td(dcc.Checklist(id={"typ": T_KIB, "kod": r.kod}, options=[{"label": " Kan inte bedömas",
+                                                                              "value": "ja", "disabled": last}],
+                                  value=["ja"] if kib else [])),
+            html.Td(dcc.Textarea(id={"typ": T_IKOMM, "kod": r.kod}, value=_text(r.utfall_kommentar), disabled=last,
+                                 className="form-control", rows=2, **{"aria-label": f"Kommentar {r.kod}"})),
+        ], **{"data-kod": r.kod}))
+    return html.Table([html.Caption("Indikatorer"),
+                       html.Thead(html.Tr([html.Th(x, scope="col") for x in
+                                           ("Id", "Indikator", "Utfall", "Kan inte bedömas", "Kommentar")])),
+                       html.Tbody(rader)], className="table table-sm rapportformular")
+
+
+def _uppladdning(anv) -> html.Div:
+    return html.Div([
+        html.H2("Eller ladda upp en ifylld rapportmall", className="h4"),
+        html.P("Hämta mallen med knappen ”Hämta rapportmall” på sidorna. "
+               + ("Filen får bara innehålla rader för dina enheter; en rad för någon annans åtgärd avvisar hela filen."
+                  if anv.rapportor else "") + " Tidigare värden skrivs aldrig över."),
         dcc.Upload(id=ID_UPP, children=html.Div(["Dra hit filen eller ", html.A("välj en .xlsx-fil", href="#")]),
                    className="uppladdning p-4 mb-3 text-center border border-2 rounded", accept=".xlsx",
                    max_size=rapport.MAX_STORLEK),
@@ -102,115 +190,110 @@ def layout(**query):
     ])
 
 
+def _lasning(perioder: pd.DataFrame) -> html.Div:
+    return html.Div([
+        html.Hr(), html.H2("Lås och lås upp perioder", className="h4"),
+        html.P("En låst period går inte att rapportera i. Upplåsning kräver en motivering; båda loggas."),
+        html.Div([
+            html.Label("Period", htmlFor=ID_LAS_PERIOD, className="form-label"),
+            dcc.Dropdown(id=ID_LAS_PERIOD, options=[{"label": p.namn + (" (låst)" if p.last else ""), "value": p.namn}
+                                                    for p in perioder.itertuples()], clearable=False),
+            html.Label("Motivering (krävs för upplåsning)", htmlFor=ID_LAS_MOTIV, className="form-label mt-2"),
+            dcc.Input(id=ID_LAS_MOTIV, type="text", className="form-control", maxLength=2000),
+            html.Div([html.Button("Lås", id=ID_LAS, className="btn btn-outline-secondary me-2 mt-2", type="button"),
+                      html.Button("Lås upp", id=ID_LAS_UPP, className="btn btn-outline-danger mt-2", type="button")]),
+        ], style={"maxWidth": "28rem"}),
+        html.Div(id=ID_LAS_BESKED, role="status", className="mt-2", **{"aria-live": "polite"}),
+    ])
+
+
 def _fel(rubrik: str, fel: list[str]) -> html.Div:
     return html.Div([html.P(rubrik, className="fw-semibold" if fel else "fw-semibold mb-0"),
                      html.Ul([html.Li(f) for f in fel]) if fel else None],
                     className="alert alert-danger", role="alert")
 
 
-def _granska(innehall: str, filnamn: str):
+def _behorig():
+    """(användaren, felmeddelande): den inloggade om hen får rapportera, annars None och skälet."""
+    fel = _sakerhet.konfigurationsfel()
+    if fel:
+        return None, fel + " " + _sakerhet.HEMLIGHET_ATGARD
+    anv = _inloggning.aktuell()
+    if anv is None:
+        return None, "Du är inte inloggad (eller inloggningen har gått ut). Logga in och försök igen."
+    if not rapportering.far_skriva(anv):
+        return None, "Ditt konto får inte rapportera."
+    return anv, None
+
+
+def _vagrad(anv_fel: str, vad: str) -> None:
+    log.warning("%s vägrad: %s", vad, anv_fel)
+
+
+# --- Uppladdning ---
+
+def _granska(innehall: str, filnamn: str, anv):
     filnamn = (filnamn if isinstance(filnamn, str) and filnamn.strip() else "rapport.xlsx")[:200]
     try:
         data = base64.b64decode(str(innehall).split(",", 1)[1], validate=True)
     except (IndexError, ValueError, binascii.Error):
         raise rapport.Importfel([f"{filnamn or 'filen'}: uppladdningen gick inte att läsa; försök igen"]) from None
-    return rapport.las_rapport(data, filnamn)
+    fg = rapport.las_rapport(data, filnamn)
+    rapportering.kontrollera_fil(data, anv)
+    return fg
 
 
-def _behorig(losen) -> tuple[bool, str | None, bool]:
-    """(behörig, felmeddelande, loggade in nyss). Redan inloggad → sessionen räcker; annars
-    prövas ett angivet lösenord (räknas mot försöksgränsen) och sessionen sätts."""
-    fel = _sakerhet.konfigurationsfel()
-    if fel or not losenord():
-        return False, (fel or "Uppladdning är avstängd.") + " " + _sakerhet.HEMLIGHET_ATGARD, False
-    losen = losen if isinstance(losen, str) else None
-    if _sakerhet.ar_inloggad():
-        return True, None, False
-    if not losen:
-        return False, "Du är inte inloggad. Ange administratörslösenordet och försök igen.", False
-    ok, meddelande = _sakerhet.logga_in(losen)
-    return ok, meddelande, ok
+def _andringslista(fg) -> html.Ul | html.P:
+    lista = [html.Li(f"{a.blad} {a.id} {a.falt}: {_visa(a.nytt)}") for a in fg.nya] + \
+            [html.Li(f"{a.blad} {a.id} {a.falt}: {_visa(a.gammalt)} → {_visa(a.nytt)}") for a in fg.andrade]
+    return html.Ul(lista[:500]) if lista else html.P("Inget att ändra.")
 
 
-def _inloggad_utdata(inloggad: bool, besked=None):
-    """Lösenordsfält (tömt), inloggningsblockets och utloggningsblockets `hidden`, besked."""
-    return "", inloggad, not inloggad, besked
-
-
-_INLOGGNING_UT = [Output(ID_LOSEN, "value", allow_duplicate=True),
-                  Output(ID_INLOGGNING, "hidden", allow_duplicate=True),
-                  Output(ID_INLOGGAD, "hidden", allow_duplicate=True),
-                  Output(ID_INLOGGNINGSBESKED, "children", allow_duplicate=True)]
-
-
-@callback(*_INLOGGNING_UT, Input(ID_LOGGA_IN, "n_clicks"), Input(ID_LOSEN, "n_submit"), State(ID_LOSEN, "value"),
-          prevent_initial_call=True)
-def logga_in(_n, _enter, losen):
-    if not losen:
-        return no_update, no_update, no_update, _fel("Lösenord saknas.", ["Skriv administratörslösenordet."])
-    ok, fel, _ = _behorig(losen)
-    if not ok:
-        return "", False, True, _fel(fel or "Fel lösenord.", [])
-    return _inloggad_utdata(True, html.Div("Du är inloggad. Lösenordet behövs inte igen förrän du loggar ut "
-                                           "eller inloggningen gått ut (efter 8 timmar).",
-                                           className="alert alert-success"))
-
-
-@callback(*_INLOGGNING_UT, Output(ID_FIL, "data", allow_duplicate=True),
-          Output(ID_GENOMFOR, "disabled", allow_duplicate=True),
-          Input(ID_LOGGA_UT, "n_clicks"), prevent_initial_call=True)
-def logga_ut(_n):
-    _sakerhet.logga_ut()
-    return (*_inloggad_utdata(False, html.Div("Du är utloggad.", className="alert alert-info")), None, True)
+def _visa(v) -> str:
+    if isinstance(v, bool):
+        return "ja" if v else "nej"
+    if isinstance(v, (int, float)):
+        return med_enhet(float(v), None)
+    return "–" if v is None else str(v)
 
 
 @callback(Output(ID_FG, "children"), Output(ID_FIL, "data"), Output(ID_GENOMFOR, "disabled"),
-          Output(ID_RESULTAT, "children", allow_duplicate=True), *_INLOGGNING_UT,
-          Input(ID_UPP, "contents"), State(ID_UPP, "filename"), State(ID_LOSEN, "value"),
-          prevent_initial_call=True)
-def forhandsgranska(innehall, filnamn, losen):
-    ok, fel, nyss = _behorig(losen)
-    if not ok:
-        rubrik = fel if fel and fel.startswith(("Fel lösenord", "För många")) else "Ingen behörighet."
-        detaljer = ["Ange administratörslösenordet och ladda upp filen igen."] if rubrik != "Ingen behörighet." \
-            else [fel or ""]
-        return (_fel(rubrik, detaljer), None, True, None, "", False, True, no_update)
-    inlogg = _inloggad_utdata(True, None) if nyss else (no_update,) * 4
+          Output(ID_RESULTAT, "children", allow_duplicate=True),
+          Input(ID_UPP, "contents"), State(ID_UPP, "filename"), prevent_initial_call=True)
+def forhandsgranska(innehall, filnamn):
+    anv, fel = _behorig()
+    if anv is None:
+        _vagrad(fel, "Uppladdning")
+        return _fel(INGEN_BEHORIGHET, [fel]), None, True, None
     if not innehall:
-        return (no_update, no_update, no_update, no_update, *inlogg)
+        return no_update, no_update, no_update, no_update
     try:
-        fg = _granska(innehall, filnamn)
+        fg = _granska(innehall, filnamn, anv)
     except rapport.Importfel as e:
-        return (_fel(f"Filen {filnamn} avvisades – ingenting har ändrats:", e.fel), None, True, None, *inlogg)
+        return _fel(f"Filen {filnamn} avvisades – ingenting har ändrats:", e.fel), None, True, None
     except DBAPIError as e:
         if not _sakerhet.ar_anslutningsfel(e):
             raise
-        return (_fel("Databasen svarar inte just nu.", ["Försök igen om en stund – ingenting har ändrats."]),
-                None, True, None, *inlogg)
-    lista = [html.Li(f"{a.blad} {a.id} {a.falt}: {a.nytt}") for a in fg.nya] + \
-            [html.Li(f"{a.blad} {a.id} {a.falt}: {a.gammalt} → {a.nytt}") for a in fg.andrade]
+        return _fel("Databasen svarar inte just nu.", ["Försök igen om en stund – ingenting har ändrats."]), None, True, None
     return (html.Div([
         html.H2(f"Förhandsgranskning: {filnamn} ({fg.period})", className="h4"),
         html.P(f"{len(fg.nya)} nya värden, {len(fg.andrade)} ändrade, {fg.oforandrade} oförändrade."),
-        html.Ul(lista[:500]) if lista else html.P("Inget att ändra."),
-    ]), {"innehall": innehall, "filnamn": filnamn}, fg.tom, None, *inlogg)
+        _andringslista(fg),
+    ]), {"innehall": innehall, "filnamn": filnamn}, fg.tom, None)
 
 
 @callback(Output(ID_RESULTAT, "children"), Output(ID_GENOMFOR, "disabled", allow_duplicate=True),
-          Input(ID_GENOMFOR, "n_clicks"), State(ID_FIL, "data"), State(ID_LOSEN, "value"), State(ID_AV, "value"),
-          prevent_initial_call=True)
-def genomfor(_n, fil, losen, av):
+          Input(ID_GENOMFOR, "n_clicks"), State(ID_FIL, "data"), prevent_initial_call=True)
+def genomfor(_n, fil):
     if not fil or not isinstance(fil, dict):
         return no_update, True
-    ok, fel, _ = _behorig(losen)
-    if not ok:
-        return _fel(fel or "Ingen behörighet.", ["Importen gjordes inte."]), True
-    av = av if isinstance(av, str) else ""
-    if not av.strip():
-        return _fel("Namn saknas.", ["Skriv ditt namn – det sparas med varje värde."]), False
+    anv, fel = _behorig()
+    if anv is None:
+        _vagrad(fel, "Import")
+        return _fel(fel or INGEN_BEHORIGHET, ["Importen gjordes inte."]), True
     try:
-        fg = _granska(fil.get("innehall"), fil.get("filnamn"))
-        n = rapport.tillampa(fg, av.strip()[:200])
+        fg = _granska(fil.get("innehall"), fil.get("filnamn"), anv)
+        n = rapportering.spara(fg, anv)
     except rapport.Importfel as e:
         return _fel("Importen avbröts – ingenting har ändrats:", e.fel), True
     except DBAPIError as e:
@@ -218,3 +301,92 @@ def genomfor(_n, fil, losen, av):
             raise
         return _fel("Importen kunde inte slutföras.", [DATABASFEL_IMPORT]), False
     return html.Div(f"Importen är klar: {n} poster sparade för {fg.period}.", className="alert alert-success"), True
+
+
+# --- Formuläret ---
+
+def _varden(st, st_id, ak, ak_id, ut, ut_id, ik, ik_id, kib, kib_id) -> dict:
+    """Formulärets fält → {"atgarder": {kod: …}, "indikatorer": {kod: …}} (bara ifyllda rader)."""
+    atg, ind = {}, {}
+    for v, i in zip(st or [], st_id or []):
+        atg.setdefault(str(i.get("kod")), {})["status"] = v
+    for v, i in zip(ak or [], ak_id or []):
+        atg.setdefault(str(i.get("kod")), {})["kommentar"] = v
+    for v, i in zip(ut or [], ut_id or []):
+        ind.setdefault(str(i.get("kod")), {})["utfall"] = v
+    for v, i in zip(ik or [], ik_id or []):
+        ind.setdefault(str(i.get("kod")), {})["kommentar"] = v
+    for v, i in zip(kib or [], kib_id or []):
+        ind.setdefault(str(i.get("kod")), {})["kib"] = isinstance(v, list) and "ja" in v
+    atg = {k: v for k, v in atg.items() if v.get("status") or v.get("kommentar")}
+    ind = {k: v for k, v in ind.items() if v.get("utfall") not in (None, "") or v.get("kommentar") or v.get("kib")}
+    return {"atgarder": atg, "indikatorer": ind}
+
+
+_FALT = [State({"typ": t, "kod": ALL}, p) for t, p in ((T_STATUS, "value"), (T_AKOMM, "value"), (T_UTFALL, "value"),
+                                                        (T_IKOMM, "value"), (T_KIB, "value"))]
+_FALT_ID = [State({"typ": t, "kod": ALL}, "id") for t in (T_STATUS, T_AKOMM, T_UTFALL, T_IKOMM, T_KIB)]
+
+
+def _formularets(period, falt) -> tuple:
+    st, ak, ut, ik, kib, st_id, ak_id, ut_id, ik_id, kib_id = falt
+    period = period if isinstance(period, dict) else {}
+    return (str(period.get("period") or ""), period.get("plan") if isinstance(period.get("plan"), str) else None,
+            _varden(st, st_id, ak, ak_id, ut, ut_id, ik, ik_id, kib, kib_id))
+
+
+@callback(Output(ID_F_GRANSKNING, "children"), Output(ID_F_SPARA, "disabled"),
+          Output(ID_F_RESULTAT, "children", allow_duplicate=True),
+          Input(ID_F_FG, "n_clicks"), State(ID_PERIOD, "data"), *_FALT, *_FALT_ID, prevent_initial_call=True)
+def formular_forhandsgranska(_n, period, *falt):
+    anv, fel = _behorig()
+    if anv is None:
+        _vagrad(fel, "Formulär")
+        return _fel(INGEN_BEHORIGHET, [fel]), True, None
+    per, plan, varden = _formularets(period, falt)
+    try:
+        fg = rapportering.granska_formular(anv, per, varden, plan)
+    except rapport.Importfel as e:
+        return _fel("Rapporten kan inte sparas – rätta det här:", e.fel), True, None
+    return html.Div([html.H3(f"Det här ändras för {fg.period}", className="h5"),
+                     html.P(f"{len(fg.nya)} nya värden, {len(fg.andrade)} ändrade, {fg.oforandrade} oförändrade."),
+                     _andringslista(fg)], className="alert alert-light border"), fg.tom, None
+
+
+@callback(Output(ID_F_RESULTAT, "children"), Output(ID_F_SPARA, "disabled", allow_duplicate=True),
+          Input(ID_F_SPARA, "n_clicks"), State(ID_PERIOD, "data"), *_FALT, *_FALT_ID, prevent_initial_call=True)
+def formular_spara(_n, period, *falt):
+    anv, fel = _behorig()
+    if anv is None:
+        _vagrad(fel, "Formulär")
+        return _fel(INGEN_BEHORIGHET, [fel, "Ingenting sparades."]), True
+    per, plan, varden = _formularets(period, falt)
+    try:
+        fg = rapportering.granska_formular(anv, per, varden, plan)
+        n = rapportering.spara(fg, anv)
+    except rapport.Importfel as e:
+        return _fel("Ingenting sparades:", e.fel), True
+    except DBAPIError as e:
+        if not _sakerhet.ar_anslutningsfel(e):
+            raise
+        return _fel("Rapporten kunde inte sparas.", [DATABASFEL_IMPORT]), False
+    return html.Div(f"Sparat: {n} poster för {fg.period}, med ditt namn och tid.", className="alert alert-success"), True
+
+
+# --- Låsning ---
+
+@callback(Output(ID_LAS_BESKED, "children"), Input(ID_LAS, "n_clicks"), Input(ID_LAS_UPP, "n_clicks"),
+          State(ID_LAS_PERIOD, "value"), State(ID_LAS_MOTIV, "value"), prevent_initial_call=True)
+def las_period(_las, _upp, period, motivering):
+    anv, fel = _behorig()
+    las = dash.ctx.triggered_id != ID_LAS_UPP
+    if anv is None or not anv.administrator:
+        _vagrad(fel or "inte administratör", "Låsning")
+        return _fel(INGEN_BEHORIGHET, [fel or "Bara en administratör får låsa och låsa upp perioder."])
+    if not isinstance(period, str) or not period:
+        return _fel("Välj en period.", [])
+    try:
+        rapportering.las_period(period, anv, las, motivering if isinstance(motivering, str) else None)
+    except rapport.Importfel as e:
+        return _fel("Perioden ändrades inte.", e.fel)
+    return html.Div(f"Perioden {period} är {'låst' if las else 'upplåst'} (loggat).", className="alert alert-success")

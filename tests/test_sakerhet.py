@@ -122,6 +122,7 @@ class Klient:
         self.kakor = http.cookiejar.CookieJar()
         self.oppnare = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.kakor))
         self._deps = None
+        self.origin: str | None = bas      # som en webbläsare på Målkolls egna sidor
 
     def get(self, sokvag: str, **huvuden):
         req = urllib.request.Request(self.bas + sokvag, headers=huvuden)
@@ -143,16 +144,27 @@ class Klient:
         """Anropa callbacken vars utdata börjar med `utdata` (t.ex. "rapp-losen.value").
         Returnerar (status, huvuden, svar som dict eller text)."""
         state = state or {}
-        cb = next(c for c in self.deps if c["output"].removeprefix("..").startswith(utdata)
-                  and set(inputs) <= {f"{i['id']}.{i['property']}" for i in c["inputs"]})
+        cb = self._callback(utdata, inputs)
+        return self._posta(cb, inputs, [{**s, "value": state.get(f"{s['id']}.{s['property']}")} for s in cb["state"]],
+                           andrade)
+
+    def dash_anrop(self, utdata: str, inputs: dict, state: list):
+        """Som `callback`, men med Dash-anropets state-lista som den är (mönster-id:n med ALL)."""
+        return self._posta(self._callback(utdata, inputs), inputs, state, None)
+
+    def _callback(self, utdata: str, inputs: dict) -> dict:
+        return next(c for c in self.deps if c["output"].removeprefix("..").startswith(utdata)
+                    and set(inputs) <= {f"{i['id']}.{i['property']}" for i in c["inputs"]})
+
+    def _posta(self, cb: dict, inputs: dict, state: list, andrade: list | None):
         delar = cb["output"].removeprefix("..").removesuffix("..").split("...")
         ut = [{"id": d.rsplit(".", 1)[0], "property": d.rsplit(".", 1)[1].split("@")[0]} for d in delar]
         kropp = {"output": cb["output"], "outputs": ut if cb["output"].startswith("..") else ut[0],
                  "inputs": [{**i, "value": inputs.get(f"{i['id']}.{i['property']}")} for i in cb["inputs"]],
-                 "state": [{**s, "value": state.get(f"{s['id']}.{s['property']}")} for s in cb["state"]],
-                 "changedPropIds": andrade or list(inputs)}
+                 "state": state, "changedPropIds": andrade or list(inputs)}
+        huvuden = {"Content-Type": "application/json", **({"Origin": self.origin} if self.origin else {})}
         req = urllib.request.Request(self.bas + "/_dash-update-component", data=json.dumps(kropp).encode(),
-                                     headers={"Content-Type": "application/json"}, method="POST")
+                                     headers=huvuden, method="POST")
         try:
             with self.oppnare.open(req, timeout=120) as r:
                 status, huvuden, data = r.status, r.headers, r.read()

@@ -1,0 +1,247 @@
+"""Rapportering per enhet: vad en rapportör får rapportera (åtgärder där någon av hens enheter –
+underenheter inräknade – är ansvarig, och enheternas indikatorer), kontrollen av en uppladdad
+fil mot det, formuläret i webbläsaren och ändringsloggen för administratörer.
+
+Formuläret valideras av samma kod som Excel-importen: värdena skrivs in i en rapportmall
+(`rapport.skapa_mall`) som sedan granskas av `rapport.las_rapport` – en enda validering.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from data import db, fragor, rapport
+from data.anvandare import Anvandare
+from data.models import (Atgard, Atgardsrapport, Indikator, Indikatorutfall, Malvarde, Period, Periodlas, Plan)
+
+log = logging.getLogger(__name__)
+
+FORMULAR = "Formulär i webbläsaren"
+IFYLLDA = {"Åtgärder": ("Status", "Kommentar"),
+           "Indikatorer": ("Utfall", "Kommentar", "Kan inte bedömas", "Nytt mål för året"),
+           "Inriktningsmål": ("Bedömning", "Motivering"),
+           "Budget": ("Utfall hittills (tkr)", "Prognos helår (tkr)", "Kommentar")}
+
+
+class Behorighetsfel(rapport.Importfel):
+    """Användaren försöker skriva något hen inte får; ingenting har ändrats."""
+
+
+@dataclass(frozen=True)
+class Behorighet:
+    """Vad en användare får rapportera i en plan: None = allt (administratör)."""
+    atgarder: frozenset[str] | None
+    indikatorer: frozenset[str] | None
+    ovrigt: bool            # inriktningsmål och budget
+
+    def far(self, blad: str, kod: str) -> bool:
+        if blad == "Åtgärder":
+            return self.atgarder is None or kod in self.atgarder
+        if blad == "Indikatorer":
+            return self.indikatorer is None or kod in self.indikatorer
+        return self.ovrigt
+
+
+def behorighet(anv: Anvandare | None, plan: str | None = None, url: str | None = None) -> Behorighet:
+    """Administratör: allt. Rapportör: åtgärder där en av enheterna är ansvarig och enheternas
+    indikatorer. Läsare och anonyma: ingenting."""
+    if anv is None:
+        return Behorighet(frozenset(), frozenset(), False)
+    if anv.administrator:
+        return Behorighet(None, None, True)
+    if not anv.rapportor or not anv.enheter:
+        return Behorighet(frozenset(), frozenset(), False)
+    atg = fragor.atgarder(enhet=list(anv.enheter), roll="ansvarig", plan=plan, url=url)
+    ind = fragor.indikatorer(enhet=list(anv.enheter), plan=plan, url=url)
+    return Behorighet(frozenset(atg.kod), frozenset(ind.kod), False)
+
+
+def far_skriva(anv: Anvandare | None) -> bool:
+    return anv is not None and (anv.administrator or (anv.rapportor and bool(anv.enheter)))
+
+
+# --- Uppladdad fil ---
+
+def kontrollera_fil(data: bytes, anv: Anvandare | None, url: str | None = None) -> None:
+    """Kastar Behorighetsfel med varje ifylld rad som gäller något användaren inte får rapportera
+    (blad, rad, id). Körs efter `rapport.las_rapport`, som redan har prövat att filen är säker."""
+    if anv is not None and anv.administrator:
+        return
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    plan = str(wb[rapport.BLAD_INSTR]["B3"].value or "").strip() or None
+    beh = behorighet(anv, plan, url)
+    enheter = ", ".join(anv.enheter) if anv and anv.enheter else "inga enheter"
+    fel = []
+    for blad, falt in IFYLLDA.items():
+        if blad not in wb.sheetnames:
+            continue
+        rader = list(wb[blad].iter_rows(min_row=rapport.RUBRIKRAD, values_only=True))
+        if not rader:
+            continue
+        rubriker = [str(c or "").strip() for c in rader[0]]
+        if "Id" not in rubriker:
+            continue
+        pos = [rubriker.index(f) for f in falt if f in rubriker]
+        for rnr, rad in enumerate(rader[1:], start=rapport.FORSTA_RAD):
+            kod = str(rad[rubriker.index("Id")] or "").strip()
+            ifylld = any(i < len(rad) and not rapport._tom(rad[i]) for i in pos)
+            if kod and ifylld and not beh.far(blad, kod):
+                fel.append(_radfel(blad, rnr, kod, enheter))
+    wb.close()
+    if fel:
+        log.warning("Fil från %s avvisad: %d rader utanför behörigheten", anv.namn if anv else "anonym", len(fel))
+        raise Behorighetsfel(fel)
+
+
+def _radfel(blad: str, rnr: int, kod: str, enheter: str) -> str:
+    vad = {"Åtgärder": f"åtgärden {kod} har ingen av dina enheter ({enheter}) som ansvarig",
+           "Indikatorer": f"indikatorn {kod} hör inte till dina enheter ({enheter})"}.get(
+        blad, f"{kod}: bara en administratör rapporterar på bladet '{blad}'")
+    return f"Bladet '{blad}', rad {rnr}, kolumn 'Id': {vad}. Du får inte rapportera den raden."
+
+
+# --- Formuläret ---
+
+def formular(anv: Anvandare, period: str, plan: str | None = None,
+             url: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Åtgärder och indikatorer som användaren får rapportera, med nuvarande värden i perioden."""
+    beh = behorighet(anv, plan, url)
+    enheter = None if anv.administrator else list(anv.enheter)
+    atg = fragor.atgarder(enhet=enheter, period=period, plan=plan, url=url)
+    ind = fragor.indikatorer(enhet=enheter, period=period, plan=plan, url=url)
+    if beh.atgarder is not None:
+        atg = atg[atg.kod.isin(beh.atgarder)]
+    if beh.indikatorer is not None:
+        ind = ind[ind.kod.isin(beh.indikatorer)]
+    return atg.reset_index(drop=True), ind.reset_index(drop=True)
+
+
+def granska_formular(anv: Anvandare | None, period: str, varden: dict, plan: str | None = None,
+                     url: str | None = None) -> rapport.Forhandsgranskning:
+    """Formulärets värden → förhandsgranskning (skriver ingenting). `varden` =
+    {"atgarder": {kod: {"status", "kommentar"}}, "indikatorer": {kod: {"utfall", "kommentar", "kib"}}}.
+    Kastar Behorighetsfel för en kod användaren inte får rapportera, Importfel för ogiltiga värden."""
+    if not far_skriva(anv):
+        raise Behorighetsfel(["Ditt konto får inte rapportera."])
+    beh = behorighet(anv, plan, url)
+    atg, ind = dict(varden.get("atgarder") or {}), dict(varden.get("indikatorer") or {})
+    fel = [f"Åtgärden {k}: du får inte rapportera den (ingen av dina enheter är ansvarig)."
+           for k in atg if not beh.far("Åtgärder", str(k))]
+    fel += [f"Indikatorn {k}: du får inte rapportera den (hör inte till dina enheter)."
+            for k in ind if not beh.far("Indikatorer", str(k))]
+    if fel:
+        log.warning("Formulär från %s avvisat: %s", anv.namn, "; ".join(fel)[:500])
+        raise Behorighetsfel(fel)
+    mall = rapport.skapa_mall(period, None if anv.administrator else list(anv.enheter), url=url, plan=plan)
+    data, rader = _fyll_mall(mall, atg, ind)
+    try:
+        return rapport.las_rapport(data, FORMULAR, url=url)
+    except rapport.Importfel as e:
+        raise rapport.Importfel([_som_formular(f, rader) for f in e.fel]) from None
+
+
+def _fyll_mall(mall: bytes, atg: dict, ind: dict) -> tuple[bytes, dict[tuple[str, int], str]]:
+    wb = load_workbook(io.BytesIO(mall))
+    rader: dict[tuple[str, int], str] = {}
+    for blad, varden, falt in (("Åtgärder", atg, {"status": "Status", "kommentar": "Kommentar"}),
+                               ("Indikatorer", ind, {"utfall": "Utfall", "kommentar": "Kommentar",
+                                                     "kib": "Kan inte bedömas"})):
+        ws = wb[blad]
+        rubriker = [c.value for c in ws[rapport.RUBRIKRAD]]
+        for rnr in range(rapport.FORSTA_RAD, ws.max_row + 1):
+            kod = ws.cell(rnr, 1).value
+            rader[(blad, rnr)] = kod
+            v = varden.get(kod)
+            if not isinstance(v, dict):
+                continue
+            for nyckel, kol in falt.items():
+                x = v.get(nyckel)
+                if nyckel == "kib":
+                    x = "Ja" if x is True else None
+                elif isinstance(x, str):
+                    x = x[:5000] or None
+                elif x is not None and (isinstance(x, bool) or not isinstance(x, (int, float))):
+                    x = str(x)[:100]
+                c = ws.cell(rnr, rubriker.index(kol) + 1)
+                c.value = x
+                if isinstance(x, str):
+                    c.data_type = "s"
+    ut = io.BytesIO()
+    wb.save(ut)
+    return ut.getvalue(), rader
+
+
+def _som_formular(fel: str, rader: dict[tuple[str, int], str]) -> str:
+    """"Bladet 'Åtgärder', rad 7, kolumn 'Status': …" → "Åtgärden 1-A13, Status: …"."""
+    m = re.match(r"Bladet '(\w+)', rad (\d+), kolumn '([^']+)': (.*)", fel, re.S)
+    if not m or (m.group(1), int(m.group(2))) not in rader:
+        return fel
+    vad = "Åtgärden" if m.group(1) == "Åtgärder" else "Indikatorn"
+    return f"{vad} {rader[(m.group(1), int(m.group(2)))]}, {m.group(3)}: {m.group(4)}"
+
+
+def spara(fg: rapport.Forhandsgranskning, anv: Anvandare, url: str | None = None) -> int:
+    """Skriv förhandsgranskningen i en transaktion, med vem (kontots namn) och hur (fil/formulär)."""
+    n = rapport.tillampa(fg, anv.etikett[:200], url=url)
+    log.info("%s sparade %d värden för %s (%s)", anv.namn, n, fg.period, fg.filnamn)
+    return n
+
+
+# --- Ändringsloggen ---
+
+def andringslogg(kod: str | None = None, plan: str | None = None, url: str | None = None,
+                 max_rader: int = 500) -> pd.DataFrame:
+    """Vem ändrade vad, när och varifrån (fil eller formulär), per åtgärd och indikator, och vem
+    som låste och låste upp vilken period. Nyast först."""
+    rader = []
+    with db.session(url) as s:
+        pid = s.scalar(select(Plan.id).where(Plan.kod == fragor.plan_info(plan, url=url)["kod"]))
+        q = (select(Atgardsrapport, Atgard.kod, Period.namn).join(Atgard, Atgard.id == Atgardsrapport.atgard_id)
+             .join(Period, Period.id == Atgardsrapport.period_id))
+        if pid is not None:
+            q = q.where(Atgard.plan_id == pid)
+        for r, k, p in s.execute(q):
+            rader.append((r.rapporterad, r.rapporterad_av, "Åtgärd", k, p,
+                          f"Status: {r.status}" + (f" – {r.kommentar}" if r.kommentar else ""), r.kalla, r.exempel))
+        q = (select(Indikatorutfall, Indikator.kod, Period.namn)
+             .join(Indikator, Indikator.id == Indikatorutfall.indikator_id)
+             .join(Period, Period.id == Indikatorutfall.period_id))
+        if pid is not None:
+            q = q.where(Indikator.plan_id == pid)
+        for r, k, p in s.execute(q):
+            varde = "Kan inte bedömas" if r.kan_inte_bedomas else f"Utfall: {r.varde if r.varde is not None else r.text}"
+            rader.append((r.rapporterad, r.rapporterad_av, "Indikator", k, p,
+                          varde + (f" – {r.kommentar}" if r.kommentar else ""), r.kalla, r.exempel))
+        q = (select(Malvarde, Indikator.kod).join(Indikator, Indikator.id == Malvarde.indikator_id)
+             .where(Malvarde.fran_planen.is_(False)))
+        if pid is not None:
+            q = q.where(Indikator.plan_id == pid)
+        for r, k in s.execute(q):
+            rader.append((r.satt, r.satt_av, "Indikator", k, str(r.ar), f"Nytt mål {r.ar}: {r.varde}", r.kalla, False))
+        for r, p in s.execute(select(Periodlas, Period.namn).join(Period, Period.id == Periodlas.period_id)):
+            rader.append((r.tid, r.av, "Period", p, p, f"Perioden {r.handelse}" +
+                          (f" – {r.motivering}" if r.motivering else ""), None, False))
+    df = pd.DataFrame(rader, columns=["tid", "av", "typ", "kod", "period", "andring", "kalla", "exempel"])
+    if kod:
+        df = df[df.kod == kod]
+    return df.sort_values("tid", ascending=False, kind="stable").head(max_rader).reset_index(drop=True)
+
+
+def las_period(period: str, anv: Anvandare | None, las: bool, motivering: str | None = None,
+               url: str | None = None) -> None:
+    """Lås eller lås upp en period (bara administratörer; upplåsning kräver motivering)."""
+    if anv is None or not anv.administrator:
+        raise Behorighetsfel(["Bara en administratör får låsa och låsa upp perioder."])
+    if not las and not (motivering or "").strip():
+        raise rapport.Importfel(["Skriv en motivering till upplåsningen (den loggas)."])
+    with db.session(url) as s:
+        if s.scalar(select(Period.id).where(Period.namn == period)) is None:
+            raise rapport.Importfel([f"Perioden {period!r} finns inte."])
+    rapport.las_period(period, anv.etikett[:200], las, (motivering or "").strip()[:2000] or None, url=url)
+    log.info("%s %s perioden %s", anv.namn, "låste" if las else "låste upp", period)

@@ -1,0 +1,132 @@
+"""Inloggning i webbläsaren: vem som är inloggad (en inloggning på servern, data/anvandare.py),
+formulärets POST /logga-in och /logga-ut, SSO med OpenID Connect (sidor/_oidc.py), skydd mot
+anrop från andra webbplatser (Origin) och inställningen att inloggning krävs för allt.
+
+Kakan (signerad med MALKOLL_HEMLIGHET, HttpOnly, SameSite=Strict) bär bara en slumpad nyckel;
+inloggningen finns i databasen, så utloggning, inaktivering och rollbyte gäller vid nästa begäran.
+"""
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from data import anvandare, installningar
+from data.anvandare import Anvandare
+from sidor import _sakerhet
+
+log = logging.getLogger(__name__)
+
+KAKNYCKEL = "inloggning"
+TILLAGG = "malkoll_inloggning"
+# Vad som får hämtas utan inloggning när MALKOLL_KRAV_INLOGGNING=ja (sidan /logga-in och det den behöver)
+OPPET = ("/logga-in", "/logga-ut", "/assets/", "/_dash-component-suites/", "/_dash-layout", "/_dash-dependencies",
+         "/_favicon.ico", "/favicon.ico")
+
+
+def eget_ursprung() -> str:
+    from flask import request
+    return f"{request.scheme}://{request.host}"
+
+
+def samma_ursprung() -> bool:
+    """Kommer begäran från Målkolls egna sidor? (Origin, annars Referer; saknas båda: nej)."""
+    from flask import request
+    eget = eget_ursprung()
+    origin = request.headers.get("Origin")
+    if origin:
+        return origin == eget
+    referer = request.headers.get("Referer") or ""
+    return referer == eget or referer.startswith(eget + "/")
+
+
+def aktuell() -> Anvandare | None:
+    """Den inloggade för den här begäran (en gång per begäran ur databasen), annars None.
+    En POST som inte kommer från Målkolls egna sidor räknas aldrig som inloggad."""
+    from flask import g, has_request_context, request, session
+    if not has_request_context():
+        return None
+    if "malkoll_anv" in g:
+        return g.malkoll_anv
+    anv = None
+    if _sakerhet.hemlighetsfel() is None and (request.method != "POST" or samma_ursprung()):
+        anv = anvandare.hamta_inloggning(session.get(KAKNYCKEL))
+    g.malkoll_anv = anv
+    return anv
+
+
+def sakert_mal(nasta: str | None) -> str:
+    """Bara sökvägar i appen (aldrig //annan-webbplats eller https://…)."""
+    if not isinstance(nasta, str) or not nasta.startswith("/") or nasta.startswith("//") or "\\" in nasta:
+        return "/rapportera"
+    return nasta[:500]
+
+
+def _omdirigera(mal: str):
+    from flask import redirect
+    r = redirect(mal, code=303)
+    r.headers["Cache-Control"] = "no-store"
+    return r
+
+
+def _logga_in():
+    from flask import request, session
+    nasta = sakert_mal(request.form.get("nasta"))
+    if _sakerhet.hemlighetsfel() is not None:
+        return _omdirigera("/logga-in?fel=nyckel")
+    res = anvandare.logga_in(request.form.get("anvandarnamn"), request.form.get("losenord"), _sakerhet.klient_ip())
+    if res.anvandare is None:
+        if res.vanta > 0:
+            return _omdirigera(f"/logga-in?vanta={int(-(-res.vanta // 1))}&nasta={quote(nasta)}")
+        return _omdirigera(f"/logga-in?fel=1&nasta={quote(nasta)}")
+    session.clear()
+    session[KAKNYCKEL] = res.nyckel
+    return _omdirigera(nasta)
+
+
+def _logga_ut():
+    from flask import session
+    anvandare.avsluta_inloggning(session.get(KAKNYCKEL))
+    session.clear()
+    return _omdirigera("/logga-in?utloggad=1")
+
+
+def _fore():
+    """Före varje begäran: POST från andra webbplatser vägras; med krav på inloggning släpps
+    bara inloggningssidan igenom utan inloggning."""
+    from flask import Response, request
+    if request.method == "POST" and request.headers.get("Origin") and not samma_ursprung():
+        log.warning("POST %s från annan webbplats (%s) vägrad", request.path, request.headers.get("Origin"))
+        return Response("Begäran kom från en annan webbplats och vägras.\n", status=403, mimetype="text/plain",
+                        headers={"Content-Language": "sv"})
+    if not installningar.aktuella().krav_inloggning or request.path.startswith(OPPET):
+        return None
+    if request.path.startswith("/_dash-update-component") and _bara_inloggningssidan():
+        return None
+    if aktuell() is not None:
+        return None
+    if request.method == "GET" and not request.path.startswith("/_"):
+        return _omdirigera("/logga-in?nasta=" + quote(request.full_path.rstrip("?")))
+    return Response("Logga in först.\n", status=401, mimetype="text/plain", headers={"Content-Language": "sv"})
+
+
+def _bara_inloggningssidan() -> bool:
+    """Dash-anropet som ritar sidan /logga-in (sidinnehållet för den sökvägen) och inget annat."""
+    from flask import request
+    kropp = request.get_json(silent=True) or {}
+    if not isinstance(kropp, dict) or not str(kropp.get("output", "")).startswith("_pages_content.children"):
+        return False
+    return any(i.get("id") == "_pages_location" and i.get("property") == "pathname" and i.get("value") == "/logga-in"
+               for i in kropp.get("inputs", []) if isinstance(i, dict))
+
+
+def registrera(app) -> None:
+    """Vägarna /logga-in (POST), /logga-ut (POST) och SSO, och kontrollen före varje begäran."""
+    from sidor import _oidc
+    server = getattr(app, "server", app)
+    if server.extensions.get(TILLAGG):
+        return
+    server.extensions[TILLAGG] = True
+    server.add_url_rule("/logga-in", "malkoll_logga_in", _logga_in, methods=["POST"])
+    server.add_url_rule("/logga-ut", "malkoll_logga_ut", _logga_ut, methods=["POST"])
+    _oidc.registrera(server)
+    server.before_request_funcs.setdefault(None, []).insert(1, _fore)

@@ -1,0 +1,41 @@
+"""/andringslogg: för administratörer – vem ändrade vad, när och varifrån (fil eller formulär), per
+åtgärd och indikator, och vem som låste och låste upp vilken period."""
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from data import rapportering
+from sidor import _inloggning
+
+dash.register_page(__name__, path="/andringslogg", name="Ändringslogg", order=30, title="Ändringslogg – Målkoll")
+
+
+def _tid(t) -> str:
+    try:
+        return t.strftime("%Y-%m-%d %H:%M")
+    except (AttributeError, ValueError):
+        return ""
+
+
+def layout(kod=None, plan=None, **_):
+    anv = _inloggning.aktuell()
+    if anv is None or not anv.administrator:
+        return html.Div([html.H1("Ändringslogg", className="sidrubrik"),
+                         html.Div("Ändringsloggen visas bara för administratörer. Logga in som administratör.",
+                                  className="alert alert-info", role="status")])
+    kod = kod if isinstance(kod, str) and kod.strip() else None
+    df = rapportering.andringslogg(kod, plan)
+    rader = [html.Tr([html.Td(_tid(r.tid)), html.Td(r.av), html.Td(r.typ),
+                      html.Td(dcc.Link(r.kod, href=f"/andringslogg?kod={r.kod}") if r.typ != "Period" else r.kod),
+                      html.Td(r.period), html.Td(r.andring),
+                      html.Td((r.kalla or "–") + (" (exempeldata)" if r.exempel else ""))])
+             for r in df.itertuples()]
+    return html.Div([
+        html.H1("Ändringslogg" + (f" för {kod}" if kod else ""), className="sidrubrik"),
+        html.P(["Nyast först, högst 500 rader. Klicka på ett id för dess historik. ",
+                dcc.Link("Visa allt", href="/andringslogg") if kod else None]),
+        html.Table([html.Thead(html.Tr([html.Th(x, scope="col") for x in
+                                        ("När", "Vem", "Vad", "Id", "Period", "Ändring", "Varifrån")])),
+                    html.Tbody(rader)], className="table table-sm andringslogg"),
+    ])
