@@ -47,7 +47,7 @@ def layout(fel=None, vanta=None, utloggad=None, nasta=None, **_):
     delar.append(html.Form([
         _falt("Användarnamn", "anvandarnamn", "text", "username"),
         _falt("Lösenord", "losenord", "password", "current-password"),
-        html.Input(type="hidden", name="nasta", value=_inloggning.sakert_mal(nasta)),
+        dash.dcc.Input(type="hidden", name="nasta", id="inlogg-nasta", value=_inloggning.sakert_mal(nasta)),
         html.Button("Logga in", type="submit", className="btn btn-primary", id="inlogg-knapp"),
     ], action="/logga-in", method="post", id="inlogg-formular", className="inloggning"))
     if _oidc.pa():

@@ -11,6 +11,7 @@ import logging
 from urllib.parse import quote
 
 import dash
+import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 from dash.exceptions import AppNotFoundError
@@ -101,7 +102,7 @@ def _periodval(perioder: pd.DataFrame, valt: str, plan) -> html.Nav:
     lankar = []
     for p in perioder.itertuples():
         sok = f"?period={quote(p.namn)}" + (f"&plan={quote(plan)}" if plan else "")
-        lankar.append(dcc.Link(p.namn + (" (låst)" if p.last else ""), href="/rapportera" + sok,
+        lankar.append(html.A(p.namn + (" (låst)" if p.last else ""), href="/rapportera" + sok,
                                className="nav-link" + (" active" if p.namn == valt else ""),
                                **({"aria-current": "page"} if p.namn == valt else {})))
     return html.Nav(lankar, className="nav nav-pills mb-3 flex-wrap", **{"aria-label": "Period att rapportera"})
@@ -137,13 +138,13 @@ def _atgardstabell(atg: pd.DataFrame, period: str, last: bool) -> html.Table:
         rader.append(html.Tr([
             html.Td(r.kod), html.Td([html.Div(r.text), html.Small(f"Ansvarig: {_text(r.ansvar)} · {_text(r.tidpunkt)}",
                                                                    className="text-muted")]),
-            html.Td(dcc.Dropdown(id={"typ": T_STATUS, "kod": r.kod}, options=list(ATGARDSSTATUS),
-                                 value=_text(r.rapporterad_status) if egen and _text(r.rapporterad_status) else None,
-                                 placeholder="Välj status", disabled=last, clearable=True,
-                                 style={"minWidth": "13rem"})),
+            html.Td(dbc.Select(id={"typ": T_STATUS, "kod": r.kod}, disabled=last, size="sm",
+                               options=[{"label": "– ingen rapport –", "value": ""}] +
+                               [{"label": s, "value": s} for s in ATGARDSSTATUS],
+                               value=_text(r.rapporterad_status) if egen else "", style={"minWidth": "12rem"})),
             html.Td(dcc.Textarea(id={"typ": T_AKOMM, "kod": r.kod}, value=_text(r.kommentar) if egen else "",
                                  disabled=last, className="form-control", rows=2,
-                                 **{"aria-label": f"Kommentar {r.kod}"})),
+                                 title=f"Kommentar {r.kod}")),
         ], **{"data-kod": r.kod}))
     return html.Table([html.Caption("Åtgärder"), html.Thead(html.Tr([html.Th(x, scope="col") for x in
                                                                      ("Id", "Åtgärd", "Status", "Kommentar")])),
@@ -159,14 +160,14 @@ def _indikatortabell(ind: pd.DataFrame, last: bool) -> html.Table:
             html.Td(r.kod), html.Td(r.namn),
             html.Td(html.Div([dcc.Input(id={"typ": T_UTFALL, "kod": r.kod}, type="number", disabled=last,
                                         value=None if v is None or pd.isna(v) else float(v),
-                                        className="form-control", **{"aria-label": f"Utfall {r.kod}"}),
+                                        className="form-control", step="any", placeholder="Utfall"),
                               html.Span(r.mattenhet or "", className="input-group-text")],
                              className="input-group input-group-sm")),
             html.Td(dcc.Checklist(id={"typ": T_KIB, "kod": r.kod}, options=[{"label": " Kan inte bedömas",
                                                                               "value": "ja", "disabled": last}],
                                   value=["ja"] if kib else [])),
             html.Td(dcc.Textarea(id={"typ": T_IKOMM, "kod": r.kod}, value=_text(r.utfall_kommentar), disabled=last,
-                                 className="form-control", rows=2, **{"aria-label": f"Kommentar {r.kod}"})),
+                                 className="form-control", rows=2, title=f"Kommentar {r.kod}")),
         ], **{"data-kod": r.kod}))
     return html.Table([html.Caption("Indikatorer"),
                        html.Thead(html.Tr([html.Th(x, scope="col") for x in
@@ -287,11 +288,11 @@ def forhandsgranska(innehall, filnamn):
 def genomfor(_n, fil):
     if not fil or not isinstance(fil, dict):
         return no_update, True
-    anv, fel = _behorig()
-    if anv is None:
-        _vagrad(fel, "Import")
-        return _fel(fel or INGEN_BEHORIGHET, ["Importen gjordes inte."]), True
     try:
+        anv, fel = _behorig()
+        if anv is None:
+            _vagrad(fel, "Import")
+            return _fel(fel or INGEN_BEHORIGHET, ["Importen gjordes inte."]), True
         fg = _granska(fil.get("innehall"), fil.get("filnamn"), anv)
         n = rapportering.spara(fg, anv)
     except rapport.Importfel as e:
@@ -356,12 +357,12 @@ def formular_forhandsgranska(_n, period, *falt):
 @callback(Output(ID_F_RESULTAT, "children"), Output(ID_F_SPARA, "disabled", allow_duplicate=True),
           Input(ID_F_SPARA, "n_clicks"), State(ID_PERIOD, "data"), *_FALT, *_FALT_ID, prevent_initial_call=True)
 def formular_spara(_n, period, *falt):
-    anv, fel = _behorig()
-    if anv is None:
-        _vagrad(fel, "Formulär")
-        return _fel(INGEN_BEHORIGHET, [fel, "Ingenting sparades."]), True
-    per, plan, varden = _formularets(period, falt)
     try:
+        anv, fel = _behorig()
+        if anv is None:
+            _vagrad(fel, "Formulär")
+            return _fel(INGEN_BEHORIGHET, [fel, "Ingenting sparades."]), True
+        per, plan, varden = _formularets(period, falt)
         fg = rapportering.granska_formular(anv, per, varden, plan)
         n = rapportering.spara(fg, anv)
     except rapport.Importfel as e:

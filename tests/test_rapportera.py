@@ -1,22 +1,29 @@
-"""/rapportera i webbläsaren: lösenord, uppladdning, förhandsgranskning, genomförande."""
+"""/rapportera i webbläsaren: startadministratören laddar upp en rapportmall, och en rapportör
+rapporterar sina enheters åtgärder och indikatorer i formuläret (förhandsgranskning, spara,
+historik) – en låst period går bara att läsa."""
 from __future__ import annotations
 
 import time
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
-from data import fragor
+from data import anvandare, fragor, rapport
 from tests.conftest import starta_server
 from tests.test_rapport import _ifylld
 from tools.skarmbild import vanta_pa_dash
+
+HEMLIGHET = "t3st-Hemlighet-med-minst-32-tecken-XyZ-9876"
+START = "Start-Lösen-för-test-7x"
+LOSEN = "Korrekt-Häst-Batteri-47"
 
 
 @pytest.fixture(scope="module")
 def oppen_server(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('rapp') / 'r.sqlite'}"
-    proc, bas = starta_server(url, miljo={"MALKOLL_ADMIN_LOSENORD": "hemligt-123", "MALKOLL_EXEMPEL": "av",
-                                                    "MALKOLL_HEMLIGHET": "t3st-Hemlighet-med-minst-32-tecken-XyZ-9876"})
+    proc, bas = starta_server(url, miljo={"MALKOLL_ADMIN_LOSENORD": START, "MALKOLL_EXEMPEL": "av",
+                                          "MALKOLL_HEMLIGHET": HEMLIGHET})
     yield {"bas": bas, "databas": url}
     proc.terminate()
     proc.wait(10)
@@ -32,31 +39,77 @@ def _vanta_text(d, css, text, tid=60):
     raise AssertionError(f"{text!r} syntes inte i {css}: {[e.text for e in d.find_elements(By.CSS_SELECTOR, css)]}")
 
 
+def klicka(d, el) -> None:
+    """Klicka på en knapp långt ned i ett långt formulär (som en användare som skrollat dit)."""
+    d.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", el)
+
+
 def test_uppladdning_med_forhandsgranskning(webblasare, oppen_server, tmp_path):
+    from tests.test_sakerhet import logga_in_i_webblasaren
     d = webblasare
     d.get_log("browser")  # töm loggen från tidigare tester i samma webbläsare
+    d.delete_all_cookies()
     d.get(oppen_server["bas"] + "/rapportera")
     vanta_pa_dash(d)
+    _vanta_text(d, ".alert", "Logga in för att rapportera")
+    assert not d.find_elements(By.CSS_SELECTOR, "input[type=file]")
     fil = tmp_path / "ekonomi.xlsx"
     fil.write_bytes(_ifylld(oppen_server["databas"]))
-    # Fel lösenord: ingenting händer
-    d.find_element(By.ID, "rapp-losen").send_keys("fel")
-    d.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(fil))
-    _vanta_text(d, "#rapp-forhandsgranskning", "Fel lösenord")
-    # Rätt lösenord
-    d.get(oppen_server["bas"] + "/rapportera")
-    vanta_pa_dash(d)
-    d.find_element(By.ID, "rapp-losen").send_keys("hemligt-123")
-    d.find_element(By.ID, "rapp-av").send_keys("Eva Ekonom")
+    logga_in_i_webblasaren(d, oppen_server["bas"], "admin", START)
+    _vanta_text(d, "#rapp-vem", "Startadministratör")
     d.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(fil))
     fg = _vanta_text(d, "#rapp-forhandsgranskning", "9 nya värden, 0 ändrade, 0 oförändrade")
     assert "1-A13 status: Genomförd" in fg.text
     assert fragor.atgarder(1, period="Delår 2 2020", url=oppen_server["databas"]).set_index("kod").loc["1-A13"].rapportperiod != "Delår 2 2020"
     knapp = d.find_element(By.ID, "rapp-genomfor")
     assert knapp.is_enabled()
-    knapp.click()
+    klicka(d, knapp)
     _vanta_text(d, "#rapp-resultat", "Importen är klar: 5 poster sparade för Delår 2 2020")
     a = fragor.atgarder(1, period="Delår 2 2020", url=oppen_server["databas"]).set_index("kod")
-    assert (a.loc["1-A13"].rapporterad_status, a.loc["1-A13"].rapporterad_av) == ("Genomförd", "Eva Ekonom")
+    assert (a.loc["1-A13"].rapporterad_status, a.loc["1-A13"].rapporterad_av) == ("Genomförd", "Startadministratör (admin)")
     fel = [r for r in d.get_log("browser") if r["level"] == "SEVERE"]
     assert not fel, fel
+    d.delete_all_cookies()
+
+
+def test_rapportoren_rapporterar_i_formularet(webblasare, oppen_server, monkeypatch):
+    """En rapportör för KSK/SHB ser exakt sina enheters åtgärder och indikatorer, väljer status,
+    skriver kommentar och utfall, förhandsgranskar och sparar; historiken bär namnet och formuläret.
+    En låst period visas bara för läsning."""
+    from tests.test_sakerhet import logga_in_i_webblasaren
+    url = oppen_server["databas"]
+    monkeypatch.setenv("MALKOLL_HEMLIGHET", HEMLIGHET)
+    if "sara" not in [k["namn"] for k in anvandare.lista(url)]:
+        anvandare.lagg_till("sara", "rapportor", ["KSK/SHB"], LOSEN, "Sara Samhälle", url=url)
+    egna = fragor.atgarder(enhet=["KSK/SHB"], roll="ansvarig", period="Delår 2 2020", url=url)
+    egna_ind = fragor.indikatorer(enhet=["KSK/SHB"], period="Delår 2 2020", url=url)
+    d = webblasare
+    d.get_log("browser")
+    d.delete_all_cookies()
+    logga_in_i_webblasaren(d, oppen_server["bas"], "sara", LOSEN, "/rapportera?period=Delår 2 2020")
+    _vanta_text(d, "#rapp-vem", "Sara Samhälle (rapportör)")
+    rader = [r.get_attribute("data-kod") for r in d.find_elements(By.CSS_SELECTOR, "#rapp-formular tr[data-kod]")]
+    assert rader == list(egna.kod) + list(egna_ind.kod)
+    kod = egna.kod.iloc[0]
+    rad = d.find_element(By.CSS_SELECTOR, f'#rapp-formular tr[data-kod="{kod}"]')
+    Select(rad.find_element(By.CSS_SELECTOR, "select")).select_by_visible_text("Pågår med avvikelse")
+    rad.find_element(By.CSS_SELECTOR, "textarea").send_keys("Försenad upphandling.")
+    klicka(d, d.find_element(By.ID, "rf-forhandsgranska"))
+    fg = _vanta_text(d, "#rf-granskning", "Det här ändras")
+    assert f"{kod} status: Pågår med avvikelse" in fg.text and "Försenad upphandling." in fg.text
+    assert fragor.atgarder(period="Delår 2 2020", url=url).set_index("kod").loc[kod].rapportperiod != "Delår 2 2020"
+    klicka(d, d.find_element(By.ID, "rf-spara"))
+    _vanta_text(d, "#rf-resultat", "Sparat: 1 poster för Delår 2 2020")
+    a = fragor.atgarder(period="Delår 2 2020", url=url).set_index("kod").loc[kod]
+    assert (a.rapporterad_status, a.kommentar, a.rapporterad_av, a.kalla) == (
+        "Pågår med avvikelse", "Försenad upphandling.", "Sara Samhälle (sara)", "Formulär i webbläsaren")
+    # Låst period: bara läsning
+    rapport.las_period("Delår 1 2020", "test", True, url=url)
+    d.get(oppen_server["bas"] + "/rapportera?period=" + "Delår 1 2020")
+    vanta_pa_dash(d)
+    _vanta_text(d, "#rapp-formular", "är låst")
+    assert not d.find_elements(By.ID, "rf-spara")
+    assert all(not t.is_enabled() for t in d.find_elements(By.CSS_SELECTOR, "#rapp-formular textarea"))
+    fel = [r for r in d.get_log("browser") if r["level"] == "SEVERE"]
+    assert not fel, fel
+    d.delete_all_cookies()

@@ -24,6 +24,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+import urllib.parse
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -32,7 +33,7 @@ from data import forbered
 
 from tests.conftest import ROT, ledig_port
 
-LOSEN = "admin-losen-for-test-7"
+LOSEN = "Start-Lösen-för-test-7x"
 HEMLIGHET = "Tq3v9kX2-mB7wL0pZ4sR8yN1cF6hJ5dG_e2uA9oV"  # bara för testerna
 PERIOD = "Delår 2 2020"
 P2 = "period=" + quote(PERIOD)
@@ -196,16 +197,40 @@ def text_i(svar) -> str:
     return " ".join(ut)
 
 
-def logga_in(k: Klient, losen: str):
-    return k.callback("rapp-losen.value", {"rapp-logga-in.n_clicks": 1}, {"rapp-losen.value": losen},
-                      andrade=["rapp-logga-in.n_clicks"])
+class _UtanOmdirigering(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *a, **kw):
+        return None
+
+
+def logga_in(k: Klient, losen: str = LOSEN, namn: str = "admin", origin: str | None = "egen"):
+    """POST /logga-in som inloggningssidans formulär. Returnerar (status, huvuden, Location) utan att
+    följa omdirigeringen; kakan hamnar i klientens kakburk."""
+    data = urllib.parse.urlencode({"anvandarnamn": namn, "losenord": losen, "nasta": "/rapportera"}).encode()
+    huvuden = {"Origin": k.bas if origin == "egen" else origin} if origin else {}
+    req = urllib.request.Request(k.bas + "/logga-in", data=data, method="POST", headers=huvuden)
+    oppnare = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(k.kakor), _UtanOmdirigering)
+    try:
+        with oppnare.open(req, timeout=60) as r:
+            return r.status, r.headers, r.headers.get("Location", "")
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.headers.get("Location", "")
+
+
+def logga_ut(k: Klient):
+    req = urllib.request.Request(k.bas + "/logga-ut", data=b"", method="POST", headers={"Origin": k.bas})
+    oppnare = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(k.kakor), _UtanOmdirigering)
+    try:
+        with oppnare.open(req, timeout=60) as r:
+            return r.status, r.headers.get("Location", "")
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Location", "")
 
 
 def ladda_upp(k: Klient, data: bytes, filnamn: str = "rapport.xlsx", losen: str | None = None):
     innehall = "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64," + \
                base64.b64encode(data).decode()
     return k.callback("rapp-forhandsgranskning.children", {"rapp-upp.contents": innehall},
-                      {"rapp-upp.filename": filnamn, "rapp-losen.value": losen})
+                      {"rapp-upp.filename": filnamn})
 
 
 @pytest.fixture(scope="module")
@@ -223,12 +248,19 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def rena_forsok(server):
-    """Inga sparade lösenordsförsök före och efter testet."""
-    from sidor._sakerhet import Forsokslager
-    fil = Forsokslager(server["data_dir"]).fil
-    fil.unlink(missing_ok=True)
-    yield fil
-    fil.unlink(missing_ok=True)
+    """Inga sparade inloggningsförsök eller inloggningar före och efter testet."""
+    from sqlalchemy import delete
+
+    from data import db
+    from data.models import Inloggning, Inloggningsforsok
+
+    def rensa():
+        with db.session(server["databas"]) as s:
+            s.execute(delete(Inloggningsforsok))
+            s.execute(delete(Inloggning))
+    rensa()
+    yield
+    rensa()
 
 
 # --- Huvuden, CSP och debug ----------------------------------------------------------------------
@@ -358,7 +390,7 @@ def test_en_rapport_pa_fem_mb_ryms_i_gransen(server, rena_forsok):
     callbacken – den avvisas av importen, inte av storleksgränsen."""
     from data import rapport
     k = Klient(server["bas"])
-    assert logga_in(k, LOSEN)[0] == 200
+    assert logga_in(k)[0] == 303 and k.kaka("malkoll")
     status, _, svar = ladda_upp(k, b"PK" + b"0" * (rapport.MAX_STORLEK - 10), "stor.xlsx")
     assert status == 200
     assert "ingen Excel-fil" in text_i(svar)
@@ -366,94 +398,99 @@ def test_en_rapport_pa_fem_mb_ryms_i_gransen(server, rena_forsok):
 
 # --- Inloggning, session och försöksgräns --------------------------------------------------------
 
-def test_ratt_losenord_ger_session_och_losenordet_behovs_inte_igen(server, rena_forsok):
+def test_ratt_losenord_ger_session_och_utloggning_avslutar_den(server, rena_forsok):
+    """Startadministratören (MALKOLL_ADMIN_LOSENORD, inga konton ännu): inloggning ger en kaka med
+    bara en slumpad nyckel, inloggningen finns på servern, och "Logga ut" gör en sparad kaka värdelös
+    (säkerhetsgranskningens fynd)."""
     from tests.test_rapport import _ifylld
     k = Klient(server["bas"])
-    # Utan inloggning: ingen förhandsgranskning
     status, _, svar = ladda_upp(k, _ifylld(server["databas"]), "ekonomi.xlsx")
     assert status == 200 and "inte inloggad" in text_i(svar)
     assert k.kaka("malkoll") is None
-    # Inloggning
-    status, h, svar = logga_in(k, LOSEN)
-    assert status == 200 and "Du är inloggad" in text_i(svar)
-    assert svar["response"]["rapp-losen"]["value"] == ""           # fältet töms
-    assert svar["response"]["rapp-inloggning"]["hidden"] is True
+    # Fel lösenord: tillbaka till inloggningssidan, ingen kaka
+    status, _, plats = logga_in(k, "fel-lösenord-123")
+    assert status == 303 and plats.endswith("/logga-in?fel=1&nasta=/rapportera") and k.kaka("malkoll") is None
+    status, h, plats = logga_in(k)
+    assert status == 303 and plats.endswith("/rapportera")
     setcookie = h["Set-Cookie"]
     assert setcookie.startswith("malkoll=")
     assert "HttpOnly" in setcookie and "SameSite=Strict" in setcookie and "Path=/" in setcookie
     assert "Secure" not in setcookie                                 # MALKOLL_HTTPS är inte satt
     assert LOSEN not in setcookie and HEMLIGHET not in setcookie
-    # Uppladdning utan lösenord: sessionen räcker (på vilken arbetare som helst)
-    for _ in range(3):
+    for _ in range(3):   # sessionen räcker, på vilken arbetare som helst
         status, _, svar = ladda_upp(k, _ifylld(server["databas"]), "ekonomi.xlsx")
         assert status == 200 and "Förhandsgranskning: ekonomi.xlsx" in text_i(svar), text_i(svar)
-    # Sidan vet att man är inloggad
     status, _, svar = k.callback("_pages_content.children", {"_pages_location.pathname": "/rapportera",
                                                              "_pages_location.search": ""})
-    assert "Du är inloggad som administratör" in text_i(svar)
+    assert "Inloggad som Startadministratör (administratör)" in text_i(svar)
+    status, _, kropp = k.get("/_dash-layout")
+    assert "Logga ut" in kropp.decode()
     # En förfalskad kaka duger inte
     falsk = Klient(server["bas"])
     kaka = copy.copy(k.kaka("malkoll"))
     kaka.value = kaka.value[:-3] + ("AAA" if not kaka.value.endswith("AAA") else "BBB")
     falsk.kakor.set_cookie(kaka)
-    status, _, svar = ladda_upp(falsk, _ifylld(server["databas"]), "ekonomi.xlsx")
-    assert "inte inloggad" in text_i(svar)
-    # Utloggning
-    status, _, svar = k.callback("rapp-losen.value", {"rapp-logga-ut.n_clicks": 1}, andrade=["rapp-logga-ut.n_clicks"])
-    assert status == 200 and "utloggad" in text_i(svar)
-    status, _, svar = ladda_upp(k, _ifylld(server["databas"]), "ekonomi.xlsx")
-    assert "inte inloggad" in text_i(svar)
+    assert "inte inloggad" in text_i(ladda_upp(falsk, _ifylld(server["databas"]), "ekonomi.xlsx")[2])
+    # Utloggning: också en kopia av kakan från före utloggningen är värdelös
+    sparad = Klient(server["bas"])
+    sparad.kakor.set_cookie(copy.copy(k.kaka("malkoll")))
+    assert logga_ut(k) == (303, "/logga-in?utloggad=1")
+    assert "inte inloggad" in text_i(ladda_upp(k, _ifylld(server["databas"]), "ekonomi.xlsx")[2])
+    assert "inte inloggad" in text_i(ladda_upp(sparad, _ifylld(server["databas"]), "ekonomi.xlsx")[2])
 
 
-def test_fel_losenord_sparras_efter_fem_forsok(server, rena_forsok):
+def test_vaxande_vantan_i_stallet_for_spärr(server, rena_forsok):
+    """Tre fel är fria; sedan måste man vänta allt längre. Under väntan prövas inget lösenord (också
+    rätt vägras, med hur länge man ska vänta); efter väntan fungerar rätt lösenord igen. Felen loggas,
+    aldrig lösenordet."""
+    from sqlalchemy import update
+
+    from data import anvandare, db
+    from data.models import Inloggningsforsok
     k = Klient(server["bas"])
-    for i in range(5):
-        status, _, svar = logga_in(k, f"fel-{i}")
-        assert status == 200 and "Fel lösenord" in text_i(svar), text_i(svar)
-    assert "spärrad" in text_i(svar) and "Försök igen om 10 minuter" in text_i(svar)
-    # Sjätte försöket vägras – även med rätt lösenord, och även via uppladdningen
-    status, _, svar = logga_in(k, LOSEN)
-    assert "För många felaktiga lösenordsförsök" in text_i(svar) and "Försök igen om 10 minuter" in text_i(svar)
-    status, _, svar = ladda_upp(k, b"PK", "x.xlsx", losen=LOSEN)
-    assert "För många felaktiga" in text_i(svar)
-    assert k.kaka("malkoll") is None
-    # Försöken ligger i filen under MALKOLL_DATA_DIR (delas av arbetarna), inga lösenord i den
-    innehall = rena_forsok.read_text()
-    assert len(json.loads(innehall)["127.0.0.1"]) == 5
-    assert "fel-" not in innehall and LOSEN not in innehall
-    assert (rena_forsok.stat().st_mode & 0o777) == 0o600
-    # När fönstret är slut (här: filen rensad) går det igen
-    rena_forsok.unlink()
-    assert "Du är inloggad" in text_i(logga_in(k, LOSEN)[2])
-
-
-def test_forsoken_delas_mellan_servrar_pa_samma_maskin(server, server_https, rena_forsok):
-    """Två gunicorn-servrar (egna processer) med samma MALKOLL_DATA_DIR: tre fel på den ena och två
-    på den andra spärrar adressen på båda."""
-    a, b = Klient(server["bas"]), Klient(server_https["bas"])
     for i in range(3):
-        assert "Fel lösenord" in text_i(logga_in(a, f"fel-a{i}")[2])
+        assert logga_in(k, f"fel-lösenord-{i}")[2].startswith("/logga-in?fel=1")
+    assert anvandare.antal_forsok("konto:admin", server["databas"]) == 3
+    assert anvandare.antal_forsok("adress:127.0.0.1", server["databas"]) == 3
+    with db.session(server["databas"]) as s:   # som om nio fel gjorts nyss: 2^6 = 64 s för adressen
+        s.execute(update(Inloggningsforsok).values(antal=9, senast=time.time()))
+    status, _, plats = logga_in(k)
+    assert status == 303 and "/logga-in?vanta=" in plats and k.kaka("malkoll") is None
+    vanta = int(plats.split("vanta=")[1].split("&")[0])
+    assert 30 < vanta <= 64
+    assert anvandare.antal_forsok("adress:127.0.0.1", server["databas"]) == 9   # väntan räknas inte som fel
+    with db.session(server["databas"]) as s:   # väntan är över
+        s.execute(update(Inloggningsforsok).values(senast=time.time() - 70))
+    assert logga_in(k)[2].endswith("/rapportera") and k.kaka("malkoll")
+    assert anvandare.antal_forsok("konto:admin", server["databas"]) == 0
+    logg = Path(server["proc"].logg).read_text()
+    assert "Misslyckad inloggning för 'admin' från 127.0.0.1" in logg and "vänta" in logg
+    assert "fel-lösenord" not in logg and LOSEN not in logg
+
+
+def test_forsoken_delas_mellan_servrar(server, server_https, rena_forsok):
+    """Två gunicorn-servrar mot samma databas: felen räknas tillsammans (också över flera maskiner)."""
+    from data import anvandare
+    a, b = Klient(server["bas"]), Klient(server_https["bas"])
     for i in range(2):
-        assert "Fel lösenord" in text_i(logga_in(b, f"fel-b{i}")[2])
-    assert "För många" in text_i(logga_in(a, LOSEN)[2])
-    assert "För många" in text_i(logga_in(b, LOSEN)[2])
-    assert a.kaka("malkoll") is None and b.kaka("__Host-malkoll") is None
+        logga_in(a, f"fel-a{i}")
+    logga_in(b, "fel-b")
+    assert anvandare.antal_forsok("konto:admin", server["databas"]) == 3
 
 
 @pytest.fixture(scope="module")
 def server_https(server):
-    """Samma databas och försökskatalog, men MALKOLL_HTTPS=1."""
+    """Samma databas, men MALKOLL_HTTPS=1."""
     proc, bas = starta(server["databas"], server["katalog"] / "https", workers=1, miljo={
-        "MALKOLL_ADMIN_LOSENORD": LOSEN, "MALKOLL_HEMLIGHET": HEMLIGHET, "MALKOLL_DATA_DIR": str(server["data_dir"]),
-        "MALKOLL_HTTPS": "1"})
+        "MALKOLL_ADMIN_LOSENORD": LOSEN, "MALKOLL_HEMLIGHET": HEMLIGHET, "MALKOLL_HTTPS": "1"})
     yield {"bas": bas}
     stoppa(proc)
 
 
 def test_https_ger_secure_kaka_och_hsts(server_https, rena_forsok):
     k = Klient(server_https["bas"])
-    status, h, svar = logga_in(k, LOSEN)
-    assert "Du är inloggad" in text_i(svar)
+    status, h, plats = logga_in(k)
+    assert status == 303 and plats.endswith("/rapportera")
     setcookie = h["Set-Cookie"]
     assert setcookie.startswith("__Host-malkoll=")
     assert all(x in setcookie for x in ("Secure", "HttpOnly", "SameSite=Strict", "Path=/"))
@@ -465,7 +502,8 @@ def test_https_ger_secure_kaka_och_hsts(server_https, rena_forsok):
 
 @pytest.mark.parametrize("varde,ord_", [
     (None, "saknas"), ("", "saknas"), ("kort-nyckel", "för kort"), ("changeme", "känt standardvärde"),
-    ("a" * 40, "för enkel"), (LOSEN + "-" * 20, None)])
+    ("a" * 40, "för enkel"), ("0123456789abcdef" * 3, "förutsägbar"), ("abcdefghijklmnopqrstuvwxyz0123456789", "förutsägbar"),
+    ("Tq3vTq3vTq3vTq3vTq3vTq3vTq3vTq3vTq3v", "förutsägbar"), (LOSEN + "-" * 20, None)])
 def test_hemligheten_provas(monkeypatch, varde, ord_):
     from sidor import _sakerhet
     monkeypatch.setenv("MALKOLL_ADMIN_LOSENORD", LOSEN)
@@ -487,8 +525,7 @@ def test_hemligheten_provas(monkeypatch, varde, ord_):
 
 @pytest.fixture(scope="module")
 def server_utan_hemlighet(server):
-    miljo = {"MALKOLL_ADMIN_LOSENORD": LOSEN, "MALKOLL_HEMLIGHET": "kort",
-             "MALKOLL_DATA_DIR": str(server["data_dir"])}
+    miljo = {"MALKOLL_ADMIN_LOSENORD": LOSEN, "MALKOLL_HEMLIGHET": "kort"}
     proc, bas = starta(server["databas"], server["katalog"] / "utan", workers=1, miljo=miljo)
     yield {"bas": bas, "databas": server["databas"], "logg": proc.logg}
     stoppa(proc)
@@ -508,13 +545,12 @@ def test_rapportera_stangd_utan_saker_hemlighet(webblasare, server_utan_hemlighe
     assert not d.find_elements(By.ID, "rapp-losen")
     # Callbackarna vägrar också (om någon anropar dem direkt), även med rätt lösenord
     k = Klient(server_utan_hemlighet["bas"])
-    status, h, svar = logga_in(k, LOSEN)
-    assert "MALKOLL_HEMLIGHET" in text_i(svar) and "Set-Cookie" not in h
-    status, _, svar = ladda_upp(k, b"PK", "x.xlsx", losen=LOSEN)
+    status, h, plats = logga_in(k)
+    assert plats.endswith("/logga-in?fel=nyckel") and "Set-Cookie" not in h
+    status, _, svar = ladda_upp(k, b"PK", "x.xlsx")
     assert "MALKOLL_HEMLIGHET" in text_i(svar) and "Förhandsgranskning" not in text_i(svar)
     status, _, svar = k.callback("rapp-resultat.children", {"rapp-genomfor.n_clicks": 1},
-                                 {"rapp-fil.data": {"innehall": "data:x;base64,UEs=", "filnamn": "x.xlsx"},
-                                  "rapp-losen.value": LOSEN, "rapp-av.value": "Eva"})
+                                 {"rapp-fil.data": {"innehall": "data:x;base64,UEs=", "filnamn": "x.xlsx"}})
     assert "Importen gjordes inte" in text_i(svar)
     assert "Rapporteringen (/rapportera) är stängd" in Path(server_utan_hemlighet["logg"]).read_text()
 
@@ -558,113 +594,103 @@ def test_text_fran_import_visas_som_text_aldrig_som_html(webblasare, server):
     assert not [r for r in d.get_log("browser") if r["level"] == "SEVERE"]
 
 
-def test_inloggning_och_import_i_webblasaren(webblasare, server, rena_forsok, tmp_path):
-    """Hela flödet som en människa gör det: fel lösenord, rätt lösenord (fältet töms och göms),
-    uppladdning med en kommentar som ser ut som HTML (visas som text), omladdning (fortfarande
-    inloggad), genomförande utan lösenord, kakans flaggor och utloggning."""
+def logga_in_i_webblasaren(d, bas: str, namn: str, losen: str, nasta: str = "/rapportera") -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
 
-    from tests.test_rapportera import _vanta_text
+    from tools.skarmbild import vanta_pa_dash
+    d.get(bas + "/logga-in?nasta=" + quote(nasta))
+    vanta_pa_dash(d)
+    d.find_element(By.ID, "inlogg-anvandarnamn").send_keys(namn)
+    d.find_element(By.ID, "inlogg-losenord").send_keys(losen)
+    d.find_element(By.ID, "inlogg-knapp").click()
+    vanta_pa_dash(d)
+
+
+def test_inloggning_och_import_i_webblasaren(webblasare, server, rena_forsok, tmp_path):
+    """Hela flödet som en människa gör det: /logga-in med fel och rätt lösenord (fälten heter
+    Användarnamn och Lösenord), kakans flaggor, uppladdning med en kommentar som ser ut som HTML
+    (visas som text), omladdning (fortfarande inloggad), genomförande och "Logga ut" i sidhuvudet."""
+    from selenium.webdriver.common.by import By
+
+    from tests.test_rapportera import _vanta_text, klicka
     from tools.skarmbild import vanta_pa_dash
     d = webblasare
     d.delete_all_cookies()
-    d.get(server["bas"] + "/rapportera")
+    d.get(server["bas"] + "/logga-in")
     vanta_pa_dash(d)
-    d.find_element(By.ID, "rapp-losen").send_keys("fel" + Keys.ENTER)
-    _vanta_text(d, "#rapp-inloggningsbesked", "Fel lösenord")
-    d.find_element(By.ID, "rapp-losen").send_keys(LOSEN)
-    d.find_element(By.ID, "rapp-logga-in").click()
-    _vanta_text(d, "#rapp-inloggningsbesked", "Du är inloggad")
-    assert not d.find_element(By.ID, "rapp-losen").is_displayed()
+    etiketter = [e.text for e in d.find_elements(By.CSS_SELECTOR, "#inlogg-formular label")]
+    assert etiketter == ["Användarnamn", "Lösenord"]
+    assert d.find_element(By.ID, "inlogg-knapp").text == "Logga in"
+    logga_in_i_webblasaren(d, server["bas"], "admin", "fel-lösenord-123")
+    _vanta_text(d, ".alert", "Fel användarnamn eller lösenord")
+    logga_in_i_webblasaren(d, server["bas"], "admin", LOSEN)
+    _vanta_text(d, "#rapp-vem", "Inloggad som Startadministratör")
+    assert urlsplit(d.current_url).path == "/rapportera"
     kaka = next(c for c in d.get_cookies() if c["name"] == "malkoll")
     assert kaka["httpOnly"] is True and kaka["sameSite"] == "Strict"
     assert d.execute_script("return document.cookie").find("malkoll") == -1   # HttpOnly: osynlig för skript
-    # Omladdning: fortfarande inloggad
     d.get(server["bas"] + "/rapportera")
     vanta_pa_dash(d)
-    assert not d.find_element(By.ID, "rapp-losen").is_displayed()
-    assert d.find_element(By.ID, "rapp-logga-ut").is_displayed()
+    assert d.find_element(By.ID, "logga-ut").is_displayed()
     fil = tmp_path / "xss.xlsx"
     text = '<b onmouseover="window.__xss=3">fet?</b> ' + XSS
     fil.write_bytes(_xss_rapport(server["databas"], text))
-    d.find_element(By.ID, "rapp-av").send_keys("Eva Ekonom")
     d.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(fil))
     fg = _vanta_text(d, "#rapp-forhandsgranskning", "Förhandsgranskning: xss.xlsx")
     assert text in fg.text, fg.text
     assert d.execute_script("return typeof window.__xss") == "undefined"
-    d.find_element(By.ID, "rapp-genomfor").click()
+    klicka(d, d.find_element(By.ID, "rapp-genomfor"))
     _vanta_text(d, "#rapp-resultat", "Importen är klar")
     assert d.execute_script("return typeof window.__xss") == "undefined"
-    d.find_element(By.ID, "rapp-logga-ut").click()
-    _vanta_text(d, "#rapp-inloggningsbesked", "utloggad")
-    assert d.find_element(By.ID, "rapp-losen").is_displayed()
+    klicka(d, d.find_element(By.ID, "logga-ut"))
+    _vanta_text(d, ".alert", "Du är utloggad")
+    d.get(server["bas"] + "/rapportera")
+    vanta_pa_dash(d)
+    _vanta_text(d, ".alert", "Logga in för att rapportera")
     assert not [r for r in d.get_log("browser") if r["level"] == "SEVERE"]
     d.delete_all_cookies()
 
 
-# --- Försökslagret som enhet ----------------------------------------------------------------------
+# --- Inloggningar och väntetid som enhet -----------------------------------------------------------
 
-def _misslyckas(katalog: str, ip: str, n: int) -> None:
-    from sidor._sakerhet import Forsokslager
-    lager = Forsokslager(katalog, max_forsok=10_000)
-    for _ in range(n):
-        lager.forsok(ip, lambda: False)
-
-
-def test_forsokslagret_tappar_inget_mellan_processer(tmp_path):
-    """Fyra processer räknar upp samtidigt: låset gör varje försök odelbart."""
-    from sidor._sakerhet import Forsokslager
-    ctx = multiprocessing.get_context("fork")
-    procs = [ctx.Process(target=_misslyckas, args=(str(tmp_path), "10.0.0.1", 25)) for _ in range(4)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-        assert p.exitcode == 0
-    assert Forsokslager(tmp_path).antal("10.0.0.1") == 100
+def test_vantetiden_vaxer_och_har_tak():
+    from data import anvandare
+    assert [anvandare.vantetid_for(n, 30) for n in range(8)] == [0, 0, 0, 1, 2, 4, 8, 16]
+    assert anvandare.vantetid_for(20, anvandare.MAX_VANTAN_KONTO) == 30        # kontot: högst 30 s
+    assert anvandare.vantetid_for(20, anvandare.MAX_VANTAN_ADRESS) == 900      # adressen: högst 15 min
 
 
-def test_forsokslagret_fonster_och_atersallning(tmp_path, monkeypatch):
-    from sidor import _sakerhet
-    lager = _sakerhet.Forsokslager(tmp_path)
-    nu = [1_000_000.0]
-    monkeypatch.setattr(_sakerhet.time, "time", lambda: nu[0])
-    for _ in range(4):
-        assert lager.forsok("1.2.3.4", lambda: False) == (False, 0.0, True)
-    assert lager.forsok("1.2.3.4", lambda: False) == (False, pytest.approx(600), True)   # femte: spärrad
-    anropad = []
-    nu[0] += 60
-    assert lager.forsok("1.2.3.4", lambda: anropad.append(1) or True) == (False, pytest.approx(540), False)
-    assert anropad == []                         # spärrad: lösenordet prövas inte ens
-    assert lager.forsok("5.6.7.8", lambda: True) == (True, 0.0, True)   # andra adresser påverkas inte
-    nu[0] += 541
-    assert lager.forsok("1.2.3.4", lambda: True) == (True, 0.0, True)   # fönstret är slut
-    assert lager.antal("1.2.3.4") == 0                                  # rätt lösenord nollställer
-    lager.fil.write_text("trasig{")                                      # en trasig fil stoppar inte appen
-    assert lager.forsok("1.2.3.4", lambda: False) == (False, 0.0, True)
-
-
-def test_session_gar_ut_och_binds_till_losenordet(monkeypatch, tmp_path):
-    from flask import Flask
-
-    from sidor import _sakerhet
+def test_startadministratoren_binds_till_losenordet_och_forsvinner_med_forsta_kontot(monkeypatch, tmp_path):
+    from data import anvandare
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    forbered_databas(url)
     monkeypatch.setenv("MALKOLL_ADMIN_LOSENORD", LOSEN)
     monkeypatch.setenv("MALKOLL_HEMLIGHET", HEMLIGHET)
-    monkeypatch.setenv("MALKOLL_DATA_DIR", str(tmp_path))
-    app = Flask(__name__)
-    app.secret_key = HEMLIGHET
-    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "9.9.9.9"}):
-        assert not _sakerhet.ar_inloggad()
-        assert _sakerhet.logga_in(LOSEN) == (True, None)
-        assert _sakerhet.ar_inloggad()
-        monkeypatch.setenv("MALKOLL_ADMIN_LOSENORD", "ett-nytt-losenord")
-        assert not _sakerhet.ar_inloggad()            # nytt lösenord loggar ut alla
-        monkeypatch.setenv("MALKOLL_ADMIN_LOSENORD", LOSEN)
-        assert _sakerhet.ar_inloggad()
-        riktig = time.time
-        monkeypatch.setattr(_sakerhet.time, "time", lambda: riktig() + _sakerhet.SESSIONSTID + 1)
-        assert not _sakerhet.ar_inloggad()            # åtta timmar senare
+    assert anvandare.logga_in("admin", "fel", "1.2.3.4", url=url).anvandare is None
+    res = anvandare.logga_in("admin", LOSEN, "1.2.3.4", url=url)
+    assert res.anvandare.administrator and res.anvandare.satt == "start"
+    assert anvandare.hamta_inloggning(res.nyckel, url=url).namn == "admin"
+    monkeypatch.setenv("MALKOLL_ADMIN_LOSENORD", "Ett-annat-lösenord-99")
+    assert anvandare.hamta_inloggning(res.nyckel, url=url) is None          # nytt lösenord loggar ut
+    monkeypatch.setenv("MALKOLL_ADMIN_LOSENORD", LOSEN)
+    assert anvandare.hamta_inloggning(res.nyckel, url=url) is not None
+    anvandare.lagg_till("ada", "administrator", [], "Korrekt-Häst-Batteri-47", url=url)
+    assert anvandare.hamta_inloggning(res.nyckel, url=url) is None          # första kontot finns
+    assert anvandare.logga_in("admin", LOSEN, "1.2.3.4", url=url).anvandare is None
+    monkeypatch.setenv("MALKOLL_ADMIN_LOSENORD", "a")                        # ett svagt lösenord duger aldrig
+    assert "för kort" in anvandare.startlosenordsfel()
+    riktig = time.time
+    ada = anvandare.logga_in("ada", "Korrekt-Häst-Batteri-47", "1.2.3.4", url=url)
+    assert ada.anvandare.namn == "ada"
+    import datetime as dt
+    from sqlalchemy import update
+
+    from data import db
+    from data.models import Inloggning
+    with db.session(url) as s:
+        s.execute(update(Inloggning).values(utgar=dt.datetime.now() - dt.timedelta(seconds=1)))
+    assert anvandare.hamta_inloggning(ada.nyckel, url=url) is None           # utgången efter 8 timmar
+    assert riktig
 
 
 def test_registrera_ar_idempotent_och_satter_granser():
