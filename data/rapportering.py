@@ -198,7 +198,8 @@ def spara(fg: rapport.Forhandsgranskning, anv: Anvandare, url: str | None = None
 def andringslogg(kod: str | None = None, plan: str | None = None, url: str | None = None,
                  max_rader: int = 500) -> pd.DataFrame:
     """Vem ändrade vad, när och varifrån (fil eller formulär), per åtgärd och indikator, och vem
-    som låste och låste upp vilken period. Nyast först."""
+    som låste och låste upp vilken period. Nyast först. `andring` kan innehålla "{tal}", som
+    visningen ersätter med kolumnen `tal` i svenskt format."""
     rader = []
     with db.session(url) as s:
         pid = s.scalar(select(Plan.id).where(Plan.kod == fragor.plan_info(plan, url=url)["kod"]))
@@ -215,19 +216,23 @@ def andringslogg(kod: str | None = None, plan: str | None = None, url: str | Non
         if pid is not None:
             q = q.where(Indikator.plan_id == pid)
         for r, k, p in s.execute(q):
-            varde = "Kan inte bedömas" if r.kan_inte_bedomas else f"Utfall: {r.varde if r.varde is not None else r.text}"
+            varde = ("Kan inte bedömas" if r.kan_inte_bedomas else
+                     "Utfall: {tal}" if r.varde is not None else f"Utfall: {r.text or '–'}")
             rader.append((r.rapporterad, r.rapporterad_av, "Indikator", k, p,
-                          varde + (f" – {r.kommentar}" if r.kommentar else ""), r.kalla, r.exempel))
+                          varde + (f" – {r.kommentar}" if r.kommentar else ""), r.kalla, r.exempel,
+                          None if r.kan_inte_bedomas else r.varde))
         q = (select(Malvarde, Indikator.kod).join(Indikator, Indikator.id == Malvarde.indikator_id)
              .where(Malvarde.fran_planen.is_(False)))
         if pid is not None:
             q = q.where(Indikator.plan_id == pid)
         for r, k in s.execute(q):
-            rader.append((r.satt, r.satt_av, "Indikator", k, str(r.ar), f"Nytt mål {r.ar}: {r.varde}", r.kalla, False))
+            rader.append((r.satt, r.satt_av, "Indikator", k, str(r.ar), f"Nytt mål {r.ar}: {{tal}}", r.kalla, False,
+                          r.varde))
         for r, p in s.execute(select(Periodlas, Period.namn).join(Period, Period.id == Periodlas.period_id)):
             rader.append((r.tid, r.av, "Period", p, p, f"Perioden {r.handelse}" +
-                          (f" – {r.motivering}" if r.motivering else ""), None, False))
-    df = pd.DataFrame(rader, columns=["tid", "av", "typ", "kod", "period", "andring", "kalla", "exempel"])
+                          (f" – {r.motivering}" if r.motivering else ""), None, False, None))
+    rader = [r if len(r) == 9 else (*r, None) for r in rader]
+    df = pd.DataFrame(rader, columns=["tid", "av", "typ", "kod", "period", "andring", "kalla", "exempel", "tal"])
     if kod:
         df = df[df.kod == kod]
     return df.sort_values("tid", ascending=False, kind="stable").head(max_rader).reset_index(drop=True)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+import pandas as pd
+
 from data import rapportering
+from komponenter.format import tal
 from sidor import _inloggning
 
 dash.register_page(__name__, path="/andringslogg", name="Ändringslogg", order=30, title="Ändringslogg – Målkoll")
@@ -18,6 +21,11 @@ def _tid(t) -> str:
         return ""
 
 
+def _andring(r) -> str:
+    v = None if r.tal is None or pd.isna(r.tal) else float(r.tal)
+    return r.andring.replace("{tal}", tal(v) if v is not None else "–")
+
+
 def layout(kod=None, plan=None, **_):
     anv = _inloggning.aktuell()
     if anv is None or not anv.administrator:
@@ -27,9 +35,10 @@ def layout(kod=None, plan=None, **_):
     kod = kod if isinstance(kod, str) and kod.strip() else None
     df = rapportering.andringslogg(kod, plan)
     rader = [html.Tr([html.Td(_tid(r.tid)), html.Td(r.av), html.Td(r.typ),
-                      html.Td(dcc.Link(r.kod, href=f"/andringslogg?kod={r.kod}") if r.typ != "Period" else r.kod),
-                      html.Td(r.period), html.Td(r.andring),
-                      html.Td((r.kalla or "–") + (" (exempeldata)" if r.exempel else ""))])
+                      html.Td(dcc.Link(r.kod, href=f"/andringslogg?kod={r.kod}") if r.typ != "Period" else "–"),
+                      html.Td(str(r.period)), html.Td(_andring(r)),
+                      html.Td((r.kalla if isinstance(r.kalla, str) and r.kalla else "–")
+                              + (" (exempeldata)" if r.exempel is True else ""))])
              for r in df.itertuples()]
     return html.Div([
         html.H1("Ändringslogg" + (f" för {kod}" if kod else ""), className="sidrubrik"),

@@ -349,3 +349,19 @@ def test_administratoren_laser_och_laser_upp_med_logg(miljo):
 def rapportera_logg(url: str) -> list[tuple]:
     with db.session(url) as s:
         return [(r.handelse, r.av, r.motivering) for r in s.scalars(select(Periodlas))]
+
+
+def test_andringsloggen_bara_for_administratorer(miljo):
+    """Ändringsloggen visar vem, när, varifrån (formuläret) och låsningarna – men bara för administratörer."""
+    kod = miljo["shb"][0]
+    def sida(k, sok=""):
+        return text_i(k.callback("_pages_content.children", {"_pages_location.pathname": "/andringslogg",
+                                                             "_pages_location.search": sok})[2])
+    for namn in (None, "sara", "lars"):
+        text = sida(klient(miljo, namn))
+        assert "bara för administratörer" in text and "Formulär i webbläsaren" not in text
+    text = sida(klient(miljo, "ada"), f"?kod={kod}")
+    assert f"Ändringslogg för {kod}" in text and "Sara Samhälle (sara)" in text and "Formulär i webbläsaren" in text
+    assert "Status: Pågår enligt plan – Enligt plan." in text
+    text = sida(klient(miljo, "ada"))
+    assert "Perioden låst" in text

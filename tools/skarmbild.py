@@ -1,6 +1,7 @@
 """Skärmbilder av sidor i headless Chromium: python -m tools.skarmbild URL UT.png [BREDD HÖJD]."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -43,11 +44,27 @@ def vanta_pa_dash(d, timeout: float = 60) -> None:
     raise TimeoutError("Sidan blev inte klar")
 
 
+def logga_in(d, url: str, namn: str, losen: str) -> None:
+    """Logga in via /logga-in på samma server som `url` (för skärmbilder av inloggade vyer)."""
+    from urllib.parse import urlsplit
+
+    from selenium.webdriver.common.by import By
+    u = urlsplit(url)
+    d.get(f"{u.scheme}://{u.netloc}/logga-in")
+    vanta_pa_dash(d)
+    d.find_element(By.ID, "inlogg-anvandarnamn").send_keys(namn)
+    d.find_element(By.ID, "inlogg-losenord").send_keys(losen)
+    d.find_element(By.ID, "inlogg-knapp").click()
+    vanta_pa_dash(d)
+
+
 if __name__ == "__main__":
     url, ut = sys.argv[1], sys.argv[2]
     b, h = (int(sys.argv[3]), int(sys.argv[4])) if len(sys.argv) > 4 else (1920, 1080)
     d = chrome(b, h)
     try:
+        if "--logga-in" in sys.argv:   # --logga-in NAMN, lösenordet i MALKOLL_SKARMBILD_LOSENORD
+            logga_in(d, url, sys.argv[sys.argv.index("--logga-in") + 1], os.environ["MALKOLL_SKARMBILD_LOSENORD"])
         d.get(url)
         vanta_pa_dash(d)
         time.sleep(1.0)
