@@ -228,7 +228,10 @@ def andringslogg(kod: str | None = None, plan: str | None = None, url: str | Non
         for r, k in s.execute(q):
             rader.append((r.satt, r.satt_av, "Indikator", k, str(r.ar), f"Nytt mål {r.ar}: {{tal}}", r.kalla, False,
                           r.varde))
-        for r, p in s.execute(select(Periodlas, Period.namn).join(Period, Period.id == Periodlas.period_id)):
+        q = select(Periodlas, Period.namn).join(Period, Period.id == Periodlas.period_id)
+        if pid is not None:
+            q = q.where(Period.plan_id == pid)
+        for r, p in s.execute(q):
             rader.append((r.tid, r.av, "Period", p, p, f"Perioden {r.handelse}" +
                           (f" – {r.motivering}" if r.motivering else ""), None, False, None))
     rader = [r if len(r) == 9 else (*r, None) for r in rader]
@@ -239,14 +242,11 @@ def andringslogg(kod: str | None = None, plan: str | None = None, url: str | Non
 
 
 def las_period(period: str, anv: Anvandare | None, las: bool, motivering: str | None = None,
-               url: str | None = None) -> None:
+               url: str | None = None, plan: str | None = None) -> None:
     """Lås eller lås upp en period (bara administratörer; upplåsning kräver motivering)."""
     if anv is None or not anv.administrator:
         raise Behorighetsfel(["Bara en administratör får låsa och låsa upp perioder."])
     if not las and not (motivering or "").strip():
         raise rapport.Importfel(["Skriv en motivering till upplåsningen (den loggas)."])
-    with db.session(url) as s:
-        if s.scalar(select(Period.id).where(Period.namn == period)) is None:
-            raise rapport.Importfel([f"Perioden {period!r} finns inte."])
-    rapport.las_period(period, anv.etikett[:200], las, (motivering or "").strip()[:2000] or None, url=url)
+    rapport.las_period(period, anv.etikett[:200], las, (motivering or "").strip()[:2000] or None, url=url, plan=plan)
     log.info("%s %s perioden %s", anv.namn, "låste" if las else "låste upp", period)

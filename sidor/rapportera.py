@@ -377,8 +377,9 @@ def formular_spara(_n, period, *falt):
 # --- Låsning ---
 
 @callback(Output(ID_LAS_BESKED, "children"), Input(ID_LAS, "n_clicks"), Input(ID_LAS_UPP, "n_clicks"),
-          State(ID_LAS_PERIOD, "value"), State(ID_LAS_MOTIV, "value"), prevent_initial_call=True)
-def las_period(_las, _upp, period, motivering):
+          State(ID_LAS_PERIOD, "value"), State(ID_LAS_MOTIV, "value"), State(ID_PERIOD, "data"),
+          prevent_initial_call=True)
+def las_period(_las, _upp, period, motivering, sida):
     anv, fel = _behorig()
     las = dash.ctx.triggered_id != ID_LAS_UPP
     if anv is None or not anv.administrator:
@@ -387,7 +388,8 @@ def las_period(_las, _upp, period, motivering):
     if not isinstance(period, str) or not period:
         return _fel("Välj en period.", [])
     try:
-        rapportering.las_period(period, anv, las, motivering if isinstance(motivering, str) else None)
+        plan = sida.get("plan") if isinstance(sida, dict) and isinstance(sida.get("plan"), str) else None
+        rapportering.las_period(period, anv, las, motivering if isinstance(motivering, str) else None, plan=plan)
     except rapport.Importfel as e:
         return _fel("Perioden ändrades inte.", e.fel)
     return html.Div(f"Perioden {period} är {'låst' if las else 'upplåst'} (loggat).", className="alert alert-success")

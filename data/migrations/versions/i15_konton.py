@@ -1,7 +1,7 @@
 """Konton, roller per enhet, inloggningar på servern och misslyckade försök (issue 15)
 
 Revision ID: i15_konton
-Revises: 0002_plan_kommun
+Revises: 0003_planens_form
 Create Date: 2026-11-30
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i15_konton"
-down_revision = "0002_plan_kommun"
+down_revision = "0003_planens_form"
 branch_labels = None
 depends_on = None
 
