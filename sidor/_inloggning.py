@@ -113,7 +113,7 @@ def _bara_inloggningssidan() -> bool:
     """Dash-anropet som ritar sidan /logga-in (sidinnehållet för den sökvägen) och inget annat."""
     from flask import request
     kropp = request.get_json(silent=True) or {}
-    if not isinstance(kropp, dict) or not str(kropp.get("output", "")).startswith("_pages_content.children"):
+    if not isinstance(kropp, dict) or "_pages_content.children" not in str(kropp.get("output", "")):
         return False
     return any(i.get("id") == "_pages_location" and i.get("property") == "pathname" and i.get("value") == "/logga-in"
                for i in kropp.get("inputs", []) if isinstance(i, dict))

@@ -365,3 +365,34 @@ def test_andringsloggen_bara_for_administratorer(miljo):
     assert "Status: Pågår enligt plan – Enligt plan." in text
     text = sida(klient(miljo, "ada"))
     assert "Perioden låst" in text
+
+
+@pytest.fixture(scope="module")
+def stangd_server(miljo, tmp_path_factory):
+    """Samma databas, men MALKOLL_KRAV_INLOGGNING=ja: inget går att läsa utan inloggning."""
+    proc, bas = starta(miljo["databas"], tmp_path_factory.mktemp("krav"), workers=1,
+                       miljo={"MALKOLL_HEMLIGHET": HEMLIGHET, "MALKOLL_KRAV_INLOGGNING": "ja"})
+    yield {"bas": bas, "databas": miljo["databas"]}
+    stoppa(proc)
+
+
+def test_krav_pa_inloggning_for_allt(stangd_server):
+    class UtanOmdirigering(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **kw):
+            return None
+    k = Klient(stangd_server["bas"])
+    k.oppnare = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(k.kakor), UtanOmdirigering)
+    status, h, _ = k.get("/malomrade/1?period=x")
+    assert status == 303 and h["Location"].endswith("/logga-in?nasta=/malomrade/1%3Fperiod%3Dx")
+    status, h, _ = k.get("/export/malkoll.xlsx")
+    assert status == 303 and "/logga-in?nasta=" in h["Location"]
+    innehall = {"_pages_location.search": ""}
+    assert k.callback("_pages_content.children", {"_pages_location.pathname": "/malomrade/1", **innehall})[0] == 401
+    status, _, svar = k.callback("_pages_content.children", {"_pages_location.pathname": "/logga-in", **innehall})
+    assert status == 200 and "Användarnamn" in text_i(svar)      # inloggningssidan är öppen
+    assert k.get("/logga-in")[0] == 200
+    k.oppnare = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(k.kakor))
+    assert logga_in(k, "lars") == 200 and inloggad(k)              # en läsare får läsa
+    status, _, svar = k.callback("_pages_content.children", {"_pages_location.pathname": "/malomrade/1", **innehall})
+    assert status == 200 and "Inriktningsmål" in text_i(svar)
+    assert k.get("/export/malkoll.xlsx")[0] == 200
