@@ -312,9 +312,9 @@ class Budgetutfall(Rapporterat, Bas):
     id: Mapped[int] = mapped_column(primary_key=True)
     budgetrad_id: Mapped[int] = mapped_column(ForeignKey("budgetrad.id"))
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
-    utfall: Mapped[Optional[float]] = mapped_column(Numeric(16, 1))   # tkr, hittills under året
-    prognos: Mapped[Optional[float]] = mapped_column(Numeric(16, 1))  # tkr, helår
-    avvikelse: Mapped[Optional[float]] = mapped_column(Numeric(16, 1))  # tkr, när bara avvikelsen är publicerad
+    utfall: Mapped[Optional[float]] = mapped_column(Numeric(16, 3))   # tkr, hittills under året (hela kronor)
+    prognos: Mapped[Optional[float]] = mapped_column(Numeric(16, 3))  # tkr, helår
+    avvikelse: Mapped[Optional[float]] = mapped_column(Numeric(16, 3))  # tkr, när bara avvikelsen är publicerad
     kommentar: Mapped[Optional[str]] = mapped_column(Text)
 
 

@@ -7,7 +7,8 @@ förhandsgranskning, historik och låsta perioder.
     python -m data.rapport las-upp --period "Delår 2 2020" --av NAMN --motivering TEXT
     python -m data.rapport ta-bort-exempel
 
-Slutkod 0 vid framgång, 1 när filen avvisas (alla fel på stderr), 2 vid felaktig användning.
+Slutkod 0 vid framgång, 1 när filen avvisas (högst 50 fel på stderr), 2 vid felaktig användning
+(okänd fil, period eller enhet, katalog som saknas). Gränserna: docs/rapportgranser.md.
 En import är allt-eller-inget: ett enda fel och ingenting skrivs. Tidigare värden skrivs aldrig
 över – en ny rapport blir en ny rad med vem, när och vilken fil.
 """
@@ -20,23 +21,24 @@ import getpass
 import io
 import math
 import sys
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import delete, select
 from sqlalchemy.exc import DBAPIError
 
-from data import cache, db, fragor, start
+from data import cache, db, fragor, granser, rapportfil, start
+from data.granser import MAX_STORLEK, MAX_TEXT, MAX_KORT_TEXT, citat  # noqa: F401  (MAX_STORLEK: sidor/)
+from data.rapportfil import Importfel
 from data.models import (Atgard, Atgardsrapport, Budgetrad, Budgetutfall, Indikator, Indikatorutfall,
                          Inriktningsmal, Malbedomning, Malomrade, Malvarde, Period, Periodlas, Plan)
 from data.regler import ATGARDSSTATUS, BEDOMNINGAR
 
-MAX_STORLEK = 5 * 1024 * 1024  # 5 MB
 RUBRIKRAD, FORSTA_RAD = 2, 3
 BLAD_INSTR = "Instruktioner"
 BLAD = {
@@ -53,10 +55,8 @@ FYLL = PatternFill("solid", fgColor="FFF2CC")   # celler att fylla i
 LAST = PatternFill("solid", fgColor="EDEDED")   # förifyllda
 
 
-class Importfel(Exception):
-    def __init__(self, fel: list[str]):
-        self.fel = fel
-        super().__init__("Filen avvisades – ingenting har ändrats:\n" + "\n".join(f"  - {f}" for f in fel))
+class Anvandningsfel(Importfel):
+    """Fel i kommandot (okänd period, enhet …), inte i någon fil: slutkod 2 på kommandoraden."""
 
 
 def _tom(v) -> bool:
@@ -93,7 +93,7 @@ def _plan(s, kod: str | None, url: str | None = None) -> Plan:
     plan = s.scalars(select(Plan).where(Plan.kod == kod)).one_or_none()
     if plan is None:
         alla = [p.kod for p in s.scalars(select(Plan).order_by(Plan.id))]
-        raise Importfel([f"Planen {kod!r} finns inte. Planerna heter: {', '.join(alla)}"])
+        raise Anvandningsfel([f"Planen {citat(kod)} finns inte. Planerna heter: {', '.join(alla)}"])
     return plan
 
 
@@ -103,7 +103,7 @@ def _period(s, namn: str, plan: Plan) -> Period:
     if p is None:
         alla = [x.namn for x in s.scalars(select(Period).where(Period.plan_id == plan.id)
                                           .order_by(Period.slutdatum))]
-        raise Importfel([f"Perioden {namn!r} finns inte i {plan.kod}. Perioderna heter: {', '.join(alla)}"])
+        raise Anvandningsfel([f"Perioden {citat(namn)} finns inte i {plan.kod}. Perioderna heter: {', '.join(alla)}"])
     return p
 
 
@@ -143,6 +143,8 @@ def skapa_mall(period: str, enheter: list[str] | None = None, url: str | None = 
         "6. Importera: python -m data.rapport importera --forhandsgranska FIL.xlsx visar vad som ändras; "
         "utan --forhandsgranska skrivs allt in i en transaktion. Eller ladda upp filen på sidan /rapportera.",
         "Tidigare rapporter skrivs aldrig över: varje ny rapport sparas med vem, när och vilken fil.",
+        f"Gränser: kommentarer och motiveringar högst {MAX_TEXT} tecken; skriv bara i mallens kolumner och "
+        f"högst till rad {granser.MAX_RAD}; slå inte ihop celler (se docs/rapportgranser.md).",
     ]
     for i, t in enumerate(instruktioner, start=8):
         ws.cell(row=i, column=1, value=t).alignment = Alignment(wrap_text=False)
@@ -255,27 +257,6 @@ class Forhandsgranskning:
         return not self._skriv
 
 
-def _oppna(data: bytes, filnamn: str) -> tuple[Any, Any]:
-    fel = []
-    if len(data) > MAX_STORLEK:
-        raise Importfel([f"{filnamn}: filen är {len(data) / 1e6:.1f} MB; högst {MAX_STORLEK / 1e6:.0f} MB tas emot"])
-    if data[:8] == bytes.fromhex("D0CF11E0A1B11AE1"):
-        raise Importfel([f"{filnamn}: filen är lösenordsskyddad eller i det gamla .xls-formatet. "
-                         "Ta bort lösenordet och spara som Excel-arbetsbok (.xlsx)."])
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise Importfel([f"{filnamn}: filen är ingen Excel-fil (.xlsx). Har en CSV- eller textfil bytt namn? "
-                         "Använd rapportmallen och spara som Excel-arbetsbok."])
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        if "xl/workbook.xml" not in z.namelist():
-            raise Importfel([f"{filnamn}: filen är en zip-fil men ingen Excel-arbetsbok (.xlsx)"])
-    try:
-        varden = load_workbook(io.BytesIO(data), data_only=True)
-        formler = load_workbook(io.BytesIO(data), data_only=False)
-    except Exception as e:  # noqa: BLE001
-        raise Importfel([f"{filnamn}: filen kunde inte läsas som Excel-arbetsbok ({e})"]) from e
-    return varden, formler
-
-
 def _narmast(ord_: str, tillatna) -> str:
     m = difflib.get_close_matches(ord_.strip(), list(tillatna), n=1, cutoff=0.3)
     if not m:
@@ -284,16 +265,107 @@ def _narmast(ord_: str, tillatna) -> str:
     return f" Menade du ”{m[0]}”?" if m else ""
 
 
+EXCELFEL = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+            "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!", "#PYTHON!")
+KORTA_KOLUMNER = {"Id", "Status", "Bedömning", "Kan inte bedömas", "Målområde", "Tabell", "Måttenhet"}
+
+
+def _cellvarde(plats: str, kol: str, c, formel: Optional[str]) -> tuple[Any, str, Optional[str]]:
+    """(värde, talformat, fel) för en läst cell: text i NFC med Excel-escapes avkodade och begränsad längd,
+    Excels felvärden och formler utan sparat värde avvisade."""
+    if formel is not None:
+        return None, "", (f"{plats}: cellen innehåller en formel utan sparat värde ({citat(formel)}); "
+                          "skriv värdet i stället")
+    v = getattr(c, "value", None)
+    fmt = getattr(c, "number_format", None) or ""
+    if getattr(c, "data_type", None) == "e" or (isinstance(v, str) and v.strip().upper() in EXCELFEL):
+        return None, fmt, (f"{plats}: cellen innehåller Excels felvärde {str(v).strip()[:20]}; skriv ett värde "
+                           "eller lämna cellen tom")
+    if isinstance(v, str):
+        v = granser.normalisera(v)
+        tecken = granser.styrtecken(v)
+        if tecken:
+            return None, fmt, f"{plats}: texten innehåller ett otillåtet styrtecken ({tecken}): {citat(v)}"
+        grans = MAX_KORT_TEXT if kol in KORTA_KOLUMNER else MAX_TEXT
+        if len(v) > grans:
+            return None, fmt, (f"{plats}: texten är {len(v)} tecken; högst {grans} tecken tas emot "
+                               f"({citat(v)}). Korta texten.")
+    return v, fmt, None
+
+
+def _som_tal(varde) -> Optional[float]:
+    try:
+        return float(varde)
+    except OverflowError:   # heltal med hundratals siffror
+        return math.inf if varde > 0 else -math.inf
+
+
+def _talfel(varde, fmt: str, enhet: Optional[str], jamfor) -> tuple[Optional[str], Optional[float]]:
+    """(felorsak, tal) för ett ifyllt tal i en måttenhet ("tkr" för budgetbladet)."""
+    if isinstance(varde, bool):
+        return f"{citat(varde)} är ett sanningsvärde, inte ett tal (skriv talet, t.ex. 45 eller -7,8)", None
+    if isinstance(varde, (dt.datetime, dt.date, dt.time, dt.timedelta)):
+        return (f"{citat(varde)} är ett datum eller en tid, inte ett tal (är cellen datumformaterad? "
+                "Välj talformatet Allmänt och skriv talet igen)"), None
+    if not isinstance(varde, (int, float)):
+        return f"{citat(varde)} är text, inte ett tal (skriv talet utan enhet, t.ex. 45 eller -7,8)", None
+    x = _som_tal(varde)
+    if not math.isfinite(x):
+        return f"{citat(x)} är inget ändligt tal", None
+    procentformat = enhet == "%" and "%" in fmt
+    if procentformat:
+        from decimal import Decimal
+        x = float(Decimal(repr(x)) * 100)   # cellen är procentformaterad: 0,45 visas som 45 %
+    elif enhet == "%" and x != 0 and abs(x) < 1 and jamfor is not None and abs(jamfor) >= 10:
+        return (f"{citat(varde)} ser ut som en andel; procent skrivs i procentenheter (45 % skrivs 45, inte 0,45)"), None
+    if not granser.inom_intervall(x, enhet):
+        orsak = (f"{citat(x)}{' %' if enhet == '%' else ''} är utanför det rimliga intervallet för måttenheten "
+                 f"{enhet or 'okänd'} ({granser.intervalltext(enhet)})")
+        if procentformat:
+            orsak += (f"; cellen är procentformaterad i Excel, så {citat(float(varde))} visas och läses som "
+                      f"{citat(x)} % – skriv procenttalet i en cell med formatet Allmänt")
+        return orsak, None
+    if enhet == "tkr" and granser.decimaler(x) > granser.TKR_DECIMALER:
+        return f"{citat(x)} har fler än {granser.TKR_DECIMALER} decimaler (tkr anges högst på kronan)", None
+    return None, x
+
+
+def _sammanslagna_i_tabellen(info) -> list[str]:
+    ut = []
+    for ref in info.sammanslagna:
+        o = rapportfil._omrade(ref)
+        if o is not None and o[2] >= RUBRIKRAD:
+            ut.append(ref)
+    return ut
+
+
+def _instruktioner(wb, i_filen: dict[str, str]) -> tuple[str, str]:
+    """(period, plankod) ur Instruktioner!B2:B3."""
+    varden = {}
+    for rnr, rad in enumerate(wb[i_filen[BLAD_INSTR]].iter_rows(min_row=1, max_row=3, min_col=1, max_col=2,
+                                                            values_only=True), start=1):
+        varden[rnr] = granser.normalisera(_s(rad[1] if len(rad) > 1 else None)).strip()[:MAX_KORT_TEXT]
+    return varden.get(2, ""), varden.get(3, "")
+
+
 def las_rapport(data: bytes, filnamn: str = "rapport.xlsx", url: str | None = None) -> Forhandsgranskning:
     """Granska en ifylld rapport och räkna ut vad som ändras. Skriver ingenting. Kastar Importfel
-    med alla fel (blad, rad, kolumn och värde)."""
-    wb, wb_f = _oppna(data, filnamn)
+    med alla fel (blad, rad, kolumn och värde; högst granser.MAX_FEL listas)."""
+    filnamn = granser.normalisera(str(filnamn))[:200]
+    wb, infos, i_filen = rapportfil.oppna(data, filnamn, [BLAD_INSTR, *BLAD])
+    try:
+        return _las(wb, infos, i_filen, filnamn, url)
+    finally:
+        wb.close()
+
+
+def _las(wb, infos, i_filen: dict[str, str], filnamn: str, url: str | None) -> Forhandsgranskning:
     fel: list[str] = []
-    if BLAD_INSTR not in wb.sheetnames:
-        raise Importfel([f"{filnamn}: bladet '{BLAD_INSTR}' saknas (finns: {', '.join(wb.sheetnames)}). "
+    finns = ", ".join(citat(n, 40) for n in list(i_filen)[:20])
+    if BLAD_INSTR not in i_filen or BLAD_INSTR not in infos:
+        raise Importfel([f"{filnamn}: bladet '{BLAD_INSTR}' saknas (finns: {finns}). "
                          "Använd en rapportmall från Målkoll."])
-    periodnamn = _s(wb[BLAD_INSTR]["B2"].value).strip()
-    plankod = _s(wb[BLAD_INSTR]["B3"].value).strip()
+    periodnamn, plankod = _instruktioner(wb, i_filen)
     with db.session(url) as s:
         plan = s.scalars(select(Plan).where(Plan.kod == plankod)).one_or_none()
         if plan is None:
@@ -303,54 +375,75 @@ def las_rapport(data: bytes, filnamn: str = "rapport.xlsx", url: str | None = No
         if per is None:
             alla = [x.namn for x in s.scalars(select(Period).where(Period.plan_id == plan.id)
                                               .order_by(Period.slutdatum))]
-            raise Importfel([f"Bladet '{BLAD_INSTR}', rad 2, kolumn 'B': perioden {periodnamn!r} finns inte "
+            raise Importfel([f"Bladet '{BLAD_INSTR}', rad 2, kolumn 'B': perioden {citat(periodnamn)} finns inte "
                              f"(perioderna heter {', '.join(alla)})"])
         if per.last:
             raise Importfel([f"Perioden ”{per.namn}” är låst (rapporten är godkänd av kommunstyrelsen). "
                              f"Importen vägras. Lås upp med: python -m data.rapport las-upp --period \"{per.namn}\" "
                              "--av NAMN --motivering TEXT"])
-        saknade = [b for b in BLAD if b not in wb.sheetnames]
+        saknade = [b for b in BLAD if b not in i_filen or b not in infos]
         for b in saknade:
-            fel.append(f"{filnamn}: bladet '{b}' saknas (finns: {', '.join(wb.sheetnames)})")
+            fel.append(f"{filnamn}: bladet '{b}' saknas (finns: {finns})")
         fg = Forhandsgranskning(per.namn, filnamn, plan=plan.kod)
         ar = per.ar
         malar = set(plan.malar or [])
 
-        def rader(bladnamn):
-            """(radnummer, {kolumn: värde}) för varje ifylld rad; kontrollerar rubriker och formler."""
-            ws, ws_f = wb[bladnamn], wb_f[bladnamn]
-            rubriker = [_s(c.value).strip() for c in ws[RUBRIKRAD]]
+        def rubrikrad(bladnamn, rad) -> Optional[dict[str, int]]:
+            rubriker = [granser.normalisera(_s(getattr(c, "value", None))).strip()[:MAX_KORT_TEXT] for c in rad]
             pos = {}
             for kol in BLAD[bladnamn]:
                 if kol not in rubriker:
                     fel.append(f"Bladet '{bladnamn}', rad {RUBRIKRAD}: kolumnen '{kol}' saknas "
-                               f"(rubrikerna är: {', '.join(r for r in rubriker if r)})")
+                               f"(rubrikerna är: {', '.join(citat(r, 40) for r in rubriker if r)})")
                 else:
                     pos[kol] = rubriker.index(kol)
-            if len(pos) < len(BLAD[bladnamn]):
+            return pos if len(pos) == len(BLAD[bladnamn]) else None
+
+        def rader(bladnamn):
+            """(radnummer, id, {kolumn: (värde, talformat)}) för varje ifylld rad; kontrollerar rubriker,
+            formler, sammanslagna celler, textlängder och att inget står utanför mallens kolumner."""
+            info = infos[bladnamn]
+            slagna = _sammanslagna_i_tabellen(info)
+            if slagna:
+                fel.append(f"Bladet '{bladnamn}': sammanslagna celler i tabellen ({', '.join(slagna[:5])}"
+                           f"{' …' if len(slagna) > 5 else ''}); dela upp dem så att varje rad har egna celler")
                 return
+            pos: Optional[dict[str, int]] = None
             sedda: dict[str, int] = {}
-            for rnr, (rad, rad_f) in enumerate(zip(ws.iter_rows(min_row=FORSTA_RAD), ws_f.iter_rows(min_row=FORSTA_RAD)),
-                                               start=FORSTA_RAD):
-                v = {}
+            for rnr, rad in enumerate(rapportfil.rader(wb[i_filen[bladnamn]]), start=1):
+                if rnr == RUBRIKRAD:
+                    pos = rubrikrad(bladnamn, rad)
+                    if pos is None:
+                        return
+                    rubriker = {i: _s(getattr(c, "value", None)).strip() for i, c in enumerate(rad)}
+                if rnr < FORSTA_RAD or pos is None:
+                    continue
+                v, radfel = {}, False
                 for kol, i in pos.items():
-                    c = rad[i] if i < len(rad) else None
-                    cf = rad_f[i] if i < len(rad_f) else None
-                    varde = c.value if c is not None else None
-                    if cf is not None and cf.data_type == "f" and varde is None:
-                        fel.append(f"Bladet '{bladnamn}', rad {rnr}, kolumn '{kol}': cellen innehåller en formel "
-                                   f"utan sparat värde ({cf.value}); skriv värdet i stället")
-                    if isinstance(varde, str) and kol in ("Status", "Bedömning", "Kan inte bedömas"):
+                    varde, fmt, f = _cellvarde(f"Bladet '{bladnamn}', rad {rnr}, kolumn '{kol}'", kol, rad[i],
+                                               info.formler_utan_varde.get((rnr, i + 1)))
+                    if f:
+                        fel.append(f)
+                        radfel = True
+                    if isinstance(varde, str) and kol in KORTA_KOLUMNER:
                         varde = varde.strip()
-                    v[kol] = (varde, c.number_format if c is not None else "")
-                if all(_tom(x[0]) for x in v.values()):
+                    v[kol] = (varde, fmt)
+                extra = [i for i, c in enumerate(rad) if i not in pos.values() and not _tom(getattr(c, "value", None))]
+                if extra:
+                    i = extra[0]
+                    rubrik = f" (rubrik {citat(rubriker.get(i, ''), 40)})" if rubriker.get(i) else ""
+                    fel.append(f"Bladet '{bladnamn}', rad {rnr}, kolumn {get_column_letter(i + 1)}{rubrik}: cellen "
+                               f"är ifylld men hör inte till mallens kolumner ({citat(rad[i].value)}); fyll bara i "
+                               "mallens gula kolumner")
+                    radfel = True
+                if radfel or all(_tom(x[0]) for x in v.values()):
                     continue
                 rid = _s(v["Id"][0]).strip()
                 if not rid:
                     fel.append(f"Bladet '{bladnamn}', rad {rnr}, kolumn 'Id': Id saknas")
                     continue
                 if rid in sedda:
-                    fel.append(f"Bladet '{bladnamn}', rad {rnr}, kolumn 'Id': {rid!r} förekommer två gånger "
+                    fel.append(f"Bladet '{bladnamn}', rad {rnr}, kolumn 'Id': {citat(rid)} förekommer två gånger "
                                f"(också rad {sedda[rid]})")
                     continue
                 sedda[rid] = rnr
@@ -358,18 +451,11 @@ def las_rapport(data: bytes, filnamn: str = "rapport.xlsx", url: str | None = No
 
         def tal(bladnamn, rnr, kol, varde_fmt, enhet=None, jamfor=None) -> tuple[bool, Optional[float]]:
             varde, fmt = varde_fmt
-            if _tom(varde):
+            if varde is None or (isinstance(varde, str) and not varde.strip()):
                 return True, None
-            if isinstance(varde, bool) or not isinstance(varde, (int, float)):
-                fel.append(f"Bladet '{bladnamn}', rad {rnr}, kolumn '{kol}': {varde!r} är text, inte ett tal "
-                           "(skriv talet utan enhet, t.ex. 45 eller -7,8)")
-                return False, None
-            x = float(varde)
-            if enhet == "%" and "%" in (fmt or ""):
-                x = x * 100  # cellen är procentformaterad i Excel: 0,45 visas som 45 %
-            elif enhet == "%" and x != 0 and abs(x) < 1 and jamfor is not None and abs(jamfor) >= 10:
-                fel.append(f"Bladet '{bladnamn}', rad {rnr}, kolumn '{kol}': {varde!r} ser ut som en andel; "
-                           f"procent skrivs i procentenheter (45 % skrivs 45, inte 0,45)")
+            orsak, x = _talfel(varde, fmt, enhet, jamfor)
+            if orsak:
+                fel.append(f"Bladet '{bladnamn}', rad {rnr}, kolumn '{kol}': {orsak}")
                 return False, None
             return True, x
 
@@ -379,22 +465,22 @@ def las_rapport(data: bytes, filnamn: str = "rapport.xlsx", url: str | None = No
             for rnr, rid, v in rader("Åtgärder"):
                 a = atg.get(rid)
                 if a is None:
-                    fel.append(f"Bladet 'Åtgärder', rad {rnr}, kolumn 'Id': okänt id {rid!r}")
+                    fel.append(f"Bladet 'Åtgärder', rad {rnr}, kolumn 'Id': okänt id {citat(rid)}")
                     continue
                 text = _s(v["Åtgärd"][0]).strip()
-                if text and " ".join(text.split()) != " ".join(a.text.split()):
+                if not _samma_text(text, a.text):
                     fel.append(f"Bladet 'Åtgärder', rad {rnr}, kolumn 'Åtgärd': texten stämmer inte med id {rid} "
-                               f"(planen: {a.text[:60]!r}, filen: {text[:60]!r}); har rader flyttats?")
+                               f"(planen: {citat(a.text, 60)}, filen: {citat(text, 60)}); har rader flyttats?")
                     continue
                 status = _s(v["Status"][0]).strip()
                 kommentar = _s(v["Kommentar"][0]) or None
                 if not status:
                     if kommentar:
                         fel.append(f"Bladet 'Åtgärder', rad {rnr}, kolumn 'Status': status saknas (kommentaren "
-                                   f"{kommentar[:40]!r} kräver en status)")
+                                   f"{citat(kommentar, 40)} kräver en status)")
                     continue
                 if status not in ATGARDSSTATUS:
-                    fel.append(f"Bladet 'Åtgärder', rad {rnr}, kolumn 'Status': {status!r} är ingen tillåten "
+                    fel.append(f"Bladet 'Åtgärder', rad {rnr}, kolumn 'Status': {citat(status)} är ingen tillåten "
                                f"status.{_narmast(status, ATGARDSSTATUS)} Tillåtna: {', '.join(ATGARDSSTATUS)}")
                     continue
                 gammal = senaste.get(a.id)
@@ -409,12 +495,12 @@ def las_rapport(data: bytes, filnamn: str = "rapport.xlsx", url: str | None = No
             for rnr, rid, v in rader("Indikatorer"):
                 i = inds.get(rid)
                 if i is None:
-                    fel.append(f"Bladet 'Indikatorer', rad {rnr}, kolumn 'Id': okänt id {rid!r}")
+                    fel.append(f"Bladet 'Indikatorer', rad {rnr}, kolumn 'Id': okänt id {citat(rid)}")
                     continue
                 namn = _s(v["Indikator"][0]).strip()
-                if namn and " ".join(namn.split()) != " ".join(i.namn.split()):
+                if not _samma_text(namn, i.namn):
                     fel.append(f"Bladet 'Indikatorer', rad {rnr}, kolumn 'Indikator': namnet stämmer inte med id "
-                               f"{rid} (planen: {i.namn[:60]!r}, filen: {namn[:60]!r})")
+                               f"{rid} (planen: {citat(i.namn, 60)}, filen: {citat(namn, 60)})")
                     continue
                 mal = malv.get(i.id)
                 jamfor = mal if mal is not None else i.nuvarde
@@ -422,7 +508,7 @@ def las_rapport(data: bytes, filnamn: str = "rapport.xlsx", url: str | None = No
                 ok2, nytt_mal = tal("Indikatorer", rnr, "Nytt mål för året", v["Nytt mål för året"], i.mattenhet, jamfor)
                 kib_text = _s(v["Kan inte bedömas"][0]).strip().lower()
                 if kib_text not in ("", "ja", "nej"):
-                    fel.append(f"Bladet 'Indikatorer', rad {rnr}, kolumn 'Kan inte bedömas': {kib_text!r}; "
+                    fel.append(f"Bladet 'Indikatorer', rad {rnr}, kolumn 'Kan inte bedömas': {citat(kib_text)}; "
                                "skriv Ja eller lämna tom")
                     continue
                 kib = kib_text == "ja"
@@ -459,7 +545,13 @@ def las_rapport(data: bytes, filnamn: str = "rapport.xlsx", url: str | None = No
             for rnr, rid, v in rader("Inriktningsmål"):
                 im = ims.get(rid)
                 if im is None:
-                    fel.append(f"Bladet 'Inriktningsmål', rad {rnr}, kolumn 'Id': okänt id {rid!r}")
+                    fel.append(f"Bladet 'Inriktningsmål', rad {rnr}, kolumn 'Id': okänt id {citat(rid)}")
+                    continue
+                titel = _s(v["Inriktningsmål"][0]).strip()
+                if not _samma_text(titel, f"{im.nr} {im.titel}"):
+                    fel.append(f"Bladet 'Inriktningsmål', rad {rnr}, kolumn 'Inriktningsmål': texten stämmer inte "
+                               f"med id {rid} (planen: {citat(f'{im.nr} {im.titel}', 60)}, filen: "
+                               f"{citat(titel, 60)}); har rader flyttats?")
                     continue
                 bed = _s(v["Bedömning"][0]).strip()
                 motiv = _s(v["Motivering"][0]) or None
@@ -468,7 +560,7 @@ def las_rapport(data: bytes, filnamn: str = "rapport.xlsx", url: str | None = No
                         fel.append(f"Bladet 'Inriktningsmål', rad {rnr}, kolumn 'Bedömning': bedömning saknas")
                     continue
                 if bed not in BEDOMNINGAR:
-                    fel.append(f"Bladet 'Inriktningsmål', rad {rnr}, kolumn 'Bedömning': {bed!r} är ingen tillåten "
+                    fel.append(f"Bladet 'Inriktningsmål', rad {rnr}, kolumn 'Bedömning': {citat(bed)} är ingen tillåten "
                                f"bedömning.{_narmast(bed, BEDOMNINGAR)} Tillåtna: {', '.join(BEDOMNINGAR)}")
                     continue
                 gammal = senaste.get(im.id)
@@ -483,10 +575,17 @@ def las_rapport(data: bytes, filnamn: str = "rapport.xlsx", url: str | None = No
             for rnr, rid, v in rader("Budget"):
                 br = brader.get(rid)
                 if br is None:
-                    fel.append(f"Bladet 'Budget', rad {rnr}, kolumn 'Id': okänt id {rid!r}")
+                    fel.append(f"Bladet 'Budget', rad {rnr}, kolumn 'Id': okänt id {citat(rid)}")
                     continue
-                ok1, utfall = tal("Budget", rnr, "Utfall hittills (tkr)", v["Utfall hittills (tkr)"])
-                ok2, prognos = tal("Budget", rnr, "Prognos helår (tkr)", v["Prognos helår (tkr)"])
+                post, tabell = _s(v["Post"][0]).strip(), _s(v["Tabell"][0]).strip()
+                if not _samma_text(post, br.post) or not _samma_text(tabell, BUDGETTABELLER[br.tabell][1]):
+                    kol, plan_t, fil_t = (("Post", br.post, post) if not _samma_text(post, br.post)
+                                          else ("Tabell", BUDGETTABELLER[br.tabell][1], tabell))
+                    fel.append(f"Bladet 'Budget', rad {rnr}, kolumn '{kol}': texten stämmer inte med id {rid} "
+                               f"(planen: {citat(plan_t, 60)}, filen: {citat(fil_t, 60)}); har rader flyttats?")
+                    continue
+                ok1, utfall = tal("Budget", rnr, "Utfall hittills (tkr)", v["Utfall hittills (tkr)"], "tkr")
+                ok2, prognos = tal("Budget", rnr, "Prognos helår (tkr)", v["Prognos helår (tkr)"], "tkr")
                 kommentar = _s(v["Kommentar"][0]) or None
                 if not (ok1 and ok2) or (utfall is None and prognos is None):
                     if ok1 and ok2 and kommentar:
@@ -501,6 +600,11 @@ def las_rapport(data: bytes, filnamn: str = "rapport.xlsx", url: str | None = No
     if fel:
         raise Importfel(fel)
     return fg
+
+
+def _samma_text(fil: str, plan: str) -> bool:
+    """Den förifyllda texten stämmer med planen (blanksteg och Unicode-form spelar ingen roll)."""
+    return " ".join(granser.normalisera(fil).split()) == " ".join(granser.normalisera(plan).split())
 
 
 def _senaste(s, modell, nyckelkolumn, period_id) -> dict[int, Any]:
@@ -617,39 +721,10 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     try:
         start.starta()
-        if a.kommando == "mall":
-            enheter = [e for x in a.enhet for e in x.split(",") if e]
-            if enheter:
-                kanda = set(fragor.enheter(a.plan).kod)
-                okanda = [e for e in enheter if e not in kanda]
-                if okanda:
-                    print(f"Fel: okänd enhet {', '.join(okanda)}. Enheterna heter t.ex. KSK/EKO, KSK/SHB/MEX.",
-                          file=sys.stderr)
-                    return 2
-            Path(a.fil).write_bytes(skapa_mall(a.period, enheter or None, plan=a.plan))
-            print(f"Rapportmallen för {a.period} är sparad i {a.fil}.")
-        elif a.kommando == "importera":
-            p = Path(a.fil)
-            if not p.exists():
-                print(f"Fel: filen {a.fil} finns inte.", file=sys.stderr)
-                return 2
-            fg = las_rapport(p.read_bytes(), p.name)
-            print(fg.text())
-            if a.forhandsgranska:
-                print("Förhandsgranskning – ingenting har skrivits.")
-            elif fg.tom:
-                print("Inget att ändra.")
-            else:
-                tillampa(fg, a.av or getpass.getuser())
-                print(f"Importen är klar: {len(fg.nya)} nya och {len(fg.andrade)} ändrade värden sparade.")
-        elif a.kommando == "las":
-            las_period(a.period, a.av or getpass.getuser(), True, plan=a.plan)
-            print(f"Perioden {a.period} är låst.")
-        elif a.kommando == "las-upp":
-            las_period(a.period, a.av, False, a.motivering, plan=a.plan)
-            print(f"Perioden {a.period} är upplåst (loggat).")
-        elif a.kommando == "ta-bort-exempel":
-            print(f"{ta_bort_exempel()} exempelvärden borttagna.")
+        return _kor(a)
+    except Anvandningsfel as e:
+        print("Fel: " + " ".join(e.fel), file=sys.stderr)
+        return 2
     except Importfel as e:
         print(e, file=sys.stderr)
         return 1
@@ -657,6 +732,65 @@ def main(argv: list[str] | None = None) -> int:
         print("Databasen svarar inte just nu – ingenting har ändrats. Försök igen om en stund "
               f"({str(e).splitlines()[0][:200]}).", file=sys.stderr)
         return 1
+
+
+def _las_fil(fil: str) -> bytes:
+    """Filen att importera, läst med storleksgräns. Kastar Anvandningsfel om den inte går att läsa."""
+    p = Path(fil)
+    if not p.exists():
+        raise Anvandningsfel([f"filen {fil} finns inte."])
+    if p.is_dir():
+        raise Anvandningsfel([f"{fil} är en katalog, inte en fil."])
+    try:
+        with p.open("rb") as f:
+            return rapportfil.las_begransat(f)
+    except OSError as e:
+        raise Anvandningsfel([f"filen {fil} kunde inte läsas ({e.strerror or type(e).__name__})."]) from None
+
+
+def _kontrollera_utfil(fil: str) -> None:
+    p = Path(fil)
+    if p.is_dir():
+        raise Anvandningsfel([f"{fil} är en katalog; ange ett filnamn, t.ex. {p / 'mall.xlsx'}."])
+    if not p.parent.is_dir():
+        raise Anvandningsfel([f"katalogen {p.parent} finns inte; skapa den eller välj en annan plats."])
+
+
+def _kor(a) -> int:
+    if a.kommando == "mall":
+        enheter = [e for x in a.enhet for e in x.split(",") if e]
+        if enheter:
+            kanda = set(fragor.enheter().kod)
+            okanda = [e for e in enheter if e not in kanda]
+            if okanda:
+                raise Anvandningsfel([f"okänd enhet {', '.join(citat(e, 40) for e in okanda[:5])}. "
+                                      "Enheterna heter t.ex. KSK/EKO, KSK/SHB/MEX."])
+        _kontrollera_utfil(a.fil)
+        mall = skapa_mall(a.period, enheter or None, plan=a.plan)
+        try:
+            Path(a.fil).write_bytes(mall)
+        except OSError as e:
+            raise Anvandningsfel([f"{a.fil} kunde inte skrivas ({e.strerror or type(e).__name__})."]) from None
+        print(f"Rapportmallen för {a.period} är sparad i {a.fil}.")
+    elif a.kommando == "importera":
+        data = _las_fil(a.fil)
+        fg = las_rapport(data, Path(a.fil).name)
+        print(fg.text())
+        if a.forhandsgranska:
+            print("Förhandsgranskning – ingenting har skrivits.")
+        elif fg.tom:
+            print("Inget att ändra.")
+        else:
+            tillampa(fg, (a.av or getpass.getuser())[:200])
+            print(f"Importen är klar: {len(fg.nya)} nya och {len(fg.andrade)} ändrade värden sparade.")
+    elif a.kommando == "las":
+        las_period(a.period, (a.av or getpass.getuser())[:200], True, plan=a.plan)
+        print(f"Perioden {a.period} är låst.")
+    elif a.kommando == "las-upp":
+        las_period(a.period, a.av[:200], False, a.motivering[:MAX_TEXT], plan=a.plan)
+        print(f"Perioden {a.period} är upplåst (loggat).")
+    elif a.kommando == "ta-bort-exempel":
+        print(f"{ta_bort_exempel()} exempelvärden borttagna.")
     return 0
 
 

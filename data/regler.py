@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
@@ -118,6 +119,8 @@ def indikatorstatus(utfall: Optional[float], mal: Optional[float], riktning: Opt
         return Status(KAN_INTE, skal_manuellt or "Markerad i rapporten som ej mätbar.")
     if utfall is None:
         return Status(EJ_RAPPORTERAD, "Inget utfall rapporterat för perioden.")
+    if not math.isfinite(utfall):
+        return Status(KAN_INTE, "Det lagrade utfallet är inget ändligt tal.")
     grans, strikt = _troskel(mal, mal_text)
     if grans is None:
         return Status(KAN_INTE, "Planen anger inget målvärde för året.")
@@ -169,7 +172,7 @@ def summera_status(statusar: Iterable[str], ordning: tuple[str, ...] = ATGARDSST
 
 def trend(foregaende: Optional[float], senaste: Optional[float], riktning: Optional[str]) -> str:
     """Trendpil mot föregående rapport: "bättre", "sämre", "oförändrad" eller ""."""
-    if foregaende is None or senaste is None:
+    if foregaende is None or senaste is None or not (math.isfinite(foregaende) and math.isfinite(senaste)):
         return ""
     if senaste == foregaende:
         return "oförändrad"

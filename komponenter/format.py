@@ -8,10 +8,20 @@ NBSP = "\u00a0"
 
 
 def tal(x: Optional[float], decimaler: Optional[int] = None) -> str:
-    """1234.5 → "1 234,5"; heltal utan decimaler; None/NaN → ""."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    """1234.5 → "1 234,5"; heltal utan decimaler; None/NaN → ""; ±oändligt → "∞"/"−∞" (lagrade värden
+    som importen numera avvisar får aldrig fälla en sida)."""
+    if x is None:
         return ""
-    x = float(x)
+    try:
+        x = float(x)
+    except (TypeError, ValueError, OverflowError):
+        return ""
+    if math.isnan(x):
+        return ""
+    if math.isinf(x):
+        return "∞" if x > 0 else "\u2212∞"
+    if abs(x) >= 1e15:   # orimligt stort: kort form i stället för hundratals siffror
+        return ("-" if x < 0 else "") + f"{abs(x):.3g}".replace(".", ",").replace("e+", "e")
     if decimaler is None:
         decimaler = 0 if x == int(x) else (1 if round(x, 1) == x else 2)
     s = f"{abs(x):,.{decimaler}f}".replace(",", " ").replace(".", ",").replace(" ", NBSP)

@@ -41,6 +41,7 @@ ID_LAS_PERIOD, ID_LAS_MOTIV, ID_LAS, ID_LAS_UPP, ID_LAS_BESKED = (
     "las-period", "las-motivering", "las-las", "las-las-upp", "las-besked")
 T_STATUS, T_AKOMM, T_UTFALL, T_IKOMM, T_KIB = "rf-status", "rf-akommentar", "rf-utfall", "rf-ikommentar", "rf-kib"
 
+MAX_BASE64 = (rapport.MAX_STORLEK + 2) // 3 * 4 + 200   # data:…;base64, + filen som base64
 DATABASFEL_IMPORT = ("Databasen svarar inte just nu (eller är upptagen av en annan import). En import skrivs "
                      "i en enda transaktion, så antingen sparades allt eller ingenting. Ladda upp filen igen "
                      "när databasen svarar: förhandsgranskningen visar då om något återstår att spara.")
@@ -235,6 +236,10 @@ def _vagrad(anv_fel: str, vad: str) -> None:
 
 def _granska(innehall: str, filnamn: str, anv):
     filnamn = (filnamn if isinstance(filnamn, str) and filnamn.strip() else "rapport.xlsx")[:200]
+    if not isinstance(innehall, str) or len(innehall) > MAX_BASE64:
+        # Storleken prövas innan något avkodas (base64 är 4/3 av filen)
+        mb = rapport.MAX_STORLEK // (1024 * 1024)
+        raise rapport.Importfel([f"{filnamn}: filen är större än {mb} MB; högst {mb} MB tas emot"])
     try:
         data = base64.b64decode(str(innehall).split(",", 1)[1], validate=True)
     except (IndexError, ValueError, binascii.Error):
@@ -244,9 +249,16 @@ def _granska(innehall: str, filnamn: str, anv):
     return fg
 
 
+def _kort(v, n: int = 300) -> str:
+    """Ett värde i förhandsgranskningen: högst n tecken."""
+    t = "" if v is None else str(v)
+    return t if len(t) <= n else t[:n - 1] + "…"
+
+
 def _andringslista(fg) -> html.Ul | html.P:
-    lista = [html.Li(f"{a.blad} {a.id} {a.falt}: {_visa(a.nytt)}") for a in fg.nya] + \
-            [html.Li(f"{a.blad} {a.id} {a.falt}: {_visa(a.gammalt)} → {_visa(a.nytt)}") for a in fg.andrade]
+    lista = [html.Li(f"{a.blad} {a.id} {a.falt}: {_kort(_visa(a.nytt))}") for a in fg.nya[:500]] + \
+            [html.Li(f"{a.blad} {a.id} {a.falt}: {_kort(_visa(a.gammalt))} → {_kort(_visa(a.nytt))}")
+             for a in fg.andrade[:500]]
     return html.Ul(lista[:500]) if lista else html.P("Inget att ändra.")
 
 
@@ -271,13 +283,14 @@ def forhandsgranska(innehall, filnamn):
     try:
         fg = _granska(innehall, filnamn, anv)
     except rapport.Importfel as e:
-        return _fel(f"Filen {filnamn} avvisades – ingenting har ändrats:", e.fel), None, True, None
+        namn = str(filnamn)[:80] if filnamn else "filen"
+        return _fel(f"Filen {namn} avvisades – ingenting har ändrats:", e.fel), None, True, None
     except DBAPIError as e:
         if not _sakerhet.ar_anslutningsfel(e):
             raise
         return _fel("Databasen svarar inte just nu.", ["Försök igen om en stund – ingenting har ändrats."]), None, True, None
     return (html.Div([
-        html.H2(f"Förhandsgranskning: {filnamn} ({fg.period})", className="h4"),
+        html.H2(f"Förhandsgranskning: {fg.filnamn[:80]} ({fg.period})", className="h4"),
         html.P(f"{len(fg.nya)} nya värden, {len(fg.andrade)} ändrade, {fg.oforandrade} oförändrade."),
         _andringslista(fg),
     ]), {"innehall": innehall, "filnamn": filnamn}, fg.tom, None)

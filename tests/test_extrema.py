@@ -1,0 +1,79 @@
+"""Sidorna och exporten tål lagrade värden som importen numera avvisar: ±oändligt, NaN, 1e308 och en
+kommentar på 1 MB, lagda direkt i databasen (som en äldre import eller ett handgrepp kunde göra)."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from sqlalchemy import select
+
+from data import db, export, forbered, regler
+from data.models import (Atgard, Atgardsrapport, Budgetrad, Budgetutfall, Indikator, Indikatorutfall,
+                         Inriktningsmal, Malbedomning, Malvarde, Period)
+from komponenter import format as fmt
+
+MB_TEXT = "Lång kommentar. " * (1024 * 1024 // 16)
+EXTREMA = [math.inf, -math.inf, math.nan, 1e308, -1e308]
+
+
+def test_format_och_regler_tal_extrema():
+    for x in EXTREMA:
+        assert isinstance(fmt.tal(x), str) and isinstance(fmt.med_enhet(x, "%"), str)
+        assert isinstance(fmt.tkr(x, "mnkr"), str) and isinstance(fmt.tkr(x), str)
+    assert fmt.tal(math.inf) == "∞" and fmt.tal(-math.inf) == "\u2212∞" and fmt.tal(math.nan) == ""
+    for x in (math.inf, -math.inf, math.nan):
+        assert regler.indikatorstatus(x, 10, "lagre", 20).status == regler.KAN_INTE
+        assert regler.trend(1.0, x, "hogre") == ""
+
+
+def _lagg_in_extrema(url: str) -> None:
+    pg = db.motor(url).dialect.name == "postgresql"
+    with db.session(url) as s:
+        perioder = s.scalars(select(Period)).all()
+        ind = s.scalars(select(Indikator).order_by(Indikator.id)).all()
+        atg = s.scalars(select(Atgard).order_by(Atgard.id)).all()
+        im = s.scalars(select(Inriktningsmal).order_by(Inriktningsmal.id)).all()
+        br = s.scalars(select(Budgetrad).where(Budgetrad.tabell.in_(["drift_per_verksamhet", "investeringar"]))
+                       .order_by(Budgetrad.id)).all()
+        gem = dict(rapporterad_av="test", kalla="extrema")
+        # numeric(16,3) i PostgreSQL rymmer inte ±oändligt: största möjliga belopp där
+        stora = [9.999e12, -9.999e12] if pg else [math.inf, -math.inf, math.nan, 1e308]
+        for p in perioder:
+            for n, x in enumerate(EXTREMA):
+                s.add(Indikatorutfall(indikator_id=ind[n].id, period_id=p.id, varde=x, kommentar=MB_TEXT if n == 0
+                                      else None, **gem))
+                s.add(Indikatorutfall(indikator_id=ind[-1 - n].id, period_id=p.id, varde=x, **gem))
+            s.add(Atgardsrapport(atgard_id=atg[0].id, period_id=p.id, status="Genomförd", kommentar=MB_TEXT, **gem))
+            s.add(Malbedomning(inriktningsmal_id=im[0].id, period_id=p.id, bedomning="Uppfyllt",
+                               motivering=MB_TEXT, **gem))
+            for n, x in enumerate(stora):
+                s.add(Budgetutfall(budgetrad_id=br[n].id, period_id=p.id, utfall=x, prognos=x, **gem))
+        for n, x in enumerate(EXTREMA):
+            s.add(Malvarde(indikator_id=ind[n + 5].id, ar=2020, varde=x, satt_av="test"))
+        from data import cache
+        cache.rakna_upp(s)
+
+
+@pytest.fixture
+def extrem_databas(tom_databas, monkeypatch):
+    monkeypatch.setenv("MALKOLL_EXEMPEL", "av")
+    monkeypatch.setenv("DATABASE_URL", tom_databas)
+    monkeypatch.setenv("MALKOLL_CACHE", "av")
+    forbered.sakerstall_databas(tom_databas)
+    _lagg_in_extrema(tom_databas)
+    return tom_databas
+
+
+def test_sidorna_och_exporten_svarar_med_extrema_varden(extrem_databas):
+    import plotly.io.json as pj
+    import app
+    app.hamta_app()  # registrerar Dash-sidorna
+    from sidor import arbetsgivare, budget, malomrade, oversikt, sarskilda_uppdrag
+    with db.session(extrem_databas) as s:
+        perioder = [p.namn for p in s.scalars(select(Period))]
+    for per in perioder:
+        for sida, arg in [(oversikt, {}), (arbetsgivare, {}), (sarskilda_uppdrag, {}), (budget, {})] + \
+                [(malomrade, {"nr": str(n)}) for n in range(1, 8)]:
+            json = pj.to_json_plotly(sida.layout(period=per, **arg))
+            assert json and "Traceback" not in json
+        assert export.exportera(period=per, url=extrem_databas)[:2] == b"PK"
