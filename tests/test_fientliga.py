@@ -362,6 +362,7 @@ def test_kommandoraden_anvandningsfel_ger_slutkod_2(databas, tmp_path):
         (["mall", "--period", PERIOD, str(tmp_path / "saknas" / "mall.xlsx")], "finns inte; skapa den"),
         (["mall", "--period", "Delår 9 2020", str(tmp_path / "m.xlsx")], "Perioden 'Delår 9 2020' finns inte"),
         (["las", "--period", "Delår 9 2020"], "Perioden 'Delår 9 2020' finns inte"),
+        (["mall", "--plan", "FINNS-EJ", "--period", PERIOD, str(tmp_path / "m.xlsx")], "Planen 'FINNS-EJ' finns inte"),
         (["mall", "--period", PERIOD, "--enhet", "KSK/FINNS_EJ", str(tmp_path / "m.xlsx")], "okänd enhet"),
     ]
     if os.geteuid() != 0:
