@@ -64,6 +64,7 @@ HJALP: dict[str, tuple[str, str]] = {
     "MALKOLL_CACHE": ("cache", "ja: cacha frågesvar per (plan, period, filter); nej stänger av."),
     "MALKOLL_CACHE_DIR": ("cache_katalog", "Katalog för frågecachen (skapas 0700, ägaren kontrolleras)."),
     "REDIS_URL": ("redis_url", "Redis för delad cache (flera servrar); inloggningar och försök ligger i databasen."),
+    "MALKOLL_REDIS_PREFIX": ("redis_prefix", "Extra prefix för nycklarna i Redis (efter malkoll:), t.ex. per installation."),
     "MALKOLL_STANDARDPLAN": ("standardplan", "Plan som visas utan ?plan= (standard: planen i data/plan/)."),
     "MALKOLL_STANDARDPERIOD": ("standardperiod", "Period som visas utan ?period= (standard: regeln i README)."),
     "MALKOLL_PLANKATALOG": ("plankatalog", "Källfilerna som läses in när databasen är tom."),
@@ -99,6 +100,7 @@ class Installningar:
     cache: bool = True
     cache_katalog: str = ""
     redis_url: str = ""
+    redis_prefix: str = ""
     standardplan: str = ""
     standardperiod: str = ""
     plankatalog: str = str(DATA_DIR / "plan")
@@ -106,7 +108,7 @@ class Installningar:
     hemlighet: str = ""
     https: bool = False
     proxy_antal: int = 0
-    data_katalog: str = ""
+    data_katalog: str = field(default_factory=lambda: _privat_katalog())
     krav_inloggning: bool = False
     nytt_losenord: str = ""
     oidc_utfardare: str = ""
@@ -130,6 +132,7 @@ class Installningar:
             cache=_bool(env, "MALKOLL_CACHE", True),
             cache_katalog=s("MALKOLL_CACHE_DIR", "").strip(),
             redis_url=s("REDIS_URL", "").strip(),
+            redis_prefix=s("MALKOLL_REDIS_PREFIX", "").strip(),
             standardplan=s("MALKOLL_STANDARDPLAN", "").strip(),
             standardperiod=s("MALKOLL_STANDARDPERIOD", "").strip(),
             plankatalog=s("MALKOLL_PLANKATALOG", "").strip() or str(DATA_DIR / "plan"),

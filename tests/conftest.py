@@ -22,6 +22,49 @@ sys.path.insert(0, str(ROT))
 from data import forbered  # noqa: E402
 
 PG_ADMIN = os.environ.get("MALKOLL_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_TEST = os.environ.get("MALKOLL_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+def redis_eller_hoppa(url: str = REDIS_TEST) -> None:
+    """Svarar Redis? Under CI=true är en Redis som inte svarar ett fel, annars hoppas testet över."""
+    import redis
+    try:
+        redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2).ping()
+    except Exception as e:  # noqa: BLE001
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis svarar inte ({url}): {e}")
+        pytest.skip(f"Redis svarar inte: {e}")
+
+
+@pytest.fixture
+def redis_prefix(monkeypatch):
+    """REDIS_URL och ett eget nyckelprefix för testet; alla nycklar med prefixet tas bort efteråt."""
+    redis_eller_hoppa()
+    prefix = f"test-{uuid.uuid4().hex[:12]}:"
+    monkeypatch.setenv("REDIS_URL", REDIS_TEST)
+    monkeypatch.setenv("MALKOLL_REDIS_PREFIX", prefix)
+    from data import delat
+    delat.glom()
+    yield prefix
+    rensa_redis(prefix)
+    delat.glom()
+
+
+def rensa_redis(prefix: str, url: str = REDIS_TEST) -> None:
+    import redis
+    r = redis.Redis.from_url(url)
+    for k in r.scan_iter(match=f"malkoll:{prefix}*", count=500):
+        r.delete(k)
+
+
+@pytest.fixture(autouse=True)
+def _glom_installningar():
+    """Varje test börjar utan valda inställningar: de läses ur (testets) miljö tills någon startar."""
+    yield
+    from data import installningar
+    installningar.glom()
+
+
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,156 @@
+"""Delat tillstånd (data/delat.py): samma API i Redis och lokalt, odelbara räknare och fönster
+mellan processer, privata kataloger, JSON i stället för pickle (data/kodning.py) och en cache
+som läser från databasen när lagret inte svarar."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import time
+
+import pandas as pd
+import pytest
+
+from data import delat, fragor, kodning
+
+
+@pytest.fixture(params=["lokal", "redis"])
+def lager(request, tmp_path, monkeypatch):
+    monkeypatch.setenv("MALKOLL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("MALKOLL_CACHE_DIR", raising=False)
+    if request.param == "redis":
+        request.getfixturevalue("redis_prefix")
+    else:
+        monkeypatch.delenv("REDIS_URL", raising=False)
+        delat.glom()
+    lg = delat.lager()
+    assert lg.namn == request.param
+    yield lg
+    delat.glom()
+
+
+def test_nyckel_varde_med_livslangd(lager):
+    assert lager.hamta("a") is None
+    lager.spara("a", b"1")
+    lager.spara("b", b"2", ttl=0.05)
+    assert lager.hamta("a") == b"1" and lager.hamta("b") == b"2"
+    slut = time.time() + 5
+    while lager.hamta("b") is not None and time.time() < slut:
+        time.sleep(0.02)
+    assert lager.hamta("b") is None
+    lager.ta_bort("a")
+    assert lager.hamta("a") is None
+    delat.spara_json("s", {"vem": "Eva", "till": 1.5})
+    assert delat.hamta_json("s") == {"vem": "Eva", "till": 1.5}
+    assert lager.svarar()
+
+
+def test_rakna_och_fonster(lager):
+    assert [lager.rakna("r", 60) for _ in range(3)] == [1, 2, 3]
+    medlemmar = []
+    for _ in range(3):
+        ok, kvar, m = lager.reservera("f", 3, 600)
+        assert ok and kvar == 0
+        medlemmar.append(m)
+    ok, kvar, m = lager.reservera("f", 3, 600)
+    assert not ok and m is None and 590 < kvar <= 600
+    assert lager.antal("f", 600) == 3
+    lager.slapp("f", medlemmar[0])
+    assert lager.antal("f", 600) == 2 and lager.vantetid("f", 3, 600) == 0
+    lager.nollstall("f")
+    assert lager.antal("f", 600) == 0
+
+
+def _reservera_manga(n: int, ut) -> None:
+    from data import delat as d
+    d.glom()
+    ut.put(sum(d.lager().reservera("delad", 50, 600)[0] for _ in range(n)))
+
+
+def test_fonstret_ar_odelbart_mellan_processer(lager):
+    """Fyra processer tar platser samtidigt: exakt 50 får en, ingen plats ges två gånger."""
+    ctx = multiprocessing.get_context("fork")
+    ut = ctx.Queue()
+    procs = [ctx.Process(target=_reservera_manga, args=(20, ut)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    summa = sum(ut.get(timeout=60) for _ in procs)
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    assert summa == 50
+    assert lager.antal("delad", 600) == 50
+
+
+def test_begransa_stanger_eller_oppnar_nar_redis_inte_svarar(monkeypatch, caplog):
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")   # ingen lyssnar på port 1
+    delat.glom()
+    stangd = delat.begransa("x", 5, 60, vid_fel=delat.STANG)
+    assert not stangd.tillaten and stangd.lagret_nere
+    oppen = delat.begransa("x", 5, 60, vid_fel=delat.OPPNA)
+    assert oppen.tillaten and oppen.lagret_nere
+    assert delat.hamta_sakert("x") is None and not delat.spara_sakert("x", b"1")
+    assert delat.status() == {"typ": "redis", "svarar": False, "konfigurerad": True}
+    delat.glom()
+
+
+def test_privat_katalog_vagrar_annans_eller_skrivbar(tmp_path):
+    k = delat.privat_katalog(tmp_path / "egen")
+    assert (k.stat().st_mode & 0o777) == 0o700
+    oppen = tmp_path / "oppen"
+    oppen.mkdir()
+    os.chmod(oppen, 0o777)
+    with pytest.raises(delat.OsakerKatalog, match="skrivbar"):
+        delat.privat_katalog(oppen)
+    lank = tmp_path / "lank"
+    lank.symlink_to(k)
+    with pytest.raises(delat.OsakerKatalog):
+        delat.privat_katalog(lank)
+    if os.geteuid() == 0:
+        annans = tmp_path / "annans"
+        annans.mkdir(mode=0o700)
+        os.chown(annans, 65534, 65534)
+        with pytest.raises(delat.OsakerKatalog, match="annan användare"):
+            delat.privat_katalog(annans)
+
+
+# --- Kodningen ------------------------------------------------------------------------------------
+
+def test_kodning_ger_tillbaka_samma_varden():
+    import datetime as dt
+    import numpy as np
+    df = pd.DataFrame({"a": [1, 2], "b": [1.5, float("nan")], "c": ["x", None],
+                       "d": [dt.date(2020, 6, 30), None], "e": [[1, 2], []], "f": [True, False],
+                       "g": pd.to_datetime(["2020-01-01", None])})
+    for v in (df, df.set_index("c"), df.iloc[0], {"k": np.int64(3), 2: (1, "a")}, None, [{1, 2}, 1.0]):
+        ut = kodning.avkoda(kodning.koda(v))
+        if isinstance(v, pd.DataFrame):
+            pd.testing.assert_frame_equal(ut, v)
+        elif isinstance(v, pd.Series):
+            pd.testing.assert_series_equal(ut, v)
+        else:
+            assert ut == v
+    assert kodning.avkoda(kodning.koda([pd.NaT, float("inf")])) == [pd.NaT, float("inf")]
+    with pytest.raises(kodning.Kodfel):
+        kodning.avkoda(pickle.dumps(df))
+    with pytest.raises(kodning.Kodfel):
+        kodning.avkoda(b'{"s":{"namn":null,"typ":"category","data":[],"index":{"r":[0,0,1],"namn":null}}}')
+
+
+def test_alla_cachade_fragor_overlever_kodningen(laddad_sqlite, monkeypatch):
+    monkeypatch.setenv("MALKOLL_CACHE", "av")
+    u = laddad_sqlite
+    svar = [fragor.plan_info(url=u), fragor.planer(url=u), fragor.perioder(url=u),
+            fragor.vald_period("Delår 2 2020", url=u), fragor.enheter(url=u), fragor.malomraden(url=u),
+            fragor.inriktningsmal(1, period="Delår 2 2020", url=u),
+            fragor.atgarder(1, period="Delår 2 2020", url=u), fragor.indikatorer(1, period="Delår 2 2020", url=u),
+            fragor.indikatorer(arbetsgivare=True, url=u), fragor.utfall(url=u), fragor.fokusomraden(url=u),
+            fragor.sarskilda_uppdrag(url=u), fragor.budget(url=u), fragor.budgetutfall(url=u)]
+    for v in svar:
+        ut = kodning.avkoda(kodning.koda(v))
+        if isinstance(v, pd.DataFrame):
+            pd.testing.assert_frame_equal(ut, v)
+        elif isinstance(v, pd.Series):
+            pd.testing.assert_series_equal(ut, v)
+        else:
+            assert ut == v
