@@ -121,10 +121,14 @@ def perioder(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
         select(Budgetutfall.period_id).join(Budgetrad, Budgetrad.id == Budgetutfall.budgetrad_id)
         .where(Budgetrad.plan_id == pid).distinct(),
     ]
-    med = set()
-    for stmt in fragor_:
-        med |= set(_df(stmt, url).period_id)
+    med, atg = set(), set()
+    for i, stmt in enumerate(fragor_):
+        ids_ = set(_df(stmt, url).period_id)
+        med |= ids_
+        if i == 0:
+            atg = ids_
     df["har_rapporter"] = df.id.isin(med)
+    df["har_atgardsrapporter"] = df.id.isin(atg)
     df["slutdatum"] = pd.to_datetime(df.slutdatum).dt.date
     return df
 
@@ -132,14 +136,62 @@ def perioder(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
 @cachad
 def vald_period(namn: str | None = None, plan: str | None = None, url: str | None = None) -> pd.Series:
     """Perioden med namnet `namn`, annars den fastlåsta (plan.yaml: standardperiod, eller
-    MALKOLL_STANDARDPERIOD), annars den senaste som har rapporter, annars den första."""
+    MALKOLL_STANDARDPERIOD), annars enligt regler.standardperiod (senaste period med rapporterade
+    åtgärder …). Fältet `valgrund` säger varför perioden visas."""
     df = perioder(plan, url=url)
-    for kandidat in (namn, plan_info(plan, url=url).get("standardperiod"), installningar.aktuella().standardperiod):
+    for kandidat, skal in ((namn, regler.SKAL_VALD),
+                           (plan_info(plan, url=url).get("standardperiod"), regler.SKAL_PLAN),
+                           (installningar.aktuella().standardperiod, regler.SKAL_MILJO)):
         rad = df[df.namn == kandidat] if kandidat else df.iloc[0:0]
         if not rad.empty:
-            return rad.iloc[0]
-    med = df[df.har_rapporter]
-    return (med.iloc[-1] if not med.empty else df.iloc[0])
+            return rad.iloc[0].copy().pipe(_med_grund, skal)
+    std, skal = regler.standardperiod(list(zip(df.namn, df.har_atgardsrapporter, df.har_rapporter)))
+    return df[df.namn == std].iloc[0].copy().pipe(_med_grund, skal)
+
+
+def _med_grund(rad: pd.Series, skal: str) -> pd.Series:
+    rad["valgrund"] = skal
+    return rad
+
+
+def foregaende_period(period: str | None = None, plan: str | None = None, url: str | None = None) -> pd.Series | None:
+    """Föregående sammanträdes period: den senaste perioden före `period` som har rapporter."""
+    df = perioder(plan, url=url)
+    per = vald_period(period, plan, url=url)
+    fore = df[(df.slutdatum < per.slutdatum) & df.har_rapporter]
+    return fore.iloc[-1] if not fore.empty else None
+
+
+@cachad
+def forandringar(period: str | None = None, enhet: Iterable[str] | None = None, roll: str | None = None,
+                 status: Iterable[str] | None = None, plan: str | None = None,
+                 url: str | None = None) -> pd.DataFrame:
+    """Åtgärder och indikatorer vars status har ändrats sedan föregående period (regler.forandring):
+    typ, malomrade, kod, text, fore (status då), status (nu), forandring. Tom utan föregående period."""
+    kol = ["typ", "malomrade", "kod", "text", "fore", "status", "forandring", "skal"]
+    fore = foregaende_period(period, plan, url=url)
+    if fore is None:
+        return pd.DataFrame(columns=kol)
+    per = vald_period(period, plan, url=url).namn
+    delar = []
+    for typ, nu, da, textkol in (
+            ("Åtgärd", atgarder(enhet=enhet, roll=roll, period=per, status=status, plan=plan, url=url),
+             atgarder(enhet=enhet, roll=roll, period=fore.namn, plan=plan, url=url), "text"),
+            ("Indikator", indikatorer(enhet=enhet, period=per, plan=plan, url=url),
+             indikatorer(enhet=enhet, period=fore.namn, plan=plan, url=url), "namn")):
+        if typ == "Indikator":
+            nu = nu[nu.malomrade.notna()] if not status else nu.iloc[0:0]
+        nu = nu.assign(_ny=(nu.rapportperiod == per) if typ == "Åtgärd" else True)
+        m = nu[["kod", "malomrade", textkol, "status", "status_skal", "_ny"]].merge(
+            da[["kod", "status"]].rename(columns={"status": "fore"}), on="kod", how="left")
+        m["forandring"] = [regler.forandring(f if isinstance(f, str) else None, s, bool(n))
+                           for f, s, n in zip(m.fore, m.status, m._ny)]
+        m = m[m.forandring != regler.OFORANDRAD].rename(columns={textkol: "text", "status_skal": "skal"})
+        m["typ"] = typ
+        delar.append(m)
+    ut = pd.concat(delar, ignore_index=True)[kol]
+    ut["malomrade"] = ut.malomrade.astype(int)
+    return ut.reset_index(drop=True)
 
 
 @cachad

@@ -4,6 +4,9 @@
 - `indikatorstatus`: utfall mot mål, riktning och nuvärde → Uppnått / Delvis uppnått / …
 - `atgardsstatus`: rapporterad status + förfallodatum vid en period → visad status (+ skäl).
 - `summera_status`: antal per status i fast ordning.
+- `standardperiod`: perioden som visas när ingen är vald (och varför).
+- `malomradesstatus`: en sammanfattande status per målområde (åtgärder + indikatorer).
+- `forandring`: en status jämförd med föregående periods (bättre / sämre / ny rapport …).
 """
 from __future__ import annotations
 
@@ -12,10 +15,12 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
-from data.status import (ATGARDSSTATUS, ATGARDSSTATUS_ALLA, AVSLUTADE, BEDOMNINGAR,  # noqa: F401
-                         DELVIS, EJ_RAPPORTERAD, EJ_UPPNATT, INDIKATORSTATUS_ALLA, KAN_INTE, UPPNATT)
+from data.status import (ATGARDSSTATUS, ATGARDSSTATUS_ALLA, AVSLUTADE, AVVIKELSE, BEDOMNINGAR,  # noqa: F401
+                         DELVIS, DELVIS_I_FAS, EJ_I_FAS, EJ_PABORJAD, EJ_RAPPORTERAD, EJ_UPPNATT,
+                         FORSENAD, GENOMFORD, I_FAS, INDIKATORSTATUS_ALLA, KAN_INTE, MALOMRADESSTATUS,
+                         PAGAR, STRUKEN, UPPNATT)
 
 
 REGEL_INDIKATOR = ("Uppnått: utfallet når målet för året (minst målet när högre är bättre, "
@@ -180,3 +185,106 @@ def trend(foregaende: Optional[float], senaste: Optional[float], riktning: Optio
         return "upp" if senaste > foregaende else "ned"
     battre = senaste > foregaende if riktning == "hogre" else senaste < foregaende
     return "bättre" if battre else "sämre"
+
+
+# --- Standardperiod ---
+
+SKAL_VALD = "Vald period"
+SKAL_PLAN = "Fastlåst i planen (standardperiod)"
+SKAL_MILJO = "Fastlåst av driften (MALKOLL_STANDARDPERIOD)"
+SKAL_ATGARDER = "Senaste period med rapporterade åtgärder"
+SKAL_NAGOT = "Senaste period med rapporter"
+SKAL_FORSTA = "Första perioden (inget är rapporterat än)"
+
+
+def standardperiod(perioder: Sequence[tuple[str, bool, bool]]) -> tuple[Optional[str], str]:
+    """Perioden som visas när ingen är vald, och skälet.
+
+    `perioder`: (namn, har_atgardsrapporter, har_rapporter) i tidsordning, där
+    har_atgardsrapporter bara räknar åtgärdsstatusar rapporterade *i* perioden (publicerade eller
+    exempel; statusar som förs vidare från en tidigare period räknas inte). Senaste period med
+    rapporterade åtgärder, annars senaste med någon rapport, annars den första.
+    """
+    for namn, atg, _ in reversed(perioder):
+        if atg:
+            return namn, SKAL_ATGARDER
+    for namn, _, nagot in reversed(perioder):
+        if nagot:
+            return namn, SKAL_NAGOT
+    return (perioder[0][0], SKAL_FORSTA) if perioder else (None, SKAL_FORSTA)
+
+
+# --- Målområdets sammanfattande status ---
+
+BRA = (GENOMFORD, PAGAR, UPPNATT)
+MELLAN = (AVVIKELSE, EJ_PABORJAD, DELVIS)
+DALIGT = (FORSENAD, EJ_UPPNATT)
+
+REGEL_MALOMRADE = ("Målområdets status sammanfattar åtgärderna och indikatorerna i perioden. Bra: "
+                   "åtgärd Genomförd eller Pågår enligt plan, indikator Uppnått. Mellan: Pågår med "
+                   "avvikelse, Ej påbörjad, Delvis uppnått. Dåligt: Försenad, Ej uppnått. Struken, "
+                   "Ej rapporterad och Kan inte bedömas räknas inte. Ej i fas: mer än en tredjedel av "
+                   "det bedömda är dåligt. I fas: minst två tredjedelar är bra. Annars Delvis i fas. "
+                   "Kan inte bedömas: mindre än en tredjedel av åtgärderna och indikatorerna (utom "
+                   "strukna) har en bedömd status.")
+
+
+@dataclass(frozen=True)
+class Sammanfattning:
+    status: str
+    skal: str
+    bra: int
+    mellan: int
+    daligt: int
+    totalt: int
+
+    @property
+    def underlag(self) -> int:
+        return self.bra + self.mellan + self.daligt
+
+
+def malomradesstatus(atgardsstatusar: Iterable[str], indikatorstatusar: Iterable[str]) -> Sammanfattning:
+    """En status för målområdet ur åtgärdernas och indikatorernas visade status (REGEL_MALOMRADE)."""
+    alla = [s for s in list(atgardsstatusar) + list(indikatorstatusar) if s != STRUKEN]
+    bra = sum(s in BRA for s in alla)
+    mellan = sum(s in MELLAN for s in alla)
+    daligt = sum(s in DALIGT for s in alla)
+    n, underlag = len(alla), bra + mellan + daligt
+    if n == 0 or underlag * 3 < n:
+        return Sammanfattning(KAN_INTE, f"För lite rapporterat: {underlag} av {n} har en bedömd status.",
+                              bra, mellan, daligt, n)
+    tal = f"{bra} bra, {mellan} mellan, {daligt} dåligt av {underlag} bedömda ({n} totalt)."
+    if daligt * 3 > underlag:
+        return Sammanfattning(EJ_I_FAS, "Mer än en tredjedel är försenat eller ej uppnått: " + tal,
+                              bra, mellan, daligt, n)
+    if bra * 3 >= underlag * 2:
+        return Sammanfattning(I_FAS, "Minst två tredjedelar går enligt plan eller är uppnått: " + tal,
+                              bra, mellan, daligt, n)
+    return Sammanfattning(DELVIS_I_FAS, "Varken i fas eller ej i fas: " + tal, bra, mellan, daligt, n)
+
+
+# --- Förändringar sedan föregående period ---
+
+BATTRE, SAMRE, NY_RAPPORT, OFORANDRAD, ANDRAD, INGEN_NY = (
+    "bättre", "sämre", "ny rapport", "oförändrad", "ändrad", "ingen ny rapport")
+PILAR = {BATTRE: "↑", SAMRE: "↓", NY_RAPPORT: "+", OFORANDRAD: "=", ANDRAD: "↔", INGEN_NY: "?"}
+RANG = {GENOMFORD: 0, PAGAR: 1, AVVIKELSE: 2, EJ_PABORJAD: 3, FORSENAD: 4,
+        UPPNATT: 0, DELVIS: 1, EJ_UPPNATT: 2}
+
+
+def forandring(fore: Optional[str], nu: str, rapporterad_nu: bool = True) -> str:
+    """Statusen nu jämförd med föregående periods: bättre, sämre, ny rapport, ingen ny rapport,
+    ändrad (t.ex. till Struken eller Kan inte bedömas) eller oförändrad. `rapporterad_nu`: statusen
+    kommer ur en rapport i perioden (inte ur regeln om passerad tidpunkt)."""
+    fore = fore or EJ_RAPPORTERAD
+    if fore == nu:
+        return OFORANDRAD
+    if fore == EJ_RAPPORTERAD:
+        if rapporterad_nu:
+            return NY_RAPPORT
+        return SAMRE if nu == FORSENAD else ANDRAD
+    if nu == EJ_RAPPORTERAD:
+        return INGEN_NY
+    if fore in RANG and nu in RANG:
+        return BATTRE if RANG[nu] < RANG[fore] else SAMRE
+    return ANDRAD

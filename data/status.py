@@ -21,6 +21,10 @@ INDIKATORSTATUS_ALLA = (UPPNATT, DELVIS, EJ_UPPNATT, KAN_INTE, EJ_RAPPORTERAD)
 # Inriktningsmål (styrelsens bedömning)
 BEDOMNINGAR = ("Uppfyllt", "Till största delen uppfyllt", "Ej uppfyllt", KAN_INTE)
 
+# Målområdet sammanfattat (regler.malomradesstatus)
+I_FAS, DELVIS_I_FAS, EJ_I_FAS = "I fas", "Delvis i fas", "Ej i fas"
+MALOMRADESSTATUS = (I_FAS, DELVIS_I_FAS, EJ_I_FAS, KAN_INTE)
+
 # status: (bakgrund, textfärg, symbol, css-klass)
 STATUS = {
     GENOMFORD: ("#00735a", "#ffffff", "✓", "genomford"),
@@ -37,6 +41,9 @@ STATUS = {
     "Uppfyllt": ("#00735a", "#ffffff", "✓", "uppnatt"),
     "Till största delen uppfyllt": ("#56b4e9", "#000000", "◕", "storsta-delen"),
     "Ej uppfyllt": ("#a63d00", "#ffffff", "✕", "ej-uppnatt"),
+    I_FAS: ("#00735a", "#ffffff", "✓", "i-fas"),
+    DELVIS_I_FAS: ("#e69f00", "#000000", "◐", "delvis-i-fas"),
+    EJ_I_FAS: ("#a63d00", "#ffffff", "✕", "ej-i-fas"),
 }
 
 

@@ -66,3 +66,56 @@ def test_summera_och_trend():
     assert list(antal)[0] == "Genomförd"
     assert trend(1.6, 4.6, "hogre") == "bättre" and trend(196, 169, "lagre") == "bättre"
     assert trend(4.6, 1.6, "hogre") == "sämre" and trend(None, 1, "hogre") == ""
+
+
+# --- Standardperiod, målområdets status, förändringar ---
+
+from data import regler  # noqa: E402
+
+
+def test_standardperiod_senaste_med_atgarder():
+    p = [("D1", True, True), ("D2", True, True), ("Å20", False, True), ("Å21", False, False)]
+    assert regler.standardperiod(p) == ("D2", regler.SKAL_ATGARDER)
+
+
+def test_standardperiod_faller_tillbaka_pa_nagon_rapport_och_forsta():
+    assert regler.standardperiod([("D1", False, True), ("D2", False, False)]) == ("D1", regler.SKAL_NAGOT)
+    assert regler.standardperiod([("D1", False, False), ("D2", False, False)]) == ("D1", regler.SKAL_FORSTA)
+    assert regler.standardperiod([]) == (None, regler.SKAL_FORSTA)
+
+
+@pytest.mark.parametrize("atg,ind,vantat", [
+    (["Genomförd", "Pågår enligt plan", "Pågår enligt plan"], ["Uppnått"], "I fas"),
+    (["Genomförd", "Försenad", "Försenad"], ["Uppnått"], "Ej i fas"),
+    (["Genomförd", "Pågår med avvikelse", "Ej påbörjad"], ["Uppnått"], "Delvis i fas"),
+    (["Genomförd", "Ej rapporterad", "Ej rapporterad", "Ej rapporterad"], ["Ej rapporterad"], "Kan inte bedömas"),
+    ([], [], "Kan inte bedömas"),
+    (["Struken", "Genomförd"], ["Kan inte bedömas"], "I fas"),
+    (["Genomförd", "Genomförd", "Försenad"], [], "I fas"),          # 1/3 dåligt är inte "mer än"
+    (["Genomförd", "Försenad"], [], "Ej i fas"),
+])
+def test_malomradesstatus(atg, ind, vantat):
+    s = regler.malomradesstatus(atg, ind)
+    assert s.status == vantat
+    assert s.skal
+
+
+def test_malomradesstatus_raknar():
+    s = regler.malomradesstatus(["Genomförd", "Försenad", "Ej rapporterad", "Struken"], ["Delvis uppnått"])
+    assert (s.bra, s.mellan, s.daligt, s.totalt, s.underlag) == (1, 1, 1, 4, 3)
+
+
+@pytest.mark.parametrize("fore,nu,vantat", [
+    ("Pågår med avvikelse", "Pågår enligt plan", "bättre"), ("Pågår enligt plan", "Försenad", "sämre"),
+    (None, "Genomförd", "ny rapport"), ("Ej rapporterad", "Försenad", "ny rapport"),
+    ("Genomförd", "Genomförd", "oförändrad"), ("Pågår enligt plan", "Struken", "ändrad"),
+    ("Pågår enligt plan", "Ej rapporterad", "ingen ny rapport"), ("Delvis uppnått", "Uppnått", "bättre"),
+    ("Uppnått", "Ej uppnått", "sämre"),
+])
+def test_forandring(fore, nu, vantat):
+    assert regler.forandring(fore, nu) == vantat
+
+
+def test_forandring_forsenad_enligt_regeln_ar_ingen_ny_rapport():
+    assert regler.forandring("Ej rapporterad", "Försenad", rapporterad_nu=False) == "sämre"
+    assert regler.forandring("Ej rapporterad", "Försenad", rapporterad_nu=True) == "ny rapport"
