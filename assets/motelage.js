@@ -14,28 +14,51 @@
   function ga(sokvag, sok) {
     window.history.pushState({}, "", sokvag + sok);
     window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
-    window.scrollTo(0, 0);
+    window.scrollTo({ top: 0, behavior: "instant" });
   }
 
-  function bilder() {
-    return Array.prototype.slice.call(document.querySelectorAll("#_pages_content .bild"));
+  // Stegpunkter: avsnitt och det som ska visas var för sig (indikatorkort, uppdragsgrupper, rutor …).
+  var STEG = ".bild, .bild > h2, .indikatorkort, .uppdrag, .inriktningsmal, .fokusomrade, .sarskilt-uppdrag, " +
+    ".forandringar-malomrade, .budgetavsnitt, .budgetavsnitt > h2, .vattenfall, .budgetsida figure, " +
+    ".budgetsida .table-responsive, #nyckeltal, #atgarder > h2, .atgardslista > h3";
+
+  function stegpunkter() {
+    var y = window.scrollY;
+    return Array.prototype.slice.call(document.querySelectorAll("#_pages_content " + STEG.split(", ").join(", #_pages_content ")))
+      .filter(function (e) { return e.offsetParent !== null; })
+      .map(function (e) { var r = e.getBoundingClientRect(); return { topp: r.top + y, botten: r.bottom + y }; })
+      .sort(function (a, b) { return a.topp - b.topp; });
+  }
+
+  // Höjden som lägesraden (klistrad överst) täcker; innehåll ska hamna under den.
+  function tackt() {
+    var l = document.querySelector("#_pages_content .lagesrad");
+    return (l ? l.getBoundingClientRect().height : 0) + 12;
   }
 
   function nastaBild(riktning) {
-    // Nästa/föregående "bild" (avsnitt) på sidan relativt det som syns överst.
-    var topp = window.scrollY + 80;
-    var lista = bilder();
-    var lägen = lista.map(function (b) { return b.getBoundingClientRect().top + window.scrollY; });
+    // Nästa/föregående läge på sidan: högst en skärm bort (inget hoppas över), helst vid början
+    // av det första som inte syns helt. null = sidans slut/början (då byts sida).
+    var y = window.scrollY, h = window.innerHeight, t = tackt();
+    var max = document.documentElement.scrollHeight - h;
+    var steg = Math.max(100, Math.floor((h - t) * 0.9));
+    var punkter = stegpunkter();
     if (riktning > 0) {
-      for (var i = 0; i < lista.length; i++) { if (lägen[i] > topp + 5) { return lägen[i]; } }
-      if (window.innerHeight + window.scrollY < document.documentElement.scrollHeight - 5) {
-        return Math.min(window.scrollY + window.innerHeight * 0.9, document.documentElement.scrollHeight);
+      if (y >= max - 2) { return null; }
+      var mal = y + steg;
+      for (var i = 0; i < punkter.length; i++) {
+        var p = punkter[i];
+        if (p.topp - t > y + 40 && p.botten > y + h + 1) { mal = Math.min(mal, p.topp - t); break; }
       }
-    } else {
-      for (var j = lista.length - 1; j >= 0; j--) { if (lägen[j] < topp - 85) { return lägen[j]; } }
-      if (window.scrollY > 0) { return 0; }
+      return Math.min(mal, max);
     }
-    return null;
+    if (y <= 2) { return null; }
+    var mal2 = y - steg;
+    for (var j = 0; j < punkter.length; j++) {
+      var q = punkter[j].topp - t;
+      if (q >= y - steg && q < y - 40) { mal2 = q; break; }
+    }
+    return Math.max(0, mal2);
   }
 
   function sida(riktning) {
@@ -56,11 +79,11 @@
     if (e.key === "ArrowRight" || e.key === "PageDown") {
       e.preventDefault();
       var y = nastaBild(1);
-      if (y === null) { sida(1); } else { window.scrollTo(0, Math.max(0, y - 70)); }
+      if (y === null) { sida(1); } else { window.scrollTo({ top: y, behavior: "instant" }); }
     } else if (e.key === "ArrowLeft" || e.key === "PageUp") {
       e.preventDefault();
       var y2 = nastaBild(-1);
-      if (y2 === null) { sida(-1); } else { window.scrollTo(0, Math.max(0, y2 - 70)); }
+      if (y2 === null) { sida(-1); } else { window.scrollTo({ top: y2, behavior: "instant" }); }
     } else if (e.key === "f" || e.key === "F") {
       e.preventDefault();
       if (document.fullscreenElement) { document.exitFullscreen(); }

@@ -226,7 +226,13 @@ REGEL_MALOMRADE = ("Målområdets status sammanfattar åtgärderna och indikator
                    "Ej rapporterad och Kan inte bedömas räknas inte. Ej i fas: mer än en tredjedel av "
                    "det bedömda är dåligt. I fas: minst två tredjedelar är bra. Annars Delvis i fas. "
                    "Kan inte bedömas: mindre än en tredjedel av åtgärderna och indikatorerna (utom "
-                   "strukna) har en bedömd status.")
+                   "strukna) har en bedömd status. En åtgärd som bara är Försenad för att tidpunkten "
+                   "passerat, utan någon rapport, räknas som Ej rapporterad.")
+
+
+def atgard_for_sammanfattning(status: str, har_rapport: bool) -> str:
+    """Åtgärdens status som underlag för målområdets status: utan rapport räknas den som Ej rapporterad."""
+    return status if har_rapport else EJ_RAPPORTERAD
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
+from komponenter.mote import forandringspil
 from komponenter.trafikljus import statusmarke
 
 EXEMPEL = "Exempeldata – inte kommunens rapportering"
@@ -26,7 +27,7 @@ def _kalla(r) -> list:
     return delar
 
 
-def atgardsrad(r) -> html.Tr:
+def atgardsrad(r, andr: tuple[str, str | None] | None = None) -> html.Tr:
     kommentar = [html.Div(_text(r.kommentar))] if _text(r.kommentar) else []
     if _text(r.status_skal):
         kommentar.append(html.Div(r.status_skal, className="status-skal"))
@@ -34,7 +35,8 @@ def atgardsrad(r) -> html.Tr:
         kommentar.append(html.Div(f"Rapporterad {r.rapportperiod}.", className="text-muted small"))
     kommentar += _kalla(r)
     return html.Tr([
-        html.Td(statusmarke(r.status, r.status_skal or r.status), className="col-status", **{"data-etikett": "Status"}),
+        html.Td([statusmarke(r.status, r.status_skal or r.status), forandringspil(*andr) if andr else None],
+                className="col-status", **{"data-etikett": "Status"}),
         html.Td([html.Span(r.kod, className="atgard-kod"), " ", _text(r.text)], className="col-atgard",
                 **{"data-etikett": "Åtgärd"}),
         html.Td(_text(r.effekt), className="col-effekt", **{"data-etikett": "Förväntad effekt"}),
@@ -53,20 +55,21 @@ TABELLHUVUD = html.Thead(html.Tr([
     html.Th("Tidpunkt", scope="col"), html.Th("Kommentar", scope="col")]))
 
 
-def uppdragsblock(upp: pd.DataFrame) -> html.Section:
+def uppdragsblock(upp: pd.DataFrame, andr: dict | None = None) -> html.Section:
     forsta = upp.iloc[0]
     rubrik = f"{forsta.uppdragstyp}: {forsta.uppdrag}"
     return html.Section([
         html.H4(rubrik, className="uppdrag-rubrik", id=f"uppdrag-{forsta.uppdrag_kod}"),
         html.Details([html.Summary("Kommunstyrelsens tolkning"), html.P(_text(forsta.uppdrag_tolkning))],
                      className="tolkning mb-2") if _text(forsta.uppdrag_tolkning) else None,
-        html.Div(html.Table([TABELLHUVUD, html.Tbody([atgardsrad(r) for r in upp.itertuples()])],
+        html.Div(html.Table([TABELLHUVUD, html.Tbody([atgardsrad(r, (andr or {}).get(r.kod)) for r in upp.itertuples()])],
                             className="table atgardstabell align-top"), className="table-responsive"),
     ], className="uppdrag mb-4 bild", **{"data-uppdrag": forsta.uppdrag_kod})
 
 
-def atgardslista(df: pd.DataFrame) -> html.Div:
-    """Alla åtgärder i df, grupperade under sina uppdrag i DataFrame-ordning (KF först)."""
+def atgardslista(df: pd.DataFrame, andr: dict | None = None) -> html.Div:
+    """Alla åtgärder i df, grupperade under sina uppdrag i DataFrame-ordning (KF först).
+    andr: kod → (förändring, föregående status) sedan föregående period."""
     if df.empty:
         return html.Div(html.P("Inga åtgärder matchar filtret.", className="fst-italic"))
     block = []
@@ -76,5 +79,5 @@ def atgardslista(df: pd.DataFrame) -> html.Div:
             continue
         block.append(html.H3(rubrik, className="h5 mt-3 text-uppercase"))
         for _, upp in del_.groupby("uppdrag_kod", sort=False):
-            block.append(uppdragsblock(upp))
+            block.append(uppdragsblock(upp, andr))
     return html.Div(block, className="atgardslista")

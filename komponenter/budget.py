@@ -325,7 +325,8 @@ def diagram(fig: go.Figure, id_: str, sammanfattning: str, data: html.Table, rub
 # --- Figurer ---
 
 def _layout(fig: go.Figure, hojd: int, enhet: str, stor: bool, horisontell: bool = False, **kw) -> go.Figure:
-    axel = dict(title=dict(text=enhet), separatethousands=True, tickformat=",.0f" if enhet == "tkr" else ",.1~f")
+    # standoff: axelns titel ("mnkr", "tkr") hålls fri från siffrorna (automargin ger plats)
+    axel = dict(title=dict(text=enhet, standoff=24 if stor else 12), separatethousands=True, tickformat=",.0f" if enhet == "tkr" else ",.1~f")
     fig.update_layout(template=plotly_mall(stor), height=hojd, barmode=kw.pop("barmode", "group"),
                       margin=dict(l=10, r=30, t=40, b=50), **kw)
     fig.update_xaxes(automargin=True)

@@ -9,6 +9,7 @@ from komponenter.verktyg import verktygsrad
 from data.urval import Urval
 from komponenter.filter import filterpanel
 from komponenter.indikatorer import indikatorkort
+from komponenter.mote import lagesrad
 from sidor._gemensamt import exempelbanner, valj_plan
 
 dash.register_page(__name__, path="/arbetsgivare", name="Arbetsgivare", order=8,
@@ -35,6 +36,7 @@ def layout(**query):
         ], className="mb-4 fokusomrade bild", **{"data-nr": str(r.nr)}))
     return html.Div([
         verktygsrad(),
+        lagesrad(per.namn, per.valgrund, f, bool(ind.exempel.any())),
         html.H1(f"{plan.get('kommun') or plan['namnd']} som arbetsgivare", className="sidrubrik"),
         html.P(plan["personalmal"], className="lead") if plan.get("personalmal") else None,
         exempelbanner(bool(ind.exempel.any())),

@@ -14,6 +14,7 @@ from komponenter import budget as kb
 from komponenter import ids
 from data.urval import Urval
 from komponenter.filter import filter_id
+from komponenter.mote import lagesrad
 from sidor._gemensamt import exempelbanner, valj_plan
 
 dash.register_page(__name__, path="/budget", name="Budget", order=10, title="Budget – Målkoll")
@@ -92,13 +93,14 @@ def layout(**query):
         rubrik = f"{k} jämfört med {fran}"
         vattenfall.append(dbc.Col(html.Div([
             html.H3(rubrik, className="h5"),
-            kb.diagram(kb.vattenfallsfigur(serie, enhet), f"graf-vattenfall-{k.replace(' ', '-').lower()}",
+            kb.diagram(kb.vattenfallsfigur(serie, enhet, stor=f.mote), f"graf-vattenfall-{k.replace(' ', '-').lower()}",
                        kb.vattenfallssammanfattning(serie, fran, enhet), kb.vattenfallsdata(serie, enhet),
                        f"Förändringar {rubrik}"),
         ], className="vattenfall", **{"data-kolumn": k}), xl=12 if len(serie["poster"]) > 6 else 6))
 
     kol_verk = nt.get("effektivisering_kolumn") or kb.kolumner(verk)[-1]
     return html.Div([
+        lagesrad(per.namn, per.valgrund, f, har_exempel),
         html.H1("Budget", className="sidrubrik"),
         html.P(f"Kommunstyrelsens driftbudget och investeringsbudget enligt {fragor.plan_info(pl)['namn']}, "
                "med uppföljning av utfall och prognos per period.", className="lead"),
@@ -110,13 +112,13 @@ def layout(**query):
 
         _avsnitt("Driftbudget 2018–2022", "driftbudget", _tabell_och_graf(
             kb.budgettabell(drift, enhet, "Driftbudget 2018–2022", "tabell-driftbudget"),
-            kb.diagram(kb.driftfigur(drift, enhet), "graf-driftbudget", kb.driftsammanfattning(drift, enhet),
+            kb.diagram(kb.driftfigur(drift, enhet, stor=f.mote), "graf-driftbudget", kb.driftsammanfattning(drift, enhet),
                        kb.driftdata(drift, enhet), "Driftbudget 2018–2022"))),
 
         _avsnitt("Driftbudget per verksamhet", "drift-per-verksamhet", _tabell_och_graf(
             kb.budgettabell(verk, enhet, "Driftbudget per verksamhet, netto", "tabell-drift-per-verksamhet",
                             forsta="Verksamhet"),
-            kb.diagram(kb.verksamhetsfigur(verk, enhet), "graf-drift-per-verksamhet",
+            kb.diagram(kb.verksamhetsfigur(verk, enhet, stor=f.mote), "graf-drift-per-verksamhet",
                        kb.verksamhetssammanfattning(verk, kol_verk, enhet), kb.verksamhetsdata(verk, enhet),
                        "Driftbudget per verksamhet"))),
 
@@ -129,7 +131,7 @@ def layout(**query):
 
         _avsnitt(f"Investeringsbudget {kb.arsspann(inv)}", "investeringar", _tabell_och_graf(
             kb.investeringstabell(inv, enhet, f"Investeringsbudget {kb.arsspann(inv)}"),
-            kb.diagram(kb.investeringsfigur(inv, enhet), "graf-investeringar", kb.investeringssammanfattning(inv, enhet),
+            kb.diagram(kb.investeringsfigur(inv, enhet, stor=f.mote), "graf-investeringar", kb.investeringssammanfattning(inv, enhet),
                        kb.investeringsdata(inv, enhet), "Investeringsbudget per område"))),
 
         _avsnitt(f"Uppföljning {per.namn}", "uppfoljning",

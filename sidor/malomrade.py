@@ -10,6 +10,7 @@ from komponenter.atgarder import atgardslista
 from data.urval import Urval
 from komponenter.filter import filterpanel
 from komponenter.indikatorer import indikatorkort
+from komponenter.mote import forandringsantal, sammanfattning, lagesrad, malomradesmarke, underlagstext
 from komponenter.trafikljus import statusmarke
 from sidor._gemensamt import exempelbanner, kallalank, valj_plan
 
@@ -53,14 +54,25 @@ def layout(nr=None, **query):
     ut = fragor.utfall(ind.id.tolist())
     atg = fragor.atgarder(n, enhet=f.enhet, roll=f.roll, period=per.namn, status=f.status or None, plan=pl)
     per_ind = {k: g.to_dict("records") for k, g in ut.groupby("indikator_id")}
+    fore = fragor.foregaende_period(per.namn, pl)
+    andr = fragor.forandringar(per.namn, enhet=f.enhet, roll=f.roll, status=f.status or None, plan=pl)
+    andr = andr[andr.malomrade == n]
+    andr_atg = {r.kod: (r.forandring, r.fore if isinstance(r.fore, str) else None)
+                for r in andr[andr.typ == "Åtgärd"].itertuples()}
+    sam = sammanfattning(atg, ind)
+    exempel = bool(atg.exempel.any() or ind.exempel.any())
     kort = [indikatorkort(r, per_ind.get(r["id"], []), stor=f.mote) for r in ind.to_dict("records")]
     return html.Div([
         verktygsrad(),
+        lagesrad(per.namn, per.valgrund, f, exempel),
         html.P(f"Målområde {n}", className="text-uppercase small mb-0"),
         html.H1(mo.titel, className="sidrubrik"),
+        html.Div([malomradesmarke(sam), html.Span(underlagstext(sam, len(atg), len(ind)), className="ms-2"),
+                  html.Span(f" · sedan {fore.namn}: {forandringsantal(andr)}", className="forandringsantal")
+                  if fore is not None else None], className="mb-2 malomrade-sammanfattning"),
         html.P([html.Span(f"Ambitionsnivå {plan.get('ambitionsar') or ''}: ".replace(" :", ":"), className="fw-semibold"),
                 mo.ambitionsniva], className="lead"),
-        exempelbanner(bool(atg.exempel.any() or ind.exempel.any())),
+        exempelbanner(exempel),
         filterpanel(fragor.enheter(pl), fragor.perioder(pl), f, per.namn),
         html.Section([html.H2("Inriktningsmål", className="h3"), inriktningsmal_lista(im),
                       html.Details([html.Summary("Kommunstyrelsens tolkning av målområdet"),
@@ -71,5 +83,5 @@ def layout(nr=None, **query):
                       html.P("Inga indikatorer matchar filtret." if f.enhet else
                              "Målområdet har inga indikatorer som kommunstyrelsen följer upp.", className="fst-italic")],
                      className="mb-4 bild", id="indikatorer"),
-        html.Section([html.H2(f"Åtgärder ({len(atg)})", className="h3"), atgardslista(atg)], id="atgarder"),
+        html.Section([html.H2(f"Åtgärder ({len(atg)})", className="h3"), atgardslista(atg, andr_atg)], id="atgarder"),
     ], **{"data-malomrade": str(n)})

@@ -1,4 +1,6 @@
-"""Startsidan "Översikt": visionen och de sju målområdena som rutor – hur går det?"""
+"""Startsidan "Översikt": visionen och målområdena som rutor – hur går det? – med en sammanfattande
+status per målområde och förändringarna sedan föregående period. I sammanträdesläget en bild:
+alla målområden med status och underlag utan att rulla."""
 from __future__ import annotations
 
 import dash
@@ -10,6 +12,7 @@ from komponenter.verktyg import verktygsrad
 from komponenter.diagram import statusstapel
 from data.urval import Urval
 from komponenter.filter import filterpanel
+from komponenter.mote import forandringsantal, sammanfattning, forandringslista, lagesrad, malomradesmarke, underlagstext
 from komponenter.trafikljus import statusrad
 from sidor._gemensamt import exempelbanner, valj_plan
 
@@ -29,12 +32,35 @@ def _malbedomning_text(im) -> str:
     return text + "."
 
 
-def ruta(mo, atg, ind, im, period: str, fraga: str, stor: bool = False, ambitionsar: int | None = None):
+def _kort_titel(titel: str, kommun: str | None) -> str:
+    t = titel.removeprefix(f"{kommun} ska ") if kommun else titel
+    return t[:1].upper() + t[1:]
+
+
+def motesruta(mo, atg, ind, andr, fraga: str, kommun: str | None) -> html.Div:
+    """Sammanträdesbildens ruta: titel, en status, underlaget och förändringarna – inget mer."""
+    sam = sammanfattning(atg, ind)
+    return html.Div([
+        html.H2(dcc.Link([html.Span(f"{mo.nr} ", className="motesruta-nr"), _kort_titel(mo.titel, kommun)],
+                         href=f"/malomrade/{mo.nr}{fraga}", title=mo.titel), className="motesruta-titel"),
+        html.Div([malomradesmarke(sam),
+                  html.Span(forandringsantal(andr), className="motesruta-forandring") if andr is not None else None],
+                 className="motesruta-status"),
+        html.P(underlagstext(sam, len(atg), len(ind)), className="motesruta-underlag mb-0"),
+    ], className="motesruta malomradesruta", **{"data-nr": str(mo.nr)})
+
+
+def ruta(mo, atg, ind, im, period: str, fraga: str, stor: bool = False, ambitionsar: int | None = None,
+         andr=None):
     antal_atg = regler.summera_status(atg.status)
     antal_ind = regler.summera_status(ind.status, regler.INDIKATORSTATUS_ALLA)
+    sam = sammanfattning(atg, ind)
     return html.Div(html.Div([
         html.H2(dcc.Link([html.Span(f"Målområde {mo.nr}", className="d-block small text-uppercase"), mo.titel],
                          href=f"/malomrade/{mo.nr}{fraga}", className="stretched-link-not"), className="h5 card-title"),
+        html.Div([malomradesmarke(sam), html.Span(underlagstext(sam, len(atg), len(ind)), className="small ms-2")],
+                 className="mb-2"),
+        html.P(forandringsantal(andr), className="small mb-1 forandringsantal") if andr is not None else None,
         html.P([html.Span(f"Ambitionsnivå {ambitionsar or ''}: ".replace(" :", ":"), className="fw-semibold"),
                 mo.ambitionsniva],
                className="small ambition"),
@@ -60,15 +86,35 @@ def layout(**query):
     ind = ind[ind.malomrade.notna()]
     im = fragor.inriktningsmal(period=per.namn, plan=pl)
     plan = fragor.plan_info(pl)
+    fore = fragor.foregaende_period(per.namn, pl)
+    andr = fragor.forandringar(per.namn, enhet=f.enhet, roll=f.roll, status=f.status or None, plan=pl)
     fraga = f.till_sok()
+    exempel = bool(atg.exempel.any() or ind.exempel.any())
+    lage = lagesrad(per.namn, per.valgrund, f, exempel)
+    if f.mote:
+        rutor = [motesruta(m, atg[atg.malomrade == m.nr], ind[ind.malomrade == m.nr],
+                           andr[andr.malomrade == m.nr] if fore is not None else None, fraga, plan.get("kommun"))
+                 for m in mo.itertuples()]
+        return html.Div([
+            lage,
+            html.Div([html.H1("Översikt", className="sidrubrik mb-0"),
+                      html.Details([html.Summary("Vision"), html.P(plan["vision"], className="vision")],
+                                   className="vision-fallbar")], className="motesrubrik"),
+            html.Div(rutor, className="motesrutor bild"),
+            forandringslista(andr, fore.namn if fore is not None else None, mo, fraga),
+        ])
     rutor = [dbc.Col(ruta(m, atg[atg.malomrade == m.nr], ind[ind.malomrade == m.nr], im[im.malomrade == m.nr],
-                          per.namn, fraga, f.mote, plan.get("ambitionsar")), md=6, xl=4, className="mb-4") for m in mo.itertuples()]
+                          per.namn, fraga, f.mote, plan.get("ambitionsar"),
+                          andr[andr.malomrade == m.nr] if fore is not None else None),
+                     md=6, xl=4, className="mb-4") for m in mo.itertuples()]
     return html.Div([
         verktygsrad(),
+        lage,
         html.H1("Översikt", className="sidrubrik"),
         html.P(plan["vision"], className="lead vision"),
         html.P(f"{plan['namn']} · läget vid {per.namn}", className="text-muted"),
-        exempelbanner(bool(atg.exempel.any() or ind.exempel.any())),
+        exempelbanner(exempel),
         filterpanel(fragor.enheter(pl), fragor.perioder(pl), f, per.namn),
         dbc.Row(rutor, className="rutor"),
+        forandringslista(andr, fore.namn if fore is not None else None, mo, fraga),
     ])

@@ -42,5 +42,5 @@ def layout(**query):
             html.P(f"Planen anger ingen ”Inriktning {ar}” för området.", className="fst-italic small"),
             *_stycken(r.kommentar),
             html.Details([html.Summary("Bakgrund i planen"), *_stycken(r.beskrivning)]),
-        ], className="sarskilt-uppdrag mb-4", **{"data-kod": r.kod}) for r in su.itertuples()],
+        ], className="sarskilt-uppdrag mb-4 bild", **{"data-kod": r.kod}) for r in su.itertuples()],
     ])

@@ -119,3 +119,10 @@ def test_forandring(fore, nu, vantat):
 def test_forandring_forsenad_enligt_regeln_ar_ingen_ny_rapport():
     assert regler.forandring("Ej rapporterad", "Försenad", rapporterad_nu=False) == "sämre"
     assert regler.forandring("Ej rapporterad", "Försenad", rapporterad_nu=True) == "ny rapport"
+
+
+def test_forsenad_utan_rapport_ar_inget_underlag():
+    assert regler.atgard_for_sammanfattning("Försenad", False) == "Ej rapporterad"
+    assert regler.atgard_for_sammanfattning("Försenad", True) == "Försenad"
+    s = regler.malomradesstatus([regler.atgard_for_sammanfattning("Försenad", False)] * 5, ["Uppnått"])
+    assert s.status == "Kan inte bedömas"
