@@ -1,4 +1,7 @@
-"""Skärmbilder av sidor i headless Chromium: python -m tools.skarmbild URL UT.png [BREDD HÖJD]."""
+"""Skärmbilder av sidor i headless Chromium: python -m tools.skarmbild URL UT.png [BREDD HÖJD] [--hel] [--steg].
+
+--steg: sammanträdesläget bild för bild – trycker PageDown och sparar UT-01.png, UT-02.png … tills
+sidan byts (URL:en bör ha ?visning=mote)."""
 from __future__ import annotations
 
 import os
@@ -58,9 +61,34 @@ def logga_in(d, url: str, namn: str, losen: str) -> None:
     vanta_pa_dash(d)
 
 
+def steg(d, ut: str, max_steg: int = 120) -> list[str]:
+    """PageDown tills sidan byts; en skärmbild per läge (UT-01.png …). Väntar på att läget ändras."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    bas = ut.removesuffix(".png")
+    filer, sokvag = [], d.execute_script("return location.pathname")
+    for i in range(1, max_steg + 1):
+        fil = f"{bas}-{i:02d}.png"
+        d.save_screenshot(fil)
+        filer.append(fil)
+        y = d.execute_script("return window.scrollY")
+        d.find_element(By.TAG_NAME, "body").send_keys(Keys.PAGE_DOWN)
+        slut = time.time() + 30
+        while time.time() < slut:
+            if d.execute_script("return location.pathname") != sokvag:
+                return filer
+            if d.execute_script("return window.scrollY") != y:
+                break
+            time.sleep(0.05)
+        else:
+            raise TimeoutError(f"PageDown flyttade inget från y={y}")
+    return filer
+
+
 if __name__ == "__main__":
     url, ut = sys.argv[1], sys.argv[2]
-    b, h = (int(sys.argv[3]), int(sys.argv[4])) if len(sys.argv) > 4 else (1920, 1080)
+    tal = [a for a in sys.argv[3:] if a.isdigit()]
+    b, h = (int(tal[0]), int(tal[1])) if len(tal) > 1 else (1920, 1080)
     d = chrome(b, h)
     try:
         if "--logga-in" in sys.argv:   # --logga-in NAMN, lösenordet i MALKOLL_SKARMBILD_LOSENORD
@@ -72,7 +100,10 @@ if __name__ == "__main__":
             hoj = d.execute_script("return document.documentElement.scrollHeight")
             satt_storlek(d, b, min(hoj, 16000))
             time.sleep(0.8)
-        d.save_screenshot(ut)
+        if "--steg" in sys.argv:
+            print("\n".join(steg(d, ut)))
+        else:
+            d.save_screenshot(ut)
         for rad in d.get_log("browser"):
             print("KONSOL:", rad["level"], rad["message"][:300])
     finally:
