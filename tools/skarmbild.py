@@ -81,6 +81,8 @@ def steg(d, ut: str, max_steg: int = 120) -> list[str]:
                 break
             time.sleep(0.05)
         else:
+            if d.execute_script("return window.scrollY >= document.documentElement.scrollHeight - window.innerHeight - 1"):
+                return filer  # sista sidan: slutet nått
             raise TimeoutError(f"PageDown flyttade inget från y={y}")
     return filer
 
