@@ -154,44 +154,51 @@ def _med_grund(rad: pd.Series, skal: str) -> pd.Series:
     return rad
 
 
-def foregaende_period(period: str | None = None, plan: str | None = None, url: str | None = None) -> pd.Series | None:
-    """Föregående sammanträdes period: den senaste perioden före `period` som har rapporter."""
+def foregaende_period(per: pd.Series, plan: str | None = None, url: str | None = None) -> pd.Series | None:
+    """Föregående sammanträdes period: den senaste perioden före `per` (en rad ur vald_period) som har
+    rapporter."""
     df = perioder(plan, url=url)
-    per = vald_period(period, plan, url=url)
     fore = df[(df.slutdatum < per.slutdatum) & df.har_rapporter]
     return fore.iloc[-1] if not fore.empty else None
 
 
-@cachad
-def forandringar(period: str | None = None, enhet: Iterable[str] | None = None, roll: str | None = None,
-                 status: Iterable[str] | None = None, plan: str | None = None,
-                 url: str | None = None) -> pd.DataFrame:
-    """Åtgärder och indikatorer vars status har ändrats sedan föregående period (regler.forandring):
-    typ, malomrade, kod, text, fore (status då), status (nu), forandring. Tom utan föregående period."""
+def forandringar(atg: pd.DataFrame, ind: pd.DataFrame, per: pd.Series, plan: str | None = None,
+                 url: str | None = None) -> tuple[pd.DataFrame, pd.Series | None]:
+    """Åtgärder och indikatorer (sidans egna, redan hämtade vid perioden `per`) vars status har ändrats
+    sedan föregående period (regler.forandring), och den perioden (None om ingen finns). Kolumner: typ,
+    malomrade, kod, text, fore (status då), status (nu), forandring, skal. Status då räknas med samma
+    regler ur periodens rapporter – två frågor, inte sidans alla frågor en gång till."""
     kol = ["typ", "malomrade", "kod", "text", "fore", "status", "forandring", "skal"]
-    fore = foregaende_period(period, plan, url=url)
+    fore = foregaende_period(per, plan, url=url)
     if fore is None:
-        return pd.DataFrame(columns=kol)
-    per = vald_period(period, plan, url=url).namn
-    delar = []
-    for typ, nu, da, textkol in (
-            ("Åtgärd", atgarder(enhet=enhet, roll=roll, period=per, status=status, plan=plan, url=url),
-             atgarder(enhet=enhet, roll=roll, period=fore.namn, plan=plan, url=url), "text"),
-            ("Indikator", indikatorer(enhet=enhet, period=per, plan=plan, url=url),
-             indikatorer(enhet=enhet, period=fore.namn, plan=plan, url=url), "namn")):
-        if typ == "Indikator":
-            nu = nu[nu.malomrade.notna()] if not status else nu.iloc[0:0]
-        nu = nu.assign(_ny=(nu.rapportperiod == per) if typ == "Åtgärd" else True)
-        m = nu[["kod", "malomrade", textkol, "status", "status_skal", "_ny"]].merge(
-            da[["kod", "status"]].rename(columns={"status": "fore"}), on="kod", how="left")
-        m["forandring"] = [regler.forandring(f if isinstance(f, str) else None, s, bool(n))
-                           for f, s, n in zip(m.fore, m.status, m._ny)]
-        m = m[m.forandring != regler.OFORANDRAD].rename(columns={textkol: "text", "status_skal": "skal"})
-        m["typ"] = typ
-        delar.append(m)
+        return pd.DataFrame(columns=kol), None
+    per = per.namn
+    pid = _plan_id(plan, url=url)
+    delar = []  # båda delarna körs också när en är tom: lika många frågor oavsett antal rader
+    rapkol = ["rapporterad_status", "kommentar", "rapporterad_av", "rapporterad", "kalla", "kalla_url",
+              "exempel", "rapportperiod", "status", "status_skal", "period"]
+    da = _visad_atgardsstatus(atg.drop(columns=[k for k in rapkol if k in atg]), pid, fore, url)
+    delar.append(_jamfor(atg.assign(_ny=atg.rapportperiod == per), da, "Åtgärd", "text"))
+    ind = ind[ind.malomrade.notna()]
+    statisk = ind[[k for k in ind.columns if not k.startswith(("utfall_", "foregaende_"))
+                   and k not in ("status", "status_skal", "trend", "exempel", "period")]]
+    da = _utfall_och_status(statisk.copy(), utfall(ind.id.tolist(), url=url), fore,
+                            plan_info(plan, url=url)["malar"])
+    delar.append(_jamfor(ind.assign(_ny=True), da, "Indikator", "namn"))
+    if not delar:
+        return pd.DataFrame(columns=kol), fore
     ut = pd.concat(delar, ignore_index=True)[kol]
     ut["malomrade"] = ut.malomrade.astype(int)
-    return ut.reset_index(drop=True)
+    return ut.reset_index(drop=True), fore
+
+
+def _jamfor(nu: pd.DataFrame, da: pd.DataFrame, typ: str, textkol: str) -> pd.DataFrame:
+    m = nu[["kod", "malomrade", textkol, "status", "status_skal", "_ny"]].merge(
+        da[["kod", "status"]].rename(columns={"status": "fore"}), on="kod", how="left")
+    m["forandring"] = [regler.forandring(f if isinstance(f, str) else None, s, bool(n))
+                       for f, s, n in zip(m.fore, m.status, m._ny)]
+    m = m[m.forandring != regler.OFORANDRAD].rename(columns={textkol: "text", "status_skal": "skal"})
+    return m.assign(typ=typ)
 
 
 @cachad
@@ -261,6 +268,44 @@ def inriktningsmal(nr: int | None = None, period: str | None = None, plan: str |
 # --- Åtgärder ---
 
 @cachad
+def atgardsrapporter(pid: int, slutdatum, url: str | None = None) -> pd.DataFrame:
+    """Planens åtgärdsrapporter i perioder som slutar senast `slutdatum`."""
+    return _df(select(Atgardsrapport.atgard_id, Atgardsrapport.status.label("rapporterad_status"),
+                      Atgardsrapport.kommentar, Atgardsrapport.rapporterad_av, Atgardsrapport.rapporterad,
+                      Atgardsrapport.kalla, Atgardsrapport.kalla_url, Atgardsrapport.exempel,
+                      Atgardsrapport.id.label("rid"), Period.namn.label("rapportperiod"), Period.slutdatum)
+               .join(Period, Period.id == Atgardsrapport.period_id)
+               .join(Atgard, Atgard.id == Atgardsrapport.atgard_id)
+               .where(Atgard.plan_id == pid, Period.slutdatum <= slutdatum), url)
+
+
+def _visad_atgardsstatus(df: pd.DataFrame, pid: int, per: pd.Series, url: str | None) -> pd.DataFrame:
+    """Åtgärdernas rapport vid perioden (periodens egen, annars en tidigare avslutande) och visad status."""
+    rap = atgardsrapporter(pid, per.slutdatum, url=url)
+    if not rap.empty:
+        rap["slutdatum"] = pd.to_datetime(rap.slutdatum).dt.date
+        rap = rap.sort_values(["slutdatum", "rapporterad", "rid"])
+        # Periodens egen rapport; annars en tidigare avslutande (Genomförd/Struken)
+        i_per = rap[rap.slutdatum == per.slutdatum].groupby("atgard_id").tail(1)
+        avsl = rap[rap.rapporterad_status.isin(regler.AVSLUTADE)].groupby("atgard_id").tail(1)
+        senaste = pd.concat([avsl[~avsl.atgard_id.isin(i_per.atgard_id)], i_per])
+        df = df.merge(senaste.drop(columns=["rid", "slutdatum"]), left_on="id", right_on="atgard_id",
+                      how="left").drop(columns=["atgard_id"])
+    else:
+        for k in ("rapporterad_status", "kommentar", "rapporterad_av", "rapporterad", "kalla", "kalla_url",
+                  "exempel", "rapportperiod"):
+            df[k] = None
+    df["forfallodatum"] = [None if pd.isna(x) else pd.Timestamp(x).date() for x in df.forfallodatum]
+    visad = [regler.atgardsstatus(rs if isinstance(rs, str) else None, fd, per.slutdatum, tp or "")
+             for rs, fd, tp in zip(df.rapporterad_status, df.forfallodatum, df.tidpunkt)]
+    df["status"] = [v.status for v in visad]
+    df["status_skal"] = [v.skal for v in visad]
+    df["period"] = per.namn
+    df["exempel"] = df.exempel.fillna(False).astype(bool)
+    return df
+
+
+@cachad
 def atgarder(nr: int | None = None, enhet: Iterable[str] | None = None, roll: str | None = None,
              period: str | None = None, status: Iterable[str] | None = None,
              plan: str | None = None, url: str | None = None) -> pd.DataFrame:
@@ -298,33 +343,7 @@ def atgarder(nr: int | None = None, enhet: Iterable[str] | None = None, roll: st
         df = df[df.id.isin(traffar)]
 
     per = vald_period(period, plan, url=url)
-    rap = _df(select(Atgardsrapport.atgard_id, Atgardsrapport.status.label("rapporterad_status"),
-                     Atgardsrapport.kommentar, Atgardsrapport.rapporterad_av, Atgardsrapport.rapporterad,
-                     Atgardsrapport.kalla, Atgardsrapport.kalla_url, Atgardsrapport.exempel,
-                     Atgardsrapport.id.label("rid"), Period.namn.label("rapportperiod"), Period.slutdatum)
-              .join(Period, Period.id == Atgardsrapport.period_id)
-              .join(Atgard, Atgard.id == Atgardsrapport.atgard_id)
-              .where(Atgard.plan_id == pid, Period.slutdatum <= per.slutdatum), url)
-    if not rap.empty:
-        rap["slutdatum"] = pd.to_datetime(rap.slutdatum).dt.date
-        rap = rap.sort_values(["slutdatum", "rapporterad", "rid"])
-        # Periodens egen rapport; annars en tidigare avslutande (Genomförd/Struken)
-        i_per = rap[rap.slutdatum == per.slutdatum].groupby("atgard_id").tail(1)
-        avsl = rap[rap.rapporterad_status.isin(regler.AVSLUTADE)].groupby("atgard_id").tail(1)
-        senaste = pd.concat([avsl[~avsl.atgard_id.isin(i_per.atgard_id)], i_per])
-        df = df.merge(senaste.drop(columns=["rid", "slutdatum"]), left_on="id", right_on="atgard_id",
-                      how="left").drop(columns=["atgard_id"])
-    else:
-        for k in ("rapporterad_status", "kommentar", "rapporterad_av", "rapporterad", "kalla", "kalla_url",
-                  "exempel", "rapportperiod"):
-            df[k] = None
-    df["forfallodatum"] = [None if pd.isna(x) else pd.Timestamp(x).date() for x in df.forfallodatum]
-    visad = [regler.atgardsstatus(rs if isinstance(rs, str) else None, fd, per.slutdatum, tp or "")
-             for rs, fd, tp in zip(df.rapporterad_status, df.forfallodatum, df.tidpunkt)]
-    df["status"] = [v.status for v in visad]
-    df["status_skal"] = [v.skal for v in visad]
-    df["period"] = per.namn
-    df["exempel"] = df.exempel.fillna(False).astype(bool)
+    df = _visad_atgardsstatus(df, pid, per, url)
     if status:
         df = df[df.status.isin(list(status))]
     typordning = {t: i for i, t in enumerate(("KF-uppdrag", "KS-initiativ"))}
@@ -341,6 +360,45 @@ def _malvarden(pid: int, url: str | None) -> pd.DataFrame:
                     Malvarde.id, Malvarde.fran_planen, Malvarde.kalla)
              .join(Indikator, Indikator.id == Malvarde.indikator_id).where(Indikator.plan_id == pid), url)
     return mv.sort_values(["satt", "id"]).groupby(["indikator_id", "ar"]).tail(1)
+
+
+def _utfall_och_status(df: pd.DataFrame, ut: pd.DataFrame, per: pd.Series, malar: list[int]) -> pd.DataFrame:
+    """Indikatorernas utfall vid perioden, föregående värde, status och trend (regler.indikatorstatus)."""
+    ut_per = ut[ut.slutdatum <= per.slutdatum]
+    senaste = ut_per[ut_per.period == per.namn].groupby("indikator_id").tail(1).set_index("indikator_id")
+    tidigare = (ut_per[(ut_per.period != per.namn) & ut_per.varde.notna()]
+                .groupby("indikator_id").tail(1).set_index("indikator_id"))
+    for k in ("varde", "text", "kommentar", "kan_inte_bedomas", "status", "kalla", "kalla_url", "exempel",
+              "rapporterad_av", "rapporterad"):
+        df[f"utfall_{k}" if k not in ("exempel",) else k] = df.id.map(senaste[k]) if not senaste.empty else None
+    df["foregaende_varde"] = df.id.map(tidigare.varde) if not tidigare.empty else None
+    df["foregaende_period"] = df.id.map(tidigare.period) if not tidigare.empty else None
+    df["period"] = per.namn
+    ar = int(per.ar)
+    statusar, skal, trender = [], [], []
+    for r in df.itertuples():
+        utv = getattr(r, "utfall_varde")
+        utv = None if utv is None or pd.isna(utv) else float(utv)
+        mal = getattr(r, f"mal_{ar}", None) if ar in malar else None
+        mal = None if mal is None or pd.isna(mal) else float(mal)
+        maltext = getattr(r, f"mal_{ar}_text", None) if ar in malar else None
+        kib = bool(r.utfall_kan_inte_bedomas) if pd.notna(r.utfall_kan_inte_bedomas) else False
+        if r.kvalitativ and not kib:
+            rapp = r.utfall_status if isinstance(r.utfall_status, str) else None
+            has = isinstance(r.utfall_text, str) or rapp
+            st = regler.Status(rapp or (regler.EJ_RAPPORTERAD if not has else regler.KAN_INTE),
+                               "Kvalitativ indikator: status enligt rapporten." if has
+                               else "Inget utfall rapporterat för perioden.")
+        else:
+            st = regler.indikatorstatus(utv, mal, r.riktning, None if pd.isna(r.nuvarde) else r.nuvarde,
+                                        maltext if isinstance(maltext, str) else None, kib,
+                                        r.utfall_kommentar if isinstance(r.utfall_kommentar, str) else "")
+        statusar.append(st.status)
+        skal.append(st.skal)
+        fv = r.foregaende_varde
+        trender.append(regler.trend(None if fv is None or pd.isna(fv) else float(fv), utv, r.riktning))
+    df["status"], df["status_skal"], df["trend"] = statusar, skal, trender
+    return df
 
 
 @cachad
@@ -379,41 +437,7 @@ def indikatorer(nr: int | None = None, arbetsgivare: bool = False, enhet: Iterab
         df[f"mal_{ar}_text"] = df.id.map(m.text)
         df[f"mal_{ar}_fran_planen"] = df.id.map(m.fran_planen)
     per = vald_period(period, plan, url=url)
-    ut = utfall(df.id.tolist(), url=url)
-    ut_per = ut[ut.slutdatum <= per.slutdatum]
-    senaste = ut_per[ut_per.period == per.namn].groupby("indikator_id").tail(1).set_index("indikator_id")
-    tidigare = (ut_per[(ut_per.period != per.namn) & ut_per.varde.notna()]
-                .groupby("indikator_id").tail(1).set_index("indikator_id"))
-    for k in ("varde", "text", "kommentar", "kan_inte_bedomas", "status", "kalla", "kalla_url", "exempel",
-              "rapporterad_av", "rapporterad"):
-        df[f"utfall_{k}" if k not in ("exempel",) else k] = df.id.map(senaste[k]) if not senaste.empty else None
-    df["foregaende_varde"] = df.id.map(tidigare.varde) if not tidigare.empty else None
-    df["foregaende_period"] = df.id.map(tidigare.period) if not tidigare.empty else None
-    df["period"] = per.namn
-    ar = int(per.ar)
-    statusar, skal, trender = [], [], []
-    for r in df.itertuples():
-        utv = getattr(r, "utfall_varde")
-        utv = None if utv is None or pd.isna(utv) else float(utv)
-        mal = getattr(r, f"mal_{ar}", None) if ar in malar else None
-        mal = None if mal is None or pd.isna(mal) else float(mal)
-        maltext = getattr(r, f"mal_{ar}_text", None) if ar in malar else None
-        kib = bool(r.utfall_kan_inte_bedomas) if pd.notna(r.utfall_kan_inte_bedomas) else False
-        if r.kvalitativ and not kib:
-            rapp = r.utfall_status if isinstance(r.utfall_status, str) else None
-            has = isinstance(r.utfall_text, str) or rapp
-            st = regler.Status(rapp or (regler.EJ_RAPPORTERAD if not has else regler.KAN_INTE),
-                               "Kvalitativ indikator: status enligt rapporten." if has
-                               else "Inget utfall rapporterat för perioden.")
-        else:
-            st = regler.indikatorstatus(utv, mal, r.riktning, None if pd.isna(r.nuvarde) else r.nuvarde,
-                                        maltext if isinstance(maltext, str) else None, kib,
-                                        r.utfall_kommentar if isinstance(r.utfall_kommentar, str) else "")
-        statusar.append(st.status)
-        skal.append(st.skal)
-        fv = r.foregaende_varde
-        trender.append(regler.trend(None if fv is None or pd.isna(fv) else float(fv), utv, r.riktning))
-    df["status"], df["status_skal"], df["trend"] = statusar, skal, trender
+    df = _utfall_och_status(df, utfall(df.id.tolist(), url=url), per, malar)
     df["exempel"] = df.exempel.fillna(False).astype(bool) if "exempel" in df else False
     return df.reset_index(drop=True)
 

@@ -54,8 +54,7 @@ def layout(nr=None, **query):
     ut = fragor.utfall(ind.id.tolist())
     atg = fragor.atgarder(n, enhet=f.enhet, roll=f.roll, period=per.namn, status=f.status or None, plan=pl)
     per_ind = {k: g.to_dict("records") for k, g in ut.groupby("indikator_id")}
-    fore = fragor.foregaende_period(per.namn, pl)
-    andr = fragor.forandringar(per.namn, enhet=f.enhet, roll=f.roll, status=f.status or None, plan=pl)
+    andr, fore = fragor.forandringar(atg, ind, per, pl)
     andr = andr[andr.malomrade == n]
     andr_atg = {r.kod: (r.forandring, r.fore if isinstance(r.fore, str) else None)
                 for r in andr[andr.typ == "Åtgärd"].itertuples()}

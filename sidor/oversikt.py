@@ -86,8 +86,7 @@ def layout(**query):
     ind = ind[ind.malomrade.notna()]
     im = fragor.inriktningsmal(period=per.namn, plan=pl)
     plan = fragor.plan_info(pl)
-    fore = fragor.foregaende_period(per.namn, pl)
-    andr = fragor.forandringar(per.namn, enhet=f.enhet, roll=f.roll, status=f.status or None, plan=pl)
+    andr, fore = fragor.forandringar(atg, ind, per, pl)
     fraga = f.till_sok()
     exempel = bool(atg.exempel.any() or ind.exempel.any())
     lage = lagesrad(per.namn, per.valgrund, f, exempel)

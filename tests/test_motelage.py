@@ -167,7 +167,10 @@ def test_forandringar_sedan_foregaende_period(sida, appserver):
     d = sida("/?period=" + quote(period))
     rubrik = d.find_element(By.CSS_SELECTOR, "#forandringar h2").text
     assert rubrik == "Förändringar sedan Delår 1 2020"
-    vantat = fragor.forandringar(period, url=appserver["databas"])
+    u = appserver["databas"]
+    vantat, fore = fragor.forandringar(fragor.atgarder(period=period, url=u), fragor.indikatorer(period=period, url=u),
+                                       fragor.vald_period(period, url=u), url=u)
+    assert fore.namn == "Delår 1 2020"
     rader = d.find_elements(By.CSS_SELECTOR, ".forandringsrad")
     assert sorted(r.get_attribute("data-kod") for r in rader) == sorted(vantat.kod)
     rad = d.find_element(By.CSS_SELECTOR, '.forandringsrad[data-kod="1-I02"]')
