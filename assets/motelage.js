@@ -43,12 +43,13 @@
     var max = document.documentElement.scrollHeight - h;
     var steg = Math.max(100, Math.floor((h - t) * 0.9));
     var punkter = stegpunkter();
+    var minst = Math.floor(h * 0.15);  // inga småsteg: en stegpunkt strax under överkanten hoppas förbi
     if (riktning > 0) {
       if (y >= max - 2) { return null; }
       var mal = y + steg;
       for (var i = 0; i < punkter.length; i++) {
         var p = punkter[i];
-        if (p.topp - t > y + 40 && p.botten > y + h + 1) { mal = Math.min(mal, p.topp - t); break; }
+        if (p.topp - t > y + minst && p.botten > y + h + 1) { mal = Math.min(mal, p.topp - t); break; }
       }
       return Math.min(mal, max);
     }
@@ -56,7 +57,7 @@
     var mal2 = y - steg;
     for (var j = 0; j < punkter.length; j++) {
       var q = punkter[j].topp - t;
-      if (q >= y - steg && q < y - 40) { mal2 = q; break; }
+      if (q >= y - steg && q < y - minst) { mal2 = q; break; }
     }
     return Math.max(0, mal2);
   }
