@@ -42,10 +42,7 @@ def menylankar(plan: str | None = None) -> list:
     if delar["budget"]:
         lankar.append(_lank("Budget", "/budget"))
     lankar.append(_lank("Rapportera", "/rapportera"))
-    from sidor import _inloggning
-    anv = _inloggning.aktuell()
-    if anv is not None and anv.administrator:
-        lankar.append(_lank("Ändringslogg", "/andringslogg"))
+    from sidor import _api, _export, _inloggning, _sakerhet
     return lankar
 
 
@@ -183,8 +180,9 @@ def create_app(inst: Installningar | None = None, forbered_databas: bool = True)
     app.index_string = app.index_string.replace("<html>", '<html lang="sv">')
     app.layout = skal
     _skalets_callbacks(app)
-    from sidor import _export, _inloggning, _sakerhet
+    from sidor import _api, _export, _inloggning, _sakerhet
     _export.registrera(app)
+    _api.registrera(app)
     _sakerhet.registrera(app)
     _inloggning.registrera(app)
     return app

@@ -10,6 +10,7 @@ MALKOLL_CACHE=av stänger av cachen.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import os
@@ -18,7 +19,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from data import db, installningar
 from data.models import Cachegeneration
@@ -41,7 +42,7 @@ def _katalog(url: str) -> Path:
 def saker_rad(s) -> None:
     """Skapa generationsraden om den saknas (i den pågående transaktionen)."""
     if s.get(Cachegeneration, 1) is None:
-        s.add(Cachegeneration(id=1, token=uuid.uuid4().hex, generation=0))
+        s.add(Cachegeneration(id=1, token=uuid.uuid4().hex, generation=0, andrad=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)))
         s.flush()
 
 
@@ -49,7 +50,7 @@ def rakna_upp(s) -> None:
     """Anropas i samma transaktion som en ändring: alla cachade svar blir inaktuella vid commit."""
     saker_rad(s)
     s.execute(update(Cachegeneration).where(Cachegeneration.id == 1)
-              .values(generation=Cachegeneration.generation + 1))
+              .values(generation=Cachegeneration.generation + 1, andrad=func.now()))
 
 
 def _las_generation(url: str) -> str:
@@ -57,6 +58,13 @@ def _las_generation(url: str) -> str:
         rad = c.execute(select(Cachegeneration.token, Cachegeneration.generation)
                         .where(Cachegeneration.id == 1)).first()
     return f"{rad[0]}-{rad[1]}" if rad else "ingen"
+
+
+def senast_andrad(url: str | None = None):
+    """När data senast ändrades (generationens tid, UTC), eller None om den inte är känd."""
+    with db.motor(url).connect() as c:
+        rad = c.execute(select(Cachegeneration.andrad).where(Cachegeneration.id == 1)).first()
+    return rad[0] if rad else None
 
 
 def generation(url: str) -> str:

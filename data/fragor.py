@@ -265,6 +265,23 @@ def inriktningsmal(nr: int | None = None, period: str | None = None, plan: str |
     return df
 
 
+# --- Uppdrag ---
+
+@cachad
+def uppdrag(nr: int | None = None, plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+    """Uppdragen (KF-uppdrag och KS-initiativ) i planens ordning, med målområdets nummer."""
+    pid = _plan_id(plan, url=url)
+    stmt = (select(Uppdrag.kod, Malomrade.nr.label("malomrade"), Uppdrag.typ, Uppdrag.titel,
+                   Uppdrag.tolkning, Uppdrag.ordning)
+            .join(Malomrade, Malomrade.id == Uppdrag.malomrade_id).where(Uppdrag.plan_id == pid))
+    if nr is not None:
+        stmt = stmt.where(Malomrade.nr == nr)
+    df = _df(stmt, url)
+    typordning = {t: i for i, t in enumerate(("KF-uppdrag", "KS-initiativ"))}
+    return (df.assign(_t=df.typ.map(typordning)).sort_values(["malomrade", "_t", "ordning"])
+            .drop(columns=["_t", "ordning"]).reset_index(drop=True))
+
+
 # --- Åtgärder ---
 
 @cachad
@@ -458,6 +475,34 @@ def utfall(indikator_ids: list[int] | None = None, url: str | None = None) -> pd
     # Publicerade värden går före exempeldata i samma period
     df["_prio"] = (~df.exempel.astype(bool)).astype(int)
     return df.sort_values(["slutdatum", "_prio", "rapporterad", "rid"]).drop(columns="_prio").reset_index(drop=True)
+
+
+@cachad
+def atgardsrapporter(period: str | None = None, plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+    """Alla rapporterade åtgärdsstatusar (historik) för planen, i tidsordning; `period` begränsar."""
+    pid = _plan_id(plan, url=url)
+    stmt = (select(Atgard.kod.label("atgard"), Period.namn.label("period"), Period.slutdatum,
+                   Atgardsrapport.status, Atgardsrapport.kommentar, Atgardsrapport.kalla,
+                   Atgardsrapport.kalla_url, Atgardsrapport.exempel, Atgardsrapport.rapporterad,
+                   Atgardsrapport.id.label("rid"))
+            .join(Period, Period.id == Atgardsrapport.period_id)
+            .join(Atgard, Atgard.id == Atgardsrapport.atgard_id).where(Atgard.plan_id == pid))
+    if period:
+        stmt = stmt.where(Period.namn == period)
+    df = _df(stmt, url)
+    df["slutdatum"] = pd.to_datetime(df.slutdatum).dt.date
+    return df.sort_values(["slutdatum", "atgard", "rapporterad", "rid"]).drop(columns="rid").reset_index(drop=True)
+
+
+@cachad
+def malvarden(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+    """Gällande målvärde per indikator och år (ett ändrat mål ersätter planens), långt format."""
+    pid = _plan_id(plan, url=url)
+    mv = _malvarden(pid, url)
+    kod = _df(select(Indikator.id.label("iid"), Indikator.kod, Indikator.ordning).where(Indikator.plan_id == pid), url)
+    df = mv.merge(kod, left_on="indikator_id", right_on="iid")
+    return (df.sort_values(["ordning", "kod", "ar"])[["kod", "ar", "varde", "text", "fran_planen", "kalla", "satt"]]
+            .reset_index(drop=True))
 
 
 # --- Arbetsgivare, särskilda uppdrag ---

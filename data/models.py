@@ -257,6 +257,7 @@ class Cachegeneration(Bas):
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(40))          # databasens identitet (ny databas, nya nycklar)
     generation: Mapped[int] = mapped_column(Integer, default=0)
+    andrad: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)  # senaste ändringen (API:ts Last-Modified)
 
 
 class Budgetbelopp(Bas):

@@ -1,0 +1,282 @@
+"""Öppna data-API:t (/api/v1): svaren mot OpenAPI-beskrivningen (openapi-core), CSV, filter,
+400 på svenska, exempel, ETag/304, CORS, sidindelning och att ingenting skrivs."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import func, select
+
+from data import cache, db, forbered, oppna_data
+from data.oppna_data import PREFIX, RESURSER
+
+PERIOD = "Delår 2 2020"
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def databas(request, tmp_path_factory):
+    """En databas fylld som appen fyller den (planen, publicerade utfall och märkt exempeldata)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('api') / 'api.sqlite'}"
+        forbered.sakerstall_databas(url)
+        yield url
+        forbered.glom()
+    else:
+        from conftest import pg_databas
+        url, stada = pg_databas()
+        forbered.sakerstall_databas(url)
+        yield url
+        stada()
+
+
+@pytest.fixture
+def klient(databas, monkeypatch):
+    from flask import Flask
+
+    from sidor._api import registrera
+    monkeypatch.setenv("DATABASE_URL", databas)
+    app = Flask(__name__)
+    registrera(app)
+    registrera(app)  # två gånger är ofarligt
+    return app.test_client()
+
+
+@pytest.fixture
+def spec(klient):
+    r = klient.get(f"{PREFIX}/openapi.json")
+    assert r.status_code == 200
+    return r.get_json()
+
+
+def _validera(spec: dict, r) -> None:
+    from openapi_core import Config, OpenAPI
+    from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
+    # CSV är text: avkodas som UTF-8 (med BOM) innan schemat prövas; fel kodning är ett fel
+    oa = OpenAPI.from_dict(spec, config=Config(extra_media_type_deserializers={
+        "text/csv": lambda data, **_: data.decode("utf-8-sig") if isinstance(data, bytes) else data}))
+    oa.validate_response(WerkzeugOpenAPIRequest(r.request), WerkzeugOpenAPIResponse(r))
+
+
+def _csv(data: bytes) -> list[dict]:
+    assert data.startswith(b"\xef\xbb\xbf"), "CSV ska börja med BOM (UTF-8) så att Excel läser å, ä, ö"
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+
+
+# --- OpenAPI ---
+
+def test_beskrivningen_ar_giltig_openapi_3_1(spec):
+    from openapi_spec_validator import validate
+    validate(spec)
+    assert spec["openapi"].startswith("3.1")
+    for r in RESURSER:
+        assert f"{PREFIX}/{r}" in spec["paths"] and f"{PREFIX}/{r}.csv" in spec["paths"]
+
+
+FRAGOR = [
+    "planer", "perioder", "enheter", "malomraden?malomrade=2", "inriktningsmal?exempel=med",
+    "uppdrag?malomrade=3", f"atgarder?period={quote(PERIOD)}&exempel=med",
+    "atgarder?enhet=KSK/SHB&roll=ansvarig&status=F%C3%B6rsenad", "indikatorer?malomrade=1",
+    f"indikatorer?period={quote(PERIOD)}&exempel=med", "utfall", "statusrapporter?exempel=med&per_sida=5&sida=2",
+    "malvarden?per_sida=1000", "budget?tabell=investeringar", "budgetuppfoljning?exempel=med",
+]
+
+
+@pytest.mark.parametrize("fraga", FRAGOR)
+def test_varje_svar_stammer_med_beskrivningen(klient, spec, fraga):
+    r = klient.get(f"{PREFIX}/{fraga}")
+    assert r.status_code == 200, r.get_data(as_text=True)
+    _validera(spec, r)
+    assert r.get_json()["data"], "tomt svar prövar inget"
+    namn = fraga.split("?")[0]
+    c = klient.get(f"{PREFIX}/{namn}.csv" + ("?" + fraga.split("?")[1] if "?" in fraga else ""))
+    assert c.status_code == 200
+    _validera(spec, c)
+
+
+def test_fel_stammer_med_beskrivningen(klient, spec):
+    r = klient.get(f"{PREFIX}/atgarder?period=Del%C3%A5r%209%202020")
+    assert r.status_code == 400
+    _validera(spec, r)
+
+
+# --- CSV ---
+
+def test_csv_ar_samma_rader_som_json(klient):
+    j = klient.get(f"{PREFIX}/atgarder?period={quote(PERIOD)}&per_sida=1000").get_json()["data"]
+    c = klient.get(f"{PREFIX}/atgarder.csv?period={quote(PERIOD)}")
+    assert c.headers["Content-Type"].startswith("text/csv")
+    rader = _csv(c.data)
+    assert [r["kod"] for r in rader] == [r["kod"] for r in j]
+    assert list(rader[0]) == [f.namn for f in RESURSER["atgarder"].falt]
+    forsta = next(r for r in j if len(r["ansvariga"]) > 1)
+    rad = next(r for r in rader if r["kod"] == forsta["kod"])
+    assert rad["ansvariga"] == ", ".join(forsta["ansvariga"])
+    # Accept: text/csv ger samma fil som .csv
+    a = klient.get(f"{PREFIX}/atgarder?period={quote(PERIOD)}", headers={"Accept": "text/csv"})
+    assert a.data == c.data
+
+
+def test_csv_decimalkomma_och_formelsakert():
+    f = oppna_data.Fraga(RESURSER["utfall"], None)
+    s = oppna_data.Sida([{"indikator": "1-I01", "period": "P", "varde": -7.8, "text": "=HYPERLINK(\"x\")",
+                          "kommentar": "-3", "exempel": False}], 1, 1, 1, 1)
+    rad = _csv(oppna_data.till_csv(f, s))[0]
+    assert rad["varde"] == "-7,8"
+    assert rad["text"] == "'=HYPERLINK(\"x\")"
+    assert rad["kommentar"] == "-3"
+
+
+# --- Filter och fel ---
+
+@pytest.mark.parametrize("fraga, parameter", [
+    ("atgarder?period=Del%C3%A5r%209%202020", "period"),
+    ("atgarder?enhet=KSK/FINNSINTE", "enhet"),
+    ("atgarder?status=Kanske", "status"),
+    ("atgarder?roll=chef&enhet=KSK", "roll"),
+    ("atgarder?plan=XX-1999", "plan"),
+    ("atgarder?malomrade=99", "malomrade"),
+    ("atgarder?malomrade=ett", "malomrade"),
+    ("atgarder?sida=0", "sida"),
+    ("atgarder?per_sida=100000", "per_sida"),
+    ("atgarder?exempel=ja", "exempel"),
+    ("atgarder?period=", "period"),
+    ("atgarder?visning=mote", "visning"),
+    ("indikatorer?status=F%C3%B6rsenad", "status"),
+    ("budget?tabell=skatt", "tabell"),
+    ("budget?period=Del%C3%A5r%202%202020", "period"),
+    ("atgarder?plan=KS-2020&plan=KS-2021", "plan"),
+])
+def test_fel_parameter_ger_400_pa_svenska_med_parameterns_namn(klient, fraga, parameter):
+    r = klient.get(f"{PREFIX}/{fraga}")
+    assert r.status_code == 400
+    assert r.headers["Content-Language"] == "sv"
+    fel = r.get_json()["fel"]
+    assert any(f"parametern ”{parameter}”" in f for f in fel), fel
+
+
+@pytest.mark.parametrize("resurs", ["utfall", "statusrapporter", "budgetuppfoljning"])
+def test_tomt_svar_ar_tomt_inte_fel(klient, spec, resurs):
+    """En period utan rader ger 200 och en tom lista (Schemathesis hittade 500 här)."""
+    for per in ("Delår 1 2022", "Årsredovisning 2022"):
+        r = klient.get(f"{PREFIX}/{resurs}?period={quote(per)}&exempel=utan")
+        assert r.status_code == 200
+        _validera(spec, r)
+
+
+def test_okand_resurs_ger_404(klient):
+    r = klient.get(f"{PREFIX}/hemligheter")
+    assert r.status_code == 404 and "okänd resurs" in r.get_json()["fel"][0]
+
+
+def test_filter_som_pa_sidorna(klient, databas):
+    from data import fragor
+    r = klient.get(f"{PREFIX}/atgarder?enhet=KSK/SHB&roll=ansvarig&period={quote(PERIOD)}&per_sida=1000")
+    koder = [x["kod"] for x in r.get_json()["data"]]
+    forv = fragor.atgarder(enhet=["KSK/SHB"], roll="ansvarig", period=PERIOD, url=databas)
+    assert koder and set(koder) <= set(forv.kod) and len(koder) == len(forv)
+    assert r.get_json()["meta"]["filter"] == {"period": PERIOD, "enhet": ["KSK/SHB"], "roll": "ansvarig"}
+    m1 = klient.get(f"{PREFIX}/indikatorer?malomrade=1").get_json()["data"]
+    assert m1 and all(x["malomrade"] == 1 for x in m1)
+
+
+# --- Exempel ---
+
+def test_exempel_utelamnas_om_man_inte_ber_om_dem(klient):
+    utan = klient.get(f"{PREFIX}/atgarder?period={quote(PERIOD)}&per_sida=1000").get_json()
+    med = klient.get(f"{PREFIX}/atgarder?period={quote(PERIOD)}&per_sida=1000&exempel=med").get_json()
+    assert utan["meta"]["exempel"] == "utan" and med["meta"]["exempel"] == "med"
+    assert not any(r["exempel"] for r in utan["data"])
+    assert not any((r["kommentar"] or "").startswith("Exempel:") for r in utan["data"])
+    ex = [r for r in med["data"] if r["exempel"]]
+    assert ex, "exempeldatan ska synas med exempel=med"
+    assert all(r["ursprung"] == "exempel" for r in ex)
+    for resurs in ("utfall", "statusrapporter", "inriktningsmal", "indikatorer", "budgetuppfoljning"):
+        d = klient.get(f"{PREFIX}/{resurs}?per_sida=1000" + ("&period=" + quote(PERIOD)
+                                                               if resurs != "utfall" else "")).get_json()["data"]
+        assert not any(r["exempel"] or r["ursprung"] == "exempel" for r in d), resurs
+        m = klient.get(f"{PREFIX}/{resurs}?per_sida=1000&exempel=med" + ("&period=" + quote(PERIOD))).get_json()
+        assert all(r["ursprung"] == "exempel" for r in m["data"] if r["exempel"])
+
+
+def test_publicerade_utfall_bar_kallans_url(klient):
+    d = klient.get(f"{PREFIX}/utfall?per_sida=1000").get_json()["data"]
+    pub = [r for r in d if r["ursprung"] == "publicerad"]
+    assert pub and all(r["kalla_url"].startswith("https://") for r in pub)
+
+
+# --- HTTP ---
+
+def test_etag_och_304_och_ny_generation(klient, databas):
+    r = klient.get(f"{PREFIX}/indikatorer")
+    etag, andrad = r.headers["ETag"], r.headers["Last-Modified"]
+    assert klient.get(f"{PREFIX}/indikatorer", headers={"If-None-Match": etag}).status_code == 304
+    assert klient.get(f"{PREFIX}/indikatorer", headers={"If-Modified-Since": andrad}).status_code == 304
+    assert klient.get(f"{PREFIX}/indikatorer.csv").headers["ETag"] != etag
+    assert klient.get(f"{PREFIX}/indikatorer?malomrade=1").headers["ETag"] != etag
+    with db.session(databas) as s:
+        cache.rakna_upp(s)
+    ny = klient.get(f"{PREFIX}/indikatorer", headers={"If-None-Match": etag})
+    assert ny.status_code == 200 and ny.headers["ETag"] != etag
+
+
+def test_cors_for_get(klient):
+    r = klient.get(f"{PREFIX}/planer", headers={"Origin": "https://exempel.se"})
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in r.headers["Access-Control-Expose-Headers"]
+    o = klient.options(f"{PREFIX}/planer", headers={"Origin": "https://exempel.se",
+                                                     "Access-Control-Request-Method": "GET"})
+    assert o.status_code in (200, 204) and "GET" in o.headers["Access-Control-Allow-Methods"]
+    assert "POST" not in o.headers["Access-Control-Allow-Methods"]
+
+
+def test_sidindelning(klient):
+    a = klient.get(f"{PREFIX}/atgarder?per_sida=10&sida=1")
+    b = klient.get(f"{PREFIX}/atgarder?per_sida=10&sida=2")
+    alla = klient.get(f"{PREFIX}/atgarder?per_sida=1000").get_json()["data"]
+    assert [x["kod"] for x in a.get_json()["data"] + b.get_json()["data"]] == [x["kod"] for x in alla[:20]]
+    assert a.get_json()["meta"]["antal"] == len(alla) == int(a.headers["X-Total-Count"])
+    assert 'rel="next"' in a.headers["Link"] and "sida=2" in a.headers["Link"]
+    assert klient.get(f"{PREFIX}/atgarder").get_json()["meta"]["per_sida"] == oppna_data.PER_SIDA
+
+
+def _rakna(url: str) -> dict:
+    from data.models import Bas
+    with db.motor(url).connect() as c:
+        return {t.name: c.execute(select(func.count()).select_from(t)).scalar() for t in Bas.metadata.sorted_tables}
+
+
+def test_ingenting_skrivs(klient, databas):
+    fore = _rakna(databas)
+    gen = cache._las_generation(databas)
+    for r in RESURSER:
+        assert klient.get(f"{PREFIX}/{r}?exempel=med" if "exempel" in RESURSER[r].parametrar
+                          else f"{PREFIX}/{r}").status_code == 200
+        for metod in ("post", "put", "patch", "delete"):
+            s = getattr(klient, metod)(f"{PREFIX}/{r}", data=json.dumps({"x": 1}))
+            assert s.status_code == 405 and s.headers["Allow"] == "GET, HEAD, OPTIONS"
+    assert _rakna(databas) == fore
+    assert cache._las_generation(databas) == gen
+
+
+def test_api_sidan_visar_varje_resurs(databas, monkeypatch):
+    import app
+    monkeypatch.setenv("DATABASE_URL", databas)
+    app.hamta_app()
+    from sidor import api
+    text = json.dumps(api.layout().to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)
+    for r in RESURSER.values():
+        assert f"GET {PREFIX}/{r.namn}" in text
+        assert all(f.namn in text for f in r.falt)
+    assert "exempel=med" in text and "curl" in text
+
+
+def test_dokumentationen_namnger_varje_falt():
+    from pathlib import Path
+    text = (Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
+    for r in RESURSER.values():
+        assert f"`{PREFIX}/{r.namn}`" in text, r.namn
+        for f in r.falt:
+            assert f"`{f.namn}`" in text, (r.namn, f.namn)
