@@ -17,11 +17,11 @@ MAX_EXEMPEL = 5
 FRO = "17"
 
 
-def test_schemathesis_hittar_inga_fel(appserver):
+def test_schemathesis_hittar_inga_fel(appserver, tmp_path):
     st = shutil.which("schemathesis", path=str(Path(sys.executable).parent)) or "schemathesis"
     kommando = [st, "run", appserver["bas"] + "/api/v1/openapi.json", "--checks", "all",
                 "--max-examples", str(MAX_EXEMPEL), "--seed", FRO, "--workers", "2",
                 "--phases", "examples,coverage,fuzzing", "--no-color"]
-    r = subprocess.run(kommando, capture_output=True, text=True, timeout=600)
+    r = subprocess.run(kommando, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert r.returncode == 0, r.stdout[-6000:] + r.stderr[-2000:]
     assert "No issues found" in r.stdout, r.stdout[-3000:]
