@@ -42,7 +42,12 @@ def menylankar(plan: str | None = None) -> list:
     if delar["budget"]:
         lankar.append(_lank("Budget", "/budget"))
     lankar.append(_lank("Rapportera", "/rapportera"))
-    from sidor import _api, _export, _inloggning, _sakerhet
+    from sidor import _inloggning
+    anv = _inloggning.aktuell()
+    if anv is not None and anv.administrator:
+        lankar.append(_lank("Ändringslogg", "/andringslogg"))
+    lankar.append(_lank("Så används skattepengarna", "/skattepengar"))
+    lankar.append(_lank("Öppna data", "/api"))
     return lankar
 
 

@@ -529,7 +529,7 @@ def budget(tabell: str | None = None, plan: str | None = None, url: str | None =
     """Budgetrader i långt format: en rad per post och kolumn (belopp i tkr)."""
     pid = _plan_id(plan, url=url)
     stmt = (select(Budgetrad.id.label("rad_id"), Budgetrad.tabell, Budgetrad.grupp, Budgetrad.post,
-                   Budgetrad.typ, Budgetrad.fotnot, Budgetrad.ordning, Budgetbelopp.kolumn,
+                   Budgetrad.typ, Budgetrad.fotnot, Budgetrad.forklaring, Budgetrad.ordning, Budgetbelopp.kolumn,
                    Budgetbelopp.slag, Budgetbelopp.ar, Budgetbelopp.varde)
             .outerjoin(Budgetbelopp, Budgetbelopp.rad_id == Budgetrad.id)
             .where(Budgetrad.plan_id == pid).order_by(Budgetrad.tabell, Budgetrad.ordning, Budgetbelopp.ar))

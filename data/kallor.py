@@ -373,6 +373,7 @@ def _las_budget(katalog: Path, tabell: str, filnamn: str, fel: list[str]) -> lis
             belopp.append({"kolumn": k, "slag": slag, "ar": int(k[-4:]), "varde": tal})
         res.append({"tabell": tabell, "grupp": (r.get("grupp") or "").strip() or None, "post": post,
                     "typ": typ, "fotnot": (r.get("fotnot") or "").strip() or None,
+                    "forklaring": (r.get("forklaring") or "").strip() or None,
                     "ordning": i - 1, "belopp": belopp})
     # Summeringsrader ska stämma med beloppen (skydd mot skrivfel)
     for summarad in (r for r in res if r["typ"] == "summa"):

@@ -163,7 +163,8 @@ def _skriv_plan(s: Session, p: dict) -> Plan:
     behall_rad = set()
     for r in p["budget"]:
         rad = _synka(s, Budgetrad, {"plan_id": plan.id, "tabell": r["tabell"], "post": r["post"]}, {
-            "grupp": r["grupp"], "typ": r["typ"], "fotnot": r["fotnot"], "ordning": r["ordning"]})
+            "grupp": r["grupp"], "typ": r["typ"], "fotnot": r["fotnot"], "forklaring": r.get("forklaring"),
+            "ordning": r["ordning"]})
         behall_rad.add(rad.id)
         nu = {b.kolumn: b for b in rad.belopp}
         for b in r["belopp"]:

@@ -244,6 +244,7 @@ class Budgetrad(Bas):
     post: Mapped[str] = mapped_column(String(300))
     typ: Mapped[str] = mapped_column(String(30))      # belopp / varav / summa / forandring_tkr / forandring_procent
     fotnot: Mapped[Optional[str]] = mapped_column(Text)
+    forklaring: Mapped[Optional[str]] = mapped_column(Text)  # planens skäl till en budgetförändring
     ordning: Mapped[int] = mapped_column(Integer)
 
     belopp: Mapped[list["Budgetbelopp"]] = relationship(cascade="all, delete-orphan",

@@ -411,6 +411,7 @@ RESURSER: dict[str, Resurs] = {r.namn: r for r in (
         _F("ar", "integer", "år"),
         _F("belopp", "number", "belopp (tkr; procent när enhet = procent)"),
         _F("enhet", "string", "tkr eller procent", tom=False),
+        _F("forklaring", "string", "planens skäl till förändringen (budgetforandringar)"),
     ), _budget),
     Resurs("budgetuppfoljning", "Budgetuppföljning", "Rapporterat budgetutfall och prognos i perioden (tkr).",
            ("plan", "period", "tabell", "exempel"), (

@@ -116,4 +116,7 @@ def layout(**query):
         filterpanel(fragor.enheter(pl), fragor.perioder(pl), f, per.namn),
         dbc.Row(rutor, className="rutor"),
         forandringslista(andr, fore.namn if fore is not None else None, mo, fraga),
+        html.P([dcc.Link("Så används skattepengarna", href="/skattepengar" + fraga, id="lank-skattepengar"),
+                " – budgeten i klarspråk för invånare · ",
+                dcc.Link("Öppna data (API)", href="/api", id="lank-api")], className="oppna-lankar mt-2"),
     ])

@@ -13,7 +13,8 @@ from selenium.webdriver.common.keys import Keys
 from tools.axe import kor_axe
 from tools.skarmbild import chrome, satt_storlek, vanta_pa_dash
 
-SIDOR = ["/", *[f"/malomrade/{n}" for n in range(1, 8)], "/arbetsgivare", "/sarskilda-uppdrag", "/budget", "/rapportera", "/logga-in"]
+SIDOR = ["/", *[f"/malomrade/{n}" for n in range(1, 8)], "/arbetsgivare", "/sarskilda-uppdrag", "/budget", "/rapportera",
+         "/logga-in", "/skattepengar", "/api"]
 P2 = "period=" + quote("Delår 2 2020")
 
 

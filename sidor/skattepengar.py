@@ -1,0 +1,35 @@
+"""/skattepengar: ”Så används skattepengarna” – budgeten för invånare, i klarspråk och läsbar på telefon.
+
+Sidan ska vara öppen utan inloggning även när resten av appen kräver den (issue 15 lägger till
+inloggning: låt /skattepengar, /api och /api/v1 vara öppna).
+"""
+from __future__ import annotations
+
+import logging
+
+import dash
+from dash import html
+
+from data import skattepengar
+from data.urval import Urval
+from komponenter import skattepengar as sp
+from sidor._gemensamt import valj_plan
+
+log = logging.getLogger(__name__)
+
+dash.register_page(__name__, path="/skattepengar", name="Så används skattepengarna", order=8,
+                   title="Så används skattepengarna – Målkoll",
+                   description="Vart kommunstyrelsens budget går, vad som ändrats och vilka investeringar som görs.")
+
+
+def layout(**query):
+    s = skattepengar.sammanstall(valj_plan(Urval.fran_fraga(query, "/skattepengar")))
+    return html.Div([
+        html.H1("Så används skattepengarna", className="sidrubrik"),
+        sp.inledning(s),
+        sp.verksamheter(s),
+        sp.forandringar(s),
+        sp.investeringar(s),
+        sp.uppfoljning(s),
+        sp.fotter(s),
+    ], className="skattepengar")
