@@ -47,6 +47,7 @@ def menylankar(plan: str | None = None) -> list:
     if anv is not None and anv.administrator:
         lankar.append(_lank("Ändringslogg", "/andringslogg"))
     lankar.append(_lank("Så används skattepengarna", "/skattepengar"))
+    lankar.append(_lank("Jämförelse (Kolada)", "/jamforelse"))
     lankar.append(_lank("Öppna data", "/api"))
     return lankar
 

@@ -17,7 +17,7 @@ from data.cache import cachad
 from data.urval import Urval
 from data.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad,
                          Budgetutfall, Enhet, Fokusomrade, Indikator, IndikatorEnhet,
-                         Indikatorutfall, Inriktningsmal, Malbedomning, Malomrade, Malvarde,
+                         Indikatorutfall, Inriktningsmal, KoladaKpi, KoladaVarde, Malbedomning, Malomrade, Malvarde,
                          Period, Plan, SarskiltUppdrag, Uppdrag)
 
 def _df(stmt, url: str | None = None) -> pd.DataFrame:
@@ -569,3 +569,41 @@ def budgetutfall(period: str | None = None, plan: str | None = None, url: str | 
         df[k] = df[k].astype(float)
     df["period"] = per.namn
     return df.reset_index(drop=True)
+
+
+# --- Kolada (jämförelser; aldrig planens egna utfall) ---
+
+@cachad
+def kolada_installning(plan: str | None = None, url: str | None = None) -> dict:
+    """plan.yaml `kolada`: kommunens id, rikets id och jämförelsegruppen (tomt om planen inte anger något)."""
+    pid = _plan_id(plan, url=url)
+    df = _df(select(Plan.kolada).where(Plan.id == pid), url)
+    k = df.kolada.iloc[0] if not df.empty else None
+    if isinstance(k, str):
+        import json
+        k = json.loads(k)
+    return dict(k or {})
+
+
+@cachad
+def kolada_indikatorer(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+    """Planens indikatorer med deras Kolada-KPI-id:n (lista, tom om inga) och KPI-titlar när de hämtats."""
+    pid = _plan_id(plan, url=url)
+    df = _df(select(Indikator.id, Indikator.kod, Indikator.namn, Indikator.mattenhet, Indikator.riktning,
+                    Indikator.kolada_kpi, Malomrade.nr.label("malomrade"), Indikator.ordning)
+             .outerjoin(Malomrade, Malomrade.id == Indikator.malomrade_id)
+             .where(Indikator.plan_id == pid).order_by(Malomrade.nr.nulls_last(), Indikator.ordning), url)
+    df["kpi"] = [[x for x in (v or "").split(",") if x] if isinstance(v, str) else [] for v in df.kolada_kpi]
+    titlar = _df(select(KoladaKpi.id, KoladaKpi.titel, KoladaKpi.beskrivning, KoladaKpi.hamtad), url)
+    df["kpi_titlar"] = [{k: titlar.set_index("id").titel.get(k) for k in ks} for ks in df.kpi]
+    return df.drop(columns=["kolada_kpi"])
+
+
+@cachad
+def kolada_varden(kpi: list[str] | None = None, url: str | None = None) -> pd.DataFrame:
+    """Hämtade Kolada-värden (alla kommuner, riket, grupper) för nyckeltalen, med hämtningstid och källa."""
+    stmt = select(KoladaVarde.kpi, KoladaVarde.kommun, KoladaVarde.ar, KoladaVarde.kon, KoladaVarde.varde,
+                  KoladaVarde.status, KoladaVarde.antal, KoladaVarde.hamtad, KoladaVarde.kalla_url)
+    if kpi is not None:
+        stmt = stmt.where(KoladaVarde.kpi.in_(kpi or ["-"]))
+    return _df(stmt.order_by(KoladaVarde.kpi, KoladaVarde.ar, KoladaVarde.kommun, KoladaVarde.kon), url)

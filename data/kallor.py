@@ -161,6 +161,48 @@ def las_enheter(katalog: Path, fel: list[str]) -> Enhetsregister:
     return Enhetsregister(enheter, stavningar)
 
 
+KOLADA_KPI = re.compile(r"^[NU]\d{5}$")
+KOLADA_KOMMUN = re.compile(r"^(\d{4}|G\d+)$")
+
+
+def _kolada_kpi(g: "_Granskare", d: dict, post: str) -> list[str]:
+    """Fältet `kolada`: Kolada-KPI-id:n (N12345) som indikatorn kan jämföras med."""
+    v = d.get("kolada")
+    if v is None:
+        return []
+    ids = [str(x).strip() for x in (v if isinstance(v, list) else [v])]
+    for x in ids:
+        if not KOLADA_KPI.match(x):
+            g.fel_i(post, f"fältet 'kolada' har {x!r}; ett Kolada-id ser ut som N03103")
+    return [x for x in ids if KOLADA_KPI.match(x)]
+
+
+def _las_kolada(g: "_Granskare", plandata: dict) -> Optional[dict]:
+    """plan.yaml `kolada`: kommunens id, rikets id och jämförelsegruppen (namn, grupp-id eller kommuner)."""
+    k = plandata.get("kolada")
+    if k is None:
+        return None
+    if not isinstance(k, dict):
+        g.fel_i("kolada", "ska vara en post med kommun, riket och jamforelsegrupp")
+        return None
+    ut = {"kommun": str(k.get("kommun") or "").strip(), "riket": str(k.get("riket") or "0000").strip(),
+          "jamforelsegrupp": None}
+    for namn in ("kommun", "riket"):
+        if not KOLADA_KOMMUN.match(ut[namn]):
+            g.fel_i("kolada", f"{namn} {ut[namn]!r} är inget Kolada-id (fyra siffror, t.ex. 0188)")
+    grp = k.get("jamforelsegrupp")
+    if isinstance(grp, dict):
+        kommuner = [str(x).strip() for x in (grp.get("kommuner") or [])]
+        gid = str(grp.get("id")).strip() if grp.get("id") else None
+        for x in kommuner + ([gid] if gid else []):
+            if not KOLADA_KOMMUN.match(x):
+                g.fel_i("kolada", f"jämförelsegruppen har {x!r}, som inte är ett Kolada-id")
+        if gid or kommuner:
+            ut["jamforelsegrupp"] = {"namn": str(grp.get("namn") or "Jämförelsegrupp"), "id": gid,
+                                     "kommuner": kommuner, "kalla": grp.get("kalla")}
+    return ut
+
+
 def _las_indikator(g: _Granskare, d: dict, post_prefix: str, reg: Enhetsregister,
                    malar: tuple[int, ...]) -> Optional[dict]:
     if not isinstance(d, dict):
@@ -183,6 +225,7 @@ def _las_indikator(g: _Granskare, d: dict, post_prefix: str, reg: Enhetsregister
         "fotnot": g.text(d, "fotnot", post, krav=False),
         "kvalitativ": bool(d.get("kvalitativ", False)),
         "kvalitativa_mal": d.get("kvalitativa_mal"),
+        "kolada": _kolada_kpi(g, d, post),
         "mal": {},
         "enheter": [],
     }
@@ -452,6 +495,7 @@ def las_plan(katalog: Path = PLAN_DIR) -> dict:
         "vision": g.text(plandata, "vision", "planen", krav=False),
         "kommun": g.text(plandata, "kommun", "planen", krav=False),
         "exempelperiod": g.text(plandata, "exempelperiod", "planen", krav=False),
+        "kolada": _las_kolada(g, plandata),
         "publicerade_utfall": _relativ_fil(katalog, plandata.get("publicerade_utfall"), fel),
         "perioder": perioder, "enheter": reg.enheter, "malomraden": malomraden,
         "malar": list(malar), "ambitionsar": g.heltal(plandata, "ambitionsar", "planen", krav=False),

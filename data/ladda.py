@@ -72,7 +72,8 @@ def _synka_indikator(s: Session, plan: Plan, d: dict, enheter: dict[str, Enhet],
         "riktning": d["riktning"], "nuvarde": d["nuvarde"], "nuvarde_text": d["nuvarde_text"],
         "nuvarde_ar": d["nuvarde_ar"], "ansvarig": d["ansvarig"], "kalla": d["kalla"],
         "matintervall": d["matintervall"], "fotnot": d["fotnot"], "kvalitativ": d["kvalitativ"],
-        "kvalitativa_mal": d["kvalitativa_mal"], "ordning": d["ordning"]})
+        "kvalitativa_mal": d["kvalitativa_mal"], "kolada_kpi": ",".join(d.get("kolada") or []) or None,
+        "ordning": d["ordning"]})
     _synka_malvarden(s, ind, d["mal"], plan.namn)
     forsta_stavning: dict[int, str] = {}
     for k, stavning in d["enheter"]:
@@ -92,7 +93,8 @@ def _skriv_plan(s: Session, p: dict) -> Plan:
     plan = _synka(s, Plan, {"kod": p["kod"]}, {
         "namn": p["namn"], "namnd": p["namnd"], "ar": p["ar"], "kommun": p["kommun"], "vision": p["vision"],
         "kallhash": p["kallhash"], "malar": p["malar"], "ambitionsar": p["ambitionsar"],
-        "personalmal": p["arbetsgivare"]["personalmal"], "standardperiod": p["standardperiod"]})
+        "personalmal": p["arbetsgivare"]["personalmal"], "standardperiod": p["standardperiod"],
+        "kolada": p.get("kolada")})
     for per in p["perioder"]:
         _synka(s, Period, {"plan_id": plan.id, "namn": per["namn"]}, {"ar": per["ar"], "typ": per["typ"],
                                                                        "slutdatum": per["slutdatum"]})

@@ -45,6 +45,7 @@ class Plan(Bas):
     vision: Mapped[Optional[str]] = mapped_column(Text)
     kallhash: Mapped[Optional[str]] = mapped_column(String(64))     # källfilernas hash vid senaste inläsning
     syntetisk: Mapped[bool] = mapped_column(Boolean, default=False)  # bänkdata (bench/), aldrig kommunens
+    kolada: Mapped[Optional[dict]] = mapped_column(JSON)  # plan.yaml kolada: kommun, riket, jämförelsegrupp
 
     malomraden: Mapped[list["Malomrade"]] = relationship(back_populates="plan", order_by="Malomrade.nr")
 
@@ -192,6 +193,7 @@ class Indikator(Bas):
     fotnot: Mapped[Optional[str]] = mapped_column(Text)
     kvalitativ: Mapped[bool] = mapped_column(Boolean, default=False)
     kvalitativa_mal: Mapped[Optional[dict]] = mapped_column(JSON)
+    kolada_kpi: Mapped[Optional[str]] = mapped_column(String(200))  # Kolada-KPI-id:n, kommaseparerade
     ordning: Mapped[int] = mapped_column(Integer)
 
 
@@ -371,3 +373,31 @@ class Inloggningsforsok(Bas):
     nyckel: Mapped[str] = mapped_column(String(300), primary_key=True)  # "konto:namn" / "adress:ip"
     antal: Mapped[int] = mapped_column(Integer, default=0)
     senast: Mapped[float] = mapped_column(Float, default=0.0)        # Unix-tid
+
+
+# --- Kolada: jämförelsevärden (python -m data.kolada hamta), aldrig planens egna utfall ---
+
+class KoladaKpi(Bas):
+    """Ett Kolada-nyckeltal som planens indikatorer pekar på (titel och beskrivning som hämtade)."""
+    __tablename__ = "kolada_kpi"
+    id: Mapped[str] = mapped_column(String(20), primary_key=True)    # "N03103"
+    titel: Mapped[str] = mapped_column(Text)
+    beskrivning: Mapped[Optional[str]] = mapped_column(Text)
+    hamtad: Mapped[dt.datetime] = mapped_column(DateTime)
+    kalla_url: Mapped[str] = mapped_column(String(1000))
+
+
+class KoladaVarde(Bas):
+    """Ett värde ur Kolada: nyckeltal × kommun (eller grupp, 0000 = riket) × år × kön."""
+    __tablename__ = "kolada_varde"
+    __table_args__ = (UniqueConstraint("kpi", "kommun", "ar", "kon"), Index("ix_kolada_varde_kpi", "kpi", "ar"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi: Mapped[str] = mapped_column(String(20))
+    kommun: Mapped[str] = mapped_column(String(20))           # Koladas id: "0188", "0000", "G123456"
+    ar: Mapped[int]
+    kon: Mapped[str] = mapped_column(String(1))               # T totalt, K kvinnor, M män
+    varde: Mapped[Optional[float]] = mapped_column(Float)
+    status: Mapped[Optional[str]] = mapped_column(String(40))
+    antal: Mapped[Optional[int]]                              # antal kommuner bakom ett gruppvärde
+    hamtad: Mapped[dt.datetime] = mapped_column(DateTime)
+    kalla_url: Mapped[str] = mapped_column(String(1000))

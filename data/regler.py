@@ -294,3 +294,32 @@ def forandring(fore: Optional[str], nu: str, rapporterad_nu: bool = True) -> str
     if fore in RANG and nu in RANG:
         return BATTRE if RANG[nu] < RANG[fore] else SAMRE
     return ANDRAD
+
+
+# --- Rankning bland kommunerna (Kolada-jämförelser; inte målets trafikljus) ---
+
+RANK_FARG = {"bast": "bästa fjärdedelen", "mitten": "mittersta hälften", "samst": "sämsta fjärdedelen"}
+
+
+@dataclass(frozen=True)
+class Rankning:
+    plats: int        # 1 = bäst
+    antal: int        # kommuner med värde
+    grupp: str        # bast / mitten / samst (kvartil som Kolada färgar)
+
+
+def rankning(varden: dict[str, float], kommun: str, riktning: Optional[str]) -> Optional[Rankning]:
+    """Kommunens plats bland landets kommuner (id med fyra siffror, inte riket 0000) för ett år.
+    Som Kolada: bästa fjärdedelen, mittersta hälften, sämsta fjärdedelen. None utan riktning eller värde."""
+    if riktning not in ("hogre", "lagre"):
+        return None
+    kommuner = {k: v for k, v in varden.items()
+                if len(k) == 4 and k.isdigit() and k != "0000" and v is not None}
+    if kommun not in kommuner or len(kommuner) < 4:
+        return None
+    eget = kommuner[kommun]
+    battre = sum(1 for v in kommuner.values() if (v > eget if riktning == "hogre" else v < eget))
+    plats, antal = battre + 1, len(kommuner)
+    andel = plats / antal
+    grupp = "bast" if andel <= 0.25 else ("samst" if andel > 0.75 else "mitten")
+    return Rankning(plats, antal, grupp)

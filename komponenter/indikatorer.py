@@ -76,8 +76,9 @@ def _kvalitativa(ind: dict) -> html.Div | None:
     return html.Div(block, className="kvalitativa-mal")
 
 
-def indikatorkort(ind: dict, utfall: list[dict], stor: bool = False) -> html.Article:
-    """Ett kort per indikator. ind: rad ur fragor.indikatorer; utfall: dess utfallshistorik."""
+def indikatorkort(ind: dict, utfall: list[dict], stor: bool = False, jamforelse=None) -> html.Article:
+    """Ett kort per indikator. ind: rad ur fragor.indikatorer; utfall: dess utfallshistorik;
+    jamforelse: Kolada-raden (komponenter.jamforelse.kortrad) eller None."""
     enhet = ind.get("mattenhet") or ""
     serier = indikatorserier(ind, utfall)
     period = ind.get("period") or ""
@@ -137,6 +138,7 @@ def indikatorkort(ind: dict, utfall: list[dict], stor: bool = False) -> html.Art
             html.Span(f"Källa: {_t(ind.get('kalla')) or '–'}", className="me-3"),
             html.Span(f"Mätintervall: {_t(ind.get('matintervall')) or '–'}"),
         ], className="small text-muted indikatorfakta"),
+        jamforelse,
         html.Details([html.Summary("Fotnot"), html.P(ind["fotnot"], style={"whiteSpace": "pre-line"})],
                      className="small mt-1") if _t(ind.get("fotnot")) else None,
     ], className="indikatorkort card card-body mb-3", **{"data-kod": ind["kod"], "data-status": status})

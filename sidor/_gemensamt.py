@@ -10,6 +10,7 @@ from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 
 from data import fragor, rapport
 from komponenter import ids
+from komponenter import jamforelse as jf
 from data.urval import Urval
 from komponenter.filter import filter_fran_kontroller
 from komponenter.verktyg import MALLKNAPP, MALLNEDLADDNING
@@ -79,3 +80,16 @@ def sidrubrik(titel: str, undertitel: str | None = None) -> html.Div:
 
 def ingen_traff(text: str = "Inget matchar filtret.") -> html.P:
     return html.P(text, className="fst-italic text-muted")
+
+
+def kolada_serier(pl: str | None) -> tuple[dict, dict[str, list], str]:
+    """Planens Kolada-inställning, serierna per indikatorkod och kommunens namn (för sidor och kort)."""
+    inst = fragor.kolada_installning(pl)
+    ind = fragor.kolada_indikatorer(pl)
+    med = ind[ind.kpi.map(len) > 0]
+    kpi = sorted({k for ks in med.kpi for k in ks})
+    varden = fragor.kolada_varden(kpi) if kpi else None
+    kommunnamn = (fragor.plan_info(pl).get("kommun") or "Kommunen").removesuffix(" kommun")
+    ut = {r["kod"]: [jf.serie(varden, k, r["kpi_titlar"].get(k) or "", inst, r["riktning"]) for k in r["kpi"]]
+          for r in med.to_dict("records")} if varden is not None else {}
+    return inst, ut, kommunnamn

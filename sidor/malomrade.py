@@ -9,10 +9,11 @@ from komponenter.verktyg import verktygsrad
 from komponenter.atgarder import atgardslista
 from data.urval import Urval
 from komponenter.filter import filterpanel
+from komponenter import jamforelse as jf
 from komponenter.indikatorer import indikatorkort
 from komponenter.mote import forandringsantal, sammanfattning, lagesrad, malomradesmarke, underlagstext
 from komponenter.trafikljus import statusmarke
-from sidor._gemensamt import exempelbanner, kallalank, valj_plan
+from sidor._gemensamt import exempelbanner, kallalank, kolada_serier, valj_plan
 
 dash.register_page(__name__, path_template="/malomrade/<nr>", name="Målområde", order=1,
                    title="Målområde – Målkoll", path="/malomrade/1")
@@ -60,7 +61,10 @@ def layout(nr=None, **query):
                 for r in andr[andr.typ == "Åtgärd"].itertuples()}
     sam = sammanfattning(atg, ind)
     exempel = bool(atg.exempel.any() or ind.exempel.any())
-    kort = [indikatorkort(r, per_ind.get(r["id"], []), stor=f.mote) for r in ind.to_dict("records")]
+    _inst, kolada, kommunnamn = kolada_serier(pl)
+    kort = [indikatorkort(r, per_ind.get(r["id"], []), stor=f.mote,
+                          jamforelse=jf.kortrad(kolada.get(r["kod"], []), kommunnamn))
+            for r in ind.to_dict("records")]
     return html.Div([
         verktygsrad(),
         lagesrad(per.namn, per.valgrund, f, exempel),
