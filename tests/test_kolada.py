@@ -177,3 +177,20 @@ def test_sidan_med_varden_visar_kommun_riket_och_rankning(databas, monkeypatch):
     from sidor import malomrade
     mt = _text(malomrade.layout(nr="1"))
     assert "Kolada N03103 2020: Norrtälje" in mt
+
+
+def test_jamforelsegruppens_medel_och_grupp_id():
+    import pandas as pd
+
+    from komponenter import jamforelse as jf
+    rader = [("0188", 10.0), ("0000", 20.0), ("0114", 30.0), ("0123", 50.0), ("G9", 7.0)]
+    df = pd.DataFrame([{"kpi": "N03103", "kommun": k, "ar": 2020, "kon": "T", "varde": v, "status": None,
+                        "antal": 1, "hamtad": pd.Timestamp("2026-12-01"), "kalla_url": "u"} for k, v in rader])
+    lista = jf.serie(df, "N03103", "t", {"kommun": "0188", "riket": "0000",
+                                         "jamforelsegrupp": {"namn": "g", "kommuner": ["0114", "0123"]}}, "hogre")
+    assert lista.kommun == {2020: 10.0} and lista.riket == {2020: 20.0} and lista.grupp == {2020: 40.0}
+    grupp = jf.serie(df, "N03103", "t", {"kommun": "0188", "riket": "0000",
+                                         "jamforelsegrupp": {"namn": "g", "id": "G9"}}, "hogre")
+    assert grupp.grupp == {2020: 7.0}
+    utan = jf.serie(df, "N03103", "t", {"kommun": "0188", "riket": "0000"}, None)
+    assert utan.grupp == {} and utan.rank == {}        # ingen riktning: ingen rankning
