@@ -46,7 +46,8 @@ def menylankar(plan: str | None = None) -> list:
     anv = _inloggning.aktuell()
     if anv is not None and anv.administrator:
         lankar.append(_lank("Ändringslogg", "/andringslogg"))
-    lankar.append(_lank("Så används skattepengarna", "/skattepengar"))
+    if delar["budget"]:
+        lankar.append(_lank("Så används skattepengarna", "/skattepengar"))
     lankar.append(_lank("Jämförelse (Kolada)", "/jamforelse"))
     lankar.append(_lank("Öppna data", "/api"))
     return lankar

@@ -147,7 +147,7 @@ def _perioder(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
 
 
 def _enheter(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
-    return _rader(fragor.enheter(url=url), RESURSER["enheter"].falt)
+    return _rader(fragor.enheter(u.plan, url=url), RESURSER["enheter"].falt)
 
 
 def _malomraden(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
@@ -298,7 +298,7 @@ RESURSER: dict[str, Resurs] = {r.namn: r for r in (
         _F("last", "boolean", "låst för rapportering", tom=False),
         _F("har_rapporter", "boolean", "något är rapporterat i perioden för planen", tom=False),
     ), _perioder),
-    Resurs("enheter", "Enheter", "Ansvariga enheter med kanoniska koder (data/plan/enheter.yaml).", (), (
+    Resurs("enheter", "Enheter", "Planens ansvariga enheter med kanoniska koder (enheter.yaml).", ("plan",), (
         _F("kod", "string", "kanonisk kod, används som ?enhet=", tom=False),
         _F("namn", "string", "fullständigt namn", tom=False),
         _F("foralder", "string", "förälderns kod"),
@@ -710,4 +710,5 @@ def kanda_varden(url: Optional[str] = None) -> dict:
     planer = list(fragor.planer(url=url).kod)
     perioder = list(dict.fromkeys(p for k in planer for p in fragor.perioder(k, url=url).namn))
     nr = sorted({int(n) for k in planer for n in fragor.malomraden(k, url=url).nr})
-    return {"plan": planer, "period": perioder, "enhet": list(fragor.enheter(url=url).kod), "malomrade": nr}
+    enheter = list(dict.fromkeys(e for k in planer for e in fragor.enheter(k, url=url).kod))
+    return {"plan": planer, "period": perioder, "enhet": enheter, "malomrade": nr}

@@ -24,6 +24,10 @@ dash.register_page(__name__, path="/skattepengar", name="Så används skattepeng
 
 def layout(**query):
     s = skattepengar.sammanstall(valj_plan(Urval.fran_fraga(query, "/skattepengar")))
+    if s.netto is None:
+        return html.Div([html.H1("Så används skattepengarna", className="sidrubrik"),
+                         html.P("Den här planen har ingen budget i sina källfiler.", className="lead")],
+                        className="skattepengar")
     return html.Div([
         html.H1("Så används skattepengarna", className="sidrubrik"),
         sp.inledning(s),

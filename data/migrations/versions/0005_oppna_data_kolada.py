@@ -2,7 +2,7 @@
 planens Kolada-id:n, indikatorernas Kolada-KPI:er och tabellerna för hämtade Kolada-värden
 
 Revision ID: i17_oppna_data_kolada
-Revises: 0002_plan_kommun
+Revises: 0004_budgetdecimaler
 Create Date: 2026-11-30
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i17_oppna_data_kolada"
-down_revision = "0002_plan_kommun"
+down_revision = "0004_budgetdecimaler"
 branch_labels = None
 depends_on = None
 
