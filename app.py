@@ -46,16 +46,19 @@ def menylankar(plan: str | None = None) -> list:
     anv = _inloggning.aktuell()
     if anv is not None and anv.administrator:
         lankar.append(_lank("Ändringslogg", "/andringslogg"))
-    if delar["budget"]:
-        lankar.append(_lank("Så används skattepengarna", "/skattepengar"))
-    lankar.append(_lank("Jämförelse (Kolada)", "/jamforelse"))
-    lankar.append(_lank("Öppna data", "/api"))
     return lankar
 
 
+def oppna_lankar() -> list:
+    """Sidorna för invånare och vidareanvändare, under huvudmenyn (inte i sammanträdeslägets ordning)."""
+    return [_lank("Så används skattepengarna", "/skattepengar"), _lank("Jämförelse (Kolada)", "/jamforelse"),
+            _lank("Öppna data (API)", "/api")]
+
+
 def navigering() -> html.Nav:
-    return html.Nav(html.Div(menylankar(), id="huvudmeny", className="nav flex-column"), className="sidomeny",
-                    **{"aria-label": "Huvudmeny"})
+    return html.Nav([html.Div(menylankar(), id="huvudmeny", className="nav flex-column"),
+                     html.Div(oppna_lankar(), className="nav flex-column oppna-meny mt-2 pt-2 border-top")],
+                    className="sidomeny", **{"aria-label": "Huvudmeny"})
 
 
 def planvaljare() -> html.Div:
