@@ -11,6 +11,10 @@ fi
 if command -v pg_isready >/dev/null && ! pg_isready -h 127.0.0.1 -p 5432 -q && command -v pg_ctlcluster >/dev/null; then
   $SUDO pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
 fi
+# Redis (delat tillstånd, testerna med REDIS_URL): starta den om den finns men inte svarar
+if command -v redis-server >/dev/null && command -v redis-cli >/dev/null && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null || true
+fi
 [ -x .venv/bin/python ] || python3 -m venv .venv || exit 1
 .venv/bin/pip install -q -r requirements-dev.txt || exit 1
 # Lagerkontrakten (import-linter, .importlinter): ett brutet kontrakt stoppar körningen
