@@ -285,7 +285,7 @@ def uppdrag(nr: int | None = None, plan: str | None = None, url: str | None = No
 # --- Åtgärder ---
 
 @cachad
-def atgardsrapporter(pid: int, slutdatum, url: str | None = None) -> pd.DataFrame:
+def atgardsrapporter_till(pid: int, slutdatum, url: str | None = None) -> pd.DataFrame:
     """Planens åtgärdsrapporter i perioder som slutar senast `slutdatum`."""
     return _df(select(Atgardsrapport.atgard_id, Atgardsrapport.status.label("rapporterad_status"),
                       Atgardsrapport.kommentar, Atgardsrapport.rapporterad_av, Atgardsrapport.rapporterad,
@@ -298,7 +298,7 @@ def atgardsrapporter(pid: int, slutdatum, url: str | None = None) -> pd.DataFram
 
 def _visad_atgardsstatus(df: pd.DataFrame, pid: int, per: pd.Series, url: str | None) -> pd.DataFrame:
     """Åtgärdernas rapport vid perioden (periodens egen, annars en tidigare avslutande) och visad status."""
-    rap = atgardsrapporter(pid, per.slutdatum, url=url)
+    rap = atgardsrapporter_till(pid, per.slutdatum, url=url)
     if not rap.empty:
         rap["slutdatum"] = pd.to_datetime(rap.slutdatum).dt.date
         rap = rap.sort_values(["slutdatum", "rapporterad", "rid"])

@@ -80,7 +80,7 @@ FRAGOR = [
     "uppdrag?malomrade=3", f"atgarder?period={quote(PERIOD)}&exempel=med",
     "atgarder?enhet=KSK/SHB&roll=ansvarig&status=F%C3%B6rsenad", "indikatorer?malomrade=1",
     f"indikatorer?period={quote(PERIOD)}&exempel=med", "utfall", "statusrapporter?exempel=med&per_sida=5&sida=2",
-    "malvarden?per_sida=1000", "budget?tabell=investeringar", "budgetuppfoljning?exempel=med",
+    "malvarden?per_sida=1000", "budget?tabell=investeringar", "budgetuppfoljning?exempel=med&period=Del%C3%A5r+2+2020",
 ]
 
 

@@ -14,7 +14,6 @@ import hashlib
 import http.client
 import http.cookiejar
 import json
-import multiprocessing
 import os
 import re
 import shutil
