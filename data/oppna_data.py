@@ -152,8 +152,6 @@ def _enheter(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
 
 def _malomraden(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
     df = fragor.malomraden(u.plan, url=url)
-    if "ambitionsniva" not in df.columns:
-        df = df.rename(columns={"ambitionsniva_2030": "ambitionsniva"})
     if u.malomrade is not None:
         df = df[df.nr == u.malomrade]
     return _rader(df, RESURSER["malomraden"].falt)
@@ -309,7 +307,7 @@ RESURSER: dict[str, Resurs] = {r.namn: r for r in (
         _F("nr", "integer", "målområdets nummer", tom=False),
         _F("titel", "string", "rubrik", tom=False),
         _F("beskrivning", "string", "beskrivning"),
-        _F("ambitionsniva", "string", "ambitionsnivå (2030)"),
+        _F("ambitionsniva", "string", "ambitionsnivå för planens ambitionsår (plan: ambitionsar)"),
         _F("tolkning", "string", "kommunstyrelsens tolkning"),
         _F("uppfoljning", "string", "hur målområdet följs upp"),
     ), _malomraden),
