@@ -204,7 +204,7 @@ def andringslogg(kod: str | None = None, plan: str | None = None, url: str | Non
     with db.session(url) as s:
         pid = s.scalar(select(Plan.id).where(Plan.kod == fragor.plan_info(plan, url=url)["kod"]))
         q = (select(Atgardsrapport, Atgard.kod, Period.namn).join(Atgard, Atgard.id == Atgardsrapport.atgard_id)
-             .join(Period, Period.id == Atgardsrapport.period_id))
+             .join(Period, Period.id == Atgardsrapport.period_id).order_by(Atgardsrapport.id))
         if pid is not None:
             q = q.where(Atgard.plan_id == pid)
         for r, k, p in s.execute(q):
@@ -212,7 +212,7 @@ def andringslogg(kod: str | None = None, plan: str | None = None, url: str | Non
                           f"Status: {r.status}" + (f" – {r.kommentar}" if r.kommentar else ""), r.kalla, r.exempel))
         q = (select(Indikatorutfall, Indikator.kod, Period.namn)
              .join(Indikator, Indikator.id == Indikatorutfall.indikator_id)
-             .join(Period, Period.id == Indikatorutfall.period_id))
+             .join(Period, Period.id == Indikatorutfall.period_id).order_by(Indikatorutfall.id))
         if pid is not None:
             q = q.where(Indikator.plan_id == pid)
         for r, k, p in s.execute(q):
@@ -222,13 +222,14 @@ def andringslogg(kod: str | None = None, plan: str | None = None, url: str | Non
                           varde + (f" – {r.kommentar}" if r.kommentar else ""), r.kalla, r.exempel,
                           None if r.kan_inte_bedomas else r.varde))
         q = (select(Malvarde, Indikator.kod).join(Indikator, Indikator.id == Malvarde.indikator_id)
-             .where(Malvarde.fran_planen.is_(False)))
+             .where(Malvarde.fran_planen.is_(False)).order_by(Malvarde.id))
         if pid is not None:
             q = q.where(Indikator.plan_id == pid)
         for r, k in s.execute(q):
             rader.append((r.satt, r.satt_av, "Indikator", k, str(r.ar), f"Nytt mål {r.ar}: {{tal}}", r.kalla, False,
                           r.varde))
-        q = select(Periodlas, Period.namn).join(Period, Period.id == Periodlas.period_id)
+        q = (select(Periodlas, Period.namn).join(Period, Period.id == Periodlas.period_id)
+             .order_by(Periodlas.id))
         if pid is not None:
             q = q.where(Period.plan_id == pid)
         for r, p in s.execute(q):
@@ -238,6 +239,8 @@ def andringslogg(kod: str | None = None, plan: str | None = None, url: str | Non
     df = pd.DataFrame(rader, columns=["tid", "av", "typ", "kod", "period", "andring", "kalla", "exempel", "tal"])
     if kod:
         df = df[df.kod == kod]
+    # Samma tidsstämpel (t.ex. lås och upplåsning inom samma klockslag): den senast inlagda först.
+    df = df.iloc[::-1]
     return df.sort_values("tid", ascending=False, kind="stable").head(max_rader).reset_index(drop=True)
 
 
