@@ -1,6 +1,6 @@
 /* Sammanträdesläge: tangentbordet styr visningen (fungerar med trådlösa presentatörer, som
    skickar PageDown/PageUp). → / PageDown: nästa bild på sidan, annars nästa sida;
-   ← / PageUp: föregående; F: helskärm; Esc: lämna sammanträdesläget. */
+   ← / PageUp: föregående bild, annars föregående sidas sista bild; F: helskärm; Esc: lämna sammanträdesläget. */
 (function () {
   // Sidornas ordning är menyns (planens målområden och de delar planen har), utom Rapportera.
   function ordning() {
@@ -11,10 +11,42 @@
 
   function iMote() { return new URLSearchParams(window.location.search).get("visning") === "mote"; }
 
-  function ga(sokvag, sok) {
+  var vantar = null;  // pågående väntan på att föregående sida ritats klart (för att visa dess slut)
+
+  function ga(sokvag, sok, tillSlutet) {
+    if (vantar) { vantar.stoppa(); }
     window.history.pushState({}, "", sokvag + sok);
     window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
     window.scrollTo({ top: 0, behavior: "instant" });
+    if (tillSlutet) { visaSlutet(sokvag); }
+  }
+
+  // Bakåt till föregående sida speglar framåt: den öppnar på sin sista bild. Sidan ritas av Dash
+  // efter bytet, så vänta tills innehållet är på plats (inget laddar, alla diagram ritade, höjden
+  // stilla) och rulla då till slutet. Ger upp efter 15 s eller om sidan byts igen.
+  function visaSlutet(sokvag) {
+    var senaste = -1, stilla = 0, varv = 0, andrad = false;
+    var innehall = document.querySelector("#_pages_content");
+    var vakt = new MutationObserver(function () { andrad = true; });
+    if (innehall) { vakt.observe(innehall, { childList: true, subtree: true }); }
+    function sluta() { vakt.disconnect(); clearInterval(tid); if (vantar === stopp) { vantar = null; } }
+    var stopp = { stoppa: sluta };
+    var tid = setInterval(function () {
+      varv += 1;
+      var klar = andrad && innehall && innehall.children.length > 0 &&
+        !document.querySelector("[data-dash-is-loading]") &&
+        Array.prototype.every.call(innehall.querySelectorAll(".js-plotly-plot"),
+          function (g) { return g.querySelector(".main-svg"); });
+      var hojd = document.documentElement.scrollHeight;
+      stilla = (klar && hojd === senaste) ? stilla + 1 : 0;
+      senaste = hojd;
+      if (window.location.pathname !== sokvag || varv > 300) { sluta(); return; }
+      if (stilla >= 3) {
+        sluta();
+        window.scrollTo({ top: hojd - window.innerHeight, behavior: "instant" });
+      }
+    }, 50);
+    vantar = stopp;
   }
 
   // Stegpunkter: avsnitt och det som ska visas var för sig (indikatorkort, uppdragsgrupper, rutor …).
@@ -69,7 +101,7 @@
     if (i < 0) { i = 0; }
     var ny = i + riktning;
     if (ny < 0 || ny >= lista.length) { return; }
-    ga(lista[ny], window.location.search);
+    ga(lista[ny], window.location.search, riktning < 0);
   }
 
   document.addEventListener("keydown", function (e) {
@@ -77,6 +109,7 @@
     if (mal && (mal.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(mal.tagName))) { return; }
     if (e.altKey || e.ctrlKey || e.metaKey) { return; }
     if (!iMote()) { return; }
+    if (vantar) { vantar.stoppa(); }  // en ny tangent vinner över väntan
     if (e.key === "ArrowRight" || e.key === "PageDown") {
       e.preventDefault();
       var y = nastaBild(1);

@@ -117,6 +117,33 @@ def test_bakat_speglar_framat(sida, storlek, bredd, hojd):
     assert lagen[-1]["y"] == 0 and nu["sok"] == "/"
 
 
+def _vanta_pa(d, villkor, beskrivning: str, timeout: float = 30) -> dict:
+    slut = time.time() + timeout
+    while time.time() < slut:
+        nu = _lage(d)
+        if villkor(nu):
+            return nu
+        time.sleep(0.05)
+    raise AssertionError(f"{beskrivning}: {_lage(d)}")
+
+
+@pytest.mark.parametrize("bredd,hojd", STORLEKAR)
+def test_bakat_fran_sidans_borjan_visar_foregaende_sidas_slut(sida, storlek, bredd, hojd):
+    """← längst upp på /malomrade/2 öppnar /malomrade/1 på dess sista bild (som → kom dit ifrån),
+    och → därifrån går tillbaka till /malomrade/2."""
+    storlek(bredd, hojd)
+    d = sida("/malomrade/2?visning=mote")
+    assert _lage(d)["y"] == 0
+    d.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_LEFT)
+    nu = _vanta_pa(d, lambda l: l["sok"] == "/malomrade/1" and l["max"] > 0 and l["y"] >= l["max"] - 1,
+                   "← ledde inte till slutet av /malomrade/1")
+    vanta_pa_dash(d)
+    assert d.find_element(By.CSS_SELECTOR, "[data-malomrade]").get_attribute("data-malomrade") == "1"
+    assert _lage(d)["y"] >= _lage(d)["max"] - 1   # står kvar vid slutet när allt är ritat
+    ny = _tryck(d, Keys.ARROW_RIGHT, nu)
+    assert ny["sok"] == "/malomrade/2" and ny["y"] == 0
+
+
 def test_sidordningen_ar_menyns(sida, storlek, appserver):
     """Sista bilden på en sida → nästa sida i menyns ordning, också Arbetsgivare → Särskilda uppdrag → Budget."""
     storlek(1280, 720)
