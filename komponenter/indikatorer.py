@@ -114,7 +114,8 @@ def indikatorkort(ind: dict, utfall: list[dict], stor: bool = False, jamforelse=
         graf = html.Figure([
             dcc.Graph(figure=indikatorfigur(ind, serier, stor), config=GRAF_KONFIG,
                       className="indikatorgraf", id={"typ": "indikatorgraf", "kod": ind["kod"]},
-                      style={"height": "460px" if stor else "320px"}),
+                      # storbild: kortet (rubrik, mål, utfall, diagram) ska rymmas på en skärm också vid 720 px
+                      style={"height": "clamp(260px, calc(100vh - 440px), 460px)" if stor else "320px"}),
             html.Figcaption(sammanfattning(ind, serier), className="visually-hidden"),
             html.Details([html.Summary("Visa diagrammets data som tabell"), datatabell(ind, serier)],
                          className="small"),

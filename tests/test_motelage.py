@@ -269,3 +269,17 @@ def test_markena_stannar_i_sin_cell(sida, storlek, bredd, hojd, visning):
               return a.width > 0 && (a.left < c.left - 1 || a.right > c.right + 1);
             }).map(m => m.textContent);""")
         assert not utanfor, f"{sokvag} {bredd}: {utanfor}"
+
+
+@pytest.mark.parametrize("bredd,hojd", STORLEKAR)
+def test_indikatorkortet_ryms_pa_en_skarm(sida, storlek, bredd, hojd):
+    """I storbild ryms varje indikatorkort (rubrik, mål, utfall och diagram) under lägesraden."""
+    storlek(bredd, hojd)
+    d = sida("/malomrade/1?visning=mote")
+    matt = d.execute_script(
+        "const l = document.querySelector('#_pages_content .lagesrad').getBoundingClientRect().height;"
+        "return Array.from(document.querySelectorAll('#_pages_content .indikatorkort')).map(k => "
+        "[k.getAttribute('data-kod') || k.id, k.getBoundingClientRect().height, window.innerHeight - l]);")
+    assert matt
+    for kod, h, plats in matt:
+        assert h <= plats, f"{kod}: {h:.0f} px men {plats:.0f} px syns"
