@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 
 from data import anvandare, db, fragor, rapport
 from data.models import (Atgardsrapport, Indikatorutfall, Inloggning, Malvarde, Period, Periodlas)
+from tests.conftest import pg_databas
 from tests.test_sakerhet import Klient, forbered_databas, starta, stoppa, text_i
 
 HEMLIGHET = "Tq3v9kX2-mB7wL0pZ4sR8yN1cF6hJ5dG_e2uA9oV"
@@ -105,10 +106,15 @@ def excel(url: str, kod: str, status: str = "Genomförd", blad: str = "Åtgärde
     return ut.getvalue()
 
 
-@pytest.fixture(scope="module")
-def miljo(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def miljo(request, tmp_path_factory):
+    """Två gunicorn-arbetare mot SQLite och mot PostgreSQL (under CI=true är en PostgreSQL som inte
+    svarar ett fel, se tests/conftest.py)."""
     katalog = tmp_path_factory.mktemp("behorighet")
-    url = f"sqlite:///{katalog / 'app.sqlite'}"
+    if request.param == "sqlite":
+        url, stada = f"sqlite:///{katalog / 'app.sqlite'}", None
+    else:
+        url, stada = pg_databas()
     forbered_databas(url)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("MALKOLL_HEMLIGHET", HEMLIGHET)
@@ -125,6 +131,8 @@ def miljo(tmp_path_factory):
     yield {"bas": bas, "databas": url, "shb": sorted(shb - eko), "eko": sorted(eko - shb),
            "eko_ind": sorted(eko_ind - shb_ind), "logg": proc.logg}
     stoppa(proc)
+    if stada:
+        stada()
 
 
 def klient(miljo, namn: str | None = None) -> Klient:
