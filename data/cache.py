@@ -1,11 +1,14 @@
-"""Delad cache för frågeresultat, per (databas, generation, fråga, argument) – alltså per plan,
-period och filter.
+"""Delad cache för frågeresultat och färdiga sidor, per (databas, generation, fråga, argument) –
+alltså per plan, period och filter.
 
 Generationen är ett tal i databasen (tabellen cachegeneration) som räknas upp i samma
 transaktion som varje ändring av data (import, inläsning, låsning). Varje begäran läser talet en
-gång; nycklarna innehåller det. Därför visar ingen gunicorn-arbetsprocess gamla värden efter en
-import i en annan process: de får en ny nyckel vid nästa begäran. Resultaten ligger i en
-filkatalog som alla processer på maskinen delar (MALKOLL_CACHE_DIR, standard i tmp).
+gång; nycklarna innehåller det. Därför visar ingen server eller arbetsprocess gamla värden efter en
+import i en annan: de får en ny nyckel vid nästa begäran.
+
+Var värdena ligger: data/delat.py (Redis med REDIS_URL, annars en privat SQLite-fil i
+MALKOLL_CACHE_DIR eller MALKOLL_DATA_DIR, katalogen 0700 och ägarkontrollerad). Värdena är JSON
+(data/kodning.py), aldrig pickle. Svarar lagret inte läses allt från databasen (loggad varning).
 MALKOLL_CACHE=av stänger av cachen.
 """
 from __future__ import annotations
@@ -13,30 +16,54 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import logging
 import os
-import pickle
-import tempfile
+import threading
 import uuid
-from pathlib import Path
+from collections import OrderedDict
 
 from sqlalchemy import func, select, update
 
-from data import db, installningar
+from data import db, delat, installningar, kodning
 from data.models import Cachegeneration
 
-MAX_FILER = 5000
+log = logging.getLogger(__name__)
+
+TTL = 24 * 60 * 60            # ett svar lever högst ett dygn (nya generationer gör gamla oanvända)
+MAX_I_PROCESSEN = 256          # färdiga sidor som också hålls i arbetsprocessens minne
 
 
 def avstangd() -> bool:
     return not installningar.aktuella().cache
 
 
-def _katalog(url: str) -> Path:
+_cachelager: dict[tuple, object] = {}
+
+
+def lager():
+    """Lagret för cachen: Redis när REDIS_URL är satt, annars en privat lokal fil."""
     inst = installningar.aktuella()
-    bas = Path(inst.cache_katalog or Path(tempfile.gettempdir()) / "malkoll-cache")
-    k = bas / hashlib.sha256(url.encode()).hexdigest()[:16]
-    k.mkdir(parents=True, exist_ok=True)
-    return k
+    if inst.redis_url or not inst.cache_katalog:
+        return delat.lager()
+    k = (inst.cache_katalog, os.getpid())
+    if k not in _cachelager:
+        _cachelager[k] = delat.LokaltLager(inst.cache_katalog, "malkoll:")
+    return _cachelager[k]
+
+
+def _hamta(nyckel: str) -> bytes | None:
+    try:
+        return lager().hamta(nyckel)
+    except (delat.DelatFel, delat.OsakerKatalog) as e:
+        delat.varna("Cachen svarar inte, läser från databasen: %s", e)
+        return None
+
+
+def _spara(nyckel: str, varde: bytes) -> None:
+    try:
+        lager().spara(nyckel, varde, TTL)
+    except (delat.DelatFel, delat.OsakerKatalog) as e:
+        delat.varna("Cachen svarar inte, sparar inte: %s", e)
 
 
 def saker_rad(s) -> None:
@@ -81,6 +108,10 @@ def generation(url: str) -> str:
     return _las_generation(url)
 
 
+def _url_id(url: str) -> str:
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
 def cachad(funktion):
     """Dekorator för frågefunktioner med nyckelordet url=. Argumenten ingår i nyckeln."""
     @functools.wraps(funktion)
@@ -88,36 +119,56 @@ def cachad(funktion):
         if avstangd():
             return funktion(*args, url=url, **kw)
         url = url or db.databas_url()
-        nyckel = hashlib.sha256(repr((funktion.__module__, funktion.__qualname__, generation(url),
-                                      args, sorted(kw.items()))).encode()).hexdigest()
-        fil = _katalog(url) / f"{nyckel}.pkl"
-        try:
-            with open(fil, "rb") as f:
-                return pickle.load(f)
-        except (FileNotFoundError, EOFError, pickle.UnpicklingError):
-            pass
+        nyckel = "fraga:" + _url_id(url) + ":" + hashlib.sha256(repr((
+            funktion.__module__, funktion.__qualname__, generation(url), args, sorted(kw.items()))).encode()).hexdigest()
+        data = _hamta(nyckel)
+        if data is not None:
+            try:
+                return kodning.avkoda(data)
+            except kodning.Kodfel as e:
+                log.warning("Cachat värde för %s gick inte att läsa (%s); räknar om", funktion.__qualname__, e)
         svar = funktion(*args, url=url, **kw)
-        tmp = fil.with_suffix(f".{os.getpid()}.tmp")
         try:
-            with open(tmp, "wb") as f:
-                pickle.dump(svar, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, fil)
-            _rensa(fil.parent)
-        except OSError:
-            pass
+            _spara(nyckel, kodning.koda(svar))
+        except kodning.Kodfel as e:
+            log.warning("%s: svaret går inte att cacha (%s)", funktion.__qualname__, e)
         return svar
     inre.ocachad = funktion
     return inre
 
 
-def _rensa(katalog: Path) -> None:
-    """Håll katalogen liten: ta bort de äldsta filerna när de blir för många."""
-    try:
-        filer = list(katalog.iterdir())
-        if len(filer) <= MAX_FILER:
-            return
-        filer.sort(key=lambda p: p.stat().st_mtime)
-        for p in filer[: len(filer) - MAX_FILER // 2]:
-            p.unlink(missing_ok=True)
-    except OSError:
-        pass
+# --- Färdiga sidor ---------------------------------------------------------------------------------
+
+_sidor: OrderedDict[str, bytes] = OrderedDict()
+_sidlas = threading.Lock()
+
+
+def sidnyckel(url: str, *delar) -> str:
+    """Nyckel för en färdig sida: databasen, generationen och det som bestämmer sidan."""
+    return "sida:" + _url_id(url) + ":" + hashlib.sha256(
+        repr((generation(url),) + delar).encode()).hexdigest()
+
+
+def hamta_sida(nyckel: str) -> bytes | None:
+    """Den färdiga, serialiserade sidan (processens minne först, sedan det delade lagret)."""
+    with _sidlas:
+        if nyckel in _sidor:
+            _sidor.move_to_end(nyckel)
+            return _sidor[nyckel]
+    data = _hamta(nyckel)
+    if data is not None:
+        _minns(nyckel, data)
+    return data
+
+
+def spara_sida(nyckel: str, data: bytes) -> None:
+    _minns(nyckel, data)
+    _spara(nyckel, data)
+
+
+def _minns(nyckel: str, data: bytes) -> None:
+    with _sidlas:
+        _sidor[nyckel] = data
+        _sidor.move_to_end(nyckel)
+        while len(_sidor) > MAX_I_PROCESSEN:
+            _sidor.popitem(last=False)

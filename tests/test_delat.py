@@ -11,7 +11,7 @@ import time
 import pandas as pd
 import pytest
 
-from data import delat, fragor, kodning
+from data import cache, delat, fragor, kodning
 
 
 @pytest.fixture(params=["lokal", "redis"])
@@ -154,3 +154,42 @@ def test_alla_cachade_fragor_overlever_kodningen(laddad_sqlite, monkeypatch):
             pd.testing.assert_series_equal(ut, v)
         else:
             assert ut == v
+
+
+def test_cachen_i_redis_och_nar_redis_inte_svarar(laddad_sqlite, redis_prefix, monkeypatch, caplog):
+    import redis
+    monkeypatch.delenv("MALKOLL_CACHE", raising=False)
+    forst = fragor.atgarder(1, period="Delår 2 2020", url=laddad_sqlite)
+    r = redis.Redis.from_url(os.environ["REDIS_URL"])
+    nycklar = list(r.scan_iter(match=f"malkoll:{redis_prefix}fraga:*"))
+    assert nycklar and all(not r.get(k).startswith(b"\x80") for k in nycklar)   # JSON, inte pickle
+    pd.testing.assert_frame_equal(fragor.atgarder(1, period="Delår 2 2020", url=laddad_sqlite), forst)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    delat.glom()
+    delat._senaste_varning[0] = 0.0
+    with caplog.at_level("WARNING"):
+        igen = fragor.atgarder(1, period="Delår 2 2020", url=laddad_sqlite)
+    pd.testing.assert_frame_equal(igen, forst)
+    assert "läser från databasen" in caplog.text
+
+
+def test_planterat_varde_kor_ingen_kod(laddad_sqlite, tmp_path, monkeypatch):
+    """Ett värde som inte är vår JSON (t.ex. en planterad pickle) räknas om, körs aldrig."""
+    monkeypatch.setenv("MALKOLL_DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("MALKOLL_CACHE", raising=False)
+    delat.glom()
+    fragor.malomraden(url=laddad_sqlite)
+    lg = cache.lager()
+    nycklar = [r[0] for r in lg._c().execute("SELECT nyckel FROM kv")]
+    assert nycklar
+    spar = tmp_path / "kordes"
+
+    class Ond:
+        def __reduce__(self):
+            return (open, (str(spar), "w"))
+    for k in nycklar:
+        lg._c().execute("UPDATE kv SET varde=? WHERE nyckel=?", (pickle.dumps(Ond()), k))
+    assert not fragor.malomraden(url=laddad_sqlite).empty
+    assert not spar.exists()
+    delat.glom()
