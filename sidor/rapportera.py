@@ -24,7 +24,8 @@ from sidor import _inloggning, _sakerhet
 
 log = logging.getLogger(__name__)
 
-dash.register_page(__name__, path="/rapportera", name="Rapportera", order=20, title="Rapportera utfall – Målkoll")
+dash.register_page(__name__, path="/rapportera", name="Rapportera", order=20, title="Rapportera utfall – Målkoll",
+                   sidcache=False)   # beror på sessionen: sidor/_sidcache.py sparar den inte
 
 # Sidan bygger på skyddet (kakans nyckel och flaggor, huvudena): registrera det redan här, när Dash
 # Pages importerar sidan. app.py anropar också registrera – ett andra anrop gör ingenting.
