@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installerar allt testerna behöver (Python-paket, Debians chromium + chromium-driver) och kör
 # alla tester: enhetstester, SQLite och PostgreSQL (127.0.0.1:5432, användare postgres) och
-# webbläsartester i headless Chromium. Extra argument går vidare till pytest.
+# webbläsartester i headless Chromium, och flera servrar mot Redis (127.0.0.1:6379; startas om den
+# är installerad men inte igång, installeras från Debian om redis-server saknas). Extra argument går
+# vidare till pytest.
 set -uo pipefail
 cd "$(dirname "$0")"
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -11,9 +13,15 @@ fi
 if command -v pg_isready >/dev/null && ! pg_isready -h 127.0.0.1 -p 5432 -q && command -v pg_ctlcluster >/dev/null; then
   $SUDO pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
 fi
-# Redis (delat tillstånd, testerna med REDIS_URL): starta den om den finns men inte svarar
-if command -v redis-server >/dev/null && command -v redis-cli >/dev/null && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
-  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null || true
+# Redis (delat tillstånd, testerna med REDIS_URL, testet med två servrar): installera och starta om den inte svarar
+if ! command -v redis-server >/dev/null; then
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server || exit 1
+fi
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  if command -v service >/dev/null && $SUDO service redis-server start >/dev/null 2>&1; then :; else
+    redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save "" --appendonly no >/dev/null || true
+  fi
+  for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv || exit 1
 .venv/bin/pip install -q -r requirements-dev.txt || exit 1
