@@ -86,11 +86,14 @@ def tillfallig_databas(sort: str, behall: bool = False):
 
 
 def ta_bort_cache(url: str) -> None:
-    """Ta bort frågecachens katalog för databasen (data/cache.py lägger den i tmp per URL)."""
-    import hashlib
-    import tempfile
-    bas = Path(os.environ.get("MALKOLL_CACHE_DIR") or Path(tempfile.gettempdir()) / "malkoll-cache")
-    shutil.rmtree(bas / hashlib.sha256(url.encode()).hexdigest()[:16], ignore_errors=True)
+    """Glöm cachen för databasen: cachen (data/cache.py) har databasens generation i nycklarna, så
+    en uppräknad generation gör alla sparade svar oanvända (de går ut av sig själva)."""
+    from data import cache, db
+    try:
+        with db.session(url) as s:
+            cache.rakna_upp(s)
+    except Exception:  # noqa: BLE001  (databasen kan redan vara borttagen)
+        pass
 
 
 def ledig_port() -> int:
@@ -102,16 +105,17 @@ def ledig_port() -> int:
 class Server:
     """gunicorn i en egen processgrupp; stoppas med stoppa() (bara den gruppen)."""
 
-    def __init__(self, appmodul: str, workers: int = 2, miljo: dict | None = None, logg: Path | None = None):
+    def __init__(self, appmodul: str, workers: int = 2, miljo: dict | None = None, logg: Path | None = None,
+                 rot: Path = ROT):
         self.port = ledig_port()
         self.bas = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PYTHONPATH": str(ROT), **(miljo or {})}
+        env = {**os.environ, "PYTHONPATH": str(rot), **(miljo or {})}
         gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
         self._logg = open(logg or os.devnull, "w")
         self.proc = subprocess.Popen(
             [gunicorn, appmodul, "-w", str(workers), "--no-control-socket", "-b", f"127.0.0.1:{self.port}",
              "--timeout", "120"],
-            cwd=ROT, env=env, stdout=self._logg, stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=rot, env=env, stdout=self._logg, stderr=subprocess.STDOUT, start_new_session=True)
 
     def vanta(self, sokvag: str = "/_dash-layout", timeout: float = 120) -> "Server":
         slut = time.time() + timeout

@@ -13,15 +13,18 @@ MALKOLL_CACHE=av stänger av cachen.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import hashlib
+import inspect
 import logging
 import os
 import threading
 import uuid
 from collections import OrderedDict
 
+import pandas as pd
 from sqlalchemy import func, select, update
 
 from data import db, delat, installningar, kodning
@@ -76,8 +79,20 @@ def saker_rad(s) -> None:
 def rakna_upp(s) -> None:
     """Anropas i samma transaktion som en ändring: alla cachade svar blir inaktuella vid commit."""
     saker_rad(s)
+    glom_begaran()
     s.execute(update(Cachegeneration).where(Cachegeneration.id == 1)
               .values(generation=Cachegeneration.generation + 1, andrad=func.now()))
+
+
+def glom_begaran() -> None:
+    """Glöm förfrågans generation och minne (efter en ändring i samma förfrågan)."""
+    try:
+        from flask import g, has_request_context
+    except ImportError:  # pragma: no cover
+        return
+    if has_request_context():
+        g.pop("_malkoll_generation", None)
+        g.pop("_malkoll_minne", None)
 
 
 def _las_generation(url: str) -> str:
@@ -108,19 +123,63 @@ def generation(url: str) -> str:
     return _las_generation(url)
 
 
+def _i_begaran() -> dict | None:
+    """Minnet för den pågående webbförfrågan (None utanför en förfrågan)."""
+    try:
+        from flask import g, has_request_context
+    except ImportError:  # pragma: no cover
+        return None
+    return g.setdefault("_malkoll_minne", {}) if has_request_context() else None
+
+
+def _kopia(v):
+    if isinstance(v, (pd.DataFrame, pd.Series)):
+        return v.copy(deep=True)
+    return copy.deepcopy(v)
+
+
+def _argument(funktion, args, kw) -> str:
+    """Argumenten i en form som inte beror på hur funktionen anropades (position/nyckelord,
+    standardvärden, url=None → processens databas)."""
+    bundna = inspect.signature(funktion).bind(*args, **kw)
+    bundna.apply_defaults()
+    varden = dict(bundna.arguments)
+    if "url" in varden and varden["url"] is None:
+        varden["url"] = db.databas_url()
+    return repr(sorted(varden.items()))
+
+
+def per_begaran(funktion):
+    """Samma anrop (funktion, argument) räknas en gång per webbförfrågan – också med cachen av.
+    Varje anropare får en egen kopia."""
+    @functools.wraps(funktion)
+    def inre(*args, **kw):
+        minne = _i_begaran()
+        if minne is None:
+            return funktion(*args, **kw)
+        nyckel = (funktion.__module__, funktion.__qualname__, _argument(funktion, args, kw))
+        if nyckel not in minne:
+            minne[nyckel] = funktion(*args, **kw)
+        return _kopia(minne[nyckel])
+    return inre
+
+
 def _url_id(url: str) -> str:
     return hashlib.sha256(url.encode()).hexdigest()[:16]
 
 
 def cachad(funktion):
-    """Dekorator för frågefunktioner med nyckelordet url=. Argumenten ingår i nyckeln."""
+    """Dekorator för frågefunktioner med nyckelordet url=. Argumenten ingår i nyckeln. Inom en
+    webbförfrågan räknas samma anrop bara en gång (per_begaran), också med cachen av."""
+    @per_begaran
     @functools.wraps(funktion)
     def inre(*args, url: str | None = None, **kw):
         if avstangd():
             return funktion(*args, url=url, **kw)
         url = url or db.databas_url()
         nyckel = "fraga:" + _url_id(url) + ":" + hashlib.sha256(repr((
-            funktion.__module__, funktion.__qualname__, generation(url), args, sorted(kw.items()))).encode()).hexdigest()
+            funktion.__module__, funktion.__qualname__, generation(url),
+            _argument(funktion, args, {**kw, "url": url}))).encode()).hexdigest()
         data = _hamta(nyckel)
         if data is not None:
             try:

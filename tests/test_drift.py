@@ -54,6 +54,45 @@ def test_antal_fragor_per_sida_ar_begransat_och_vaxer_inte_med_raderna(databas, 
     assert len(fr) <= 110
 
 
+def test_ocachad_sida_gor_hogst_20_fragor(databas):
+    """Utan cache: samma fråga räknas bara en gång per förfrågan (data/cache.py `per_begaran`).
+    /budget gjorde 86 frågor före issue 16."""
+    import app
+    dash_app = app.hamta_app()
+    from sidor import budget, malomrade, oversikt
+    for namn, bygg in (("budget", lambda: budget.layout(period="Delår 2 2020")),
+                       ("malomrade", lambda: malomrade.layout(nr="1", period="Delår 2 2020")),
+                       ("oversikt", lambda: oversikt.layout(period="Delår 2 2020"))):
+        with dash_app.server.test_request_context("/"):
+            with raknade_fragor(databas) as fr:
+                bygg()
+        assert len(fr) <= 20, (namn, len(fr))
+    # Utanför en förfrågan (kommandon, export): inget minne, varje anrop frågar
+    with raknade_fragor(databas) as en:
+        fragor.perioder()
+    with raknade_fragor(databas) as tva:
+        fragor.perioder()
+        fragor.perioder()
+    assert len(en) >= 1 and len(tva) == 2 * len(en)
+
+
+def test_minnet_i_forfragan_ger_kopior_och_glomms_vid_andring(databas):
+    import app
+    from data import cache
+    dash_app = app.hamta_app()
+    with dash_app.server.test_request_context("/"):
+        a = fragor.atgarder(1, period="Delår 2 2020")
+        a["status"] = "ändrad av anroparen"
+        with raknade_fragor(databas) as fr:
+            b = fragor.atgarder(1, period="Delår 2 2020", url=databas)   # samma anrop, annan form
+        assert fr == [] and (b.status != "ändrad av anroparen").all()
+        with db.session(databas) as s:
+            cache.rakna_upp(s)
+        with raknade_fragor(databas) as fr:
+            fragor.atgarder(1, period="Delår 2 2020")
+        assert fr   # efter en ändring i samma förfrågan frågas databasen igen
+
+
 def test_med_varm_cache_kostar_en_sida_en_fraga(tom_databas, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", tom_databas)
     monkeypatch.setenv("MALKOLL_CACHE_DIR", str(tmp_path / "cache"))
