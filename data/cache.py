@@ -95,10 +95,13 @@ def glom_begaran() -> None:
         g.pop("_malkoll_minne", None)
 
 
+_GENERATION_SQL = "SELECT token, generation FROM cachegeneration WHERE id = 1"
+
+
 def _las_generation(url: str) -> str:
+    """En fråga, förberedd som text (att bygga ett ORM-uttryck per förfrågan kostade mer än frågan)."""
     with db.motor(url).connect() as c:
-        rad = c.execute(select(Cachegeneration.token, Cachegeneration.generation)
-                        .where(Cachegeneration.id == 1)).first()
+        rad = c.exec_driver_sql(_GENERATION_SQL).first()
     return f"{rad[0]}-{rad[1]}" if rad else "ingen"
 
 
