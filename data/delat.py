@@ -29,8 +29,10 @@ processens användare och inte vara skrivbar för andra – annars vägrar appen
 SQLite-filen delas av alla arbetsprocesser på maskinen (WAL, odelbara transaktioner).
 
 Varför redis-py direkt och inte Flask-Caching/Flask-Limiter: Flask-Cachings Redis-backend sparar
-värden med pickle (det vi tar bort), och inloggningsgränsen räknar *misslyckade* försök inne i en
-Dash-callback, med nollställning vid lyckat försök – inte begäranden per väg, som Flask-Limiter.
+värden med pickle (det vi tar bort), och en försöksgräns här räknar *misslyckade* försök med
+nollställning vid lyckat försök – inte begäranden per väg, som Flask-Limiter. (Inloggningens försök
+och inloggningarna själva ligger i databasen, data/anvandare.py, som alla servrar delar; lagret här
+bär frågecachen och de färdiga sidorna.)
 """
 from __future__ import annotations
 

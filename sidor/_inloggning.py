@@ -39,9 +39,24 @@ def samma_ursprung() -> bool:
     return referer == eget or referer.startswith(eget + "/")
 
 
+BEROR_PA_INLOGGNING = "malkoll_beror_pa_inloggning"   # flask.g: svaret beror på vem som är inloggad
+
+
 def aktuell() -> Anvandare | None:
     """Den inloggade för den här begäran (en gång per begäran ur databasen), annars None.
-    En POST som inte kommer från Målkolls egna sidor räknas aldrig som inloggad."""
+    En POST som inte kommer från Målkolls egna sidor räknas aldrig som inloggad.
+
+    Svaret markeras som beroende av inloggningen, så att sidcachen (sidor/_sidcache.py) aldrig
+    sparar det och skickar det till någon annan."""
+    from flask import g, has_request_context
+    if not has_request_context():
+        return None
+    setattr(g, BEROR_PA_INLOGGNING, True)
+    return _inloggad()
+
+
+def _inloggad() -> Anvandare | None:
+    """Som `aktuell`, utan att markera svaret (för kontrollen före varje begäran)."""
     from flask import g, has_request_context, request, session
     if not has_request_context():
         return None
@@ -102,7 +117,7 @@ def _fore():
         return None
     if request.path.startswith("/_dash-update-component") and _bara_inloggningssidan():
         return None
-    if aktuell() is not None:
+    if _inloggad() is not None:
         return None
     if request.method == "GET" and not request.path.startswith("/_"):
         return _omdirigera("/logga-in?nasta=" + quote(request.full_path.rstrip("?")))

@@ -3,8 +3,10 @@ serialiserade svaret, per (databas, generation, sökväg, sökparametrar, dag). 
 – på vilken server som helst – skickar de sparade byten utan att bygga komponentträdet, figurerna
 eller JSON:en på nytt. En import ger en ny generation och därmed nya nycklar (data/cache.py).
 
-Sidor som beror på sessionen (`register_page(..., sidcache=False)`, t.ex. /rapportera) cachas
-inte. MALKOLL_CACHE=av stänger av. Filen börjar med understreck: Dash Pages registrerar den inte.
+Sidor som beror på inloggningen cachas aldrig: de som registreras med `sidcache=False`
+(/rapportera, /logga-in, /andringslogg) slås inte ens upp, och ett svar vars byggande frågade vem
+som är inloggad (sidor/_inloggning.aktuell) sparas inte – så att en administratörs sida aldrig
+skickas till någon annan. MALKOLL_CACHE=av stänger av. Filen börjar med understreck: Dash Pages registrerar den inte.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import logging
 import dash
 
 from data import cache, db
+from sidor._inloggning import BEROR_PA_INLOGGNING
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +73,9 @@ def registrera(app) -> None:
     @server.after_request
     def _spara_sida(resp):
         nyckel = g.pop("malkoll_sidnyckel", None)
+        if nyckel and g.get(BEROR_PA_INLOGGNING):
+            log.debug("Sidan beror på inloggningen och sparas inte")
+            return resp
         if nyckel and resp.status_code == 200 and resp.mimetype == "application/json" and not resp.is_streamed:
             cache.spara_sida(nyckel, resp.get_data())
             resp.headers[TRAFF_HUVUD] = "miss"

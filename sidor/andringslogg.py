@@ -11,7 +11,8 @@ from data import rapportering
 from komponenter.format import tal
 from sidor import _inloggning
 
-dash.register_page(__name__, path="/andringslogg", name="Ändringslogg", order=30, title="Ändringslogg – Målkoll")
+dash.register_page(__name__, path="/andringslogg", name="Ändringslogg", order=30, title="Ändringslogg – Målkoll",
+                   sidcache=False)   # beror på inloggningen: sidor/_sidcache.py sparar den inte
 
 
 def _tid(t) -> str:

@@ -8,7 +8,8 @@ from dash import html
 from data import anvandare, installningar
 from sidor import _inloggning, _oidc, _sakerhet
 
-dash.register_page(__name__, path="/logga-in", name="Logga in", order=90, title="Logga in – Målkoll")
+dash.register_page(__name__, path="/logga-in", name="Logga in", order=90, title="Logga in – Målkoll",
+                   sidcache=False)   # beror på inloggningen: sidor/_sidcache.py sparar den inte
 
 BESKED = {
     "1": "Fel användarnamn eller lösenord.",

@@ -2,9 +2,11 @@
 
 - en import genom A syns genom B vid nästa begäran (cache och färdiga sidor i Redis, med
   databasens generation i nycklarna),
-- en inloggning på A gäller på B (kakan signeras med MALKOLL_HEMLIGHET),
-- försöksgränsen räknas över båda,
-- Redis stoppas mitt i: båda svarar ändå (från databasen), /halsa säger det, inloggningen stängs,
+- en inloggning på A gäller på B (inloggningen ligger i databasen, kakan signeras med
+  MALKOLL_HEMLIGHET) och en utloggning på B gäller på A,
+- felaktiga inloggningsförsök räknas över båda (tabellen inloggningsforsok i databasen),
+- en sida som beror på inloggningen (/andringslogg) sparas aldrig i sidcachen,
+- Redis stoppas mitt i: båda svarar ändå (från databasen), /halsa säger det, inloggningen fungerar,
 - /halsa: 200 med status som JSON, 503 när databasen är borta,
 - inget av appens tillstånd i en delad tmp-katalog: TMPDIR och MALKOLL_DATA_DIR som ägs av en
   annan användare används inte.
@@ -29,8 +31,8 @@ from urllib.parse import quote
 import pytest
 
 from tests.conftest import REDIS_TEST, ledig_port, pg_databas, redis_eller_hoppa, rensa_redis
-from tests.test_sakerhet import (HEMLIGHET, LOSEN, Klient, forbered_databas, ladda_upp, logga_in, starta,
-                                 stoppa, text_i)
+from tests.test_sakerhet import (HEMLIGHET, LOSEN, Klient, forbered_databas, ladda_upp, logga_in, logga_ut,
+                                 starta, stoppa, text_i)
 
 PERIOD = "Delår 2 2020"
 SOK = "?period=" + quote(PERIOD)
@@ -45,6 +47,22 @@ def _miljo(redis_url: str, prefix: str, katalog) -> dict:
 
 def sida(k: Klient, sokvag: str, sok: str = SOK):
     return k.callback("_pages_content.children", {"_pages_location.pathname": sokvag, "_pages_location.search": sok})
+
+
+def inloggad(svar) -> bool:
+    """logga_in(...) → True när inloggningen lyckades (omdirigering till /rapportera)."""
+    status, _, plats = svar
+    return status == 303 and plats.endswith("/rapportera")
+
+
+def rensa_forsok(url: str) -> None:
+    from sqlalchemy import delete
+
+    from data import db
+    from data.models import Inloggning, Inloggningsforsok
+    with db.session(url) as s:
+        s.execute(delete(Inloggningsforsok))
+        s.execute(delete(Inloggning))
 
 
 def halsa(bas: str) -> tuple[int, dict]:
@@ -94,15 +112,15 @@ def test_sidan_cachas_och_import_genom_a_syns_genom_b(tva_servrar):
     assert h["X-Malkoll-Sidcache"] == "traff" and pa_a == forst
     r = redis.Redis.from_url(REDIS_TEST)
     assert list(r.scan_iter(match=f"malkoll:{tva_servrar['prefix']}sida:*", count=100))
-    # Import genom A (inloggad med lösenordet, "Genomför importen")
+    # Import genom A (startadministratören inloggad, "Genomför importen")
     from tests.test_rapport import _ifylld
-    assert "Du är inloggad" in text_i(logga_in(a, LOSEN)[2])
+    rensa_forsok(tva_servrar["databas"])
+    assert inloggad(logga_in(a, LOSEN))
     innehall = ("data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
                 + base64.b64encode(_ifylld(tva_servrar["databas"])).decode())
     status, _, svar = a.callback("rapp-resultat.children", {"rapp-genomfor.n_clicks": 1},
-                                 {"rapp-fil.data": {"innehall": innehall, "filnamn": "ekonomi.xlsx"},
-                                  "rapp-av.value": "Eva Ekonom"})
-    assert status == 200 and "Importen gjordes inte" not in text_i(svar), text_i(svar)
+                                 {"rapp-fil.data": {"innehall": innehall, "filnamn": "ekonomi.xlsx"}})
+    assert status == 200 and "Importen är klar" in text_i(svar), text_i(svar)
     # Nästa begäran genom B ser importen (ny generation → ny nyckel)
     status, h, efter = sida(b, "/malomrade/1")
     assert status == 200 and h["X-Malkoll-Sidcache"] == "miss"
@@ -110,34 +128,67 @@ def test_sidan_cachas_och_import_genom_a_syns_genom_b(tva_servrar):
 
 
 def test_inloggning_pa_a_galler_pa_b(tva_servrar):
+    rensa_forsok(tva_servrar["databas"])
     a = Klient(tva_servrar["a"])
-    status, h, svar = logga_in(a, LOSEN)
-    assert "Du är inloggad" in text_i(svar) and a.kaka("malkoll") is not None
+    assert inloggad(logga_in(a, LOSEN)) and a.kaka("malkoll") is not None
     b = Klient(tva_servrar["b"])
     b.kakor = a.kakor                                       # samma webbläsare, nästa begäran hamnar på B
     b.oppnare = a.oppnare
     status, _, svar = ladda_upp(b, b"PK-inte-en-arbetsbok", "x.xlsx")
     assert status == 200 and "inte inloggad" not in text_i(svar)
-    assert "Du är inloggad" in text_i(sida(b, "/rapportera", "")[2])
+    assert "Inloggad som Startadministratör" in text_i(sida(b, "/rapportera", "")[2])
     okand = Klient(tva_servrar["b"])
     assert "inte inloggad" in text_i(ladda_upp(okand, b"PK", "x.xlsx")[2])
+    # Utloggning på B gäller på A vid nästa begäran (inloggningen tas bort ur databasen)
+    sparad = Klient(tva_servrar["a"])
+    sparad.kakor.set_cookie(a.kaka("malkoll"))
+    assert logga_ut(b) == (303, "/logga-in?utloggad=1")
+    assert "inte inloggad" in text_i(ladda_upp(sparad, b"PK", "x.xlsx")[2])
 
 
-def test_forsoksgransen_raknas_over_bada(tva_servrar):
+def test_sida_som_beror_pa_inloggningen_sparas_inte(tva_servrar):
+    """/andringslogg (bara för administratörer) visas för den inloggade på A, och en anonym
+    besökare på B får aldrig den sparade sidan: sådana sidor går förbi sidcachen."""
+    rensa_forsok(tva_servrar["databas"])
+    admin = Klient(tva_servrar["a"])
+    assert inloggad(logga_in(admin, LOSEN))
+    for _ in range(2):
+        status, h, svar = sida(admin, "/andringslogg", "")
+        assert status == 200 and "Nyast först" in text_i(svar) and h.get("X-Malkoll-Sidcache") is None
+    for k in (Klient(tva_servrar["a"]), Klient(tva_servrar["b"])):
+        status, h, svar = sida(k, "/andringslogg", "")
+        assert status == 200 and "visas bara för administratörer" in text_i(svar)
+        assert "Nyast först" not in text_i(svar) and h.get("X-Malkoll-Sidcache") is None
+    logga_ut(admin)
+
+
+def test_forsoken_raknas_over_bada(tva_servrar):
+    """Misslyckade inloggningar räknas i databasen per konto och adress, tillsammans för båda
+    servrarna; under väntan vägrar båda också rätt lösenord."""
+    from sqlalchemy import update
+
+    from data import anvandare, db
+    from data.models import Inloggningsforsok
+    url = tva_servrar["databas"]
+    rensa_forsok(url)
     a, b = Klient(tva_servrar["a"]), Klient(tva_servrar["b"])
-    for i in range(3):
-        assert "Fel lösenord" in text_i(logga_in(a, f"fel-a{i}")[2])
     for i in range(2):
-        assert "Fel lösenord" in text_i(logga_in(b, f"fel-b{i}")[2])
-    assert "För många" in text_i(logga_in(a, LOSEN)[2])
-    assert "För många" in text_i(logga_in(b, LOSEN)[2])
-    assert a.kaka("malkoll") is None and b.kaka("malkoll") is None
-    # räkningen finns i Redis (under körningens prefix), inte i servrarnas datakataloger
-    import redis
-    r = redis.Redis.from_url(REDIS_TEST)
-    nycklar = list(r.scan_iter(match=f"malkoll:{tva_servrar['prefix']}inloggning:*"))
-    assert len(nycklar) == 1 and r.zcard(nycklar[0]) == 5
-    r.delete(*nycklar)
+        status, _, plats = logga_in(a, f"fel-lösenord-a{i}")
+        assert status == 303 and "/logga-in?fel=1" in plats
+    status, _, plats = logga_in(b, "fel-lösenord-b")
+    assert status == 303 and "/logga-in?fel=1" in plats
+    assert anvandare.antal_forsok("konto:admin", url) == 3
+    assert anvandare.antal_forsok("adress:127.0.0.1", url) == 3
+    with db.session(url) as s:                              # som om nio fel gjorts nyss: väntan ≥ 30 s
+        s.execute(update(Inloggningsforsok).values(antal=9, senast=time.time()))
+    for k in (a, b):
+        status, _, plats = logga_in(k, LOSEN)
+        assert status == 303 and "/logga-in?vanta=" in plats and k.kaka("malkoll") is None
+    with db.session(url) as s:                              # väntan är över
+        s.execute(update(Inloggningsforsok).values(senast=time.time() - 3600))
+    assert inloggad(logga_in(b, LOSEN))
+    assert anvandare.antal_forsok("konto:admin", url) == 0
+    rensa_forsok(url)
 
 
 # --- Redis stoppas mitt i -------------------------------------------------------------------------
@@ -190,8 +241,7 @@ def test_redis_stoppas_mitt_i(egen_redis, tmp_path):
             assert text_i(sida(k, "/malomrade/2")[2]) == text_i(svar_fore)
             kod, innehall = halsa(k.bas)
             assert kod == 200 and innehall["delat_lager"]["svarar"] is False
-            svar = text_i(logga_in(k, LOSEN)[2])             # försöksgränsen stänger: ingen inloggning
-            assert "tillfälligt stängd" in svar and k.kaka("malkoll") is None
+            assert inloggad(logga_in(k, LOSEN))              # inloggningar och försök ligger i databasen
         for (proc, _), namn in zip(servrar, "ab"):
             logg = (tmp_path / namn).glob("gunicorn-*.log")
             text = "".join(p.read_text() for p in logg)
@@ -224,7 +274,7 @@ def test_halsa_503_nar_databasen_ar_borta(monkeypatch, tmp_path):
 def test_tmpdir_och_datakatalog_som_ags_av_annan_anvands_inte(tmp_path):
     """TMPDIR som ägs av en annan användare (och är skrivbar för alla, som /tmp) får inga filer av
     appen; en MALKOLL_DATA_DIR som ägs av en annan användare vägras: sidorna svarar ändå (från
-    databasen), inloggningen är stängd."""
+    databasen), inloggningen fungerar (den ligger i databasen)."""
     annans_tmp = tmp_path / "annans-tmp"
     annans_data = tmp_path / "annans-data"
     for k, lage in ((annans_tmp, 0o1777), (annans_data, 0o700)):
@@ -242,7 +292,7 @@ def test_tmpdir_och_datakatalog_som_ags_av_annan_anvands_inte(tmp_path):
             for sokvag in ("/", "/malomrade/1", "/budget"):
                 assert sida(k, sokvag)[0] == 200
         assert k.get("/export/malkoll.xlsx")[0] == 200
-        assert "tillfälligt stängd" in text_i(logga_in(k, LOSEN)[2])
+        assert inloggad(logga_in(k, LOSEN))
         kod, innehall = halsa(bas)
         assert kod == 200 and innehall["delat_lager"]["svarar"] is False
         assert "annan användare" in innehall["delat_lager"]["fel"]
