@@ -10,7 +10,7 @@ import json
 from typing import Iterable
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 
 from data import db, installningar, regler
 from data.cache import cachad
@@ -111,22 +111,21 @@ def perioder(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
     pid = _plan_id(plan, url=url)
     df = _df(select(Period.id, Period.namn, Period.ar, Period.typ, Period.slutdatum, Period.last)
              .where(Period.plan_id == pid).order_by(Period.slutdatum), url)
-    fragor_ = [
-        select(Atgardsrapport.period_id).join(Atgard, Atgard.id == Atgardsrapport.atgard_id)
+    # En fråga (UNION ALL) i stället för fyra: slag 0 = åtgärdsrapporter, 1–3 = övriga rapporter
+    rapporterat = union_all(
+        select(literal(0).label("slag"), Atgardsrapport.period_id).join(Atgard, Atgard.id == Atgardsrapport.atgard_id)
         .where(Atgard.plan_id == pid).distinct(),
-        select(Indikatorutfall.period_id).join(Indikator, Indikator.id == Indikatorutfall.indikator_id)
-        .where(Indikator.plan_id == pid).distinct(),
-        select(Malbedomning.period_id).join(Inriktningsmal, Inriktningsmal.id == Malbedomning.inriktningsmal_id)
+        select(literal(1).label("slag"), Indikatorutfall.period_id)
+        .join(Indikator, Indikator.id == Indikatorutfall.indikator_id).where(Indikator.plan_id == pid).distinct(),
+        select(literal(2).label("slag"), Malbedomning.period_id)
+        .join(Inriktningsmal, Inriktningsmal.id == Malbedomning.inriktningsmal_id)
         .join(Malomrade, Malomrade.id == Inriktningsmal.malomrade_id).where(Malomrade.plan_id == pid).distinct(),
-        select(Budgetutfall.period_id).join(Budgetrad, Budgetrad.id == Budgetutfall.budgetrad_id)
-        .where(Budgetrad.plan_id == pid).distinct(),
-    ]
-    med, atg = set(), set()
-    for i, stmt in enumerate(fragor_):
-        ids_ = set(_df(stmt, url).period_id)
-        med |= ids_
-        if i == 0:
-            atg = ids_
+        select(literal(3).label("slag"), Budgetutfall.period_id)
+        .join(Budgetrad, Budgetrad.id == Budgetutfall.budgetrad_id).where(Budgetrad.plan_id == pid).distinct(),
+    )
+    rader = _df(rapporterat, url)
+    med = set(rader.period_id)
+    atg = set(rader.period_id[rader.slag == 0])
     df["har_rapporter"] = df.id.isin(med)
     df["har_atgardsrapporter"] = df.id.isin(atg)
     df["slutdatum"] = pd.to_datetime(df.slutdatum).dt.date
