@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from data import db, installningar, start, styrka
@@ -288,6 +288,21 @@ def _misslyckat(s, nycklar: dict[str, float], nu: float) -> int:
     return antal
 
 
+def _reservera(s, nycklar: dict[str, float], nu: float) -> tuple[float, int]:
+    """Ta ett försök odelbart, före lösenordet prövas: kontots och adressens rader låses först (en
+    UPDATE som inte ändrar något – radlås i PostgreSQL, skrivlåset i SQLite), så att samtidiga
+    försök mot olika arbetare och servrar räknas ett i taget. Under väntan: (kvar, 0) och inget
+    räknas. Annars räknas försöket i förväg som ett fel – (0, antal fel i rad) – och ett lyckat
+    försök tar bort räkningen efteråt."""
+    for nyckel in sorted(nycklar):   # alltid i samma ordning: inget dödläge mellan två försök
+        s.execute(update(Inloggningsforsok).where(Inloggningsforsok.nyckel == nyckel)
+                  .values(antal=Inloggningsforsok.antal).execution_options(synchronize_session=False))
+    kvar = _kvar(s, nycklar, nu)
+    if kvar > 0:
+        return kvar, 0
+    return 0.0, _misslyckat(s, nycklar, nu)
+
+
 def antal_forsok(nyckel: str, url: str | None = None) -> int:
     with db.session(url) as s:
         r = s.get(Inloggningsforsok, nyckel)
@@ -314,17 +329,22 @@ def logga_in(namn: str | None, losen: str | None, adress: str, url: str | None =
     lösenord fungerar alltid igen efter väntan. Fel och väntan loggas, aldrig lösenordet."""
     namn, losen = (namn or "").strip()[:200], (losen or "")[:1000]
     nycklar = _forsoksnycklar(namn, adress)
-    nu = time.time()
-    with db.session(url) as s:
-        kvar = _kvar(s, nycklar, nu)
-        if kvar > 0:
-            log.warning("Inloggning för %r från %s vägrad: vänta %.0f s efter för många fel", namn, adress, kvar)
-            return Inloggningsresultat(vanta=kvar, fel=f"För många felaktiga försök. Vänta {int(-(-kvar // 1))} "
-                                                        "sekunder och försök igen.")
+    for gang in range(3):   # två första försök med samma nya nyckel samtidigt: den ena får IntegrityError
+        nu = time.time()
+        try:
+            with db.session(url) as s:
+                kvar, antal = _reservera(s, nycklar, nu)
+            break
+        except IntegrityError:
+            if gang == 2:
+                raise
+    if kvar > 0:
+        log.warning("Inloggning för %r från %s vägrad: vänta %.0f s efter för många fel", namn, adress, kvar)
+        return Inloggningsresultat(vanta=kvar, fel=f"För många felaktiga försök. Vänta {int(-(-kvar // 1))} "
+                                                    "sekunder och försök igen.")
     with db.session(url) as s:
         anv = _prova(s, namn, losen) if namn and losen else None
         if anv is None:
-            antal = _misslyckat(s, nycklar, nu)
             log.warning("Misslyckad inloggning för %r från %s (%d fel i rad)", namn, adress, antal)
             return Inloggningsresultat(fel="Fel användarnamn eller lösenord.")
         for nyckel in nycklar:

@@ -191,6 +191,26 @@ def test_forsoken_raknas_over_bada(tva_servrar):
     rensa_forsok(url)
 
 
+def test_samtidiga_forsok_mot_bada_raknas_alla(tva_servrar):
+    """Sexton felaktiga försök samtidigt, hälften mot A och hälften mot B: varje försök som prövades
+    är räknat (inga förlorade uppräkningar), resten fick vänta, inget svarade 500."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from data import anvandare
+    url = tva_servrar["databas"]
+    rensa_forsok(url)
+    klienter = [Klient(tva_servrar["ab"[i % 2]]) for i in range(16)]
+    with ThreadPoolExecutor(16) as pool:
+        svar = list(pool.map(lambda ik: logga_in(ik[1], f"fel-samtidigt-{ik[0]}"), enumerate(klienter)))
+    assert all(status == 303 for status, _, _ in svar), [s for s, _, _ in svar]
+    provade = sum("/logga-in?fel=1" in plats for _, _, plats in svar)
+    vantade = sum("/logga-in?vanta=" in plats for _, _, plats in svar)
+    assert provade + vantade == 16 and provade >= 1
+    assert anvandare.antal_forsok("konto:admin", url) == provade
+    assert anvandare.antal_forsok("adress:127.0.0.1", url) == provade
+    rensa_forsok(url)
+
+
 # --- Redis stoppas mitt i -------------------------------------------------------------------------
 
 @pytest.fixture
