@@ -125,7 +125,8 @@ def formular(anv: Anvandare, period: str, plan: str | None = None,
 def granska_formular(anv: Anvandare | None, period: str, varden: dict, plan: str | None = None,
                      url: str | None = None) -> rapport.Forhandsgranskning:
     """Formulärets värden → förhandsgranskning (skriver ingenting). `varden` =
-    {"atgarder": {kod: {"status", "kommentar"}}, "indikatorer": {kod: {"utfall", "kommentar", "kib"}}}.
+    {"atgarder": {kod: {"status", "kommentar"}}, "indikatorer": {kod: {"utfall", "kommentar", "kib", "nytt_mal"}}}
+    ("nytt_mal" = mallens "Nytt mål för året": sparas som Malvarde för periodens år, fran_planen=False).
     Kastar Behorighetsfel för en kod användaren inte får rapportera, Importfel för ogiltiga värden."""
     if not far_skriva(anv):
         raise Behorighetsfel(["Ditt konto får inte rapportera."])
@@ -151,7 +152,7 @@ def _fyll_mall(mall: bytes, atg: dict, ind: dict) -> tuple[bytes, dict[tuple[str
     rader: dict[tuple[str, int], str] = {}
     for blad, varden, falt in (("Åtgärder", atg, {"status": "Status", "kommentar": "Kommentar"}),
                                ("Indikatorer", ind, {"utfall": "Utfall", "kommentar": "Kommentar",
-                                                     "kib": "Kan inte bedömas"})):
+                                                     "kib": "Kan inte bedömas", "nytt_mal": "Nytt mål för året"})):
         ws = wb[blad]
         rubriker = [c.value for c in ws[rapport.RUBRIKRAD]]
         for rnr in range(rapport.FORSTA_RAD, ws.max_row + 1):

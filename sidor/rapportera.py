@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import logging
 from urllib.parse import quote
 
@@ -40,7 +41,8 @@ ID_PERIOD, ID_F_FG, ID_F_SPARA, ID_F_GRANSKNING, ID_F_RESULTAT = (
     "rf-period", "rf-forhandsgranska", "rf-spara", "rf-granskning", "rf-resultat")
 ID_LAS_PERIOD, ID_LAS_MOTIV, ID_LAS, ID_LAS_UPP, ID_LAS_BESKED = (
     "las-period", "las-motivering", "las-las", "las-las-upp", "las-besked")
-T_STATUS, T_AKOMM, T_UTFALL, T_IKOMM, T_KIB = "rf-status", "rf-akommentar", "rf-utfall", "rf-ikommentar", "rf-kib"
+T_STATUS, T_AKOMM, T_UTFALL, T_IKOMM, T_KIB, T_NYTTMAL = (
+    "rf-status", "rf-akommentar", "rf-utfall", "rf-ikommentar", "rf-kib", "rf-nyttmal")
 
 MAX_BASE64 = (rapport.MAX_STORLEK + 2) // 3 * 4 + 200   # data:…;base64, + filen som base64
 DATABASFEL_IMPORT = ("Databasen svarar inte just nu (eller är upptagen av en annan import). En import skrivs "
@@ -88,7 +90,7 @@ def layout(period=None, plan=None, **_):
                 "Du rapporterar för " + (", ".join(anv.enheter) + " (underenheter ingår)." if anv.rapportor
                                          else "alla enheter.")], id="rapp-vem"),
         _periodval(perioder, valt, plan),
-        _formular(anv, valt, bool(rad["last"]), plan),
+        _formular(anv, valt, bool(rad["last"]), plan, int(rad["ar"])),
         html.Hr(),
         _uppladdning(anv),
         _lasning(perioder) if anv.administrator else None,
@@ -110,7 +112,7 @@ def _periodval(perioder: pd.DataFrame, valt: str, plan) -> html.Nav:
     return html.Nav(lankar, className="nav nav-pills mb-3 flex-wrap", **{"aria-label": "Period att rapportera"})
 
 
-def _formular(anv, period: str, last: bool, plan) -> html.Div:
+def _formular(anv, period: str, last: bool, plan, ar: int) -> html.Div:
     atg, ind = rapportering.formular(anv, period, plan)
     delar = [html.H2(f"Rapportera i formuläret: {period}", className="h4")]
     if last:
@@ -119,7 +121,7 @@ def _formular(anv, period: str, last: bool, plan) -> html.Div:
     delar.append(html.P(f"{len(atg)} åtgärder och {len(ind)} indikatorer där dina enheter är ansvariga. "
                         "Lämna status tom för det du inte rapporterar. Du ser vad som ändras innan något sparas."))
     delar.append(_atgardstabell(atg, period, last))
-    delar.append(_indikatortabell(ind, last))
+    delar.append(_indikatortabell(ind, last, ar, ar in fragor.plan_info(plan)["malar"]))
     delar.append(dcc.Store(id=ID_PERIOD, data={"period": period, "plan": plan}))
     if not last:
         delar += [html.Button("Förhandsgranska", id=ID_F_FG, className="btn btn-outline-primary me-2", type="button"),
@@ -133,6 +135,17 @@ def _text(v) -> str:
     return v if isinstance(v, str) else ""
 
 
+def _dom_id(id_: dict) -> str:
+    """Ett mönster-id som Dash skriver det i DOM:en (JSON, nycklarna sorterade), för <label for>."""
+    return json.dumps(id_, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _etikett(id_: dict, text: str) -> html.Label:
+    """Fältets namn för skärmläsare: vilken åtgärd eller indikator och vilket fält (tabellen visar det
+    bara genom rad och kolumn)."""
+    return html.Label(text, htmlFor=_dom_id(id_), className="visually-hidden")
+
+
 def _atgardstabell(atg: pd.DataFrame, period: str, last: bool) -> html.Table:
     rader = []
     for r in atg.itertuples():
@@ -140,40 +153,61 @@ def _atgardstabell(atg: pd.DataFrame, period: str, last: bool) -> html.Table:
         rader.append(html.Tr([
             html.Td(r.kod), html.Td([html.Div(r.text), html.Small(f"Ansvarig: {_text(r.ansvar)} · {_text(r.tidpunkt)}",
                                                                    className="text-muted")]),
-            html.Td(dbc.Select(id={"typ": T_STATUS, "kod": r.kod}, disabled=last, size="sm",
-                               options=[{"label": "– ingen rapport –", "value": ""}] +
-                               [{"label": s, "value": s} for s in ATGARDSSTATUS],
-                               value=_text(r.rapporterad_status) if egen else "", style={"minWidth": "12rem"})),
-            html.Td(dcc.Textarea(id={"typ": T_AKOMM, "kod": r.kod}, value=_text(r.kommentar) if egen else "",
-                                 disabled=last, className="form-control", rows=2,
-                                 title=f"Kommentar {r.kod}")),
+            html.Td([_etikett({"typ": T_STATUS, "kod": r.kod}, f"Status för åtgärd {r.kod}"),
+                     dbc.Select(id={"typ": T_STATUS, "kod": r.kod}, disabled=last, size="sm",
+                                options=[{"label": "– ingen rapport –", "value": ""}] +
+                                [{"label": s, "value": s} for s in ATGARDSSTATUS],
+                                value=_text(r.rapporterad_status) if egen else "", style={"minWidth": "12rem"})]),
+            html.Td([_etikett({"typ": T_AKOMM, "kod": r.kod}, f"Kommentar till åtgärd {r.kod}"),
+                     dcc.Textarea(id={"typ": T_AKOMM, "kod": r.kod}, value=_text(r.kommentar) if egen else "",
+                                  disabled=last, className="form-control", rows=2,
+                                  title=f"Kommentar {r.kod}")]),
         ], **{"data-kod": r.kod}))
     return html.Table([html.Caption("Åtgärder"), html.Thead(html.Tr([html.Th(x, scope="col") for x in
                                                                      ("Id", "Åtgärd", "Status", "Kommentar")])),
                        html.Tbody(rader)], className="table table-sm rapportformular")
 
 
-def _indikatortabell(ind: pd.DataFrame, last: bool) -> html.Table:
+def _nytt_mal(r, ar: int, last: bool) -> html.Td:
+    """"Nytt mål för året" som i rapportmallen: där planen lämnat målet öppet eller fullmäktige ändrat det."""
+    id_ = {"typ": T_NYTTMAL, "kod": r.kod}
+    nu = getattr(r, f"mal_{ar}", None)
+    nu = med_enhet(float(nu), _text(r.mattenhet) or None) if nu is not None and pd.notna(nu) else "inget (öppet)"
+    enhet = f" ({_text(r.mattenhet)})" if _text(r.mattenhet) else ""
+    return html.Td([_etikett(id_, f"Nytt mål {ar} för indikator {r.kod}{enhet}"),
+                    dcc.Input(id=id_, type="number", disabled=last, value=None, className="form-control form-control-sm",
+                              step="any", placeholder=f"Nytt mål {ar}"),
+                    html.Small(f"Gällande: {nu}", className="text-muted")])
+
+
+def _indikatortabell(ind: pd.DataFrame, last: bool, ar: int, har_mal: bool) -> html.Table:
     rader = []
     for r in ind.itertuples():
         v = r.utfall_varde
         kib = bool(r.utfall_kan_inte_bedomas) if pd.notna(r.utfall_kan_inte_bedomas) else False
         rader.append(html.Tr([
             html.Td(r.kod), html.Td(r.namn),
-            html.Td(html.Div([dcc.Input(id={"typ": T_UTFALL, "kod": r.kod}, type="number", disabled=last,
-                                        value=None if v is None or pd.isna(v) else float(v),
-                                        className="form-control", step="any", placeholder="Utfall"),
-                              html.Span(r.mattenhet or "", className="input-group-text")],
-                             className="input-group input-group-sm")),
-            html.Td(dcc.Checklist(id={"typ": T_KIB, "kod": r.kod}, options=[{"label": " Kan inte bedömas",
-                                                                              "value": "ja", "disabled": last}],
-                                  value=["ja"] if kib else [])),
-            html.Td(dcc.Textarea(id={"typ": T_IKOMM, "kod": r.kod}, value=_text(r.utfall_kommentar), disabled=last,
-                                 className="form-control", rows=2, title=f"Kommentar {r.kod}")),
+            html.Td([_etikett({"typ": T_UTFALL, "kod": r.kod}, f"Utfall för indikator {r.kod}"
+                              + (f" ({_text(r.mattenhet)})" if _text(r.mattenhet) else "")),
+                     html.Div([dcc.Input(id={"typ": T_UTFALL, "kod": r.kod}, type="number", disabled=last,
+                                         value=None if v is None or pd.isna(v) else float(v),
+                                         className="form-control", step="any", placeholder="Utfall"),
+                               html.Span(r.mattenhet or "", className="input-group-text")],
+                              className="input-group input-group-sm")]),
+            html.Td(dbc.Checkbox(id={"typ": T_KIB, "kod": r.kod}, value=kib, disabled=last,
+                                 label=["Kan inte bedömas",
+                                        html.Span(f" (indikator {r.kod})", className="visually-hidden")])),
+            html.Td([_etikett({"typ": T_IKOMM, "kod": r.kod}, f"Kommentar till indikator {r.kod}"),
+                     dcc.Textarea(id={"typ": T_IKOMM, "kod": r.kod}, value=_text(r.utfall_kommentar), disabled=last,
+                                  className="form-control", rows=2, title=f"Kommentar {r.kod}")]),
+            _nytt_mal(r, ar, last) if har_mal else None,
         ], **{"data-kod": r.kod}))
     return html.Table([html.Caption("Indikatorer"),
                        html.Thead(html.Tr([html.Th(x, scope="col") for x in
-                                           ("Id", "Indikator", "Utfall", "Kan inte bedömas", "Kommentar")])),
+                                           ("Id", "Indikator", "Utfall", "Kan inte bedömas", "Kommentar")]
+                                          + ([html.Th(f"Nytt mål för {ar}", scope="col",
+                                                      title="Bara där planen lämnat målet öppet eller fullmäktige "
+                                                            "ändrat det")] if har_mal else []))),
                        html.Tbody(rader)], className="table table-sm rapportformular")
 
 
@@ -183,9 +217,11 @@ def _uppladdning(anv) -> html.Div:
         html.P("Hämta mallen med knappen ”Hämta rapportmall” på sidorna. "
                + ("Filen får bara innehålla rader för dina enheter; en rad för någon annans åtgärd avvisar hela filen."
                   if anv.rapportor else "") + " Tidigare värden skrivs aldrig över."),
-        dcc.Upload(id=ID_UPP, children=html.Div(["Dra hit filen eller ", html.A("välj en .xlsx-fil", href="#")]),
-                   className="uppladdning p-4 mb-3 text-center border border-2 rounded", accept=".xlsx",
-                   max_size=rapport.MAX_STORLEK),
+        # Filfältet som dcc.Upload ritar får sin etikett av assets/etiketter.js (ur data-etikett)
+        html.Div(dcc.Upload(id=ID_UPP, children=html.Div(["Dra hit filen eller ", html.A("välj en .xlsx-fil", href="#")]),
+                            className="uppladdning p-4 mb-3 text-center border border-2 rounded", accept=".xlsx",
+                            max_size=rapport.MAX_STORLEK),
+                 **{"data-etikett": "Ladda upp en ifylld rapportmall (.xlsx)"}),
         dcc.Store(id=ID_FIL),
         html.Div(id=ID_FG, role="status", **{"aria-live": "polite"}),
         html.Button("Genomför importen", id=ID_GENOMFOR, className="btn btn-primary", disabled=True),
@@ -320,7 +356,7 @@ def genomfor(_n, fil):
 
 # --- Formuläret ---
 
-def _varden(st, st_id, ak, ak_id, ut, ut_id, ik, ik_id, kib, kib_id) -> dict:
+def _varden(st, st_id, ak, ak_id, ut, ut_id, ik, ik_id, kib, kib_id, nm=None, nm_id=None) -> dict:
     """Formulärets fält → {"atgarder": {kod: …}, "indikatorer": {kod: …}} (bara ifyllda rader)."""
     atg, ind = {}, {}
     for v, i in zip(st or [], st_id or []):
@@ -332,22 +368,25 @@ def _varden(st, st_id, ak, ak_id, ut, ut_id, ik, ik_id, kib, kib_id) -> dict:
     for v, i in zip(ik or [], ik_id or []):
         ind.setdefault(str(i.get("kod")), {})["kommentar"] = v
     for v, i in zip(kib or [], kib_id or []):
-        ind.setdefault(str(i.get("kod")), {})["kib"] = isinstance(v, list) and "ja" in v
+        ind.setdefault(str(i.get("kod")), {})["kib"] = v is True or (isinstance(v, list) and "ja" in v)
+    for v, i in zip(nm or [], nm_id or []):
+        ind.setdefault(str(i.get("kod")), {})["nytt_mal"] = v
     atg = {k: v for k, v in atg.items() if v.get("status") or v.get("kommentar")}
-    ind = {k: v for k, v in ind.items() if v.get("utfall") not in (None, "") or v.get("kommentar") or v.get("kib")}
+    ind = {k: v for k, v in ind.items() if v.get("utfall") not in (None, "") or v.get("kommentar") or v.get("kib")
+           or v.get("nytt_mal") not in (None, "")}
     return {"atgarder": atg, "indikatorer": ind}
 
 
-_FALT = [State({"typ": t, "kod": ALL}, p) for t, p in ((T_STATUS, "value"), (T_AKOMM, "value"), (T_UTFALL, "value"),
-                                                        (T_IKOMM, "value"), (T_KIB, "value"))]
-_FALT_ID = [State({"typ": t, "kod": ALL}, "id") for t in (T_STATUS, T_AKOMM, T_UTFALL, T_IKOMM, T_KIB)]
+_FALTTYPER = (T_STATUS, T_AKOMM, T_UTFALL, T_IKOMM, T_KIB, T_NYTTMAL)
+_FALT = [State({"typ": t, "kod": ALL}, "value") for t in _FALTTYPER]
+_FALT_ID = [State({"typ": t, "kod": ALL}, "id") for t in _FALTTYPER]
 
 
 def _formularets(period, falt) -> tuple:
-    st, ak, ut, ik, kib, st_id, ak_id, ut_id, ik_id, kib_id = falt
+    st, ak, ut, ik, kib, nm, st_id, ak_id, ut_id, ik_id, kib_id, nm_id = falt
     period = period if isinstance(period, dict) else {}
     return (str(period.get("period") or ""), period.get("plan") if isinstance(period.get("plan"), str) else None,
-            _varden(st, st_id, ak, ak_id, ut, ut_id, ik, ik_id, kib, kib_id))
+            _varden(st, st_id, ak, ak_id, ut, ut_id, ik, ik_id, kib, kib_id, nm, nm_id))
 
 
 @callback(Output(ID_F_GRANSKNING, "children"), Output(ID_F_SPARA, "disabled"),

@@ -13,8 +13,8 @@ import urllib.request
 import pytest
 from sqlalchemy import func, select, update
 
-from data import anvandare, db, fragor, rapport
-from data.models import (Atgardsrapport, Indikatorutfall, Inloggning, Malvarde, Period, Periodlas)
+from data import anvandare, db, fragor, rapport, rapportering
+from data.models import (Atgardsrapport, Indikator, Indikatorutfall, Inloggning, Malvarde, Period, Periodlas)
 from tests.conftest import pg_databas
 from tests.test_sakerhet import Klient, forbered_databas, starta, stoppa, text_i
 
@@ -60,14 +60,15 @@ def formular(k: Klient, atg: dict, ind: dict | None = None, period: str = PERIOD
     def falt(typ, varden, prop="value"):
         return [{"id": {"typ": typ, "kod": kod}, "property": prop,
                  "value": {"typ": typ, "kod": kod} if prop == "id" else v} for kod, v in varden.items()]
-    kib = {k_: [] for k_ in ind}
+    kib = {k_: bool(v.get("kib")) for k_, v in ind.items()}       # dbc.Checkbox: sant eller falskt
     state = [{"id": "rf-period", "property": "data", "value": {"period": period, "plan": None}}]
     for prop in ("value", "id"):
         state += [falt("rf-status", {k_: v.get("status") for k_, v in atg.items()}, prop),
                   falt("rf-akommentar", {k_: v.get("kommentar") for k_, v in atg.items()}, prop),
                   falt("rf-utfall", {k_: v.get("utfall") for k_, v in ind.items()}, prop),
                   falt("rf-ikommentar", {k_: v.get("kommentar") for k_, v in ind.items()}, prop),
-                  falt("rf-kib", kib, prop)]
+                  falt("rf-kib", kib, prop),
+                  falt("rf-nyttmal", {k_: v.get("nytt_mal") for k_, v in ind.items()}, prop)]
     return k.dash_anrop("rf-resultat.children" if spara else "rf-granskning.children",
                         {"rf-spara.n_clicks" if spara else "rf-forhandsgranska.n_clicks": 1}, state)
 
@@ -129,7 +130,7 @@ def miljo(request, tmp_path_factory):
     shb_ind = set(fragor.indikatorer(enhet=["KSK/SHB"], url=url).kod)
     proc, bas = starta(url, katalog, workers=2, miljo={"MALKOLL_HEMLIGHET": HEMLIGHET})
     yield {"bas": bas, "databas": url, "shb": sorted(shb - eko), "eko": sorted(eko - shb),
-           "eko_ind": sorted(eko_ind - shb_ind), "logg": proc.logg}
+           "eko_ind": sorted(eko_ind - shb_ind), "shb_ind": sorted(shb_ind - eko_ind), "logg": proc.logg}
     stoppa(proc)
     if stada:
         stada()
@@ -162,6 +163,44 @@ def test_rapportoren_sparar_sin_egen_atgard_via_formularet(miljo):
     a = fragor.atgarder(period=PERIOD, url=url).set_index("kod").loc[kod]
     assert (a.rapporterad_status, a.rapporterad_av, a.kalla) == ("Pågår enligt plan", "Sara Samhälle (sara)",
                                                                 "Formulär i webbläsaren")
+
+
+def test_rapportoren_satter_nytt_mal_for_sin_indikator_via_formularet(miljo):
+    """"Nytt mål för året" i formuläret som i mallen: samma validering, bara egna enheters indikatorer,
+    sparat som Malvarde (fran_planen=False) med vem och formuläret, i ändringsloggen som "Nytt mål 2020"."""
+    url = miljo["databas"]
+    k = klient(miljo, "sara")
+    kod = miljo["shb_ind"][0]
+    fore = ogonblick(url)
+    svar = formular(k, {}, {kod: {"nytt_mal": 1e308}})                          # samma gräns som importen
+    assert vagrad(svar, "Ingenting sparades", f"Indikatorn {kod}, Nytt mål för året", "rimliga intervallet"), \
+        text_i(svar[2])
+    svar = formular(k, {}, {miljo["eko_ind"][0]: {"nytt_mal": 12}})             # någon annans indikator
+    assert vagrad(svar, "Ingenting sparades", miljo["eko_ind"][0], "du får inte rapportera"), text_i(svar[2])
+    assert ogonblick(url) == fore
+    svar = formular(k, {}, {kod: {"nytt_mal": 12}}, spara=False)
+    assert vagrad(svar, "Det här ändras", f"{kod} mål 2020: 12"), text_i(svar[2])
+    assert ogonblick(url) == fore
+    assert vagrad(formular(k, {}, {kod: {"nytt_mal": 12}}), "Sparat: 1 poster")
+    with db.session(url) as s:
+        m = s.scalars(select(Malvarde).join(Indikator, Indikator.id == Malvarde.indikator_id)
+                      .where(Indikator.kod == kod, Malvarde.fran_planen.is_(False))).one()
+        assert (m.ar, float(m.varde), m.satt_av, m.kalla) == (2020, 12.0, "Sara Samhälle (sara)", "Formulär i webbläsaren")
+    i = fragor.indikatorer(period=PERIOD, url=url).set_index("kod").loc[kod]
+    assert i.mal_2020 == 12 and not i.mal_2020_fran_planen
+    logg = rapportering.andringslogg(kod, url=url)
+    assert ((logg.andring == "Nytt mål 2020: {tal}") & (logg.av == "Sara Samhälle (sara)")
+            & (logg.kalla == "Formulär i webbläsaren")).any()
+    assert vagrad(formular(k, {}, {kod: {"nytt_mal": 12}}, spara=False), "0 nya värden, 0 ändrade")   # samma igen
+    svar = formular(k, {}, {kod: {"kib": True, "kommentar": "Mätningen gjordes inte."}}, spara=False)
+    assert vagrad(svar, f"{kod} kan_inte_bedomas: ja"), text_i(svar[2])     # kryssrutan "Kan inte bedömas"
+
+
+def test_nytt_mal_i_last_period_vagras(miljo):
+    k, fore = klient(miljo, "ada"), ogonblick(miljo["databas"])
+    svar = formular(k, {}, {miljo["shb_ind"][0]: {"nytt_mal": 13}}, period=LAST_PERIOD)
+    assert vagrad(svar, "Ingenting sparades", "låst"), text_i(svar[2])
+    assert ogonblick(miljo["databas"]) == fore
 
 
 # --- Vägrade skrivningar ---

@@ -30,11 +30,15 @@ def oppen_server(tmp_path_factory):
 
 
 def _vanta_text(d, css, text, tid=60):
+    from selenium.common.exceptions import StaleElementReferenceException
     slut = time.time() + tid
     while time.time() < slut:
         el = d.find_elements(By.CSS_SELECTOR, css)
-        if el and text in el[0].text:
-            return el[0]
+        try:
+            if el and text in el[0].text:
+                return el[0]
+        except StaleElementReferenceException:    # Dash ritade om elementet mellan sökningen och läsningen
+            pass
         time.sleep(0.2)
     raise AssertionError(f"{text!r} syntes inte i {css}: {[e.text for e in d.find_elements(By.CSS_SELECTOR, css)]}")
 
@@ -110,6 +114,48 @@ def test_rapportoren_rapporterar_i_formularet(webblasare, oppen_server, monkeypa
     _vanta_text(d, "#rapp-formular", "är låst")
     assert not d.find_elements(By.ID, "rf-spara")
     assert all(not t.is_enabled() for t in d.find_elements(By.CSS_SELECTOR, "#rapp-formular textarea"))
+    fel = [r for r in d.get_log("browser") if r["level"] == "SEVERE"]
+    assert not fel, fel
+    d.delete_all_cookies()
+
+
+FALTNAMN_JS = """
+return Array.from(document.querySelectorAll('#rapp-formular tr[data-kod]')).flatMap(function (tr) {
+  return Array.from(tr.querySelectorAll('input, select, textarea')).map(function (el) {
+    var namn = Array.from(el.labels || []).map(function (l) { return l.textContent; }).join(' ')
+               || el.getAttribute('aria-label') || '';
+    return [tr.getAttribute('data-kod'), el.tagName.toLowerCase() + ':' + (el.type || ''), namn.trim()];
+  });
+});
+"""
+
+
+def test_formularet_har_etiketter_och_klarar_axe(webblasare, oppen_server, monkeypatch):
+    """Den inloggade rapportörens formulär: varje fält har en etikett som namnger åtgärden eller
+    indikatorn och fältet, och axe-core (tests/vendor/axe.min.js, lokal kopia) hittar inga överträdelser."""
+    from tests.test_sakerhet import logga_in_i_webblasaren
+    from tools.axe import kor_axe
+    url = oppen_server["databas"]
+    monkeypatch.setenv("MALKOLL_HEMLIGHET", HEMLIGHET)
+    if "sara" not in [k["namn"] for k in anvandare.lista(url)]:
+        anvandare.lagg_till("sara", "rapportor", ["KSK/SHB"], LOSEN, "Sara Samhälle", url=url)
+    d = webblasare
+    d.get_log("browser")
+    d.delete_all_cookies()
+    logga_in_i_webblasaren(d, oppen_server["bas"], "sara", LOSEN, "/rapportera?period=Delår 2 2020")
+    _vanta_text(d, "#rapp-vem", "Sara Samhälle (rapportör)")
+    falt = d.execute_script(FALTNAMN_JS)
+    assert len({f[0] for f in falt}) >= 5, falt
+    utan = [f for f in falt if f[0] not in f[2]]
+    assert not utan, f"Fält utan etikett som namnger raden: {utan[:10]}"
+    namn = {f[2] for f in falt}
+    kod_a = d.find_element(By.CSS_SELECTOR, "#rapp-formular tr[data-kod]").get_attribute("data-kod")
+    assert {f"Status för åtgärd {kod_a}", f"Kommentar till åtgärd {kod_a}"} <= namn, sorted(namn)[:10]
+    for borjan in ("Utfall för indikator ", "Kommentar till indikator ", "Nytt mål 2020 för indikator "):
+        assert any(n.startswith(borjan) for n in namn), (borjan, sorted(namn)[:10])
+    assert any("Kan inte bedömas (indikator " in n for n in namn), sorted(namn)[:10]
+    fel = kor_axe(d)
+    assert fel == [], "\n".join(f"{v['id']}: {v['help']} {v['noder']}" for v in fel)
     fel = [r for r in d.get_log("browser") if r["level"] == "SEVERE"]
     assert not fel, fel
     d.delete_all_cookies()
