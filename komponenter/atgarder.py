@@ -8,6 +8,7 @@ import pandas as pd
 from dash import html
 
 from komponenter.mote import forandringspil
+from komponenter.text import fritext
 from komponenter.trafikljus import statusmarke
 
 EXEMPEL = "Exempeldata – inte kommunens rapportering"
@@ -28,7 +29,7 @@ def _kalla(r) -> list:
 
 
 def atgardsrad(r, andr: tuple[str, str | None] | None = None) -> html.Tr:
-    kommentar = [html.Div(_text(r.kommentar))] if _text(r.kommentar) else []
+    kommentar = [fritext(_text(r.kommentar))] if _text(r.kommentar) else []
     if _text(r.status_skal):
         kommentar.append(html.Div(r.status_skal, className="status-skal"))
     if _text(getattr(r, "rapportperiod", None)) and r.rapportperiod != r.period:

@@ -18,6 +18,7 @@ from data import budgetregler as br
 from data.regler import EJ_RAPPORTERAD
 from komponenter import format as fmt
 from komponenter.tema import BLA, GRA, GRON, ORANGE, VERMILJON, plotly_mall
+from komponenter.text import fritext
 from komponenter.trafikljus import statusmarke
 
 EXEMPEL = "Exempeldata – inte kommunens rapportering"
@@ -561,7 +562,7 @@ def uppfoljningstabell(df: pd.DataFrame, enhet: str, period: str, rubrik: str, i
     rader = []
     for r in df.to_dict("records"):
         rapp = bool(r["rapporterad"])
-        kommentar = ([html.Div(r["kommentar"])] if _t(r.get("kommentar")) else []) + (
+        kommentar = ([fritext(r["kommentar"])] if _t(r.get("kommentar")) else []) + (
             [html.Div("Summan är beräknad ur raderna ovan.", className="small text-muted")] if r["beraknad"] else []
         ) + ([html.Div("Bara avvikelsen är publicerad (inget utfall eller prognos).", className="small text-muted")]
              if _ok(r.get("publicerad_avvikelse")) and not _ok(r["prognos"]) else []) + _kalla(r)
@@ -598,7 +599,7 @@ def investeringsuppfoljning(df: pd.DataFrame, enhet: str, period: str, id_: str 
     rader = []
     for r in df.to_dict("records"):
         rapp = bool(r["rapporterad"])
-        kommentar = ([html.Div(r["kommentar"])] if _t(r.get("kommentar")) else []) + (
+        kommentar = ([fritext(r["kommentar"])] if _t(r.get("kommentar")) else []) + (
             [html.Div("Summan är beräknad ur raderna ovan.", className="small text-muted")] if r["beraknad"] else []
         ) + _kalla(r)
         rader.append(html.Tr([

@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from data.regler import REGEL_INDIKATOR
 from komponenter import format as fmt
+from komponenter.text import fritext
 from komponenter.diagram import indikatorfigur, indikatorserier, malar_i
 from komponenter.trafikljus import statusmarke
 
@@ -96,7 +97,7 @@ def indikatorkort(ind: dict, utfall: list[dict], stor: bool = False, jamforelse=
         html.Span(" exempel", className="badge text-bg-warning ms-2", title=EXEMPEL) if ind.get("exempel") and utfalltext else None,
         html.A("Källa", href=ind["utfall_kalla_url"], target="_blank", rel="noopener noreferrer", className="ms-2",
                title=ind["utfall_kalla_url"]) if _t(ind.get("utfall_kalla_url")) and utfalltext else None,
-        html.Div(_t(ind.get("utfall_kommentar")), className="small")
+        fritext(_t(ind.get("utfall_kommentar")), className="small")
         if _t(ind.get("utfall_kommentar")) and ind.get("utfall_kommentar") != utfalltext else None,
     ], className="utfallsrad mb-2")
 

@@ -8,6 +8,7 @@ from typing import Optional
 from dash import dcc, html
 
 from komponenter.format import NBSP, tal
+from komponenter.text import fritext
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ def uppfoljning(s) -> html.Section:
             delar.append(f"{post}: {'+' if a > 0 else MINUS}{tal(abs(a) / 1000, 1)}{NBSP}mnkr mot budget "
                          f"({'lägre kostnad än budget' if a > 0 else 'högre kostnad än budget'}). ")
         if u["kommentar"]:
-            delar.append(u["kommentar"] + " ")
+            delar += [fritext(u["kommentar"], tagg=html.Span), " "]
         if u["kalla_url"]:
             delar.append(html.A("Källa", href=u["kalla_url"], rel="noopener"))
         rader.append(html.Li(delar))

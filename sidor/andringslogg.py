@@ -9,6 +9,7 @@ import pandas as pd
 
 from data import rapportering
 from komponenter.format import tal
+from komponenter.text import fritext
 from sidor import _inloggning
 
 dash.register_page(__name__, path="/andringslogg", name="Ändringslogg", order=30, title="Ändringslogg – Målkoll",
@@ -37,7 +38,7 @@ def layout(kod=None, plan=None, **_):
     df = rapportering.andringslogg(kod, plan)
     rader = [html.Tr([html.Td(_tid(r.tid)), html.Td(r.av), html.Td(r.typ),
                       html.Td(dcc.Link(r.kod, href=f"/andringslogg?kod={r.kod}") if r.typ != "Period" else "–"),
-                      html.Td(str(r.period)), html.Td(_andring(r)),
+                      html.Td(str(r.period)), html.Td(fritext(_andring(r), tagg=html.Span)),
                       html.Td((r.kalla if isinstance(r.kalla, str) and r.kalla else "–")
                               + (" (exempeldata)" if r.exempel is True else ""))])
              for r in df.itertuples()]

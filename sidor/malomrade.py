@@ -12,6 +12,7 @@ from komponenter.filter import filterpanel
 from komponenter import jamforelse as jf
 from komponenter.indikatorer import indikatorkort
 from komponenter.mote import forandringsantal, sammanfattning, lagesrad, malomradesmarke, underlagstext
+from komponenter.text import forkorta, fritext
 from komponenter.trafikljus import statusmarke
 from sidor._gemensamt import exempelbanner, kallalank, kolada_serier, valj_plan
 
@@ -28,9 +29,10 @@ def giltigt_nr(nr, finns) -> int | None:
 def inriktningsmal_lista(im) -> html.Div:
     return html.Div([html.Div([
         html.Div([html.H3(f"{r.nr} {r.titel}", className="h6 mb-1"),
-                  statusmarke(r.bedomning, r.motivering if isinstance(r.motivering, str) else r.bedomning)],
+                  statusmarke(r.bedomning, forkorta(r.motivering) if isinstance(r.motivering, str) else r.bedomning)],
                  className="d-flex justify-content-between gap-2"),
-        html.P(r.motivering, className="small mb-1") if isinstance(r.motivering, str) and r.motivering else None,
+        fritext(r.motivering, tagg=html.P, className="small mb-1") if isinstance(r.motivering, str) and r.motivering
+        else None,
         kallalank(r.kalla_url, None, bool(r.exempel) if r.exempel is not None and r.exempel == r.exempel else False),
         html.Details([html.Summary("Inriktningsmålets text"), html.P(r.beskrivning)], className="small")
         if isinstance(r.beskrivning, str) else None,

@@ -47,7 +47,8 @@ def _lagg_in_extrema(url: str) -> None:
             s.add(Malbedomning(inriktningsmal_id=im[0].id, period_id=p.id, bedomning="Uppfyllt",
                                motivering=MB_TEXT, **gem))
             for n, x in enumerate(stora):
-                s.add(Budgetutfall(budgetrad_id=br[n].id, period_id=p.id, utfall=x, prognos=x, **gem))
+                s.add(Budgetutfall(budgetrad_id=br[n].id, period_id=p.id, utfall=x, prognos=x,
+                                   kommentar=MB_TEXT if n == 0 else None, **gem))
         for n, x in enumerate(EXTREMA):
             s.add(Malvarde(indikator_id=ind[n + 5].id, ar=2020, varde=x, satt_av="test"))
         from data import cache
@@ -77,3 +78,47 @@ def test_sidorna_och_exporten_svarar_med_extrema_varden(extrem_databas):
             json = pj.to_json_plotly(sida.layout(period=per, **arg))
             assert json and "Traceback" not in json
         assert export.exportera(period=per, url=extrem_databas)[:2] == b"PK"
+
+
+def test_langa_kommentarer_forkortas_pa_sidorna(extrem_databas, monkeypatch):
+    """En lagrad kommentar eller motivering på 1 MB skickas aldrig hel till webbläsaren: sidan visar
+    början med en synlig "…", hela texten som importen tar emot (MAX_TEXT tecken) står i title och
+    exporten har den (Excels gräns 32 767 tecken)."""
+    import io
+    import json
+
+    import plotly.io.json as pj
+    from openpyxl import load_workbook
+
+    import app
+    from data.anvandare import Anvandare
+    from data.granser import MAX_TEXT
+    from komponenter.text import VISAS
+    app.hamta_app()
+    from sidor import _inloggning, andringslogg, budget, malomrade, skattepengar
+    monkeypatch.setattr(_inloggning, "aktuell", lambda: Anvandare(1, "ada", "Ada", "administrator", ()))
+    with db.session(extrem_databas) as s:
+        per = s.scalars(select(Period).order_by(Period.id)).first().namn
+    for namn, sida, arg in [("malomrade", malomrade, {"nr": "1", "period": per}), ("budget", budget, {"period": per}),
+                            ("skattepengar", skattepengar, {}), ("andringslogg", andringslogg, {})]:
+        svar = pj.to_json_plotly(sida.layout(**arg))
+        assert len(svar) < 250_000, (namn, len(svar))          # utan förkortningen: flera MB
+        strangar = _strangar(json.loads(svar))                # all text, också title
+        langa = [s_ for s_ in strangar if "Lång kommentar. Lång kommentar." in s_]
+        assert langa and all(len(s_) <= MAX_TEXT for s_ in langa), (namn, [len(s_) for s_ in langa])
+        assert any(len(s_) <= VISAS and s_.endswith("…") for s_ in langa), namn   # synlig "…"
+        assert any(len(s_) > MAX_TEXT - 50 and s_.endswith("…") for s_ in langa), namn   # title: det importen tar emot
+        assert any("Förkortad – håll muspekaren över texten för hela" in s_ for s_ in strangar), namn
+    xlsx = load_workbook(io.BytesIO(export.exportera(period=per, url=extrem_databas)), read_only=True)
+    celler = (c for ws in xlsx.worksheets for rad in ws.iter_rows(values_only=True) for c in rad)
+    assert any(isinstance(c, str) and len(c) == 32767 and c.startswith(MB_TEXT[:100]) for c in celler)
+
+
+def _strangar(x) -> list[str]:
+    if isinstance(x, str):
+        return [x]
+    if isinstance(x, dict):
+        return [s for v in x.values() for s in _strangar(v)]
+    if isinstance(x, list):
+        return [s for v in x for s in _strangar(v)]
+    return []
