@@ -65,16 +65,6 @@ def _glom_installningar():
     installningar.glom()
 
 
-
-
-@pytest.fixture(autouse=True)
-def _glom_installningar():
-    """Varje test börjar utan valda inställningar: de läses ur (testets) miljö tills någon startar."""
-    yield
-    from data import installningar
-    installningar.glom()
-
-
 def _pg_admin_anslutning():
     import psycopg
     return psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5)
