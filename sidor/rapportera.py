@@ -176,7 +176,7 @@ def _nytt_mal(r, ar: int, last: bool) -> html.Td:
     enhet = f" ({_text(r.mattenhet)})" if _text(r.mattenhet) else ""
     return html.Td([_etikett(id_, f"Nytt mål {ar} för indikator {r.kod}{enhet}"),
                     dcc.Input(id=id_, type="number", disabled=last, value=None, className="form-control form-control-sm",
-                              step="any", placeholder=f"Nytt mål {ar}"),
+                              step="any", placeholder="Nytt mål"),
                     html.Small(f"Gällande: {nu}", className="text-muted")])
 
 
@@ -192,7 +192,7 @@ def _indikatortabell(ind: pd.DataFrame, last: bool, ar: int, har_mal: bool) -> h
                      html.Div([dcc.Input(id={"typ": T_UTFALL, "kod": r.kod}, type="number", disabled=last,
                                          value=None if v is None or pd.isna(v) else float(v),
                                          className="form-control", step="any", placeholder="Utfall"),
-                               html.Span(r.mattenhet or "", className="input-group-text")],
+                               html.Span(_text(r.mattenhet), className="input-group-text") if _text(r.mattenhet) else None],
                               className="input-group input-group-sm")]),
             html.Td(dbc.Checkbox(id={"typ": T_KIB, "kod": r.kod}, value=kib, disabled=last,
                                  label=["Kan inte bedömas",

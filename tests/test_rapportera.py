@@ -154,6 +154,17 @@ def test_formularet_har_etiketter_och_klarar_axe(webblasare, oppen_server, monke
     for borjan in ("Utfall för indikator ", "Kommentar till indikator ", "Nytt mål 2020 för indikator "):
         assert any(n.startswith(borjan) for n in namn), (borjan, sorted(namn)[:10])
     assert any("Kan inte bedömas (indikator " in n for n in namn), sorted(namn)[:10]
+    # talfälten är breda nog för ett tal (inte "U antal") och sidan rullar inte i sidled vid 1280 px
+    from tools.skarmbild import satt_storlek
+    satt_storlek(d, 1280, 720)
+    try:
+        smala = d.execute_script(
+            "return Array.from(document.querySelectorAll('#rapp-formular .dash-input-container'))"
+            ".filter(e => e.getBoundingClientRect().width < 100).map(e => e.closest('tr').getAttribute('data-kod'))")
+        assert not smala, smala
+        assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        satt_storlek(d, 1920, 1080)
     fel = kor_axe(d)
     assert fel == [], "\n".join(f"{v['id']}: {v['help']} {v['noder']}" for v in fel)
     fel = [r for r in d.get_log("browser") if r["level"] == "SEVERE"]
