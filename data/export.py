@@ -34,7 +34,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from sqlalchemy.exc import DBAPIError
 
-from data import fragor, start
+from data import fragor, start, ursprung
 from data.status import status_stil
 from data.urval import Urval
 
@@ -44,18 +44,23 @@ MIMETYP = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 BLAD_ATGARDER = "Åtgärder"
 BLAD_INDIKATORER = "Indikatorer"
+BLAD_SARSKILDA = "Särskilda uppdrag"
 BUDGETBLAD = {  # budgettabell i databasen → bladnamn, i planens ordning
     "driftbudget": "Driftbudget",
     "drift_per_verksamhet": "Drift per verksamhet",
     "budgetforandringar": "Budgetförändringar",
     "investeringar": "Investeringar",
 }
+# Ursprungskolumnerna (version 2) står sist, så att version 1:s kolumner har kvar sina platser.
+URSPRUNG_ATGARDER = ("Ursprung", "Statusens källa", "Rapporterad av", "Rapporterad")
+URSPRUNG_INDIKATORER = ("Ursprung", "Utfallets källa", "Källans anmärkning", "Rapporterad av", "Rapporterad")
 KOLUMNER_ATGARDER = ("Målområde", "Uppdragstyp", "Uppdrag", "Åtgärd", "Förväntad effekt", "Ansvarig",
-                     "Enheter", "Tidpunkt", "Status", "Period", "Kommentar")
+                     "Enheter", "Tidpunkt", "Status", "Period", "Kommentar", *URSPRUNG_ATGARDER)
 def kolumner_indikatorer(malar: Sequence[int]) -> tuple[str, ...]:
     """Indikatorbladets kolumner: en "Mål <år>" per målår i planen (KS-2020: 2020, 2021, 2022)."""
     return ("Målområde", "Nivå", "Indikator", "Enhet", "Nuvärde", "Nuvärde år",
-            *[f"Mål {ar}" for ar in malar], "Utfall", "Period", "Status", "Ansvarig", "Källa", "Mätintervall")
+            *[f"Mål {ar}" for ar in malar], "Utfall", "Period", "Status", "Ansvarig", "Källa", "Mätintervall",
+            *URSPRUNG_INDIKATORER)
 ARBETSGIVARE = "Arbetsgivare"      # Målområde för HR-indikatorerna
 POST = "Post"                      # budgetbladens radrubrik
 GRUPP = "Grupp"                    # investeringarnas grupp
@@ -73,6 +78,8 @@ FONT_RUBRIK = Font(bold=True)
 FONT_SUMMA = Font(bold=True)
 FONT_VARAV = Font(italic=True)
 FYLL_RUBRIK = PatternFill("solid", fgColor="FFE6E6E6")
+FYLL_EXEMPEL = PatternFill("solid", fgColor="FFFFF3CD")   # exempel: gul som exempelbannern
+FONT_EXEMPEL = Font(italic=True, color="FF664D03")
 _TUNN = Side(style="thin", color="FFD9D9D9")
 _MORK = Side(style="medium", color="FF595959")
 KANT_DATA = Border(bottom=_TUNN)
@@ -169,6 +176,7 @@ class Blad:
     rader: list[list] = field(default_factory=list)
     radtyp: list[Optional[str]] = field(default_factory=list)      # budget: summa/varav/…
     kommentarer: dict[tuple[int, int], str] = field(default_factory=dict)  # (rad, kolumn) 0-baserat
+    exempelceller: set[tuple[int, int]] = field(default_factory=set)       # (rad, kolumn): påhittade värden
 
 
 ATGARDSKOLUMNER = [
@@ -176,6 +184,12 @@ ATGARDSKOLUMNER = [
     Kolumn("Åtgärd", 60, bryt=True), Kolumn("Förväntad effekt", 40, bryt=True),
     Kolumn("Ansvarig", 26, bryt=True), Kolumn("Enheter", 22, bryt=True), Kolumn("Tidpunkt", 30, bryt=True),
     Kolumn("Status", 24, status=True), Kolumn("Period", 20), Kolumn("Kommentar", 50, bryt=True),
+    Kolumn("Ursprung", 14), Kolumn("Statusens källa", 40, bryt=True), Kolumn("Rapporterad av", 30, bryt=True),
+    Kolumn("Rapporterad", 17),
+]
+URSPRUNGSKOLUMNER_INDIKATORER = [
+    Kolumn("Ursprung", 20), Kolumn("Utfallets källa", 40, bryt=True), Kolumn("Källans anmärkning", 50, bryt=True),
+    Kolumn("Rapporterad av", 30, bryt=True), Kolumn("Rapporterad", 17),
 ]
 def indikatorkolumner(malar: Sequence[int]) -> list[Kolumn]:
     kol = [Kolumn("Målområde", 14, format="0"), Kolumn("Nivå", 6), Kolumn("Indikator", 50, bryt=True),
@@ -183,17 +197,30 @@ def indikatorkolumner(malar: Sequence[int]) -> list[Kolumn]:
     kol += [Kolumn(f"Mål {ar}", 16, bryt=True, siffror=True) for ar in malar]
     kol += [Kolumn("Utfall", 16, bryt=True, siffror=True), Kolumn("Period", 20), Kolumn("Status", 24, status=True),
             Kolumn("Ansvarig", 26, bryt=True), Kolumn("Källa", 30, bryt=True), Kolumn("Mätintervall", 18, bryt=True)]
+    kol += URSPRUNGSKOLUMNER_INDIKATORER
     assert tuple(k.rubrik for k in kol) == kolumner_indikatorer(malar)
     return kol
 
 
 
 
+def _tidpunkt(x) -> Optional[str]:
+    return None if _saknas(x) else f"{pd.Timestamp(x):%Y-%m-%d %H:%M}"
+
+
+def _kalla(url_, fil) -> Optional[str]:
+    """Källans URL (publicerat) eller rapportfilens namn (rapporterat genom mallen)."""
+    return text(url_) if not _saknas(url_) else text(fil)
+
+
 def atgardsrader(df: pd.DataFrame) -> list[list]:
     """fragor.atgarder → en rad per åtgärd i kolumnordningen KOLUMNER_ATGARDER."""
     return [[tal(r.malomrade), text(r.uppdragstyp), text(r.uppdrag), text(r.text), text(r.effekt),
              text(r.ansvar), text(r.enheter), text(r.tidpunkt), text(r.status), text(r.period),
-             text(r.kommentar)] for r in df.itertuples()]
+             text(r.kommentar),
+             text(ursprung.etikett(ursprung.ursprung(r.exempel, r.kalla_url, r.rapporterad_av), r.kommentar)),
+             _kalla(r.kalla_url, r.kalla), text(r.rapporterad_av), _tidpunkt(r.rapporterad)]
+            for r in df.itertuples()]
 
 
 def sortera_indikatorer(df: pd.DataFrame) -> pd.DataFrame:
@@ -211,8 +238,22 @@ def indikatorrader(df: pd.DataFrame, malar: Sequence[int]) -> list[list]:
             mo if mo is not None else ARBETSGIVARE, text(r.niva), text(r.namn), text(r.mattenhet),
             tal_eller_text(r.nuvarde, r.nuvarde_text), tal(r.nuvarde_ar), *mal,
             tal_eller_text(r.utfall_varde, r.utfall_text),
-            text(r.period), text(r.status), text(r.ansvarig), text(r.kalla), text(r.matintervall)])
+            text(r.period), text(r.status), text(r.ansvarig), text(r.kalla), text(r.matintervall),
+            text(ursprung.etikett(ursprung.ursprung(r.exempel, r.utfall_kalla_url, r.utfall_rapporterad_av),
+                                  r.utfall_kommentar)),
+            _kalla(r.utfall_kalla_url, r.utfall_kalla),
+            text(r.utfall_kommentar) if not _saknas(r.utfall_kalla_url) else None,
+            text(r.utfall_rapporterad_av), _tidpunkt(r.utfall_rapporterad)])
     return rader
+
+
+def markera_exempel(b: Blad, exempel: Iterable, kolumner: Sequence[str]) -> None:
+    """Påhittade värden: cellerna i `kolumner` och Ursprung får exempelstil och kommentar."""
+    alla = [k.rubrik for k in b.kolumner]
+    for i, ex in enumerate(exempel):
+        if bool(ex):
+            for k in (*kolumner, "Ursprung"):
+                b.exempelceller.add((i, alla.index(k)))
 
 
 def budgetkolumner(df: pd.DataFrame) -> list[str]:
@@ -220,12 +261,17 @@ def budgetkolumner(df: pd.DataFrame) -> list[str]:
     return [k for k in df.columns if k not in ("rad_id", "grupp", "post", "typ", "fotnot")]
 
 
-def budgetrader(tabell: str, df: pd.DataFrame) -> tuple[list[str], list[list], list[str]]:
-    """fragor.budget_bred → (kolumnrubriker, rader, radtyper). Investeringar har Grupp först."""
+def budgetrader(tabell: str, df: pd.DataFrame, mnkr: bool = False) -> tuple[list[str], list[list], list[str]]:
+    """fragor.budget_bred → (kolumnrubriker, rader, radtyper). Investeringar har Grupp först.
+    mnkr=True: belopp i mnkr med en decimal (procentrader oförändrade), som sidans belopp=mnkr."""
     ar = budgetkolumner(df)
     grupp = tabell == "investeringar"
     rubriker = ([GRUPP] if grupp else []) + [POST] + ar
-    rader = [([text(r["grupp"])] if grupp else []) + [text(r["post"])] + [tal(r[k]) for k in ar]
+
+    def belopp(v, typ):
+        v = tal(v)
+        return round(v / 1000, 1) if mnkr and v is not None and typ != "forandring_procent" else v
+    rader = [([text(r["grupp"])] if grupp else []) + [text(r["post"])] + [belopp(r[k], r["typ"]) for k in ar]
              for r in df.to_dict("records")]
     return rubriker, rader, [str(t) for t in df.typ]
 
@@ -275,6 +321,7 @@ def blad_for(u: Urval, url: str | None = None) -> tuple[list[Blad], str, dict]:
                               period=pnamn, status=u.status or None, plan=u.plan, url=url)
         b = Blad(BLAD_ATGARDER, f"{plan['namn']} – Åtgärder{tillagg}",
                  [f"Period: {pnamn}", filtertext(u, BLAD_ATGARDER)], ATGARDSKOLUMNER, atgardsrader(atg))
+        markera_exempel(b, atg.exempel, ("Kommentar",))
         ikol = KOLUMNER_ATGARDER.index("Status")
         for i, (st, skal) in enumerate(zip(atg.status, atg.status_skal)):
             if st == "Försenad" and isinstance(skal, str) and skal:
@@ -286,26 +333,44 @@ def blad_for(u: Urval, url: str | None = None) -> tuple[list[Blad], str, dict]:
         else:
             ind = fragor.indikatorer(u.malomrade if u.vy == "malomrade" else None, enhet=u.enhet, period=pnamn, plan=u.plan, url=url)
         ind = sortera_indikatorer(ind)
-        blad.append(Blad(BLAD_INDIKATORER, f"{plan['namn']} – Indikatorer{tillagg}",
-                         [f"Period: {pnamn} (utfall och status för perioden)", filtertext(u, BLAD_INDIKATORER)],
-                         indikatorkolumner(plan["malar"]), indikatorrader(ind, plan["malar"])))
+        b = Blad(BLAD_INDIKATORER, f"{plan['namn']} – Indikatorer{tillagg}",
+                 [f"Period: {pnamn} (utfall och status för perioden)", filtertext(u, BLAD_INDIKATORER)],
+                 indikatorkolumner(plan["malar"]), indikatorrader(ind, plan["malar"]))
+        markera_exempel(b, ind.exempel, ("Utfall",))
+        blad.append(b)
     if u.vy in ("plan", "budget") and fragor.planens_delar(u.plan, url=url)["budget"]:
         for tabell, namn in BUDGETBLAD.items():
             df = fragor.budget_bred(tabell, u.plan, url=url)
-            rubriker, rader, typer = budgetrader(tabell, df)
+            mnkr = u.vy == "budget" and u.belopp == "mnkr"
+            rubriker, rader, typer = budgetrader(tabell, df, mnkr)
             kol = [Kolumn(GRUPP, 40, bryt=True)] if GRUPP in rubriker else []
             kol += [Kolumn(POST, 50, bryt=True)] + [Kolumn(r, 14, siffror=True) for r in rubriker[len(kol) + 1:]]
             fotnoter = [(p, f) for p, f in zip(df.post, df.fotnot) if isinstance(f, str) and f.strip()]
             rad3 = "Filter: inga (budgeten filtreras inte)."
             if fotnoter:
                 rad3 += " " + " ".join(f"Fotnot ({p}): {f}" for p, f in fotnoter)
-            b = Blad(namn, f"{plan['namn']} – {namn}", ["Belopp i tkr, som i planen", rad3], kol, rader, typer)
+            rad2 = "Belopp i mnkr (planen anger tkr)" if mnkr else "Belopp i tkr, som i planen"
+            b = Blad(namn, f"{plan['namn']} – {namn}", [rad2, rad3], kol, rader, typer)
             ipost = rubriker.index(POST)
             for i, f in enumerate(df.fotnot):
                 if isinstance(f, str) and f.strip():
                     b.kommentarer[(i, ipost)] = f
             blad.append(b)
+    if u.vy == "sarskilda":
+        blad.append(sarskilda_blad(plan, u, url))
     return blad, pnamn, plan
+
+
+def sarskilda_blad(plan: dict, u: Urval, url: str | None) -> Blad:
+    """Bladet "Särskilda uppdrag": område, planårets inriktning, kommentar och bakgrund som i planen."""
+    su = fragor.sarskilda_uppdrag(u.plan, url=url)
+    ar = plan["ar"]
+    kol = [Kolumn("Område", 30, bryt=True), Kolumn(f"Inriktning {ar}", 60, bryt=True),
+           Kolumn("Kommentar", 60, bryt=True), Kolumn("Bakgrund i planen", 80, bryt=True)]
+    rader = [[text(r.titel), text(r.inriktning), text(r.kommentar), text(r.beskrivning)] for r in su.itertuples()]
+    return Blad(BLAD_SARSKILDA, f"{plan['namn']} – {BLAD_SARSKILDA}",
+                ["Som i planen (ingen rapportering per period)", "Filter: inga – planens alla särskilda uppdrag"],
+                kol, rader)
 
 
 RADHOJD = 15.0   # punkter per textrad (Calibri 11, Excels standard)
@@ -402,6 +467,11 @@ def _skriv_blad(wb: Workbook, b: Blad, nu: dt.datetime) -> None:
                     if typ == "varav":
                         c.font = FONT_VARAV
 
+    for i, j in b.exempelceller:  # påhittade värden syns i cellen, inte bara i en kolumn
+        c = ws.cell(RUBRIKRAD + 1 + i, j + 1)
+        c.fill, c.font = FYLL_EXEMPEL, FONT_EXEMPEL
+        if c.comment is None and (i, j) not in b.kommentarer:
+            c.comment = Comment(ursprung.FORKLARING[ursprung.EXEMPEL], "Målkoll", width=260, height=60)
     for (i, j), t in b.kommentarer.items():  # t.ex. skälet till Försenad, budgetens fotnot
         ws.cell(RUBRIKRAD + 1 + i, j + 1).comment = Comment(t, "Målkoll", width=320, height=110)
 
@@ -463,8 +533,8 @@ def _ascii(s: str) -> str:
 def filnamn(u: Urval, period: str) -> str:
     """ASCII-filnamn, t.ex. malkoll_malomrade_1_Delar_2_2020.xlsx."""
     delar = ["malkoll", {"plan": "plan", "malomrade": f"malomrade_{u.malomrade}", "arbetsgivare": "arbetsgivare",
-                         "budget": "budget"}[u.vy]]
-    if u.vy != "budget":
+                         "budget": "budget", "sarskilda": "sarskilda_uppdrag"}[u.vy]]
+    if u.vy not in ("budget", "sarskilda"):
         delar.append(_ascii(period))
     return "_".join(d for d in delar if d) + ".xlsx"
 

@@ -12,7 +12,7 @@ from typing import Iterable
 import pandas as pd
 from sqlalchemy import func, literal, select, union_all
 
-from data import db, installningar, regler
+from data import db, installningar, kallor, regler
 from data.cache import cachad
 from data.urval import Urval
 from data.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad,
@@ -75,6 +75,56 @@ def planer(url: str | None = None) -> pd.DataFrame:
 
 # --- Urvalet ---
 
+def _jamfor(s: str) -> str:
+    """Jämförelseform: gemener, enkla mellanslag, inga mellanslag kring '/'."""
+    return kallor.normalisera_stavning(s)
+
+
+@cachad
+def enhetsstavningar(plan: str | None = None, url: str | None = None) -> dict[str, list[str]]:
+    """Jämförelseform → kanoniska koder: koden, namnet och planens stavningar (enheter.yaml:s
+    alias och sammansatta stavningar, så som de står i AtgardEnhet/IndikatorEnhet)."""
+    pid = _plan_id(plan, url=url)
+    enh = enheter(plan, url=url)
+    ut: dict[str, list[str]] = {}
+    for kod, namn in zip(enh.kod, enh.namn):
+        ut.setdefault(_jamfor(kod), [kod])
+        ut.setdefault(_jamfor(namn), [kod])
+    for tabell in (AtgardEnhet, IndikatorEnhet):
+        df = _df(select(tabell.stavning, Enhet.kod).join(Enhet, Enhet.id == tabell.enhet_id)
+                 .where(Enhet.plan_id == pid).distinct(), url)
+        for stavning, g in df.groupby("stavning"):
+            nyckel = _jamfor(stavning)
+            if nyckel not in ut or len(ut[nyckel]) < g.kod.nunique():
+                ut[nyckel] = sorted(set(g.kod))
+    return ut
+
+
+def _sla_upp(varde: str | None, kanda: Iterable[str]) -> str | None:
+    """Det kända värde som `varde` är (utan hänsyn till versaler och mellanslag), annars `varde`."""
+    if not varde:
+        return varde
+    per_form = {_jamfor(k): k for k in kanda}
+    return per_form.get(_jamfor(varde), varde)
+
+
+def normalisera_urval(u: Urval, url: str | None = None) -> Urval:
+    """Urvalet med planens egna stavningar: enhetskoder oavsett versaler och via planens alias
+    (enheter.yaml), period, status och plan oavsett versaler. Okända värden lämnas kvar så att
+    kontrollera_urval kan säga vad som är fel (inget vidgas tyst)."""
+    plan = _sla_upp(u.plan, planer(url=url).kod)
+    if plan and plan not in set(planer(url=url).kod):
+        return u
+    period = _sla_upp(u.period, perioder(plan, url=url).namn)
+    kanda = set(enheter(plan, url=url).kod)
+    stav = enhetsstavningar(plan, url=url) if any(e not in kanda for e in u.enhet) else {}
+    enhet: list[str] = []
+    for e in u.enhet:
+        enhet.extend([e] if e in kanda else stav.get(_jamfor(e), [e]))
+    status = [_sla_upp(s, regler.ATGARDSSTATUS_ALLA) for s in u.status]
+    return u.med(plan=plan, period=period, enhet=list(dict.fromkeys(enhet)), status=status)
+
+
 def kontrollera_urval(u: Urval, url: str | None = None) -> list[str]:
     """Svenska felmeddelanden för värden i urvalet som planen inte känner (plan, period, enhet,
     status, målområde); tom lista när allt är känt. Sidor, export och API visar dem i stället
@@ -91,8 +141,8 @@ def kontrollera_urval(u: Urval, url: str | None = None) -> list[str]:
         kanda = set(enheter(u.plan, url=url).kod)
         okanda = [e for e in u.enhet if e not in kanda]
         if okanda:
-            fel.append(f"okänd enhet ”{', '.join(okanda)}”; ange kanoniska koder som KSK/EKO eller KSK/SHB/MEX "
-                       "(se data/plan/enheter.yaml)")
+            fel.append(f"okänd enhet ”{', '.join(okanda)}”; välj bland: {', '.join(sorted(kanda))} "
+                       "(versaler spelar ingen roll, planens stavningar i enheter.yaml går också)")
     okanda = [s for s in u.status if s not in regler.ATGARDSSTATUS_ALLA]
     if okanda:
         fel.append(f"okänd status ”{', '.join(okanda)}”; välj bland: {', '.join(regler.ATGARDSSTATUS_ALLA)}")

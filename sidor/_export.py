@@ -28,8 +28,7 @@ def urval_for(sokvag: str | None, search: str | None) -> Urval:
     / → hela planen; /malomrade/<nr> → målområdets åtgärder och indikatorer; /arbetsgivare →
     HR-indikatorerna; /budget → budgetbladen.
     """
-    u = Urval.fran_sok(search, sokvag)
-    return u.med(vy="plan") if u.vy == "sarskilda" else u
+    return Urval.fran_sok(search, sokvag)
 
 
 @callback(Output(NEDLADDNING, "data"),
@@ -55,7 +54,7 @@ class Urvalsfel(ValueError):
 def nedladdning(sokvag: str | None, search: str | None, url: str | None = None) -> dict:
     """dcc.Download-data för sidan: .xlsx med sidans vy och filter (base64, filnamn, typ).
     Ett okänt värde i urvalet ger Urvalsfel, som webbvägens 400."""
-    u = urval_for(sokvag, search)
+    u = fragor.normalisera_urval(urval_for(sokvag, search), url=url)
     fel = u.fel + fragor.kontrollera_urval(u, url=url)
     if fel:
         raise Urvalsfel("; ".join(fel))
@@ -72,7 +71,7 @@ def registrera(app) -> None:
         return
 
     def hamta():
-        u = Urval.fran_fraga(request.args)
+        u = fragor.normalisera_urval(Urval.fran_fraga(request.args))
         fel = u.fel + fragor.kontrollera_urval(u)
         if fel:
             return Response("Felaktig begäran: " + "; ".join(fel) + "\n", status=400,

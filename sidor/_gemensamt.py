@@ -47,6 +47,25 @@ def hamta_rapportmall(n, search):
     return dcc.send_bytes(data, f"rapportmall_{namn}.xlsx")
 
 
+def las_urval(query, sokvag: str) -> tuple[Urval, list[str]]:
+    """Sidans urval ur URL:en, med planens stavningar (enhetskoder oavsett versaler, alias),
+    och de svenska felen för värden som planen inte känner (tom lista = allt känt)."""
+    f = fragor.normalisera_urval(Urval.fran_fraga(query, sokvag))
+    return f, f.fel + fragor.kontrollera_urval(f)
+
+
+def urvalsfel(fel: list[str], sokvag: str, rubrik: str) -> html.Div:
+    """Sidan när urvalet har okända värden: meddelandet och inget innehåll (hellre inget än allt)."""
+    return html.Div([
+        html.H1(rubrik, className="sidrubrik"),
+        html.Div([html.H2("Filtret går inte att använda", className="h5"),
+                  html.Ul([html.Li(t[:1].upper() + t[1:] + ".") for t in fel]),
+                  html.P(["Sidan visar ingenting hellre än allt. ",
+                          dcc.Link("Visa sidan utan filter", href=sokvag, className="alert-link")], className="mb-0")],
+                 className="alert alert-danger urvalsfel", role="alert", id="urvalsfel"),
+    ])
+
+
 def valj_plan(f) -> str | None:
     """Planen i URL:en (?plan=KOD) om den finns, annars None (standardplanen)."""
     kod = f.plan

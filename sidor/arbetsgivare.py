@@ -6,18 +6,19 @@ from dash import html
 
 from data import fragor
 from komponenter.verktyg import verktygsrad
-from data.urval import Urval
 from komponenter.filter import filterpanel
 from komponenter.indikatorer import indikatorkort
 from komponenter.mote import lagesrad
-from sidor._gemensamt import exempelbanner, valj_plan
+from sidor._gemensamt import las_urval, urvalsfel, exempelbanner, valj_plan
 
 dash.register_page(__name__, path="/arbetsgivare", name="Arbetsgivare", order=8,
                    title="Kommunen som arbetsgivare – Målkoll")
 
 
 def layout(**query):
-    f = Urval.fran_fraga(query, "/arbetsgivare")
+    f, fel = las_urval(query, "/arbetsgivare")
+    if fel:
+        return urvalsfel(fel, "/arbetsgivare", "Arbetsgivare")
     pl = valj_plan(f)
     per = fragor.vald_period(f.period, pl)
     ind = fragor.indikatorer(arbetsgivare=True, enhet=f.enhet, period=per.namn, plan=pl)

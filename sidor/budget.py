@@ -15,7 +15,8 @@ from komponenter import ids
 from data.urval import Urval
 from komponenter.filter import filter_id
 from komponenter.mote import lagesrad
-from sidor._gemensamt import exempelbanner, valj_plan
+from komponenter.verktyg import verktygsrad
+from sidor._gemensamt import las_urval, urvalsfel, exempelbanner, valj_plan
 
 dash.register_page(__name__, path="/budget", name="Budget", order=10, title="Budget – Målkoll")
 
@@ -66,7 +67,9 @@ def _tabell_och_graf(tabell, graf, tabellbredd: int = 6) -> dbc.Row:
 
 
 def layout(**query):
-    f = Urval.fran_fraga(query, "/budget")
+    f, fel = las_urval(query, "/budget")
+    if fel:
+        return urvalsfel(fel, "/budget", "Budget")
     enhet = kb.enhet_fran_fraga(f.belopp)
     pl = valj_plan(f)
     if not fragor.planens_delar(pl)["budget"]:
@@ -100,6 +103,7 @@ def layout(**query):
 
     kol_verk = nt.get("effektivisering_kolumn") or kb.kolumner(verk)[-1]
     return html.Div([
+        verktygsrad(med_mall=False),
         lagesrad(per.namn, per.valgrund, f, har_exempel),
         html.H1("Budget", className="sidrubrik"),
         html.P(f"Kommunstyrelsens driftbudget och investeringsbudget enligt {fragor.plan_info(pl)['namn']}, "

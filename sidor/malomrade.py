@@ -7,14 +7,13 @@ from dash import html
 from data import fragor
 from komponenter.verktyg import verktygsrad
 from komponenter.atgarder import atgardslista
-from data.urval import Urval
 from komponenter.filter import filterpanel
 from komponenter import jamforelse as jf
 from komponenter.indikatorer import indikatorkort
 from komponenter.mote import forandringsantal, sammanfattning, lagesrad, malomradesmarke, underlagstext
 from komponenter.text import forkorta, fritext
 from komponenter.trafikljus import statusmarke
-from sidor._gemensamt import exempelbanner, kallalank, kolada_serier, valj_plan
+from sidor._gemensamt import las_urval, urvalsfel, exempelbanner, kallalank, kolada_serier, valj_plan
 
 dash.register_page(__name__, path_template="/malomrade/<nr>", name="Målområde", order=1,
                    title="Målområde – Målkoll", path="/malomrade/1")
@@ -40,7 +39,7 @@ def inriktningsmal_lista(im) -> html.Div:
 
 
 def layout(nr=None, **query):
-    f = Urval.fran_fraga(query, f"/malomrade/{nr}")
+    f, fel = las_urval(query, f"/malomrade/{nr}")
     pl = valj_plan(f)
     alla = fragor.malomraden(pl)
     n = giltigt_nr(nr, alla.nr)
@@ -49,6 +48,8 @@ def layout(nr=None, **query):
                          html.P(f"Det finns inget målområde ”{nr}”. Planen har målområde "
                                 f"{', '.join(str(x) for x in alla.nr)}."),
                          html.A("Till översikten", href="/")])
+    if fel:
+        return urvalsfel(fel, f"/malomrade/{n}", f"Målområde {n}")
     plan = fragor.plan_info(pl)
     per = fragor.vald_period(f.period, pl)
     mo = alla.set_index("nr").loc[n]

@@ -10,11 +10,10 @@ from dash import dcc, html
 from data import fragor, regler
 from komponenter.verktyg import verktygsrad
 from komponenter.diagram import statusstapel
-from data.urval import Urval
 from komponenter.filter import filterpanel
 from komponenter.mote import forandringsantal, sammanfattning, forandringslista, lagesrad, malomradesmarke, underlagstext
 from komponenter.trafikljus import statusrad
-from sidor._gemensamt import exempelbanner, valj_plan
+from sidor._gemensamt import las_urval, urvalsfel, exempelbanner, valj_plan
 
 dash.register_page(__name__, path="/", name="Översikt", order=0, title="Översikt – Målkoll")
 
@@ -77,7 +76,9 @@ def ruta(mo, atg, ind, im, period: str, fraga: str, stor: bool = False, ambition
 
 
 def layout(**query):
-    f = Urval.fran_fraga(query, "/")
+    f, fel = las_urval(query, "/")
+    if fel:
+        return urvalsfel(fel, "/", "Översikt")
     pl = valj_plan(f)
     per = fragor.vald_period(f.period, pl)
     mo = fragor.malomraden(pl)

@@ -5,8 +5,7 @@ import dash
 from dash import html
 
 from data import fragor
-from data.urval import Urval
-from sidor._gemensamt import valj_plan
+from sidor._gemensamt import las_urval, urvalsfel, valj_plan
 from komponenter.verktyg import verktygsrad
 
 dash.register_page(__name__, path="/sarskilda-uppdrag", name="Särskilda uppdrag", order=9,
@@ -27,7 +26,10 @@ def _stycken(text) -> list:
 
 
 def layout(**query):
-    pl = valj_plan(Urval.fran_fraga(query, "/sarskilda-uppdrag"))
+    f, fel = las_urval(query, "/sarskilda-uppdrag")
+    if fel:
+        return urvalsfel(fel, "/sarskilda-uppdrag", "Särskilda uppdrag och utvecklingsåtaganden")
+    pl = valj_plan(f)
     su = fragor.sarskilda_uppdrag(pl)
     ar = fragor.plan_info(pl)["ar"]
     return html.Div([

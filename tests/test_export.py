@@ -70,7 +70,20 @@ def _tal_eller_text(v, t):
 
 def forvantade_atgarder(df: pd.DataFrame) -> list[list]:
     return [[int(r.malomrade), r.uppdragstyp, r.uppdrag, r.text, _v(r.effekt), _v(r.ansvar), _v(r.enheter),
-             _v(r.tidpunkt), r.status, r.period, _v(r.kommentar)] for r in df.itertuples()]
+             _v(r.tidpunkt), r.status, r.period, _v(r.kommentar),
+             *_ursprung(r.exempel, r.kalla_url, r.kalla, r.rapporterad_av, r.rapporterad, r.kommentar, False)]
+            for r in df.itertuples()]
+
+
+def _ursprung(exempel, kalla_url, kalla, av, nar, kommentar, med_anmarkning: bool) -> list:
+    """De förväntade ursprungskolumnerna (version 2, sist på bladet)."""
+    typ = "exempel" if exempel else "publicerat" if _v(kalla_url) else "rapporterat" if _v(av) else None
+    if typ == "publicerat" and "prognos" in (kommentar or "").lower():
+        typ = "publicerat (prognos)"
+    ut = [typ, _v(kalla_url) or _v(kalla)]
+    if med_anmarkning:
+        ut.append(_v(kommentar) if _v(kalla_url) else None)
+    return ut + [_v(av), None if _v(nar) is None else f"{pd.Timestamp(nar):%Y-%m-%d %H:%M}"]
 
 
 def forvantade_indikatorer(df: pd.DataFrame) -> list[list]:
@@ -80,7 +93,9 @@ def forvantade_indikatorer(df: pd.DataFrame) -> list[list]:
                    _v(r.mattenhet), _tal_eller_text(r.nuvarde, r.nuvarde_text), _v(r.nuvarde_ar),
                    _tal_eller_text(r.mal_2020, r.mal_2020_text), _tal_eller_text(r.mal_2021, r.mal_2021_text),
                    _tal_eller_text(r.mal_2022, r.mal_2022_text), _tal_eller_text(r.utfall_varde, r.utfall_text),
-                   r.period, r.status, _v(r.ansvarig), _v(r.kalla), _v(r.matintervall)])
+                   r.period, r.status, _v(r.ansvarig), _v(r.kalla), _v(r.matintervall),
+                   *_ursprung(r.exempel, r.utfall_kalla_url, r.utfall_kalla, r.utfall_rapporterad_av,
+                              r.utfall_rapporterad, r.utfall_kommentar, True)])
     return ut
 
 
@@ -101,10 +116,11 @@ def test_blad_och_kolumnrubriker_exakt(hela):
     assert hela.sheetnames == ALLA_BLAD
     assert rubriker(hela["Åtgärder"]) == list(export.KOLUMNER_ATGARDER) == [
         "Målområde", "Uppdragstyp", "Uppdrag", "Åtgärd", "Förväntad effekt", "Ansvarig", "Enheter", "Tidpunkt",
-        "Status", "Period", "Kommentar"]
+        "Status", "Period", "Kommentar", "Ursprung", "Statusens källa", "Rapporterad av", "Rapporterad"]
     assert rubriker(hela["Indikatorer"]) == list(export.kolumner_indikatorer([2020, 2021, 2022])) == [
         "Målområde", "Nivå", "Indikator", "Enhet", "Nuvärde", "Nuvärde år", "Mål 2020", "Mål 2021", "Mål 2022",
-        "Utfall", "Period", "Status", "Ansvarig", "Källa", "Mätintervall"]
+        "Utfall", "Period", "Status", "Ansvarig", "Källa", "Mätintervall",
+        "Ursprung", "Utfallets källa", "Källans anmärkning", "Rapporterad av", "Rapporterad"]
     for namn, rub in BUDGETRUBRIKER.items():
         assert rubriker(hela[namn]) == rub
 
@@ -273,7 +289,7 @@ def test_tomt_urval_ger_bara_rubriker(laddad_databas):
     ws = wb["Åtgärder"]
     assert rubriker(ws) == list(export.KOLUMNER_ATGARDER)
     assert data(ws) == []
-    assert ws.auto_filter.ref == f"A{export.RUBRIKRAD}:K{export.RUBRIKRAD}"
+    assert ws.auto_filter.ref == f"A{export.RUBRIKRAD}:O{export.RUBRIKRAD}"
 
 
 # --- Formler i text ---
@@ -403,7 +419,7 @@ def test_knappen_vagrar_okant_malomrade_i_stallet_for_hela_planen(laddad_databas
     ("/malomrade/1", ["Åtgärder", "Indikatorer"], "malkoll_malomrade_1_Delar_2_2020.xlsx"),
     ("/arbetsgivare", ["Indikatorer"], "malkoll_arbetsgivare_Delar_2_2020.xlsx"),
     ("/budget", list(export.BUDGETBLAD.values()), "malkoll_budget.xlsx"),
-    ("/sarskilda-uppdrag", ALLA_BLAD, "malkoll_plan_Delar_2_2020.xlsx"),
+    ("/sarskilda-uppdrag", ["Särskilda uppdrag"], "malkoll_sarskilda_uppdrag.xlsx"),
 ])
 def test_knappen_exporterar_sidans_vy(laddad_databas, sokvag, blad, namn):
     from sidor._export import nedladdning
