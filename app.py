@@ -42,6 +42,7 @@ def menylankar(plan: str | None = None) -> list:
     if delar["budget"]:
         lankar.append(_lank("Budget", "/budget"))
     lankar.append(_lank("Rapportera", "/rapportera"))
+    lankar.append(_lank("Ordlista", "/om", title="Statusorden, måttenhet, ansvarig enhet, publicerat och exempel"))
     from sidor import _inloggning
     anv = _inloggning.aktuell()
     if anv is not None and anv.administrator:

@@ -7,6 +7,7 @@ import re
 
 import plotly.graph_objects as go
 
+from data import ursprung
 from komponenter import format as fmt
 from komponenter.tema import (BLA, GRA, LINJEBREDD, MARKOR, ORANGE, plotly_mall, status_stil)
 
@@ -22,11 +23,22 @@ def _ok(x) -> bool:
     return x is not None and not (isinstance(x, float) and math.isnan(x))
 
 
+# Utfallets ursprung → serie i diagrammet: namn i förklaringen, markör, färg, linje
+SERIER = {
+    "publicerat": dict(namn="Utfall (publicerat)", symbol="circle", farg=BLA, streck="solid"),
+    "publicerat (prognos)": dict(namn="Prognos (publicerad)", symbol="circle-open", farg=BLA, streck="dot"),
+    "rapporterat": dict(namn="Utfall (rapporterat)", symbol="square", farg=BLA, streck="solid"),
+    "exempel": dict(namn="Exempel (påhittat)", symbol="x", farg=GRA, streck="dot"),
+}
+
+
 def indikatorserier(ind: dict, utfall: list[dict]) -> dict:
     """Punkterna i ett indikatordiagram som vanliga listor (används av figur och textalternativ).
 
     ind: en rad ur fragor.indikatorer (dict). utfall: rader ur fragor.utfall för indikatorn,
-    i tidsordning (senaste per period används).
+    i tidsordning (senaste per period används). Ett utfall är (slutdatum, värde, period,
+    exempel, ursprung, källans URL, anmärkning, rapporterad av); ursprung är "publicerat",
+    "publicerat (prognos)", "rapporterat" eller "exempel" (data.ursprung).
     """
     nuvarde = None
     if _ok(ind.get("nuvarde")) and ind.get("nuvarde_ar"):
@@ -36,14 +48,43 @@ def indikatorserier(ind: dict, utfall: list[dict]) -> dict:
     per_period: dict[str, dict] = {}
     for u in utfall:
         if _ok(u.get("varde")):
-            per_period[u["period"]] = u  # senaste vinner (listan är i tidsordning)
-    ut = sorted(((u["slutdatum"], float(u["varde"]), u["period"], bool(u.get("exempel"))) for u in per_period.values()),
-                key=lambda x: x[0])
-    return {"nuvarde": nuvarde, "mal": mal, "utfall": ut}
+            per_period[u["period"]] = u  # senaste vinner (listan är i tidsordning, publicerat före exempel)
+    ut = []
+    for u in per_period.values():
+        typ = ursprung.ursprung(u.get("exempel"), u.get("kalla_url"), u.get("rapporterad_av")) or ursprung.RAPPORTERAT
+        ut.append((u["slutdatum"], float(u["varde"]), u["period"], typ == ursprung.EXEMPEL,
+                   ursprung.etikett(typ, u.get("kommentar")), u.get("kalla_url") if isinstance(u.get("kalla_url"), str) else None,
+                   u.get("kommentar") if isinstance(u.get("kommentar"), str) else None,
+                   u.get("rapporterad_av") if isinstance(u.get("rapporterad_av"), str) else None))
+    return {"nuvarde": nuvarde, "mal": mal, "utfall": sorted(ut, key=lambda x: x[0])}
+
+
+def _hovertext(p: tuple, enhet: str) -> str:
+    """Hovringstexten för ett utfall: period, värde, ursprung och källa."""
+    rader = [f"<b>{p[2]}</b>: {fmt.med_enhet(p[1], enhet)}"]
+    if p[4] == "exempel":
+        rader.append("exempel – påhittat, inte kommunens rapportering")
+    elif p[4].startswith("publicerat"):
+        rader.append("prognos enligt källan" if "prognos" in p[4] else "publicerat av kommunen")
+        if p[5]:
+            rader.append("källa: " + (p[5] if len(p[5]) <= 60 else p[5][:57] + "…"))
+    elif p[7]:
+        rader.append(f"rapporterat av {p[7]}")
+    return "<br>".join(rader)
+
+
+def _axel_ar(datum: list[dt.date], malar: list[int]) -> dict:
+    """Tidsaxel: punkterna vid periodens slutdatum, årsetiketten mitt över året (Delår 2 2020
+    ligger i 2020, inte före 2020-strecket)."""
+    ar = sorted({d.year for d in datum} | set(malar)) or [dt.date.today().year]
+    return dict(type="date", ticklabelmode="period", dtick="M12", tick0="2000-01-01", tickformat="%Y",
+                hoverformat="%Y-%m-%d",
+                range=[dt.date(ar[0], 1, 1), dt.date(ar[-1] + 1, 1, 1) + dt.timedelta(days=45)])
 
 
 def indikatorfigur(ind: dict, serier: dict, stor: bool = False) -> go.Figure:
-    """Nuvärde, planens mål (streckat, romber) och rapporterade utfall (heldragen, cirklar)."""
+    """Nuvärde, planens mål (streckat, romber) och utfall: en serie per ursprung (publicerat,
+    prognos, rapporterat, exempel) med egen markör och eget namn; tomma serier ritas inte."""
     enhet = ind.get("mattenhet") or ""
     lw, ms = LINJEBREDD[stor], MARKOR[stor]
     fig = go.Figure()
@@ -58,24 +99,25 @@ def indikatorfigur(ind: dict, serier: dict, stor: bool = False) -> go.Figure:
                         line=dict(color=ORANGE, width=2)),
             text=[fmt.tal(p[1]) for p in malpunkter], textposition="top center",
             textfont=dict(color=ORANGE), cliponaxis=False,
-            customdata=[p[2] for p in malpunkter],
-            hovertemplate="%{customdata}: %{y:,}" + (f" {enhet}" if enhet else "") + "<extra></extra>"))
-    if ut:
+            customdata=[f"{p[2]}: {fmt.med_enhet(p[1], enhet)}" for p in malpunkter],
+            hovertemplate="%{customdata}<extra></extra>"))
+    for typ, stil in SERIER.items():
+        punkter = [p for p in ut if p[4] == typ]
+        if not punkter:
+            continue
         fig.add_trace(go.Scatter(
-            x=[p[0] for p in ut], y=[p[1] for p in ut], name="Utfall" + (" (exempeldata)" if any(p[3] for p in ut) else ""),
-            mode="lines+markers+text", line=dict(color=BLA, width=lw),
-            marker=dict(symbol="circle", size=ms + 2, color=BLA),
-            text=[fmt.tal(p[1]) for p in ut], textposition="bottom center", textfont=dict(color=BLA),
-            cliponaxis=False,
-            customdata=[p[2] for p in ut],
-            hovertemplate="Utfall %{customdata}: %{y:,}" + (f" {enhet}" if enhet else "") + "<extra></extra>"))
-    ar_tick = sorted({p[0].year for p in malpunkter + [(x[0],) for x in ut]} | set(malar_i(ind)))
+            x=[p[0] for p in punkter], y=[p[1] for p in punkter], name=stil["namn"],
+            mode="lines+markers+text", line=dict(color=stil["farg"], width=lw, dash=stil["streck"]),
+            marker=dict(symbol=stil["symbol"], size=ms + 2, color=stil["farg"], line=dict(color=stil["farg"], width=2)),
+            text=[fmt.tal(p[1]) for p in punkter], textposition="bottom center", textfont=dict(color=stil["farg"]),
+            cliponaxis=False, meta=typ,
+            customdata=[_hovertext(p, enhet) for p in punkter],
+            hovertemplate="%{customdata}<extra></extra>"))
     fig.update_layout(
         template=plotly_mall(stor), height=320 if not stor else 460, showlegend=True,
-        xaxis=dict(type="date", tickvals=[dt.date(a, 12, 31) for a in ar_tick],
-                   ticktext=[str(a) for a in ar_tick],
-                   range=[dt.date(ar_tick[0], 9, 1), dt.date(ar_tick[-1], 12, 31) + dt.timedelta(days=120)]),
-        yaxis=dict(title=dict(text=enhet), rangemode="tozero" if all(
+        separators=fmt.PLOTLY_SEPARATORER,
+        xaxis=_axel_ar([p[0] for p in malpunkter] + [p[0] for p in ut], malar_i(ind)),
+        yaxis=dict(title=dict(text=enhet), tickformat=fmt.PLOTLY_TICKFORMAT, rangemode="tozero" if all(
             p[1] >= 0 for p in malpunkter + [(0, x[1]) for x in ut]) else "normal"),
         margin=dict(t=40),
     )

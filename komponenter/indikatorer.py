@@ -44,7 +44,7 @@ def sammanfattning(ind: dict, serier: dict) -> str:
     if serier["mal"]:
         delar.append("mål " + ", ".join(f"{p[0].year}: {fmt.med_enhet(p[1], enhet)}" for p in serier["mal"]))
     if serier["utfall"]:
-        delar.append("utfall " + ", ".join(f"{p[2]}: {fmt.med_enhet(p[1], enhet)}" for p in serier["utfall"]))
+        delar.append("utfall " + ", ".join(f"{p[2]}: {fmt.med_enhet(p[1], enhet)} ({p[4]})" for p in serier["utfall"]))
     else:
         delar.append("inget utfall rapporterat")
     return f"{ind['namn']}: " + "; ".join(delar) + "."
@@ -56,7 +56,7 @@ def datatabell(ind: dict, serier: dict) -> html.Table:
     if serier["nuvarde"]:
         rader.append(("Nuvärde", str(serier["nuvarde"][0].year), fmt.med_enhet(serier["nuvarde"][1], enhet)))
     rader += [("Mål", str(p[0].year), fmt.med_enhet(p[1], enhet)) for p in serier["mal"]]
-    rader += [("Utfall" + (" (exempel)" if p[3] else ""), p[2], fmt.med_enhet(p[1], enhet)) for p in serier["utfall"]]
+    rader += [(f"Utfall ({p[4]})", p[2], fmt.med_enhet(p[1], enhet)) for p in serier["utfall"]]
     return html.Table([html.Thead(html.Tr([html.Th("Serie", scope="col"), html.Th("Tidpunkt", scope="col"),
                                            html.Th("Värde", scope="col")])),
                        html.Tbody([html.Tr([html.Td(a), html.Td(b), html.Td(c, className="text-end")]) for a, b, c in rader])],

@@ -38,7 +38,7 @@ def plotly_mall(stor: bool = False) -> go.layout.Template:
                    linecolor=GRA, tickfont=dict(size=bas), separatethousands=True),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0,
                     font=dict(size=bas)),
-        separators=", ",
+        separators=",\u00a0",
         hoverlabel=dict(font=dict(family=TYPSNITT, size=bas)),
     ))
 

@@ -1,0 +1,77 @@
+"""/om: ordlistan – statusorden (tre skalor: åtgärder, indikatorer, inriktningsmål), värdenas
+ursprung och orden "måttenhet" och "ansvarig enhet" som sidor och export använder."""
+from __future__ import annotations
+
+import logging
+
+import dash
+from dash import html
+
+from data import status as st
+from data import ursprung
+from komponenter.trafikljus import statusmarke
+
+log = logging.getLogger(__name__)
+
+dash.register_page(__name__, path="/om", name="Ordlista", order=20, title="Ordlista – Målkoll")
+
+ATGARD = {
+    st.GENOMFORD: "Åtgärden är klar.",
+    st.PAGAR: "Arbetet pågår och följer tidplanen.",
+    st.AVVIKELSE: "Arbetet pågår men avviker från planen (tid, innehåll eller kostnad).",
+    st.FORSENAD: "Rapporterad som försenad – eller tidpunkten i planen har passerat utan att åtgärden är "
+                 "genomförd eller struken (skälet visas vid märket).",
+    st.EJ_PABORJAD: "Arbetet har inte börjat.",
+    st.STRUKEN: "Åtgärden genomförs inte.",
+    st.EJ_RAPPORTERAD: "Inget rapporterat för perioden.",
+}
+INDIKATOR = {
+    st.UPPNATT: "Utfallet når årets mål (riktningen avgör om högre eller lägre är bättre).",
+    st.DELVIS: "Målet nås inte, men utfallet är bättre än planens nuvärde.",
+    st.EJ_UPPNATT: "Varken målet eller nuvärdet nås.",
+    st.KAN_INTE: "Rapporten säger så, eller mål eller riktning saknas.",
+    st.EJ_RAPPORTERAD: "Inget utfall rapporterat för perioden.",
+}
+INRIKTNING = {
+    "Uppfyllt": "Kommunstyrelsens bedömning: inriktningsmålet är uppfyllt.",
+    "Till största delen uppfyllt": "Bedömningen: det mesta av inriktningsmålet är uppfyllt.",
+    "Ej uppfyllt": "Bedömningen: inriktningsmålet är inte uppfyllt.",
+    st.KAN_INTE: "Bedömningen går inte att göra för perioden.",
+}
+ORD = [
+    ("Måttenhet", "Vad ett värde mäts i: %, kr, mnkr, antal, index … (exportens kolumn ”Enhet” på bladet "
+                  "Indikatorer är måttenheten)."),
+    ("Ansvarig enhet", "Den del av organisationen som ansvarar, som kod (KSK/EKO, KSK/SHB/MEX …). Filtret "
+                       "”Enhet” på sidorna och exportens kolumn ”Enheter” på bladet Åtgärder är ansvariga "
+                       "enheter (ansvariga först, sedan i samverkan). Koderna skrivs med valfria versaler, "
+                       "och planens egna stavningar (t.ex. ”KSK HR”) fungerar också."),
+    ("mnkr / tkr", "Miljoner kronor / tusen kronor. Budgeten anges i tkr som i planen; välj mnkr på /budget."),
+    ("Publicerat", ursprung.FORKLARING[ursprung.PUBLICERAT] + "; står det ”prognos” i källan visas värdet "
+                   "som prognos (öppen ring i diagrammen)."),
+    ("Rapporterat", ursprung.FORKLARING[ursprung.RAPPORTERAT] + " – av vem och när står i exporten."),
+    ("Exempel", ursprung.FORKLARING[ursprung.EXEMPEL] + ". Märkt på sidorna, i diagrammen (kryss) och i "
+                "exporten (gul cell och kolumnen Ursprung)."),
+]
+
+
+def _skala(rubrik: str, ingress: str, ord_: dict[str, str], id_: str) -> html.Section:
+    return html.Section([
+        html.H2(rubrik, className="h4"), html.P(ingress, className="small text-muted"),
+        html.Dl([x for s, t in ord_.items() for x in (html.Dt(statusmarke(s)), html.Dd(t))], className="ordlista-dl"),
+    ], id=id_, className="mb-4")
+
+
+def layout(**_query):
+    return html.Div([
+        html.H1("Ordlista", className="sidrubrik"),
+        html.P("Målkoll använder tre olika skalor, en för varje slags uppföljning. Orden är planens egna.",
+               className="lead"),
+        html.Div([
+            _skala("Åtgärder", "Status som rapporteras för varje åtgärd och period.", ATGARD, "ord-atgarder"),
+            _skala("Indikatorer", "Räknas fram ur utfallet mot årets mål – ”uppnått”.", INDIKATOR, "ord-indikatorer"),
+            _skala("Inriktningsmål", "Kommunstyrelsens samlade bedömning – ”uppfyllt”.", INRIKTNING,
+                   "ord-inriktningsmal"),
+            html.Section([html.H2("Andra ord", className="h4"),
+                          html.Dl([x for o, t in ORD for x in (html.Dt(o), html.Dd(t))])], id="ord-ovrigt"),
+        ], id="ordlista"),
+    ])

@@ -1,0 +1,270 @@
+"""Issue 13, "Ärliga siffror": ursprung (publicerat/rapporterat/exempel) i diagram och export,
+filter som aldrig vidgas tyst, ett svenskt tal- och datumformat, tidsaxlar efter periodens slut,
+exportknappar på /budget och /sarskilda-uppdrag, svenska felsidor och ordlistan."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import openpyxl
+import plotly.io as pio
+import pytest
+from selenium.webdriver.common.by import By
+
+from data import export, format as f, fragor, publicerat
+from data.urval import Urval
+from komponenter.diagram import indikatorfigur, indikatorserier
+
+OVERSKOTT = "Överskottet ska uppgå till 2 % av skatteintäkter & generella bidrag"
+PUBLICERADE = list(csv.DictReader(open(publicerat.FIL, encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory):
+    """En databas som appens: planen, de publicerade utfallen och exemplet (Delår 2 2020)."""
+    from data import forbered
+    from data.installningar import Installningar
+    url = f"sqlite:///{tmp_path_factory.mktemp('full') / 'full.sqlite'}"
+    forbered.sakerstall_databas(url, Installningar(databas_url=url))
+    return url
+
+
+def _wb(innehall: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(innehall))
+
+
+def _rader(ws) -> list[dict]:
+    rub = [c.value for c in ws[export.RUBRIKRAD]]
+    return [dict(zip(rub, [c.value for c in r])) | {"_celler": dict(zip(rub, r))}
+            for r in ws.iter_rows(min_row=export.RUBRIKRAD + 1)]
+
+
+def _figur(url: str, namn: str, period: str):
+    ind = fragor.indikatorer(period=period, url=url)
+    rad = ind[ind.namn == namn].iloc[0].to_dict()
+    ut = fragor.utfall([rad["id"]], url=url).to_dict("records")
+    return indikatorfigur(rad, indikatorserier(rad, ut))
+
+
+# --- 5. Format (enhetstester) ---
+
+@pytest.mark.parametrize("x, text", [(1234.5, "1\u00a0234,5"), (-7.8, "\u22127,8"), (-250, "\u2212250"),
+                                     (23834, "23\u00a0834"), (17.5, "17,5"), (0, "0"), (None, "")])
+def test_tal_svenskt(x, text):
+    assert f.tal(x) == text
+
+
+def test_procent_enheter_och_datum():
+    assert f.procent(12.9) == "12,9\u00a0%"
+    assert f.med_enhet(17, "%") == "17\u00a0%"
+    assert f.med_enhet(-7.8, "mkr") == "\u22127,8\u00a0mnkr"      # ett ord: mnkr
+    assert f.med_enhet(169, "placering") == "169"
+    assert f.tkr(-25000, "mnkr") == "\u221225,0" and f.tkr(-25000) == "\u221225\u00a0000"
+    assert f.datum(dt.date(2020, 8, 31)) == "2020-08-31"
+    assert f.datum(dt.date(2020, 8, 31), langt=True) == "31 augusti 2020"
+
+
+def test_diagrammets_axlar_ar_svenska_och_utan_si_prefix(full):
+    fig = _figur(full, "Låneskuld (i kommun) per invånare (kr)", "Delår 2 2020")
+    assert fig.layout.separators == ",\u00a0"
+    assert fig.layout.yaxis.tickformat == ",~f"        # 20 000, inte 20k
+    for t in fig.data:
+        assert all("-" not in str(x) for x in (t.text or ())), t.text
+
+
+# --- 1. Diagram: en serie per ursprung, ingen tom förklaring ---
+
+def test_overskott_publicerat_prognos_och_exempel_ar_egna_serier(full):
+    fig = _figur(full, OVERSKOTT, "Årsredovisning 2021")
+    serier = {t.name: list(t.y) for t in fig.data}
+    assert serier["Utfall (publicerat)"] == [4.6, 9.6]
+    assert serier["Prognos (publicerad)"] == [1.6]
+    assert serier["Exempel (påhittat)"] == [2.2]
+    assert not any("exempeldata" in n for n in serier)
+    prognos = next(t for t in fig.data if t.name == "Prognos (publicerad)")
+    assert "prognos" in prognos.customdata[0] and "forum.norrtalje.se" in prognos.customdata[0]
+    symboler = {t.name: t.marker.symbol for t in fig.data if t.name != "Nuvärde och mål"}
+    assert len(set(symboler.values())) == len(symboler)     # egen markör per ursprung
+
+
+def test_inga_tomma_serier_pa_arbetsgivarens_diagram(full):
+    ind = fragor.indikatorer(arbetsgivare=True, period="Delår 2 2020", url=full)
+    ut = fragor.utfall(ind.id.tolist(), url=full)
+    for rad in ind.to_dict("records"):
+        fig = indikatorfigur(rad, indikatorserier(rad, ut[ut.indikator_id == rad["id"]].to_dict("records")))
+        for t in fig.data:
+            assert len(t.y) > 0, (rad["namn"], t.name)
+
+
+# --- 6. Tidsaxel: Delår 2 2020 läses som 2020 ---
+
+def test_tidsaxeln_satter_delar_i_sitt_ar(full):
+    fig = _figur(full, OVERSKOTT, "Årsredovisning 2021")
+    x = fig.layout.xaxis
+    assert x.ticklabelmode == "period" and x.dtick == "M12" and x.tickformat == "%Y"
+    exempel = next(t for t in fig.data if t.name == "Exempel (påhittat)")
+    d = exempel.x[0]
+    assert d.year == 2020 and "Delår 2 2020" in exempel.customdata[0]   # etiketten 2020 står mitt över året
+    assert str(x.range[0]) <= "2020-01-01"
+
+
+# --- 1/2. Varje publicerat utfall syns som publicerat, aldrig som exempel ---
+
+@pytest.mark.parametrize("rad", [r for r in PUBLICERADE if r["typ"] in ("indikator", "atgard")],
+                         ids=lambda r: f"{r['typ']}-{r['period']}-{r['namn_i_planen'][:25]}")
+def test_publicerat_utfall_ar_publicerat_pa_sidan_och_i_exporten(full, rad):
+    url, per = full, rad["period"]
+    mo = int(rad["malomrade"])
+    wb = _wb(export.bygg(Urval(period=per, vy="malomrade", malomrade=mo), url=url).innehall)
+    if rad["typ"] == "indikator":
+        ind = fragor.indikatorer(mo, period=per, url=url)
+        r = ind[ind.namn == rad["namn_i_planen"]].iloc[0].to_dict()
+        if rad["varde"]:
+            serier = indikatorserier(r, fragor.utfall([r["id"]], url=url).to_dict("records"))
+            punkt = [p for p in serier["utfall"] if p[2] == per]
+            assert len(punkt) == 1 and punkt[0][4].startswith("publicerat") and not punkt[0][3], punkt
+            assert punkt[0][5] == rad["kalla_url"]
+        ex = next(x for x in _rader(wb["Indikatorer"]) if x["Indikator"] == rad["namn_i_planen"])
+        assert ex["Ursprung"].startswith("publicerat") and ex["Utfallets källa"] == rad["kalla_url"]
+        assert ex["_celler"]["Utfall"].fill.fgColor.rgb != export.FYLL_EXEMPEL.fgColor.rgb
+    else:
+        atg = fragor.atgarder(mo, period=per, url=url)
+        a = atg[atg.text.str.startswith(rad["namn_i_planen"])].iloc[0]
+        assert not a.exempel and a.kalla_url == rad["kalla_url"]
+        ex = next(x for x in _rader(wb["Åtgärder"]) if x["Åtgärd"].startswith(rad["namn_i_planen"]))
+        assert ex["Ursprung"].startswith("publicerat") and ex["Statusens källa"] == rad["kalla_url"]
+
+
+# --- 2. Exporten märker exempelvärden ---
+
+def test_exportens_exempelvarden_ar_markta_i_cell_och_kolumn(full):
+    wb = _wb(export.bygg(Urval(period="Delår 2 2020"), url=full).innehall)
+    rader = {r["Indikator"]: r for r in _rader(wb["Indikatorer"])}
+    lan = rader["Låneskuld (i kommun) per invånare (kr)"]
+    assert lan["Utfall"] is not None and lan["Ursprung"] == "exempel"
+    cell = lan["_celler"]["Utfall"]
+    assert cell.fill.fgColor.rgb == export.FYLL_EXEMPEL.fgColor.rgb and cell.font.i
+    assert "Exempel" in cell.comment.text
+    atg = [r for r in _rader(wb["Åtgärder"]) if r["Ursprung"] == "exempel"]
+    assert atg and all(r["_celler"]["Kommentar"].fill.fgColor.rgb == export.FYLL_EXEMPEL.fgColor.rgb for r in atg)
+
+
+# --- 4. Exportknappar: /budget (med belopp) och /sarskilda-uppdrag ---
+
+def test_budgetexporten_foljer_sidans_belopp(full):
+    from sidor._export import nedladdning
+    import base64
+    tkr = _wb(base64.b64decode(nedladdning("/budget", "", url=full)["content"]))
+    mnkr = _wb(base64.b64decode(nedladdning("/budget", "?belopp=mnkr", url=full)["content"]))
+    assert tkr.sheetnames == mnkr.sheetnames == list(export.BUDGETBLAD.values())
+    a, b = tkr["Driftbudget"], mnkr["Driftbudget"]
+    assert "mnkr" in b["A2"].value and "tkr" in a["A2"].value
+    for ra, rb in zip(a.iter_rows(min_row=5, min_col=2), b.iter_rows(min_row=5, min_col=2)):
+        for ca, cb in zip(ra, rb):
+            if isinstance(ca.value, (int, float)) and "%" not in str(a.cell(ca.row, 1).value):
+                assert cb.value == pytest.approx(round(ca.value / 1000, 1))
+
+
+def test_sarskilda_uppdrag_exporterar_sitt_eget_blad(full):
+    from sidor._export import nedladdning
+    import base64
+    d = nedladdning("/sarskilda-uppdrag", "", url=full)
+    wb = _wb(base64.b64decode(d["content"]))
+    assert wb.sheetnames == ["Särskilda uppdrag"] and d["filename"] == "malkoll_sarskilda_uppdrag.xlsx"
+    su = fragor.sarskilda_uppdrag(url=full)
+    assert [r["Område"] for r in _rader(wb["Särskilda uppdrag"])] == list(su.titel)
+
+
+# --- 3. Filter vidgas aldrig tyst ---
+
+def test_enhetskoder_oavsett_versaler_och_via_planens_stavningar(full):
+    url = full
+    for stavning, kod in (("ksk/shb", "KSK/SHB"), ("KSK/Eko/fastighetsstrateg", "KSK/EKO"),
+                          ("ksk hr", "KSK/HR"), ("KSK / EKO", "KSK/EKO")):
+        u = fragor.normalisera_urval(Urval(enhet=[stavning]), url=url)
+        assert u.enhet == [kod] and not fragor.kontrollera_urval(u, url=url), stavning
+
+
+@pytest.mark.parametrize("fraga, ord_", [
+    ({"enhet": "XYZ"}, ["okänd enhet ”XYZ”", "KSK/SHB"]),
+    ({"period": "Delår 9 2031"}, ["okänd period ”Delår 9 2031”", "Delår 2 2020"]),
+    ({"status": "Klar"}, ["okänd status ”Klar”", "Försenad"]),
+    ({"plan": "KS-1999"}, ["okänd plan ”KS-1999”", "KS-2020"]),
+])
+def test_okant_varde_ger_meddelande_och_export_vagras(full, fraga, ord_):
+    from sidor._export import Urvalsfel, nedladdning
+    u = fragor.normalisera_urval(Urval.fran_fraga(fraga, "/malomrade/1"), url=full)
+    fel = " ".join(fragor.kontrollera_urval(u, url=full))
+    for o in ord_:
+        assert o in fel
+    sok = "?" + "&".join(f"{k}={v}" for k, v in fraga.items())
+    with pytest.raises(Urvalsfel):
+        nedladdning("/malomrade/1", sok, url=full)
+
+
+def test_gemen_enhet_filtrerar_exporten_som_versal(full):
+    from sidor._export import nedladdning
+    import base64
+    a = _wb(base64.b64decode(nedladdning("/malomrade/1", "?enhet=ksk/shb", url=full)["content"]))
+    b = _wb(base64.b64decode(nedladdning("/malomrade/1", "?enhet=KSK/SHB", url=full)["content"]))
+    ra, rb = _rader(a["Åtgärder"]), _rader(b["Åtgärder"])
+    assert [r["Åtgärd"] for r in ra] == [r["Åtgärd"] for r in rb]
+    assert 0 < len(ra) < len(fragor.atgarder(1, url=full))
+    assert "KSK/SHB" in a["Åtgärder"]["A3"].value
+
+
+# --- Webbläsaren: meddelanden, förklaringar, knappar, 404 och ordlistan ---
+
+@pytest.mark.parametrize("sokvag", ["/malomrade/1?enhet=XYZ", "/?period=Delår 9 2031", "/arbetsgivare?enhet=XYZ",
+                                    "/budget?plan=KS-1999", "/malomrade/1?status=Klar"])
+def test_sidan_visar_meddelandet_och_ingenting_annat(sida, sokvag):
+    d = sida(sokvag)
+    fel = d.find_element(By.ID, "urvalsfel")
+    assert "välj bland" in fel.text
+    assert not d.find_elements(By.CSS_SELECTOR, "tr.atgardsrad, article.indikatorkort, .malomradesruta, #export-knapp")
+
+
+def test_sidan_med_gemen_enhet_filtrerar(sida, appserver):
+    d = sida("/malomrade/1?enhet=ksk/shb")
+    vantat = fragor.atgarder(1, enhet=["KSK/SHB"], url=appserver["databas"])
+    assert [r.get_attribute("data-kod") for r in d.find_elements(By.CSS_SELECTOR, "tr.atgardsrad")] == list(vantat.kod)
+    assert not d.find_elements(By.ID, "urvalsfel")
+
+
+def _forklaringar(d) -> list[list[str]]:
+    return d.execute_script(
+        "return [...document.querySelectorAll('.indikatorgraf .js-plotly-plot')].map("
+        "g => [...g.querySelectorAll('.legendtext')].map(t => t.textContent))")
+
+
+def test_diagrammens_forklaringar_i_webblasaren(sida):
+    d = sida("/malomrade/1?period=Årsredovisning 2021")
+    alla = [n for lista in _forklaringar(d) for n in lista]
+    assert "Utfall (publicerat)" in alla and "Prognos (publicerad)" in alla and "Exempel (påhittat)" in alla
+    assert not any("exempeldata" in n for n in alla)
+    d = sida("/arbetsgivare")
+    for lista in _forklaringar(d):
+        assert "Utfall (exempeldata)" not in lista and len(lista) == len(set(lista))
+
+
+def test_budget_har_exportknapp(sida):
+    d = sida("/budget?belopp=mnkr")
+    assert d.find_element(By.ID, "export-knapp").text.endswith("Exportera till Excel")
+
+
+def test_404_och_ordlistan_pa_svenska(sida):
+    d = sida("/finns-inte")
+    assert "Sidan finns inte" in d.find_element(By.TAG_NAME, "body").text
+    assert "Page not found" not in d.page_source
+    d = sida("/om")
+    text = d.find_element(By.ID, "ordlista").text
+    for ord_ in ("Uppfyllt", "Till största delen uppfyllt", "Uppnått", "Delvis uppnått", "Måttenhet",
+                 "Ansvarig enhet", "Exempel", "Publicerat"):
+        assert ord_ in text
+
+
+def test_figurerna_gar_att_serialisera(full):
+    fig = _figur(full, OVERSKOTT, "Delår 2 2020")
+    json.loads(pio.to_json(fig))
