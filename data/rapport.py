@@ -32,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import delete, select
 from sqlalchemy.exc import DBAPIError
 
+from data import format as svformat
 from data import cache, db, fragor, granser, rapportfil, start
 from data.granser import MAX_STORLEK, MAX_TEXT, MAX_KORT_TEXT, citat  # noqa: F401  (MAX_STORLEK: sidor/)
 from data.rapportfil import Importfel
@@ -303,12 +304,13 @@ def _som_tal(varde) -> Optional[float]:
 def _talfel(varde, fmt: str, enhet: Optional[str], jamfor) -> tuple[Optional[str], Optional[float]]:
     """(felorsak, tal) för ett ifyllt tal i en måttenhet ("tkr" för budgetbladet)."""
     if isinstance(varde, bool):
-        return f"{citat(varde)} är ett sanningsvärde, inte ett tal (skriv talet, t.ex. 45 eller -7,8)", None
+        return f"{citat(varde)} är ett sanningsvärde, inte ett tal (skriv talet, t.ex. 45 eller {svformat.tal(-7.8)})", None
     if isinstance(varde, (dt.datetime, dt.date, dt.time, dt.timedelta)):
         return (f"{citat(varde)} är ett datum eller en tid, inte ett tal (är cellen datumformaterad? "
                 "Välj talformatet Allmänt och skriv talet igen)"), None
     if not isinstance(varde, (int, float)):
-        return f"{citat(varde)} är text, inte ett tal (skriv talet utan enhet, t.ex. 45 eller -7,8)", None
+        return (f"”{citat(varde)[1:-1]}” är text, inte ett tal (skriv talet utan enhet och utan citattecken, "
+                f"t.ex. 45 eller {svformat.tal(-7.8)})"), None
     x = _som_tal(varde)
     if not math.isfinite(x):
         return f"{citat(x)} är inget ändligt tal", None

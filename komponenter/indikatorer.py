@@ -3,6 +3,7 @@ trendpil, källa och textalternativ (sammanfattning + datatabell). Rena byggare.
 from __future__ import annotations
 
 import math
+import re
 
 from dash import dcc, html
 
@@ -27,8 +28,13 @@ def _t(x) -> str:
     return x if isinstance(x, str) else ""
 
 
+# Planens tryckta form när den bara är talet med enhet ("12,9%", "-7,8 mkr"): visas i appens format
+_BARA_TAL = re.compile(r"[−\-–]?\s*[\d\s\u00a0]+(?:[,.]\d+)?\s*(?:%|kr|tkr|mkr|mnkr)?", re.IGNORECASE)
+
+
 def _varde(varde, text, enhet) -> str:
-    if _t(text):
+    """Tal i svenskt format med måttenhet; planens text bara där den säger mer än talet."""
+    if _t(text) and not (_ok(varde) and _BARA_TAL.fullmatch(text.strip())):
         return text
     if _ok(varde):
         return fmt.med_enhet(varde, enhet)
