@@ -117,7 +117,7 @@ def indikatorfigur(ind: dict, serier: dict, stor: bool = False) -> go.Figure:
         template=plotly_mall(stor), height=320 if not stor else 460, showlegend=True,
         separators=fmt.PLOTLY_SEPARATORER,
         xaxis=_axel_ar([p[0] for p in malpunkter] + [p[0] for p in ut], malar_i(ind)),
-        yaxis=dict(title=dict(text=enhet), tickformat=fmt.PLOTLY_TICKFORMAT, rangemode="tozero" if all(
+        yaxis=dict(title=dict(text=enhet), tickformat=fmt.PLOTLY_TICKFORMAT, automargin=True, rangemode="tozero" if all(
             p[1] >= 0 for p in malpunkter + [(0, x[1]) for x in ut]) else "normal"),
         margin=dict(t=40),
     )

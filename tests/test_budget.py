@@ -129,8 +129,8 @@ def test_vattenfall_hoppar_over_tomma():
 
 
 def test_format_och_enhet():
-    assert kb.belopp(-25000) == "-25" + NBSP + "000"
-    assert kb.belopp(-25000, "mnkr") == "-25,0"
+    assert kb.belopp(-25000) == "−25" + NBSP + "000"
+    assert kb.belopp(-25000, "mnkr") == "−25,0"
     assert kb.belopp(float("nan")) == ""
     assert kb.mnkr(-228900) == "228,9" + NBSP + "mnkr"
     assert kb.mnkr(23000) == "23" + NBSP + "mnkr"
@@ -154,7 +154,7 @@ def test_nyckeltal_ur_databasen(laddad_databas):
     text = _text(rad)
     for v in ("228,9", "510,5", "23"):
         assert f"{v}{NBSP}mnkr" in text
-    assert "-228" + NBSP + "900" in text
+    assert "−228" + NBSP + "900" in text
 
 
 @pytest.mark.parametrize("enhet", ["tkr", "mnkr"])
@@ -188,13 +188,13 @@ def test_driftbudgetens_kolumner_och_forandring(laddad_databas):
     bred = _bred("driftbudget", laddad_databas)
     assert kb.kolumner(bred) == DRIFTKOLUMNER
     celler = _rader(_tabell(kb.budgettabell(bred, "tkr", "D", "d"), "d"))
-    assert celler["Förändring i tkr"]["Budget 2020"] == "-25" + NBSP + "000"
+    assert celler["Förändring i tkr"]["Budget 2020"] == "−25" + NBSP + "000"
     assert celler["Förändring i %"]["Budget 2020"] == "12,3"
-    assert celler["Netto"]["Budget 2020"] == "-228" + NBSP + "900"
+    assert celler["Netto"]["Budget 2020"] == "−228" + NBSP + "900"
     # "tkr" i postens namn följer enheten
     mn = kb.budgettabell(bred, "mnkr", "D", "m")
     assert "Förändring i mnkr" in _text(mn) and "Förändring i tkr" not in _text(mn)
-    assert _rader(_tabell(mn, "m"))["Förändring i tkr"]["Budget 2020"] == "-25,0"
+    assert _rader(_tabell(mn, "m"))["Förändring i tkr"]["Budget 2020"] == "−25,0"
     fig = kb.driftfigur(bred)
     netto = next(t for t in fig.data if t.name == "Netto")
     assert list(netto.x) == DRIFTKOLUMNER
@@ -332,9 +332,9 @@ def test_uppfoljning_med_budgetutfall(tom_databas):
 
     komp = kb.uppfoljningstabell(df.reset_index(), "tkr", period, "Prognos mot budget", "u")
     celler = _rader(_tabell(komp, "u"))
-    assert celler["Räddningstjänst"]["avvikelse"] == "-2" + NBSP + "163"
-    assert celler["Räddningstjänst"]["avvikelse_procent"] == "-3,0" + NBSP + "%"
-    assert celler["Räddningstjänst"]["prognos"] == "-74" + NBSP + "277"
+    assert celler["Räddningstjänst"]["avvikelse"] == "−2" + NBSP + "163"
+    assert celler["Räddningstjänst"]["avvikelse_procent"] == "−3,0" + NBSP + "%"
+    assert celler["Räddningstjänst"]["prognos"] == "−74" + NBSP + "277"
     assert "Underskott" in celler["Räddningstjänst"]["status"]
     assert "✕" in celler["Räddningstjänst"]["status"]                       # symbol + ord, inte bara färg
     assert "Mindre underskott" in celler["Kommundirektör"]["status"]
@@ -348,7 +348,7 @@ def test_uppfoljning_med_budgetutfall(tom_databas):
     lankar = [k for k in _alla(komp) if _typ(k) == "A"]
     assert [_attr(a, "href") for a in lankar] == ["https://example.org/delar2"]
     mn = _rader(_tabell(kb.uppfoljningstabell(df.reset_index(), "mnkr", period, "R", "m"), "m"))
-    assert mn["Räddningstjänst"]["avvikelse"] == "-2,2"
+    assert mn["Räddningstjänst"]["avvikelse"] == "−2,2"
 
     inv = budgetfragor.uppfoljning("investeringar", period, url=url).set_index("post")
     assert inv.loc["IT-investeringar", "genomforandegrad"] == pytest.approx(50.0)
@@ -391,7 +391,7 @@ def test_budgetsidan_i_webblasaren(sida, appserver):
         assert t.find_elements(By.CSS_SELECTOR, "th[scope=col]")
     assert "Belopp för 2021-2022 är ackumulerade" in text
     drift = d.find_element(By.ID, "tabell-driftbudget")
-    assert "-228 900" in drift.text.replace(NBSP, " ")
+    assert "−228 900" in drift.text.replace(NBSP, " ")
     # Diagram som SVG, ingen WebGL; varje diagram har ett textalternativ
     grafer = d.find_elements(By.CSS_SELECTOR, ".budgetgraf")
     assert len(grafer) >= 6
@@ -408,7 +408,7 @@ def test_budgetsidan_i_mnkr_via_url_och_knapp(sida, appserver):
     import time
     d = sida("/budget?belopp=mnkr")
     drift = d.find_element(By.ID, "tabell-driftbudget").text.replace(NBSP, " ")
-    assert "-228,9" in drift and "-228 900" not in drift and "mnkr" in drift
+    assert "−228,9" in drift and "−228 900" not in drift and "mnkr" in drift
     inv = d.find_element(By.ID, "tabell-investeringar").text.replace(NBSP, " ")
     assert "510,5" in inv and "451,9" in inv and "529,6" in inv
     # Tillbaka till tkr med knappen: valet skrivs till URL:en
@@ -420,7 +420,7 @@ def test_budgetsidan_i_mnkr_via_url_och_knapp(sida, appserver):
     vanta_pa_dash(d)
     time.sleep(0.5)
     vanta_pa_dash(d)
-    assert "-228 900" in d.find_element(By.ID, "tabell-driftbudget").text.replace(NBSP, " ")
+    assert "−228 900" in d.find_element(By.ID, "tabell-driftbudget").text.replace(NBSP, " ")
     # …och till mnkr igen
     next(e for e in d.find_elements(By.CSS_SELECTOR, ".budget-enhet label") if e.text == "mnkr").click()
     slut = time.time() + 45
