@@ -83,7 +83,7 @@ def _ursprung(exempel, kalla_url, kalla, av, nar, kommentar, med_anmarkning: boo
     ut = [typ, _v(kalla_url) or _v(kalla)]
     if med_anmarkning:
         ut.append(_v(kommentar) if _v(kalla_url) else None)
-    return ut + [_v(av), None if _v(nar) is None else f"{pd.Timestamp(nar):%Y-%m-%d %H:%M}"]
+    return ut + [_v(av), None if nar is None or pd.isna(nar) else f"{pd.Timestamp(nar):%Y-%m-%d %H:%M}"]
 
 
 def forvantade_indikatorer(df: pd.DataFrame) -> list[list]:
