@@ -75,7 +75,7 @@ def planer(url: str | None = None) -> pd.DataFrame:
 
 # --- Urvalet ---
 
-def _jamfor(s: str) -> str:
+def _jamforform(s: str) -> str:
     """Jämförelseform: gemener, enkla mellanslag, inga mellanslag kring '/'."""
     return kallor.normalisera_stavning(s)
 
@@ -88,13 +88,13 @@ def enhetsstavningar(plan: str | None = None, url: str | None = None) -> dict[st
     enh = enheter(plan, url=url)
     ut: dict[str, list[str]] = {}
     for kod, namn in zip(enh.kod, enh.namn):
-        ut.setdefault(_jamfor(kod), [kod])
-        ut.setdefault(_jamfor(namn), [kod])
+        ut.setdefault(_jamforform(kod), [kod])
+        ut.setdefault(_jamforform(namn), [kod])
     for tabell in (AtgardEnhet, IndikatorEnhet):
         df = _df(select(tabell.stavning, Enhet.kod).join(Enhet, Enhet.id == tabell.enhet_id)
                  .where(Enhet.plan_id == pid).distinct(), url)
         for stavning, g in df.groupby("stavning"):
-            nyckel = _jamfor(stavning)
+            nyckel = _jamforform(stavning)
             if nyckel not in ut or len(ut[nyckel]) < g.kod.nunique():
                 ut[nyckel] = sorted(set(g.kod))
     return ut
@@ -104,8 +104,8 @@ def _sla_upp(varde: str | None, kanda: Iterable[str]) -> str | None:
     """Det kända värde som `varde` är (utan hänsyn till versaler och mellanslag), annars `varde`."""
     if not varde:
         return varde
-    per_form = {_jamfor(k): k for k in kanda}
-    return per_form.get(_jamfor(varde), varde)
+    per_form = {_jamforform(k): k for k in kanda}
+    return per_form.get(_jamforform(varde), varde)
 
 
 def normalisera_urval(u: Urval, url: str | None = None) -> Urval:
@@ -120,7 +120,7 @@ def normalisera_urval(u: Urval, url: str | None = None) -> Urval:
     stav = enhetsstavningar(plan, url=url) if any(e not in kanda for e in u.enhet) else {}
     enhet: list[str] = []
     for e in u.enhet:
-        enhet.extend([e] if e in kanda else stav.get(_jamfor(e), [e]))
+        enhet.extend([e] if e in kanda else stav.get(_jamforform(e), [e]))
     status = [_sla_upp(s, regler.ATGARDSSTATUS_ALLA) for s in u.status]
     return u.med(plan=plan, period=period, enhet=list(dict.fromkeys(enhet)), status=status)
 
