@@ -79,3 +79,36 @@ def test_appfabriken_tar_installningar(tmp_path):
                        env={**os.environ, "PYTHONPATH": str(ROT), "DATABASE_URL": "sqlite:////nonexistent/x.sqlite"})
     assert p.returncode == 0, p.stderr
     assert p.stdout.split() == ["200", "7"]
+
+
+CALLBACKARGUMENT = '''
+import inspect
+from app import create_app
+from dash import _callback
+from data.installningar import Installningar
+a = create_app(Installningar(databas_url="sqlite:///{fil}", exempel=False,
+                             hemlighet="Qk3v9ZpL2mX8rT5wY7bN4cH6jF1dS0gA"), forbered_databas=False)
+n = 0
+for v in [*_callback.GLOBAL_CALLBACK_MAP.values(), *a.callback_map.values()]:
+    if v.get("callback") is None:   # klientsidans callbackar
+        continue
+    f = inspect.unwrap(v["callback"])
+    antal = len(v["inputs"]) + len(v["state"])
+    n += 1
+    try:
+        inspect.signature(f).bind(*range(antal))
+    except TypeError as e:
+        print(f"FEL {{f.__module__}}.{{f.__name__}} får {{antal}} argument: {{e}}")
+print(n, "callbackar")
+'''
+
+
+def test_varje_callback_tar_sina_argument(tmp_path):
+    """Varje Dash-callback kan ta emot sina Input och State. (En hjälpfunktion som hamnade mellan
+    @callback och funktionen blev callbacken: förhandsgranskningen svarade "Ett internt fel".)"""
+    kod = CALLBACKARGUMENT.format(fil=tmp_path / "f.sqlite")
+    p = subprocess.run([sys.executable, "-c", kod], cwd=ROT, capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "PYTHONPATH": str(ROT)})
+    assert p.returncode == 0, p.stderr
+    assert "FEL" not in p.stdout, p.stdout
+    assert int(p.stdout.split()[-2]) >= 8, p.stdout
