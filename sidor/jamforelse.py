@@ -12,9 +12,8 @@ import dash
 from dash import html
 
 from data import fragor
-from data.urval import Urval
 from komponenter import jamforelse as jf
-from sidor._gemensamt import kolada_serier, valj_plan
+from sidor._gemensamt import kolada_serier, las_urval, urvalsfel, valj_plan
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +24,10 @@ KOMMANDO = "python -m data.kolada hamta --ar 2015-2023"
 
 
 def layout(**query):
-    pl = valj_plan(Urval.fran_fraga(query, "/jamforelse"))
+    f, fel = las_urval(query, "/jamforelse")
+    if fel:   # okänd plan (eller annat okänt värde): meddelandet, inte standardplanen
+        return urvalsfel(fel, "/jamforelse", "Jämförelse med andra kommuner")
+    pl = valj_plan(f)
     inst, serier, kommunnamn = kolada_serier(pl)
     ind = fragor.kolada_indikatorer(pl)
     med = ind[ind.kpi.map(len) > 0]

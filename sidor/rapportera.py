@@ -20,8 +20,10 @@ from sqlalchemy.exc import DBAPIError
 
 from data import anvandare, fragor, rapport, rapportering
 from data.regler import ATGARDSSTATUS
+from data.urval import Urval
 from komponenter.format import med_enhet
 from sidor import _inloggning, _sakerhet
+from sidor._gemensamt import urvalsfel
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,11 @@ def layout(period=None, plan=None, **_):
         return _stangd(f"Du är inloggad som {anv.visningsnamn} ({anvandare.ROLLNAMN[anv.roll]}).",
                        [html.P("Ditt konto får läsa men inte rapportera. Kontakta en administratör om du ska "
                                "rapportera för en enhet.")])
+    u = fragor.normalisera_urval(Urval(plan=plan or None, period=period or None))
+    fel = fragor.kontrollera_urval(u)
+    if fel:   # en okänd period eller plan rapporteras aldrig tyst på en annan
+        return urvalsfel(fel, "/rapportera", "Rapportera utfall")
+    plan, period = u.plan, u.period
     perioder = fragor.perioder(plan)
     valt = period if period in set(perioder.namn) else _forsta_oppna(perioder)
     rad = perioder[perioder.namn == valt].iloc[0]

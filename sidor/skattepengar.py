@@ -11,9 +11,8 @@ import dash
 from dash import html
 
 from data import skattepengar
-from data.urval import Urval
 from komponenter import skattepengar as sp
-from sidor._gemensamt import valj_plan
+from sidor._gemensamt import las_urval, urvalsfel, valj_plan
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +22,10 @@ dash.register_page(__name__, path="/skattepengar", name="Så används skattepeng
 
 
 def layout(**query):
-    s = skattepengar.sammanstall(valj_plan(Urval.fran_fraga(query, "/skattepengar")))
+    f, fel = las_urval(query, "/skattepengar")
+    if fel:   # okänd plan (eller annat okänt värde): meddelandet, inte standardplanen
+        return urvalsfel(fel, "/skattepengar", "Så används skattepengarna")
+    s = skattepengar.sammanstall(valj_plan(f))
     if s.netto is None:
         return html.Div([html.H1("Så används skattepengarna", className="sidrubrik"),
                          html.P("Den här planen har ingen budget i sina källfiler.", className="lead")],

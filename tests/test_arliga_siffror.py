@@ -218,7 +218,8 @@ def test_gemen_enhet_filtrerar_exporten_som_versal(full):
 # --- Webbläsaren: meddelanden, förklaringar, knappar, 404 och ordlistan ---
 
 @pytest.mark.parametrize("sokvag", ["/malomrade/1?enhet=XYZ", "/?period=Delår 9 2031", "/arbetsgivare?enhet=XYZ",
-                                    "/budget?plan=KS-1999", "/malomrade/1?status=Klar"])
+                                    "/budget?plan=KS-1999", "/malomrade/1?status=Klar", "/skattepengar?plan=KS-1999",
+                                    "/jamforelse?plan=KS-1999", "/sarskilda-uppdrag?plan=ks-1999"])
 def test_sidan_visar_meddelandet_och_ingenting_annat(sida, sokvag):
     d = sida(sokvag)
     fel = d.find_element(By.ID, "urvalsfel")

@@ -231,7 +231,8 @@ FALL = [
     ("okänt id", _andra(_okant_id), "Bladet 'Åtgärder', rad"),
     ("id och text", _andra(_fel_text), "kolumn 'Åtgärd': texten stämmer inte med id 1-A13"),
     ("status", _andra(_fel_status), "'Pågår enl plan' är ingen tillåten status. Menade du ”Pågår enligt plan”?"),
-    ("text i tal", _andra(_text_i_tal), "kolumn 'Utfall': ”ca 2” är text, inte ett tal"),
+    ("text i tal", _andra(_text_i_tal), "kolumn 'Utfall': ”ca 2” är text, inte ett tal (skriv talet utan enhet "
+     "och utan citattecken, t.ex. 45 eller \u22127,8)"),
     ("andel", _andra(_andel), "kolumn 'Utfall': 0,17 ser ut som en andel"),
     ("tom", _andra(_tom_kravd), "kolumn 'Status': status saknas"),
     ("dubblett", _andra(_dubblett), "'1-A13' förekommer två gånger"),

@@ -64,6 +64,8 @@ def test_uppladdning_med_forhandsgranskning(webblasare, oppen_server, tmp_path):
     d.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(fil))
     fg = _vanta_text(d, "#rapp-forhandsgranskning", "9 nya värden, 0 ändrade, 0 oförändrade")
     assert "1-A13 status: Genomförd" in fg.text
+    assert "2,1" in fg.text and "2.1" not in fg.text               # svenskt decimalkomma (issue 13)
+    assert "\u22129" in fg.text and "-9" not in fg.text             # budgetens −9 000 med minustecken
     assert fragor.atgarder(1, period="Delår 2 2020", url=oppen_server["databas"]).set_index("kod").loc["1-A13"].rapportperiod != "Delår 2 2020"
     knapp = d.find_element(By.ID, "rapp-genomfor")
     assert knapp.is_enabled()
@@ -114,6 +116,12 @@ def test_rapportoren_rapporterar_i_formularet(webblasare, oppen_server, monkeypa
     _vanta_text(d, "#rapp-formular", "är låst")
     assert not d.find_elements(By.ID, "rf-spara")
     assert all(not t.is_enabled() for t in d.find_elements(By.CSS_SELECTOR, "#rapp-formular textarea"))
+    # En okänd period rapporteras aldrig tyst på en annan: meddelandet med de giltiga valen, inget formulär
+    d.get(oppen_server["bas"] + "/rapportera?period=" + "Delår 9 2031")
+    vanta_pa_dash(d)
+    meddelande = _vanta_text(d, "#urvalsfel", "Okänd period ”Delår 9 2031”")
+    assert "Delår 2 2020" in meddelande.text
+    assert not d.find_elements(By.ID, "rapp-formular") and not d.find_elements(By.CSS_SELECTOR, "input[type=file]")
     fel = [r for r in d.get_log("browser") if r["level"] == "SEVERE"]
     assert not fel, fel
     d.delete_all_cookies()
