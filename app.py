@@ -42,7 +42,6 @@ def menylankar(plan: str | None = None) -> list:
     if delar["budget"]:
         lankar.append(_lank("Budget", "/budget"))
     lankar.append(_lank("Rapportera", "/rapportera"))
-    lankar.append(_lank("Ordlista", "/om", title="Statusorden, måttenhet, ansvarig enhet, publicerat och exempel"))
     from sidor import _inloggning
     anv = _inloggning.aktuell()
     if anv is not None and anv.administrator:
@@ -51,9 +50,11 @@ def menylankar(plan: str | None = None) -> list:
 
 
 def oppna_lankar() -> list:
-    """Sidorna för invånare och vidareanvändare, under huvudmenyn (inte i sammanträdeslägets ordning)."""
+    """Sidorna för invånare och vidareanvändare och ordlistan, under huvudmenyn (inte i sammanträdeslägets
+    ordning)."""
     return [_lank("Så används skattepengarna", "/skattepengar"), _lank("Jämförelse (Kolada)", "/jamforelse"),
-            _lank("Öppna data (API)", "/api")]
+            _lank("Öppna data (API)", "/api"),
+            _lank("Ordlista", "/om", title="Statusorden, måttenhet, ansvarig enhet, publicerat och exempel")]
 
 
 def navigering() -> html.Nav:

@@ -14,7 +14,7 @@ from tools.axe import kor_axe
 from tools.skarmbild import chrome, satt_storlek, vanta_pa_dash
 
 SIDOR = ["/", *[f"/malomrade/{n}" for n in range(1, 8)], "/arbetsgivare", "/sarskilda-uppdrag", "/budget", "/rapportera",
-         "/logga-in", "/skattepengar", "/api", "/jamforelse"]
+         "/logga-in", "/skattepengar", "/api", "/jamforelse", "/om"]
 P2 = "period=" + quote("Delår 2 2020")
 
 
