@@ -82,6 +82,24 @@ def _axel_ar(datum: list[dt.date], malar: list[int]) -> dict:
                 range=[dt.date(ar[0], 1, 1), dt.date(ar[-1] + 1, 1, 1) + dt.timedelta(days=45)])
 
 
+def _yaxel(varden: list[float]) -> dict:
+    """Från noll när allt är positivt; med negativa värden ett intervall med luft under det lägsta, så
+    att etiketten under punkten (t.ex. "−250") inte hamnar på x-axelns årtal."""
+    varden = [v for v in varden if math.isfinite(v)]   # lagrade ±oändligt: plotly väljer själv
+    if all(v >= 0 for v in varden):
+        return dict(rangemode="tozero")
+    lag, hog = min(varden + [0.0]), max(varden + [0.0])
+    spann = (hog - lag) or abs(lag) or 1.0
+    return dict(range=[lag - 0.2 * spann, hog + 0.1 * spann])
+
+
+def _etikettlage(p: tuple, malpunkter: list[tuple]) -> str:
+    """Utfallets etikett under punkten – men över den när ett lägre mål (eller nuvärde) står samma dag,
+    vars etikett står ovanför sin romb (annars skrivs "4,6" över målets "2,6")."""
+    samma = [m[1] for m in malpunkter if m[0] == p[0]]
+    return "top center" if samma and p[1] > max(samma) else "bottom center"
+
+
 def indikatorfigur(ind: dict, serier: dict, stor: bool = False) -> go.Figure:
     """Nuvärde, planens mål (streckat, romber) och utfall: en serie per ursprung (publicerat,
     prognos, rapporterat, exempel) med egen markör och eget namn; tomma serier ritas inte."""
@@ -109,7 +127,8 @@ def indikatorfigur(ind: dict, serier: dict, stor: bool = False) -> go.Figure:
             x=[p[0] for p in punkter], y=[p[1] for p in punkter], name=stil["namn"],
             mode="lines+markers+text", line=dict(color=stil["farg"], width=lw, dash=stil["streck"]),
             marker=dict(symbol=stil["symbol"], size=ms + 2, color=stil["farg"], line=dict(color=stil["farg"], width=2)),
-            text=[fmt.tal(p[1]) for p in punkter], textposition="bottom center", textfont=dict(color=stil["farg"]),
+            text=[fmt.tal(p[1]) for p in punkter], textposition=[_etikettlage(p, malpunkter) for p in punkter],
+            textfont=dict(color=stil["farg"]),
             cliponaxis=False, meta=typ,
             customdata=[_hovertext(p, enhet) for p in punkter],
             hovertemplate="%{customdata}<extra></extra>"))
@@ -117,8 +136,8 @@ def indikatorfigur(ind: dict, serier: dict, stor: bool = False) -> go.Figure:
         template=plotly_mall(stor), height=320 if not stor else 460, showlegend=True,
         separators=fmt.PLOTLY_SEPARATORER,
         xaxis=_axel_ar([p[0] for p in malpunkter] + [p[0] for p in ut], malar_i(ind)),
-        yaxis=dict(title=dict(text=enhet), tickformat=fmt.PLOTLY_TICKFORMAT, automargin=True, rangemode="tozero" if all(
-            p[1] >= 0 for p in malpunkter + [(0, x[1]) for x in ut]) else "normal"),
+        yaxis=dict(title=dict(text=enhet), tickformat=fmt.PLOTLY_TICKFORMAT, automargin=True,
+                   **_yaxel([p[1] for p in malpunkter] + [x[1] for x in ut])),
         margin=dict(t=40),
     )
     return fig

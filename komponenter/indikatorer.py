@@ -34,6 +34,8 @@ _BARA_TAL = re.compile(r"[−\-–]?\s*[\d\s\u00a0]+(?:[,.]\d+)?\s*(?:%|kr|tkr|m
 
 def _varde(varde, text, enhet) -> str:
     """Tal i svenskt format med måttenhet; planens text bara där den säger mer än talet."""
+    if _t(text) and text.strip() in ("-", "–", "—"):
+        return "–"   # planens "-" betyder inget värde, inte minus
     if _t(text) and not (_ok(varde) and _BARA_TAL.fullmatch(text.strip())):
         return text
     if _ok(varde):

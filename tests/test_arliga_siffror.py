@@ -269,3 +269,23 @@ def test_404_och_ordlistan_pa_svenska(sida):
 def test_figurerna_gar_att_serialisera(full):
     fig = _figur(full, OVERSKOTT, "Delår 2 2020")
     json.loads(pio.to_json(fig))
+
+
+def test_etiketter_krockar_inte_och_negativa_varden_far_luft(full):
+    """Skärmbilderna: "4,6" (publicerat, Årsredovisning 2020) skrevs över målets "2,6" samma dag, och
+    exemplets "−250" hamnade på x-axelns årtal."""
+    fig = _figur(full, OVERSKOTT, "Årsredovisning 2021")
+    pub = next(t for t in fig.data if t.name == "Utfall (publicerat)")
+    lage = dict(zip(pub.text, pub.textposition))
+    assert lage["4,6"] == "top center"          # över punkten: målets 2,6 står ovanför sin romb
+    exempel = next(t for t in fig.data if t.name == "Exempel (påhittat)")
+    assert list(exempel.textposition) == ["bottom center"]
+    fig = _figur(full, "Grön finansiering i mnkr", "Delår 2 2020")
+    lag = min(min(t.y) for t in fig.data)
+    assert lag < 0 and fig.layout.yaxis.range[0] < lag - 0.1 * (max(max(t.y) for t in fig.data) - lag)
+
+
+def test_planens_streck_for_inget_varde_visas_som_tankstreck():
+    from komponenter.indikatorer import _varde
+    assert _varde(None, "-", "index") == "–"
+    assert _varde(-7.8, "-7,8 mkr", "mnkr") == "\u22127,8\u00a0mnkr"
