@@ -289,3 +289,30 @@ def test_planens_streck_for_inget_varde_visas_som_tankstreck():
     from komponenter.indikatorer import _varde
     assert _varde(None, "-", "index") == "–"
     assert _varde(-7.8, "-7,8 mkr", "mnkr") == "\u22127,8\u00a0mnkr"
+
+
+@pytest.mark.parametrize("rad", [r for r in PUBLICERADE if r["typ"] == "budget"],
+                         ids=lambda r: f"budget-{r['period']}-{r['namn_i_planen']}")
+def test_publicerat_budgetutfall_ar_publicerat_pa_budgetsidan(full, rad):
+    """Den publicerade budgetraden (data/plan/publicerade_utfall.csv) visas på /budget som publicerad:
+    med källans länk, inte som exempel. (Budgetbladen i exporten är planens budget, inte uppföljningen.)"""
+    from data import budgetfragor
+    from komponenter import budget as kb
+    df = budgetfragor.uppfoljning("drift_per_verksamhet", period=rad["period"], url=full)
+    r = df.set_index("post").loc[rad["namn_i_planen"]]
+    assert r.kalla_url == rad["kalla_url"] and not r.exempel and r.rapporterad
+    tr = next(c for c in _komponenter(kb.uppfoljningstabell(df, "mnkr", rad["period"], "Drift", "t"))
+              if getattr(c, "data-post", None) == rad["namn_i_planen"])
+    assert "exempelrad" not in (tr.className or "")
+    lankar = [c.href for c in _komponenter(tr) if getattr(c, "href", None)]
+    assert lankar == [rad["kalla_url"]]
+    assert not any(getattr(c, "children", None) == "exempel" for c in _komponenter(tr))
+
+
+def _komponenter(c):
+    """Alla Dash-komponenter i trädet under c (c inräknad)."""
+    yield c
+    barn = getattr(c, "children", None)
+    for b in (barn if isinstance(barn, (list, tuple)) else [barn]):
+        if hasattr(b, "to_plotly_json"):
+            yield from _komponenter(b)
