@@ -288,6 +288,19 @@ def _misslyckat(s, nycklar: dict[str, float], nu: float) -> int:
     return antal
 
 
+def _skapa_rader(nycklar: dict[str, float], nu: float, url: str | None) -> None:
+    """Se till att kontots och adressens rader finns (INSERT … ON CONFLICT DO NOTHING, i sorterad
+    ordning, i en egen transaktion). Då låser _reservera alltid befintliga rader i samma ordning:
+    två samtidiga första försök kan inte längre låsa varandra (dödläge) när de lägger till raderna."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+    with db.session(url) as s:
+        infoga = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+        for nyckel in sorted(nycklar):
+            s.execute(infoga(Inloggningsforsok).values(nyckel=nyckel, antal=0, senast=nu)
+                      .on_conflict_do_nothing(index_elements=["nyckel"]))
+
+
 def _reservera(s, nycklar: dict[str, float], nu: float) -> tuple[float, int]:
     """Ta ett försök odelbart, före lösenordet prövas: kontots och adressens rader låses först (en
     UPDATE som inte ändrar något – radlås i PostgreSQL, skrivlåset i SQLite), så att samtidiga
@@ -329,9 +342,10 @@ def logga_in(namn: str | None, losen: str | None, adress: str, url: str | None =
     lösenord fungerar alltid igen efter väntan. Fel och väntan loggas, aldrig lösenordet."""
     namn, losen = (namn or "").strip()[:200], (losen or "")[:1000]
     nycklar = _forsoksnycklar(namn, adress)
-    for gang in range(3):   # två första försök med samma nya nyckel samtidigt: den ena får IntegrityError
+    for gang in range(3):   # om en rad ändå försvann emellan (en lyckad inloggning tog bort den): försök igen
         nu = time.time()
         try:
+            _skapa_rader(nycklar, nu, url)
             with db.session(url) as s:
                 kvar, antal = _reservera(s, nycklar, nu)
             break
@@ -347,7 +361,7 @@ def logga_in(namn: str | None, losen: str | None, adress: str, url: str | None =
         if anv is None:
             log.warning("Misslyckad inloggning för %r från %s (%d fel i rad)", namn, adress, antal)
             return Inloggningsresultat(fel="Fel användarnamn eller lösenord.")
-        for nyckel in nycklar:
+        for nyckel in sorted(nycklar):   # samma ordning som låsen i _reservera
             s.execute(delete(Inloggningsforsok).where(Inloggningsforsok.nyckel == nyckel))
     log.info("Inloggning: %r (%s) från %s", anv.namn, anv.roll, adress)
     return Inloggningsresultat(anv, ny_inloggning(anv.konto_id, anv.satt, adress, url=url))
