@@ -68,6 +68,10 @@ def registrera(app) -> None:
         if data is not None:
             return Response(data, mimetype="application/json", headers={TRAFF_HUVUD: "traff"})
         g.malkoll_sidnyckel = nyckel
+        # Dash bygger skalet (med kontorutan) en gång vid processens första begäran, i sin egen
+        # before_request före den här. Det är inte sidans svar: bara det som sidan själv frågar om
+        # inloggningen ska hindra att den sparas (annars sparades aldrig en arbetares första sida).
+        g.pop(BEROR_PA_INLOGGNING, None)
         return None
 
     @server.after_request
