@@ -23,6 +23,7 @@ import os
 import threading
 import uuid
 from collections import OrderedDict
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import func, select, update
@@ -171,6 +172,22 @@ def _url_id(url: str) -> str:
     return hashlib.sha256(url.encode()).hexdigest()[:16]
 
 
+@functools.cache
+def kodversion() -> str:
+    """Kontrollsumma över appens källkod och assets (en gång per process). Ingår i varje nyckel, så
+    att en ny version av koden aldrig får sidor eller frågesvar som en äldre version sparade (cachen
+    överlever omstarter och delas mellan servrar, också under en utrullning)."""
+    rot = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    filer = [rot / "app.py"] + sorted(p for katalog in ("data", "komponenter", "sidor", "assets")
+                                      for p in (rot / katalog).rglob("*")
+                                      if p.is_file() and p.suffix in (".py", ".js", ".css", ".yaml", ".json"))
+    for p in filer:
+        if p.exists():
+            h.update(str(p.relative_to(rot)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
 def cachad(funktion):
     """Dekorator för frågefunktioner med nyckelordet url=. Argumenten ingår i nyckeln. Inom en
     webbförfrågan räknas samma anrop bara en gång (per_begaran), också med cachen av."""
@@ -181,7 +198,7 @@ def cachad(funktion):
             return funktion(*args, url=url, **kw)
         url = url or db.databas_url()
         nyckel = "fraga:" + _url_id(url) + ":" + hashlib.sha256(repr((
-            funktion.__module__, funktion.__qualname__, generation(url),
+            kodversion(), funktion.__module__, funktion.__qualname__, generation(url),
             _argument(funktion, args, {**kw, "url": url}))).encode()).hexdigest()
         data = _hamta(nyckel)
         if data is not None:
@@ -208,7 +225,7 @@ _sidlas = threading.Lock()
 def sidnyckel(url: str, *delar) -> str:
     """Nyckel för en färdig sida: databasen, generationen och det som bestämmer sidan."""
     return "sida:" + _url_id(url) + ":" + hashlib.sha256(
-        repr((generation(url),) + delar).encode()).hexdigest()
+        repr((kodversion(), generation(url)) + delar).encode()).hexdigest()
 
 
 def hamta_sida(nyckel: str) -> bytes | None:
