@@ -138,18 +138,24 @@ def starta_server(databas_url: str, workers: int = 1, miljo: dict | None = None)
     port = ledig_port()
     import tempfile
     # Egen datakatalog per server (försöksräknaren för inloggning), så att tester inte påverkar varandra
+    datakatalog = tempfile.mkdtemp(prefix="malkoll-data-")
     env = {**os.environ, "DATABASE_URL": databas_url, "PYTHONPATH": str(ROT),
-           "MALKOLL_DATA_DIR": tempfile.mkdtemp(prefix="malkoll-data-"), **(miljo or {})}
+           "MALKOLL_DATA_DIR": datakatalog, **(miljo or {})}
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    proc = subprocess.Popen([gunicorn, "app:server", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-                             "--no-control-socket", "--timeout", "120"],
-                            cwd=ROT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # Serverns logg till en fil (en pipe som ingen läser fylls och stoppar arbetarna); sökvägen
+    # står i proc.loggfil så att ett test kan visa den när något går fel.
+    loggfil = Path(datakatalog) / "gunicorn.log"
+    with open(loggfil, "w") as ut:
+        proc = subprocess.Popen([gunicorn, "app:server", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+                                 "--no-control-socket", "--timeout", "120"],
+                                cwd=ROT, env=env, stdout=ut, stderr=subprocess.STDOUT, text=True)
+    proc.loggfil = loggfil
     bas = f"http://127.0.0.1:{port}"
     import urllib.request
     slut = time.time() + 240   # ett villkor, ingen tidsgräns för appen: två kärnor kan vara hårt lastade
     while time.time() < slut:
         if proc.poll() is not None:
-            raise RuntimeError("gunicorn avslutades:\n" + (proc.stdout.read() if proc.stdout else ""))
+            raise RuntimeError("gunicorn avslutades:\n" + loggfil.read_text(errors="replace")[-5000:])
         try:
             urllib.request.urlopen(bas + "/_dash-layout", timeout=2)
             return proc, bas
