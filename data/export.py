@@ -55,10 +55,10 @@ BUDGETBLAD = {  # budgettabell i databasen → bladnamn, i planens ordning
 URSPRUNG_ATGARDER = ("Ursprung", "Statusens källa", "Rapporterad av", "Rapporterad")
 URSPRUNG_INDIKATORER = ("Ursprung", "Utfallets källa", "Källans anmärkning", "Rapporterad av", "Rapporterad")
 KOLUMNER_ATGARDER = ("Målområde", "Uppdragstyp", "Uppdrag", "Åtgärd", "Förväntad effekt", "Ansvarig",
-                     "Enheter", "Tidpunkt", "Status", "Period", "Kommentar", *URSPRUNG_ATGARDER)
+                     "Ansvariga enheter (koder)", "Tidpunkt", "Status", "Period", "Kommentar", *URSPRUNG_ATGARDER)
 def kolumner_indikatorer(malar: Sequence[int]) -> tuple[str, ...]:
     """Indikatorbladets kolumner: en "Mål <år>" per målår i planen (KS-2020: 2020, 2021, 2022)."""
-    return ("Målområde", "Nivå", "Indikator", "Enhet", "Nuvärde", "Nuvärde år",
+    return ("Målområde", "Nivå", "Indikator", "Måttenhet", "Nuvärde", "Nuvärde år",
             *[f"Mål {ar}" for ar in malar], "Utfall", "Period", "Status", "Ansvarig", "Källa", "Mätintervall",
             *URSPRUNG_INDIKATORER)
 ARBETSGIVARE = "Arbetsgivare"      # Målområde för HR-indikatorerna
@@ -182,7 +182,7 @@ class Blad:
 ATGARDSKOLUMNER = [
     Kolumn("Målområde", 8, format="0"), Kolumn("Uppdragstyp", 14), Kolumn("Uppdrag", 40, bryt=True),
     Kolumn("Åtgärd", 60, bryt=True), Kolumn("Förväntad effekt", 40, bryt=True),
-    Kolumn("Ansvarig", 26, bryt=True), Kolumn("Enheter", 22, bryt=True), Kolumn("Tidpunkt", 30, bryt=True),
+    Kolumn("Ansvarig", 26, bryt=True), Kolumn("Ansvariga enheter (koder)", 22, bryt=True), Kolumn("Tidpunkt", 30, bryt=True),
     Kolumn("Status", 24, status=True), Kolumn("Period", 20), Kolumn("Kommentar", 50, bryt=True),
     Kolumn("Ursprung", 14), Kolumn("Statusens källa", 40, bryt=True), Kolumn("Rapporterad av", 30, bryt=True),
     Kolumn("Rapporterad", 17),
@@ -193,7 +193,7 @@ URSPRUNGSKOLUMNER_INDIKATORER = [
 ]
 def indikatorkolumner(malar: Sequence[int]) -> list[Kolumn]:
     kol = [Kolumn("Målområde", 14, format="0"), Kolumn("Nivå", 6), Kolumn("Indikator", 50, bryt=True),
-           Kolumn("Enhet", 24, bryt=True), Kolumn("Nuvärde", 14, siffror=True), Kolumn("Nuvärde år", 8, format="0")]
+           Kolumn("Måttenhet", 24, bryt=True), Kolumn("Nuvärde", 14, siffror=True), Kolumn("Nuvärde år", 8, format="0")]
     kol += [Kolumn(f"Mål {ar}", 16, bryt=True, siffror=True) for ar in malar]
     kol += [Kolumn("Utfall", 16, bryt=True, siffror=True), Kolumn("Period", 20), Kolumn("Status", 24, status=True),
             Kolumn("Ansvarig", 26, bryt=True), Kolumn("Källa", 30, bryt=True), Kolumn("Mätintervall", 18, bryt=True)]

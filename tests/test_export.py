@@ -115,10 +115,10 @@ def hela(laddad_databas):
 def test_blad_och_kolumnrubriker_exakt(hela):
     assert hela.sheetnames == ALLA_BLAD
     assert rubriker(hela["Åtgärder"]) == list(export.KOLUMNER_ATGARDER) == [
-        "Målområde", "Uppdragstyp", "Uppdrag", "Åtgärd", "Förväntad effekt", "Ansvarig", "Enheter", "Tidpunkt",
+        "Målområde", "Uppdragstyp", "Uppdrag", "Åtgärd", "Förväntad effekt", "Ansvarig", "Ansvariga enheter (koder)", "Tidpunkt",
         "Status", "Period", "Kommentar", "Ursprung", "Statusens källa", "Rapporterad av", "Rapporterad"]
     assert rubriker(hela["Indikatorer"]) == list(export.kolumner_indikatorer([2020, 2021, 2022])) == [
-        "Målområde", "Nivå", "Indikator", "Enhet", "Nuvärde", "Nuvärde år", "Mål 2020", "Mål 2021", "Mål 2022",
+        "Målområde", "Nivå", "Indikator", "Måttenhet", "Nuvärde", "Nuvärde år", "Mål 2020", "Mål 2021", "Mål 2022",
         "Utfall", "Period", "Status", "Ansvarig", "Källa", "Mätintervall",
         "Ursprung", "Utfallets källa", "Källans anmärkning", "Rapporterad av", "Rapporterad"]
     for namn, rub in BUDGETRUBRIKER.items():
@@ -173,13 +173,13 @@ def test_tal_ar_tal_och_tryckt_text_ar_text(hela):
     assert lan[kol["Nuvärde"]].number_format == "#,##0"
     assert lan[kol["Nuvärde år"]].value == 2018 and lan[kol["Nuvärde år"]].number_format == "0"
     assert lan[kol["Mål 2020"]].value == 26000
-    assert lan[kol["Enhet"]].value == "kr"
+    assert lan[kol["Måttenhet"]].value == "kr"
     assert lan[kol["Målområde"]].value == 1 and lan[kol["Målområde"]].data_type == "n"
 
     # Procent som tal med enheten i Enhet-kolumnen; decimaler med talformat
     over = rad["Överskottet ska uppgå till 2 % av skatteintäkter & generella bidrag"]
     assert over[kol["Nuvärde"]].value == 1.8 and over[kol["Nuvärde"]].number_format == "#,##0.0"
-    assert over[kol["Enhet"]].value == "%"
+    assert over[kol["Måttenhet"]].value == "%"
 
     # Negativt tal är ett tal (planen trycker "-7,8 mkr")
     bud = rad["Budgetavvikelse för verksamhetens nettokostnader"]
