@@ -34,7 +34,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from sqlalchemy.exc import DBAPIError
 
-from data import fragor, start, ursprung
+from data import budgetfragor, fragor, start, ursprung
 from data.status import status_stil
 from data.urval import Urval
 
@@ -45,6 +45,7 @@ MIMETYP = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BLAD_ATGARDER = "Åtgärder"
 BLAD_INDIKATORER = "Indikatorer"
 BLAD_SARSKILDA = "Särskilda uppdrag"
+BLAD_BUDGETUPPFOLJNING = "Budgetuppföljning"   # version 4 (issue 13): sist, efter budgetbladen
 BUDGETBLAD = {  # budgettabell i databasen → bladnamn, i planens ordning
     "driftbudget": "Driftbudget",
     "drift_per_verksamhet": "Drift per verksamhet",
@@ -61,6 +62,12 @@ def kolumner_indikatorer(malar: Sequence[int]) -> tuple[str, ...]:
     return ("Målområde", "Nivå", "Indikator", "Måttenhet", "Nuvärde", "Nuvärde år",
             *[f"Mål {ar}" for ar in malar], "Utfall", "Period", "Status", "Ansvarig", "Källa", "Mätintervall",
             *URSPRUNG_INDIKATORER)
+# Budgetuppföljningens tabeller i sidans ordning (/budget, avsnittet Uppföljning)
+UPPFOLJDA_TABELLER = ("drift_per_verksamhet", "driftbudget", "investeringar")
+BELOPP_UPPFOLJNING = ("Budget", "Utfall hittills", "Prognos helår", "Avvikelse")
+PROCENT_UPPFOLJNING = ("Avvikelse %", "Genomförandegrad", "Prognos i % av budget")
+KOLUMNER_BUDGETUPPFOLJNING = ("Budgettabell", "Post", "Budgetkolumn", *BELOPP_UPPFOLJNING,
+                              *PROCENT_UPPFOLJNING, "Status", "Kommentar", "Period", *URSPRUNG_INDIKATORER)
 ARBETSGIVARE = "Arbetsgivare"      # Målområde för HR-indikatorerna
 POST = "Post"                      # budgetbladens radrubrik
 GRUPP = "Grupp"                    # investeringarnas grupp
@@ -256,6 +263,62 @@ def markera_exempel(b: Blad, exempel: Iterable, kolumner: Sequence[str]) -> None
                 b.exempelceller.add((i, alla.index(k)))
 
 
+def budgetuppfoljning_blad(plan: dict, u: Urval, pnamn: str, url: str | None) -> Blad:
+    """Bladet "Budgetuppföljning": de budgetrader som har ett uppföljningsvärde för perioden (utfall,
+    prognos eller publicerad avvikelse), som sidans uppföljningstabeller, med ursprunget sist.
+
+    Bara rapporterade värden: rader utan rapport (Ej rapporterad) och summor som sidan räknar fram
+    ur raderna står inte med, och ett värde som inte är rapporterat förblir en tom cell."""
+    mnkr = u.vy == "budget" and u.belopp == "mnkr"
+    bfmt = "#,##0.0" if mnkr else None          # mnkr: en decimal, som budgetbladen
+    kol = [Kolumn("Budgettabell", 22), Kolumn("Post", 40, bryt=True), Kolumn("Budgetkolumn", 14)]
+    kol += [Kolumn(k, 14, siffror=True, format=bfmt) for k in BELOPP_UPPFOLJNING]
+    kol += [Kolumn(k, 14, siffror=True, format='0.0" %"') for k in PROCENT_UPPFOLJNING]
+    kol += [Kolumn("Status", 20), Kolumn("Kommentar", 50, bryt=True), Kolumn("Period", 20),
+            *URSPRUNGSKOLUMNER_INDIKATORER]
+    assert tuple(k.rubrik for k in kol) == KOLUMNER_BUDGETUPPFOLJNING
+    ut = fragor.budgetutfall(pnamn, u.plan, url=url)
+    vem = ut.set_index("rad_id")[["rapporterad_av", "rapporterad"]] if not ut.empty else None
+
+    def belopp(v):
+        v = tal(v)
+        return None if v is None else round(v / 1000, 1) if mnkr else v
+
+    def procent(v):
+        v = tal(v)
+        return None if v is None else round(v, 1)
+    rader, exempel = [], []
+    for tabell in UPPFOLJDA_TABELLER:
+        df = budgetfragor.uppfoljning(tabell, pnamn, u.plan, url=url)
+        inv = tabell == "investeringar"
+        for r in df.itertuples():
+            if not bool(r.rapporterad) or bool(r.beraknad) or vem is None or r.rad_id not in vem.index:
+                continue
+            av, nar = vem.at[r.rad_id, "rapporterad_av"], vem.at[r.rad_id, "rapporterad"]
+            typ = ursprung.ursprung(r.exempel, r.kalla_url, av)
+            rader.append([
+                BUDGETBLAD[tabell], text(r.post), text(r.kolumn),
+                belopp(r.budget), belopp(r.utfall), belopp(r.prognos), None if inv else belopp(r.avvikelse),
+                None if inv else procent(r.avvikelse_procent), procent(r.genomforandegrad) if inv else None,
+                procent(r.prognosgrad) if inv else None,
+                text(r.status), text(r.kommentar), pnamn,
+                text(ursprung.etikett(typ, r.kommentar)), _kalla(r.kalla_url, r.kalla),
+                text(r.kommentar) if typ == ursprung.PUBLICERAT else None, text(av), _tidpunkt(nar)])
+            exempel.append(typ == ursprung.EXEMPEL)
+    enhet = "mnkr (planen anger tkr)" if mnkr else "tkr, som i planen"
+    b = Blad(BLAD_BUDGETUPPFOLJNING, f"{plan['namn']} – {BLAD_BUDGETUPPFOLJNING}",
+             [f"Period: {pnamn} (utfall, prognos och avvikelse för perioden; belopp i {enhet})",
+              "Filter: inga (budgeten filtreras inte). Bara rader med ett rapporterat värde; "
+              "Avvikelse = prognos − budget, eller den publicerade avvikelsen"], kol, rader)
+    # Påhittade värden: de ifyllda värdecellerna och Ursprung får exempelstil (tomt förblir tomt)
+    varden = [i for i, k in enumerate(kol) if k.rubrik in (*BELOPP_UPPFOLJNING[1:], *PROCENT_UPPFOLJNING,
+                                                          "Status", "Kommentar", "Ursprung")]
+    for i, ex in enumerate(exempel):
+        if ex:
+            b.exempelceller.update((i, j) for j in varden if rader[i][j] is not None)
+    return b
+
+
 def budgetkolumner(df: pd.DataFrame) -> list[str]:
     """Årskolumnerna som i planen ("Utfall 2018", "Budget 2019", … eller "2020")."""
     return [k for k in df.columns if k not in ("rad_id", "grupp", "post", "typ", "fotnot")]
@@ -356,6 +419,7 @@ def blad_for(u: Urval, url: str | None = None) -> tuple[list[Blad], str, dict]:
                 if isinstance(f, str) and f.strip():
                     b.kommentarer[(i, ipost)] = f
             blad.append(b)
+        blad.append(budgetuppfoljning_blad(plan, u, pnamn, url))
     if u.vy == "sarskilda":
         blad.append(sarskilda_blad(plan, u, url))
     return blad, pnamn, plan

@@ -609,7 +609,7 @@ def budgetutfall(period: str | None = None, plan: str | None = None, url: str | 
                     Budgetutfall.utfall, Budgetutfall.prognos, Budgetutfall.avvikelse, Budgetutfall.kommentar,
                     Budgetutfall.kalla,
                     Budgetutfall.kalla_url, Budgetutfall.exempel, Budgetutfall.rapporterad,
-                    Budgetutfall.id.label("rid"))
+                    Budgetutfall.rapporterad_av, Budgetutfall.id.label("rid"))
              .join(Budgetrad, Budgetrad.id == Budgetutfall.budgetrad_id)
              .join(Period, Period.id == Budgetutfall.period_id)
              .where(Budgetrad.plan_id == pid, Period.id == int(per.id)), url)

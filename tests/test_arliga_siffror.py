@@ -158,7 +158,7 @@ def test_budgetexporten_foljer_sidans_belopp(full):
     import base64
     tkr = _wb(base64.b64decode(nedladdning("/budget", "", url=full)["content"]))
     mnkr = _wb(base64.b64decode(nedladdning("/budget", "?belopp=mnkr", url=full)["content"]))
-    assert tkr.sheetnames == mnkr.sheetnames == list(export.BUDGETBLAD.values())
+    assert tkr.sheetnames == mnkr.sheetnames == [*export.BUDGETBLAD.values(), export.BLAD_BUDGETUPPFOLJNING]
     a, b = tkr["Driftbudget"], mnkr["Driftbudget"]
     assert "mnkr" in b["A2"].value and "tkr" in a["A2"].value
     for ra, rb in zip(a.iter_rows(min_row=5, min_col=2), b.iter_rows(min_row=5, min_col=2)):
@@ -307,6 +307,61 @@ def test_publicerat_budgetutfall_ar_publicerat_pa_budgetsidan(full, rad):
     lankar = [c.href for c in _komponenter(tr) if getattr(c, "href", None)]
     assert lankar == [rad["kalla_url"]]
     assert not any(getattr(c, "children", None) == "exempel" for c in _komponenter(tr))
+
+
+@pytest.mark.parametrize("belopp", [None, "mnkr"])
+@pytest.mark.parametrize("rad", [r for r in PUBLICERADE if r["typ"] == "budget"],
+                         ids=lambda r: f"budget-{r['period']}-{r['namn_i_planen']}")
+def test_publicerat_budgetutfall_ar_publicerat_i_exportens_budgetuppfoljning(full, rad, belopp):
+    """Bladet Budgetuppföljning: den publicerade raden står som publicerad med källa och källans
+    anmärkning – aldrig som exempel – och beloppet i sidans belopp (tkr eller mnkr). Utfall och
+    prognos, som kommunen inte publicerat, förblir tomma (bara avvikelsen är publicerad)."""
+    for u in (Urval(period=rad["period"]), Urval(period=rad["period"], vy="budget", belopp=belopp)):
+        wb = _wb(export.bygg(u, url=full).innehall)
+        assert wb.sheetnames[-1] == export.BLAD_BUDGETUPPFOLJNING
+        ws = wb[export.BLAD_BUDGETUPPFOLJNING]
+        assert tuple(c.value for c in ws[export.RUBRIKRAD]) == export.KOLUMNER_BUDGETUPPFOLJNING
+        rader = _rader(ws)
+        assert [r["Post"] for r in rader] == [rad["namn_i_planen"]]     # bara rader med ett värde
+        r = rader[0]
+        assert r["Ursprung"] == "publicerat" and r["Utfallets källa"] == rad["kalla_url"]
+        assert r["Källans anmärkning"] == rad["anmarkning"] and r["Rapporterad av"]
+        assert r["Period"] == rad["period"] and r["Budgettabell"] == "Drift per verksamhet"
+        assert r["Utfall hittills"] is None and r["Prognos helår"] is None
+        mnkr = u.vy == "budget" and belopp == "mnkr"
+        varde = float(rad["varde"].replace(",", "."))
+        assert r["Avvikelse"] == pytest.approx(varde if mnkr else varde * 1000)
+        assert r["_celler"]["Avvikelse"].number_format == ("#,##0.0" if mnkr else "#,##0")
+        assert r["Status"] == "Överskott"
+        for c in r["_celler"].values():
+            assert c.fill.fgColor.rgb != export.FYLL_EXEMPEL.fgColor.rgb and c.comment is None
+        assert "mnkr" in ws["A2"].value if mnkr else "tkr" in ws["A2"].value
+
+
+def test_exportens_budgetuppfoljning_markerar_exempel_och_hittar_inte_pa(full):
+    """Delår 2 2020: exempelraderna är märkta (kolumn och cell); rader utan rapport (Ej rapporterad)
+    och framräknade summor står inte med; ett värde som inte är rapporterat är en tom cell."""
+    from data import budgetfragor
+    wb = _wb(export.bygg(Urval(period="Delår 2 2020", vy="budget"), url=full).innehall)
+    rader = _rader(wb[export.BLAD_BUDGETUPPFOLJNING])
+    ut = fragor.budgetutfall("Delår 2 2020", url=full)
+    assert sorted(r["Post"] for r in rader) == sorted(ut.post) and len(rader) == len(ut)
+    assert all(r["Ursprung"] == "exempel" for r in rader)
+    kd = next(r for r in rader if r["Post"] == "Kommundirektör")
+    assert kd["Utfall hittills"] == -9068 and kd["Prognos helår"] == -13602
+    for k in ("Utfall hittills", "Prognos helår", "Ursprung"):
+        c = kd["_celler"][k]
+        assert c.fill.fgColor.rgb == export.FYLL_EXEMPEL.fgColor.rgb and c.font.i and "Exempel" in c.comment.text
+    assert kd["_celler"]["Källans anmärkning"].value is None           # ingen publicerad källa
+    assert kd["_celler"]["Genomförandegrad"].fill.fgColor.rgb != export.FYLL_EXEMPEL.fgColor.rgb
+    drift = budgetfragor.uppfoljning("drift_per_verksamhet", "Delår 2 2020", url=full)
+    ej = set(drift[~drift.rapporterad | drift.beraknad].post)
+    assert ej and not ej & {r["Post"] for r in rader if r["Budgettabell"] == "Drift per verksamhet"}
+    inv = next(r for r in rader if r["Budgettabell"] == "Investeringar")
+    assert inv["Avvikelse"] is None and inv["Status"] is None and inv["Genomförandegrad"] is not None
+    # En period utan budgetutfall: bladet finns, men utan rader (inget hittas på)
+    tom = _wb(export.bygg(Urval(period="Delår 1 2020", vy="budget"), url=full).innehall)
+    assert _rader(tom[export.BLAD_BUDGETUPPFOLJNING]) == []
 
 
 def _komponenter(c):

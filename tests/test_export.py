@@ -33,7 +33,7 @@ BUDGETRUBRIKER = {
     "Investeringar": ["Grupp", "Post", "2020", "2021", "2022"],
 }
 ALLA_BLAD = ["Åtgärder", "Indikatorer", "Driftbudget", "Drift per verksamhet", "Budgetförändringar",
-             "Investeringar"]
+             "Investeringar", "Budgetuppföljning"]
 
 
 # --- Hjälp ---
@@ -418,7 +418,7 @@ def test_knappen_vagrar_okant_malomrade_i_stallet_for_hela_planen(laddad_databas
     ("/", ALLA_BLAD, "malkoll_plan_Delar_2_2020.xlsx"),
     ("/malomrade/1", ["Åtgärder", "Indikatorer"], "malkoll_malomrade_1_Delar_2_2020.xlsx"),
     ("/arbetsgivare", ["Indikatorer"], "malkoll_arbetsgivare_Delar_2_2020.xlsx"),
-    ("/budget", list(export.BUDGETBLAD.values()), "malkoll_budget.xlsx"),
+    ("/budget", [*export.BUDGETBLAD.values(), "Budgetuppföljning"], "malkoll_budget.xlsx"),
     ("/sarskilda-uppdrag", ["Särskilda uppdrag"], "malkoll_sarskilda_uppdrag.xlsx"),
 ])
 def test_knappen_exporterar_sidans_vy(laddad_databas, sokvag, blad, namn):

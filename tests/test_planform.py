@@ -262,7 +262,8 @@ def test_ks2020_exporten_ar_oforandrad_mot_version_1(tmp_path, period):
     ny = load_workbook(io.BytesIO(export.bygg(Urval(period=period), url=url).innehall))
     namn = re.sub(r"[^A-Za-z0-9]+", "_", period.replace("å", "a").replace("Å", "A"))
     gammal = load_workbook(ROT / "tests" / "data" / f"version1_export_{namn}.xlsx")
-    assert ny.sheetnames == gammal.sheetnames
+    # Version 4 (issue 13): ett NYTT blad, Budgetuppföljning, sist – version 1:s blad står kvar i samma ordning
+    assert ny.sheetnames == gammal.sheetnames + [export.BLAD_BUDGETUPPFOLJNING]
     tid = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
     # Version 3 (issue 13): ett ord per begrepp – två rubriker döptes om, platser och innehåll är desamma
     omdopt = {"Enhet": "Måttenhet", "Enheter": "Ansvariga enheter (koder)"}
