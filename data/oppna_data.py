@@ -57,7 +57,8 @@ PARAMETRAR = {  # namn → (beskrivning, schema)
     "period": "Rapportperiod, t.ex. ”Delår 2 2020” (standard: senaste perioden med rapporter).",
     "malomrade": "Målområdets nummer (1–7 i KS-2020).",
     "enhet": "Kanonisk enhetskod, upprepad eller kommaseparerad (KSK/EKO,KSK/SHB); en förälder omfattar "
-             "sina underenheter.",
+             "sina underenheter. Versaler spelar ingen roll, och planens stavningar i enheter.yaml "
+             "(t.ex. ”KSK HR”) går också – som på sidorna.",
     "roll": "”ansvarig”: bara åtgärder där enheten är ansvarig, inte i samverkan (begränsar bara tillsammans med enhet).",
     "status": "Visad status att behålla (åtgärder), upprepad eller kommaseparerad.",
     "tabell": "Budgettabell: " + ", ".join(BUDGETTABELLER) + ".",
@@ -488,6 +489,9 @@ def tolka(resursnamn: str, args: Mapping[str, list[str]], url: Optional[str] = N
     fel += [f] if f else []
     per_sida, f = _heltal("per_sida", en["per_sida"], 1, MAX_PER_SIDA) if "per_sida" in en else (None, None)
     fel += [f] if f else []
+    # Samma matchning som sidorna och exporten: enhetskoder oavsett versaler och via planens
+    # stavningar (enheter.yaml), period, status och plan oavsett versaler; okänt ger fortfarande fel
+    u = fragor.normalisera_urval(u, url=url)
     if not any(f.startswith("parametern ”malomrade”") for f in fel):
         for m in fragor.kontrollera_urval(u, url=url):
             forsta = m.split(" ”", 1)[0].removeprefix("okänd ").removeprefix("okänt ")

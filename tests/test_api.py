@@ -182,6 +182,43 @@ def test_filter_som_pa_sidorna(klient, databas):
     assert m1 and all(x["malomrade"] == 1 for x in m1)
 
 
+@pytest.mark.parametrize("stavning, kod", [("ksk/shb", "KSK/SHB"), ("Ksk/Shb", "KSK/SHB"), ("KSK HR", "KSK/HR"),
+                                            ("Ekonomiavdelningen", "KSK/EKO"), ("ksk/eko, KSK/shb", "KSK/EKO,KSK/SHB")])
+def test_enhet_matchas_som_pa_sidorna(klient, databas, stavning, kod):
+    """Enhetskoder oavsett versaler och via planens stavningar (enheter.yaml) – samma funktion som
+    sidorna och exporten (fragor.normalisera_urval) – och svaret är detsamma som för den kanoniska koden."""
+    from data import fragor
+    from data.urval import Urval
+    koder = kod.split(",")
+    assert fragor.normalisera_urval(Urval.fran_fraga({"enhet": [stavning]}), url=databas).enhet == koder
+    antal = {}
+    for resurs in ("atgarder", "indikatorer"):
+        a = klient.get(f"{PREFIX}/{resurs}?enhet={quote(stavning)}&period={quote(PERIOD)}&per_sida=1000")
+        b = klient.get(f"{PREFIX}/{resurs}?enhet={quote(kod)}&period={quote(PERIOD)}&per_sida=1000")
+        assert a.status_code == b.status_code == 200, a.get_json()
+        assert a.get_json()["data"] == b.get_json()["data"]
+        assert a.get_json()["meta"]["filter"]["enhet"] == koder
+        antal[resurs] = len(a.get_json()["data"])
+    alla = klient.get(f"{PREFIX}/atgarder?period={quote(PERIOD)}&per_sida=1000").get_json()["meta"]["antal"]
+    assert sum(antal.values()) > 0 and antal["atgarder"] < alla     # filtrerat, aldrig hela planen
+
+
+def test_period_och_status_oavsett_versaler_som_pa_sidorna(klient):
+    a = klient.get(f"{PREFIX}/atgarder?period={quote(PERIOD.lower())}&status=f%C3%B6rsenad&per_sida=1000")
+    b = klient.get(f"{PREFIX}/atgarder?period={quote(PERIOD)}&status=F%C3%B6rsenad&per_sida=1000")
+    assert a.status_code == b.status_code == 200 and a.get_json()["data"] == b.get_json()["data"]
+    assert a.get_json()["meta"]["filter"] == {"period": PERIOD, "status": ["Försenad"]}
+
+
+@pytest.mark.parametrize("varde", ["ksk/xyz", "XYZ", "ksk/shb,XYZ"])
+def test_okand_enhet_ger_fortfarande_400_och_vidgar_aldrig(klient, varde):
+    r = klient.get(f"{PREFIX}/atgarder?enhet={quote(varde)}")
+    assert r.status_code == 400
+    fel = " ".join(r.get_json()["fel"])
+    assert "parametern ”enhet”" in fel and "välj bland" in fel and "KSK/SHB" in fel
+    assert varde.split(",")[-1] in fel and "data" not in r.get_json()
+
+
 # --- Exempel ---
 
 def test_exempel_utelamnas_om_man_inte_ber_om_dem(klient):
