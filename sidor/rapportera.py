@@ -242,8 +242,10 @@ def _lasning(perioder: pd.DataFrame) -> html.Div:
         html.P("En låst period går inte att rapportera i. Upplåsning kräver en motivering; båda loggas."),
         html.Div([
             html.Label("Period", htmlFor=ID_LAS_PERIOD, className="form-label"),
-            dcc.Dropdown(id=ID_LAS_PERIOD, options=[{"label": p.namn + (" (låst)" if p.last else ""), "value": p.namn}
-                                                    for p in perioder.itertuples()], clearable=False),
+            # en vanlig <select> (dcc.Dropdown har ett fokuserbart element under aria-hidden: axe)
+            dbc.Select(id=ID_LAS_PERIOD, placeholder="Välj period",
+                       options=[{"label": p.namn + (" (låst)" if p.last else ""), "value": p.namn}
+                                for p in perioder.itertuples()]),
             html.Label("Motivering (krävs för upplåsning)", htmlFor=ID_LAS_MOTIV, className="form-label mt-2"),
             dcc.Input(id=ID_LAS_MOTIV, type="text", className="form-control", maxLength=2000),
             html.Div([html.Button("Lås", id=ID_LAS, className="btn btn-outline-secondary me-2 mt-2", type="button"),

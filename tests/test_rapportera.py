@@ -178,3 +178,27 @@ def test_formularet_har_etiketter_och_klarar_axe(webblasare, oppen_server, monke
     fel = [r for r in d.get_log("browser") if r["level"] == "SEVERE"]
     assert not fel, fel
     d.delete_all_cookies()
+
+
+def test_administratorens_vyer_klarar_axe(webblasare, oppen_server, monkeypatch):
+    """Administratörens /rapportera (med låsning av perioder) och /andringslogg, inloggad: axe-core
+    (lokal kopia) hittar inga överträdelser, och ändringsloggen visar sina rader."""
+    from tests.test_sakerhet import logga_in_i_webblasaren
+    from tools.axe import kor_axe
+    url = oppen_server["databas"]
+    monkeypatch.setenv("MALKOLL_HEMLIGHET", HEMLIGHET)
+    if "ada" not in [k["namn"] for k in anvandare.lista(url)]:
+        anvandare.lagg_till("ada", "administrator", [], LOSEN, "Ada Admin", url=url)
+    d = webblasare
+    d.delete_all_cookies()
+    logga_in_i_webblasaren(d, oppen_server["bas"], "ada", LOSEN, "/rapportera?period=Delår 2 2020")
+    _vanta_text(d, "#rapp-vem", "Ada Admin")
+    assert "Lås" in d.find_element(By.TAG_NAME, "body").text
+    for sokvag in ("/rapportera?period=Delår 2 2020", "/andringslogg"):
+        d.get(oppen_server["bas"] + sokvag)
+        vanta_pa_dash(d)
+        if sokvag == "/andringslogg":
+            assert d.find_elements(By.CSS_SELECTOR, "table.andringslogg tbody tr"), "ändringsloggen är tom"
+        fel = kor_axe(d)
+        assert fel == [], sokvag + "\n" + "\n".join(f"{v['id']}: {v['help']} {v['noder']}" for v in fel)
+    d.delete_all_cookies()
