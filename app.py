@@ -10,6 +10,7 @@ import logging
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
 
 from data import fragor, installningar
 from data.installningar import Installningar
@@ -100,6 +101,7 @@ def skal():
             html.Span("← → bläddrar · F helskärm · Esc lämnar", className="motestips ms-auto me-3"),
             planvaljare(),
             dcc.Store(id="standardplan", data=fragor.plan_info()["kod"]),
+            dcc.Store(id="menyplan", data=fragor.plan_info()["kod"]),   # planen som menyn nu visar
             kontoruta(),
             html.Button("Sammanträdesläge", id="motesknapp", n_clicks=0, type="button",
                         className="btn btn-light btn-sm ms-auto motesknapp", **{"aria-pressed": "false"},
@@ -114,13 +116,18 @@ def skal():
 
 def _skalets_callbacks(app: Dash) -> None:
     """Skalets callbacks: menyn för URL:ens plan, sammanträdesläget, aktiv sida och planväljaren."""
-    @app.callback(Output("huvudmeny", "children"), Output("plannamn", "children"),
-                  Input("_pages_location", "search"))
-    def meny_for_planen(search):
-        """Menyn och rubriken för URL:ens plan (okänd plan: standardplanen; sidan säger ifrån)."""
+    @app.callback(Output("huvudmeny", "children"), Output("plannamn", "children"), Output("menyplan", "data"),
+                  Input("_pages_location", "search"), State("menyplan", "data"))
+    def meny_for_planen(search, visad):
+        """Menyn och rubriken för URL:ens plan (okänd plan: standardplanen; sidan säger ifrån).
+        Visar menyn redan planen (som vid varje vanlig sidladdning) ändras inget: en ny meny gör att
+        Dash letar igenom sidan efter menyns länkar igen, vilket kostade märkbart vid sidladdningen."""
         u = Urval.fran_sok(search)
         plan = u.plan if u.plan in set(fragor.planer().kod) else None
-        return menylankar(plan), f" · {fragor.plan_info(plan)['namn']}"
+        info = fragor.plan_info(plan)
+        if info["kod"] == visad:
+            raise PreventUpdate
+        return menylankar(plan), f" · {info['namn']}", info["kod"]
 
     # Sammanträdesläge: klassen på skalet följer URL:en; knappen växlar ?visning=mote
     app.clientside_callback(

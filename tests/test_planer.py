@@ -35,6 +35,41 @@ def test_planerna_finns_och_standardplanen_ar_ks_2020(flera_planer):
     assert not any("Syntetisk" in n or "månad" in n.lower() for n in fragor.perioder(url=flera_planer["databas"]).namn)
 
 
+def _vanta(villkor, beskrivning: str, tid: float = 45) -> None:
+    """Vänta på ett villkor (aldrig en fast tid); sidan ritas om i Dash efter URL-bytet."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    slut = time.time() + tid
+    while time.time() < slut:
+        try:
+            if villkor():
+                return
+        except (NoSuchElementException, StaleElementReferenceException):
+            pass
+        time.sleep(0.1)
+    raise AssertionError(beskrivning)
+
+
+def _menyns_titlar(d) -> list[str]:
+    return d.execute_script("return Array.from(document.querySelectorAll('#huvudmeny a[title]'))"
+                            ".map(a => a.getAttribute('title'))")
+
+
+def test_menyn_och_rubriken_foljer_planen_i_url_och_tillbaka(webblasare, flera_planer):
+    """Menyn byggs om bara när URL:ens plan byts (inte vid varje sidladdning), och då åt båda hållen."""
+    d = webblasare
+    u = flera_planer["databas"]
+    pl = fragor.planer(url=u)
+    synt, ks = pl[pl.syntetisk].iloc[0], pl[~pl.syntetisk].iloc[0]
+    d.get(flera_planer["bas"] + "/?plan=" + synt.kod)
+    vanta_pa_dash(d)
+    _vanta(lambda: _menyns_titlar(d) == list(fragor.malomraden(synt.kod, url=u).titel), "menyn visar inte planen i URL:en")
+    assert synt.namn in d.find_element(By.ID, "plannamn").text
+    d.execute_script("window.history.pushState({}, '', '/');"
+                     "window.dispatchEvent(new CustomEvent('_dashprivate_pushstate'));")
+    _vanta(lambda: _menyns_titlar(d) == list(fragor.malomraden(url=u).titel), "menyn gick inte tillbaka till standardplanen")
+    assert ks.namn in d.find_element(By.ID, "plannamn").text
+
+
 def test_planvaljaren_skriver_planen_i_url_och_byter_innehall(webblasare, flera_planer):
     d = webblasare
     d.get_log("browser")
@@ -48,11 +83,9 @@ def test_planvaljaren_skriver_planen_i_url_och_byter_innehall(webblasare, flera_
     while time.time() < slut and f"plan={synt.kod}" not in d.current_url:
         time.sleep(0.2)
     assert f"plan={synt.kod}" in d.current_url
-    vanta_pa_dash(d)
-    time.sleep(0.5)
-    vanta_pa_dash(d)
     titel = fragor.malomraden(synt.kod, url=flera_planer["databas"]).set_index("nr").loc[1].titel
-    assert d.find_element(By.TAG_NAME, "h1").text == titel != fore
+    _vanta(lambda: d.find_element(By.TAG_NAME, "h1").text == titel, "rubriken blev inte den nya planens")
+    assert titel != fore
     # Länken går att dela, och menyn bär planen vidare
     assert f"plan={synt.kod}" in d.find_element(By.CSS_SELECTOR, '.sidomeny a[href^="/malomrade/2"]').get_attribute("href")
     d.get(d.current_url)
