@@ -71,9 +71,11 @@ def forandringsantal(df: pd.DataFrame) -> str:
     if df.empty:
         return "Inga förändringar"
     n = df.forandring.value_counts()
-    ord_ = {regler.BATTRE: "bättre", regler.SAMRE: "sämre", regler.NY_RAPPORT: "nya rapporter",
-            regler.ANDRAD: "ändrade", regler.INGEN_NY: "utan ny rapport"}
-    return " · ".join(f"{regler.PILAR[k]} {n[k]} {v}" for k, v in ord_.items() if n.get(k))
+    # (ett, flera): "1 ny rapport", "3 nya rapporter"
+    ord_ = {regler.BATTRE: ("bättre", "bättre"), regler.SAMRE: ("sämre", "sämre"),
+            regler.NY_RAPPORT: ("ny rapport", "nya rapporter"), regler.ANDRAD: ("ändrad", "ändrade"),
+            regler.INGEN_NY: ("utan ny rapport", "utan ny rapport")}
+    return " · ".join(f"{regler.PILAR[k]} {n[k]} {v[0] if n[k] == 1 else v[1]}" for k, v in ord_.items() if n.get(k))
 
 
 def forandringslista(df: pd.DataFrame, fore: str | None, malomraden: pd.DataFrame, fraga: str) -> html.Section:

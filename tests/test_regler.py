@@ -126,3 +126,17 @@ def test_forsenad_utan_rapport_ar_inget_underlag():
     assert regler.atgard_for_sammanfattning("Försenad", True) == "Försenad"
     s = regler.malomradesstatus([regler.atgard_for_sammanfattning("Försenad", False)] * 5, ["Uppnått"])
     assert s.status == "Kan inte bedömas"
+
+
+def test_forandringsantal_pa_svenska():
+    """Sammanfattningen per målområde: "↓ 2 sämre · + 1 ny rapport" (ental och flertal rätt)."""
+    import pandas as pd
+
+    from data import regler
+    from komponenter.mote import forandringsantal
+    df = pd.DataFrame({"forandring": [regler.SAMRE, regler.SAMRE, regler.NY_RAPPORT, regler.ANDRAD]})
+    assert forandringsantal(df) == (f"{regler.PILAR[regler.SAMRE]} 2 sämre · {regler.PILAR[regler.NY_RAPPORT]} 1 ny rapport"
+                                    f" · {regler.PILAR[regler.ANDRAD]} 1 ändrad")
+    df = pd.DataFrame({"forandring": [regler.NY_RAPPORT] * 3 + [regler.ANDRAD] * 2})
+    assert "3 nya rapporter" in forandringsantal(df) and "2 ändrade" in forandringsantal(df)
+    assert forandringsantal(df.iloc[:0]) == "Inga förändringar"
