@@ -283,3 +283,11 @@ def test_indikatorkortet_ryms_pa_en_skarm(sida, storlek, bredd, hojd):
     assert matt
     for kod, h, plats in matt:
         assert h <= plats, f"{kod}: {h:.0f} px men {plats:.0f} px syns"
+
+
+def test_harledd_status_ar_lasbar_i_storbild(sida):
+    """Skälet till en härledd status ("Tidpunkten … passerade …") är minst 20 px i sammanträdesläget."""
+    d = sida("/malomrade/5?visning=mote")
+    storlekar = d.execute_script("return Array.from(document.querySelectorAll('#_pages_content .status-skal'))"
+                                 ".map(e => parseFloat(getComputedStyle(e).fontSize))")
+    assert storlekar and min(storlekar) >= 20, storlekar
