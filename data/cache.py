@@ -56,18 +56,11 @@ def lager():
 
 
 def _hamta(nyckel: str) -> bytes | None:
-    try:
-        return lager().hamta(nyckel)
-    except (delat.DelatFel, delat.OsakerKatalog) as e:
-        delat.varna("Cachen svarar inte, läser från databasen: %s", e)
-        return None
+    return delat.hamta_sakert(nyckel, lager)
 
 
 def _spara(nyckel: str, varde: bytes) -> None:
-    try:
-        lager().spara(nyckel, varde, TTL)
-    except (delat.DelatFel, delat.OsakerKatalog) as e:
-        delat.varna("Cachen svarar inte, sparar inte: %s", e)
+    delat.spara_sakert(nyckel, varde, TTL, lager)
 
 
 def saker_rad(s) -> None:

@@ -346,18 +346,20 @@ def glom() -> None:
         _lager.clear()
 
 
-def hamta_sakert(nyckel: str) -> bytes | None:
-    """Som `lager().hamta` men None (och en loggad varning) när lagret inte svarar."""
+def hamta_sakert(nyckel: str, vilket=None) -> bytes | None:
+    """Som `lager().hamta` men None och en loggad varning när lagret inte svarar. `vilket`: en
+    funktion som ger lagret (standard `lager`; cachen har sitt eget val, data/cache.py)."""
     try:
-        return lager().hamta(nyckel)
+        return (vilket or lager)().hamta(nyckel)
     except (DelatFel, OsakerKatalog) as e:
         varna("Delade lagret svarar inte, läser från databasen: %s", e)
         return None
 
 
-def spara_sakert(nyckel: str, varde: bytes, ttl: float | None = None) -> bool:
+def spara_sakert(nyckel: str, varde: bytes, ttl: float | None = None, vilket=None) -> bool:
+    """Som `lager().spara` men False och en loggad varning när lagret inte svarar."""
     try:
-        lager().spara(nyckel, varde, ttl)
+        (vilket or lager)().spara(nyckel, varde, ttl)
         return True
     except (DelatFel, OsakerKatalog) as e:
         varna("Delade lagret svarar inte, sparar inte: %s", e)
