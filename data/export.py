@@ -281,8 +281,7 @@ def budgetuppfoljning_blad(plan: dict, u: Urval, pnamn: str, url: str | None) ->
     vem = ut.set_index("rad_id")[["rapporterad_av", "rapporterad"]] if not ut.empty else None
 
     def belopp(v):
-        v = tal(v)
-        return None if v is None else round(v / 1000, 1) if mnkr else v
+        return _belopp(tal(v), mnkr)
 
     def procent(v):
         v = tal(v)
@@ -319,6 +318,11 @@ def budgetuppfoljning_blad(plan: dict, u: Urval, pnamn: str, url: str | None) ->
     return b
 
 
+def _belopp(v: float | None, mnkr: bool) -> float | None:
+    """Ett belopp i tkr som det står i exporten: oförändrat, eller i mnkr med en decimal (sidans belopp=mnkr)."""
+    return round(v / 1000, 1) if mnkr and v is not None else v
+
+
 def budgetkolumner(df: pd.DataFrame) -> list[str]:
     """Årskolumnerna som i planen ("Utfall 2018", "Budget 2019", … eller "2020")."""
     return [k for k in df.columns if k not in ("rad_id", "grupp", "post", "typ", "fotnot")]
@@ -332,8 +336,7 @@ def budgetrader(tabell: str, df: pd.DataFrame, mnkr: bool = False) -> tuple[list
     rubriker = ([GRUPP] if grupp else []) + [POST] + ar
 
     def belopp(v, typ):
-        v = tal(v)
-        return round(v / 1000, 1) if mnkr and v is not None and typ != "forandring_procent" else v
+        return _belopp(tal(v), mnkr and typ != "forandring_procent")
     rader = [([text(r["grupp"])] if grupp else []) + [text(r["post"])] + [belopp(r[k], r["typ"]) for k in ar]
              for r in df.to_dict("records")]
     return rubriker, rader, [str(t) for t in df.typ]

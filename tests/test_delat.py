@@ -116,6 +116,16 @@ def test_privat_katalog_vagrar_annans_eller_skrivbar(tmp_path):
 
 # --- Kodningen ------------------------------------------------------------------------------------
 
+def _samma_efter_kodning(v) -> None:
+    ut = kodning.avkoda(kodning.koda(v))
+    if isinstance(v, pd.DataFrame):
+        pd.testing.assert_frame_equal(ut, v)
+    elif isinstance(v, pd.Series):
+        pd.testing.assert_series_equal(ut, v)
+    else:
+        assert ut == v
+
+
 def test_kodning_ger_tillbaka_samma_varden():
     import datetime as dt
     import numpy as np
@@ -123,13 +133,7 @@ def test_kodning_ger_tillbaka_samma_varden():
                        "d": [dt.date(2020, 6, 30), None], "e": [[1, 2], []], "f": [True, False],
                        "g": pd.to_datetime(["2020-01-01", None])})
     for v in (df, df.set_index("c"), df.iloc[0], {"k": np.int64(3), 2: (1, "a")}, None, [{1, 2}, 1.0]):
-        ut = kodning.avkoda(kodning.koda(v))
-        if isinstance(v, pd.DataFrame):
-            pd.testing.assert_frame_equal(ut, v)
-        elif isinstance(v, pd.Series):
-            pd.testing.assert_series_equal(ut, v)
-        else:
-            assert ut == v
+        _samma_efter_kodning(v)
     assert kodning.avkoda(kodning.koda([pd.NaT, float("inf")])) == [pd.NaT, float("inf")]
     with pytest.raises(kodning.Kodfel):
         kodning.avkoda(pickle.dumps(df))
@@ -147,13 +151,7 @@ def test_alla_cachade_fragor_overlever_kodningen(laddad_sqlite, monkeypatch):
             fragor.indikatorer(arbetsgivare=True, url=u), fragor.utfall(url=u), fragor.fokusomraden(url=u),
             fragor.sarskilda_uppdrag(url=u), fragor.budget(url=u), fragor.budgetutfall(url=u)]
     for v in svar:
-        ut = kodning.avkoda(kodning.koda(v))
-        if isinstance(v, pd.DataFrame):
-            pd.testing.assert_frame_equal(ut, v)
-        elif isinstance(v, pd.Series):
-            pd.testing.assert_series_equal(ut, v)
-        else:
-            assert ut == v
+        _samma_efter_kodning(v)
 
 
 def test_cachen_i_redis_och_nar_redis_inte_svarar(laddad_sqlite, redis_prefix, monkeypatch, caplog):
