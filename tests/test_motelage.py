@@ -291,3 +291,21 @@ def test_harledd_status_ar_lasbar_i_storbild(sida):
     storlekar = d.execute_script("return Array.from(document.querySelectorAll('#_pages_content .status-skal'))"
                                  ".map(e => parseFloat(getComputedStyle(e).fontSize))")
     assert storlekar and min(storlekar) >= 20, storlekar
+
+
+@pytest.mark.parametrize("bredd,hojd", [(1920, 1080), (1280, 720), (1024, 768)])
+@pytest.mark.parametrize("visning", ["", "?visning=mote"])
+def test_budgetens_nyckeltal_delar_inga_ord(sida, storlek, bredd, hojd, visning):
+    """Nyckeltalen på /budget: varje ord ("mnkr", "rapporterad") ryms på en rad i sitt kort, också i
+    normalläget vid 1280 px där fyra kort i bredd gav "mn / kr" och "rappo / rterad"."""
+    storlek(bredd, hojd)
+    d = sida("/budget" + visning)
+    for_breda = d.execute_script("""
+        const c = document.createElement('canvas').getContext('2d');
+        return Array.from(document.querySelectorAll('.nyckeltal-varde')).flatMap(e => {
+          const s = getComputedStyle(e);
+          c.font = s.fontWeight + ' ' + s.fontSize + ' ' + s.fontFamily;
+          return e.textContent.split(/\\s+/).filter(o => c.measureText(o).width > e.clientWidth + 1)
+                  .map(o => o + ' (' + Math.round(c.measureText(o).width) + ' > ' + e.clientWidth + ')');
+        });""")
+    assert not for_breda, for_breda
