@@ -12,9 +12,10 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from data import fragor, installningar
-from data.installningar import Installningar
-from data.urval import Urval
+from data.uppfoljning import fragor
+from data.lagring import installningar
+from data.lagring.installningar import Installningar
+from data.uppfoljning.urval import Urval
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def planvaljare() -> html.Div:
 
 def kontoruta() -> html.Div:
     """Sidhuvudets inloggning: "Logga in", eller namnet och "Logga ut" (ett formulär som postar)."""
-    from data.anvandare import ROLLNAMN
+    from data.konton.anvandare import ROLLNAMN
     from sidor import _inloggning
     anv = _inloggning.aktuell()
     if anv is None:
@@ -186,7 +187,7 @@ def _skalets_callbacks(app: Dash) -> None:
 def create_app(inst: Installningar | None = None, forbered_databas: bool = True) -> Dash:
     """Appfabriken: inställningarna (ur miljön om inga ges), startsteget (schema och en fylld
     databas) och Dash-appen med sidor, export och skydd. gunicorn: `app:server`."""
-    from data import forbered
+    from data.planen import forbered
     from sqlalchemy.exc import OperationalError
     inst = installningar.anvand(inst or Installningar.fran_miljo())
     if forbered_databas:
@@ -199,11 +200,12 @@ def create_app(inst: Installningar | None = None, forbered_databas: bool = True)
     app.index_string = app.index_string.replace("<html>", '<html lang="sv">')
     app.layout = skal
     _skalets_callbacks(app)
-    from sidor import _api, _export, _halsa, _inloggning, _sakerhet, _sidcache
+    from sidor import _api, _export, _halsa, _inloggning, _oidc, _sakerhet, _sidcache
     _export.registrera(app)
     _api.registrera(app)
     _sakerhet.registrera(app)
     _inloggning.registrera(app)
+    _oidc.registrera(app.server)
     _halsa.registrera(app)
     _sidcache.registrera(app)
     return app

@@ -15,14 +15,14 @@ import urllib.request
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from data import forbered  # noqa: E402
+from data.planen import forbered  # noqa: E402
 
 ROT = Path(__file__).resolve().parent.parent
 PG_ADMIN = os.environ.get("MALKOLL_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def sqlalchemy_url(url: str) -> str:
-    """postgres:// och postgresql:// körs med psycopg 3 (som data.db.databas_url)."""
+    """postgres:// och postgresql:// körs med psycopg 3 (som data.lagring.db.databas_url)."""
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://"):]
     if url.startswith("postgresql://"):
@@ -88,7 +88,7 @@ def tillfallig_databas(sort: str, behall: bool = False):
 def ta_bort_cache(url: str) -> None:
     """Glöm cachen för databasen: cachen (data/cache.py) har databasens generation i nycklarna, så
     en uppräknad generation gör alla sparade svar oanvända (de går ut av sig själva)."""
-    from data import cache, db
+    from data.lagring import cache, db
     try:
         with db.session(url) as s:
             cache.rakna_upp(s)

@@ -37,7 +37,7 @@ from urllib.parse import quote, urlencode, urlparse
 
 from bench._verktyg import last as maskinlast
 from bench._verktyg import Server, maskin, percentil, sqlalchemy_url, ta_bort_cache, tillfallig_databas
-from data import forbered  # noqa: E402
+from data.planen import forbered  # noqa: E402
 
 SIDOR_FOR_FRAGOR = ("/", "/malomrade/1", "/budget")
 
@@ -117,7 +117,7 @@ def search_varden(url: str, antal: int = 60, seed: int = 1, mix: str = "filter")
     """Perioder × enheter × roll för den riktiga planen, i en fast blandad ordning.
 
     mix="perioder": bara periodbyten (ingen enhet), alltså hela sidan med alla diagram varje gång."""
-    from data import fragor
+    from data.uppfoljning import fragor
     perioder = list(fragor.perioder(url=url).namn)
     enheter = [None] + ([k for k in fragor.enheter(url=url).kod if k.count("/") <= 1][:8] if mix == "filter" else [])
     kombinationer = []
@@ -222,7 +222,7 @@ def fragor_per_sida(url: str, kroppar: dict[str, dict], search: str = "", upprep
     from sqlalchemy import event
 
     import app as malkoll
-    from data import db
+    from data.lagring import db
     motor = db.motor(url)
     raknare = {"n": 0}
 

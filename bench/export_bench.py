@@ -16,7 +16,7 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
-from data import forbered  # noqa: E402
+from data.planen import forbered  # noqa: E402
 
 ROT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROT))
@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--period", default=None)
     a = p.parse_args(argv)
 
-    from data import export, ladda
+    from data.utdata import export
+    from data.planen import ladda
 
     if a.url:
         return mat(export, a.url, a.korningar, a.period)

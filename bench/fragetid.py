@@ -16,7 +16,7 @@ import sys
 import time
 
 from bench._verktyg import maskin, tillfallig_databas
-from data import forbered  # noqa: E402
+from data.planen import forbered  # noqa: E402
 
 ANROP = {
     "perioder()": lambda f, u: f.perioder(url=u),
@@ -36,7 +36,8 @@ ANROP = {
 def mat(url: str, upprepningar: int) -> dict[str, tuple[float, int]]:
     from sqlalchemy import event
 
-    from data import db, fragor
+    from data.lagring import db
+    from data.uppfoljning import fragor
     motor = db.motor(url)
     n = {"n": 0}
 

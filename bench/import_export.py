@@ -2,9 +2,9 @@
 
     .venv/bin/python -m bench.import_export [--db sqlite postgresql] [--korningar 5] [--syntetisk]
 
-Export: `data.export.exportera()` (hela planen, alla sex bladen) – som bench/export_bench.py,
+Export: `data.utdata.export.exportera()` (hela planen, alla sex bladen) – som bench/export_bench.py,
 men mot SQLite och PostgreSQL och med maxrss. Import: rapportmallen för "Delår 2 2020"
-(`data.rapport.skapa_mall`) med varje rad ifylld (som data/exempel.py, men alla rader: status
+(`data.rapportering.rapport.skapa_mall`) med varje rad ifylld (som data/exempel.py, men alla rader: status
 och kommentar för varje åtgärd, utfall – eller "Kan inte bedömas" med skäl – för varje indikator,
 bedömning för varje inriktningsmål, utfall och prognos för varje budgetrad); sedan
 `las_rapport` (förhandsgranskningen) och `tillampa` (skrivningen) i en ny databas per körning
@@ -29,13 +29,13 @@ import time
 import tracemalloc
 
 from bench._verktyg import maskin, percentil, tillfallig_databas, visad_url
-from data import forbered  # noqa: E402
+from data.planen import forbered  # noqa: E402
 
 PERIOD = "Delår 2 2020"
 
 
 def _kol(ws, namn: str) -> int:
-    from data.rapport import RUBRIKRAD
+    from data.rapportering.rapport import RUBRIKRAD
     return [c.value for c in ws[RUBRIKRAD]].index(namn) + 1
 
 
@@ -43,8 +43,8 @@ def fylld_rapport(mall: bytes) -> bytes:
     """Fyll varje rad i rapportmallen (deterministiskt)."""
     from openpyxl import load_workbook
 
-    from data.rapport import FORSTA_RAD
-    from data.regler import ATGARDSSTATUS, BEDOMNINGAR
+    from data.rapportering.rapport import FORSTA_RAD
+    from data.uppfoljning.regler import ATGARDSSTATUS, BEDOMNINGAR
     wb = load_workbook(io.BytesIO(mall))
     ws = wb["Åtgärder"]
     for i, rad in enumerate(range(FORSTA_RAD, ws.max_row + 1)):
@@ -115,7 +115,7 @@ def ny_databas(sort: str, syntetisk: bool, antal_namnder: int):
 
 def mat_export(url: str, korningar: int, cache: bool) -> dict:
     """cache=False: MALKOLL_CACHE=av (varje export frågar databasen); True: frågecachen varm."""
-    from data import export
+    from data.utdata import export
     gammal = os.environ.get("MALKOLL_CACHE")
     os.environ["MALKOLL_CACHE"] = "" if cache else "av"
     try:
@@ -135,7 +135,7 @@ def mat_export(url: str, korningar: int, cache: bool) -> dict:
 
 
 def mat_import(sort: str, korningar: int, syntetisk: bool, antal_namnder: int) -> dict:
-    from data import rapport
+    from data.rapportering import rapport
     steg = {"mall": [], "fyll": [], "forhandsgranska": [], "tillampa": []}
     toppar = {k: 0 for k in steg}
     antal = None

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from bench._verktyg import ROT, Server, last, maskin, percentil, tillfallig_databas
 from bench.callbacks import last as lastkorning
-from data import forbered  # noqa: E402
+from data.planen import forbered  # noqa: E402
 
 SIDOR = ("/", "/malomrade/1", "/budget")
 SOK = "?period=Del%C3%A5r%202%202020"

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from bench._verktyg import (Server, last, maskin, percentil, sqlalchemy_url, tillfallig_databas, visad_url)
-from data import forbered  # noqa: E402
+from data.planen import forbered  # noqa: E402
 
 MATSKRIPT = """
 (function () {

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.syntetisk [--url DATABAS-URL] [--antal-namnder 20] [--ar 2021-2023] [--seed 2020]
 
-Först körs den riktiga uppsättningen på URL:en (`data.db.sakerstall_databas`: planen KS-2020,
+Först körs den riktiga uppsättningen på URL:en (`data.lagring.db.sakerstall_databas`: planen KS-2020,
 de publicerade utfallen och exemplet). Sedan läggs syntetiska planer till med massinsättningar
 (`session.execute(insert(Modell), [dict, ...])`): per nämnd och år en plan i samma storlek som
 KS-2020 (7 målområden, ~12 uppdrag och ~20 åtgärder per målområde, 45 indikatorer, budgetrader)
@@ -30,12 +30,12 @@ from collections import Counter
 
 from sqlalchemy import func, insert, select
 
-from data import db
-from data import forbered
-from data.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad, Budgetutfall,
+from data.lagring import db
+from data.planen import forbered
+from data.lagring.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad, Budgetutfall,
                          Enhet, Fokusomrade, Indikator, IndikatorEnhet, Indikatorutfall, Inriktningsmal,
                          Malbedomning, Malomrade, Malvarde, Period, Plan, SarskiltUppdrag, Uppdrag)
-from data.regler import ATGARDSSTATUS, BEDOMNINGAR
+from data.uppfoljning.regler import ATGARDSSTATUS, BEDOMNINGAR
 
 TEXT = "Syntetisk testdata"
 AV = "Syntetisk testdata (bench/syntetisk.py)"
@@ -337,7 +337,7 @@ def bygg(url: str | None = None, antal_namnder: int = 20, ar: tuple[int, ...] = 
         antal["budgetutfall"] += len(bu)
 
         try:  # cachen (data/cache.py) får en ny generation i samma transaktion
-            from data import cache
+            from data.lagring import cache
             cache.rakna_upp(s)
         except (ImportError, AttributeError):
             pass

@@ -14,8 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from data import budgetregler as br
-from data.regler import EJ_RAPPORTERAD
+from data.uppfoljning import budgetregler as br
+from data.uppfoljning.regler import EJ_RAPPORTERAD
 from komponenter import format as fmt
 from komponenter.tema import BLA, GRA, GRON, ORANGE, VERMILJON, plotly_mall
 from komponenter.text import fritext
@@ -552,7 +552,7 @@ def budgetrubrik(df: pd.DataFrame) -> list:
 def uppfoljningstabell(df: pd.DataFrame, enhet: str, period: str, rubrik: str, id_: str,
                        forsta: str = "Verksamhet") -> html.Div:
     """Budget, utfall hittills, prognos helår, avvikelse (prognos − budget) i tkr och % och
-    trafikljus per rad (df från data.budgetfragor.uppfoljning)."""
+    trafikljus per rad (df från data.uppfoljning.budgetfragor.uppfoljning)."""
     huvud = [html.Th(forsta, scope="col"), html.Th(budgetrubrik(df), scope="col", className=NUM),
              html.Th("Utfall hittills", scope="col", className=NUM),
              html.Th("Prognos helår", scope="col", className=NUM),

@@ -7,7 +7,7 @@ import re
 
 import plotly.graph_objects as go
 
-from data import ursprung
+from data.uppfoljning import ursprung
 from komponenter import format as fmt
 from komponenter.tema import (BLA, GRA, LINJEBREDD, MARKOR, ORANGE, plotly_mall, status_stil)
 

@@ -10,8 +10,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from data.status import ATGARDSSTATUS_ALLA
-from data.urval import Urval, lista
+from data.uppfoljning.status import ATGARDSSTATUS_ALLA
+from data.uppfoljning.urval import Urval, lista
 
 NBSP = "\u00a0"
 

@@ -7,7 +7,7 @@ import re
 
 from dash import dcc, html
 
-from data.regler import REGEL_INDIKATOR
+from data.uppfoljning.regler import REGEL_INDIKATOR
 from komponenter import format as fmt
 from komponenter.text import fritext
 from komponenter.diagram import indikatorfigur, indikatorserier, malar_i

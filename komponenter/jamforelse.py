@@ -1,7 +1,7 @@
 """Byggare för Kolada-jämförelser: kommunen mot jämförelsegruppen och riket över åren, och
 kommunens rankning bland landets kommuner – färgad som Kolada gör (bästa fjärdedelen, mittersta
 hälften, sämsta fjärdedelen), alltid märkt som rankning och aldrig i målets trafikljusfärger.
-Ingen databas: får DataFrames ur data.fragor.kolada_*."""
+Ingen databas: får DataFrames ur data.uppfoljning.fragor.kolada_*."""
 from __future__ import annotations
 
 import logging
@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from data.regler import RANK_FARG, Rankning, rankning
+from data.uppfoljning.regler import RANK_FARG, Rankning, rankning
 from komponenter.format import med_enhet
 
 log = logging.getLogger(__name__)

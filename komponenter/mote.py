@@ -8,8 +8,8 @@ import logging
 import pandas as pd
 from dash import dcc, html
 
-from data import regler
-from data.urval import Urval
+from data.uppfoljning import regler
+from data.uppfoljning.urval import Urval
 from komponenter.trafikljus import statusmarke
 
 log = logging.getLogger(__name__)

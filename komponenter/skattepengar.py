@@ -1,5 +1,5 @@
 """Byggare för ”Så används skattepengarna”: staplar i ren HTML (läsbara på telefon, utan
-diagrambibliotek), klarspråk och svenska tal. Ingen databas: får en data.skattepengar.Skattepengar."""
+diagrambibliotek), klarspråk och svenska tal. Ingen databas: får en data.utdata.skattepengar.Skattepengar."""
 from __future__ import annotations
 
 import logging

@@ -20,7 +20,7 @@ GRA = "#595959"
 TYPSNITT = ('system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
             '"Noto Sans", "Liberation Sans", sans-serif')
 
-from data.status import STATUS, status_stil  # noqa: E402,F401  (en källa för statusfärgerna)
+from data.uppfoljning.status import STATUS, status_stil  # noqa: E402,F401  (en källa för statusfärgerna)
 
 
 @functools.lru_cache(maxsize=2)

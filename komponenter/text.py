@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dash import html
 
-from data.granser import MAX_TEXT
+from data.rapportering.granser import MAX_TEXT
 
 VISAS = 800          # tecken av en lång text som står på sidan
 FORKORTAD = "Förkortad – håll muspekaren över texten för hela, eller hämta exporten (Excel)."

@@ -11,8 +11,9 @@ import hashlib
 import json
 import logging
 
-from data import cache, db, oppna_data
-from data.oppna_data import PREFIX
+from data.lagring import cache, db
+from data.utdata import oppna_data
+from data.utdata.oppna_data import PREFIX
 
 log = logging.getLogger(__name__)
 

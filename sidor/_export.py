@@ -12,8 +12,9 @@ import logging
 from dash import Input, Output, State, callback, dcc
 from dash.exceptions import PreventUpdate
 
-from data import export, fragor
-from data.urval import Urval
+from data.utdata import export
+from data.uppfoljning import fragor
+from data.uppfoljning.urval import Urval
 from komponenter import ids
 from komponenter.export import KNAPP, NEDLADDNING
 

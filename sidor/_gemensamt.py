@@ -8,10 +8,11 @@ import re
 
 from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 
-from data import fragor, rapport
+from data.uppfoljning import fragor
+from data.rapportering import rapport
 from komponenter import ids
 from komponenter import jamforelse as jf
-from data.urval import Urval
+from data.uppfoljning.urval import Urval
 from komponenter.filter import filter_fran_kontroller
 from komponenter.verktyg import MALLKNAPP, MALLNEDLADDNING
 

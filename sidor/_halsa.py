@@ -8,7 +8,7 @@ import json
 import logging
 import time
 
-from data import db, delat
+from data.lagring import db, delat
 
 log = logging.getLogger(__name__)
 

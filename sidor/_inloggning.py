@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
-from data import anvandare, installningar
-from data.anvandare import Anvandare
+from data.konton import anvandare
+from data.lagring import installningar
+from data.konton.anvandare import Anvandare
 from sidor import _sakerhet
 
 log = logging.getLogger(__name__)
@@ -135,13 +136,12 @@ def _bara_inloggningssidan() -> bool:
 
 
 def registrera(app) -> None:
-    """Vägarna /logga-in (POST), /logga-ut (POST) och SSO, och kontrollen före varje begäran."""
-    from sidor import _oidc
+    """Vägarna /logga-in (POST) och /logga-ut (POST) och kontrollen före varje begäran (SSO: sidor/_oidc.py,
+    registreras av app.py)."""
     server = getattr(app, "server", app)
     if server.extensions.get(TILLAGG):
         return
     server.extensions[TILLAGG] = True
     server.add_url_rule("/logga-in", "malkoll_logga_in", _logga_in, methods=["POST"])
     server.add_url_rule("/logga-ut", "malkoll_logga_ut", _logga_ut, methods=["POST"])
-    _oidc.registrera(server)
     server.before_request_funcs.setdefault(None, []).insert(1, _fore)

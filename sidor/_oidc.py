@@ -8,8 +8,9 @@ from __future__ import annotations
 import html
 import logging
 
-from data import anvandare, installningar
-from data.models import ROLLER_KONTO
+from data.konton import anvandare
+from data.lagring import installningar
+from data.lagring.models import ROLLER_KONTO
 
 log = logging.getLogger(__name__)
 

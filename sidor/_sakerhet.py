@@ -21,7 +21,8 @@ import hmac
 import json
 import logging
 
-from data import installningar, styrka
+from data.lagring import installningar
+from data.konton import styrka
 
 log = logging.getLogger("malkoll.sakerhet")
 
@@ -121,7 +122,8 @@ def databasen_svarar() -> bool:
     var nere – `sakerstall_databas` gör ingenting när den redan lyckats en gång.)"""
     from sqlalchemy.exc import DBAPIError
 
-    from data import db, forbered
+    from data.lagring import db
+    from data.planen import forbered
     try:
         forbered.sakerstall_databas()
         db.svarar()

@@ -16,7 +16,7 @@ import logging
 
 import dash
 
-from data import cache, db
+from data.lagring import cache, db
 from sidor._inloggning import BEROR_PA_INLOGGNING
 
 log = logging.getLogger(__name__)

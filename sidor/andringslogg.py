@@ -7,7 +7,7 @@ from dash import dcc, html
 
 import pandas as pd
 
-from data import rapportering
+from data.rapportering import behorighet as rapportering
 from komponenter.format import tal
 from komponenter.text import fritext
 from sidor import _inloggning

@@ -10,8 +10,8 @@ import logging
 import dash
 from dash import html
 
-from data import oppna_data
-from data.oppna_data import PREFIX
+from data.utdata import oppna_data
+from data.utdata.oppna_data import PREFIX
 
 log = logging.getLogger(__name__)
 

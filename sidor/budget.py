@@ -9,10 +9,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
 
-from data import budgetfragor, budgetregler, fragor
+from data.uppfoljning import budgetfragor, budgetregler, fragor
 from komponenter import budget as kb
 from komponenter import ids
-from data.urval import Urval
+from data.uppfoljning.urval import Urval
 from komponenter.filter import filter_id
 from komponenter.mote import lagesrad
 from komponenter.verktyg import verktygsrad

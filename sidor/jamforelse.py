@@ -11,7 +11,7 @@ import logging
 import dash
 from dash import html
 
-from data import fragor
+from data.uppfoljning import fragor
 from komponenter import jamforelse as jf
 from sidor._gemensamt import kolada_serier, las_urval, urvalsfel, valj_plan
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from data import anvandare, installningar
+from data.konton import anvandare
+from data.lagring import installningar
 from sidor import _inloggning, _oidc, _sakerhet
 
 dash.register_page(__name__, path="/logga-in", name="Logga in", order=90, title="Logga in – Målkoll",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from data import fragor
+from data.uppfoljning import fragor
 from komponenter.verktyg import verktygsrad
 from komponenter.atgarder import atgardslista
 from komponenter.filter import filterpanel

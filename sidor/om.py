@@ -7,8 +7,8 @@ import logging
 import dash
 from dash import html
 
-from data import status as st
-from data import ursprung
+from data.uppfoljning import status as st
+from data.uppfoljning import ursprung
 from komponenter.trafikljus import statusmarke
 
 log = logging.getLogger(__name__)

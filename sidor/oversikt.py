@@ -7,7 +7,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from data import fragor, regler
+from data.uppfoljning import fragor, regler
 from komponenter.verktyg import verktygsrad
 from komponenter.diagram import statusstapel
 from komponenter.filter import filterpanel

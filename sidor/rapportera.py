@@ -18,9 +18,11 @@ from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 from dash.exceptions import AppNotFoundError
 from sqlalchemy.exc import DBAPIError
 
-from data import anvandare, fragor, rapport, rapportering
-from data.regler import ATGARDSSTATUS
-from data.urval import Urval
+from data.konton import anvandare
+from data.uppfoljning import fragor
+from data.rapportering import rapport, behorighet as rapportering
+from data.uppfoljning.regler import ATGARDSSTATUS
+from data.uppfoljning.urval import Urval
 from komponenter.format import med_enhet
 from sidor import _inloggning, _sakerhet
 from sidor._gemensamt import urvalsfel

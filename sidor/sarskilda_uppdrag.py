@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from data import fragor
+from data.uppfoljning import fragor
 from sidor._gemensamt import las_urval, urvalsfel, valj_plan
 from komponenter.verktyg import verktygsrad
 

@@ -10,7 +10,7 @@ import logging
 import dash
 from dash import html
 
-from data import skattepengar
+from data.utdata import skattepengar
 from komponenter import skattepengar as sp
 from sidor._gemensamt import las_urval, urvalsfel, valj_plan
 

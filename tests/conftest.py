@@ -19,7 +19,7 @@ import pytest
 ROT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROT))
 
-from data import forbered  # noqa: E402
+from data.planen import forbered  # noqa: E402
 
 PG_ADMIN = os.environ.get("MALKOLL_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_TEST = os.environ.get("MALKOLL_TEST_REDIS", "redis://127.0.0.1:6379/0")
@@ -43,7 +43,7 @@ def redis_prefix(monkeypatch):
     prefix = f"test-{uuid.uuid4().hex[:12]}:"
     monkeypatch.setenv("REDIS_URL", REDIS_TEST)
     monkeypatch.setenv("MALKOLL_REDIS_PREFIX", prefix)
-    from data import delat
+    from data.lagring import delat
     delat.glom()
     yield prefix
     rensa_redis(prefix)
@@ -61,7 +61,7 @@ def rensa_redis(prefix: str, url: str = REDIS_TEST) -> None:
 def _glom_installningar():
     """Varje test börjar utan valda inställningar: de läses ur (testets) miljö tills någon startar."""
     yield
-    from data import installningar
+    from data.lagring import installningar
     installningar.glom()
 
 
@@ -105,7 +105,7 @@ def tom_databas(request, tmp_path):
 @pytest.fixture(scope="session")
 def laddad_sqlite(tmp_path_factory):
     """En SQLite-databas med planen inläst (delas av testerna som bara läser)."""
-    from data import ladda
+    from data.planen import ladda
     url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'plan.sqlite'}"
     ladda.ladda_plan(url=url)
     return url
@@ -114,7 +114,7 @@ def laddad_sqlite(tmp_path_factory):
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def laddad_databas(request, tmp_path_factory):
     """Planen inläst i SQLite och i PostgreSQL (för tester som bara läser)."""
-    from data import ladda
+    from data.planen import ladda
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'plan.sqlite'}"
         ladda.ladda_plan(url=url)

@@ -5,8 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from data import anvandare, db, forbered, fragor, rapport, rapportering, styrka
-from data.models import Konto
+from data.konton import anvandare, styrka
+from data.lagring import db
+from data.planen import forbered
+from data.uppfoljning import fragor
+from data.rapportering import rapport, behorighet as rapportering
+from data.lagring.models import Konto
 
 LOSEN = "Korrekt-Häst-Batteri-47"
 PERIOD = "Delår 2 2020"

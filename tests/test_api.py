@@ -10,8 +10,10 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import func, select
 
-from data import cache, db, forbered, oppna_data
-from data.oppna_data import PREFIX, RESURSER
+from data.lagring import cache, db
+from data.planen import forbered
+from data.utdata import oppna_data
+from data.utdata.oppna_data import PREFIX, RESURSER
 
 PERIOD = "Delår 2 2020"
 
@@ -172,7 +174,7 @@ def test_okand_resurs_ger_404(klient):
 
 
 def test_filter_som_pa_sidorna(klient, databas):
-    from data import fragor
+    from data.uppfoljning import fragor
     r = klient.get(f"{PREFIX}/atgarder?enhet=KSK/SHB&roll=ansvarig&period={quote(PERIOD)}&per_sida=1000")
     koder = [x["kod"] for x in r.get_json()["data"]]
     forv = fragor.atgarder(enhet=["KSK/SHB"], roll="ansvarig", period=PERIOD, url=databas)
@@ -187,8 +189,8 @@ def test_filter_som_pa_sidorna(klient, databas):
 def test_enhet_matchas_som_pa_sidorna(klient, databas, stavning, kod):
     """Enhetskoder oavsett versaler och via planens stavningar (enheter.yaml) – samma funktion som
     sidorna och exporten (fragor.normalisera_urval) – och svaret är detsamma som för den kanoniska koden."""
-    from data import fragor
-    from data.urval import Urval
+    from data.uppfoljning import fragor
+    from data.uppfoljning.urval import Urval
     koder = kod.split(",")
     assert fragor.normalisera_urval(Urval.fran_fraga({"enhet": [stavning]}), url=databas).enhet == koder
     antal = {}
@@ -280,7 +282,7 @@ def test_sidindelning(klient):
 
 
 def _rakna(url: str) -> dict:
-    from data.models import Bas
+    from data.lagring.models import Bas
     with db.motor(url).connect() as c:
         return {t.name: c.execute(select(func.count()).select_from(t)).scalar() for t in Bas.metadata.sorted_tables}
 

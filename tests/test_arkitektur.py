@@ -11,8 +11,8 @@ import pytest
 
 from tests.conftest import ROT
 
-MODULER = ["app", "data.db", "data.fragor", "data.export", "data.rapport", "data.ladda", "data.forbered",
-           "data.exempel", "data.publicerat", "data.cache", "komponenter.filter", "komponenter.budget"]
+MODULER = ["app", "data.lagring.db", "data.uppfoljning.fragor", "data.utdata.export", "data.rapportering.rapport", "data.planen.ladda", "data.planen.forbered",
+           "data.planen.exempel", "data.planen.publicerat", "data.lagring.cache", "komponenter.filter", "komponenter.budget"]
 
 
 def test_lagerkontrakten_halls():
@@ -33,7 +33,7 @@ def test_att_importera_moduler_ror_aldrig_databasen(tmp_path):
 
 
 def test_installningar_las_en_gang_och_ja_nej_tolkas_lika():
-    from data.installningar import Installningar, Installningsfel
+    from data.lagring.installningar import Installningar, Installningsfel
     for v in ("1", "ja", "true", "on", "JA", "Sant"):
         assert Installningar.fran_miljo({"MALKOLL_EXEMPEL": v}).exempel is True
     for v in ("0", "nej", "av", "false", "off"):
@@ -59,22 +59,22 @@ def test_bara_installningsmodulen_laser_miljon():
 
 
 def test_migreringarna_har_ett_huvud():
-    from data import start
+    from data.lagring import start
     assert start.senaste_version()
 
 
 def test_dokumentationen_namner_varje_installning():
-    from data.installningar import HJALP
+    from data.lagring.installningar import HJALP
     drift = (ROT / "docs" / "drift.md").read_text(encoding="utf-8")
     saknas = [namn for namn in HJALP if f"`{namn}`" not in drift]
     assert not saknas, f"docs/drift.md saknar {saknas}"
 
 
 def test_appfabriken_tar_installningar(tmp_path):
-    kod = ("from app import create_app\nfrom data.installningar import Installningar\n"
+    kod = ("from app import create_app\nfrom data.lagring.installningar import Installningar\n"
            f"a = create_app(Installningar(databas_url='sqlite:///{tmp_path / 'f.sqlite'}', exempel=False))\n"
            "c = a.server.test_client()\nr = c.get('/_dash-layout')\nprint(r.status_code)\n"
-           "from data import fragor\nprint(len(fragor.malomraden()))\n")
+           "from data.uppfoljning import fragor\nprint(len(fragor.malomraden()))\n")
     p = subprocess.run([sys.executable, "-c", kod], cwd=ROT, capture_output=True, text=True, timeout=300,
                        env={**os.environ, "PYTHONPATH": str(ROT), "DATABASE_URL": "sqlite:////nonexistent/x.sqlite"})
     assert p.returncode == 0, p.stderr
@@ -85,7 +85,7 @@ CALLBACKARGUMENT = '''
 import inspect
 from app import create_app
 from dash import _callback
-from data.installningar import Installningar
+from data.lagring.installningar import Installningar
 a = create_app(Installningar(databas_url="sqlite:///{fil}", exempel=False,
                              hemlighet="Qk3v9ZpL2mX8rT5wY7bN4cH6jF1dS0gA"), forbered_databas=False)
 n = 0

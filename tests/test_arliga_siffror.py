@@ -13,8 +13,10 @@ import plotly.io as pio
 import pytest
 from selenium.webdriver.common.by import By
 
-from data import export, format as f, fragor, publicerat
-from data.urval import Urval
+from data.utdata import export
+from data.uppfoljning import format as f, fragor
+from data.planen import publicerat
+from data.uppfoljning.urval import Urval
 from komponenter.diagram import indikatorfigur, indikatorserier
 
 OVERSKOTT = "Överskottet ska uppgå till 2 % av skatteintäkter & generella bidrag"
@@ -24,8 +26,8 @@ PUBLICERADE = list(csv.DictReader(open(publicerat.FIL, encoding="utf-8")))
 @pytest.fixture(scope="module")
 def full(tmp_path_factory):
     """En databas som appens: planen, de publicerade utfallen och exemplet (Delår 2 2020)."""
-    from data import forbered
-    from data.installningar import Installningar
+    from data.planen import forbered
+    from data.lagring.installningar import Installningar
     url = f"sqlite:///{tmp_path_factory.mktemp('full') / 'full.sqlite'}"
     forbered.sakerstall_databas(url, Installningar(databas_url=url))
     return url
@@ -296,7 +298,7 @@ def test_planens_streck_for_inget_varde_visas_som_tankstreck():
 def test_publicerat_budgetutfall_ar_publicerat_pa_budgetsidan(full, rad):
     """Den publicerade budgetraden (data/plan/publicerade_utfall.csv) visas på /budget som publicerad:
     med källans länk, inte som exempel. (Budgetbladen i exporten är planens budget, inte uppföljningen.)"""
-    from data import budgetfragor
+    from data.uppfoljning import budgetfragor
     from komponenter import budget as kb
     df = budgetfragor.uppfoljning("drift_per_verksamhet", period=rad["period"], url=full)
     r = df.set_index("post").loc[rad["namn_i_planen"]]
@@ -341,7 +343,7 @@ def test_publicerat_budgetutfall_ar_publicerat_i_exportens_budgetuppfoljning(ful
 def test_exportens_budgetuppfoljning_markerar_exempel_och_hittar_inte_pa(full):
     """Delår 2 2020: exempelraderna är märkta (kolumn och cell); rader utan rapport (Ej rapporterad)
     och framräknade summor står inte med; ett värde som inte är rapporterat är en tom cell."""
-    from data import budgetfragor
+    from data.uppfoljning import budgetfragor
     wb = _wb(export.bygg(Urval(period="Delår 2 2020", vy="budget"), url=full).innehall)
     rader = _rader(wb[export.BLAD_BUDGETUPPFOLJNING])
     ut = fragor.budgetutfall("Delår 2 2020", url=full)

@@ -13,8 +13,11 @@ import urllib.request
 import pytest
 from sqlalchemy import func, select, update
 
-from data import anvandare, db, fragor, rapport, rapportering
-from data.models import (Atgardsrapport, Indikator, Indikatorutfall, Inloggning, Malvarde, Period, Periodlas)
+from data.konton import anvandare
+from data.lagring import db
+from data.uppfoljning import fragor
+from data.rapportering import rapport, behorighet as rapportering
+from data.lagring.models import (Atgardsrapport, Indikator, Indikatorutfall, Inloggning, Malvarde, Period, Periodlas)
 from tests.conftest import pg_databas
 from tests.test_sakerhet import Klient, forbered_databas, starta, stoppa, text_i
 

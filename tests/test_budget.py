@@ -8,8 +8,8 @@ import math
 import pytest
 from sqlalchemy import select
 
-from data import budgetfragor, budgetregler as br, fragor
-from data.regler import EJ_RAPPORTERAD, KAN_INTE
+from data.uppfoljning import budgetfragor, budgetregler as br, fragor
+from data.uppfoljning.regler import EJ_RAPPORTERAD, KAN_INTE
 from komponenter import budget as kb
 from komponenter import format as fmt
 
@@ -292,8 +292,8 @@ def test_uppfoljning_utan_rapporter_ar_ej_rapporterad(laddad_databas):
 # --- Uppföljning med ett inlagt budgetutfall ---
 
 def _lagg_in_utfall(url, rader: list[dict], period: str):
-    from data import db
-    from data.models import Budgetrad, Budgetutfall, Period
+    from data.lagring import db
+    from data.lagring.models import Budgetrad, Budgetutfall, Period
     with db.session(url) as s:
         per = s.scalars(select(Period).where(Period.namn == period)).one()
         for r in rader:
@@ -305,7 +305,7 @@ def _lagg_in_utfall(url, rader: list[dict], period: str):
 
 
 def test_uppfoljning_med_budgetutfall(tom_databas):
-    from data import ladda
+    from data.planen import ladda
     url = tom_databas
     ladda.ladda_plan(url=url)
     period = "Delår 2 2020"
@@ -362,7 +362,7 @@ def test_uppfoljning_med_budgetutfall(tom_databas):
 
 
 def test_summa_raknas_nar_alla_rader_ar_rapporterade(tom_databas):
-    from data import ladda
+    from data.planen import ladda
     url = tom_databas
     ladda.ladda_plan(url=url)
     bred = _bred("drift_per_verksamhet", url)

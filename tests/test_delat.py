@@ -11,7 +11,8 @@ import time
 import pandas as pd
 import pytest
 
-from data import cache, delat, fragor, kodning
+from data.lagring import cache, delat, kodning
+from data.uppfoljning import fragor
 
 
 @pytest.fixture(params=["lokal", "redis"])
@@ -62,7 +63,7 @@ def test_rakna_och_fonster(lager):
 
 
 def _reservera_manga(n: int, ut) -> None:
-    from data import delat as d
+    from data.lagring import delat as d
     d.glom()
     ut.put(sum(d.lager().reservera("delad", 50, 600)[0] for _ in range(n)))
 

@@ -10,9 +10,10 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import event
 
-from data import db, fragor
-from data import forbered
-from data.rapport import las_rapport, tillampa
+from data.lagring import db
+from data.uppfoljning import fragor
+from data.planen import forbered
+from data.rapportering.rapport import las_rapport, tillampa
 from tests.conftest import starta_server
 
 
@@ -78,7 +79,7 @@ def test_ocachad_sida_gor_hogst_20_fragor(databas):
 
 def test_minnet_i_forfragan_ger_kopior_och_glomms_vid_andring(databas):
     import app
-    from data import cache
+    from data.lagring import cache
     dash_app = app.hamta_app()
     with dash_app.server.test_request_context("/"):
         a = fragor.atgarder(1, period="Delår 2 2020")

@@ -19,9 +19,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from data import db, export, fragor
-from data import forbered
-from data.models import Atgard, Atgardsrapport, Period
+from data.lagring import db
+from data.utdata import export
+from data.uppfoljning import fragor
+from data.planen import forbered
+from data.lagring.models import Atgard, Atgardsrapport, Period
 from komponenter.tema import STATUS
 from tests.conftest import ROT
 
@@ -481,7 +483,7 @@ def test_urval_for_sokvagar():
 def test_kommandoraden_skriver_samma_innehall(laddad_databas, tmp_path):
     fil = tmp_path / "ut.xlsx"
     env = {**os.environ, "DATABASE_URL": laddad_databas, "PYTHONPATH": str(ROT)}
-    p = subprocess.run([sys.executable, "-m", "data.export", str(fil), "--period", PERIOD, "--enhet", "KSK/EKO"],
+    p = subprocess.run([sys.executable, "-m", "data.utdata.export", str(fil), "--period", PERIOD, "--enhet", "KSK/EKO"],
                        cwd=ROT, env=env, capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     wb = las(fil.read_bytes())
@@ -517,7 +519,7 @@ def test_kommandoraden_fel_anvandning_ger_2(laddad_sqlite, monkeypatch, capsys, 
 
 
 def test_kommandoraden_fel_anvandning_som_process():
-    p = subprocess.run([sys.executable, "-m", "data.export"], cwd=ROT, capture_output=True, text=True, timeout=120,
+    p = subprocess.run([sys.executable, "-m", "data.utdata.export"], cwd=ROT, capture_output=True, text=True, timeout=120,
                        env={**os.environ, "PYTHONPATH": str(ROT)})
     assert p.returncode == 2
     assert "saknar argument" in p.stderr and "Användning" in p.stderr

@@ -7,8 +7,11 @@ import math
 import pytest
 from sqlalchemy import select
 
-from data import db, export, forbered, regler
-from data.models import (Atgard, Atgardsrapport, Budgetrad, Budgetutfall, Indikator, Indikatorutfall,
+from data.lagring import db
+from data.utdata import export
+from data.planen import forbered
+from data.uppfoljning import regler
+from data.lagring.models import (Atgard, Atgardsrapport, Budgetrad, Budgetutfall, Indikator, Indikatorutfall,
                          Inriktningsmal, Malbedomning, Malvarde, Period)
 from komponenter import format as fmt
 
@@ -51,7 +54,7 @@ def _lagg_in_extrema(url: str) -> None:
                                    kommentar=MB_TEXT if n == 0 else None, **gem))
         for n, x in enumerate(EXTREMA):
             s.add(Malvarde(indikator_id=ind[n + 5].id, ar=2020, varde=x, satt_av="test"))
-        from data import cache
+        from data.lagring import cache
         cache.rakna_upp(s)
 
 
@@ -91,8 +94,8 @@ def test_langa_kommentarer_forkortas_pa_sidorna(extrem_databas, monkeypatch):
     from openpyxl import load_workbook
 
     import app
-    from data.anvandare import Anvandare
-    from data.granser import MAX_TEXT
+    from data.konton.anvandare import Anvandare
+    from data.rapportering.granser import MAX_TEXT
     from komponenter.text import VISAS
     app.hamta_app()
     from sidor import _inloggning, andringslogg, budget, malomrade, skattepengar

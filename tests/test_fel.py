@@ -18,8 +18,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from data import db
-from data import forbered
+from data.lagring import db
+from data.planen import forbered
 from tests.conftest import ROT, _pg_admin_anslutning, pg_databas
 from tests.test_inlasning import _innehall
 from tests.test_rapport import PERIOD, _ifylld, _kol, _rad
@@ -191,7 +191,7 @@ IMPORTSKRIPT = textwrap.dedent('''
     from sqlalchemy import event
     from sqlalchemy.orm import Session
     sys.path.insert(0, {rot!r})
-    from data import rapport
+    from data.rapportering import rapport
     url, fil, markor, start, paus, namn = sys.argv[1:7]
     fg = rapport.las_rapport(Path(fil).read_bytes(), Path(fil).name, url=url)
     Path(markor + ".granskad").write_text(str(len(fg._skriv)))
@@ -301,7 +301,7 @@ def test_import_som_dodas_mitt_i_lamnar_databasen_som_den_var(databas, tmp_path)
     if hash_fore is not None:
         assert _sqlite_hash(url) == hash_fore
     # Databasen är inte låst eller trasig: samma import går igenom efteråt
-    from data import rapport
+    from data.rapportering import rapport
     fg = rapport.las_rapport(fil.read_bytes(), "stor.xlsx", url=url)
     assert rapport.tillampa(fg, "Andra försöket", url=url) == antal
 
@@ -310,7 +310,7 @@ def test_import_som_dodas_mitt_i_lamnar_databasen_som_den_var(databas, tmp_path)
 
 def _forvantat(url: str, data: bytes, filnamn: str) -> dict:
     """Vad en import ska skriva: (tabell → mängd av rader) räknat mot databasen som den är nu."""
-    from data import rapport
+    from data.rapportering import rapport
     fg = rapport.las_rapport(data, filnamn, url=url)
     ut: dict[str, set] = {}
     for typ, d in fg._skriv:
@@ -319,7 +319,7 @@ def _forvantat(url: str, data: bytes, filnamn: str) -> dict:
 
 
 def _skrivet(url: str, filnamn: str, av: str) -> dict:
-    from data.models import Atgardsrapport, Budgetutfall, Indikatorutfall, Malbedomning, Malvarde
+    from data.lagring.models import Atgardsrapport, Budgetutfall, Indikatorutfall, Malbedomning, Malvarde
     falt = {"atgard": (Atgardsrapport, ["atgard_id", "status", "kommentar"]),
             "utfall": (Indikatorutfall, ["indikator_id", "varde", "kommentar", "kan_inte_bedomas"]),
             "bedomning": (Malbedomning, ["inriktningsmal_id", "bedomning", "motivering"]),
@@ -390,7 +390,7 @@ def test_tva_importer_samtidigt_tappar_ingenting(databas, tmp_path):
             assert skrivet == {}, namn                     # allt eller inget
     assert landade >= 1, resultat
     # Båda rapporternas 1-A13 finns i historiken (ingen skrev över den andra)
-    from data.models import Atgard, Atgardsrapport
+    from data.lagring.models import Atgard, Atgardsrapport
     with db.session(url) as s:
         rader = s.execute(select(Atgardsrapport.kalla, Atgardsrapport.status).join(Atgard)
                           .where(Atgard.kod == "1-A13")).all()
@@ -406,7 +406,7 @@ STARTSKRIPT = textwrap.dedent('''
     import sys, time
     from pathlib import Path
     sys.path.insert(0, {rot!r})
-    from data import forbered, ladda
+    from data.planen import forbered, ladda
     url, start = sys.argv[1:3]
     while not Path(start).exists():
         time.sleep(0.01)
@@ -434,7 +434,7 @@ def test_tva_arbetare_som_startar_mot_tom_databas(tom_databas, tmp_path):
     utfall = [p.communicate(timeout=300) for p in procs]
     for p, (ut, fel) in zip(procs, utfall):
         assert p.returncode == 0 and ut.strip() == "ok", fel[-1500:]
-    from data.models import Plan
+    from data.lagring.models import Plan
     with db.session(tom_databas) as s:
         assert len(s.scalars(select(Plan)).all()) == 1
 
@@ -465,7 +465,7 @@ def test_kommandoraden_ger_svenskt_besked_nar_databasen_ar_nere(pg, tmp_path):
     forbered.glom()
     _stang_databasen(namn)
     try:
-        r = subprocess.run([sys.executable, "-m", "data.rapport", "importera", "--av", "Eva", str(fil)], cwd=ROT,
+        r = subprocess.run([sys.executable, "-m", "data.rapportering.rapport", "importera", "--av", "Eva", str(fil)], cwd=ROT,
                            env={**os.environ, "DATABASE_URL": url, "MALKOLL_EXEMPEL": "av"},
                            capture_output=True, text=True, timeout=120)
     finally:

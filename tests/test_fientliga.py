@@ -20,9 +20,12 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from data import db, forbered, fragor, granser, rapport
-from data.models import Budgetutfall
-from data.rapport import Importfel, las_rapport, tillampa
+from data.lagring import db
+from data.planen import forbered
+from data.uppfoljning import fragor
+from data.rapportering import granser, rapport
+from data.lagring.models import Budgetutfall
+from data.rapportering.rapport import Importfel, las_rapport, tillampa
 from tests.conftest import ROT
 from tests.test_inlasning import _fingeravtryck, _innehall
 from tests.test_rapport import PERIOD, _ifylld, _kol, _rad
@@ -302,7 +305,7 @@ def test_godkanda_varianter_och_exakta_decimaler(databas):
 
 MINNESSKRIPT = r'''
 import json, resource, sys, time
-from data import rapport
+from data.rapportering import rapport
 url, normal, filer = sys.argv[1], sys.argv[2], sys.argv[3:]
 rapport.las_rapport(open(normal, "rb").read(), "normal.xlsx", url=url)   # motor, schema och moduler klara
 vm = int(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmSize"))) * 1024
@@ -348,7 +351,7 @@ def test_minnet_ar_begransat(databas, tmp_path):
 # --- Kommandoraden -----------------------------------------------------------------------------
 
 def _kor(args, env_url):
-    r = subprocess.run([sys.executable, "-m", "data.rapport", *args], cwd=ROT, capture_output=True, text=True,
+    r = subprocess.run([sys.executable, "-m", "data.rapportering.rapport", *args], cwd=ROT, capture_output=True, text=True,
                        env={**os.environ, "PYTHONPATH": str(ROT), "DATABASE_URL": env_url, "MALKOLL_EXEMPEL": "av"},
                        timeout=300)
     return r.returncode, r.stdout, r.stderr
@@ -410,7 +413,7 @@ def test_kommandoraden_fientliga_filer(databas, tmp_path):
 @pytest.fixture
 def webbserver(databas, tmp_path, monkeypatch):
     """Appen mot databasen med ett administratörskonto (data.anvandare), som i tests/test_behorighet.py."""
-    from data import anvandare
+    from data.konton import anvandare
     from tests.test_sakerhet import HEMLIGHET, LOSEN, starta, stoppa
     monkeypatch.setenv("MALKOLL_HEMLIGHET", HEMLIGHET)
     anvandare.lagg_till("ada", "administrator", [], LOSEN, "Ada Admin", url=databas)

@@ -58,8 +58,8 @@ def inloggad(svar) -> bool:
 def rensa_forsok(url: str) -> None:
     from sqlalchemy import delete
 
-    from data import db
-    from data.models import Inloggning, Inloggningsforsok
+    from data.lagring import db
+    from data.lagring.models import Inloggning, Inloggningsforsok
     with db.session(url) as s:
         s.execute(delete(Inloggningsforsok))
         s.execute(delete(Inloggning))
@@ -167,8 +167,9 @@ def test_forsoken_raknas_over_bada(tva_servrar):
     servrarna; under väntan vägrar båda också rätt lösenord."""
     from sqlalchemy import update
 
-    from data import anvandare, db
-    from data.models import Inloggningsforsok
+    from data.konton import anvandare
+    from data.lagring import db
+    from data.lagring.models import Inloggningsforsok
     url = tva_servrar["databas"]
     rensa_forsok(url)
     a, b = Klient(tva_servrar["a"]), Klient(tva_servrar["b"])
@@ -196,7 +197,7 @@ def test_samtidiga_forsok_mot_bada_raknas_alla(tva_servrar):
     är räknat (inga förlorade uppräkningar), resten fick vänta, inget svarade 500."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from data import anvandare
+    from data.konton import anvandare
     url = tva_servrar["databas"]
     rensa_forsok(url)
     klienter = [Klient(tva_servrar["ab"[i % 2]]) for i in range(16)]
@@ -276,7 +277,7 @@ def test_redis_stoppas_mitt_i(egen_redis, tmp_path):
 
 def test_halsa_503_nar_databasen_ar_borta(monkeypatch, tmp_path):
     import app
-    from data.installningar import Installningar
+    from data.lagring.installningar import Installningar
     monkeypatch.delenv("REDIS_URL", raising=False)
     inst = Installningar.fran_miljo({"DATABASE_URL": f"postgresql://postgres@127.0.0.1:{ledig_port()}/x",
                                      "MALKOLL_DATA_DIR": str(tmp_path / "data")})

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select, text
 
-from data import db, ladda
-from data import forbered
-from data.kallor import PLAN_DIR, KallfilFel
-from data.models import Plan
+from data.lagring import db
+from data.planen import ladda
+from data.planen import forbered
+from data.planen.kallor import PLAN_DIR, KallfilFel
+from data.lagring.models import Plan
 
 
 def _innehall(url: str, utom: tuple = ()) -> dict:
@@ -53,7 +54,8 @@ def test_tva_inlasningar_andrar_ingenting(tom_databas):
 def test_tom_databas_skapas_och_fylls_av_startsteget_och_inte_av_en_fraga(tom_databas):
     from sqlalchemy.exc import DBAPIError
 
-    from data import fragor, installningar
+    from data.uppfoljning import fragor
+    from data.lagring import installningar
     with pytest.raises(DBAPIError):   # en fråga sätter aldrig upp databasen själv
         fragor.malomraden(url=tom_databas)
     assert not inspect(db.motor(tom_databas)).has_table("atgard")
@@ -104,7 +106,7 @@ def test_alla_fel_rapporteras_pa_en_gang(tmp_path):
     p = kat / "malomrade_3.yaml"
     p.write_text(p.read_text(encoding="utf-8").replace("niva: KF", "niva: KX", 1), encoding="utf-8")
     with pytest.raises(KallfilFel) as e:
-        from data.kallor import las_plan
+        from data.planen.kallor import las_plan
         las_plan(kat)
     assert len(e.value.fel) == 2
     assert any("malomrade_3.yaml" in f and "'niva'" in f for f in e.value.fel)

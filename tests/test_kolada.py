@@ -8,8 +8,11 @@ import socket
 import pytest
 from sqlalchemy import func, select
 
-from data import db, forbered, fragor, kolada, regler
-from data.models import Indikatorutfall, KoladaKpi, KoladaVarde
+from data.lagring import db
+from data.planen import forbered
+from data.uppfoljning import fragor, regler
+from data.utdata import kolada
+from data.lagring.models import Indikatorutfall, KoladaKpi, KoladaVarde
 from kolada_stub import KOMMUNER, Stubbe
 
 
@@ -148,8 +151,8 @@ def _sida(databas, monkeypatch):
     import app
     monkeypatch.setenv("DATABASE_URL", databas)
     app.hamta_app()
-    from data import installningar
-    from data.installningar import Installningar
+    from data.lagring import installningar
+    from data.lagring.installningar import Installningar
     installningar.anvand(Installningar.fran_miljo())
     from sidor import jamforelse
     return jamforelse

@@ -13,7 +13,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from data import fragor
+from data.uppfoljning import fragor
 from tools.skarmbild import satt_storlek, vanta_pa_dash
 
 STORLEKAR = [(1920, 1080), (1280, 720)]

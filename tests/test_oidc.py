@@ -77,7 +77,7 @@ def test_rapportor_via_grupp(sso_server):
     assert mal.endswith("/rapportera")
     text = sida(som_klient(sso_server["bas"], s), "/rapportera")
     assert "Inloggad som Anna Andersson (rapportör)" in text and "KSK/SHB, KSK/SHB/MEX" in text
-    from data import anvandare
+    from data.konton import anvandare
     konto = next(k for k in anvandare.lista(sso_server["databas"]) if k["namn"] == "anna")
     assert konto["sso"] and konto["roll"] == "rapportor"
 

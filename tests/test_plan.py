@@ -11,9 +11,10 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from data import db, fragor
-from data.kallor import PLAN_DIR, las_enheter
-from data.models import (Atgard, AtgardEnhet, Enhet, Fokusomrade, Indikator, Inriktningsmal, Malomrade,
+from data.lagring import db
+from data.uppfoljning import fragor
+from data.planen.kallor import PLAN_DIR, las_enheter
+from data.lagring.models import (Atgard, AtgardEnhet, Enhet, Fokusomrade, Indikator, Inriktningsmal, Malomrade,
                          Period, SarskiltUppdrag, Uppdrag)
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_2423d15ddf348ba3.txt"

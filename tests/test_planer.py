@@ -7,7 +7,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from data import fragor
+from data.uppfoljning import fragor
 from tests.conftest import starta_server
 from tools.skarmbild import vanta_pa_dash
 

@@ -13,9 +13,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import inspect, text
 
-from data import db, export, forbered, fragor, ladda, rapport, start
-from data.installningar import Installningar
-from data.urval import Urval
+from data.lagring import db, start
+from data.utdata import export
+from data.planen import forbered, ladda
+from data.uppfoljning import fragor
+from data.rapportering import rapport
+from data.lagring.installningar import Installningar
+from data.uppfoljning.urval import Urval
 from tests.conftest import ROT, pg_databas
 
 TK = ROT / "tests" / "data" / "plan_testkoping"
@@ -238,7 +242,7 @@ def test_schemat_efter_migreringarna_ar_modellernas(tmp_path):
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from data.models import Bas
+    from data.lagring.models import Bas
     url = f"sqlite:///{tmp_path / 'schema.sqlite'}"
     start.uppgradera(url)
     with db.motor(url).connect() as c:
@@ -286,8 +290,8 @@ def test_ks2020_exporten_ar_oforandrad_mot_version_1(tmp_path, period):
 # --- Nästa års plan ---------------------------------------------------------------------------
 
 def test_ny_plan_skrivs_ur_den_har_och_gar_att_lasa_in(tva_planer, tmp_path):
-    from data import nyplan
-    from data.kallor import las_plan
+    from data.planen import nyplan
+    from data.planen.kallor import las_plan
     url, ut = tva_planer, tmp_path / "ks2021"
     summa = nyplan.ny_plan("KS-2020", "KS-2021", ut, period="Årsredovisning 2020", url=url)
     p = las_plan(ut)

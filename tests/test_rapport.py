@@ -9,10 +9,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from data import db, fragor, rapport
-from data import forbered
-from data.models import Atgard, Atgardsrapport, Malvarde, Periodlas
-from data.rapport import FORSTA_RAD, RUBRIKRAD, Importfel, las_rapport, skapa_mall, tillampa
+from data.lagring import db
+from data.uppfoljning import fragor
+from data.rapportering import rapport
+from data.planen import forbered
+from data.lagring.models import Atgard, Atgardsrapport, Malvarde, Periodlas
+from data.rapportering.rapport import FORSTA_RAD, RUBRIKRAD, Importfel, las_rapport, skapa_mall, tillampa
 from tests.test_inlasning import _fingeravtryck
 
 PERIOD = "Delår 2 2020"

@@ -9,7 +9,9 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from data import anvandare, fragor, rapport
+from data.konton import anvandare
+from data.uppfoljning import fragor
+from data.rapportering import rapport
 from tests.conftest import starta_server
 from tests.test_rapport import _ifylld
 from tools.skarmbild import vanta_pa_dash

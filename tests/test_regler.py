@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from data.regler import atgardsstatus, indikatorstatus, summera_status, tolka_tidpunkt, trend
+from data.uppfoljning.regler import atgardsstatus, indikatorstatus, summera_status, tolka_tidpunkt, trend
 
 D = dt.date
 
@@ -70,7 +70,7 @@ def test_summera_och_trend():
 
 # --- Standardperiod, målområdets status, förändringar ---
 
-from data import regler  # noqa: E402
+from data.uppfoljning import regler  # noqa: E402
 
 
 def test_standardperiod_senaste_med_atgarder():
@@ -132,7 +132,7 @@ def test_forandringsantal_pa_svenska():
     """Sammanfattningen per målområde: "↓ 2 sämre · + 1 ny rapport" (ental och flertal rätt)."""
     import pandas as pd
 
-    from data import regler
+    from data.uppfoljning import regler
     from komponenter.mote import forandringsantal
     df = pd.DataFrame({"forandring": [regler.SAMRE, regler.SAMRE, regler.NY_RAPPORT, regler.ANDRAD]})
     assert forandringsantal(df) == (f"{regler.PILAR[regler.SAMRE]} 2 sämre · {regler.PILAR[regler.NY_RAPPORT]} 1 ny rapport"

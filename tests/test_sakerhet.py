@@ -28,7 +28,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from data import forbered
+from data.planen import forbered
 
 from tests.conftest import ROT, ledig_port
 
@@ -250,8 +250,8 @@ def rena_forsok(server):
     """Inga sparade inloggningsförsök eller inloggningar före och efter testet."""
     from sqlalchemy import delete
 
-    from data import db
-    from data.models import Inloggning, Inloggningsforsok
+    from data.lagring import db
+    from data.lagring.models import Inloggning, Inloggningsforsok
 
     def rensa():
         with db.session(server["databas"]) as s:
@@ -387,7 +387,7 @@ def test_for_stor_begaran_ger_413(server):
 def test_en_rapport_pa_fem_mb_ryms_i_gransen(server, rena_forsok):
     """En fil på högst 5 MB (som dcc.Upload släpper igenom) blir ~6,7 MB base64 i JSON och når
     callbacken – den avvisas av importen, inte av storleksgränsen."""
-    from data import rapport
+    from data.rapportering import rapport
     k = Klient(server["bas"])
     assert logga_in(k)[0] == 303 and k.kaka("malkoll")
     status, _, svar = ladda_upp(k, b"PK" + b"0" * (rapport.MAX_STORLEK - 10), "stor.xlsx")
@@ -444,8 +444,9 @@ def test_vaxande_vantan_i_stallet_for_spärr(server, rena_forsok):
     aldrig lösenordet."""
     from sqlalchemy import update
 
-    from data import anvandare, db
-    from data.models import Inloggningsforsok
+    from data.konton import anvandare
+    from data.lagring import db
+    from data.lagring.models import Inloggningsforsok
     k = Klient(server["bas"])
     for i in range(3):
         assert logga_in(k, f"fel-lösenord-{i}")[2].startswith("/logga-in?fel=1")
@@ -469,7 +470,7 @@ def test_vaxande_vantan_i_stallet_for_spärr(server, rena_forsok):
 
 def test_forsoken_delas_mellan_servrar(server, server_https, rena_forsok):
     """Två gunicorn-servrar mot samma databas: felen räknas tillsammans (också över flera maskiner)."""
-    from data import anvandare
+    from data.konton import anvandare
     a, b = Klient(server["bas"]), Klient(server_https["bas"])
     for i in range(2):
         logga_in(a, f"fel-a{i}")
@@ -572,7 +573,8 @@ def _xss_rapport(url: str, text: str = XSS) -> bytes:
 def test_text_fran_import_visas_som_text_aldrig_som_html(webblasare, server):
     from selenium.webdriver.common.by import By
 
-    from data import fragor, rapport
+    from data.uppfoljning import fragor
+    from data.rapportering import rapport
     from tools.skarmbild import vanta_pa_dash
     url = server["databas"]
     fg = rapport.las_rapport(_xss_rapport(url), "xss.xlsx", url=url)
@@ -653,14 +655,14 @@ def test_inloggning_och_import_i_webblasaren(webblasare, server, rena_forsok, tm
 # --- Inloggningar och väntetid som enhet -----------------------------------------------------------
 
 def test_vantetiden_vaxer_och_har_tak():
-    from data import anvandare
+    from data.konton import anvandare
     assert [anvandare.vantetid_for(n, 30) for n in range(8)] == [0, 0, 0, 1, 2, 4, 8, 16]
     assert anvandare.vantetid_for(20, anvandare.MAX_VANTAN_KONTO) == 30        # kontot: högst 30 s
     assert anvandare.vantetid_for(20, anvandare.MAX_VANTAN_ADRESS) == 900      # adressen: högst 15 min
 
 
 def test_startadministratoren_binds_till_losenordet_och_forsvinner_med_forsta_kontot(monkeypatch, tmp_path):
-    from data import anvandare
+    from data.konton import anvandare
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     forbered_databas(url)
     monkeypatch.setenv("MALKOLL_ADMIN_LOSENORD", LOSEN)
@@ -684,8 +686,8 @@ def test_startadministratoren_binds_till_losenordet_och_forsvinner_med_forsta_ko
     import datetime as dt
     from sqlalchemy import update
 
-    from data import db
-    from data.models import Inloggning
+    from data.lagring import db
+    from data.lagring.models import Inloggning
     with db.session(url) as s:
         s.execute(update(Inloggning).values(utgar=dt.datetime.now() - dt.timedelta(seconds=1)))
     assert anvandare.hamta_inloggning(ada.nyckel, url=url) is None           # utgången efter 8 timmar

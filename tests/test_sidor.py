@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 from selenium.webdriver.common.by import By
 
-from data import fragor
+from data.uppfoljning import fragor
 from tools.skarmbild import vanta_pa_dash
 
 

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from data import forbered, skattepengar
+from data.planen import forbered
+from data.utdata import skattepengar
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +46,8 @@ def test_sidan_i_klarsprak(databas, monkeypatch):
     import app
     monkeypatch.setenv("DATABASE_URL", databas)
     app.hamta_app()
-    from data import installningar
-    from data.installningar import Installningar
+    from data.lagring import installningar
+    from data.lagring.installningar import Installningar
     installningar.anvand(Installningar.fran_miljo())
     from sidor import skattepengar as sida
     text = json.dumps(sida.layout().to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)

@@ -3,7 +3,7 @@ visning) – en typ, tolkad ur URL:en en gång och skickad till sidor, export, r
 och API.
 
 Rena värden, ingen databas: att ett värde finns i planen (en känd enhet, period …) prövas av
-`data.fragor.kontrollera_urval`, som ger svenska meddelanden som sidor och export visar.
+`data.uppfoljning.fragor.kontrollera_urval`, som ger svenska meddelanden som sidor och export visar.
 """
 from __future__ import annotations
 
@@ -137,3 +137,10 @@ def _vy(sokvag: Optional[str]) -> tuple[str, Optional[int]]:
         if vag.endswith(slut):
             return vy, None
     return "plan", None
+
+
+def normalisera_stavning(s: str) -> str:
+    """Jämförelseform för enhetsstavningar: gemener, enkla mellanslag, inga mellanslag kring '/'."""
+    s = " ".join(str(s).split())
+    s = re.sub(r"\s*/\s*", "/", s)
+    return s.casefold()

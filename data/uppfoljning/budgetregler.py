@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import Iterable, Optional, Sequence
 
-from data.regler import EJ_RAPPORTERAD, KAN_INTE, Status
+from data.uppfoljning.regler import EJ_RAPPORTERAD, KAN_INTE, Status
 
 UNDERSKOTT, MINDRE_UNDERSKOTT, I_BALANS, OVERSKOTT = ("Underskott", "Mindre underskott", "I balans",
                                                      "Överskott")

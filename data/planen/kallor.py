@@ -15,9 +15,10 @@ from typing import Any, Optional
 
 import yaml
 
-from data.regler import tolka_tidpunkt
+from data.uppfoljning.regler import tolka_tidpunkt
+from data.uppfoljning.urval import normalisera_stavning
 
-PLAN_DIR = Path(__file__).resolve().parent / "plan"
+PLAN_DIR = Path(__file__).resolve().parent.parent / "plan"
 UPPDRAGSTYPER = ("KF-uppdrag", "KS-initiativ")
 BUDGETFILER = {
     "driftbudget": "driftbudget.csv",
@@ -32,13 +33,6 @@ class KallfilFel(Exception):
     def __init__(self, fel: list[str]):
         self.fel = fel
         super().__init__("Planens källfiler har fel:\n" + "\n".join(f"  - {f}" for f in fel))
-
-
-def normalisera_stavning(s: str) -> str:
-    """Jämförelseform för enhetsstavningar: gemener, inga mellanslag kring '/'."""
-    s = " ".join(str(s).split())
-    s = re.sub(r"\s*/\s*", "/", s)
-    return s.casefold()
 
 
 @dataclass

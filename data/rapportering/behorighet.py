@@ -16,9 +16,11 @@ import pandas as pd
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from data import db, fragor, rapport
-from data.anvandare import Anvandare
-from data.models import (Atgard, Atgardsrapport, Indikator, Indikatorutfall, Malvarde, Period, Periodlas, Plan)
+from data.lagring import db
+from data.uppfoljning import fragor
+from data.rapportering import rapport
+from data.konton.anvandare import Anvandare
+from data.lagring.models import (Atgard, Atgardsrapport, Indikator, Indikatorutfall, Malvarde, Period, Periodlas, Plan)
 
 log = logging.getLogger(__name__)
 

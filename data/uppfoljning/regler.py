@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence
 
-from data.status import (ATGARDSSTATUS, ATGARDSSTATUS_ALLA, AVSLUTADE, AVVIKELSE, BEDOMNINGAR,  # noqa: F401
+from data.uppfoljning.status import (ATGARDSSTATUS, ATGARDSSTATUS_ALLA, AVSLUTADE, AVVIKELSE, BEDOMNINGAR,  # noqa: F401
                          DELVIS, DELVIS_I_FAS, EJ_I_FAS, EJ_PABORJAD, EJ_RAPPORTERAD, EJ_UPPNATT,
                          FORSENAD, GENOMFORD, I_FAS, INDIKATORSTATUS_ALLA, KAN_INTE, MALOMRADESSTATUS,
                          PAGAR, STRUKEN, UPPNATT)

@@ -1,7 +1,7 @@
 """”Så används skattepengarna”: budgeten som invånare läser den – vart pengarna går per
 verksamhet, vad som ändrats och varför, investeringarna och vad som blev av det (publicerat).
 
-Rena värden ur planens budgettabeller (data.fragor.budget, tkr) och publicerade budgetutfall;
+Rena värden ur planens budgettabeller (data.uppfoljning.fragor.budget, tkr) och publicerade budgetutfall;
 exempeldata tas aldrig med. Sidan är sidor/skattepengar.py, byggarna komponenter/skattepengar.py.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Optional
 
 import pandas as pd
 
-from data import fragor
+from data.uppfoljning import fragor
 
 log = logging.getLogger(__name__)
 

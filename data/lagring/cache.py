@@ -28,8 +28,8 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import func, select, update
 
-from data import db, delat, installningar, kodning
-from data.models import Cachegeneration
+from data.lagring import db, delat, installningar, kodning
+from data.lagring.models import Cachegeneration
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +170,7 @@ def kodversion() -> str:
     """Kontrollsumma över appens källkod och assets (en gång per process). Ingår i varje nyckel, så
     att en ny version av koden aldrig får sidor eller frågesvar som en äldre version sparade (cachen
     överlever omstarter och delas mellan servrar, också under en utrullning)."""
-    rot = Path(__file__).resolve().parent.parent
+    rot = Path(__file__).resolve().parents[2]
     h = hashlib.sha256()
     filer = [rot / "app.py"] + sorted(p for katalog in ("data", "komponenter", "sidor", "assets")
                                       for p in (rot / katalog).rglob("*")

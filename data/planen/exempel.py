@@ -12,9 +12,10 @@ import math
 
 from openpyxl import load_workbook
 
-from data import fragor, installningar
-from data.rapport import FORSTA_RAD, RUBRIKRAD, las_rapport, skapa_mall, tillampa
-from data.regler import ATGARDSSTATUS, BEDOMNINGAR
+from data.uppfoljning import fragor
+from data.lagring import installningar
+from data.rapportering.rapport import FORSTA_RAD, RUBRIKRAD, las_rapport, skapa_mall, tillampa
+from data.uppfoljning.regler import ATGARDSSTATUS, BEDOMNINGAR
 
 PERIOD = "Delår 2 2020"
 AV = "Exempeldata – inte kommunens rapportering"

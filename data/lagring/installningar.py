@@ -15,7 +15,7 @@ from typing import Mapping
 
 log = logging.getLogger(__name__)
 
-DATA_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(__file__).resolve().parent.parent
 STANDARD_SQLITE = DATA_DIR / "malkoll.sqlite"
 JA = ("1", "ja", "true", "on", "sant", "yes")
 NEJ = ("0", "nej", "av", "false", "off", "falskt", "no")

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from data import installningar
+from data.lagring import installningar
 
 log = logging.getLogger(__name__)
 

@@ -46,7 +46,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from data import installningar
+from data.lagring import installningar
 
 log = logging.getLogger(__name__)
 

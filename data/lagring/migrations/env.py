@@ -1,13 +1,13 @@
-"""Alembic-miljön för Målkoll: schemat är data.models.Bas.metadata.
+"""Alembic-miljön för Målkoll: schemat är data.lagring.models.Bas.metadata.
 
-Körs av startsteget (`data.start.uppgradera`) med anslutningen i config.attributes["connection"],
+Körs av startsteget (`data.lagring.start.uppgradera`) med anslutningen i config.attributes["connection"],
 eller av en operatör: `python -m data.start uppgradera`.
 """
 from __future__ import annotations
 
 from alembic import context
 
-from data.models import Bas
+from data.lagring.models import Bas
 
 config = context.config
 target_metadata = Bas.metadata
@@ -24,6 +24,6 @@ anslutning = config.attributes.get("connection")
 if anslutning is not None:
     _kor(anslutning)
 else:  # pragma: no cover - operatörens egen alembic-körning
-    from data import db
+    from data.lagring import db
     with db.motor(config.get_main_option("sqlalchemy.url") or None).begin() as c:
         _kor(c)

@@ -1,7 +1,7 @@
 """Frågefunktioner: det sidorna behöver, som pandas DataFrames.
 
 Varje funktion gör ett fåtal frågor oavsett antal rader (inga frågor per rad). Status
-beräknas med de rena reglerna i data.regler.
+beräknas med de rena reglerna i data.uppfoljning.regler.
 """
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from typing import Iterable
 import pandas as pd
 from sqlalchemy import func, literal, select, union_all
 
-from data import db, installningar, kallor, regler
-from data.cache import cachad
-from data.urval import Urval
-from data.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad,
+from data.lagring import db, installningar
+from data.uppfoljning import regler, urval
+from data.lagring.cache import cachad
+from data.uppfoljning.urval import Urval
+from data.lagring.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad,
                          Budgetutfall, Enhet, Fokusomrade, Indikator, IndikatorEnhet,
                          Indikatorutfall, Inriktningsmal, KoladaKpi, KoladaVarde, Malbedomning, Malomrade, Malvarde,
                          Period, Plan, SarskiltUppdrag, Uppdrag)
@@ -77,7 +78,7 @@ def planer(url: str | None = None) -> pd.DataFrame:
 
 def _jamforform(s: str) -> str:
     """Jämförelseform: gemener, enkla mellanslag, inga mellanslag kring '/'."""
-    return kallor.normalisera_stavning(s)
+    return urval.normalisera_stavning(s)
 
 
 @cachad

@@ -1,7 +1,7 @@
 """Budgetsidans frågor: nyckeltal och uppföljning (budget mot utfall och prognos) som DataFrames.
 
-Bygger på data.fragor.budget_bred och data.fragor.budgetutfall; reglerna finns i
-data.budgetregler. Ingen Dash här.
+Bygger på data.uppfoljning.fragor.budget_bred och data.uppfoljning.fragor.budgetutfall; reglerna finns i
+data.uppfoljning.budgetregler. Ingen Dash här.
 """
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Optional
 
 import pandas as pd
 
-from data import budgetregler as br
-from data import fragor
+from data.uppfoljning import budgetregler as br
+from data.uppfoljning import fragor
 
 BELOPPSTYPER = ("belopp", "varav", "summa")
 

@@ -17,9 +17,9 @@ from typing import Any, Callable, Mapping, Optional
 
 import pandas as pd
 
-from data import fragor, regler
-from data.status import ATGARDSSTATUS_ALLA
-from data.urval import Urval
+from data.uppfoljning import fragor, regler
+from data.uppfoljning.status import ATGARDSSTATUS_ALLA
+from data.uppfoljning.urval import Urval
 
 log = logging.getLogger(__name__)
 

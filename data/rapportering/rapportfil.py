@@ -20,8 +20,8 @@ from xml.etree import ElementTree as ET
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from data import granser
-from data.granser import MAX_DEL, MAX_DELAR, MAX_KOL, MAX_RAD, MAX_STORLEK, MAX_UPPACKAD
+from data.rapportering import granser
+from data.rapportering.granser import MAX_DEL, MAX_DELAR, MAX_KOL, MAX_RAD, MAX_STORLEK, MAX_UPPACKAD
 
 log = logging.getLogger(__name__)
 

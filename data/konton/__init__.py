@@ -1,0 +1,1 @@
+"""Konton: användare, lösenord, inloggningar och försök."""

@@ -1,0 +1,433 @@
+"""Konton och inloggning: roller (administratör, rapportör, läsare), enheter per rapportör,
+Argon2-hashade lösenord, inloggningar på servern och växande väntetid efter fel lösenord.
+
+    python -m data.anvandare lagg-till NAMN --roll administrator|rapportor|lasare [--enhet KOD ...]
+    python -m data.anvandare lista
+    python -m data.anvandare andra NAMN [--roll R] [--enhet KOD ...] [--nytt-losenord] [--aktivera]
+    python -m data.anvandare inaktivera NAMN
+
+Lösenordet tas ur MALKOLL_NYTT_LOSENORD eller frågas efter i terminalen. Tills det första kontot
+finns fungerar MALKOLL_ADMIN_LOSENORD som startadministratör (användarnamnet "admin").
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import hashlib
+import hmac
+import logging
+import secrets
+import sys
+import time
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from data.lagring import db, installningar, start
+from data.konton import styrka
+from data.lagring.models import ROLLER_KONTO, Enhet, Inloggning, Inloggningsforsok, Konto, KontoEnhet
+
+log = logging.getLogger(__name__)
+
+ROLLNAMN = {"administrator": "administratör", "rapportor": "rapportör", "lasare": "läsare"}
+STARTNAMN = "admin"                  # användarnamnet för MALKOLL_ADMIN_LOSENORD
+SESSIONSTID = 8 * 60 * 60            # en inloggning gäller i högst 8 timmar
+FRIA_FORSOK = 3                      # fel lösenord innan väntetiden börjar
+MAX_VANTAN_KONTO = 30.0              # sekunder: ett konto kan aldrig spärras längre än så
+MAX_VANTAN_ADRESS = 15 * 60.0        # sekunder: en adress som gissar får vänta allt längre
+GLOM_EFTER = 60 * 60                 # en räkning utan nya fel glöms efter en timme
+
+_hasher = PasswordHasher()
+_ATTRAPP = _hasher.hash(secrets.token_urlsafe(16))  # jämförs när kontot saknas (samma tid)
+
+
+class Kontofel(ValueError):
+    """Ett fel i ett kontokommando (okänd roll, okänd enhet, svagt lösenord …)."""
+
+
+@dataclass(frozen=True)
+class Anvandare:
+    """Den inloggade: läses ur databasen vid varje begäran."""
+    konto_id: int | None
+    namn: str
+    visningsnamn: str
+    roll: str
+    enheter: tuple[str, ...]
+    satt: str = "losenord"
+
+    @property
+    def administrator(self) -> bool:
+        return self.roll == "administrator"
+
+    @property
+    def rapportor(self) -> bool:
+        return self.roll == "rapportor"
+
+    @property
+    def etikett(self) -> str:
+        """Så som namnet sparas med varje värde: "Eva Ekonom (eva)"."""
+        return f"{self.visningsnamn} ({self.namn})" if self.visningsnamn != self.namn else self.namn
+
+
+@dataclass
+class Inloggningsresultat:
+    anvandare: Anvandare | None = None
+    nyckel: str | None = None          # kakans slumpade nyckel
+    vanta: float = 0.0                 # sekunder kvar av väntetiden (inget prövades)
+    fel: str | None = None
+
+
+# --- Lösenord ---
+
+def hasha(losen: str) -> str:
+    return _hasher.hash(losen)
+
+
+def verifiera(hashen: str | None, losen: str) -> bool:
+    """Argon2-jämförelse; ett saknat konto jämförs mot en attrapp (samma tid)."""
+    try:
+        return _hasher.verify(hashen or _ATTRAPP, losen) and hashen is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def startlosenordsfel() -> str | None:
+    """Varför MALKOLL_ADMIN_LOSENORD inte duger som startadministratör (None: den duger)."""
+    losen = installningar.aktuella().admin_losenord
+    if not losen:
+        return "MALKOLL_ADMIN_LOSENORD är inte satt."
+    fel = styrka.losenordsfel(losen, STARTNAMN)
+    return f"MALKOLL_ADMIN_LOSENORD duger inte: {fel}" if fel else None
+
+
+# --- Konton ---
+
+def finns_konton(url: str | None = None) -> bool:
+    with db.session(url) as s:
+        return s.scalar(select(Konto.id).limit(1)) is not None
+
+
+def _kontrollera(roll: str | None, enheter: list[str] | None, s) -> None:
+    if roll is not None and roll not in ROLLER_KONTO:
+        raise Kontofel(f"Okänd roll {roll!r}; välj {', '.join(ROLLER_KONTO)}.")
+    if enheter:
+        kanda = set(s.scalars(select(Enhet.kod)))
+        okanda = [e for e in enheter if e not in kanda]
+        if okanda:
+            raise Kontofel(f"Okänd enhet {', '.join(okanda)}. Enheterna heter t.ex. KSK/EKO, KSK/SHB.")
+
+
+def _losen_ok(losen: str, namn: str) -> str:
+    fel = styrka.losenordsfel(losen, namn)
+    if fel:
+        raise Kontofel(fel)
+    return hasha(losen)
+
+
+def lagg_till(namn: str, roll: str, enheter: list[str] | None = None, losen: str | None = None,
+              visningsnamn: str | None = None, oidc_sub: str | None = None, url: str | None = None) -> int:
+    """Skapa ett konto; returnerar dess id."""
+    namn = namn.strip()
+    if not namn or len(namn) > 200:
+        raise Kontofel("Användarnamnet saknas eller är för långt.")
+    if roll == "rapportor" and not enheter:
+        raise Kontofel("En rapportör behöver minst en enhet (--enhet KOD).")
+    with db.session(url) as s:
+        _kontrollera(roll, enheter, s)
+        if s.scalar(select(Konto.id).where(Konto.namn == namn)) is not None:
+            raise Kontofel(f"Kontot {namn!r} finns redan.")
+        k = Konto(namn=namn, visningsnamn=visningsnamn or namn, roll=roll, aktiv=True, oidc_sub=oidc_sub,
+                  losenordshash=_losen_ok(losen, namn) if losen is not None else None,
+                  enheter=[KontoEnhet(enhet_kod=e) for e in dict.fromkeys(enheter or [])])
+        s.add(k)
+        s.flush()
+        log.info("Konto %r skapat (%s)", namn, roll)
+        return k.id
+
+
+def andra(namn: str, roll: str | None = None, enheter: list[str] | None = None, losen: str | None = None,
+          aktiv: bool | None = None, visningsnamn: str | None = None, url: str | None = None) -> None:
+    """Ändra ett konto. Inaktivering och nytt lösenord avslutar kontots inloggningar."""
+    with db.session(url) as s:
+        k = s.scalars(select(Konto).where(Konto.namn == namn)).one_or_none()
+        if k is None:
+            raise Kontofel(f"Kontot {namn!r} finns inte.")
+        _kontrollera(roll, enheter, s)
+        if roll is not None:
+            k.roll = roll
+        if enheter is not None:
+            k.enheter = [KontoEnhet(enhet_kod=e) for e in dict.fromkeys(enheter)]
+        if k.roll == "rapportor" and not k.enheter:
+            raise Kontofel("En rapportör behöver minst en enhet (--enhet KOD).")
+        if visningsnamn:
+            k.visningsnamn = visningsnamn
+        if losen is not None:
+            k.losenordshash = _losen_ok(losen, namn)
+        if aktiv is not None:
+            k.aktiv = aktiv
+        if losen is not None or aktiv is False:
+            s.execute(delete(Inloggning).where(Inloggning.konto_id == k.id))
+        k.andrad = dt.datetime.now()
+        log.info("Konto %r ändrat", namn)
+
+
+def inaktivera(namn: str, url: str | None = None) -> None:
+    andra(namn, aktiv=False, url=url)
+
+
+def lista(url: str | None = None) -> list[dict]:
+    with db.session(url) as s:
+        return [{"namn": k.namn, "visningsnamn": k.visningsnamn, "roll": k.roll, "aktiv": k.aktiv,
+                 "enheter": [e.enhet_kod for e in k.enheter], "sso": k.oidc_sub is not None}
+                for k in s.scalars(select(Konto).order_by(Konto.namn))]
+
+
+def oidc_konto(sub: str, namn: str, visningsnamn: str, roll: str, enheter: list[str],
+               url: str | None = None) -> int:
+    """Konto för en SSO-inloggning: skapas första gången, roll och enheter följer grupperna."""
+    with db.session(url) as s:
+        kanda = set(s.scalars(select(Enhet.kod)))
+        enheter = [e for e in enheter if e in kanda]
+        k = s.scalars(select(Konto).where(Konto.oidc_sub == sub)).one_or_none()
+        if k is None:
+            unikt = namn if s.scalar(select(Konto.id).where(Konto.namn == namn)) is None else f"{namn} ({sub[:12]})"
+            k = Konto(namn=unikt, oidc_sub=sub, aktiv=True, roll=roll)
+            s.add(k)
+        k.visningsnamn, k.roll = visningsnamn, roll
+        k.enheter = [KontoEnhet(enhet_kod=e) for e in dict.fromkeys(enheter)]
+        s.flush()
+        if not k.aktiv:
+            raise Kontofel("Kontot är inaktiverat.")
+        return k.id
+
+
+# --- Inloggningar på servern ---
+
+def _nyckelhash(nyckel: str) -> str:
+    return hashlib.sha256(nyckel.encode()).hexdigest()
+
+
+def _starttagg() -> str:
+    inst = installningar.aktuella()
+    return hmac.new(inst.hemlighet.encode(), b"malkoll-start-v2:" + inst.admin_losenord.encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def ny_inloggning(konto_id: int | None, satt: str, adress: str | None, url: str | None = None) -> str:
+    """Skapa en inloggning; returnerar nyckeln som kakan ska bära (bara dess hash sparas)."""
+    nyckel = secrets.token_urlsafe(32)
+    nu = dt.datetime.now()
+    with db.session(url) as s:
+        s.execute(delete(Inloggning).where(Inloggning.utgar < nu))
+        s.add(Inloggning(id=_nyckelhash(nyckel), konto_id=konto_id, satt=satt, skapad=nu, adress=(adress or "")[:100],
+                         utgar=nu + dt.timedelta(seconds=SESSIONSTID),
+                         tagg=_starttagg() if konto_id is None else None))
+    return nyckel
+
+
+def hamta_inloggning(nyckel: str | None, url: str | None = None) -> Anvandare | None:
+    """Den inloggade för kakans nyckel, eller None (utgången, utloggad, inaktiverad …)."""
+    if not isinstance(nyckel, str) or not 20 <= len(nyckel) <= 100:
+        return None
+    with db.session(url) as s:
+        rad = s.get(Inloggning, _nyckelhash(nyckel))
+        if rad is None or rad.utgar < dt.datetime.now():
+            return None
+        if rad.konto_id is None:
+            giltig = (s.scalar(select(Konto.id).limit(1)) is None and startlosenordsfel() is None
+                      and hmac.compare_digest(rad.tagg or "", _starttagg()))
+            return Anvandare(None, STARTNAMN, "Startadministratör", "administrator", (), "start") if giltig else None
+        k = s.get(Konto, rad.konto_id)
+        if k is None or not k.aktiv:
+            return None
+        return Anvandare(k.id, k.namn, k.visningsnamn or k.namn, k.roll,
+                         tuple(e.enhet_kod for e in k.enheter), rad.satt)
+
+
+def avsluta_inloggning(nyckel: str | None, url: str | None = None) -> None:
+    if isinstance(nyckel, str):
+        with db.session(url) as s:
+            s.execute(delete(Inloggning).where(Inloggning.id == _nyckelhash(nyckel)))
+
+
+# --- Försök och väntetid ---
+
+def vantetid_for(antal: int, tak: float) -> float:
+    """Väntetid efter `antal` fel i rad: 0 för de första, sedan 1, 2, 4, 8 … sekunder upp till taket."""
+    if antal < FRIA_FORSOK:
+        return 0.0
+    return min(2.0 ** (antal - FRIA_FORSOK), tak)
+
+
+def _forsoksnycklar(namn: str, adress: str) -> dict[str, float]:
+    return {f"konto:{namn.strip().lower()[:200]}": MAX_VANTAN_KONTO, f"adress:{adress[:100]}": MAX_VANTAN_ADRESS}
+
+
+def _kvar(s, nycklar: dict[str, float], nu: float) -> float:
+    kvar = 0.0
+    for nyckel, tak in nycklar.items():
+        r = s.get(Inloggningsforsok, nyckel)
+        if r is not None and nu - r.senast < GLOM_EFTER:
+            kvar = max(kvar, r.senast + vantetid_for(r.antal, tak) - nu)
+    return kvar
+
+
+def _misslyckat(s, nycklar: dict[str, float], nu: float) -> int:
+    antal = 0
+    for nyckel in nycklar:
+        r = s.get(Inloggningsforsok, nyckel)
+        if r is None:
+            r = Inloggningsforsok(nyckel=nyckel, antal=0, senast=nu)
+            s.add(r)
+        r.antal = (0 if nu - r.senast >= GLOM_EFTER else r.antal) + 1
+        r.senast = nu
+        antal = max(antal, r.antal)
+    return antal
+
+
+def _skapa_rader(nycklar: dict[str, float], nu: float, url: str | None) -> None:
+    """Se till att kontots och adressens rader finns (INSERT … ON CONFLICT DO NOTHING, i sorterad
+    ordning, i en egen transaktion). Då låser _reservera alltid befintliga rader i samma ordning:
+    två samtidiga första försök kan inte längre låsa varandra (dödläge) när de lägger till raderna."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+    with db.session(url) as s:
+        infoga = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+        for nyckel in sorted(nycklar):
+            s.execute(infoga(Inloggningsforsok).values(nyckel=nyckel, antal=0, senast=nu)
+                      .on_conflict_do_nothing(index_elements=["nyckel"]))
+
+
+def _reservera(s, nycklar: dict[str, float], nu: float) -> tuple[float, int]:
+    """Ta ett försök odelbart, före lösenordet prövas: kontots och adressens rader låses först (en
+    UPDATE som inte ändrar något – radlås i PostgreSQL, skrivlåset i SQLite), så att samtidiga
+    försök mot olika arbetare och servrar räknas ett i taget. Under väntan: (kvar, 0) och inget
+    räknas. Annars räknas försöket i förväg som ett fel – (0, antal fel i rad) – och ett lyckat
+    försök tar bort räkningen efteråt."""
+    for nyckel in sorted(nycklar):   # alltid i samma ordning: inget dödläge mellan två försök
+        s.execute(update(Inloggningsforsok).where(Inloggningsforsok.nyckel == nyckel)
+                  .values(antal=Inloggningsforsok.antal).execution_options(synchronize_session=False))
+    kvar = _kvar(s, nycklar, nu)
+    if kvar > 0:
+        return kvar, 0
+    return 0.0, _misslyckat(s, nycklar, nu)
+
+
+def antal_forsok(nyckel: str, url: str | None = None) -> int:
+    with db.session(url) as s:
+        r = s.get(Inloggningsforsok, nyckel)
+        return r.antal if r is not None else 0
+
+
+def _prova(s, namn: str, losen: str) -> Anvandare | None:
+    """Rätt användarnamn och lösenord → den inloggade (utan att skapa en inloggning)."""
+    if s.scalar(select(Konto.id).limit(1)) is None:
+        inst = installningar.aktuella()
+        ok = (namn == STARTNAMN and startlosenordsfel() is None and hmac.compare_digest(
+            hashlib.sha256(losen.encode()).digest(), hashlib.sha256(inst.admin_losenord.encode()).digest()))
+        return Anvandare(None, STARTNAMN, "Startadministratör", "administrator", (), "start") if ok else None
+    k = s.scalars(select(Konto).where(Konto.namn == namn)).one_or_none()
+    hashen = k.losenordshash if k is not None and k.aktiv else None
+    if not verifiera(hashen, losen):
+        return None
+    return Anvandare(k.id, k.namn, k.visningsnamn or k.namn, k.roll, tuple(e.enhet_kod for e in k.enheter))
+
+
+def logga_in(namn: str | None, losen: str | None, adress: str, url: str | None = None) -> Inloggningsresultat:
+    """Pröva användarnamn och lösenord. Efter tre fel i rad (per konto och per adress) måste man
+    vänta allt längre (1, 2, 4 … s; för kontot högst 30 s, för adressen högst 15 min) – rätt
+    lösenord fungerar alltid igen efter väntan. Fel och väntan loggas, aldrig lösenordet."""
+    namn, losen = (namn or "").strip()[:200], (losen or "")[:1000]
+    nycklar = _forsoksnycklar(namn, adress)
+    for gang in range(3):   # om en rad ändå försvann emellan (en lyckad inloggning tog bort den): försök igen
+        nu = time.time()
+        try:
+            _skapa_rader(nycklar, nu, url)
+            with db.session(url) as s:
+                kvar, antal = _reservera(s, nycklar, nu)
+            break
+        except IntegrityError:
+            if gang == 2:
+                raise
+    if kvar > 0:
+        log.warning("Inloggning för %r från %s vägrad: vänta %.0f s efter för många fel", namn, adress, kvar)
+        return Inloggningsresultat(vanta=kvar, fel=f"För många felaktiga försök. Vänta {int(-(-kvar // 1))} "
+                                                    "sekunder och försök igen.")
+    with db.session(url) as s:
+        anv = _prova(s, namn, losen) if namn and losen else None
+        if anv is None:
+            log.warning("Misslyckad inloggning för %r från %s (%d fel i rad)", namn, adress, antal)
+            return Inloggningsresultat(fel="Fel användarnamn eller lösenord.")
+        for nyckel in sorted(nycklar):   # samma ordning som låsen i _reservera
+            s.execute(delete(Inloggningsforsok).where(Inloggningsforsok.nyckel == nyckel))
+    log.info("Inloggning: %r (%s) från %s", anv.namn, anv.roll, adress)
+    return Inloggningsresultat(anv, ny_inloggning(anv.konto_id, anv.satt, adress, url=url))
+
+
+# --- Kommandoraden ---
+
+def _nytt_losenord(namn: str) -> str:
+    losen = installningar.aktuella().nytt_losenord
+    if losen:
+        return losen
+    if not sys.stdin.isatty():
+        raise Kontofel("Lösenord saknas: sätt MALKOLL_NYTT_LOSENORD eller kör kommandot i en terminal.")
+    losen = getpass.getpass(f"Nytt lösenord för {namn}: ")
+    if getpass.getpass("Samma lösenord igen: ") != losen:
+        raise Kontofel("Lösenorden är inte lika.")
+    return losen
+
+
+def _skriv_lista() -> None:
+    for k in lista():
+        print(f"{k['namn']:<24} {ROLLNAMN.get(k['roll'], k['roll']):<15} "
+              f"{'aktiv' if k['aktiv'] else 'inaktiverad':<12} {'SSO ' if k['sso'] else ''}"
+              f"{', '.join(k['enheter']) or '–'}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m data.anvandare", description="Konton och roller i Målkoll.")
+    sub = ap.add_subparsers(dest="kommando", required=True)
+    la = sub.add_parser("lagg-till", help="skapa ett konto (lösenord: MALKOLL_NYTT_LOSENORD eller frågas)")
+    la.add_argument("namn")
+    la.add_argument("--roll", required=True, choices=ROLLER_KONTO)
+    la.add_argument("--enhet", action="append", default=[], help="enhetskod (kan upprepas; underenheter ingår)")
+    la.add_argument("--visningsnamn", default=None)
+    sub.add_parser("lista", help="visa kontona")
+    an = sub.add_parser("andra", help="ändra roll, enheter eller lösenord")
+    an.add_argument("namn")
+    an.add_argument("--roll", choices=ROLLER_KONTO)
+    an.add_argument("--enhet", action="append", default=None)
+    an.add_argument("--nytt-losenord", action="store_true")
+    an.add_argument("--aktivera", action="store_true")
+    ina = sub.add_parser("inaktivera", help="inaktivera ett konto (dess inloggningar avslutas)")
+    ina.add_argument("namn")
+    a = ap.parse_args(argv)
+    start.starta()
+    try:
+        if a.kommando == "lagg-till":
+            enheter = [e for x in a.enhet for e in x.split(",") if e]
+            lagg_till(a.namn, a.roll, enheter, _nytt_losenord(a.namn), a.visningsnamn)
+            print(f"Kontot {a.namn} ({ROLLNAMN[a.roll]}) är skapat.")
+        elif a.kommando == "lista":
+            _skriv_lista()
+        elif a.kommando == "andra":
+            enheter = None if a.enhet is None else [e for x in a.enhet for e in x.split(",") if e]
+            andra(a.namn, a.roll, enheter, _nytt_losenord(a.namn) if a.nytt_losenord else None,
+                  True if a.aktivera else None)
+            print(f"Kontot {a.namn} är ändrat.")
+        elif a.kommando == "inaktivera":
+            inaktivera(a.namn)
+            print(f"Kontot {a.namn} är inaktiverat; dess inloggningar är avslutade.")
+    except (Kontofel, IntegrityError) as e:
+        print(f"Fel: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Lagring: modellerna, databasen, migreringarna, startsteget, inställningarna och cachen."""

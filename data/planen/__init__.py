@@ -1,0 +1,1 @@
+"""Planen: källfilerna, inläsningen, nästa års plan, publicerade utfall, exempel och init-db."""

@@ -1,0 +1,86 @@
+"""Första start: schema (data.start) och, för en tom databas, planen ur källfilerna, de
+publicerade utfallen och (om MALKOLL_EXEMPEL inte är nej) den märkta exempelrapporten.
+
+Appens fabrik (`create_app`) anropar `forbered()`; en operatör kör samma steg med
+
+    python -m data.forbered        # "init-db": schema + plan om databasen är tom
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+from pathlib import Path
+
+from sqlalchemy import select
+
+from data.lagring import cache, db, installningar, start
+from data.planen import exempel, ladda, publicerat
+from data.lagring.installningar import Installningar
+from data.lagring.models import Plan
+
+log = logging.getLogger(__name__)
+
+_klara: set[str] = set()
+_las = threading.RLock()
+
+
+def fyll_om_tom(inst: Installningar, url: str | None = None) -> bool:
+    """Läs in planen (och publicerade utfall, exempel) om databasen saknar planer."""
+    with db.processlas(url):
+        with db.session(url) as s:
+            cache.saker_rad(s)
+            if s.scalar(select(Plan.id).limit(1)) is not None:
+                return False
+        plan = ladda.ladda_plan_katalog(Path(inst.plankatalog), url=url)
+        publicerat.ladda_for_plan(Path(inst.plankatalog), plan, url=url)
+        if inst.exempel:
+            exempel.ladda_exempel(url=url, plan=plan)
+        log.info("Tom databas fylld med planen %s", plan)
+        return True
+
+
+def sakerstall_databas(url: str | None = None, inst: Installningar | None = None) -> None:
+    """Schema och första inläsning, en gång per process och databas (idempotent)."""
+    inst = inst or installningar.aktuella()
+    url = installningar.normalisera_databas_url(url) if url else inst.databas_url
+    if url in _klara:
+        return
+    with _las:
+        if url in _klara:
+            return
+        start.sakerstall_schema(url)
+        fyll_om_tom(inst, url)
+        _klara.add(url)
+
+
+def forbered(inst: Installningar | None = None) -> Installningar:
+    """Startsteget för appen och init-db: inställningarna, schemat och en fylld databas."""
+    inst = start.starta(inst, schema=False)
+    sakerstall_databas(inst=inst)
+    return inst
+
+
+def glom() -> None:
+    """För tester: glöm vilka databaser som är klara (och motorerna)."""
+    with _las:
+        _klara.clear()
+    start.glom()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argparse.ArgumentParser(prog="python -m data.forbered",
+                            description="Sätt upp databasen (DATABASE_URL): schema och, om den är tom, "
+                                        "planen, publicerade utfall och exempel.").parse_args(argv)
+    try:
+        inst = forbered()
+    except installningar.Installningsfel as e:
+        print(f"Fel i inställningarna: {e}", file=sys.stderr)
+        return 2
+    print(f"Databasen är klar (schema {start.senaste_version()}): {inst.databas_url.split('@')[-1]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,230 @@
+"""Nästa års plan ur den här: källfiler som planerarna redigerar (docs/kallfiler.md).
+
+    python -m data.nyplan --fran KS-2020 --kod KS-2021 KATALOG [--period "Årsredovisning 2020"]
+
+Skriver plan.yaml (året +1, målåren och perioderna ett år framåt), enheter.yaml (planens enheter
+med de stavningar planen använt), ett malomrade_<nr>.yaml per målområde (inriktningsmål, uppdrag
+med de åtgärder som inte är Genomförda eller Strukna vid perioden – märkta `overford_fran` – och
+indikatorerna med senaste rapporterade utfall som nuvärde och planens mål för de år som finns
+kvar), arbetsgivare.yaml och sarskilda_uppdrag.yaml. Budgetfiler skrivs inte: de kommer ur nästa
+Mål och budget. Inget skrivs över: katalogen ska vara ny eller tom.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from sqlalchemy import select
+
+from data.lagring import db, start
+from data.uppfoljning import fragor
+from data.planen.kallor import KallfilFel, las_plan
+from data.uppfoljning.urval import normalisera_stavning
+from data.lagring.models import AtgardEnhet, Atgard, Enhet, Indikator, IndikatorEnhet, Plan
+from data.uppfoljning.status import AVSLUTADE
+
+log = logging.getLogger(__name__)
+
+
+class Nyplanfel(Exception):
+    """Det gick inte att skriva nästa plan (okänd plan, katalogen finns redan …)."""
+
+
+def _text(x):
+    return None if x is None or (isinstance(x, float) and pd.isna(x)) or x == "" else x
+
+
+def _skriv(katalog: Path, namn: str, data: dict, rubrik: str) -> None:
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110, default_flow_style=False)
+    (katalog / namn).write_text(f"# {rubrik}\n{text}", encoding="utf-8")
+
+
+def _flytta_ar(text: str | None, fran: int, till: int) -> str | None:
+    return text.replace(str(fran), str(till)) if isinstance(text, str) else text
+
+
+def _stavningar(pid: int, url: str | None) -> dict[str, set[str]]:
+    """Stavning (som tryckt) → enhetskoder, ur planens åtgärder och indikatorer."""
+    ut: dict[str, set[str]] = defaultdict(set)
+    with db.session(url) as s:
+        for modell, nyckel, agare in ((AtgardEnhet, AtgardEnhet.atgard_id, Atgard),
+                                      (IndikatorEnhet, IndikatorEnhet.indikator_id, Indikator)):
+            for stavning, kod in s.execute(select(modell.stavning, Enhet.kod).join(Enhet, Enhet.id == modell.enhet_id)
+                                           .join(agare, agare.id == nyckel).where(agare.plan_id == pid)):
+                ut[stavning].add(kod)
+    return ut
+
+
+def _enheter(plan: str, pid: int, url: str | None) -> dict:
+    enh = fragor.enheter(plan, url=url)
+    alias: dict[str, list[str]] = defaultdict(list)
+    sammansatta = {}
+    for stavning, koder in sorted(_stavningar(pid, url).items()):
+        if len(koder) > 1:
+            sammansatta[stavning] = sorted(koder)
+        elif normalisera_stavning(stavning) != normalisera_stavning(next(iter(koder))):
+            alias[next(iter(koder))].append(stavning)
+    poster = []
+    for r in enh.itertuples():
+        e = {"kod": r.kod, "namn": r.namn}
+        if bool(r.extern):
+            e["extern"] = True
+        if alias.get(r.kod):
+            e["alias"] = alias[r.kod]
+        poster.append(e)
+    return {"enheter": poster, **({"sammansatta": sammansatta} if sammansatta else {})}
+
+
+def _indikator(r, malar: list[int], senaste: dict) -> dict:
+    d = {"id": r.kod, "niva": _text(r.niva), "namn": r.namn, "enhet": _text(r.mattenhet),
+         "riktning": _text(r.riktning)}
+    utfall = senaste.get(r.id)
+    if utfall is not None:
+        d["nuvarde"], d["nuvarde_ar"] = float(utfall[0]), int(utfall[1])
+    else:
+        d["nuvarde"] = None if pd.isna(r.nuvarde) else float(r.nuvarde)
+        d["nuvarde_text"] = _text(r.nuvarde_text)
+        d["nuvarde_ar"] = None if pd.isna(r.nuvarde_ar) else int(r.nuvarde_ar)
+    for ar in malar:
+        if f"mal_{ar}" in r._fields:
+            v, t = getattr(r, f"mal_{ar}"), getattr(r, f"mal_{ar}_text")
+            if not pd.isna(v):
+                d[f"mal_{ar}"] = float(v)
+            if isinstance(t, str):
+                d[f"mal_{ar}_text"] = t
+    for k in ("ansvarig", "kalla", "matintervall", "fotnot"):
+        d[k] = _text(getattr(r, k))
+    if bool(r.kvalitativ):
+        d["kvalitativ"] = True
+        km = r.kvalitativa_mal if isinstance(r.kvalitativa_mal, dict) else {}
+        d["kvalitativa_mal"] = {k: v for k, v in km.items() if k == "nuvarde" or (k.isdigit() and int(k) in malar)}
+    return {k: v for k, v in d.items() if v is not None}
+
+
+def _senaste_utfall(plan: str, url: str | None) -> dict[int, tuple[float, int]]:
+    """Indikator → (senaste rapporterade värde, dess år), utan exempeldata."""
+    ind = fragor.indikatorer(plan=plan, url=url)
+    ut = fragor.utfall(ind.id.tolist(), url=url)
+    ut = ut[ut.varde.notna() & ~ut.exempel.astype(bool)]
+    return {int(i): (float(g.varde.iloc[-1]), g.slutdatum.iloc[-1].year) for i, g in ut.groupby("indikator_id")}
+
+
+def ny_plan(fran: str, kod: str, katalog: Path, period: str | None = None, url: str | None = None) -> dict:
+    """Skriv källfilerna för nästa års plan. Returnerar en sammanfattning (antal per slag)."""
+    katalog = Path(katalog)
+    if katalog.exists() and any(katalog.iterdir()):
+        raise Nyplanfel(f"Katalogen {katalog} finns redan och är inte tom; välj en ny katalog")
+    if kod in set(fragor.planer(url=url).kod):
+        raise Nyplanfel(f"Planen {kod!r} finns redan i databasen")
+    info = fragor.plan_info(fran, url=url)
+    gammalt, nytt = int(info["ar"]), int(info["ar"]) + 1
+    malar = [a + 1 for a in info["malar"]]
+    per = fragor.vald_period(period, fran, url=url)
+    katalog.mkdir(parents=True, exist_ok=True)
+    with db.session(url) as s:
+        pid = s.scalar(select(Plan.id).where(Plan.kod == fran))
+    perioder = [{"namn": _flytta_ar(p.namn, p.slutdatum.year, p.slutdatum.year + 1), "typ": p.typ,
+                 "slutdatum": dt.date(p.slutdatum.year + 1, p.slutdatum.month,
+                                      min(p.slutdatum.day, 28 if p.slutdatum.month == 2 else 31))}
+                for p in fragor.perioder(fran, url=url).itertuples()]
+    _skriv(katalog, "plan.yaml", {
+        "kod": kod, "namn": _flytta_ar(info["namn"], gammalt, nytt), "namnd": info["namnd"],
+        "kommun": _text(info.get("kommun")), "ar": nytt, "malar": malar, "ambitionsar": info.get("ambitionsar"),
+        "vision": _text(info.get("vision")), "perioder": perioder},
+        f"Utkast till {kod}, skrivet ur {fran} {dt.date.today():%Y-%m-%d} (python -m data.nyplan). Redigera fritt.")
+    _skriv(katalog, "enheter.yaml", _enheter(fran, pid, url), f"Enheterna i {fran}, med planens stavningar")
+
+    atg = fragor.atgarder(period=per.namn, plan=fran, url=url)
+    oppna = atg[~atg.status.isin(AVSLUTADE)]
+    lankar = _stavningar_per_atgard(pid, url)
+    ind = fragor.indikatorer(plan=fran, url=url)
+    senaste = _senaste_utfall(fran, url)
+    im = fragor.inriktningsmal(plan=fran, url=url)
+    summa = defaultdict(int)
+    for mo in fragor.malomraden(fran, url=url).itertuples():
+        uppdrag = []
+        for (ukod, utyp, utitel, utolk), grupp in oppna[oppna.malomrade == mo.nr].groupby(
+                ["uppdrag_kod", "uppdragstyp", "uppdrag", "uppdrag_tolkning"], sort=False, dropna=False):
+            uppdrag.append({"id": ukod, "typ": utyp, "titel": utitel, "tolkning": _text(utolk), "atgarder": [
+                {k: v for k, v in {
+                    "id": a.kod, "atgard": a.text, "effekt": _text(a.effekt), "ansvar": a.ansvar,
+                    "ansvariga": lankar[a.id]["ansvarig"], "i_samverkan": lankar[a.id]["i samverkan"] or None,
+                    "tidpunkt": a.tidpunkt,
+                    "overford_fran": f"{fran}: {a.status} vid {per.namn}" + (f" ({a.kommentar})" if _text(a.kommentar) else ""),
+                }.items() if v is not None} for a in grupp.itertuples()]})
+            summa["atgarder"] += len(grupp)
+        summa["uppdrag"] += len(uppdrag)
+        mo_ind = [_indikator(r, malar, senaste) for r in ind[ind.malomrade == mo.nr].itertuples()]
+        summa["indikatorer"] += len(mo_ind)
+        _skriv(katalog, f"malomrade_{mo.nr}.yaml", {k: v for k, v in {
+            "nr": int(mo.nr), "titel": mo.titel, "beskrivning": _text(mo.beskrivning),
+            "ambitionsniva": _text(mo.ambitionsniva), "tolkning": _text(mo.tolkning),
+            "uppfoljning": _text(mo.uppfoljning),
+            "inriktningsmal": [{"nr": r.nr, "titel": r.titel, **({"beskrivning": r.beskrivning}
+                                                                 if _text(r.beskrivning) else {})}
+                               for r in im[im.malomrade == mo.nr].itertuples()],
+            "uppdrag": uppdrag, "indikatorer": mo_ind}.items() if v is not None},
+            f"Målområde {mo.nr}: ej avslutade åtgärder ur {fran} (status vid {per.namn}) är märkta overford_fran")
+    _arbetsgivare_och_sarskilda(katalog, fran, info, ind, malar, senaste, url)
+    las_plan(katalog)   # det som skrevs ska gå att läsa in (KallfilFel annars)
+    return {"perioder": len(perioder), "malomraden": len(fragor.malomraden(fran, url=url)), **summa}
+
+
+def _stavningar_per_atgard(pid: int, url: str | None) -> dict[int, dict[str, list[str]]]:
+    ut: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"ansvarig": [], "i samverkan": []})
+    with db.session(url) as s:
+        for aid, roll, st in s.execute(select(AtgardEnhet.atgard_id, AtgardEnhet.roll, AtgardEnhet.stavning)
+                                       .join(Atgard, Atgard.id == AtgardEnhet.atgard_id)
+                                       .where(Atgard.plan_id == pid).order_by(AtgardEnhet.id)):
+            if st not in ut[aid][roll]:
+                ut[aid][roll].append(st)
+    return ut
+
+
+def _arbetsgivare_och_sarskilda(katalog: Path, fran: str, info: dict, ind: pd.DataFrame, malar: list[int],
+                                senaste: dict, url: str | None) -> None:
+    fo = fragor.fokusomraden(fran, url=url)
+    if not fo.empty:
+        _skriv(katalog, "arbetsgivare.yaml", {
+            "titel": f"{info.get('kommun') or info['namnd']} som arbetsgivare", "personalmal": info.get("personalmal"),
+            "fokusomraden": [{"nr": int(f.nr), "titel": f.titel, **({"nyckelord": f.nyckelord} if _text(f.nyckelord) else {}),
+                              "indikatorer": [_indikator(r, malar, senaste)
+                                              for r in ind[ind.fokusomrade == f.nr].itertuples()]}
+                             for f in fo.itertuples()]}, f"Arbetsgivarens fokusområden ur {fran}")
+    su = fragor.sarskilda_uppdrag(fran, url=url)
+    if not su.empty:
+        _skriv(katalog, "sarskilda_uppdrag.yaml", {"uppdrag": [
+            {k: v for k, v in {"id": r.kod, "titel": r.titel, "beskrivning": _text(r.beskrivning),
+                               "kommentar": _text(r.kommentar)}.items() if v is not None}
+            for r in su.itertuples()]}, f"Särskilda uppdrag ur {fran}; skriv årets inriktning (fältet inriktning)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m data.nyplan", description="Skriv källfilerna för nästa års plan.")
+    ap.add_argument("--fran", required=True, help="planen att utgå från, t.ex. KS-2020")
+    ap.add_argument("--kod", required=True, help="den nya planens kod, t.ex. KS-2021")
+    ap.add_argument("--period", default=None, help="perioden vars status avgör vilka åtgärder som förs över")
+    ap.add_argument("katalog", type=Path, help="ny katalog för källfilerna")
+    a = ap.parse_args(argv)
+    try:
+        start.starta()
+        if a.fran not in set(fragor.planer().kod):
+            print(f"Fel: planen {a.fran!r} finns inte; planerna heter {', '.join(fragor.planer().kod)}", file=sys.stderr)
+            return 2
+        summa = ny_plan(a.fran, a.kod, a.katalog, a.period)
+    except (Nyplanfel, KallfilFel) as e:
+        print(f"Fel: {e}", file=sys.stderr)
+        return 2
+    print(f"Källfilerna för {a.kod} är skrivna i {a.katalog}: " + ", ".join(f"{v} {k}" for k, v in summa.items())
+          + f". Redigera dem och läs in med: python -m data.ladda --katalog {a.katalog}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Rapportering: mallen, importen, filgränserna, behörigheten och formuläret."""

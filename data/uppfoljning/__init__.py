@@ -1,0 +1,1 @@
+"""Uppföljning: frågorna (DataFrames), de rena reglerna, urvalet, statusorden och formatet."""

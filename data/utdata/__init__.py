@@ -1,0 +1,1 @@
+"""Utdata: Excel-exporten, öppna data (API), Kolada och skattepengarna."""
