@@ -98,6 +98,8 @@ def test_begransa_stanger_eller_oppnar_nar_redis_inte_svarar(monkeypatch, caplog
 def test_privat_katalog_vagrar_annans_eller_skrivbar(tmp_path):
     k = delat.privat_katalog(tmp_path / "egen")
     assert (k.stat().st_mode & 0o777) == 0o700
+    ny = delat.privat_katalog(tmp_path / "nya" / "ovan" / "malkoll")
+    assert all((p.stat().st_mode & 0o777) == 0o700 for p in (ny, ny.parent, ny.parent.parent))
     oppen = tmp_path / "oppen"
     oppen.mkdir()
     os.chmod(oppen, 0o777)
@@ -113,6 +115,30 @@ def test_privat_katalog_vagrar_annans_eller_skrivbar(tmp_path):
         os.chown(annans, 65534, 65534)
         with pytest.raises(delat.OsakerKatalog, match="annan användare"):
             delat.privat_katalog(annans)
+
+
+def test_privat_katalog_provar_lankar_ovanfor_sista_ledet(tmp_path):
+    """Fynd 8: en symbolisk länk högre upp i vägen prövas också – den som kan byta ut länken eller
+    katalogen den pekar genom styr var lagret hamnar."""
+    egen = delat.privat_katalog(tmp_path / "egen")
+    ok = tmp_path / "oklank"
+    ok.symlink_to(egen)
+    assert delat.privat_katalog(ok / "malkoll").resolve() == (egen / "malkoll").resolve()
+    oppen = tmp_path / "oppen"
+    (oppen / "inne").mkdir(parents=True)
+    os.chmod(oppen, 0o777)   # vem som helst kan byta ut "inne"
+    genom = tmp_path / "genom"
+    genom.symlink_to(oppen / "inne")
+    with pytest.raises(delat.OsakerKatalog, match="skrivbar för andra"):
+        delat.privat_katalog(genom / "malkoll")
+    with pytest.raises(delat.OsakerKatalog, match="skrivbar för andra"):
+        delat.privat_katalog(oppen / "inne" / "malkoll")
+    if os.geteuid() == 0:
+        annans = tmp_path / "annans_lank"
+        annans.symlink_to(egen)
+        os.lchown(annans, 65534, 65534)
+        with pytest.raises(delat.OsakerKatalog, match="annan användare"):
+            delat.privat_katalog(annans / "malkoll")
 
 
 # --- Kodningen ------------------------------------------------------------------------------------
@@ -173,25 +199,62 @@ def test_cachen_i_redis_och_nar_redis_inte_svarar(laddad_sqlite, redis_prefix, m
 
 
 def test_planterat_varde_kor_ingen_kod(laddad_sqlite, tmp_path, monkeypatch):
-    """Ett värde som inte är vår JSON (t.ex. en planterad pickle) räknas om, körs aldrig."""
+    """Ett värde som inte är vår JSON räknas om, körs aldrig: varken en planterad pickle som bytes
+    eller en rad som diskcache skulle läsa med pickle (läget MODE_PICKLE)."""
+    import sqlite3
+
+    import diskcache
     monkeypatch.setenv("MALKOLL_DATA_DIR", str(tmp_path / "d"))
     monkeypatch.delenv("REDIS_URL", raising=False)
     monkeypatch.delenv("MALKOLL_CACHE", raising=False)
     delat.glom()
     fragor.malomraden(url=laddad_sqlite)
     lg = cache.lager()
-    nycklar = [r[0] for r in lg._c().execute("SELECT nyckel FROM kv")]
-    assert nycklar
+    assert lg.namn == "lokal" and lg.katalog.parent == tmp_path / "d"
     spar = tmp_path / "kordes"
 
     class Ond:
         def __reduce__(self):
             return (open, (str(spar), "w"))
-    for k in nycklar:
-        lg._c().execute("UPDATE kv SET varde=? WHERE nyckel=?", (pickle.dumps(Ond()), k))
+    with sqlite3.connect(lg.katalog / "cache.db") as c:
+        nycklar = [r[0] for r in c.execute("SELECT key FROM Cache WHERE key LIKE '%fraga:%'")]
+        assert nycklar
+        for i, k in enumerate(nycklar):
+            c.execute("UPDATE Cache SET value=?, mode=? WHERE key=?",
+                      (pickle.dumps(Ond()), diskcache.core.MODE_PICKLE if i % 2 == 0 else diskcache.core.MODE_RAW, k))
     assert not fragor.malomraden(url=laddad_sqlite).empty
     assert not spar.exists()
+    with pytest.raises(TypeError):
+        lg.c.set("x", Ond())   # och inget sparas med pickle
     delat.glom()
+
+
+def test_lokala_lagret_har_en_storleksgrans(tmp_path, monkeypatch):
+    """Fynd 4/7: 400 färdiga sidor på 100 kB (40 MB) i ett lager med gränsen 4 MB: lagret håller sig
+    inom gränsen (plus en sida) och de senaste sidorna finns kvar."""
+    monkeypatch.setenv("MALKOLL_DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.setenv("MALKOLL_LAGER_MB", "4")
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    delat.glom()
+    lg = delat.lager()
+    sida = b"x" * 100_000
+    storst = 0
+    for i in range(400):
+        lg.spara(f"sida:{i}", sida, ttl=86400)
+        storst = max(storst, lg.volym())
+    assert storst <= 4 * 1024 * 1024 + 2 * len(sida), storst
+    assert lg.hamta("sida:399") == sida and lg.hamta("sida:0") is None
+    delat.glom()
+
+
+def test_en_katalog_per_installation(tmp_path, monkeypatch):
+    """Två installationer (två databaser) på samma maskin och MALKOLL_DATA_DIR delar inte lager."""
+    from data.lagring import installningar
+    bas = installningar.Installningar(data_katalog=str(tmp_path / "d"))
+    a = delat.instanskatalog(bas.med(databas_url="sqlite:////srv/a.sqlite"))
+    b = delat.instanskatalog(bas.med(databas_url="sqlite:////srv/b.sqlite"))
+    assert a != b and a.parent == b.parent == tmp_path / "d"
+    assert delat.instanskatalog(bas.med(cache_katalog=str(tmp_path / "c"))) == tmp_path / "c"
 
 
 def test_ny_kod_far_nya_nycklar(monkeypatch, tmp_path):

@@ -6,8 +6,9 @@ transaktion som varje ändring av data (import, inläsning, låsning). Varje beg
 gång; nycklarna innehåller det. Därför visar ingen server eller arbetsprocess gamla värden efter en
 import i en annan: de får en ny nyckel vid nästa begäran.
 
-Var värdena ligger: data/delat.py (Redis med REDIS_URL, annars en privat SQLite-fil i
-MALKOLL_CACHE_DIR eller MALKOLL_DATA_DIR, katalogen 0700 och ägarkontrollerad). Värdena är JSON
+Var värdena ligger: data/lagring/delat.py (Redis med REDIS_URL, annars diskcache i en privat
+katalog: MALKOLL_CACHE_DIR, eller installationens egen katalog i MALKOLL_DATA_DIR; 0700,
+ägarkontrollerad, begränsad till MALKOLL_LAGER_MB). Värdena är JSON
 (data/kodning.py), aldrig pickle. Svarar lagret inte läses allt från databasen (loggad varning).
 MALKOLL_CACHE=av stänger av cachen.
 """
@@ -19,7 +20,6 @@ import functools
 import hashlib
 import inspect
 import logging
-import os
 import threading
 import uuid
 from collections import OrderedDict
@@ -41,18 +41,10 @@ def avstangd() -> bool:
     return not installningar.aktuella().cache
 
 
-_cachelager: dict[tuple, object] = {}
-
-
 def lager():
-    """Lagret för cachen: Redis när REDIS_URL är satt, annars en privat lokal fil."""
-    inst = installningar.aktuella()
-    if inst.redis_url or not inst.cache_katalog:
-        return delat.lager()
-    k = (inst.cache_katalog, os.getpid())
-    if k not in _cachelager:
-        _cachelager[k] = delat.LokaltLager(inst.cache_katalog, "malkoll:")
-    return _cachelager[k]
+    """Lagret för cachen: Redis när REDIS_URL är satt, annars det lokala lagret (data/lagring/delat.py:
+    MALKOLL_CACHE_DIR, eller installationens katalog i MALKOLL_DATA_DIR)."""
+    return delat.lager()
 
 
 def _hamta(nyckel: str) -> bytes | None:

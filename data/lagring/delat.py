@@ -1,5 +1,5 @@
 """Delat tillstånd för flera servrar: nyckel/värde med livslängd, odelbara räknare och
-försöksgränser – i Redis när REDIS_URL är satt, annars i en privat SQLite-fil för maskinen.
+försöksgränser – i Redis när REDIS_URL är satt, annars i diskcache i en privat katalog för maskinen.
 
 API (allt på svenska; värden är bytes eller JSON, aldrig pickle):
 
@@ -24,9 +24,14 @@ Alla nycklar får prefixet `malkoll:` plus MALKOLL_REDIS_PREFIX (tester: ett ege
 Ett lager som inte svarar ger `DelatFel`; `hamta_sakert`/`spara_sakert` gör om det till en
 loggad varning (cachen läser då från databasen, aldrig 500).
 
-Lokalt lager: `<MALKOLL_DATA_DIR>/delat.sqlite`. Katalogen skapas 0700 och måste ägas av
-processens användare och inte vara skrivbar för andra – annars vägrar appen (`OsakerKatalog`).
-SQLite-filen delas av alla arbetsprocesser på maskinen (WAL, odelbara transaktioner).
+Lokalt lager: diskcache (SQLite i WAL-läge, process- och trådsäkert, storleksgräns och livslängd
+inbyggda) i `<MALKOLL_DATA_DIR>/lager-<installation>/` (eller MALKOLL_CACHE_DIR). Varför diskcache:
+det tidigare egna lagret öppnade och stängde SQLite-filen med os.open/os.close bakom SQLites rygg –
+det tar bort processens POSIX-lås och gav "database disk image is malformed" under trådar. diskcache
+rör aldrig databasfilen utanför SQLite, och pickle är avstängt (`_JsonDisk`). Katalogen skapas 0700
+och måste ägas av processens användare, inte vara skrivbar för andra och inte nås genom en länk
+eller katalog som någon annan kan byta ut – annars vägrar appen (`OsakerKatalog`). Den delas av alla
+arbetsprocesser i installationen.
 
 Varför redis-py direkt och inte Flask-Caching/Flask-Limiter: Flask-Cachings Redis-backend sparar
 värden med pickle (det vi tar bort), och en försöksgräns här räknar *misslyckade* försök med
@@ -36,6 +41,8 @@ bär frågecachen och de färdiga sidorna.)
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import sqlite3
@@ -45,6 +52,8 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+import diskcache
 
 from data.lagring import installningar
 
@@ -75,9 +84,13 @@ class Beslut:
 
 def privat_katalog(sokvag: str | Path) -> Path:
     """Skapa (0700) eller kontrollera en katalog för appens tillstånd: den ska ägas av processens
-    användare och inte vara skrivbar för grupp eller andra. Annars OsakerKatalog."""
-    k = Path(sokvag)
-    k.mkdir(mode=0o700, parents=True, exist_ok=True)
+    användare, inte vara skrivbar för grupp eller andra och inte vara en symbolisk länk; vägen dit
+    får inte gå genom något som någon annan kan byta ut (`_kontrollera_vagen`). Annars OsakerKatalog."""
+    k = Path(os.path.abspath(sokvag))
+    _kontrollera_vagen(k.parent)
+    for led in reversed([k, *k.parents]):
+        if not os.path.lexists(led):
+            os.mkdir(led, 0o700)   # också de saknade katalogerna ovanför: privata från början
     st = os.lstat(k)
     if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
         raise OsakerKatalog(f"{k} är ingen katalog (eller en symbolisk länk)")
@@ -86,6 +99,40 @@ def privat_katalog(sokvag: str | Path) -> Path:
     if st.st_mode & 0o022:
         raise OsakerKatalog(f"{k} är skrivbar för andra (läge {oct(st.st_mode & 0o777)}); appen använder den inte")
     return k
+
+
+def _kontrollera_vagen(vag: Path, djup: int = 0) -> None:
+    """Varje led från roten till `vag` (som finns) ska ägas av root eller processens användare, och
+    en katalog som andra får skriva i måste ha sticky-biten (som /tmp: ingen kan byta ut en annans
+    post). En symbolisk länk på vägen ska ägas av root eller användaren (den ligger i en katalog som
+    redan prövats) och vägen den pekar på prövas på samma sätt. Det som ännu inte finns skapas av appen."""
+    if djup > 8:
+        raise OsakerKatalog(f"{vag}: för många symboliska länkar i vägen")
+    betrodda = (0, os.geteuid())
+    led = Path(vag.anchor)
+    for del_ in vag.parts[1:]:
+        led = led / del_
+        try:
+            st = os.lstat(led)
+        except FileNotFoundError:
+            return
+        if st.st_uid not in betrodda:
+            raise OsakerKatalog(f"{led} (på vägen till appens katalog) ägs av en annan användare (uid {st.st_uid})")
+        if stat.S_ISLNK(st.st_mode):
+            _kontrollera_vagen(Path(os.path.realpath(led)), djup + 1)
+        elif st.st_mode & 0o022 and not st.st_mode & stat.S_ISVTX:
+            raise OsakerKatalog(f"{led} (på vägen till appens katalog) är skrivbar för andra "
+                                f"(läge {oct(st.st_mode & 0o7777)}); appen använder den inte")
+
+
+def instanskatalog(inst: installningar.Installningar) -> Path:
+    """Den här installationens katalog för det lokala lagret: `MALKOLL_CACHE_DIR` om den är satt,
+    annars en egen underkatalog i `MALKOLL_DATA_DIR` per databas (två Målkoll på samma maskin delar
+    aldrig lager)."""
+    if inst.cache_katalog:
+        return Path(inst.cache_katalog)
+    instans = hashlib.sha256(f"{inst.databas_url}\0{inst.redis_prefix}".encode()).hexdigest()[:16]
+    return Path(inst.data_katalog) / f"lager-{instans}"
 
 
 # --- Gemensamt ----------------------------------------------------------------------------------
@@ -200,122 +247,151 @@ class RedisLager:
         return n
 
 
-# --- Lokalt (SQLite i en privat katalog) --------------------------------------------------------
+# --- Lokalt (diskcache i en privat katalog) -----------------------------------------------------
+
+class _JsonDisk(diskcache.Disk):
+    """diskcache utan pickle: nycklar är text, värden bytes (appens JSON, data/kodning.py) eller
+    heltal (räknarna). Ett värde eller en nyckel som ändå är sparad med pickle (planterad i filen)
+    läses aldrig: `LokaltLager.hamta` räknar den som saknad och tar bort den."""
+
+    def put(self, key):
+        if not isinstance(key, str):
+            raise TypeError("nycklarna i det lokala lagret är text")
+        return super().put(key)
+
+    def get(self, key, raw):
+        if not raw:
+            raise _Pickle("en nyckel sparad med pickle läses inte")
+        return super().get(key, raw)
+
+    def store(self, value, read, key=diskcache.core.UNKNOWN):
+        if not read and not isinstance(value, (bytes, int)) or isinstance(value, bool):
+            raise TypeError("värdena i det lokala lagret är bytes (JSON) eller heltal, aldrig pickle")
+        return super().store(value, read, key=key)
+
+    def fetch(self, mode, filename, value, read):
+        if mode == diskcache.core.MODE_PICKLE:
+            raise _Pickle("ett värde sparat med pickle läses inte")
+        return super().fetch(mode, filename, value, read)
+
+
+class _Pickle(ValueError):
+    """Ett värde i det lokala lagret är sparat med pickle (inte av Målkoll)."""
+
 
 class LokaltLager:
-    """Samma API i en SQLite-fil i en privat katalog; delas av processerna på en maskin."""
+    """Samma API i en diskcache-katalog (SQLite, WAL; processäker) i en privat katalog; delas av
+    processerna på maskinen. Storleken är begränsad (`storlek` byte): det som sparades först tas
+    bort först, utgångna värden före allt annat."""
     namn = "lokal"
-    MAX_RADER = 20000
 
-    def __init__(self, katalog: str | Path, prefix: str = "malkoll:"):
+    def __init__(self, katalog: str | Path, prefix: str = "malkoll:", storlek: int = 256 * 1024 * 1024):
         self.katalog = privat_katalog(katalog)
-        self.fil = self.katalog / "delat.sqlite"
         self.prefix = prefix
-        self._lokal = threading.local()
-        self._skrivningar = 0
-
-    def _c(self) -> sqlite3.Connection:
-        c = getattr(self._lokal, "c", None)
-        if c is None or getattr(self._lokal, "pid", None) != os.getpid():
-            fd = os.open(self.fil, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-            os.close(fd)
-            c = sqlite3.connect(self.fil, timeout=10, isolation_level=None, check_same_thread=False)
-            c.execute("PRAGMA journal_mode=WAL")
-            c.execute("PRAGMA synchronous=NORMAL")
-            c.execute("CREATE TABLE IF NOT EXISTS kv (nyckel TEXT PRIMARY KEY, varde BLOB, till REAL)")
-            c.execute("CREATE TABLE IF NOT EXISTS fonster (nyckel TEXT, medlem TEXT, tid REAL)")
-            c.execute("CREATE INDEX IF NOT EXISTS fonster_nyckel ON fonster (nyckel, tid)")
-            self._lokal.c, self._lokal.pid = c, os.getpid()
-        return c
-
-    def _kor(self, f):
+        self.storlek = storlek
         try:
-            return f(self._c())
-        except (sqlite3.Error, OSError) as e:
-            raise DelatFel(f"Det lokala lagret {self.fil} går inte att använda: {e}") from e
+            self.c = diskcache.Cache(str(self.katalog), timeout=5, disk=_JsonDisk, size_limit=storlek,
+                                     eviction_policy="least-recently-stored", cull_limit=10,
+                                     statistics=False, tag_index=False)
+        except (sqlite3.Error, OSError, diskcache.Timeout) as e:
+            raise DelatFel(f"Det lokala lagret {self.katalog} går inte att öppna: {e}") from e
+
+    def _kor(self, f, *a, **kw):
+        try:
+            return f(*a, **kw)
+        except (sqlite3.Error, OSError, diskcache.Timeout) as e:
+            raise DelatFel(f"Det lokala lagret {self.katalog} går inte att använda: {e}") from e
 
     def _k(self, nyckel: str) -> str:
         return self.prefix + nyckel
 
     def hamta(self, nyckel: str) -> bytes | None:
-        rad = self._kor(lambda c: c.execute("SELECT varde FROM kv WHERE nyckel=? AND (till IS NULL OR till>?)",
-                                            (self._k(nyckel), time.time())).fetchone())
-        return bytes(rad[0]) if rad else None
+        try:
+            v = self._kor(self.c.get, self._k(nyckel))
+        except _Pickle as e:
+            log.warning("Det lokala lagret: %s (%s); tas bort", e, nyckel[:60])
+            self._kor(self.c.delete, self._k(nyckel))
+            return None
+        return v if isinstance(v, bytes) else None
 
     def spara(self, nyckel: str, varde: bytes, ttl: float | None = None) -> None:
-        till = time.time() + ttl if ttl else None
-        self._kor(lambda c: c.execute("INSERT OR REPLACE INTO kv VALUES (?,?,?)", (self._k(nyckel), varde, till)))
-        self._skrivningar += 1
-        if self._skrivningar % 200 == 0:
-            self._stada()
-
-    def _stada(self) -> None:
-        def _g(c):
-            c.execute("DELETE FROM kv WHERE till IS NOT NULL AND till<=?", (time.time(),))
-            n = c.execute("SELECT count(*) FROM kv").fetchone()[0]
-            if n > self.MAX_RADER:
-                c.execute("DELETE FROM kv WHERE rowid IN (SELECT rowid FROM kv ORDER BY rowid LIMIT ?)",
-                          (n - self.MAX_RADER // 2,))
-        self._kor(_g)
+        self._kor(self.c.set, self._k(nyckel), bytes(varde), expire=ttl)
 
     def ta_bort(self, nyckel: str) -> None:
-        self._kor(lambda c: c.execute("DELETE FROM kv WHERE nyckel=?", (self._k(nyckel),)))
+        self._kor(self.c.delete, self._k(nyckel))
 
-    def _transaktion(self, g):
-        def _t(c):
-            c.execute("BEGIN IMMEDIATE")
-            try:
-                svar = g(c)
-                c.execute("COMMIT")
-                return svar
-            except BaseException:
-                c.execute("ROLLBACK")
-                raise
-        return self._kor(_t)
+    def volym(self) -> int:
+        """Lagrets storlek på disken i byte (diskcache: databasens sidor plus värdefilerna)."""
+        return self._kor(self.c.volume)
 
     def rakna(self, nyckel: str, ttl: float) -> int:
-        k, nu = self._k(nyckel), time.time()
+        k = self._k(nyckel)
 
-        def _g(c):
-            rad = c.execute("SELECT varde, till FROM kv WHERE nyckel=?", (k,)).fetchone()
-            if rad is None or (rad[1] is not None and rad[1] <= nu):
-                n, till = 1, nu + ttl
-            else:
-                n, till = int(rad[0]) + 1, rad[1]
-            c.execute("INSERT OR REPLACE INTO kv VALUES (?,?,?)", (k, str(n).encode(), till))
-            return n
-        return self._transaktion(_g)
+        def _g():
+            with self.c.transact():
+                n = self.c.get(k)
+                n = (n if isinstance(n, int) else 0) + 1
+                self.c.set(k, n, expire=ttl if n == 1 else self._kvar(k))
+                return n
+        return self._kor(_g)
+
+    def _kvar(self, k: str) -> float | None:
+        _, utgar = self.c.get(k, expire_time=True)
+        return None if utgar is None else max(0.001, utgar - time.time())
+
+    def _fonster(self, k: str, fonster: float) -> list[list]:
+        """Fönstrets [tid, medlem] (de utgångna bortrensade), i en pågående transaktion."""
+        b = self.c.get(k)
+        nu = time.time()
+        return [p for p in (json.loads(b) if isinstance(b, bytes) else []) if p[0] > nu - fonster]
+
+    def _spara_fonster(self, k: str, platser: list[list], fonster: float) -> None:
+        if platser:
+            self.c.set(k, json.dumps(platser).encode(), expire=fonster)
+        else:
+            self.c.delete(k)
 
     def reservera(self, nyckel: str, max_antal: int, fonster: float) -> tuple[bool, float, str | None]:
-        k, nu, medlem = self._k(nyckel), time.time(), uuid.uuid4().hex
+        k, medlem = self._k(nyckel), uuid.uuid4().hex
 
-        def _g(c):
-            c.execute("DELETE FROM fonster WHERE nyckel=? AND tid<=?", (k, nu - fonster))
-            tider = [r[0] for r in c.execute("SELECT tid FROM fonster WHERE nyckel=? ORDER BY tid", (k,))]
-            if len(tider) >= max_antal:
-                return False, max(0.0, tider[len(tider) - max_antal] + fonster - nu), None
-            c.execute("INSERT INTO fonster VALUES (?,?,?)", (k, medlem, nu))
-            return True, 0.0, medlem
-        return self._transaktion(_g)
+        def _g():
+            with self.c.transact():
+                platser = self._fonster(k, fonster)
+                if len(platser) >= max_antal:
+                    tider = sorted(p[0] for p in platser)
+                    return False, max(0.0, tider[len(tider) - max_antal] + fonster - time.time()), None
+                self._spara_fonster(k, platser + [[time.time(), medlem]], fonster)
+                return True, 0.0, medlem
+        return self._kor(_g)
 
     def slapp(self, nyckel: str, medlem: str) -> None:
-        self._kor(lambda c: c.execute("DELETE FROM fonster WHERE nyckel=? AND medlem=?", (self._k(nyckel), medlem)))
+        k = self._k(nyckel)
+
+        def _g():
+            with self.c.transact():
+                # fönstrets längd är okänd här: platserna behålls som de är, bara medlemmen tas bort
+                b = self.c.get(k)
+                platser = [p for p in (json.loads(b) if isinstance(b, bytes) else []) if p[1] != medlem]
+                kvar = self._kvar(k)
+                if platser and kvar:
+                    self.c.set(k, json.dumps(platser).encode(), expire=kvar)
+                else:
+                    self.c.delete(k)
+        self._kor(_g)
 
     def nollstall(self, nyckel: str) -> None:
-        self._kor(lambda c: c.execute("DELETE FROM fonster WHERE nyckel=?", (self._k(nyckel),)))
+        self.ta_bort(nyckel)
 
     def vantetid(self, nyckel: str, max_antal: int, fonster: float) -> float:
-        tider = [r[0] for r in self._kor(lambda c: c.execute(
-            "SELECT tid FROM fonster WHERE nyckel=? AND tid>?", (self._k(nyckel), time.time() - fonster)).fetchall())]
+        tider = [p[0] for p in self._kor(self._fonster, self._k(nyckel), fonster)]
         return _vantetid(tider, max_antal, fonster)
 
     def antal(self, nyckel: str, fonster: float) -> int:
-        return self._kor(lambda c: c.execute("SELECT count(*) FROM fonster WHERE nyckel=? AND tid>?",
-                                             (self._k(nyckel), time.time() - fonster)).fetchone()[0])
+        return len(self._kor(self._fonster, self._k(nyckel), fonster))
 
     def svarar(self) -> bool:
         try:
-            self._kor(lambda c: c.execute("SELECT 1").fetchone())
+            self._kor(self.c.get, self._k("halsa"))
             return True
         except DelatFel:
             return False
@@ -330,13 +406,16 @@ _las = threading.Lock()
 def lager() -> RedisLager | LokaltLager:
     """Processens lager enligt inställningarna (REDIS_URL → Redis, annars lokalt)."""
     inst = installningar.aktuella()
-    nyckel = (inst.redis_url, _prefix(), inst.data_katalog, os.getpid())
+    katalog = instanskatalog(inst)
+    nyckel = (inst.redis_url, _prefix(), str(katalog), inst.lager_mb, os.getpid())
     with _las:
+        # Lagren behålls (också de från en förälder före fork): en anslutning som stängs medan en
+        # annan i samma process håller SQLite-lås tar bort processens lås.
         if nyckel not in _lager:
             if inst.redis_url:
                 _lager[nyckel] = RedisLager(inst.redis_url, _prefix())
             else:
-                _lager[nyckel] = LokaltLager(inst.data_katalog, _prefix())
+                _lager[nyckel] = LokaltLager(katalog, _prefix(), inst.lager_mb * 1024 * 1024)
         return _lager[nyckel]
 
 

@@ -73,6 +73,7 @@ HJALP: dict[str, tuple[str, str]] = {
     "MALKOLL_HTTPS": ("https", "ja: kakan bara över HTTPS (Secure) och HSTS-huvudet."),
     "MALKOLL_PROXY_ANTAL": ("proxy_antal", "Antal betrodda omvända proxyer framför appen (X-Forwarded-*)."),
     "MALKOLL_DATA_DIR": ("data_katalog", "Katalog för appens privata lokala tillstånd utan Redis: cachen (0700, ägaren kontrolleras; standard: ~/.local/state/malkoll)."),
+    "MALKOLL_LAGER_MB": ("lager_mb", "Största storlek i MB för det lokala lagret utan Redis (cachen och färdiga sidor; det äldsta tas bort först)."),
     "MALKOLL_KRAV_INLOGGNING": ("krav_inloggning", "ja: inloggning krävs också för att läsa (standard: läsning är öppen)."),
     "MALKOLL_NYTT_LOSENORD": ("nytt_losenord", "Lösenordet för `python -m data.anvandare lagg-till/andra` (annars frågas det)."),
     "MALKOLL_OIDC_UTFARDARE": ("oidc_utfardare", "OpenID Connect: utfärdarens URL (issuer); tomt = ingen SSO."),
@@ -109,6 +110,7 @@ class Installningar:
     https: bool = False
     proxy_antal: int = 0
     data_katalog: str = field(default_factory=lambda: _privat_katalog())
+    lager_mb: int = 256
     krav_inloggning: bool = False
     nytt_losenord: str = ""
     oidc_utfardare: str = ""
@@ -141,6 +143,7 @@ class Installningar:
             https=_bool(env, "MALKOLL_HTTPS", False),
             proxy_antal=_int(env, "MALKOLL_PROXY_ANTAL", 0),
             data_katalog=s("MALKOLL_DATA_DIR", "").strip() or _privat_katalog(),
+            lager_mb=_int(env, "MALKOLL_LAGER_MB", 256),
             krav_inloggning=_bool(env, "MALKOLL_KRAV_INLOGGNING", False),
             nytt_losenord=s("MALKOLL_NYTT_LOSENORD", ""),
             oidc_utfardare=s("MALKOLL_OIDC_UTFARDARE", "").strip().rstrip("/"),
