@@ -1,108 +1,195 @@
-"""Kolada-klienten mot en lokal stubbe i API:ts format (inget nätverk): sidor, nya försök, tidsgräns,
-offline-meddelande, lagring med kön/hämtningstid/källa, rankningen och sidan /jamforelse."""
+"""Kolada: värdefilen (`python -m data.kolada las-in`: idempotent, allt eller inget, fel med fil, rad
+och kolumn, senare hämtat ersätter äldre), v3-klienten mot en lokal stubbe (sidor via next_url, 429
+med Retry-After, 503, tidsgräns, grupper) och planens Kolada-poster i källfilerna."""
 from __future__ import annotations
 
-import json
+import datetime as dt
+import shutil
 import socket
+from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from data.lagring import db
-from data.planen import forbered
-from data.uppfoljning import fragor, regler
+from data.lagring import db, installningar, start
+from data.lagring.models import KoladaKpi, KoladaVarde
+from data.planen import kallor
+from data.uppfoljning import regler
 from data.utdata import kolada
-from data.lagring.models import Indikatorutfall, KoladaKpi, KoladaVarde
-from kolada_stub import KOMMUNER, Stubbe
+from kolada_stub import GRUPP, KOMMUNER, Stubbe
+
+ROT = Path(__file__).resolve().parent.parent
+VARDEN = ROT / "data" / "plan" / "kolada_varden.csv"
+REFERENS = ROT.parent / "shared" / "kolada" / "varden" / "varden.csv"
+DAG = dt.date(2024, 8, 30)
+
+
+@pytest.fixture(scope="module")
+def schema_url(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('kolada') / 'kolada.sqlite'}"
+    start.sakerstall_schema(url)
+    return url
 
 
 @pytest.fixture
-def databas(tmp_path):
-    url = f"sqlite:///{tmp_path / 'kolada.sqlite'}"
-    forbered.sakerstall_databas(url)
-    yield url
-    forbered.glom()
+def databas(schema_url, monkeypatch):
+    """En databas med schemat (ingen plan behövs för värdena), tömd på Kolada-värden, som processens."""
+    monkeypatch.setenv("DATABASE_URL", schema_url)
+    start.starta(installningar.aktuella().med(databas_url=schema_url))
+    with db.session() as s:
+        s.execute(delete(KoladaVarde))
+        s.execute(delete(KoladaKpi))
+    return schema_url
 
+
+def _antal() -> int:
+    with db.session() as s:
+        return s.scalar(select(func.count()).select_from(KoladaVarde))
+
+
+def _varde(kpi, kommun, ar, kon="T") -> KoladaVarde:
+    with db.session() as s:
+        return s.scalars(select(KoladaVarde).filter_by(kpi=kpi, kommun=kommun, ar=ar, kon=kon)).one()
+
+
+def test_planmappens_ogonblicksbild_ar_referensfilen():
+    """Den medföljande ögonblicksbilden är varden.csv (källan i ../shared/kolada/varden/KALLA.md)."""
+    if not REFERENS.exists():
+        pytest.skip("../shared/kolada saknas")
+    assert VARDEN.read_bytes() == REFERENS.read_bytes()
+    assert VARDEN.stat().st_size < 100_000
+    bild = kallor.las_plan(kallor.PLAN_DIR)["kolada"]["ogonblicksbild"]
+    assert bild["hamtad"] == "2024-08-30" and "Kolada" in bild["kalla"]
+
+
+def test_las_in_ar_idempotent(databas):
+    res = kolada.las_in(VARDEN, DAG, "Kolada, test")
+    assert (res.nya, res.ersatta) == (1980, 0)
+    v = _varde("N03103", "0188", 2015)
+    assert v.varde == 45.470254 and v.hamtad == dt.datetime(2024, 8, 30) and v.kalla_url == "Kolada, test"
+    igen = kolada.las_in(VARDEN, DAG, "Kolada, test")
+    assert (igen.nya, igen.ersatta, igen.oforandrade) == (0, 0, 1980)
+    assert _antal() == 1980
+
+
+def test_senare_hamtning_ersatter_aldre_aldrig_tvartom(databas, tmp_path):
+    kolada.las_in(VARDEN, DAG, "Kolada 2024")
+    ny = tmp_path / "ny.csv"
+    ny.write_text("kpi;municipality;year;gender;value;retrieved;source\n"
+                  "N03103;0188;2015;T;46.1;2026-12-01;Kolada v3\n", encoding="utf-8")
+    res = kolada.las_in(ny)
+    assert (res.nya, res.ersatta) == (0, 1)
+    v = _varde("N03103", "0188", 2015)
+    assert (v.varde, v.hamtad.date(), v.kalla_url) == (46.1, dt.date(2026, 12, 1), "Kolada v3")
+    assert _varde("N03103", "0188", 2016).hamtad.date() == DAG          # hämtningsdagen visar vilket som är vilket
+    res = kolada.las_in(VARDEN, DAG, "Kolada 2024")                      # den äldre filen igen
+    assert res.aldre == 1 and _varde("N03103", "0188", 2015).varde == 46.1
+
+
+@pytest.mark.parametrize("rad, vantat", [
+    ("N03103;0188;2015;T;4x5", "rad 3, kolumn value: '4x5' är inget tal"),
+    ("N3103;0188;2015;T;45", "rad 3, kolumn kpi: 'N3103' är inget Kolada-id"),
+    ("N03103;188;2015;T;45", "rad 3, kolumn municipality: '188'"),
+    ("N03103;0188;år;T;45", "rad 3, kolumn year: 'år' är inget år"),
+    ("N03103;0188;2015;X;45", "rad 3, kolumn gender: 'X'"),
+    ("N03103;0188;2016;T;1", "rad 3: samma nyckeltal, kommun, år och kön som rad 2"),
+])
+def test_felaktig_rad_namnger_fil_rad_och_kolumn_och_inget_lases_in(databas, tmp_path, rad, vantat):
+    fil = tmp_path / "fel.csv"
+    fil.write_text("kpi;municipality;year;gender;value\nN03103;0188;2016;T;65.8\n" + rad + "\n", encoding="utf-8")
+    with pytest.raises(kolada.Filfel) as e:
+        kolada.las_in(fil, DAG, "test")
+    assert any(f.startswith("fel.csv, ") and vantat in f for f in e.value.fel), e.value.fel
+    assert _antal() == 0                                                 # inte ens den korrekta raden
+
+
+def test_kommandot_las_in(databas, tmp_path, capsys):
+    assert kolada.main(["las-in", str(VARDEN), "--hamtad", "2024-08-30", "--kalla", "Kolada"]) == 0
+    assert "1980 värden – 1980 nya" in capsys.readouterr().out
+    assert kolada.main(["las-in", str(VARDEN), "--hamtad", "2024-08-30", "--kalla", "Kolada"]) == 0
+    assert "1980 oförändrade" in capsys.readouterr().out
+    trasig = tmp_path / "trasig.csv"
+    shutil.copy(VARDEN, trasig)
+    with open(trasig, "a", encoding="utf-8") as f:
+        f.write("N03103;0188;2023;T;mycket\n")
+    assert kolada.main(["las-in", str(trasig), "--hamtad", "2024-08-30", "--kalla", "Kolada"]) == 1
+    fel = capsys.readouterr().err
+    assert "Inget lästes in" in fel and "trasig.csv, rad 1982, kolumn value: 'mycket'" in fel
+    assert kolada.main(["las-in", str(VARDEN)]) == 1                      # utan hämtningsdag och källa
+    assert "kolumn retrieved: saknas" in capsys.readouterr().err
+    assert _antal() == 1980
+
+
+# --- Klienten mot stubben (API v3) ---
 
 def _klient(url: str, **kw) -> kolada.Klient:
-    vantat = []
-    k = kolada.Klient(bas_url=url, tidsgrans=5, vanta=vantat.append, **kw)
+    vantat: list[float] = []
+    k = kolada.Klient(bas_url=url, tidsgrans=kw.pop("tidsgrans", 5), vanta=vantat.append, **kw)
     k.vantat = vantat
     return k
 
 
-def test_planens_kolada_uppgifter(databas):
-    upp = kolada.uppdrag_for(url=databas)
-    assert upp.kommun == "0188" and upp.riket == "0000"
-    assert upp.kpi == ["N03103"]          # bara det id som kan motiveras (docs/kolada.md)
-
-
-def test_hamtar_alla_sidor_och_sparar(databas):
+def test_klienten_foljer_next_url_och_sparar(databas):
+    upp = kolada.Uppdrag("P", ["N03103"], "0188", "0000", GRUPP["id"], [m["member_id"] for m in GRUPP["members"]])
+    nu = dt.datetime(2026, 12, 7, 9, 0)
     with Stubbe(sidstorlek=100) as st:
         k = _klient(st.url)
-        n = kolada.hamta(k, kolada.uppdrag_for(url=databas), kolada.tolka_ar("2018-2020"), url=databas)
-    sidor = [a for a in st.anrop if "page=" in a]
-    assert sidor, "stubben delar svaret i sidor; klienten ska följa next_url"
-    assert n == len(KOMMUNER) * 3 + 2 * 3     # totalt per kommun och år, plus kön (K, M) för 0188
-    with db.session(databas) as s:
-        v = s.scalars(select(KoladaVarde).where(KoladaVarde.kommun == "0188", KoladaVarde.ar == 2019,
-                                                KoladaVarde.kon == "T")).one()
-        assert v.varde == 68.0 and v.kalla_url.startswith(st.url + "/data/kpi/N03103")
-        assert v.hamtad is not None
-        m = s.scalars(select(KoladaVarde).where(KoladaVarde.kommun == "0188", KoladaVarde.kon == "M")).first()
-        assert m.varde is None and m.status == "Saknas"
+        kpier, rader = kolada.hamta(k, upp, [2019, 2020], nu)
+    sidor = [a for a in st.anrop if "?page=" in a]                     # next_url: sida 2, 3, …
+    assert len(sidor) >= 5 and all("per_page=100" in a for a in sidor)
+    assert all("?per_page=5000" in a for a in st.anrop if a.startswith("/v3/data/") and "?page=" not in a)
+    assert any(a == "/v3/municipality_groups/G37481" for a in st.anrop)
+    assert len(rader) == len(KOMMUNER) * 2 + 2 * 2 + 2                # alla kommuner, kön för 0188, gruppen
+    res = kolada.spara(kpier, rader)
+    assert res.nya == len(rader)
+    v = _varde("N03103", "0188", 2019)
+    assert v.varde == 68.0 and v.hamtad == nu and v.kalla_url.startswith(st.url + "/data/kpi/N03103")
+    m = _varde("N03103", "0188", 2019, "M")
+    assert m.varde is None and m.status == "Saknas"
+    with db.session() as s:
         assert s.get(KoladaKpi, "N03103").titel == "Syntetiskt nyckeltal N03103"
-        # Aldrig blandat med planens egna utfall
-        assert s.scalar(select(func.count()).select_from(Indikatorutfall).where(
-            Indikatorutfall.kalla_url.like("%127.0.0.1%"))) == 0
-    # En andra hämtning ersätter, dubblerar inte
-    with Stubbe() as st:
-        kolada.hamta(_klient(st.url), kolada.uppdrag_for(url=databas), [2018, 2019, 2020], url=databas)
-    with db.session(databas) as s:
-        assert s.scalar(select(func.count()).select_from(KoladaVarde)) == n
 
 
-def test_nya_forsok_med_vaxande_vantan(databas):
+def test_429_vantar_sa_lange_som_retry_after_sager():
+    with Stubbe(begransa=2, retry_after="7") as st:
+        k = _klient(st.url)
+        assert k.hamta("kpi/N03103")[0]["id"] == "N03103"
+    assert k.vantat == [7.0, 7.0] and len(st.anrop) == 3
+
+
+def test_429_hela_tiden_ger_svenskt_meddelande():
+    with Stubbe(begransa=10, retry_after="1") as st:
+        k = _klient(st.url, forsok=3)
+        with pytest.raises(kolada.KoladaFel, match="ber oss vänta"):
+            k.hamta("kpi/N03103")
+
+
+def test_503_nya_forsok_med_vaxande_vantan():
     with Stubbe(fel_forst=2) as st:
         k = _klient(st.url)
-        svar = k.hamta("kpi/N03103")
-    assert svar[0]["id"] == "N03103"
+        assert k.grupp("G37481")["members"][0] == {"member_id": "0114", "member_title": "Kommun 0114"}
     assert k.vantat == [1.0, 2.0]
 
 
-def test_ger_upp_med_tydligt_meddelande_nar_kolada_inte_svarar():
+def test_tidsgrans_och_nytt_forsok():
+    with Stubbe(seg=1) as st:
+        k = _klient(st.url, tidsgrans=0.3, forsok=2)
+        assert k.hamta("kpi/N03103")[0]["id"] == "N03103"            # första anropet svarade aldrig
+    assert len(st.anrop) == 2 and k.vantat == [1.0]
+    with Stubbe(seg=3) as st:
+        k = _klient(st.url, tidsgrans=0.3, forsok=2)
+        with pytest.raises(kolada.KoladaFel, match="Kolada svarar inte .* efter 2 försök. Är datorn ansluten"):
+            k.hamta("kpi/N03103")
+
+
+def test_ingen_lyssnar():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]        # stängd port: ingen lyssnar
+        port = s.getsockname()[1]
     k = _klient(f"http://127.0.0.1:{port}/v3")
-    with pytest.raises(kolada.KoladaFel, match="Kolada svarar inte .* efter 4 försök. Är datorn ansluten"):
+    with pytest.raises(kolada.KoladaFel, match="Kolada svarar inte .* efter 4 försök"):
         k.hamta("kpi/N03103")
     assert k.vantat == [1.0, 2.0, 4.0]
-
-
-def test_tidsgrans_galler(databas):
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-    slapp = threading.Event()
-
-    class Seg(BaseHTTPRequestHandler):
-        def log_message(self, *a):
-            pass
-
-        def do_GET(self):
-            slapp.wait(10)
-
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Seg)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
-        k = kolada.Klient(bas_url=f"http://127.0.0.1:{srv.server_address[1]}", tidsgrans=0.2, forsok=2,
-                          vanta=lambda s: None)
-        with pytest.raises(kolada.KoladaFel, match="svarar inte"):
-            k.hamta("kpi/N03103")
-    finally:
-        slapp.set()
-        srv.shutdown()
-        srv.server_close()
 
 
 def test_fel_id_ger_meddelande_utan_nya_forsok():
@@ -111,6 +198,16 @@ def test_fel_id_ger_meddelande_utan_nya_forsok():
         with pytest.raises(kolada.KoladaFel, match="404"):
             k.hamta("okand/sak")
     assert k.vantat == []
+
+
+def test_hamta_skriver_en_vardefil_som_las_in_tar(databas, tmp_path):
+    upp = kolada.Uppdrag("P", ["N03103"], "0188", "0000", None, [])
+    with Stubbe() as st:
+        kpier, rader = kolada.hamta(_klient(st.url), upp, [2020], dt.datetime(2026, 12, 7))
+    fil = tmp_path / "hamtat.csv"
+    kolada.skriv_fil(fil, rader)
+    res = kolada.las_in(fil)
+    assert res.nya == len(rader) and _varde("N03103", "0188", 2020).hamtad.date() == dt.date(2026, 12, 7)
 
 
 @pytest.mark.parametrize("text, ar", [("2018-2020", [2018, 2019, 2020]), ("2020", [2020]),
@@ -125,75 +222,34 @@ def test_tolka_ar_fel(text):
         kolada.tolka_ar(text)
 
 
-def test_kommandoraden(databas, monkeypatch, capsys):
-    monkeypatch.setenv("DATABASE_URL", databas)
-    with Stubbe() as st:
-        assert kolada.main(["hamta", "--ar", "2019-2020", "--kolada-url", st.url]) == 0
-    assert "sparade för N03103" in capsys.readouterr().out
-    assert kolada.main(["hamta", "--ar", "sen"]) == 2
-
-
 def test_rankning_som_kolada():
     varden = {f"{i:04d}": float(i) for i in range(1, 101)} | {"0000": 999.0, "G1": 999.0}
     assert regler.rankning(varden, "0100", "hogre") == regler.Rankning(1, 100, "bast")
-    assert regler.rankning(varden, "0100", "lagre") == regler.Rankning(100, 100, "samst")
-    assert regler.rankning(varden, "0050", "hogre").grupp == "mitten"
-    assert regler.rankning(varden, "0050", None) is None           # ingen riktning: ingen färg
-    assert regler.rankning(varden, "9999", "hogre") is None
+    assert regler.rankning(varden, "0050", None) is None
 
 
-def _text(layout) -> str:
-    return json.dumps(layout.to_plotly_json(), ensure_ascii=False,
-                      default=lambda o: o.to_plotly_json() if hasattr(o, "to_plotly_json") else str(o))
+# --- Källfilerna ---
+
+def test_planens_kolada_poster():
+    k = kallor.las_plan(kallor.PLAN_DIR)["kolada"]
+    assert k["jamforelsegrupp"]["id"] == "G37481"
+    assert k["jamforelsegrupp"]["kommuner"] == ["0114", "0480", "1290", "1293", "1485", "2081", "2181"]
+    poster = {p["id"]: p for ps in k["indikatorer"].values() for p in ps}
+    for kid in ("N03102", "N03103", "N00090"):
+        assert poster[kid]["matt"] == "samma" and poster[kid]["titel"] and poster[kid]["skal"]
+    assert poster["N03002"]["matt"] == "narliggande"
+    assert [n["id"] for n in k["nyckeltal"]] == ["N00206"]
 
 
-def _sida(databas, monkeypatch):
-    import app
-    monkeypatch.setenv("DATABASE_URL", databas)
-    app.hamta_app()
-    from data.lagring import installningar
-    from data.lagring.installningar import Installningar
-    installningar.anvand(Installningar.fran_miljo())
-    from sidor import jamforelse
-    return jamforelse
-
-
-def test_sidan_utan_varden_sager_hur_man_hamtar(databas, monkeypatch):
-    text = _text(_sida(databas, monkeypatch).layout())
-    assert "Inga värden hämtade från Kolada ännu" in text and "python -m data.kolada hamta" in text
-    assert "Rankning 20" not in text and "Kolada N03103 20" not in text    # inget påhittat
-    assert "Jämförelsegruppen är inte angiven" in text
-
-
-def test_sidan_med_varden_visar_kommun_riket_och_rankning(databas, monkeypatch):
-    with Stubbe() as st:
-        kolada.hamta(_klient(st.url), kolada.uppdrag_for(url=databas), [2019, 2020], url=databas)
-    sida = _sida(databas, monkeypatch)
-    text = _text(sida.layout())
-    assert "Syntetiskt nyckeltal N03103" in text
-    assert "Rankning 2020: plats" in text and "rank-" in text
-    assert "Färgerna är en rankning, inte ett trafikljus" in text
-    assert "Inga värden hämtade" not in text
-    ind = fragor.kolada_indikatorer(url=databas)
-    assert ind[ind.kod == "1-I05"].kpi.iloc[0] == ["N03103"]
-    # Indikatorkortet på målområdessidan får Kolada-raden
-    from sidor import malomrade
-    mt = _text(malomrade.layout(nr="1"))
-    assert "Kolada N03103 2020: Norrtälje" in mt
-
-
-def test_jamforelsegruppens_medel_och_grupp_id():
-    import pandas as pd
-
-    from komponenter import jamforelse as jf
-    rader = [("0188", 10.0), ("0000", 20.0), ("0114", 30.0), ("0123", 50.0), ("G9", 7.0)]
-    df = pd.DataFrame([{"kpi": "N03103", "kommun": k, "ar": 2020, "kon": "T", "varde": v, "status": None,
-                        "antal": 1, "hamtad": pd.Timestamp("2026-12-01"), "kalla_url": "u"} for k, v in rader])
-    lista = jf.serie(df, "N03103", "t", {"kommun": "0188", "riket": "0000",
-                                         "jamforelsegrupp": {"namn": "g", "kommuner": ["0114", "0123"]}}, "hogre")
-    assert lista.kommun == {2020: 10.0} and lista.riket == {2020: 20.0} and lista.grupp == {2020: 40.0}
-    grupp = jf.serie(df, "N03103", "t", {"kommun": "0188", "riket": "0000",
-                                         "jamforelsegrupp": {"namn": "g", "id": "G9"}}, "hogre")
-    assert grupp.grupp == {2020: 7.0}
-    utan = jf.serie(df, "N03103", "t", {"kommun": "0188", "riket": "0000"}, None)
-    assert utan.grupp == {} and utan.rank == {}        # ingen riktning: ingen rankning
+def test_felaktig_kolada_post_i_kallfilerna(tmp_path):
+    katalog = tmp_path / "plan"
+    shutil.copytree(kallor.PLAN_DIR, katalog)
+    p = katalog / "malomrade_1.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("matt: samma", "matt: ungefär", 1), encoding="utf-8")
+    (katalog / "kolada_varden.csv").write_text("kpi;municipality;year;gender;value\nN03103;0188;2015;T;x\n",
+                                               encoding="utf-8")
+    with pytest.raises(kallor.KallfilFel) as e:
+        kallor.las_plan(katalog)
+    text = "\n".join(e.value.fel)
+    assert "matt 'ungefär' – ange samma eller narliggande" in text
+    assert "kolada_varden.csv, rad 2, kolumn value: 'x' är inget tal" in text

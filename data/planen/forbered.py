@@ -8,6 +8,7 @@ Appens fabrik (`create_app`) anropar `forbered()`; en operatör kör samma steg 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
 import threading
@@ -17,6 +18,7 @@ from sqlalchemy import select
 
 from data.lagring import cache, db, installningar, start
 from data.planen import exempel, ladda, publicerat
+from data.utdata import kolada
 from data.lagring.installningar import Installningar
 from data.lagring.models import Plan
 
@@ -35,10 +37,22 @@ def fyll_om_tom(inst: Installningar, url: str | None = None) -> bool:
                 return False
         plan = ladda.ladda_plan_katalog(Path(inst.plankatalog), url=url)
         publicerat.ladda_for_plan(Path(inst.plankatalog), plan, url=url)
+        _las_in_kolada(Path(inst.plankatalog), plan, url)
         if inst.exempel:
             exempel.ladda_exempel(url=url, plan=plan)
         log.info("Tom databas fylld med planen %s", plan)
         return True
+
+
+def _las_in_kolada(katalog: Path, plan: dict, url: str | None) -> None:
+    """Planmappens Kolada-ögonblicksbild (plan.yaml: kolada: ogonblicksbild), om den finns."""
+    bild = (plan.get("kolada") or {}).get("ogonblicksbild")
+    if not bild:
+        return
+    rader = kolada.tolka_fil(katalog / bild["fil"], dt.date.fromisoformat(bild["hamtad"]), bild["kalla"])
+    with db.session(url) as s:
+        res = kolada.spara_rader(s, rader)
+    log.info("Kolada-ögonblicksbilden %s: %s", bild["fil"], res.text())
 
 
 def sakerstall_databas(url: str | None = None, inst: Installningar | None = None) -> None:

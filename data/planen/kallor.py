@@ -157,22 +157,78 @@ def las_enheter(katalog: Path, fel: list[str]) -> Enhetsregister:
 
 KOLADA_KPI = re.compile(r"^[NU]\d{5}$")
 KOLADA_KOMMUN = re.compile(r"^(\d{4}|G\d+)$")
+KOLADA_MATT = ("samma", "narliggande")
 
 
-def _kolada_kpi(g: "_Granskare", d: dict, post: str) -> list[str]:
-    """Fältet `kolada`: Kolada-KPI-id:n (N12345) som indikatorn kan jämföras med."""
+def _kolada_post(g: "_Granskare", x, post: str, falt: str) -> Optional[dict]:
+    """En Kolada-post: ett id ("N03103") eller {id, titel, matt, skal} (titel ur Koladas KPI-lista)."""
+    if not isinstance(x, dict):
+        x = {"id": x}
+    kid = str(x.get("id") or "").strip()
+    if not KOLADA_KPI.match(kid):
+        g.fel_i(post, f"fältet '{falt}' har {kid!r}; ett Kolada-id ser ut som N03103")
+        return None
+    ut = {"id": kid, "titel": g.text(x, "titel", post, krav=False), "matt": x.get("matt") or "samma",
+          "skal": g.text(x, "skal", post, krav=False)}
+    if ut["matt"] not in KOLADA_MATT:
+        g.fel_i(post, f"fältet '{falt}', {kid}: matt {ut['matt']!r} – ange samma eller narliggande")
+    if len(x) > 1 and not (ut["titel"] and ut["skal"]):
+        g.fel_i(post, f"fältet '{falt}', {kid}: ange titel (som i Kolada) och skal (varför måttet passar)")
+    return ut
+
+
+def _kolada_kpi(g: "_Granskare", d: dict, post: str) -> list[dict]:
+    """Fältet `kolada`: Kolada-nyckeltal som indikatorn jämförs med (id, gärna med titel, matt och skäl)."""
     v = d.get("kolada")
     if v is None:
         return []
-    ids = [str(x).strip() for x in (v if isinstance(v, list) else [v])]
-    for x in ids:
-        if not KOLADA_KPI.match(x):
-            g.fel_i(post, f"fältet 'kolada' har {x!r}; ett Kolada-id ser ut som N03103")
-    return [x for x in ids if KOLADA_KPI.match(x)]
+    poster = [_kolada_post(g, x, post, "kolada") for x in (v if isinstance(v, list) else [v])]
+    return [p for p in poster if p]
 
 
-def _las_kolada(g: "_Granskare", plandata: dict) -> Optional[dict]:
-    """plan.yaml `kolada`: kommunens id, rikets id och jämförelsegruppen (namn, grupp-id eller kommuner)."""
+def _kolada_grupp(g: "_Granskare", grp) -> Optional[dict]:
+    """plan.yaml `kolada: jamforelsegrupp`: namn, Koladas grupp-id och medlemmar (id eller {id, namn})."""
+    if not isinstance(grp, dict):
+        return None
+    kommuner, namn = [], {}
+    for x in grp.get("kommuner") or []:
+        kid = str(x.get("id") if isinstance(x, dict) else x).strip()
+        if not KOLADA_KOMMUN.match(kid):
+            g.fel_i("kolada", f"jämförelsegruppen har {kid!r}, som inte är ett Kolada-id")
+            continue
+        kommuner.append(kid)
+        if isinstance(x, dict) and x.get("namn"):
+            namn[kid] = str(x["namn"]).strip()
+    gid = str(grp.get("id")).strip() if grp.get("id") else None
+    if gid and not KOLADA_KOMMUN.match(gid):
+        g.fel_i("kolada", f"jämförelsegruppen har {gid!r}, som inte är ett Kolada-id")
+    if not (gid or kommuner):
+        return None
+    return {"namn": str(grp.get("namn") or "Jämförelsegrupp"), "titel": grp.get("titel"), "id": gid, "kommuner": kommuner,
+            "kommunnamn": namn, "kalla": grp.get("kalla")}
+
+
+def _kolada_ogonblicksbild(g: "_Granskare", katalog: Path, v) -> Optional[dict]:
+    """plan.yaml `kolada: ogonblicksbild`: {fil, hamtad, kalla} – Kolada-värden som följer med planen."""
+    if v is None:
+        return None
+    if not isinstance(v, dict) or not isinstance(v.get("hamtad"), dt.date) or not v.get("fil") \
+            or not str(v.get("kalla") or "").strip():
+        g.fel_i("kolada", "ogonblicksbild ska ha fil, hamtad (ÅÅÅÅ-MM-DD) och kalla")
+        return None
+    fil = _relativ_fil(katalog, v["fil"], g.fel)
+    if fil is None:
+        return None
+    from data.utdata import kolada
+    try:
+        kolada.tolka_fil(fil, v["hamtad"], str(v["kalla"]).strip())
+    except kolada.Filfel as e:
+        g.fel.extend(e.fel)
+    return {"fil": str(v["fil"]), "hamtad": v["hamtad"].isoformat(), "kalla": str(v["kalla"]).strip()}
+
+
+def _las_kolada(g: "_Granskare", plandata: dict, katalog: Path) -> Optional[dict]:
+    """plan.yaml `kolada`: kommunens id, rikets id, jämförelsegruppen, fler nyckeltal och ögonblicksbilden."""
     k = plandata.get("kolada")
     if k is None:
         return None
@@ -180,20 +236,20 @@ def _las_kolada(g: "_Granskare", plandata: dict) -> Optional[dict]:
         g.fel_i("kolada", "ska vara en post med kommun, riket och jamforelsegrupp")
         return None
     ut = {"kommun": str(k.get("kommun") or "").strip(), "riket": str(k.get("riket") or "0000").strip(),
-          "jamforelsegrupp": None}
+          "jamforelsegrupp": _kolada_grupp(g, k.get("jamforelsegrupp")), "nyckeltal": [],
+          "ogonblicksbild": _kolada_ogonblicksbild(g, katalog, k.get("ogonblicksbild"))}
     for namn in ("kommun", "riket"):
         if not KOLADA_KOMMUN.match(ut[namn]):
             g.fel_i("kolada", f"{namn} {ut[namn]!r} är inget Kolada-id (fyra siffror, t.ex. 0188)")
-    grp = k.get("jamforelsegrupp")
-    if isinstance(grp, dict):
-        kommuner = [str(x).strip() for x in (grp.get("kommuner") or [])]
-        gid = str(grp.get("id")).strip() if grp.get("id") else None
-        for x in kommuner + ([gid] if gid else []):
-            if not KOLADA_KOMMUN.match(x):
-                g.fel_i("kolada", f"jämförelsegruppen har {x!r}, som inte är ett Kolada-id")
-        if gid or kommuner:
-            ut["jamforelsegrupp"] = {"namn": str(grp.get("namn") or "Jämförelsegrupp"), "id": gid,
-                                     "kommuner": kommuner, "kalla": grp.get("kalla")}
+    for i, x in enumerate(k.get("nyckeltal") or [], start=1):
+        post = f"kolada, nyckeltal nr {i}"
+        n = _kolada_post(g, x, post, "nyckeltal") if isinstance(x, dict) else g.fel_i(post, "ska vara en post")
+        if n:
+            n.update({"omrade": g.text(x, "omrade", post), "enhet": g.text(x, "enhet", post, krav=False),
+                      "riktning": g.val(x, "riktning", post, ("hogre", "lagre"), krav=False), "matt": "ovrigt"})
+            if not (n["titel"] and n["skal"]):
+                g.fel_i(post, "ange titel (som i Kolada) och skal")
+            ut["nyckeltal"].append(n)
     return ut
 
 
@@ -489,7 +545,7 @@ def las_plan(katalog: Path = PLAN_DIR) -> dict:
         "vision": g.text(plandata, "vision", "planen", krav=False),
         "kommun": g.text(plandata, "kommun", "planen", krav=False),
         "exempelperiod": g.text(plandata, "exempelperiod", "planen", krav=False),
-        "kolada": _las_kolada(g, plandata),
+        "kolada": _las_kolada(g, plandata, katalog),
         "publicerade_utfall": _relativ_fil(katalog, plandata.get("publicerade_utfall"), fel),
         "perioder": perioder, "enheter": reg.enheter, "malomraden": malomraden,
         "malar": list(malar), "ambitionsar": g.heltal(plandata, "ambitionsar", "planen", krav=False),
@@ -512,6 +568,10 @@ def las_plan(katalog: Path = PLAN_DIR) -> dict:
             if ind["kod"] in sedda:
                 fel.append(f"malomrade_{mo['nr']}.yaml, indikator {ind['kod']}: id:t används redan")
             sedda[ind["kod"]] = "indikator"
+    if plan["kolada"] is not None:   # indikatorernas Kolada-poster (titel, mått, skäl) per indikatorkod
+        alla = [i for mo in malomraden for i in mo["indikatorer"]] + [
+            i for fo in plan["arbetsgivare"]["fokusomraden"] for i in fo["indikatorer"]]
+        plan["kolada"]["indikatorer"] = {i["kod"]: i["kolada"] for i in alla if i["kolada"]}
     if fel:
         raise KallfilFel(fel)
     plan["kallhash"] = kallhash(katalog)

@@ -72,7 +72,7 @@ def _synka_indikator(s: Session, plan: Plan, d: dict, enheter: dict[str, Enhet],
         "riktning": d["riktning"], "nuvarde": d["nuvarde"], "nuvarde_text": d["nuvarde_text"],
         "nuvarde_ar": d["nuvarde_ar"], "ansvarig": d["ansvarig"], "kalla": d["kalla"],
         "matintervall": d["matintervall"], "fotnot": d["fotnot"], "kvalitativ": d["kvalitativ"],
-        "kvalitativa_mal": d["kvalitativa_mal"], "kolada_kpi": ",".join(d.get("kolada") or []) or None,
+        "kvalitativa_mal": d["kvalitativa_mal"], "kolada_kpi": ",".join(k["id"] for k in d.get("kolada") or []) or None,
         "ordning": d["ordning"]})
     _synka_malvarden(s, ind, d["mal"], plan.namn)
     forsta_stavning: dict[int, str] = {}

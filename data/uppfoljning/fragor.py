@@ -6,6 +6,7 @@ beräknas med de rena reglerna i data.uppfoljning.regler.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from typing import Iterable
 
@@ -13,7 +14,7 @@ import pandas as pd
 from sqlalchemy import func, literal, select, union_all
 
 from data.lagring import db, installningar
-from data.uppfoljning import regler, urval
+from data.uppfoljning import jamforelse, regler, urval
 from data.lagring.cache import cachad
 from data.uppfoljning.urval import Urval
 from data.lagring.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad,
@@ -657,3 +658,21 @@ def kolada_varden(kpi: list[str] | None = None, url: str | None = None) -> pd.Da
     if kpi is not None:
         stmt = stmt.where(KoladaVarde.kpi.in_(kpi or ["-"]))
     return _df(stmt.order_by(KoladaVarde.kpi, KoladaVarde.ar, KoladaVarde.kommun, KoladaVarde.kon), url)
+
+
+@dataclass
+class Jamforelse:
+    """Planens Kolada-jämförelse: inställningen, nyckeltalen och värdena (data.uppfoljning.jamforelse)."""
+    inst: dict
+    nyckeltal: list
+    varden: pd.DataFrame
+    kommunnamn: str
+
+
+def kolada_jamforelse(plan: str) -> Jamforelse:
+    """Kommunen mot jämförelsegruppen, gruppens medel och riket för planens Kolada-nyckeltal."""
+    inst = kolada_installning(plan)
+    kommunnamn = (plan_info(plan).get("kommun") or "Kommunen").removesuffix(" kommun")
+    nt = jamforelse.nyckeltal(inst, kolada_indikatorer(plan))
+    df = kolada_varden([n.id for n in nt]) if nt else None
+    return Jamforelse(inst, nt, jamforelse.varden(inst, df, kommunnamn), kommunnamn)

@@ -1,24 +1,31 @@
-"""Kolada: hämta jämförelsevärden för planens indikatorer ur Koladas öppna API (RKA).
+"""Kolada: jämförelsevärden för planens nyckeltal – ur en värdefil eller Koladas öppna API v3 (RKA).
 
-    python -m data.kolada hamta [--plan KOD] [--ar 2018-2022] [--kolada-url URL]
+    python -m data.kolada las-in FIL [--hamtad ÅÅÅÅ-MM-DD] [--kalla TEXT]
+    python -m data.kolada hamta [--plan KOD] [--ar 2018-2022] [--kolada-url URL] [--fil UT.csv]
 
-Indikatorer i källfilerna kan ange Kolada-KPI-id:n (`kolada: [N03103]`), och plan.yaml anger
-kommunens id (0188 för Norrtälje), rikets (0000) och jämförelsegruppen. Klienten hämtar, per
-nyckeltal och årsintervall, alla kommuners värden (för rankningen), rikets och gruppens, och
-sparar dem i tabellen kolada_varde med nyckeltal, kommun, år, kön, hämtningstid och källans
-URL. Värdena blandas aldrig med planens egna utfall.
+Värdefilen har varden.csv:s form (`kpi;municipality;year;gender;value`, valfritt `status;count;
+retrieved;source`); planmappen har en sådan ögonblicksbild (plan.yaml: kolada: ogonblicksbild),
+som läses in när en tom databas fylls. Varje värde sparas med nyckeltal, kommun, år, kön,
+hämtningsdag och källa i kolada_varde; ett senare hämtat värde ersätter ett äldre för samma
+nyckeltal, kommun, år och kön, ett äldre ersätter aldrig ett nyare. Värdena blandas aldrig med
+planens egna utfall.
 
-Svarsformatet (API v3, och v2 med `next_page`): `{"values": [{"kpi", "municipality", "period",
-"values": [{"gender": "T|K|M", "value", "status", "count"}]}], "next_url": …}`. Sidor följs
-tills `next_url` saknas; tidsgräns per anrop, nya försök med växande väntan vid nätverksfel,
-429 och 5xx; ett tydligt svenskt meddelande när Kolada inte svarar.
+API v3 (`https://api.kolada.se/v3`, v2 är nedlagd): `{"values": [{"kpi", "municipality", "period",
+"values": [{"gender": "T|K|M", "value", "status", "count", "isdeleted"}]}], "next_url": …}`; grupper
+under /municipality_groups/{id} med `members: [{member_id, member_title}]`. Sidor följs tills
+`next_url` saknas (högst 5 000 per sida, högst 25 id:n per sökvägsdel); tidsgräns per anrop, nya
+försök med växande väntan vid nätverksfel och 5xx, och vid 429 efter `Retry-After`.
 """
+
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
+import email.utils
 import json
 import logging
+import math
 import re
 import sys
 import time
@@ -26,9 +33,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from data.lagring import cache, db, start
 from data.lagring.models import Indikator, KoladaKpi, KoladaVarde, Plan
@@ -39,17 +48,45 @@ BAS_URL = "https://api.kolada.se/v3"
 TIDSGRANS = 20.0          # sekunder per anrop
 FORSOK = 4
 FORSTA_VANTAN = 1.0       # sekunder; fördubblas per försök
-MAX_ID_PER_ANROP = 25     # kommuner eller år per anrop (URL:ens längd)
+MAX_VANTAN = 120.0        # längsta väntan som Retry-After får begära
+MAX_ID_PER_ANROP = 25     # kommuner eller år per sökvägsdel
+PER_SIDA = 5000           # Koladas största sida
 MAX_SIDOR = 200
+KOLUMNER = ("kpi", "municipality", "year", "gender", "value")
+VALFRIA = ("status", "count", "retrieved", "source")
+KPI_ID = re.compile(r"^[NU]\d{5}$")
+KOMMUN_ID = re.compile(r"^(\d{4}|G\d+)$")
 
 
 class KoladaFel(Exception):
     """Hämtningen misslyckades; meddelandet är svenskt och säger vad man kan göra."""
 
 
+class Filfel(Exception):
+    """En värdefil med fel: ett meddelande per fel, med fil, rad och kolumn."""
+    def __init__(self, fel: list[str]):
+        self.fel = fel
+        super().__init__("\n".join(fel))
+
+
+# --- Klienten (API v3) ---
+
+def _retry_after(varde: Optional[str]) -> Optional[float]:
+    """Retry-After i sekunder ("30" eller ett HTTP-datum), högst MAX_VANTAN."""
+    if not varde:
+        return None
+    if varde.strip().isdigit():
+        return min(float(varde.strip()), MAX_VANTAN)
+    try:
+        nar = email.utils.parsedate_to_datetime(varde)
+    except (TypeError, ValueError):
+        return None
+    return min(max((nar - dt.datetime.now(dt.timezone.utc)).total_seconds(), 0.0), MAX_VANTAN)
+
+
 @dataclass
 class Klient:
-    """Liten klient för Koladas läs-API. `vanta` byts ut i tester (ingen riktig väntan)."""
+    """Liten klient för Koladas läs-API v3. `vanta` byts ut i tester (ingen riktig väntan)."""
     bas_url: str = BAS_URL
     tidsgrans: float = TIDSGRANS
     forsok: int = FORSOK
@@ -59,9 +96,11 @@ class Klient:
 
     def _hamta_en(self, url: str) -> dict:
         fel: Optional[BaseException] = None
+        nasta_vantan: Optional[float] = None
         for i in range(self.forsok):
             if i:
-                self.vanta(self.forsta_vantan * 2 ** (i - 1))
+                self.vanta(nasta_vantan if nasta_vantan is not None else self.forsta_vantan * 2 ** (i - 1))
+            nasta_vantan = None
             self.anrop.append(url)
             try:
                 req = urllib.request.Request(url, headers={"Accept": "application/json",
@@ -71,31 +110,45 @@ class Klient:
             except urllib.error.HTTPError as e:
                 if e.code == 429 or e.code >= 500:
                     fel = e
+                    if e.code == 429:
+                        nasta_vantan = _retry_after(e.headers.get("Retry-After"))
                     log.warning("Kolada svarade %s för %s (försök %d av %d)", e.code, url, i + 1, self.forsok)
                     continue
                 raise KoladaFel(f"Kolada svarade {e.code} för {url} – kontrollera nyckeltalets och kommunens id") from e
             except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as e:
                 fel = e
                 log.warning("Kolada svarar inte för %s: %s (försök %d av %d)", url, e, i + 1, self.forsok)
-            except json.JSONDecodeError as e:
+            except (json.JSONDecodeError, UnicodeDecodeError) as e:
                 raise KoladaFel(f"Kolada svarade med något som inte är JSON för {url}") from e
+        if isinstance(fel, urllib.error.HTTPError) and fel.code == 429:
+            raise KoladaFel(f"Kolada ber oss vänta (429, för många anrop) även efter {self.forsok} försök. "
+                            "Försök igen om en stund.") from fel
         orsak = getattr(fel, "reason", fel)
         raise KoladaFel(f"Kolada svarar inte ({orsak}) efter {self.forsok} försök. Är datorn ansluten till "
                         f"internet? Försök igen senare; {self.bas_url} används.") from fel
 
     def hamta(self, sokvag: str) -> list[dict]:
-        """Alla sidor för en sökväg under bas-URL:en (följer next_url / next_page)."""
+        """Alla sidor för en sökväg under bas-URL:en (följer next_url tills den saknas)."""
         url = f"{self.bas_url.rstrip('/')}/{sokvag.lstrip('/')}"
+        if sokvag.startswith("data/"):
+            url += ("&" if "?" in url else "?") + f"per_page={PER_SIDA}"
         ut: list[dict] = []
         for _ in range(MAX_SIDOR):
             svar = self._hamta_en(url)
             if not isinstance(svar, dict) or not isinstance(svar.get("values"), list):
                 raise KoladaFel(f"Oväntat svar från Kolada för {url}: saknar 'values'")
             ut.extend(svar["values"])
-            url = svar.get("next_url") or svar.get("next_page")
+            url = svar.get("next_url")
             if not url:
                 return ut
         raise KoladaFel(f"Kolada gav fler än {MAX_SIDOR} sidor för {sokvag}")
+
+    def grupp(self, grupp_id: str) -> dict:
+        """En kommungrupp: {id, title, members: [{member_id, member_title}]}."""
+        for g in self.hamta(f"municipality_groups/{grupp_id}"):
+            if str(g.get("id")) == grupp_id:
+                return g
+        raise KoladaFel(f"Kolada känner inte till gruppen {grupp_id}")
 
 
 def _delar(x: list[str], n: int = MAX_ID_PER_ANROP) -> Iterable[list[str]]:
@@ -143,75 +196,248 @@ class Uppdrag:
     grupp_kommuner: list[str]
 
 
-def uppdrag_for(plan: Optional[str] = None, url: Optional[str] = None) -> Uppdrag:
-    """Planens Kolada-uppgifter ur databasen (källfilerna: plan.yaml och indikatorernas `kolada`)."""
-    with db.session(url) as s:
+def uppdrag_for(plan: Optional[str]) -> Uppdrag:
+    """Planens Kolada-uppgifter ur databasen (plan.yaml `kolada` och indikatorernas `kolada`);
+    plan=None: standardplanen (kommandoradens val)."""
+    with db.session() as s:
         q = select(Plan)
         p = s.scalars(q.where(Plan.kod == plan) if plan else q.order_by(Plan.syntetisk, Plan.id)).first()
         if p is None:
             raise KoladaFel(f"Planen {plan!r} finns inte i databasen" if plan else "Ingen plan finns i databasen")
         k = p.kolada or {}
-        kpi = sorted({x for (v,) in s.execute(select(Indikator.kolada_kpi).where(
-            Indikator.plan_id == p.id, Indikator.kolada_kpi.is_not(None))) for x in v.split(",") if x})
+        kpi = {x for (v,) in s.execute(select(Indikator.kolada_kpi).where(
+            Indikator.plan_id == p.id, Indikator.kolada_kpi.is_not(None))) for x in v.split(",") if x}
+        kpi |= {n["id"] for n in k.get("nyckeltal") or []}
         grp = k.get("jamforelsegrupp") or {}
         if not k.get("kommun"):
-            raise KoladaFel(f"Planen {p.kod} anger inget Kolada-id för kommunen (plan.yaml: kolada: kommun: \"0188\")")
-        return Uppdrag(p.kod, kpi, k["kommun"], k.get("riket") or "0000", grp.get("id"), list(grp.get("kommuner") or []))
+            raise KoladaFel(f"Planen {p.kod} anger inget Kolada-id för kommunen (plan.yaml: kolada: kommun)")
+        return Uppdrag(p.kod, sorted(kpi), k["kommun"], k.get("riket") or "0000", grp.get("id"),
+                       list(grp.get("kommuner") or []))
 
 
-def hamta(klient: Klient, upp: Uppdrag, ar: list[int], url: Optional[str] = None,
-          nu: Optional[dt.datetime] = None) -> int:
-    """Hämta och spara. Returnerar antal sparade värden. Allt hämtas innan något skrivs."""
-    nu = nu or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+def _nu() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def hamta(klient: Klient, upp: Uppdrag, ar: list[int], nu: Optional[dt.datetime] = None) -> tuple[list[dict], list[dict]]:
+    """Hämta nyckeltalen (metadata) och värdena: alla kommuner per år (för rankningen), gruppen och
+    riket. Returnerar (kpier, rader); inget skrivs. Gruppens medlemmar jämförs med planens."""
+    nu = nu or _nu()
     rader: list[dict] = []
     kpier: list[dict] = []
     arlista = [str(a) for a in ar]
+    if upp.grupp_id:
+        medl = sorted(str(m.get("member_id")) for m in klient.grupp(upp.grupp_id).get("members") or [])
+        if upp.grupp_kommuner and medl != sorted(upp.grupp_kommuner):
+            log.warning("Kolada-gruppen %s har medlemmarna %s, planen anger %s", upp.grupp_id, medl,
+                        sorted(upp.grupp_kommuner))
     for kpi in upp.kpi:
         for meta in klient.hamta(f"kpi/{kpi}"):
             if str(meta.get("id")) == kpi:
                 kpier.append({"id": kpi, "titel": meta.get("title") or kpi, "beskrivning": meta.get("description"),
                               "hamtad": nu, "kalla_url": f"{klient.bas_url}/kpi/{kpi}"})
-        # Alla kommuner (och riket) per år: behövs för rankningen
         for ar_del in _delar(arlista):
             sokvag = f"data/kpi/{kpi}/year/{','.join(ar_del)}"
             rader += rader_ur(klient.hamta(sokvag), nu, f"{klient.bas_url}/{sokvag}")
-        # Gruppen (ett grupp-id ger Koladas ovägda medelvärde) och riket om det saknades ovan
-        extra = ([upp.grupp_id] if upp.grupp_id else []) + [k for k in upp.grupp_kommuner] + [upp.riket]
-        har = {(r["kommun"]) for r in rader if r["kpi"] == kpi}
+        extra = ([upp.grupp_id] if upp.grupp_id else []) + list(upp.grupp_kommuner) + [upp.riket]
+        har = {r["kommun"] for r in rader if r["kpi"] == kpi}
         saknas = [k for k in dict.fromkeys(extra) if k not in har]
         for k_del in _delar(saknas):
             for ar_del in _delar(arlista):
                 sokvag = f"data/kpi/{kpi}/municipality/{','.join(k_del)}/year/{','.join(ar_del)}"
                 rader += rader_ur(klient.hamta(sokvag), nu, f"{klient.bas_url}/{sokvag}")
-    return spara(kpier, rader, url)
+    return kpier, rader
 
 
-def spara(kpier: list[dict], rader: list[dict], url: Optional[str] = None) -> int:
-    """Ersätt värdena för (nyckeltal, kommun, år, kön) med de hämtade, i en transaktion."""
+# --- Lagring: senare hämtat ersätter äldre, aldrig tvärtom ---
+
+@dataclass
+class Resultat:
+    nya: int = 0
+    ersatta: int = 0
+    oforandrade: int = 0
+    aldre: int = 0          # i filen men äldre än det som redan finns: behölls inte
+
+    def text(self) -> str:
+        return (f"{self.nya} nya, {self.ersatta} ersatta av senare hämtade, {self.oforandrade} oförändrade"
+                + (f", {self.aldre} äldre än de sparade (behölls inte)" if self.aldre else ""))
+
+
+def _lika(a: Optional[float], b: Optional[float]) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and math.isclose(a, b, rel_tol=0, abs_tol=1e-12))
+
+
+def spara_rader(s: Session, rader: list[dict], kpier: Iterable[dict] = ()) -> Resultat:
+    """Skriv värdena i sessionens transaktion: per (nyckeltal, kommun, år, kön) vinner den senaste
+    hämtningen; samma hämtning igen ändrar ingenting."""
+    res = Resultat()
+    for k in kpier:
+        s.merge(KoladaKpi(**k))
     unika = {(r["kpi"], r["kommun"], r["ar"], r["kon"]): r for r in rader}
-    with db.session(url) as s:
-        for k in kpier:
-            s.merge(KoladaKpi(**k))
-        for kpi in {r["kpi"] for r in unika.values()}:
-            ar = {r["ar"] for r in unika.values() if r["kpi"] == kpi}
-            s.execute(delete(KoladaVarde).where(KoladaVarde.kpi == kpi, KoladaVarde.ar.in_(ar)))
-        s.add_all(KoladaVarde(**r) for r in unika.values())
+    for kpi in sorted({n[0] for n in unika}):
+        finns = {(v.kpi, v.kommun, v.ar, v.kon): v for v in s.scalars(select(KoladaVarde).where(KoladaVarde.kpi == kpi))}
+        for nyckel, r in unika.items():
+            if nyckel[0] != kpi:
+                continue
+            v = finns.get(nyckel)
+            if v is None:
+                s.add(KoladaVarde(**r))
+                res.nya += 1
+            elif r["hamtad"] < v.hamtad:
+                res.aldre += 1
+            elif (_lika(v.varde, r["varde"]) and v.status == r["status"] and v.antal == r["antal"]
+                  and v.hamtad == r["hamtad"] and v.kalla_url == r["kalla_url"]):
+                res.oforandrade += 1
+            else:
+                for f in ("varde", "status", "antal", "hamtad", "kalla_url"):
+                    setattr(v, f, r[f])
+                res.ersatta += 1
+    if res.nya or res.ersatta or kpier:
         cache.rakna_upp(s)
-    return len(unika)
+    return res
 
+
+def spara(kpier: list[dict], rader: list[dict]) -> Resultat:
+    """Som spara_rader, i en egen transaktion mot processens databas."""
+    with db.session() as s:
+        return spara_rader(s, rader, kpier)
+
+
+# --- Värdefiler (varden.csv:s form) ---
+
+def _datum(text: str) -> Optional[dt.datetime]:
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(text.strip()[:10]), dt.time())
+    except ValueError:
+        return None
+
+
+def tolka_fil(fil: Path, hamtad: Optional[dt.date] = None, kalla: Optional[str] = None) -> list[dict]:
+    """En värdefil → rader för kolada_varde. Alla fel samlas (fil, rad, kolumn, värde) i Filfel;
+    hämtningsdag och källa ur kolumnerna retrieved/source, annars ur argumenten."""
+    namn = Path(fil).name
+    try:
+        text = Path(fil).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise Filfel([f"{namn}: filen kan inte läsas ({e.__class__.__name__}: {e})"]) from e
+    linjer = text.splitlines()
+    forst = next((i for i, r in enumerate(linjer) if r.strip() and not r.startswith("#")), None)
+    if forst is None:
+        raise Filfel([f"{namn}: filen är tom"])
+    avgr = ";" if ";" in linjer[forst] else ","
+    lasare = csv.DictReader(linjer[forst:], delimiter=avgr)
+    huvud = [h.strip() for h in (lasare.fieldnames or [])]
+    saknas = [k for k in KOLUMNER if k not in huvud]
+    if saknas:
+        raise Filfel([f"{namn}, rad {forst + 1}: kolumnerna {', '.join(saknas)} saknas (filen ska ha {';'.join(KOLUMNER)})"])
+    standard_dag = dt.datetime.combine(hamtad, dt.time()) if hamtad else None
+    fel: list[str] = []
+    ut: list[dict] = []
+    sedda: dict[tuple, int] = {}
+    for radnr, r in enumerate(lasare, start=forst + 2):
+        r = {(k or "").strip(): (v or "").strip() for k, v in r.items() if k is not None}
+        if r.get("kpi", "").startswith("#"):
+            continue
+        pos = f"{namn}, rad {radnr}, kolumn"
+        f0 = len(fel)
+        if not KPI_ID.match(r["kpi"]):
+            fel.append(f"{pos} kpi: {r['kpi']!r} är inget Kolada-id (som N03103)")
+        if not KOMMUN_ID.match(r["municipality"]):
+            fel.append(f"{pos} municipality: {r['municipality']!r} är inget Kolada-id (fyra siffror, t.ex. 0188)")
+        if not (r["year"].isdigit() and 1950 <= int(r["year"]) <= 2100):
+            fel.append(f"{pos} year: {r['year']!r} är inget år")
+        if r["gender"] not in ("T", "K", "M"):
+            fel.append(f"{pos} gender: {r['gender']!r} – ange T (totalt), K (kvinnor) eller M (män)")
+        varde = None
+        if r["value"]:
+            try:
+                varde = float(r["value"])
+                if not math.isfinite(varde):
+                    raise ValueError
+            except ValueError:
+                fel.append(f"{pos} value: {r['value']!r} är inget tal (decimalpunkt, t.ex. 45.47)")
+        antal = None
+        if r.get("count"):
+            if r["count"].isdigit():
+                antal = int(r["count"])
+            else:
+                fel.append(f"{pos} count: {r['count']!r} är inget heltal")
+        dag = _datum(r["retrieved"]) if r.get("retrieved") else standard_dag
+        if r.get("retrieved") and dag is None:
+            fel.append(f"{pos} retrieved: {r['retrieved']!r} är inget datum (ÅÅÅÅ-MM-DD)")
+        elif dag is None:
+            fel.append(f"{pos} retrieved: saknas – ange när värdena hämtades (--hamtad ÅÅÅÅ-MM-DD)")
+        kalla_r = r.get("source") or kalla
+        if not kalla_r:
+            fel.append(f"{pos} source: saknas – ange varifrån värdena kommer (--kalla)")
+        if len(fel) > f0:
+            continue
+        nyckel = (r["kpi"], r["municipality"], int(r["year"]), r["gender"])
+        if nyckel in sedda:
+            fel.append(f"{namn}, rad {radnr}: samma nyckeltal, kommun, år och kön som rad {sedda[nyckel]}")
+            continue
+        sedda[nyckel] = radnr
+        ut.append({"kpi": nyckel[0], "kommun": nyckel[1], "ar": nyckel[2], "kon": nyckel[3], "varde": varde,
+                   "status": r.get("status") or None, "antal": antal, "hamtad": dag, "kalla_url": kalla_r[:1000]})
+    if fel:
+        raise Filfel(fel[:50] + ([f"{namn}: … och {len(fel) - 50} fel till"] if len(fel) > 50 else []))
+    return ut
+
+
+def las_in(fil: Path, hamtad: Optional[dt.date] = None, kalla: Optional[str] = None) -> Resultat:
+    """Läs in en värdefil i processens databas: allt eller inget (ett fel: inget skrivs)."""
+    rader = tolka_fil(fil, hamtad, kalla)
+    return spara([], rader)
+
+
+def skriv_fil(fil: Path, rader: list[dict]) -> None:
+    """Hämtade värden som värdefil (varden.csv:s kolumner och status, count, retrieved, source)."""
+    with open(fil, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter=";", lineterminator="\n")
+        w.writerow(KOLUMNER + VALFRIA)
+        for r in sorted(rader, key=lambda r: (r["kpi"], r["kommun"], r["ar"], r["kon"])):
+            w.writerow([r["kpi"], r["kommun"], r["ar"], r["kon"], "" if r["varde"] is None else repr(r["varde"]),
+                        r["status"] or "", "" if r["antal"] is None else r["antal"],
+                        r["hamtad"].date().isoformat(), r["kalla_url"]])
+
+
+# --- Kommandoraden ---
 
 def _tolkare() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m data.kolada", description="Hämta jämförelsevärden ur Kolada.")
+    p = argparse.ArgumentParser(prog="python -m data.kolada", description="Kolada-värden för jämförelser.")
     under = p.add_subparsers(dest="kommando", required=True)
-    h = under.add_parser("hamta", help="hämta värden för planens Kolada-nyckeltal")
+    h = under.add_parser("hamta", help="hämta värden för planens Kolada-nyckeltal (kräver internet)")
     h.add_argument("--plan", help="planens kod (standard: standardplanen)")
     h.add_argument("--ar", default=f"2015-{dt.date.today().year - 1}", help="år, t.ex. 2018-2022")
     h.add_argument("--kolada-url", default=BAS_URL, help=f"API:ts adress (standard {BAS_URL})")
+    h.add_argument("--fil", type=Path, help="skriv också värdena som värdefil (t.ex. planmappens ögonblicksbild)")
+    li = under.add_parser("las-in", help="läs in en värdefil (kpi;municipality;year;gender;value)")
+    li.add_argument("fil", type=Path)
+    li.add_argument("--hamtad", help="när värdena hämtades ur Kolada, ÅÅÅÅ-MM-DD (om filen saknar retrieved)")
+    li.add_argument("--kalla", help="varifrån värdena kommer (om filen saknar source)")
     return p
 
 
-def main(argv: Optional[list[str]] = None) -> int:
-    arg = _tolkare().parse_args(argv)
+def _las_in_kommando(arg) -> int:
+    hamtad = None
+    if arg.hamtad:
+        try:
+            hamtad = dt.date.fromisoformat(arg.hamtad)
+        except ValueError:
+            print(f"Felaktigt --hamtad {arg.hamtad!r}: skriv ÅÅÅÅ-MM-DD", file=sys.stderr)
+            return 2
+    try:
+        rader = tolka_fil(arg.fil, hamtad, arg.kalla)
+    except Filfel as e:
+        print("Inget lästes in; värdefilen har fel:\n" + "\n".join(f"  - {f}" for f in e.fel), file=sys.stderr)
+        return 1
+    start.starta()
+    res = spara([], rader)
+    print(f"{arg.fil.name}: {len(rader)} värden – {res.text()}.")
+    return 0
+
+
+def _hamta_kommando(arg) -> int:
     try:
         ar = tolka_ar(arg.ar)
     except ValueError as e:
@@ -221,15 +447,23 @@ def main(argv: Optional[list[str]] = None) -> int:
     try:
         upp = uppdrag_for(arg.plan)
         if not upp.kpi:
-            print(f"Ingen indikator i planen {upp.plan} anger ett Kolada-id (fältet kolada i källfilerna); "
-                  "inget att hämta.")
+            print(f"Planen {upp.plan} anger inga Kolada-nyckeltal (fältet kolada i källfilerna); inget att hämta.")
             return 0
-        n = hamta(Klient(bas_url=arg.kolada_url), upp, ar)
+        kpier, rader = hamta(Klient(bas_url=arg.kolada_url), upp, ar)
     except KoladaFel as e:
         print(f"Kolada: {e}", file=sys.stderr)
         return 1
-    print(f"{n} värden från Kolada sparade för {', '.join(upp.kpi)} ({ar[0]}–{ar[-1]}), plan {upp.plan}.")
+    res = spara(kpier, rader)
+    if arg.fil:
+        skriv_fil(arg.fil, rader)
+    print(f"{len(rader)} värden från Kolada för {', '.join(upp.kpi)} ({ar[0]}–{ar[-1]}), plan {upp.plan}: "
+          f"{res.text()}." + (f" Värdefilen: {arg.fil}" if arg.fil else ""))
     return 0
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    arg = _tolkare().parse_args(argv)
+    return _las_in_kommando(arg) if arg.kommando == "las-in" else _hamta_kommando(arg)
 
 
 if __name__ == "__main__":
