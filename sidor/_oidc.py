@@ -15,7 +15,7 @@ from data.lagring.models import ROLLER_KONTO
 log = logging.getLogger(__name__)
 
 NAMN = "malkoll"
-RANG = {"administrator": 3, "rapportor": 2, "lasare": 1}
+RANG = {"administrator": 4, "rapportor": 3, "granskare": 2, "lasare": 1}
 STUDSA = """<!doctype html><html lang="sv"><head><meta charset="utf-8">
 <meta http-equiv="refresh" content="0;url={url}"><title>Loggar in – Målkoll</title></head>
 <body><p>Loggar in … <a href="{url}">Fortsätt</a></p></body></html>"""
@@ -42,7 +42,7 @@ def tolka_grupper(text: str) -> dict[str, tuple[str, tuple[str, ...]]]:
 
 
 def roll_for(grupper) -> tuple[str | None, list[str]]:
-    """Högsta rollen bland användarens grupper, och rapportörsgruppernas enheter."""
+    """Högsta rollen bland användarens grupper, och enheterna i den rollens grupper."""
     if isinstance(grupper, str):
         grupper = [grupper]
     karta = tolka_grupper(installningar.aktuella().oidc_grupper)
@@ -50,7 +50,7 @@ def roll_for(grupper) -> tuple[str | None, list[str]]:
     if not traffar:
         return None, []
     roll = max((r for r, _ in traffar), key=RANG.__getitem__)
-    enheter = [e for r, es in traffar if r == "rapportor" for e in es]
+    enheter = [e for r, es in traffar if r == roll for e in es]
     return roll, list(dict.fromkeys(enheter))
 
 
@@ -88,7 +88,9 @@ def _svar():
         log.warning("SSO-inloggning för %r utan roll i Målkoll (grupper: %r)", namn, anspråk.get(grp))
         return _inloggning._omdirigera("/logga-in?fel=ingen-roll")
     try:
-        konto_id = anvandare.oidc_konto(sub, namn, str(anspråk.get("name") or namn)[:200], roll, enheter)
+        epost = anspråk.get("email") if anspråk.get("email_verified") is not False else None
+        konto_id = anvandare.oidc_konto(sub, namn, str(anspråk.get("name") or namn)[:200], roll, enheter,
+                                        epost=epost if isinstance(epost, str) else None)
     except anvandare.Kontofel:
         return _inloggning._omdirigera("/logga-in?fel=1")
     session.clear()

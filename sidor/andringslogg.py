@@ -1,6 +1,8 @@
 """/andringslogg: för administratörer – vem ändrade vad, när och varifrån (fil eller formulär), per
-åtgärd och indikator, och vem som låste och låste upp vilken period."""
+åtgärd och indikator, vem som låste och låste upp vilken period, och rapportrundornas händelser."""
 from __future__ import annotations
+
+from urllib.parse import quote
 
 import dash
 from dash import dcc, html
@@ -28,6 +30,14 @@ def _andring(r) -> str:
     return r.andring.replace("{tal}", tal(v) if v is not None else "–")
 
 
+def _idlank(r):
+    if r.typ == "Period":
+        return "–"
+    if r.typ == "Rapportrunda":
+        return dcc.Link(r.kod, href=f"/rapportrunda?period={quote(str(r.period))}")
+    return dcc.Link(r.kod, href=f"/andringslogg?kod={r.kod}")
+
+
 def layout(kod=None, plan=None, **_):
     anv = _inloggning.aktuell()
     if anv is None or not anv.administrator:
@@ -37,7 +47,7 @@ def layout(kod=None, plan=None, **_):
     kod = kod if isinstance(kod, str) and kod.strip() else None
     df = rapportering.andringslogg(kod, plan)
     rader = [html.Tr([html.Td(_tid(r.tid)), html.Td(r.av), html.Td(r.typ),
-                      html.Td(dcc.Link(r.kod, href=f"/andringslogg?kod={r.kod}") if r.typ != "Period" else "–"),
+                      html.Td(_idlank(r)),
                       html.Td(str(r.period)), html.Td(fritext(_andring(r), tagg=html.Span)),
                       html.Td((r.kalla if isinstance(r.kalla, str) and r.kalla else "–")
                               + (" (exempeldata)" if r.exempel is True else ""))])

@@ -18,7 +18,8 @@ HEMLIGHET = "Tq3v9kX2-mB7wL0pZ4sR8yN1cF6hJ5dG_e2uA9oV"
 def utfardare():
     from oidc_provider_mock import User, run_server_in_thread
     anvandare = [
-        User(sub="anna-1", claims={"preferred_username": "anna", "name": "Anna Andersson", "groups": ["malkoll-shb"]}),
+        User(sub="anna-1", claims={"preferred_username": "anna", "name": "Anna Andersson", "groups": ["malkoll-shb"],
+                                     "email": "anna.andersson@kommun.se"}),
         User(sub="bo-2", claims={"preferred_username": "bo", "name": "Bo Berg", "groups": ["andra-gruppen"]}),
         User(sub="cia-3", claims={"preferred_username": "cia", "name": "Cia Chef",
                                   "groups": ["malkoll-shb", "malkoll-admin"]}),
@@ -80,6 +81,7 @@ def test_rapportor_via_grupp(sso_server):
     from data.konton import anvandare
     konto = next(k for k in anvandare.lista(sso_server["databas"]) if k["namn"] == "anna")
     assert konto["sso"] and konto["roll"] == "rapportor"
+    assert konto["epost"] == "anna.andersson@kommun.se"          # påminnelserna (issue 22) går hit
 
 
 def test_hogsta_rollen_vinner(sso_server):

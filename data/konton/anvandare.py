@@ -1,9 +1,11 @@
-"""Konton och inloggning: roller (administratör, rapportör, läsare), enheter per rapportör,
+"""Konton och inloggning: roller (administratör, rapportör, granskare, läsare), enheter per rapportör
+och granskare, e-postadress för rapportrundans påminnelser,
 Argon2-hashade lösenord, inloggningar på servern och växande väntetid efter fel lösenord.
 
-    python -m data.anvandare lagg-till NAMN --roll administrator|rapportor|lasare [--enhet KOD ...]
+    python -m data.anvandare lagg-till NAMN --roll administrator|rapportor|granskare|lasare [--enhet KOD ...]
+                                       [--epost ADRESS]
     python -m data.anvandare lista
-    python -m data.anvandare andra NAMN [--roll R] [--enhet KOD ...] [--nytt-losenord] [--aktivera]
+    python -m data.anvandare andra NAMN [--roll R] [--enhet KOD ...] [--epost ADRESS] [--nytt-losenord] [--aktivera]
     python -m data.anvandare inaktivera NAMN
 
 Lösenordet tas ur MALKOLL_NYTT_LOSENORD eller frågas efter i terminalen. Tills det första kontot
@@ -17,6 +19,7 @@ import getpass
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 import sys
 import time
@@ -33,7 +36,8 @@ from data.lagring.models import ROLLER_KONTO, Enhet, Inloggning, Inloggningsfors
 
 log = logging.getLogger(__name__)
 
-ROLLNAMN = {"administrator": "administratör", "rapportor": "rapportör", "lasare": "läsare"}
+ROLLNAMN = {"administrator": "administratör", "rapportor": "rapportör", "lasare": "läsare", "granskare": "granskare"}
+EPOST = re.compile(r"^[^@\s<>,;\"]{1,64}@[^@\s<>,;\"]{1,255}\.[^@\s<>,;\"]{2,63}$")
 STARTNAMN = "admin"                  # användarnamnet för MALKOLL_ADMIN_LOSENORD
 SESSIONSTID = 8 * 60 * 60            # en inloggning gäller i högst 8 timmar
 FRIA_FORSOK = 3                      # fel lösenord innan väntetiden börjar
@@ -58,6 +62,11 @@ class Anvandare:
     roll: str
     enheter: tuple[str, ...]
     satt: str = "losenord"
+    epost: str | None = None
+
+    @property
+    def granskare(self) -> bool:
+        return self.roll == "granskare"
 
     @property
     def administrator(self) -> bool:
@@ -129,18 +138,20 @@ def _losen_ok(losen: str, namn: str) -> str:
 
 
 def lagg_till(namn: str, roll: str, enheter: list[str] | None = None, losen: str | None = None,
-              visningsnamn: str | None = None, oidc_sub: str | None = None, url: str | None = None) -> int:
+              visningsnamn: str | None = None, oidc_sub: str | None = None, url: str | None = None,
+              epost: str | None = None) -> int:
     """Skapa ett konto; returnerar dess id."""
     namn = namn.strip()
     if not namn or len(namn) > 200:
         raise Kontofel("Användarnamnet saknas eller är för långt.")
-    if roll == "rapportor" and not enheter:
-        raise Kontofel("En rapportör behöver minst en enhet (--enhet KOD).")
+    if roll in ("rapportor", "granskare") and not enheter:
+        raise Kontofel(f"En {ROLLNAMN[roll]} behöver minst en enhet (--enhet KOD).")
     with db.session(url) as s:
         _kontrollera(roll, enheter, s)
         if s.scalar(select(Konto.id).where(Konto.namn == namn)) is not None:
             raise Kontofel(f"Kontot {namn!r} finns redan.")
         k = Konto(namn=namn, visningsnamn=visningsnamn or namn, roll=roll, aktiv=True, oidc_sub=oidc_sub,
+                  epost=epostadress(epost),
                   losenordshash=_losen_ok(losen, namn) if losen is not None else None,
                   enheter=[KontoEnhet(enhet_kod=e) for e in dict.fromkeys(enheter or [])])
         s.add(k)
@@ -150,7 +161,8 @@ def lagg_till(namn: str, roll: str, enheter: list[str] | None = None, losen: str
 
 
 def andra(namn: str, roll: str | None = None, enheter: list[str] | None = None, losen: str | None = None,
-          aktiv: bool | None = None, visningsnamn: str | None = None, url: str | None = None) -> None:
+          aktiv: bool | None = None, visningsnamn: str | None = None, url: str | None = None,
+          epost: str | None = None) -> None:
     """Ändra ett konto. Inaktivering och nytt lösenord avslutar kontots inloggningar."""
     with db.session(url) as s:
         k = s.scalars(select(Konto).where(Konto.namn == namn)).one_or_none()
@@ -161,8 +173,10 @@ def andra(namn: str, roll: str | None = None, enheter: list[str] | None = None, 
             k.roll = roll
         if enheter is not None:
             k.enheter = [KontoEnhet(enhet_kod=e) for e in dict.fromkeys(enheter)]
-        if k.roll == "rapportor" and not k.enheter:
-            raise Kontofel("En rapportör behöver minst en enhet (--enhet KOD).")
+        if k.roll in ("rapportor", "granskare") and not k.enheter:
+            raise Kontofel(f"En {ROLLNAMN[k.roll]} behöver minst en enhet (--enhet KOD).")
+        if epost is not None:
+            k.epost = epostadress(epost)   # "" tar bort adressen
         if visningsnamn:
             k.visningsnamn = visningsnamn
         if losen is not None:
@@ -175,6 +189,16 @@ def andra(namn: str, roll: str | None = None, enheter: list[str] | None = None, 
         log.info("Konto %r ändrat", namn)
 
 
+def epostadress(text: str | None) -> str | None:
+    """En e-postadress som den ska sparas (None för tom); Kontofel för något som inte är en adress."""
+    t = (text or "").strip()
+    if not t:
+        return None
+    if not EPOST.match(t):
+        raise Kontofel(f"{t[:100]!r} är ingen e-postadress (skriv t.ex. namn@kommun.se).")
+    return t
+
+
 def inaktivera(namn: str, url: str | None = None) -> None:
     andra(namn, aktiv=False, url=url)
 
@@ -182,13 +206,14 @@ def inaktivera(namn: str, url: str | None = None) -> None:
 def lista(url: str | None = None) -> list[dict]:
     with db.session(url) as s:
         return [{"namn": k.namn, "visningsnamn": k.visningsnamn, "roll": k.roll, "aktiv": k.aktiv,
-                 "enheter": [e.enhet_kod for e in k.enheter], "sso": k.oidc_sub is not None}
+                 "enheter": [e.enhet_kod for e in k.enheter], "sso": k.oidc_sub is not None, "epost": k.epost}
                 for k in s.scalars(select(Konto).order_by(Konto.namn))]
 
 
 def oidc_konto(sub: str, namn: str, visningsnamn: str, roll: str, enheter: list[str],
-               url: str | None = None) -> int:
-    """Konto för en SSO-inloggning: skapas första gången, roll och enheter följer grupperna."""
+               url: str | None = None, epost: str | None = None) -> int:
+    """Konto för en SSO-inloggning: skapas första gången, roll och enheter följer grupperna och
+    e-postadressen följer anspråket (när det finns och är en adress)."""
     with db.session(url) as s:
         kanda = set(s.scalars(select(Enhet.kod)))
         enheter = [e for e in enheter if e in kanda]
@@ -198,6 +223,11 @@ def oidc_konto(sub: str, namn: str, visningsnamn: str, roll: str, enheter: list[
             k = Konto(namn=unikt, oidc_sub=sub, aktiv=True, roll=roll)
             s.add(k)
         k.visningsnamn, k.roll = visningsnamn, roll
+        try:
+            if epostadress(epost):
+                k.epost = epostadress(epost)
+        except Kontofel:
+            log.warning("SSO-kontot %r: e-postanspråket %r är ingen adress", namn, str(epost)[:100])
         k.enheter = [KontoEnhet(enhet_kod=e) for e in dict.fromkeys(enheter)]
         s.flush()
         if not k.aktiv:
@@ -245,7 +275,7 @@ def hamta_inloggning(nyckel: str | None, url: str | None = None) -> Anvandare | 
         if k is None or not k.aktiv:
             return None
         return Anvandare(k.id, k.namn, k.visningsnamn or k.namn, k.roll,
-                         tuple(e.enhet_kod for e in k.enheter), rad.satt)
+                         tuple(e.enhet_kod for e in k.enheter), rad.satt, k.epost)
 
 
 def avsluta_inloggning(nyckel: str | None, url: str | None = None) -> None:
@@ -334,7 +364,8 @@ def _prova(s, namn: str, losen: str) -> Anvandare | None:
     hashen = k.losenordshash if k is not None and k.aktiv else None
     if not verifiera(hashen, losen):
         return None
-    return Anvandare(k.id, k.namn, k.visningsnamn or k.namn, k.roll, tuple(e.enhet_kod for e in k.enheter))
+    return Anvandare(k.id, k.namn, k.visningsnamn or k.namn, k.roll, tuple(e.enhet_kod for e in k.enheter),
+                     epost=k.epost)
 
 
 def logga_in(namn: str | None, losen: str | None, adress: str, url: str | None = None) -> Inloggningsresultat:
@@ -386,7 +417,7 @@ def _skriv_lista() -> None:
     for k in lista():
         print(f"{k['namn']:<24} {ROLLNAMN.get(k['roll'], k['roll']):<15} "
               f"{'aktiv' if k['aktiv'] else 'inaktiverad':<12} {'SSO ' if k['sso'] else ''}"
-              f"{', '.join(k['enheter']) or '–'}")
+              f"{', '.join(k['enheter']) or '–'}" + (f"  <{k['epost']}>" if k['epost'] else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -397,11 +428,13 @@ def main(argv: list[str] | None = None) -> int:
     la.add_argument("--roll", required=True, choices=ROLLER_KONTO)
     la.add_argument("--enhet", action="append", default=[], help="enhetskod (kan upprepas; underenheter ingår)")
     la.add_argument("--visningsnamn", default=None)
+    la.add_argument("--epost", default=None, help="e-postadress för rapportrundans påminnelser")
     sub.add_parser("lista", help="visa kontona")
     an = sub.add_parser("andra", help="ändra roll, enheter eller lösenord")
     an.add_argument("namn")
     an.add_argument("--roll", choices=ROLLER_KONTO)
     an.add_argument("--enhet", action="append", default=None)
+    an.add_argument("--epost", default=None, help="ny e-postadress (tom sträng tar bort den)")
     an.add_argument("--nytt-losenord", action="store_true")
     an.add_argument("--aktivera", action="store_true")
     ina = sub.add_parser("inaktivera", help="inaktivera ett konto (dess inloggningar avslutas)")
@@ -411,14 +444,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if a.kommando == "lagg-till":
             enheter = [e for x in a.enhet for e in x.split(",") if e]
-            lagg_till(a.namn, a.roll, enheter, _nytt_losenord(a.namn), a.visningsnamn)
+            lagg_till(a.namn, a.roll, enheter, _nytt_losenord(a.namn), a.visningsnamn, epost=a.epost)
             print(f"Kontot {a.namn} ({ROLLNAMN[a.roll]}) är skapat.")
         elif a.kommando == "lista":
             _skriv_lista()
         elif a.kommando == "andra":
             enheter = None if a.enhet is None else [e for x in a.enhet for e in x.split(",") if e]
             andra(a.namn, a.roll, enheter, _nytt_losenord(a.namn) if a.nytt_losenord else None,
-                  True if a.aktivera else None)
+                  True if a.aktivera else None, epost=a.epost)
             print(f"Kontot {a.namn} är ändrat.")
         elif a.kommando == "inaktivera":
             inaktivera(a.namn)

@@ -45,6 +45,16 @@ def _int(env: Mapping[str, str], namn: str, standard: int) -> int:
     return int(v)
 
 
+RYTMER = ("daglig", "veckovis")
+
+
+def _rytm(env: Mapping[str, str]) -> str:
+    v = env.get("MALKOLL_PAMINNELSE_RYTM", "").strip().lower()
+    if v and v not in RYTMER:
+        raise Installningsfel(f"MALKOLL_PAMINNELSE_RYTM={v!r}: skriv daglig eller veckovis")
+    return v or "veckovis"
+
+
 def normalisera_databas_url(url: str) -> str:
     """Tom → inbäddad SQLite; "postgres://" och "postgresql://" körs med psycopg 3."""
     url = url.strip()
@@ -82,6 +92,15 @@ HJALP: dict[str, tuple[str, str]] = {
     "MALKOLL_OIDC_GRUPPANSPRAK": ("oidc_gruppansprak", "Anspråket (claim) som bär grupperna (standard: groups)."),
     "MALKOLL_OIDC_GRUPPER": ("oidc_grupper", "Grupp → roll/enheter: GRUPP=administrator;GRUPP=rapportor:KSK/EKO,KSK/SHB;GRUPP=lasare"),
     "MALKOLL_OIDC_NAMN": ("oidc_namn", "Organisationens namn på knappen ”Logga in med …” (standard: organisationen)."),
+    "MALKOLL_SMTP_URL": ("smtp_url", "E-postservern för rapportrundans påminnelser: smtp://värd:587 (smtps://värd:465 för TLS direkt). Tomt: inga e-brev skickas."),
+    "MALKOLL_SMTP_STARTTLS": ("smtp_starttls", "ja: STARTTLS före inloggningen på smtp://-servern (standard ja; nej bara för en lokal server)."),
+    "MALKOLL_SMTP_ANVANDARE": ("smtp_anvandare", "Användarnamn hos e-postservern (tomt: ingen inloggning)."),
+    "MALKOLL_SMTP_LOSENORD": ("smtp_losenord", "Lösenord hos e-postservern."),
+    "MALKOLL_AVSANDARE": ("avsandare", "Avsändaren i e-breven, t.ex. Målkoll <malkoll@kommun.se>."),
+    "MALKOLL_EPOST_OMDIRIGERA": ("epost_omdirigera", "För test: skicka alla e-brev till den här adressen i stället (mottagaren står i brevet)."),
+    "MALKOLL_BAS_URL": ("bas_url", "Appens adress utåt, t.ex. https://malkoll.kommun.se – länkarna i e-breven börjar med den."),
+    "MALKOLL_PAMINNELSE_DAGAR": ("paminnelse_dagar", "Första påminnelsen så många dagar före enheternas sista dag (standard 5)."),
+    "MALKOLL_PAMINNELSE_RYTM": ("paminnelse_rytm", "Påminnelser efter sista dagen: daglig eller veckovis (standard veckovis)."),
     "MALKOLL_DEBUG": ("debug", "ja: Dash debug-läge (aldrig i drift)."),
     "HOST": ("host", "Adress för `python app.py`."),
     "PORT": ("port", "Port för `python app.py`."),
@@ -119,6 +138,15 @@ class Installningar:
     oidc_gruppansprak: str = "groups"
     oidc_grupper: str = ""
     oidc_namn: str = "organisationen"
+    smtp_url: str = ""
+    smtp_starttls: bool = True
+    smtp_anvandare: str = ""
+    smtp_losenord: str = ""
+    avsandare: str = ""
+    epost_omdirigera: str = ""
+    bas_url: str = ""
+    paminnelse_dagar: int = 5
+    paminnelse_rytm: str = "veckovis"
     debug: bool = False
     host: str = "127.0.0.1"
     port: int = 8050
@@ -152,6 +180,15 @@ class Installningar:
             oidc_gruppansprak=s("MALKOLL_OIDC_GRUPPANSPRAK", "").strip() or "groups",
             oidc_grupper=s("MALKOLL_OIDC_GRUPPER", "").strip(),
             oidc_namn=s("MALKOLL_OIDC_NAMN", "").strip() or "organisationen",
+            smtp_url=s("MALKOLL_SMTP_URL", "").strip(),
+            smtp_starttls=_bool(env, "MALKOLL_SMTP_STARTTLS", True),
+            smtp_anvandare=s("MALKOLL_SMTP_ANVANDARE", "").strip(),
+            smtp_losenord=s("MALKOLL_SMTP_LOSENORD", ""),
+            avsandare=s("MALKOLL_AVSANDARE", "").strip(),
+            epost_omdirigera=s("MALKOLL_EPOST_OMDIRIGERA", "").strip(),
+            bas_url=s("MALKOLL_BAS_URL", "").strip().rstrip("/"),
+            paminnelse_dagar=_int(env, "MALKOLL_PAMINNELSE_DAGAR", 5),
+            paminnelse_rytm=_rytm(env),
             debug=_bool(env, "MALKOLL_DEBUG", False),
             host=s("HOST", "").strip() or "127.0.0.1",
             port=_int(env, "PORT", 8050),

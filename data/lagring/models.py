@@ -324,7 +324,7 @@ class Budgetutfall(Rapporterat, Bas):
 
 # --- Konton, roller och inloggningar (issue 15) ---
 
-ROLLER_KONTO = ("administrator", "rapportor", "lasare")
+ROLLER_KONTO = ("administrator", "rapportor", "lasare", "granskare")
 
 
 class Konto(Bas):
@@ -336,7 +336,8 @@ class Konto(Bas):
     visningsnamn: Mapped[Optional[str]] = mapped_column(String(200))
     losenordshash: Mapped[Optional[str]] = mapped_column(String(300))
     oidc_sub: Mapped[Optional[str]] = mapped_column(String(300), unique=True)
-    roll: Mapped[str] = mapped_column(String(20))                   # administrator / rapportor / lasare
+    roll: Mapped[str] = mapped_column(String(20))                   # administrator / rapportor / lasare / granskare
+    epost: Mapped[Optional[str]] = mapped_column(String(320))       # påminnelser och besked (rapportrundan)
     aktiv: Mapped[bool] = mapped_column(Boolean, default=True)
     skapad: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     andrad: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
@@ -345,7 +346,7 @@ class Konto(Bas):
 
 
 class KontoEnhet(Bas):
-    """Enheter en rapportör rapporterar för (kanonisk kod; underenheter ingår)."""
+    """Enheter en rapportör rapporterar för (en granskare granskar) (kanonisk kod; underenheter ingår)."""
     __tablename__ = "konto_enhet"
     __table_args__ = (UniqueConstraint("konto_id", "enhet_kod"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -401,3 +402,47 @@ class KoladaVarde(Bas):
     antal: Mapped[Optional[int]]                              # antal kommuner bakom ett gruppvärde
     hamtad: Mapped[dt.datetime] = mapped_column(DateTime)
     kalla_url: Mapped[str] = mapped_column(String(1000))
+
+
+# --- Rapportrundan (issue 22): öppnas per plan och period, följs per enhet, stängs med låsningen ---
+
+class Rapportrunda(Bas):
+    """En rapportrunda för en period: sista dag (och en tidigare sista dag för enheterna). Rundan är
+    stängd när perioden är låst."""
+    __tablename__ = "rapportrunda"
+    __table_args__ = (UniqueConstraint("period_id", name="uq_rapportrunda_period"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
+    sista_dag: Mapped[dt.date] = mapped_column(Date)
+    sista_dag_enheter: Mapped[Optional[dt.date]] = mapped_column(Date)
+    oppnad_av: Mapped[str] = mapped_column(String(200))
+    oppnad: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class Rundahandelse(Bas):
+    """En enhets del i rundan byter tillstånd (klar, godkänd, återsänd) – eller rundan öppnas/ändras.
+    Den senaste händelsen per enhet är delens tillstånd; inget skrivs över."""
+    __tablename__ = "rundahandelse"
+    __table_args__ = (Index("ix_rundahandelse_runda", "runda_id", "enhet_kod"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    runda_id: Mapped[int] = mapped_column(ForeignKey("rapportrunda.id"))
+    enhet_kod: Mapped[Optional[str]] = mapped_column(String(100))   # None: hela rundan
+    handelse: Mapped[str] = mapped_column(String(20))               # öppnad / klar / godkänd / återsänd
+    kommentar: Mapped[Optional[str]] = mapped_column(Text)
+    av: Mapped[str] = mapped_column(String(200))
+    tid: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class Utskick(Bas):
+    """Ett skickat e-brev (påminnelse eller besked). Nyckeln är unik: samma påminnelse skickas aldrig två gånger."""
+    __tablename__ = "utskick"
+    __table_args__ = (Index("ix_utskick_runda", "runda_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nyckel: Mapped[str] = mapped_column(String(300), unique=True)  # "paminnelse:RUNDA:KONTO:fore" …
+    runda_id: Mapped[int] = mapped_column(ForeignKey("rapportrunda.id"))
+    konto_id: Mapped[Optional[int]] = mapped_column(ForeignKey("konto.id", ondelete="SET NULL"))
+    slag: Mapped[str] = mapped_column(String(30))                   # påminnelse / klar / återsänd
+    till: Mapped[str] = mapped_column(String(320))                  # adressen brevet gick till
+    avsedd: Mapped[str] = mapped_column(String(320))                # kontots adress (skiljer vid omdirigering)
+    amne: Mapped[str] = mapped_column(String(300))
+    skickad: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())

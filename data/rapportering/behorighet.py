@@ -20,7 +20,8 @@ from data.lagring import db
 from data.uppfoljning import fragor
 from data.rapportering import rapport
 from data.konton.anvandare import Anvandare
-from data.lagring.models import (Atgard, Atgardsrapport, Indikator, Indikatorutfall, Malvarde, Period, Periodlas, Plan)
+from data.lagring.models import (Atgard, Atgardsrapport, Indikator, Indikatorutfall, Malvarde, Period, Periodlas, Plan,
+                                 Rapportrunda, Rundahandelse)
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +202,8 @@ def spara(fg: rapport.Forhandsgranskning, anv: Anvandare, url: str | None = None
 def andringslogg(kod: str | None = None, plan: str | None = None, url: str | None = None,
                  max_rader: int = 500) -> pd.DataFrame:
     """Vem ändrade vad, när och varifrån (fil eller formulär), per åtgärd och indikator, och vem
-    som låste och låste upp vilken period. Nyast först. `andring` kan innehålla "{tal}", som
+    som låste och låste upp vilken period, och rapportrundornas händelser (öppnad, klar, godkänd,
+    återsänd). Nyast först. `andring` kan innehålla "{tal}", som
     visningen ersätter med kolumnen `tal` i svenskt format."""
     rader = []
     with db.session(url) as s:
@@ -238,6 +240,14 @@ def andringslogg(kod: str | None = None, plan: str | None = None, url: str | Non
         for r, p in s.execute(q):
             rader.append((r.tid, r.av, "Period", p, p, f"Perioden {r.handelse}" +
                           (f" – {r.motivering}" if r.motivering else ""), None, False, None))
+        q = (select(Rundahandelse, Period.namn).join(Rapportrunda, Rapportrunda.id == Rundahandelse.runda_id)
+             .join(Period, Period.id == Rapportrunda.period_id).order_by(Rundahandelse.id))
+        if pid is not None:
+            q = q.where(Period.plan_id == pid)
+        for r, p in s.execute(q):
+            vad = (f"Rundan {r.handelse}" if r.enhet_kod is None else r.handelse[:1].upper() + r.handelse[1:])
+            rader.append((r.tid, r.av, "Rapportrunda", r.enhet_kod or p, p,
+                          vad + (f" – {r.kommentar}" if r.kommentar else ""), None, False, None))
     rader = [r if len(r) == 9 else (*r, None) for r in rader]
     df = pd.DataFrame(rader, columns=["tid", "av", "typ", "kod", "period", "andring", "kalla", "exempel", "tal"])
     if kod:
