@@ -102,14 +102,13 @@ def ingen_traff(text: str = "Inget matchar filtret.") -> html.P:
     return html.P(text, className="fst-italic text-muted")
 
 
-def kolada_serier(pl: str | None) -> tuple[dict, dict[str, list], str]:
-    """Planens Kolada-inställning, serierna per indikatorkod och kommunens namn (för sidor och kort)."""
-    inst = fragor.kolada_installning(pl)
-    ind = fragor.kolada_indikatorer(pl)
-    med = ind[ind.kpi.map(len) > 0]
-    kpi = sorted({k for ks in med.kpi for k in ks})
-    varden = fragor.kolada_varden(kpi) if kpi else None
-    kommunnamn = (fragor.plan_info(pl).get("kommun") or "Kommunen").removesuffix(" kommun")
-    ut = {r["kod"]: [jf.serie(varden, k, r["kpi_titlar"].get(k) or "", inst, r["riktning"]) for k in r["kpi"]]
-          for r in med.to_dict("records")} if varden is not None else {}
-    return inst, ut, kommunnamn
+def kolada_rader(pl: str) -> dict:
+    """Kolada-raden per indikatorkod (komponenter.jamforelse.kortrad) för indikatorkorten."""
+    j = fragor.kolada_jamforelse(pl)
+    ut = {}
+    for kod in {k for n in j.nyckeltal for k, _ in n.indikatorer}:
+        rad = jf.kortrad([n for n in j.nyckeltal if kod in {k for k, _ in n.indikatorer}], j.varden, j.inst,
+                         j.kommunnamn)
+        if rad is not None:
+            ut[kod] = rad
+    return ut

@@ -9,7 +9,7 @@ from komponenter.verktyg import verktygsrad
 from komponenter.filter import filterpanel
 from komponenter.indikatorer import indikatorkort
 from komponenter.mote import lagesrad
-from sidor._gemensamt import las_urval, urvalsfel, exempelbanner, valj_plan
+from sidor._gemensamt import las_urval, urvalsfel, exempelbanner, kolada_rader, valj_plan
 
 dash.register_page(__name__, path="/arbetsgivare", name="Arbetsgivare", order=8,
                    title="Kommunen som arbetsgivare – Målkoll")
@@ -26,13 +26,15 @@ def layout(**query):
     fo = fragor.fokusomraden(pl)
     plan = fragor.plan_info(pl)
     per_ind = {k: g.to_dict("records") for k, g in ut.groupby("indikator_id")}
+    kolada = kolada_rader(pl)
     avsnitt = []
     for r in fo.itertuples():
         del_ = ind[ind.fokusomrade == r.nr]
         avsnitt.append(html.Section([
             html.H2(f"Fokusområde {r.nr}, ”{r.titel}”", className="h3"),
             html.P([html.Span("Nyckelord: ", className="fw-semibold"), r.nyckelord], className="small"),
-            html.Div([indikatorkort(i, per_ind.get(i["id"], []), stor=f.mote) for i in del_.to_dict("records")])
+            html.Div([indikatorkort(i, per_ind.get(i["id"], []), stor=f.mote, jamforelse=kolada.get(i["kod"]))
+                      for i in del_.to_dict("records")])
             if not del_.empty else html.P("Inga indikatorer matchar filtret.", className="fst-italic"),
         ], className="mb-4 fokusomrade bild", **{"data-nr": str(r.nr)}))
     return html.Div([

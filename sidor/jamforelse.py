@@ -1,9 +1,7 @@
-"""/jamforelse: planens indikatorer mot andra kommuner i Kolada – kommunen, jämförelsegruppen och riket
-över åren, och rankningen bland landets kommuner (märkt som rankning, inte målets trafikljus).
-
-Värdena hämtas med `python -m data.kolada hamta`; utan hämtade värden säger sidan hur, och visar inget
-påhittat.
-"""
+"""/jamforelse: hur kommunen ligger till mot liknande kommuner och riket i Koladas nyckeltal, för
+de mått planen följer upp – över åren, med kvinnor och män där Kolada delar upp. För invånare och
+styrelse: inga kommandon här (de står i docs/kolada.md och, för administratörer, i en notis när
+värden eller gruppen saknas)."""
 from __future__ import annotations
 
 import logging
@@ -13,14 +11,38 @@ from dash import html
 
 from data.uppfoljning import fragor
 from komponenter import jamforelse as jf
-from sidor._gemensamt import kolada_serier, las_urval, urvalsfel, valj_plan
+from sidor import _inloggning
+from sidor._gemensamt import las_urval, urvalsfel, valj_plan
 
 log = logging.getLogger(__name__)
 
 dash.register_page(__name__, path="/jamforelse", name="Jämförelse med andra kommuner", order=9,
                    title="Jämförelse med andra kommuner (Kolada) – Målkoll")
 
-KOMMANDO = "python -m data.kolada hamta --ar 2015-2023"
+AVSNITT = (("samma", "Samma mått som planens indikatorer"),
+           ("narliggande", "Närliggande mått – inte samma definition som planens"),
+           ("ovrigt", "Fler nyckeltal att jämföra med"))
+
+
+def _adminnotis(saknas: list[str]) -> html.Div | None:
+    """Bara för inloggade administratörer: vad som saknas och var det står hur man fyller i det."""
+    anv = _inloggning.aktuell()
+    if anv is None or not anv.administrator:
+        return None
+    return html.Div([html.Strong("Till administratören (syns bara för dig): "), "; ".join(saknas),
+                     ". Se docs/kolada.md: värdena läses in med python -m data.kolada las-in eller hämtas med "
+                     "python -m data.kolada hamta; jämförelsegruppen anges i plan.yaml (kolada)."],
+                    className="alert alert-secondary small", role="note", id="kolada-admin")
+
+
+def _grupptext(inst: dict, kommunnamn: str) -> list:
+    grp = inst.get("jamforelsegrupp") or {}
+    if not grp.get("kommuner"):
+        return [f"{kommunnamn} jämförs med riket."]
+    namn = [(grp.get("kommunnamn") or {}).get(k) or k for k in grp["kommuner"]]
+    return [f"{grp.get('namn') or 'Jämförelsegruppen'} är kommuner som liknar {kommunnamn} (Koladas grupp "
+            f"{grp.get('id') or ''}{', ' + grp['titel'] if grp.get('titel') else ''}): ".replace(" ()", ""),
+            ", ".join(namn[:-1]) + (" och " if len(namn) > 1 else "") + namn[-1] + "."]
 
 
 def layout(**query):
@@ -28,40 +50,43 @@ def layout(**query):
     if fel:   # okänd plan (eller annat okänt värde): meddelandet, inte standardplanen
         return urvalsfel(fel, "/jamforelse", "Jämförelse med andra kommuner")
     pl = valj_plan(f)
-    inst, serier, kommunnamn = kolada_serier(pl)
-    ind = fragor.kolada_indikatorer(pl)
-    med = ind[ind.kpi.map(len) > 0]
-    utan = ind[ind.kpi.map(len) == 0]
-    grp = inst.get("jamforelsegrupp") or {}
-    har_varden = any(s.ar for ss in serier.values() for s in ss)
+    j = fragor.kolada_jamforelse(pl)
     delar = [
         html.H1("Jämförelse med andra kommuner", className="sidrubrik"),
-        html.P(["Planen vill ”möjliggöra … jämförelser med andra kommuner” och använda nyckeltalen i Kolada. Här "
-                f"visas {kommunnamn} (Kolada-id {inst.get('kommun') or '–'}) mot jämförelsegruppen och riket, år för "
-                "år. Värdena kommer från Kolada och är inte planens egna utfall."], className="lead"),
-        html.P([html.Strong("Färgerna är en rankning, inte ett trafikljus för målen. "), jf.RANK_FORKLARING,
-                " ", html.Span("bästa fjärdedelen", className="rankmarke rank-bast"), " ",
-                html.Span("mittersta hälften", className="rankmarke rank-mitten"), " ",
-                html.Span("sämsta fjärdedelen", className="rankmarke rank-samst")], className="small rankforklaring"),
+        html.P(f"Hur ligger {j.kommunnamn} till jämfört med liknande kommuner och hela landet? Här visas nyckeltal "
+               "ur Kolada, kommunernas och regionernas gemensamma databas, för de mått som planen följer upp.",
+               className="lead"),
+        html.P(_grupptext(j.inst, j.kommunnamn)),
+        html.P(["Diagrammen visar ", html.Strong(j.kommunnamn), " som tjock blå linje, varje liknande kommun som "
+                "tunn grå linje, deras medelvärde streckat och riket prickat. En placering är just en placering "
+                "bland kommunerna, inte en bedömning av planens mål – målens status finns på målområdessidorna."],
+               className="small"),
     ]
-    if not (grp.get("id") or grp.get("kommuner")):
-        delar.append(html.Div(["Jämförelsegruppen är inte angiven i planens källfiler (plan.yaml, ",
-                               html.Code("kolada: jamforelsegrupp"), "). Ange RKA:s grupp-id för liknande kommuner "
-                               "eller kommunernas Kolada-id:n; tills dess jämförs bara med riket."],
-                              className="alert alert-info", role="note"))
-    if not inst.get("kommun"):
-        delar.append(html.Div("Planen anger inget Kolada-id för kommunen (plan.yaml: kolada: kommun).",
-                              className="alert alert-warning"))
-    if med.empty:
-        delar.append(html.P("Ingen indikator i planen anger ett Kolada-nyckeltal ännu.", className="fst-italic"))
-    elif not har_varden:
-        delar.append(html.Div([html.Strong("Inga värden hämtade från Kolada ännu. "),
-                               "Hämta dem (kräver internet) med ", html.Code(KOMMANDO),
-                               " och ladda om sidan. Inget visas förrän värdena finns."],
-                              className="alert alert-warning", id="kolada-saknas"))
-    delar += [jf.jamforelsekort(r, serier.get(r["kod"], []), inst, kommunnamn) for r in med.to_dict("records")]
-    delar += [html.H2("Indikatorer utan Kolada-nyckeltal", className="h5 mt-4"),
-              html.P("Planens egna mått (egen statistik, system, enkäter) som inte har ett motsvarande nyckeltal "
-                     "i Kolada med samma definition – se docs/kolada.md.", className="small"),
-              html.Ul([html.Li(f"{r.kod} {r.namn}") for r in utan.itertuples()], className="small")]
+    saknas = []
+    if j.varden.empty:
+        delar.append(html.P("Det finns inga jämförelsevärden att visa ännu.", className="fst-italic"))
+        saknas.append("inga Kolada-värden är inlästa")
+    if not (j.inst.get("jamforelsegrupp") or {}).get("kommuner"):
+        saknas.append("planen anger ingen jämförelsegrupp")
+    if not j.nyckeltal:
+        delar.append(html.P("Planen anger inga nyckeltal att jämföra med.", className="fst-italic"))
+        saknas.append("inga indikatorer har Kolada-id")
+    notis = _adminnotis(saknas) if saknas else None
+    if notis is not None:
+        delar.insert(1, notis)
+    if j.nyckeltal:
+        delar.append(html.Nav(html.Ul([html.Li(html.A(n.rubrik or n.titel, href=f"#kpi-{n.id}"))
+                                       for n in j.nyckeltal], className="small"), **{"aria-label": "Nyckeltalen"}))
+    for matt, rubrik in AVSNITT:
+        nt = [n for n in j.nyckeltal if n.matt == matt]
+        if nt:
+            delar.append(html.Section([html.H2(rubrik, className="h4 mt-4"), html.Div(
+                [jf.kort(n, j.varden[j.varden.kpi == n.id], j.inst, j.kommunnamn) for n in nt],
+                className="kortrutnat")], **{"data-matt": matt}))
+    kallor = sorted({str(k) for k in j.varden[~j.varden.beraknad.astype(bool)].kalla})
+    if kallor:
+        berakn = " Medelvärdet för gruppen är Målkolls beräkning, inte Koladas." if j.varden.beraknad.astype(bool).any() else ""
+        delar.append(html.P(["Om värdena: ", "; ".join(kallor), ". Kolada reviderar ibland värden i efterhand; här "
+                             "gäller de som de hämtades.", berakn],
+                            className="small text-muted mt-3", id="kolada-kallor"))
     return html.Div(delar, className="jamforelse")

@@ -8,12 +8,11 @@ from data.uppfoljning import fragor
 from komponenter.verktyg import verktygsrad
 from komponenter.atgarder import atgardslista
 from komponenter.filter import filterpanel
-from komponenter import jamforelse as jf
 from komponenter.indikatorer import indikatorkort
 from komponenter.mote import forandringsantal, sammanfattning, lagesrad, malomradesmarke, underlagstext
 from komponenter.text import forkorta, fritext
 from komponenter.trafikljus import statusmarke
-from sidor._gemensamt import las_urval, urvalsfel, exempelbanner, kallalank, kolada_serier, valj_plan
+from sidor._gemensamt import las_urval, urvalsfel, exempelbanner, kallalank, kolada_rader, valj_plan
 
 dash.register_page(__name__, path_template="/malomrade/<nr>", name="Målområde", order=1,
                    title="Målområde – Målkoll", path="/malomrade/1")
@@ -64,9 +63,8 @@ def layout(nr=None, **query):
                 for r in andr[andr.typ == "Åtgärd"].itertuples()}
     sam = sammanfattning(atg, ind)
     exempel = bool(atg.exempel.any() or ind.exempel.any())
-    _inst, kolada, kommunnamn = kolada_serier(pl)
-    kort = [indikatorkort(r, per_ind.get(r["id"], []), stor=f.mote,
-                          jamforelse=jf.kortrad(kolada.get(r["kod"], []), kommunnamn))
+    kolada = kolada_rader(pl)
+    kort = [indikatorkort(r, per_ind.get(r["id"], []), stor=f.mote, jamforelse=kolada.get(r["kod"]))
             for r in ind.to_dict("records")]
     return html.Div([
         verktygsrad(),

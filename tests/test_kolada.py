@@ -253,3 +253,112 @@ def test_felaktig_kolada_post_i_kallfilerna(tmp_path):
     text = "\n".join(e.value.fel)
     assert "matt 'ungefär' – ange samma eller narliggande" in text
     assert "kolada_varden.csv, rad 2, kolumn value: 'x' är inget tal" in text
+
+
+# --- Sidan /jamforelse och indikatorkorten: varje visat värde mot varden.csv ---
+
+@pytest.fixture(scope="module")
+def plan_url(tmp_path_factory):
+    """En ny installation: tom SQLite fylld ur planmappen (med Kolada-ögonblicksbilden)."""
+    from data.planen import forbered
+    url = f"sqlite:///{tmp_path_factory.mktemp('kolada_plan') / 'plan.sqlite'}"
+    forbered.sakerstall_databas(url)
+    return url
+
+
+@pytest.fixture
+def sidor_mot(plan_url, monkeypatch):
+    import app
+    monkeypatch.setenv("DATABASE_URL", plan_url)
+    start.starta(installningar.aktuella().med(databas_url=plan_url), schema=False)
+    app.hamta_app()
+    from sidor import arbetsgivare, jamforelse, malomrade
+    return jamforelse, malomrade, arbetsgivare
+
+
+def _referens() -> dict[tuple, float]:
+    import csv
+    with open(VARDEN, encoding="utf-8") as f:
+        return {(r["kpi"], r["municipality"], int(r["year"]), r["gender"]): float(r["value"])
+                for r in csv.DictReader(f, delimiter=";")}
+
+
+def _noder(c):
+    """Alla komponenter i ett Dash-träd."""
+    yield c
+    barn = getattr(c, "children", None)
+    for b in (barn if isinstance(barn, (list, tuple)) else [barn]):
+        if hasattr(b, "to_plotly_json"):
+            yield from _noder(b)
+
+
+def _text(c) -> str:
+    return "".join(x if isinstance(x, str) else _text(x) for x in (
+        c.children if isinstance(c.children, (list, tuple)) else [c.children]) if x is not None) \
+        if hasattr(c, "children") else str(c)
+
+
+def test_jamforelsen_visar_varden_lika_med_filen(sidor_mot):
+    from dash import dcc, html
+
+    from komponenter.jamforelse import visa
+    jamforelse, _, _ = sidor_mot
+    ref = _referens()
+    grupp = ["0114", "0480", "1290", "1293", "1485", "2081", "2181"]
+    sida = jamforelse.layout()
+    text = _text(sida)
+    assert "python -m" not in text and "plan.yaml" not in text        # inga kommandon för invånarna
+    assert "Källa: Kolada, hämtat 2024-08-30." in text
+    kort = {k.__dict__["data-kpi"]: k for k in _noder(sida) if isinstance(k, html.Article)}
+    enheter = {k: "%" for k in kort} | {"U00200": "index"}
+    jamforda = 0
+    for kpi, k in kort.items():
+        celler = [c for c in _noder(k) if isinstance(c, html.Td) and "data-kpi" in c.__dict__]
+        for c in celler:
+            d = c.__dict__
+            nyckel = (kpi, d["data-kommun"], int(d["data-ar"]), d["data-kon"])
+            if d["data-roll"] == "gruppmedel":
+                v = [ref[(kpi, m, nyckel[2], nyckel[3])] for m in grupp if (kpi, m, nyckel[2], nyckel[3]) in ref]
+                vantat = sum(v) / len(v)
+            else:
+                vantat = ref[nyckel]
+            assert c.children == visa(vantat, enheter[kpi]), (nyckel, c.children)
+            jamforda += 1
+        for g in (x for x in _noder(k) if isinstance(x, dcc.Graph)):
+            for t in g.figure.data:
+                roll, kommun, kon = t.meta.split("|")
+                for x, y in zip(t.x, t.y):
+                    if roll == "gruppmedel":
+                        v = [ref[(kpi, m, x, kon)] for m in grupp if (kpi, m, x, kon) in ref]
+                        assert y == pytest.approx(sum(v) / len(v), abs=1e-9)
+                    else:
+                        kid = {"kommunen": "0188", "riket": "0000"}.get(roll, kommun)
+                        assert y == ref[(kpi, kid, x, kon)], (kpi, t.name, x)
+                    jamforda += 1
+        senaste = max((a for (kp, m, a, _) in ref if kp == kpi and m == "0188"), default=None)
+        if senaste:   # "2022: Norrtälje 7,2 %, …" överst på kortet
+            assert f"{senaste}: Norrtälje {visa(ref[(kpi, '0188', senaste, 'T')], enheter[kpi])}," in _text(k)
+    assert jamforda > 1000
+    # Norrtälje, gruppens sju kommuner och riket för ekonomin och HR, med kön där Kolada har det
+    for kpi in ("N03103", "N03102", "N03002", "N00090", "N00206"):
+        visade = {c.__dict__["data-kommun"] for c in _noder(kort[kpi]) if isinstance(c, html.Td)
+                  and "data-kommun" in c.__dict__}
+        assert {"0188", "0000", *grupp} <= visade, kpi
+    for kpi in ("N00090", "N00206"):
+        assert {c.__dict__["data-kon"] for c in _noder(kort[kpi]) if isinstance(c, html.Td)
+                and "data-kon" in c.__dict__} == {"T", "K", "M"}
+    assert "Närliggande mått" in _text(kort["N03002"])
+    assert "Placering av Norrtälje (1 = bäst)" in _text(kort["N00090"])
+
+
+def test_indikatorkorten_har_kolada_raden(sidor_mot):
+    _, malomrade, arbetsgivare = sidor_mot
+    ref = _referens()
+    from komponenter.jamforelse import visa
+    t = _text(malomrade.layout(nr="1"))
+    assert f"Kolada (N03103 Självfinansieringsgrad för kommunens investeringar, andel (%)) 2022: Norrtälje " \
+           f"{visa(ref[('N03103', '0188', 2022, 'T')], '%')}" in t
+    assert "Kolada, närliggande mått (N03002" in t and "Källa: Kolada, hämtat 2024-08-30." in t
+    t = _text(arbetsgivare.layout())
+    assert f"Kolada (N00090 Sjukfrånvaro totalt bland anställda, kommun, andel (%)) 2022: Norrtälje " \
+           f"{visa(ref[('N00090', '0188', 2022, 'T')], '%')}, medel för liknande kommuner" in t

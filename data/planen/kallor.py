@@ -168,7 +168,8 @@ def _kolada_post(g: "_Granskare", x, post: str, falt: str) -> Optional[dict]:
     if not KOLADA_KPI.match(kid):
         g.fel_i(post, f"fältet '{falt}' har {kid!r}; ett Kolada-id ser ut som N03103")
         return None
-    ut = {"id": kid, "titel": g.text(x, "titel", post, krav=False), "matt": x.get("matt") or "samma",
+    ut = {"id": kid, "titel": g.text(x, "titel", post, krav=False), "rubrik": g.text(x, "rubrik", post, krav=False),
+          "matt": x.get("matt") or "samma",
           "skal": g.text(x, "skal", post, krav=False)}
     if ut["matt"] not in KOLADA_MATT:
         g.fel_i(post, f"fältet '{falt}', {kid}: matt {ut['matt']!r} – ange samma eller narliggande")

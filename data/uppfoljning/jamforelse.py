@@ -34,6 +34,7 @@ class Nyckeltal:
     riktning: Optional[str] = None
     indikatorer: list[tuple[str, str]] = field(default_factory=list)   # (kod, namn)
     omrade: Optional[str] = None
+    rubrik: Optional[str] = None           # planens rubrik på vanlig svenska (annars Koladas titel)
 
 
 def nyckeltal(inst: dict, ind: pd.DataFrame) -> list[Nyckeltal]:
@@ -47,12 +48,12 @@ def nyckeltal(inst: dict, ind: pd.DataFrame) -> list[Nyckeltal]:
             if n is None:
                 titel = post.get("titel") or (r.get("kpi_titlar") or {}).get(kid) or kid
                 n = ut[kid] = Nyckeltal(kid, titel, post.get("matt") or "samma", post.get("skal"),
-                                        r.get("mattenhet"), r.get("riktning"))
+                                        r.get("mattenhet"), r.get("riktning"), rubrik=post.get("rubrik"))
             n.indikatorer.append((r["kod"], r["namn"]))
     for p in inst.get("nyckeltal") or []:
         if p["id"] not in ut:
             ut[p["id"]] = Nyckeltal(p["id"], p.get("titel") or p["id"], "ovrigt", p.get("skal"), p.get("enhet"),
-                                    p.get("riktning"), [], p.get("omrade"))
+                                    p.get("riktning"), [], p.get("omrade"), p.get("rubrik"))
     return list(ut.values())
 
 
