@@ -83,6 +83,7 @@ FRAGOR = [
     "atgarder?enhet=KSK/SHB&roll=ansvarig&status=F%C3%B6rsenad", "indikatorer?malomrade=1",
     f"indikatorer?period={quote(PERIOD)}&exempel=med", "utfall", "statusrapporter?exempel=med&per_sida=5&sida=2",
     "malvarden?per_sida=1000", "budget?tabell=investeringar", "budgetuppfoljning?exempel=med&period=Del%C3%A5r+2+2020",
+    "jamforelser?plan=KS-2020&per_sida=1000",
 ]
 
 
@@ -319,3 +320,28 @@ def test_dokumentationen_namnger_varje_falt():
         assert f"`{PREFIX}/{r.namn}`" in text, r.namn
         for f in r.falt:
             assert f"`{f.namn}`" in text, (r.namn, f.namn)
+
+
+def test_jamforelser_som_pa_sidan_och_i_filen(klient, spec):
+    """Kolada-jämförelsen: kommunen, gruppens sju kommuner, gruppmedlet och riket med källa och
+    hämtningsdag; värdena som i planmappens ögonblicksbild (varden.csv)."""
+    from pathlib import Path
+    fil = Path(__file__).resolve().parent.parent / "data" / "plan" / "kolada_varden.csv"
+    ref = {(r["kpi"], r["municipality"], int(r["year"]), r["gender"]): float(r["value"])
+           for r in csv.DictReader(io.StringIO(fil.read_text(encoding="utf-8")), delimiter=";")}
+    r = klient.get(f"{PREFIX}/jamforelser?per_sida=1000")
+    assert r.status_code == 200
+    _validera(spec, r)
+    svar = r.get_json()
+    assert "Kolada" in svar["meta"]["kalla"]
+    rader = [x for x in svar["data"] if x["kpi"] == "N00090"]
+    assert {x["roll"] for x in rader} == {"kommunen", "gruppen", "gruppmedel", "riket"}
+    assert {x["kommun"] for x in rader if x["roll"] == "gruppen"} == {"0114", "0480", "1290", "1293", "1485",
+                                                                        "2081", "2181"}
+    for x in (x for x in svar["data"] if not x["beraknad"]):
+        assert x["varde"] == ref[(x["kpi"], x["kommun"], x["ar"], x["kon"])]
+        assert x["hamtad"] == "2024-08-30"
+    medel = next(x for x in rader if x["roll"] == "gruppmedel" and x["ar"] == 2022 and x["kon"] == "T")
+    v = [ref[("N00090", k, 2022, "T")] for k in ("0114", "0480", "1290", "1293", "1485", "2081", "2181")]
+    assert medel["varde"] == pytest.approx(sum(v) / len(v)) and medel["antal"] == 7 and medel["beraknad"]
+    assert next(x for x in rader if x["roll"] == "kommunen")["indikatorer"] == ["HR-I06"]

@@ -277,6 +277,20 @@ def _budgetuppfoljning(u: Urval, exempel: bool, url: Optional[str]) -> list[dict
     return _rader(df, RESURSER["budgetuppfoljning"].falt)
 
 
+def _jamforelser(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
+    j = fragor.kolada_jamforelse(u.plan or fragor.standardplan(url=url))
+    nt = {n.id: n for n in j.nyckeltal}
+    df = j.varden[j.varden.kpi.isin(list(nt))].copy()
+    df["kpi_titel"] = [nt[k].titel for k in df.kpi]
+    df["rubrik"] = [nt[k].rubrik or nt[k].titel for k in df.kpi]
+    df["matt"] = [nt[k].matt for k in df.kpi]
+    df["indikatorer"] = [[kod for kod, _ in nt[k].indikatorer] for k in df.kpi]
+    df["kommun"] = [k or None for k in df.kommun]
+    ordning = {k: i for i, k in enumerate(nt)}
+    df = df.assign(_o=df.kpi.map(ordning)).sort_values("_o", kind="stable")
+    return _rader(df, RESURSER["jamforelser"].falt)
+
+
 _F = Falt
 RESURSER: dict[str, Resurs] = {r.namn: r for r in (
     Resurs("planer", "Planer", "Planerna i databasen (nämnd × år).", (), (
@@ -422,6 +436,26 @@ RESURSER: dict[str, Resurs] = {r.namn: r for r in (
         _F("avvikelse", "number", "publicerad avvikelse (tkr)"),
         _F("kommentar", "string", "kommentar"),
     ) + _PROVENIENS, _budgetuppfoljning),
+    Resurs("jamforelser", "Jämförelser (Kolada)", "Planens Kolada-nyckeltal: kommunen, jämförelsegruppens kommuner, "
+           "gruppens medelvärde och riket per år och kön, som på /jamforelse. Källa: Kolada (hämtningsdag per rad); "
+           "ett gruppmedel med beraknad=true är Målkolls ovägda medel av gruppens kommuner.", ("plan",), (
+        _F("kpi", "string", "Koladas nyckeltals-id, t.ex. N03103", tom=False),
+        _F("kpi_titel", "string", "nyckeltalets titel i Kolada", tom=False),
+        _F("rubrik", "string", "rubrik på vanlig svenska (som på /jamforelse)", tom=False),
+        _F("matt", "string", "samma (samma mått som indikatorn), narliggande (annan definition) eller ovrigt "
+           "(ingen egen indikator i planen)", tom=False),
+        _F("indikatorer", "array", "planens indikatorer som jämförs med nyckeltalet (CSV: kommaseparerade)", tom=False),
+        _F("roll", "string", "kommunen, gruppen (en kommun i jämförelsegruppen), gruppmedel eller riket", tom=False),
+        _F("kommun", "string", "Koladas id: kommun (0188), riket (0000) eller grupp (G…)"),
+        _F("kommun_namn", "string", "namn", tom=False),
+        _F("ar", "integer", "år", tom=False),
+        _F("kon", "string", "T totalt, K kvinnor, M män", tom=False),
+        _F("varde", "number", "värdet", tom=False),
+        _F("antal", "integer", "gruppmedel: antal kommuner bakom medelvärdet"),
+        _F("hamtad", "date", "när värdet hämtades ur Kolada", tom=False),
+        _F("kalla", "string", "källa", tom=False),
+        _F("beraknad", "boolean", "true = Målkolls beräkning (gruppmedel), inte ett Kolada-värde", tom=False),
+    ), _jamforelser),
 )}
 
 
@@ -527,6 +561,8 @@ def meta(f: Fraga, s: Sida, url: Optional[str] = None) -> dict:
          "filter": _filter(f), "exempel": "med" if f.exempel else "utan",
          "antal": s.antal, "sida": s.sida, "per_sida": s.per_sida, "sidor": s.sidor,
          "kalla": "Målkoll: planen som i data/plan/ och rapporterade utfall; ursprung per rad", "version": VERSION}
+    if f.resurs.namn == "jamforelser":
+        m["kalla"] = "Källa: Kolada (hämtningsdag och källa per rad); gruppmedel med beraknad=true är Målkolls beräkning"
     if "period" in f.resurs.parametrar and f.resurs.namn not in ("utfall", "statusrapporter"):
         m["period"] = fragor.vald_period(f.urval.period, f.urval.plan, url=url).namn
     elif f.urval.period:
