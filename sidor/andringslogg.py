@@ -10,6 +10,7 @@ from dash import dcc, html
 import pandas as pd
 
 from data.rapportering import behorighet as rapportering
+from data.uppfoljning import fragor
 from komponenter.format import tal
 from komponenter.text import fritext
 from sidor import _inloggning
@@ -54,9 +55,27 @@ def layout(kod=None, plan=None, **_):
              for r in df.itertuples()]
     return html.Div([
         html.H1("Ändringslogg" + (f" för {kod}" if kod else ""), className="sidrubrik"),
+        _varningar(plan),
         html.P(["Nyast först, högst 500 rader. Klicka på ett id för dess historik. ",
                 dcc.Link("Visa allt", href="/andringslogg") if kod else None]),
         html.Table([html.Thead(html.Tr([html.Th(x, scope="col") for x in
                                         ("När", "Vem", "Vad", "Id", "Period", "Ändring", "Varifrån")])),
                     html.Tbody(rader)], className="table table-sm andringslogg"),
     ])
+
+
+def _varningar(plan) -> html.Div | None:
+    """Inläsningens varningar (tidpunkter som inte går att läsa som datum): det som källfilerna bör rätta."""
+    try:
+        varningar = fragor.inlasningsvarningar(plan if isinstance(plan, str) and plan else None)
+    except LookupError:
+        return None
+    if not varningar:
+        return None
+    return html.Section([
+        html.H2(f"Inläsningen av planen gav {len(varningar)} "
+                f"{'varning' if len(varningar) == 1 else 'varningar'}", className="h5"),
+        html.P("Åtgärderna nedan har ingen tidpunkt som går att läsa som ett datum och kan därför aldrig visas "
+               "som Försenad. Ange tidpunkt_datum i källfilen och läs in planen igen (python -m data.ladda)."),
+        html.Ul([html.Li(v) for v in varningar]),
+    ], className="alert alert-warning", role="status", id="inlasningsvarningar")

@@ -410,7 +410,12 @@ def test_andringsloggen_bara_for_administratorer(miljo):
     for namn in (None, "sara", "lars"):
         text = sida(klient(miljo, namn))
         assert "bara för administratörer" in text and "Formulär i webbläsaren" not in text
+        assert "Inläsningen av planen" not in text and "6-A12" not in text
     text = sida(klient(miljo, "ada"), f"?kod={kod}")
+    # Inläsningens varningar (issue 20): KS-2020 har fem tidpunkter som inte är datum, med fil och post
+    assert "Inläsningen av planen gav 5 varningar" in text
+    assert ("malomrade_6.yaml, åtgärd 6-A12: tidpunkten 'Avrapportering efter genomfört möte' går inte att "
+            "läsa som ett datum") in text
     assert f"Ändringslogg för {kod}" in text and "Sara Samhälle (sara)" in text and "Formulär i webbläsaren" in text
     assert "Status: Pågår enligt plan – Enligt plan." in text
     text = sida(klient(miljo, "ada"))

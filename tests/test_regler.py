@@ -3,7 +3,8 @@ import datetime as dt
 
 import pytest
 
-from data.uppfoljning.regler import atgardsstatus, indikatorstatus, summera_status, tolka_tidpunkt, trend
+from data.uppfoljning.regler import (atgardsstatus, indikatorstatus, las_tidpunkt, summera_status, tolka_tidpunkt,
+                                     trend)
 
 D = dt.date
 
@@ -23,6 +24,68 @@ D = dt.date
 ])
 def test_tolka_tidpunkt(text, vantat):
     assert tolka_tidpunkt(text, 2020) == vantat
+
+
+# Issue 20: varje form som en plan skriver, i en plan för 2025 med egna perioder
+PERIODER_2025 = {"Tertial 1 2025": D(2025, 4, 30), "Tertial 2 2025": D(2025, 8, 31),
+                 "Delårsbokslut augusti 2025": D(2025, 9, 15), "Årsredovisning 2025": D(2025, 12, 31)}
+
+
+@pytest.mark.parametrize("text,vantat", [
+    # ISO-datum och "Senast <datum>" i alla former
+    ("2025-10-31", D(2025, 10, 31)), ("senast 2025-09-30", D(2025, 9, 30)),
+    ("Senast 2025-9-30.", D(2025, 9, 30)),
+    ("Senast 30 september 2025", D(2025, 9, 30)), ("senast den 30 september 2025", D(2025, 9, 30)),
+    ("Senast 15 juni", D(2025, 6, 15)),                    # utan år: planåret
+    ("Klart senast 1 sept. 2026", D(2026, 9, 1)), ("senast 30 sep 2025", D(2025, 9, 30)),
+    ("Senast september 2025", D(2025, 9, 30)), ("Senast 2026", D(2026, 12, 31)),
+    ("Beslut 12 mars, genomfört senast 2025-11-15", D(2025, 11, 15)),
+    # Kvartal och tertial med och utan år
+    ("Kvartal 2 2025", D(2025, 6, 30)), ("Q3 2025", D(2025, 9, 30)), ("q1", D(2025, 3, 31)),
+    ("Kvartal 4", D(2025, 12, 31)), ("kv 2 2026", D(2026, 6, 30)), ("Kvartal 1, 2026", D(2026, 3, 31)),
+    ("tertial 2", D(2025, 8, 31)), ("Tertial 1 2026", D(2026, 4, 30)), ("tredje tertialet", D(2025, 12, 31)),
+    ("Andra tertialet 2026", D(2026, 8, 31)),
+    # Terminer och läsår
+    ("Höstterminen 2025", D(2025, 12, 31)), ("Vårterminen 2026", D(2026, 6, 30)),
+    ("under höstterminen", D(2025, 12, 31)), ("HT25", D(2025, 12, 31)), ("VT 2026", D(2026, 6, 30)),
+    ("Läsåret 2025/26", D(2026, 6, 30)), ("läsåret 2025/2026", D(2026, 6, 30)),
+    ("Under läsåret 2026-27", D(2027, 6, 30)),
+    # Planens egna perioder
+    ("i samband med Tertial 2 2025", D(2025, 8, 31)), ("Redovisas i tertial 2 2025", D(2025, 8, 31)),
+    ("Rapporteras i Delårsbokslut augusti 2025", D(2025, 9, 15)),   # periodens slutdatum, inte månadens
+    ("I Årsredovisning 2025", D(2025, 12, 31)),
+    # Mål och budget: 30 november året före det första året
+    ("I samband med att Mål och budget 2027–2029 beslutas", D(2026, 11, 30)),
+    ("i samband med Mål och budget för 2026-2028", D(2025, 11, 30)), ("M&B 2027", D(2026, 11, 30)),
+    # Flera tidpunkter: den senaste
+    ("Förslag tertial 1, beslut Höstterminen 2025", D(2025, 12, 31)),
+    # Löpande: inget datum, ingen varning
+    ("Löpande", None), ("Redovisas löpande i nämnden", None), ("Månatlig avrapportering", None),
+])
+def test_tolka_tidpunkt_alla_former(text, vantat):
+    t = las_tidpunkt(text, 2025, PERIODER_2025)
+    assert t.datum == vantat
+    assert (t.fel == "") and (t.lopande == (vantat is None))
+    assert tolka_tidpunkt(text, 2025, PERIODER_2025) == vantat
+
+
+@pytest.mark.parametrize("text,i_skalet,omojlig", [
+    ("Avrapportering efter genomfört möte", "inget datum", False),
+    ("I enlighet med tidplan för strategin", "inget datum", False),
+    ("Under läsåret", "läsåret står utan år", False),
+    ("Senast 2025-04-31", "'2025-04-31' är inget datum som finns", True),
+    ("senast 30 februari 2026", "'30 februari 2026' är inget datum som finns", True),
+    ("Läsåret 2025/27", "'läsåret 2025/27' är inget läsår", True),
+])
+def test_olaslig_tidpunkt_ger_skal_och_inget_datum(text, i_skalet, omojlig):
+    t = las_tidpunkt(text, 2025, PERIODER_2025)
+    assert t.datum is None and not t.lopande and i_skalet in t.fel and t.omojlig == omojlig
+
+
+def test_periodnamn_utan_perioder_laser_frasen_generellt():
+    # Utan planens perioder läses "Tertial 2 2025" som tertialets slut (31 augusti)
+    assert tolka_tidpunkt("i samband med Tertial 2 2025", 2024) == D(2025, 8, 31)
+    assert tolka_tidpunkt("Rapporteras i Delårsbokslut augusti 2025", 2025) == D(2025, 8, 31)
 
 
 @pytest.mark.parametrize("utfall,mal,riktning,nuvarde,maltext,vantat", [

@@ -46,6 +46,8 @@ class Plan(Bas):
     kallhash: Mapped[Optional[str]] = mapped_column(String(64))     # källfilernas hash vid senaste inläsning
     syntetisk: Mapped[bool] = mapped_column(Boolean, default=False)  # bänkdata (bench/), aldrig kommunens
     kolada: Mapped[Optional[dict]] = mapped_column(JSON)  # plan.yaml kolada: kommun, riket, jämförelsegrupp
+    varningar: Mapped[Optional[list]] = mapped_column(JSON)   # inläsningens varningar (fil, post, text)
+    sammansatta: Mapped[Optional[dict]] = mapped_column(JSON)  # enheter.yaml: stavning → flera enhetskoder
 
     malomraden: Mapped[list["Malomrade"]] = relationship(back_populates="plan", order_by="Malomrade.nr")
 
@@ -86,6 +88,7 @@ class Enhet(Bas):
     foralder_id: Mapped[Optional[int]] = mapped_column(ForeignKey("enhet.id"))
     extern: Mapped[bool] = mapped_column(Boolean, default=False)    # utanför kommunstyrelsens förvaltning
     ordning: Mapped[int] = mapped_column(Integer, default=0)
+    alias: Mapped[Optional[list]] = mapped_column(JSON)             # enheter.yaml: stavningarna (som skrivna)
 
     foralder: Mapped[Optional["Enhet"]] = relationship(remote_side="Enhet.id")
 

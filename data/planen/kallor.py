@@ -1,7 +1,8 @@
 """Läser och granskar planens källfiler i data/plan/ (se docs/kallfiler.md).
 
 Resultatet är vanliga Python-strukturer; inget skrivs. Alla fel i alla filer samlas och
-rapporteras på en gång i `KallfilFel`, varje fel med fil och post.
+rapporteras på en gång i `KallfilFel`, varje fel med fil och post. Det som går att läsa men inte
+tolka (en tidpunkt utan datum) blir en varning i planens `varningar`, också med fil och post.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import Any, Optional
 
 import yaml
 
-from data.uppfoljning.regler import tolka_tidpunkt
+from data.uppfoljning.regler import las_tidpunkt
 from data.uppfoljning.urval import normalisera_stavning
 
 PLAN_DIR = Path(__file__).resolve().parent.parent / "plan"
@@ -27,6 +28,9 @@ BUDGETFILER = {
     "investeringar": "investeringar.csv",
 }
 BUDGETTYPER = ("belopp", "varav", "summa", "forandring_tkr", "forandring_procent")
+INGET_DATUM = ("inget", "ingen", "löpande")   # tidpunkt_datum: planen ger inget förfallodatum
+BUDGETKOLUMNER = ("post", "typ", "grupp", "fotnot", "forklaring")
+BELOPPSKOLUMN = re.compile(r"^(?:([A-Za-zÅÄÖåäö]+)\s+)?(20\d\d)$")   # "2020", "Budget 2020", "Utfall 2018"
 
 
 class KallfilFel(Exception):
@@ -40,20 +44,63 @@ class Enhetsregister:
     enheter: list[dict]
     # normaliserad stavning -> lista av kanoniska koder
     stavningar: dict[str, list[str]] = field(default_factory=dict)
+    sammansatta: dict[str, list[str]] = field(default_factory=dict)   # som skrivna i enheter.yaml
 
     def sla_upp(self, stavning: str) -> Optional[list[str]]:
         return self.stavningar.get(normalisera_stavning(stavning))
 
 
+class OgiltigtDatum(str):
+    """Ett datum i YAML som inte finns (2025-04-31): texten behålls, granskningen säger fel med post."""
+
+
+class _Laddare(yaml.SafeLoader):
+    """Som yaml.safe_load, men ett omöjligt datum blir OgiltigtDatum i stället för ett ValueError."""
+
+
+def _tidsstampel(laddare: _Laddare, nod):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(laddare, nod)
+    except ValueError:
+        return OgiltigtDatum(laddare.construct_scalar(nod))
+
+
+_Laddare.add_constructor("tag:yaml.org,2002:timestamp", _tidsstampel)
+
+
 def _las_yaml(sokvag: Path, fel: list[str]) -> Any:
     try:
         with open(sokvag, encoding="utf-8") as f:
-            return yaml.safe_load(f)
+            return yaml.load(f, Loader=_Laddare)  # noqa: S506 – SafeLoader med eget datum
     except FileNotFoundError:
         fel.append(f"{sokvag.name}: filen saknas")
     except yaml.YAMLError as e:
         fel.append(f"{sokvag.name}: ogiltig YAML: {e}".replace("\n", " "))
+    except UnicodeDecodeError:
+        fel.append(f"{sokvag.name}: filen är inte text i UTF-8")
+    except (OSError, RecursionError) as e:
+        fel.append(f"{sokvag.name}: filen kunde inte läsas ({getattr(e, 'strerror', None) or type(e).__name__})")
     return None
+
+
+def _las_yaml_post(sokvag: Path, fel: list[str]) -> dict:
+    """En YAML-fil vars innehåll är en post (nyckel: värde); annat är ett fel med filens namn."""
+    data = _las_yaml(sokvag, fel)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        fel.append(f"{sokvag.name}, filen: ska vara en post (nyckel: värde), inte {type(data).__name__}")
+        return {}
+    return data
+
+
+def datum_fran_yaml(v: Any) -> tuple[Optional[dt.date], str]:
+    """Ett datum ur YAML (ÅÅÅÅ-MM-DD) och, om det inte är ett, felet att visa."""
+    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+        return v, ""
+    if isinstance(v, OgiltigtDatum):
+        return None, f"{str(v)!r} är inget datum som finns"
+    return None, f"ska vara ett datum ÅÅÅÅ-MM-DD, inte {v!r}"
 
 
 class _Granskare:
@@ -72,6 +119,8 @@ class _Granskare:
         if isinstance(v, (dict, list)):
             self.fel_i(post, f"fältet '{nyckel}' ska vara en text")
             return None
+        if isinstance(v, OgiltigtDatum):
+            self.fel_i(post, f"fältet '{nyckel}': {str(v)!r} är inget datum som finns")
         return str(v).strip()
 
     def tal(self, d: dict, nyckel: str, post: str) -> Optional[float]:
@@ -116,7 +165,7 @@ class _Granskare:
 
 
 def las_enheter(katalog: Path, fel: list[str]) -> Enhetsregister:
-    data = _las_yaml(katalog / "enheter.yaml", fel) or {}
+    data = _las_yaml_post(katalog / "enheter.yaml", fel)
     g = _Granskare(fel, "enheter.yaml")
     enheter, stavningar, koder = [], {}, set()
 
@@ -139,20 +188,26 @@ def las_enheter(katalog: Path, fel: list[str]) -> Enhetsregister:
             g.fel_i(post, "koden finns två gånger")
         koder.add(kod)
         foralder = kod.rsplit("/", 1)[0] if "/" in kod else None
-        enheter.append({"kod": kod, "namn": namn, "foralder": foralder,
+        alias = [str(a) for a in g.lista(e, "alias", post)]
+        enheter.append({"kod": kod, "namn": namn, "foralder": foralder, "alias": alias,
                         "extern": bool(e.get("extern", False)), "ordning": i})
         registrera(kod, [kod], post)
-        for a in g.lista(e, "alias", post):
-            registrera(str(a), [kod], post)
+        for a in alias:
+            registrera(a, [kod], post)
     for e in enheter:
         if e["foralder"] and e["foralder"] not in koder:
             g.fel_i(f"enhet {e['kod']}", f"föräldern {e['foralder']} finns inte")
-    for stavning, delar in (data.get("sammansatta") or {}).items():
+    sammansatta = data.get("sammansatta") or {}
+    if not isinstance(sammansatta, dict):
+        g.fel_i("sammansatta", "ska vara en post: stavning → lista av enhetskoder")
+        sammansatta = {}
+    for stavning, delar in sammansatta.items():
         if not isinstance(delar, list) or any(d not in koder for d in delar):
             g.fel_i(f"sammansatt {stavning}", "ska vara en lista av kända koder")
             continue
-        registrera(stavning, list(delar), f"sammansatt {stavning}")
-    return Enhetsregister(enheter, stavningar)
+        registrera(str(stavning), list(delar), f"sammansatt {stavning}")
+    return Enhetsregister(enheter, stavningar,
+                          sammansatta={str(k): list(v) for k, v in sammansatta.items() if isinstance(v, list)})
 
 
 KOLADA_KPI = re.compile(r"^[NU]\d{5}$")
@@ -305,8 +360,28 @@ def _las_indikator(g: _Granskare, d: dict, post_prefix: str, reg: Enhetsregister
     return ind
 
 
+def _las_forfallodatum(g: _Granskare, a: dict, apost: str, tidpunkt: Optional[str], planar: int,
+                       perioder: dict[str, dt.date], varningar: list[str]) -> Optional[dt.date]:
+    """`tidpunkt_datum` om det finns, annars tidpunkten tolkad; en oläslig tidpunkt blir en varning."""
+    if str(a.get("tidpunkt_datum")).strip().lower() in INGET_DATUM:
+        return None   # planen ger uttryckligen inget datum
+    if a.get("tidpunkt_datum") is not None:
+        datum, problem = datum_fran_yaml(a["tidpunkt_datum"])
+        if problem:
+            g.fel_i(apost, f"'tidpunkt_datum' {problem}")
+        return datum
+    tp = las_tidpunkt(tidpunkt, planar, perioder)
+    if tp.omojlig:
+        g.fel_i(apost, f"tidpunkten {tidpunkt!r}: {tp.fel}")
+    elif tidpunkt and tp.datum is None and not tp.lopande:
+        varningar.append(f"{g.fil}, {apost}: tidpunkten {tidpunkt!r} går inte att läsa som "
+                         f"ett datum ({tp.fel}) – ange tidpunkt_datum (eller tidpunkt_datum: inget)")
+    return tp.datum
+
+
 def _las_malomrade(sokvag: Path, reg: Enhetsregister, fel: list[str], planar: int,
-                   malar: tuple[int, ...]) -> Optional[dict]:
+                   malar: tuple[int, ...], perioder: dict[str, dt.date],
+                   varningar: list[str]) -> Optional[dict]:
     data = _las_yaml(sokvag, fel)
     if data is None:
         return None
@@ -329,7 +404,10 @@ def _las_malomrade(sokvag: Path, reg: Enhetsregister, fel: list[str], planar: in
         if not isinstance(im, dict):
             g.fel_i(post, "ska vara en post")
             continue
-        mo["inriktningsmal"].append({"nr": g.text(im, "nr", post), "titel": g.text(im, "titel", post),
+        imnr = g.text(im, "nr", post)
+        if imnr is not None and imnr in {x["nr"] for x in mo["inriktningsmal"]}:
+            g.fel_i(f"inriktningsmål {imnr}", "numret finns två gånger i målområdet")
+        mo["inriktningsmal"].append({"nr": imnr, "titel": g.text(im, "titel", post),
                                      "beskrivning": g.text(im, "beskrivning", post, krav=False),
                                      "ordning": i})
     for i, u in enumerate(g.lista(data, "uppdrag", "målområdet"), start=1):
@@ -367,14 +445,10 @@ def _las_malomrade(sokvag: Path, reg: Enhetsregister, fel: list[str], planar: in
                     if ansvar and normalisera_stavning(stavning) not in normalisera_stavning(ansvar):
                         g.fel_i(apost, f"enheten {stavning!r} står inte i 'ansvar' ({ansvar!r})")
                     enheter.extend((k, roll, stavning) for k in koder)
-            datum = a.get("tidpunkt_datum")
-            if datum is not None and not isinstance(datum, dt.date):
-                g.fel_i(apost, f"'tidpunkt_datum' ska vara ett datum ÅÅÅÅ-MM-DD, inte {datum!r}")
-                datum = None
             upp["atgarder"].append({
                 "kod": aid, "text": g.text(a, "atgard", apost), "effekt": g.text(a, "effekt", apost, krav=False),
                 "ansvar": ansvar, "tidpunkt": tidpunkt,
-                "forfallodatum": datum or tolka_tidpunkt(tidpunkt, planar),
+                "forfallodatum": _las_forfallodatum(g, a, apost, tidpunkt, planar, perioder, varningar),
                 "ordning": j, "enheter": enheter})
         mo["uppdrag"].append(upp)
     for i, d in enumerate(g.lista(data, "indikatorer", "målområdet"), start=1):
@@ -391,7 +465,7 @@ def _las_arbetsgivare(katalog: Path, reg: Enhetsregister, fel: list[str], malar:
     """arbetsgivare.yaml (valfri: utan den har planen inga HR-indikatorer)."""
     if not (katalog / "arbetsgivare.yaml").exists():
         return {"titel": None, "personalmal": None, "beskrivning": None, "fokusomraden": []}
-    data = _las_yaml(katalog / "arbetsgivare.yaml", fel) or {}
+    data = _las_yaml_post(katalog / "arbetsgivare.yaml", fel)
     g = _Granskare(fel, "arbetsgivare.yaml")
     res = {"titel": g.text(data, "titel", "filen"), "personalmal": g.text(data, "personalmal", "filen"),
            "beskrivning": g.text(data, "beskrivning", "filen", krav=False), "fokusomraden": []}
@@ -401,6 +475,8 @@ def _las_arbetsgivare(katalog: Path, reg: Enhetsregister, fel: list[str], malar:
         if not isinstance(fo, dict):
             g.fel_i(post, "ska vara en post")
             continue
+        if fo.get("nr") is not None and fo.get("nr") in {x["nr"] for x in res["fokusomraden"]}:
+            g.fel_i(post, "numret finns två gånger")
         f = {"nr": g.heltal(fo, "nr", post, krav=True), "titel": g.text(fo, "titel", post),
              "nyckelord": g.text(fo, "nyckelord", post, krav=False), "indikatorer": []}
         for d in g.lista(fo, "indikatorer", post):
@@ -417,7 +493,7 @@ def _las_sarskilda(katalog: Path, fel: list[str]) -> list[dict]:
     """sarskilda_uppdrag.yaml (valfri)."""
     if not (katalog / "sarskilda_uppdrag.yaml").exists():
         return []
-    data = _las_yaml(katalog / "sarskilda_uppdrag.yaml", fel) or {}
+    data = _las_yaml_post(katalog / "sarskilda_uppdrag.yaml", fel)
     g = _Granskare(fel, "sarskilda_uppdrag.yaml")
     res = []
     for i, u in enumerate(g.lista(data, "uppdrag", "filen"), start=1):
@@ -425,7 +501,10 @@ def _las_sarskilda(katalog: Path, fel: list[str]) -> list[dict]:
         if not isinstance(u, dict):
             g.fel_i(post, "ska vara en post")
             continue
-        res.append({"kod": g.text(u, "id", post), "titel": g.text(u, "titel", post),
+        kod = g.text(u, "id", post)
+        if kod is not None and kod in {x["kod"] for x in res}:
+            g.fel_i(f"särskilt uppdrag {kod}", "id:t finns två gånger")
+        res.append({"kod": kod, "titel": g.text(u, "titel", post),
                     "beskrivning": g.text(u, "beskrivning", post, krav=False),
                     "inriktning": g.text(u, "inriktning", post, krav=False),
                     "kommentar": g.text(u, "kommentar", post, krav=False), "ordning": i})
@@ -436,20 +515,35 @@ def _las_budget(katalog: Path, tabell: str, filnamn: str, fel: list[str]) -> lis
     sokvag = katalog / filnamn
     try:
         with open(sokvag, encoding="utf-8", newline="") as f:
+            rubriker = next(csv.reader(f), [])
+            f.seek(0)
             rader = list(csv.DictReader(f))
     except FileNotFoundError:
         fel.append(f"{filnamn}: filen saknas")
         return []
+    except UnicodeDecodeError:
+        fel.append(f"{filnamn}: filen är inte text i UTF-8")
+        return []
+    except (OSError, csv.Error) as e:
+        fel.append(f"{filnamn}: filen kunde inte läsas ({e})")
+        return []
     if not rader:
         fel.append(f"{filnamn}: filen har inga rader")
         return []
-    kolumner = [k for k in rader[0].keys() if k and re.search(r"(20\d\d)$", k)]
-    res = []
+    kolumner = _beloppskolumner(filnamn, rubriker, fel)
+    if kolumner is None:
+        return []
+    res, sedda = [], set()
     for i, r in enumerate(rader, start=2):  # rad 1 är rubrikraden
         post = (r.get("post") or "").strip()
         plats = f"{filnamn}, rad {i} ({post or 'utan post'})"
         if not post:
             fel.append(f"{plats}: kolumnen 'post' är tom")
+        elif post in sedda:
+            fel.append(f"{plats}: posten {post!r} finns redan på en rad ovanför")
+        sedda.add(post)
+        if r.get(None):
+            fel.append(f"{plats}: raden har fler fält än rubrikraden ({', '.join(map(repr, r[None]))[:80]})")
         typ = (r.get("typ") or "").strip()
         if typ not in BUDGETTYPER:
             fel.append(f"{plats}: kolumnen 'typ' har {typ!r}; tillåtet är {', '.join(BUDGETTYPER)}")
@@ -463,8 +557,8 @@ def _las_budget(katalog: Path, tabell: str, filnamn: str, fel: list[str]) -> lis
             except ValueError:
                 fel.append(f"{plats}, kolumn '{k}': {v!r} är inget tal (skriv hela tkr utan mellanslag, t.ex. -304010)")
                 continue
-            slag = k.split()[0] if " " in k else None
-            belopp.append({"kolumn": k, "slag": slag, "ar": int(k[-4:]), "varde": tal})
+            slag, ar = BELOPPSKOLUMN.match(k).groups()
+            belopp.append({"kolumn": k, "slag": slag, "ar": int(ar), "varde": tal})
         res.append({"tabell": tabell, "grupp": (r.get("grupp") or "").strip() or None, "post": post,
                     "typ": typ, "fotnot": (r.get("fotnot") or "").strip() or None,
                     "forklaring": (r.get("forklaring") or "").strip() or None,
@@ -480,8 +574,30 @@ def _las_budget(katalog: Path, tabell: str, filnamn: str, fel: list[str]) -> lis
     return res
 
 
+def _beloppskolumner(filnamn: str, rubriker: list[str], fel: list[str]) -> Optional[list[str]]:
+    """Rubrikradens beloppskolumner ("2020", "Budget 2020"); en okänd eller dubblerad rubrik är ett
+    fel (annars tappades beloppen under den i tysthet). None om rubrikraden inte går att använda."""
+    problem = []
+    for nr, k in enumerate(rubriker, start=1):
+        if rubriker.count(k) > 1 and rubriker.index(k) == nr - 1:
+            problem.append(f"kolumnen {k!r} finns {rubriker.count(k)} gånger")
+        elif k.strip() != k or not (k in BUDGETKOLUMNER or BELOPPSKOLUMN.match(k)):
+            problem.append(f"kolumn {nr} har rubriken {k!r}, som inte är känd")
+    if "post" not in rubriker or "typ" not in rubriker:
+        problem.append("kolumnerna 'post' och 'typ' ska finnas")
+    if problem:
+        fel.extend(f"{filnamn}, rubrikraden: {p}" for p in problem)
+        fel.append(f"{filnamn}, rubrikraden: kolumnerna heter {', '.join(BUDGETKOLUMNER)} och ett år som "
+                   "tryckt, t.ex. '2025' eller 'Budget 2025' (beloppen i hela tkr, ingen enhet i rubriken)")
+        return None
+    return [k for k in rubriker if BELOPPSKOLUMN.match(k)]
+
+
+LASARVERSION = b"issue-20"   # ändras när läsningen ger annat ur samma filer (då synkas planen om)
+
+
 def kallhash(katalog: Path = PLAN_DIR) -> str:
-    h = hashlib.sha256()
+    h = hashlib.sha256(LASARVERSION)
     for p in sorted(katalog.iterdir()):
         if p.suffix in (".yaml", ".csv") and p.name != "publicerade_utfall.csv":
             h.update(p.name.encode())
@@ -517,25 +633,48 @@ def _las_budgetfiler(katalog: Path, fel: list[str]) -> list[dict]:
     return [r for tabell, fil in BUDGETFILER.items() for r in _las_budget(katalog, tabell, fil, fel)]
 
 
+def _las_perioder(g: _Granskare, plandata: dict) -> list[dict]:
+    """plan.yaml `perioder`: namn, typ och slutdatum; ett namn får finnas en gång."""
+    perioder, sedda = [], {}
+    for i, p in enumerate(g.lista(plandata, "perioder", "planen"), start=1):
+        post = f"period nr {i}"
+        if not isinstance(p, dict):
+            g.fel_i(post, f"ska vara en post med namn, typ och slutdatum, inte {p!r}")
+            continue
+        namn = g.text(p, "namn", post)
+        post = f"period nr {i} ({namn})" if namn else post
+        typ = g.text(p, "typ", post)
+        slut, problem = datum_fran_yaml(p.get("slutdatum"))
+        if p.get("slutdatum") is None:
+            g.fel_i(post, "fältet 'slutdatum' saknas (ÅÅÅÅ-MM-DD)")
+        elif problem:
+            g.fel_i(post, f"'slutdatum' {problem}")
+        if namn:
+            nyckel = " ".join(namn.casefold().split())
+            if nyckel in sedda:
+                g.fel_i(post, f"perioden {namn!r} finns redan som period nr {sedda[nyckel]}")
+                continue
+            sedda[nyckel] = i
+        if namn and typ and slut:
+            perioder.append({"namn": namn, "typ": typ, "slutdatum": slut, "ar": slut.year})
+    return perioder
+
+
 def las_plan(katalog: Path = PLAN_DIR) -> dict:
     """Läs och granska alla källfiler. Kastar KallfilFel med alla fel om något är fel."""
     katalog = Path(katalog)
     fel: list[str] = []
-    plandata = _las_yaml(katalog / "plan.yaml", fel) or {}
+    plandata = _las_yaml_post(katalog / "plan.yaml", fel)
     g = _Granskare(fel, "plan.yaml")
     planar = g.heltal(plandata, "ar", "planen", krav=True) or 0
     malar = _las_malar(g, plandata)
-    perioder = []
-    for p in g.lista(plandata, "perioder", "planen"):
-        if not isinstance(p, dict) or not isinstance(p.get("slutdatum"), dt.date):
-            g.fel_i(f"period {p!r}", "ska ha namn, typ och slutdatum ÅÅÅÅ-MM-DD")
-            continue
-        perioder.append({"namn": str(p["namn"]), "typ": str(p["typ"]), "slutdatum": p["slutdatum"],
-                         "ar": p["slutdatum"].year})
+    perioder = _las_perioder(g, plandata)
+    slutdatum = {p["namn"]: p["slutdatum"] for p in perioder}
+    varningar: list[str] = []
     reg = las_enheter(katalog, fel)
     malomraden = []
     for sokvag in sorted(katalog.glob("malomrade_*.yaml"), key=lambda p: int(re.sub(r"\D", "", p.stem) or 0)):
-        mo = _las_malomrade(sokvag, reg, fel, planar, malar)
+        mo = _las_malomrade(sokvag, reg, fel, planar, malar, slutdatum, varningar)
         if mo:
             if mo["nr"] is not None and sokvag.stem != f"malomrade_{mo['nr']}":
                 fel.append(f"{sokvag.name}, målområdet: nr {mo['nr']} stämmer inte med filnamnet")
@@ -548,12 +687,13 @@ def las_plan(katalog: Path = PLAN_DIR) -> dict:
         "exempelperiod": g.text(plandata, "exempelperiod", "planen", krav=False),
         "kolada": _las_kolada(g, plandata, katalog),
         "publicerade_utfall": _relativ_fil(katalog, plandata.get("publicerade_utfall"), fel),
-        "perioder": perioder, "enheter": reg.enheter, "malomraden": malomraden,
+        "perioder": perioder, "enheter": reg.enheter, "sammansatta": reg.sammansatta, "malomraden": malomraden,
         "malar": list(malar), "ambitionsar": g.heltal(plandata, "ambitionsar", "planen", krav=False),
         "standardperiod": g.text(plandata, "standardperiod", "planen", krav=False),
         "arbetsgivare": _las_arbetsgivare(katalog, reg, fel, malar),
         "sarskilda": _las_sarskilda(katalog, fel),
         "budget": _las_budgetfiler(katalog, fel),
+        "varningar": varningar,
     }
     if plan["standardperiod"] and plan["standardperiod"] not in {p["namn"] for p in perioder}:
         fel.append(f"plan.yaml, planen: standardperioden {plan['standardperiod']!r} finns inte bland perioderna")
@@ -568,6 +708,11 @@ def las_plan(katalog: Path = PLAN_DIR) -> dict:
         for ind in mo["indikatorer"]:
             if ind["kod"] in sedda:
                 fel.append(f"malomrade_{mo['nr']}.yaml, indikator {ind['kod']}: id:t används redan")
+            sedda[ind["kod"]] = "indikator"
+    for fo in plan["arbetsgivare"]["fokusomraden"]:
+        for ind in fo["indikatorer"]:
+            if ind["kod"] in sedda:
+                fel.append(f"arbetsgivare.yaml, indikator {ind['kod']}: id:t används redan")
             sedda[ind["kod"]] = "indikator"
     if plan["kolada"] is not None:   # indikatorernas Kolada-poster (titel, mått, skäl) per indikatorkod
         alla = [i for mo in malomraden for i in mo["indikatorer"]] + [

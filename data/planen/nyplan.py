@@ -2,9 +2,12 @@
 
     python -m data.nyplan --fran KS-2020 --kod KS-2021 KATALOG [--period "Årsredovisning 2020"]
 
-Skriver plan.yaml (året +1, målåren och perioderna ett år framåt), enheter.yaml (planens enheter
-med de stavningar planen använt), ett malomrade_<nr>.yaml per målområde (inriktningsmål, uppdrag
-med de åtgärder som inte är Genomförda eller Strukna vid perioden – märkta `overford_fran` – och
+Skriver plan.yaml (året +1, målåren och perioderna ett år framåt: varje år i periodnamnen flyttas,
+"Läsåret 2025/26" → "Läsåret 2026/27"), enheter.yaml (planens enheter med alla stavningar ur
+enheter.yaml och de stavningar planen använt), ett malomrade_<nr>.yaml per målområde (inriktningsmål,
+uppdrag med de åtgärder som inte är Genomförda eller Strukna vid perioden – märkta `overford_fran`,
+med `tidpunkt_datum` när tidpunkten lästes i den nya planen skulle ge ett annat datum ("Kvartal 4"
+utan år betyder fortfarande 2025-12-31) – och
 indikatorerna med senaste rapporterade utfall som nuvärde och planens mål för de år som finns
 kvar), arbetsgivare.yaml och sarskilda_uppdrag.yaml. Budgetfiler skrivs inte: de kommer ur nästa
 Mål och budget. Inget skrivs över: katalogen ska vara ny eller tom.
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -27,6 +31,7 @@ from data.uppfoljning import fragor
 from data.planen.kallor import KallfilFel, las_plan
 from data.uppfoljning.urval import normalisera_stavning
 from data.lagring.models import AtgardEnhet, Atgard, Enhet, Indikator, IndikatorEnhet, Plan
+from data.uppfoljning.regler import las_tidpunkt
 from data.uppfoljning.status import AVSLUTADE
 
 log = logging.getLogger(__name__)
@@ -49,6 +54,28 @@ def _flytta_ar(text: str | None, fran: int, till: int) -> str | None:
     return text.replace(str(fran), str(till)) if isinstance(text, str) else text
 
 
+def flytta_alla_ar(text: str, steg: int = 1) -> str:
+    """Varje årtal i texten `steg` år framåt, också läsår: "Läsåret 2025/26" → "Läsåret 2026/27",
+    "Tertial 2 2025" → "Tertial 2 2026", "HT25" lämnas (inget fyrsiffrigt år)."""
+    def flytta(m: re.Match) -> str:
+        ar = str(int(m.group(1)) + steg)
+        if not m.group(3):
+            return ar
+        andra = int(m.group(3)) + steg
+        return f"{ar}{m.group(2)}{andra if len(m.group(3)) == 4 else f'{andra % 100:02d}'}"
+    return re.sub(r"\b(20\d\d)(?:([/-])(20\d\d|\d\d))?\b", flytta, text)
+
+
+def _tidpunkt_datum(a, nytt_ar: int, perioder: dict[str, dt.date]):
+    """Åtgärdens förfallodatum att skriva ut (`tidpunkt_datum`), när tidpunkten lästes i den nya planen
+    skulle ge ett annat: en överförd "Kvartal 4" utan år ska fortfarande gälla det gamla årets slut."""
+    gammalt = a.forfallodatum if isinstance(a.forfallodatum, dt.date) else None
+    nytt = las_tidpunkt(a.tidpunkt, nytt_ar, perioder).datum
+    if nytt == gammalt:
+        return None
+    return gammalt if gammalt is not None else "inget"
+
+
 def _stavningar(pid: int, url: str | None) -> dict[str, set[str]]:
     """Stavning (som tryckt) → enhetskoder, ur planens åtgärder och indikatorer."""
     ut: dict[str, set[str]] = defaultdict(set)
@@ -62,14 +89,21 @@ def _stavningar(pid: int, url: str | None) -> dict[str, set[str]]:
 
 
 def _enheter(plan: str, pid: int, url: str | None) -> dict:
+    """enheter.yaml: planens enheter med alla stavningar ur den inlästa enheter.yaml (också de som ingen
+    överförd post använder) och de stavningar planen använt."""
     enh = fragor.enheter(plan, url=url)
     alias: dict[str, list[str]] = defaultdict(list)
-    sammansatta = {}
+    with db.session(url) as s:
+        for kod, lagrade in s.execute(select(Enhet.kod, Enhet.alias).where(Enhet.plan_id == pid)):
+            alias[kod].extend(lagrade or [])
+        sammansatta = dict(s.scalar(select(Plan.sammansatta).where(Plan.id == pid)) or {})
     for stavning, koder in sorted(_stavningar(pid, url).items()):
+        kod = next(iter(koder))
         if len(koder) > 1:
-            sammansatta[stavning] = sorted(koder)
-        elif normalisera_stavning(stavning) != normalisera_stavning(next(iter(koder))):
-            alias[next(iter(koder))].append(stavning)
+            sammansatta.setdefault(stavning, sorted(koder))
+        elif (normalisera_stavning(stavning) != normalisera_stavning(kod)
+              and normalisera_stavning(stavning) not in {normalisera_stavning(a) for a in alias[kod]}):
+            alias[kod].append(stavning)
     poster = []
     for r in enh.itertuples():
         e = {"kod": r.kod, "namn": r.namn}
@@ -129,7 +163,7 @@ def ny_plan(fran: str, kod: str, katalog: Path, period: str | None = None, url: 
     katalog.mkdir(parents=True, exist_ok=True)
     with db.session(url) as s:
         pid = s.scalar(select(Plan.id).where(Plan.kod == fran))
-    perioder = [{"namn": _flytta_ar(p.namn, p.slutdatum.year, p.slutdatum.year + 1), "typ": p.typ,
+    perioder = [{"namn": flytta_alla_ar(p.namn), "typ": p.typ,
                  "slutdatum": dt.date(p.slutdatum.year + 1, p.slutdatum.month,
                                       min(p.slutdatum.day, 28 if p.slutdatum.month == 2 else 31))}
                 for p in fragor.perioder(fran, url=url).itertuples()]
@@ -140,6 +174,7 @@ def ny_plan(fran: str, kod: str, katalog: Path, period: str | None = None, url: 
         f"Utkast till {kod}, skrivet ur {fran} {dt.date.today():%Y-%m-%d} (python -m data.nyplan). Redigera fritt.")
     _skriv(katalog, "enheter.yaml", _enheter(fran, pid, url), f"Enheterna i {fran}, med planens stavningar")
 
+    nya_perioder = {p["namn"]: p["slutdatum"] for p in perioder}
     atg = fragor.atgarder(period=per.namn, plan=fran, url=url)
     oppna = atg[~atg.status.isin(AVSLUTADE)]
     lankar = _stavningar_per_atgard(pid, url)
@@ -156,6 +191,7 @@ def ny_plan(fran: str, kod: str, katalog: Path, period: str | None = None, url: 
                     "id": a.kod, "atgard": a.text, "effekt": _text(a.effekt), "ansvar": a.ansvar,
                     "ansvariga": lankar[a.id]["ansvarig"], "i_samverkan": lankar[a.id]["i samverkan"] or None,
                     "tidpunkt": a.tidpunkt,
+                    "tidpunkt_datum": _tidpunkt_datum(a, nytt, nya_perioder),
                     "overford_fran": f"{fran}: {a.status} vid {per.namn}" + (f" ({a.kommentar})" if _text(a.kommentar) else ""),
                 }.items() if v is not None} for a in grupp.itertuples()]})
             summa["atgarder"] += len(grupp)

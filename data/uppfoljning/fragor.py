@@ -69,6 +69,14 @@ def planens_delar(plan: str | None = None, url: str | None = None) -> dict[str, 
     return {k: bool(v) for k, v in antal.items()}
 
 
+def inlasningsvarningar(plan: str | None) -> list[str]:
+    """Varningarna från planens senaste inläsning (fil, post, text), t.ex. tidpunkter utan datum.
+    Ocachad: bara administratörens ändringslogg läser dem."""
+    pid = _plan_id(plan)
+    with db.session() as s:
+        return list(s.scalar(select(Plan.varningar).where(Plan.id == pid)) or [])
+
+
 @cachad
 def planer(url: str | None = None) -> pd.DataFrame:
     return _df(select(Plan.id, Plan.kod, Plan.namn, Plan.namnd, Plan.ar, Plan.syntetisk)

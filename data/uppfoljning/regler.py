@@ -1,6 +1,7 @@
 """Statusregler som rena funktioner på vanliga värden: inga databaser, ingen Dash.
 
-- `tolka_tidpunkt`: planens tidpunktstext → förfallodatum (eller None för "Löpande").
+- `las_tidpunkt` / `tolka_tidpunkt`: planens tidpunktstext → förfallodatum (REGEL_TIDPUNKT),
+  eller inget datum med skälet (löpande, oläslig).
 - `indikatorstatus`: utfall mot mål, riktning och nuvärde → Uppnått / Delvis uppnått / …
 - `atgardsstatus`: rapporterad status + förfallodatum vid en period → visad status (+ skäl).
 - `summera_status`: antal per status i fast ordning.
@@ -15,7 +16,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 from data.uppfoljning.status import (ATGARDSSTATUS, ATGARDSSTATUS_ALLA, AVSLUTADE, AVVIKELSE, BEDOMNINGAR,  # noqa: F401
                          DELVIS, DELVIS_I_FAS, EJ_I_FAS, EJ_PABORJAD, EJ_RAPPORTERAD, EJ_UPPNATT,
@@ -32,44 +33,138 @@ REGEL_INDIKATOR = ("Uppnått: utfallet når målet för året (minst målet när
 MANADER = {m: i for i, m in enumerate(
     ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
      "oktober", "november", "december"], start=1)}
+# Förkortningar gäller bara efter en dag ("30 sept 2025"), där de inte kan betyda något annat
+MANADSFORKORTNINGAR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+                       "sept": 9, "okt": 10, "nov": 11, "dec": 12}
 ORDTAL = {"första": 1, "1": 1, "ett": 1, "andra": 2, "2": 2, "två": 2, "tredje": 3, "3": 3,
           "tre": 3, "fjärde": 4, "4": 4, "fyra": 4}
+TERTIALSLUT = {1: 4, 2: 8, 3: 12}
+LOPANDE = re.compile(r"\b(löpande|fortlöpande|kontinuerligt|månatlig\w*|årligen)\b")
+REGEL_TIDPUNKT = (
+    "Tidpunkten läses som ett förfallodatum. Ett datum (2025-10-31, 30 september 2025) gäller den "
+    "dagen; en månad, ett kvartal (Kvartal 2, Q3), ett tertial (slutet av april, augusti, december), "
+    "ett halvår eller ett år gäller till sin sista dag; höstterminen till 31 december, vårterminen "
+    "och läsåret (2025/26) till 30 juni; planens egna perioder (\"Tertial 2 2025\") till periodens "
+    "slutdatum; \"Mål och budget 2027–2029\" till 30 november året före det första året (då "
+    "fullmäktige antar Mål och budget). Nämns flera tidpunkter gäller den senaste. Ett år som "
+    "saknas tas ur texten, annars planåret. \"Löpande\" ger inget datum. En text som inte går att "
+    "läsa (eller ett läsår utan år) ger en varning vid inläsningen: ange då tidpunkt_datum.")
 
 
 def _manadsslut(ar: int, manad: int) -> dt.date:
     return dt.date(ar, manad, calendar.monthrange(ar, manad)[1])
 
 
-def tolka_tidpunkt(text: Optional[str], planar: int) -> Optional[dt.date]:
-    """Tolka en tidpunkt som den står i planen till ett förfallodatum.
+@dataclass(frozen=True)
+class Tidpunkt:
+    """En tolkad tidpunkt: ett datum, eller inget datum och varför (löpande, eller `fel`)."""
+    datum: Optional[dt.date]
+    lopande: bool = False
+    fel: str = ""
+    omojlig: bool = False   # texten har ett datum eller läsår som inte finns (2025-04-31)
+
+
+class _Olaslig(ValueError):
+    def __init__(self, text: str, omojlig: bool = False):
+        super().__init__(text)
+        self.omojlig = omojlig
+
+
+def tolka_tidpunkt(text: Optional[str], planar: int,
+                   perioder: Optional[Mapping[str, dt.date]] = None) -> Optional[dt.date]:
+    """Förfallodatumet för en tidpunkt som den står i planen (None: löpande eller oläslig)."""
+    return las_tidpunkt(text, planar, perioder).datum
+
+
+def las_tidpunkt(text: Optional[str], planar: int,
+                 perioder: Optional[Mapping[str, dt.date]] = None) -> Tidpunkt:
+    """Tolka en tidpunkt som den står i planen (REGEL_TIDPUNKT).
 
     Texten kan nämna flera tidpunkter ("Förslag under första kvartalet, implementering fr o m
     andra kvartalet 2020"); då gäller den senaste, dvs. när hela åtgärden ska vara klar.
-    "Löpande …" ger inget datum. Ett år som saknas tas från texten i övrigt, annars planåret.
+    `perioder`: planens perioder (namn → slutdatum), som texten kan nämna.
     """
-    if not text:
-        return None
-    t = " ".join(text.lower().split())
+    if not text or not text.strip():
+        return Tidpunkt(None)
+    t = " ".join(text.lower().replace("–", "-").replace("—", "-").split())
     if t.startswith("löpande"):
-        return None
+        return Tidpunkt(None, lopande=True)
+    datum: list[dt.date] = []
+    try:
+        t = _hela_datum(t, planar, datum)
+        t = _perioder(t, perioder or {}, datum)
+        _fraser(t, planar, datum)
+    except _Olaslig as e:
+        return Tidpunkt(None, fel=str(e), omojlig=e.omojlig)
+    if datum:
+        return Tidpunkt(max(datum))
+    if LOPANDE.search(t):
+        return Tidpunkt(None, lopande=True)
+    return Tidpunkt(None, fel="texten nämner inget datum, kvartal, tertial, termin, månad eller år")
+
+
+def _dag(ar: int, manad: int, dag: int, som_skrivet: str) -> dt.date:
+    try:
+        return dt.date(ar, manad, dag)
+    except ValueError:
+        raise _Olaslig(f"{som_skrivet!r} är inget datum som finns", omojlig=True) from None
+
+
+def _maskera(t: str, m: re.Match) -> str:
+    """Ta bort en läst fras ur texten så att reglerna efter den inte läser den en gång till."""
+    return t[:m.start()] + " ¤ " + t[m.end():]
+
+
+def _hela_datum(t: str, planar: int, datum: list[dt.date]) -> str:
+    """ISO-datum och "30 september 2025" (utan år: årtalet i texten, annars planåret)."""
+    while m := re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", t):
+        datum.append(_dag(int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(0)))
+        t = _maskera(t, m)
+    ar_i_text = re.findall(r"\b(20\d\d)\b", t)
+    manad = "|".join(list(MANADER) + list(MANADSFORKORTNINGAR))
+    while m := re.search(rf"\b(\d{{1,2}})\s+({manad})\b\.?(?:\s+(20\d\d)\b)?", t):
+        ar = int(m.group(3) or (ar_i_text[0] if ar_i_text else planar))
+        nr = MANADER.get(m.group(2)) or MANADSFORKORTNINGAR[m.group(2)]
+        datum.append(_dag(ar, nr, int(m.group(1)), m.group(0).strip(" .")))
+        t = _maskera(t, m)
+    return t
+
+
+def _perioder(t: str, perioder: Mapping[str, dt.date], datum: list[dt.date]) -> str:
+    """Planens egna periodnamn ("i samband med Tertial 2 2025") → periodens slutdatum."""
+    for namn in sorted(perioder, key=len, reverse=True):
+        monster = rf"(?<!\w){re.escape(' '.join(str(namn).lower().split()))}(?!\w)"
+        while m := re.search(monster, t):
+            datum.append(perioder[namn])
+            t = _maskera(t, m)
+    return t
+
+
+def _fraser(t: str, planar: int, datum: list[dt.date]) -> None:
+    """Kvartal, tertial, terminer, läsår, månader, årstider, delår, Mål och budget, år."""
     ar_i_text = [int(a) for a in re.findall(r"\b(20\d\d)\b", t)]
     standardar = ar_i_text[0] if ar_i_text else planar
 
     def ar_efter(pos: int) -> int:
-        m = re.match(r"\s*(?:år\s*)?(20\d\d)\b", t[pos:])
+        m = re.match(r"\s*,?\s*(?:år\s*)?(20\d\d)\b", t[pos:])
         return int(m.group(1)) if m else standardar
 
-    datum: list[dt.date] = []
     # Årsskiftet 2020/21 (också "innan/före årsskiftet"), "vid årsslutet 2020"
     for m in re.finditer(r"(?:årsskiftet|årsslutet)\s*(20\d\d)?", t):
         datum.append(dt.date(int(m.group(1)) if m.group(1) else standardar, 12, 31))
-    # Kvartal: "Kvartal 3", "kvartal tre 2020", "andra kvartalet 2020", "Q3"
+    # Kvartal: "Kvartal 3", "kvartal tre 2020", "andra kvartalet 2020", "Q3 2025", "kv 3"
     for m in re.finditer(r"kvartal(?:et)?\s+(första|andra|tredje|fjärde|ett|två|tre|fyra|[1-4])\b", t):
         datum.append(_manadsslut(ar_efter(m.end()), 3 * ORDTAL[m.group(1)]))
     for m in re.finditer(r"\b(första|andra|tredje|fjärde)\s+kvartal(?:et)?", t):
         datum.append(_manadsslut(ar_efter(m.end()), 3 * ORDTAL[m.group(1)]))
-    for m in re.finditer(r"\bq([1-4])\b", t):
+    for m in re.finditer(r"\b(?:q|kv\.?)\s?([1-4])\b", t):
         datum.append(_manadsslut(ar_efter(m.end()), 3 * int(m.group(1))))
+    # Tertial: "tertial 2", "Tertial 2 2025", "andra tertialet"
+    for m in re.finditer(r"tertial(?:et)?\s+(första|andra|tredje|ett|två|tre|[1-3])\b", t):
+        datum.append(_manadsslut(ar_efter(m.end()), TERTIALSLUT[ORDTAL[m.group(1)]]))
+    for m in re.finditer(r"\b(första|andra|tredje)\s+tertial(?:et)?", t):
+        datum.append(_manadsslut(ar_efter(m.end()), TERTIALSLUT[ORDTAL[m.group(1)]]))
+    _terminer(t, ar_efter, datum)
     # Halvår: "andra halvåret", "första halvåret"
     for m in re.finditer(r"\b(första|andra)\s+halvåret", t):
         datum.append(_manadsslut(ar_efter(m.end()), 6 if m.group(1) == "första" else 12))
@@ -84,11 +179,11 @@ def tolka_tidpunkt(text: Optional[str], planar: int) -> Optional[dt.date]:
     # Delårsrapporter och bokslut
     for m in re.finditer(r"delårsrapport(?:en)?\s*([12])\b", t):
         datum.append(_manadsslut(ar_efter(m.end()), 3 if m.group(1) == "1" else 8))
-    if re.search(r"årsbokslut|årsredovisning", t):
+    if re.search(r"\b(?:årsbokslut|årsredovisning)", t):
         datum.append(dt.date(standardar, 12, 31))
-    # "i samband med att Mål och budget för 2021-2023 beslutas": fullmäktige antar Mål och
-    # budget i november året före (planen: "antogs i kommunfullmäktige i november 2019")
-    for m in re.finditer(r"mål och budget för (20\d\d)", t):
+    # "i samband med att Mål och budget (för) 2027–2029 beslutas": fullmäktige antar Mål och
+    # budget i november året före det första året (KS-2020: "antogs i kommunfullmäktige i november 2019")
+    for m in re.finditer(r"(?:mål och budget|m&b)\s+(?:för\s+)?(?:åren\s+)?(20\d\d)\b", t):
         datum.append(dt.date(int(m.group(1)) - 1, 11, 30))
     # "under 2020", "genomföras under 2020", "2020" utan annat
     if not datum:
@@ -96,7 +191,23 @@ def tolka_tidpunkt(text: Optional[str], planar: int) -> Optional[dt.date]:
             datum.append(dt.date(int(m.group(1)), 12, 31))
     if not datum and re.fullmatch(r"(?:år\s*)?(20\d\d)\.?", t):
         datum.append(dt.date(int(t.strip(".")[-4:]), 12, 31))
-    return max(datum) if datum else None
+
+
+def _terminer(t: str, ar_efter, datum: list[dt.date]) -> None:
+    """Höstterminen (31 december), vårterminen (30 juni), HT25/VT 2026 och läsåret 2025/26 (30 juni)."""
+    for m in re.finditer(r"\b(höst|vår)termin(?:en)?\b", t):
+        ar = ar_efter(m.end())
+        datum.append(dt.date(ar, 12, 31) if m.group(1) == "höst" else dt.date(ar, 6, 30))
+    for m in re.finditer(r"\b(ht|vt)\s?-?(20\d\d|\d\d)\b", t):
+        ar = int(m.group(2)) if len(m.group(2)) == 4 else 2000 + int(m.group(2))
+        datum.append(dt.date(ar, 12, 31) if m.group(1) == "ht" else dt.date(ar, 6, 30))
+    for m in re.finditer(r"\bläsår(?:et)?\b(?:\s+(20\d\d)\s*[/-]\s*(20\d\d|\d\d)\b)?", t):
+        if not m.group(1):
+            raise _Olaslig("läsåret står utan år (skriv t.ex. läsåret 2025/26)")
+        forsta, andra = int(m.group(1)), int(m.group(2)[-2:])
+        if andra != (forsta + 1) % 100:
+            raise _Olaslig(f"{m.group(0)!r} är inget läsår (två år i följd, t.ex. 2025/26)", omojlig=True)
+        datum.append(dt.date(forsta + 1, 6, 30))
 
 
 def _troskel(mal: Optional[float], mal_text: Optional[str]) -> tuple[Optional[float], bool]:

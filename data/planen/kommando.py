@@ -1,0 +1,86 @@
+"""Det som alla kommandon (python -m data.X) gör vid kanten: startar som appen (schema och, i en
+tom databas, planen – data.planen.forbered), löser planen en gång (`--plan`) och svarar med en
+svensk rad och slutkod 2 i stället för en traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Callable, NoReturn
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from data.lagring import db, installningar
+from data.lagring.models import Plan
+from data.planen import forbered
+from data.planen.kallor import KallfilFel
+
+log = logging.getLogger(__name__)
+
+
+class Kommandofel(Exception):
+    """Ett fel att visa som det är (en svensk mening), slutkod 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse med svenska felrader och slutkod 2 (argparse:s egen är engelska)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Fel: {message}\n")
+
+
+def plan_argument(ap: argparse.ArgumentParser) -> None:
+    ap.add_argument("--plan", default=None,
+                    help="planens kod, t.ex. KS-2020 (standard: standardplanen, MALKOLL_STANDARDPLAN)")
+
+
+def starta() -> installningar.Installningar:
+    """Som appen: inställningarna, schemat och, om databasen är tom, planen ur källfilerna."""
+    return forbered.forbered()
+
+
+def los_plan(kod: str | None) -> str:
+    """`--plan` löst till en plan som finns (None: standardplanen). Kommandofel annars."""
+    with db.session() as s:
+        rader = s.execute(select(Plan.kod, Plan.syntetisk).order_by(Plan.syntetisk, Plan.ar, Plan.kod)).all()
+    koder = [k for k, _ in rader]
+    if kod:
+        if kod in koder:
+            return kod
+        traff = [k for k in koder if k.casefold() == kod.casefold()]
+        if len(traff) == 1:
+            return traff[0]
+        raise Kommandofel(f"planen {kod!r} finns inte; planerna heter {', '.join(koder) or '(inga)'}.")
+    vald = installningar.aktuella().standardplan
+    if vald and vald in koder:
+        return vald
+    riktiga = [k for k, synt in rader if not synt]
+    if not (riktiga or koder):
+        raise Kommandofel("databasen har ingen plan; läs in en med python -m data.ladda --katalog KATALOG.")
+    return (riktiga or koder)[0]
+
+
+def kor(steg: Callable[[], int]) -> int:
+    """Kör kommandots steg; varje känt fel blir en svensk rad på stderr och slutkod 2."""
+    try:
+        return steg()
+    except Kommandofel as e:
+        print(f"Fel: {e}", file=sys.stderr)
+    except KallfilFel as e:
+        print(e, file=sys.stderr)
+    except installningar.Installningsfel as e:
+        print(f"Fel i inställningarna: {e}", file=sys.stderr)
+    except DBAPIError as e:
+        print("Databasen svarar inte just nu – ingenting har ändrats. Försök igen om en stund "
+              f"({str(e).splitlines()[0][:200]}).", file=sys.stderr)
+    except SQLAlchemyError as e:
+        print(f"Databasen vägrade – ingenting har ändrats ({str(e).splitlines()[0][:200]}).", file=sys.stderr)
+    except OSError as e:
+        print(f"Fel: {e.filename or ''} kunde inte läsas eller skrivas ({e.strerror or type(e).__name__}).",
+              file=sys.stderr)
+    except KeyboardInterrupt:
+        print("Avbrutet – det som inte hann sparas är inte sparat.", file=sys.stderr)
+    return 2
