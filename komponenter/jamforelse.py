@@ -5,14 +5,15 @@ riktning) – aldrig som målets trafikljus. Ingen databas: får data.uppfoljnin
 Nyckeltal och värden i långt format."""
 from __future__ import annotations
 
+import functools
 import logging
+from dataclasses import dataclass
 from typing import Optional
 
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
-from data.uppfoljning.jamforelse import Nyckeltal, rang
+from data.uppfoljning.jamforelse import Nyckeltal
 from komponenter import format as fmt
 from komponenter.tema import plotly_mall
 
@@ -34,119 +35,139 @@ def visa(v: Optional[float], enhet: Optional[str]) -> str:
     return fmt.med_enhet(v, enhet, decimaler(enhet)) or "–"
 
 
-def _namn(df: pd.DataFrame, roll: str) -> list[tuple[str, str]]:
-    x = df[df.roll == roll][["kommun", "kommun_namn"]].drop_duplicates()
-    return sorted(zip(x.kommun, x.kommun_namn), key=lambda t: t[1])
+@dataclass
+class Index:
+    """Ett nyckeltals värden uppslagna en gång: (roll, kommun, kön) → {år: (värde, hämtad)} och namnen."""
+    serier: dict[tuple[str, str, str], dict[int, tuple[float, object]]]
+    namn: dict[tuple[str, str], str]
+
+    def kommuner(self, roll: str) -> list[tuple[str, str]]:
+        return sorted(((k, n) for (r, k), n in self.namn.items() if r == roll), key=lambda t: t[1])
+
+    def serie(self, roll: str, kommun: Optional[str] = None, kon: str = "T") -> dict[int, float]:
+        ut: dict[int, float] = {}
+        for (r, k, g), d in self.serier.items():
+            if r == roll and g == kon and (kommun is None or k == kommun):
+                ut.update({a: v for a, (v, _) in d.items()})
+        return ut
+
+    def ar(self) -> list[int]:
+        return sorted({a for (_, _, g), d in self.serier.items() if g == "T" for a in d})
+
+    def placering(self, ar: int, riktning: Optional[str]) -> Optional[tuple[int, int]]:
+        """Kommunens plats bland kommunen och gruppens kommuner (1 = bäst efter planens riktning)."""
+        if riktning not in ("hogre", "lagre"):
+            return None
+        egen = self.serie("kommunen").get(ar)
+        if egen is None:
+            return None
+        alla = [egen] + [d[ar][0] for (r, _, g), d in self.serier.items() if r == "gruppen" and g == "T" and ar in d]
+        battre = sum(v > egen for v in alla) if riktning == "hogre" else sum(v < egen for v in alla)
+        return battre + 1, len(alla)
 
 
-def _serie(df: pd.DataFrame, roll: str, kommun: Optional[str] = None, kon: str = "T") -> dict[int, float]:
-    x = df[(df.roll == roll) & (df.kon == kon)]
-    if kommun is not None:
-        x = x[x.kommun == kommun]
-    return {int(a): float(v) for a, v in zip(x.ar, x.varde)}
+def index(df: pd.DataFrame) -> Index:
+    serier: dict = {}
+    namn: dict = {}
+    for r in df.itertuples():
+        serier.setdefault((r.roll, r.kommun, r.kon), {})[int(r.ar)] = (float(r.varde), r.hamtad)
+        namn[(r.roll, r.kommun)] = r.kommun_namn
+    return Index(serier, namn)
 
 
 def gruppnamn(inst: dict) -> str:
     return (inst.get("jamforelsegrupp") or {}).get("namn") or "Jämförelsegruppen"
 
 
-def _spar(fig: go.Figure, namn: str, data: dict[int, float], enhet: str, **stil) -> None:
+def _spar(namn: str, data: dict[int, float], enhet: str, meta: str, hover: Optional[str] = None, **stil) -> dict:
     x = sorted(data)
-    fig.add_trace(go.Scatter(x=x, y=[data[a] for a in x], name=namn, mode="lines+markers",
-                             customdata=[visa(data[a], enhet) for a in x],
-                             hovertemplate=f"{namn} %{{x}}: %{{customdata}}<extra></extra>", **stil))
+    return {"type": "scatter", "x": x, "y": [data[a] for a in x], "name": namn, "mode": "lines+markers",
+            "customdata": [visa(data[a], enhet) for a in x], "meta": meta,
+            "hovertemplate": f"{hover or namn} %{{x}}: %{{customdata}}<extra></extra>", **stil}
 
 
-def figur(n: Nyckeltal, df: pd.DataFrame, inst: dict, kommunnamn: str) -> go.Figure:
+def figur(n: Nyckeltal, ix: Index, inst: dict, kommunnamn: str) -> dict:
     """Kommunen (tjock), gruppens kommuner (tunna grå), gruppens medel (streckad) och riket (prickad)."""
     enhet = n.enhet or ""
-    fig = go.Figure()
-    for i, (kid, namn) in enumerate(_namn(df, "gruppen")):
-        _spar(fig, namn, _serie(df, "gruppen", kid), enhet, legendgroup="gruppen", showlegend=i == 0,
-              line={"color": FARG_GRUPP, "width": 1}, marker={"size": 4}, meta=f"gruppen|{kid}|T", legendrank=4)
-        if i == 0:
-            fig.data[-1].name = f"{gruppnamn(inst)}, var för sig"
-            fig.data[-1].hovertemplate = f"{namn} %{{x}}: %{{customdata}}<extra></extra>"
-    _spar(fig, f"Medel, {gruppnamn(inst).lower()}", _serie(df, "gruppmedel"), enhet,
-          line={"color": FARG_MEDEL, "width": 2.5, "dash": "dash"}, marker={"symbol": "diamond", "size": 8},
-          meta="gruppmedel||T", legendrank=2)
-    _spar(fig, "Riket", _serie(df, "riket"), enhet, line={"color": FARG_RIKET, "width": 2, "dash": "dot"},
-          marker={"symbol": "square", "size": 7}, meta="riket||T", legendrank=3)
-    _spar(fig, kommunnamn, _serie(df, "kommunen"), enhet, line={"color": FARG_KOMMUN, "width": 4},
-          marker={"size": 9}, meta="kommunen||T", legendrank=1)
-    fig.data = [t for t in fig.data if len(t.x)]
-    _layout(fig, enhet, ar=len(set(df.ar)))
-    return fig
+    spar = [_spar(f"{gruppnamn(inst)}, var för sig" if i == 0 else namn, ix.serie("gruppen", kid), enhet,
+                  f"gruppen|{kid}|T", hover=namn, legendgroup="gruppen", showlegend=i == 0, legendrank=4,
+                  line={"color": FARG_GRUPP, "width": 1}, marker={"size": 4})
+            for i, (kid, namn) in enumerate(ix.kommuner("gruppen"))]
+    spar += [
+        _spar(f"Medel, {gruppnamn(inst).lower()}", ix.serie("gruppmedel"), enhet, "gruppmedel||T", legendrank=2,
+              line={"color": FARG_MEDEL, "width": 2.5, "dash": "dash"}, marker={"symbol": "diamond", "size": 8}),
+        _spar("Riket", ix.serie("riket"), enhet, "riket||T", legendrank=3,
+              line={"color": FARG_RIKET, "width": 2, "dash": "dot"}, marker={"symbol": "square", "size": 7}),
+        _spar(kommunnamn, ix.serie("kommunen"), enhet, "kommunen||T", legendrank=1,
+              line={"color": FARG_KOMMUN, "width": 4}, marker={"size": 9})]
+    return _layout([t for t in spar if t["x"]], enhet, ar=len(ix.ar()))
 
 
-def konsfigur(n: Nyckeltal, df: pd.DataFrame, kommunnamn: str) -> Optional[go.Figure]:
+def konsfigur(n: Nyckeltal, ix: Index, kommunnamn: str) -> Optional[dict]:
     """Kvinnor och män i kommunen (när Kolada delar upp nyckeltalet)."""
     enhet = n.enhet or ""
-    fig = go.Figure()
-    for kon in ("K", "M"):
-        data = _serie(df, "kommunen", kon=kon)
-        if data:
-            _spar(fig, f"{KONNAMN[kon]} i {kommunnamn}", data, enhet, line={"color": FARG_KON[kon], "width": 3,
-                  "dash": "solid" if kon == "K" else "dash"}, marker={"symbol": "circle" if kon == "K" else "square",
-                                                                    "size": 8},
-                  meta=f"kommunen||{kon}")
-    if not fig.data:
-        return None
-    _layout(fig, enhet, hojd=240, ar=len(set(df.ar)))
-    return fig
+    spar = [_spar(f"{KONNAMN[kon]} i {kommunnamn}", ix.serie("kommunen", kon=kon), enhet, f"kommunen||{kon}",
+                  line={"color": FARG_KON[kon], "width": 3, "dash": "solid" if kon == "K" else "dash"},
+                  marker={"symbol": "circle" if kon == "K" else "square", "size": 8}) for kon in ("K", "M")]
+    spar = [t for t in spar if t["x"]]
+    return _layout(spar, enhet, hojd=240, ar=len(ix.ar())) if spar else None
 
 
-def _layout(fig: go.Figure, enhet: str, hojd: int = 340, ar: int = 8) -> None:
+@functools.lru_cache(maxsize=1)
+def _mall() -> dict:
+    return plotly_mall().to_plotly_json()
+
+
+def _layout(data: list[dict], enhet: str, hojd: int = 340, ar: int = 8) -> dict:
     """Gemensam layout. Årtalen: varje år när de är få, annars väljer plotly efter bredden (varje
     eller vartannat år) så att de inte trängs på en smal skärm."""
-    fig.update_layout(template=plotly_mall(), height=hojd, separators=fmt.PLOTLY_SEPARATORER,
-                      margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                      legend={"orientation": "h", "y": -0.18, "x": 0, "yanchor": "top"},
-                      yaxis={"title": {"text": enhet}, "tickformat": fmt.PLOTLY_TICKFORMAT, "automargin": True},
-                      xaxis={"tickformat": "d", "tickangle": 0, "automargin": True, **({"dtick": 1} if ar <= 5 else {})})
+    return {"data": data, "layout": {
+        "template": _mall(), "height": hojd, "separators": fmt.PLOTLY_SEPARATORER,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "legend": {"orientation": "h", "y": -0.18, "x": 0, "yanchor": "top"},
+        "yaxis": {"title": {"text": enhet}, "tickformat": fmt.PLOTLY_TICKFORMAT, "automargin": True},
+        "xaxis": {"tickformat": "d", "tickangle": 0, "automargin": True, **({"dtick": 1} if ar <= 5 else {})}}}
 
 
-def _cell(v: Optional[float], enhet: str, kpi: str, kommun: str, ar: int, kon: str = "T", roll: str = "",
-          hamtad=None) -> html.Td:
-    return html.Td(visa(v, enhet), className="text-end", title=f"hämtat {hamtad}" if hamtad else None,
-                   **{"data-kpi": kpi, "data-kommun": kommun, "data-ar": str(ar), "data-kon": kon,
-                      "data-roll": roll} if v is not None else {})
+def _cell(varde: Optional[tuple], enhet: str, kpi: str, kommun: str, ar: int, kon: str, roll: str) -> html.Td:
+    if varde is None:
+        return html.Td("–", className="text-end")
+    return html.Td(visa(varde[0], enhet), className="text-end", title=f"hämtat {varde[1]}",
+                   **{"data-kpi": kpi, "data-kommun": kommun, "data-ar": str(ar), "data-kon": kon, "data-roll": roll})
 
 
-def tabell(n: Nyckeltal, df: pd.DataFrame, kommunnamn: str, inst: dict) -> html.Div:
+def tabell(n: Nyckeltal, ix: Index, kommunnamn: str, inst: dict) -> html.Div:
     """År för år: kommunen, gruppens kommuner, gruppens medel, riket och kommunens placering i gruppen."""
     enhet = n.enhet or ""
-    kolumner = ([("kommunen", k, nm) for k, nm in _namn(df, "kommunen")]
-                + [("gruppen", k, nm) for k, nm in _namn(df, "gruppen")]
-                + [("gruppmedel", k, f"Medel, {gruppnamn(inst).lower()}") for k, _ in _namn(df, "gruppmedel")]
-                + [("riket", k, "Riket") for k, _ in _namn(df, "riket")])
-    t = df[df.kon == "T"]
-    varde = {(r.roll, r.kommun, int(r.ar)): (float(r.varde), r.hamtad) for r in t.itertuples()}
+    kolumner = ([("kommunen", k, nm) for k, nm in ix.kommuner("kommunen")]
+                + [("gruppen", k, nm) for k, nm in ix.kommuner("gruppen")]
+                + [("gruppmedel", k, f"Medel, {gruppnamn(inst).lower()}") for k, _ in ix.kommuner("gruppmedel")]
+                + [("riket", k, "Riket") for k, _ in ix.kommuner("riket")])
     placering = n.riktning in ("hogre", "lagre")
     huvud = ["År", *[nm for _, _, nm in kolumner]] + ([f"Placering av {kommunnamn} (1 = bäst)"] if placering else [])
     rader = []
-    for ar in sorted({int(a) for a in t.ar}):
-        celler = [_cell(*(varde.get((roll, k, ar)) or (None, None))[:1], enhet, n.id, k, ar, "T", roll,
-                        (varde.get((roll, k, ar)) or (None, None))[1]) for roll, k, _ in kolumner]
+    for ar in ix.ar():
+        celler = [_cell(ix.serier.get((roll, k, "T"), {}).get(ar), enhet, n.id, k, ar, "T", roll)
+                  for roll, k, _ in kolumner]
         if placering:
-            p = rang(df, n.id, ar, n.riktning)
+            p = ix.placering(ar, n.riktning)
             celler.append(html.Td(f"{p[0]} av {p[1]}" if p else "–", className="text-end"))
         rader.append(html.Tr([html.Th(str(ar), scope="row"), *celler]))
-    kon = df[(df.roll == "kommunen") & df.kon.isin(["K", "M"])]
     delar = [html.Table([html.Caption(f"{n.titel} – totalt"),
                          html.Thead(html.Tr([html.Th(h, scope="col") for h in huvud])), html.Tbody(rader)],
                         className="table table-sm jamforelsetabell")]
-    if not kon.empty:
-        kv = {(r.kon, int(r.ar)): (float(r.varde), r.hamtad, r.kommun) for r in kon.itertuples()}
+    kon = {g: d for (r, k, g), d in ix.serier.items() if r == "kommunen" and g in ("K", "M")}
+    if kon:
+        kid = next(k for (r, k, g) in ix.serier if r == "kommunen")
         delar.append(html.Table([
             html.Caption(f"Kvinnor och män i {kommunnamn}"),
             html.Thead(html.Tr([html.Th("År", scope="col"), html.Th("Kvinnor", scope="col"),
                                 html.Th("Män", scope="col")])),
             html.Tbody([html.Tr([html.Th(str(ar), scope="row"),
-                                 *[_cell((kv.get((k, ar)) or (None,))[0], enhet, n.id,
-                                         (kv.get((k, ar)) or (None, None, ""))[2], ar, k, "kommunen",
-                                         (kv.get((k, ar)) or (None, None))[1]) for k in ("K", "M")]])
-                        for ar in sorted({a for _, a in kv})])], className="table table-sm jamforelsetabell"))
+                                 *[_cell(kon.get(g, {}).get(ar), enhet, n.id, kid, ar, g, "kommunen")
+                                   for g in ("K", "M")]])
+                        for ar in sorted({a for d in kon.values() for a in d})])],
+            className="table table-sm jamforelsetabell"))
     return html.Div(delar, className="table-responsive")
 
 
@@ -169,19 +190,18 @@ def kallrad(df: pd.DataFrame) -> html.P:
     return html.P(bitar, className="small text-muted kallrad mb-1", title="; ".join(kallor))
 
 
-def _senaste(n: Nyckeltal, df: pd.DataFrame, kommunnamn: str, inst: dict) -> Optional[html.P]:
-    t = df[df.kon == "T"]
-    egen = t[t.roll == "kommunen"]
-    if egen.empty:
+def _senaste(n: Nyckeltal, ix: Index, kommunnamn: str, inst: dict) -> html.P:
+    egen = ix.serie("kommunen")
+    if not egen:
         return html.P(f"{kommunnamn} har inget värde i Kolada för det här nyckeltalet.", className="fst-italic")
-    ar = int(egen.ar.max())
-    d = {r: t[(t.roll == r) & (t.ar == ar)].varde for r in ("kommunen", "gruppmedel", "riket")}
-    bitar = [f"{ar}: {kommunnamn} ", html.Strong(visa(float(d['kommunen'].iloc[0]), n.enhet))]
-    if len(d["gruppmedel"]):
-        bitar.append(f", medel för {gruppnamn(inst).lower()} {visa(float(d['gruppmedel'].iloc[0]), n.enhet)}")
-    if len(d["riket"]):
-        bitar.append(f", riket {visa(float(d['riket'].iloc[0]), n.enhet)}")
-    p = rang(df, n.id, ar, n.riktning)
+    ar = max(egen)
+    bitar = [f"{ar}: {kommunnamn} ", html.Strong(visa(egen[ar], n.enhet))]
+    medel, riket = ix.serie("gruppmedel").get(ar), ix.serie("riket").get(ar)
+    if medel is not None:
+        bitar.append(f", medel för {gruppnamn(inst).lower()} {visa(medel, n.enhet)}")
+    if riket is not None:
+        bitar.append(f", riket {visa(riket, n.enhet)}")
+    p = ix.placering(ar, n.riktning)
     if p:
         bitar.append(f". Placering bland {kommunnamn} och {gruppnamn(inst).lower()}: {p[0]} av {p[1]} "
                      f"({'högre' if n.riktning == 'hogre' else 'lägre'} är bättre enligt planen)")
@@ -211,17 +231,18 @@ def kort(n: Nyckeltal, df: pd.DataFrame, inst: dict, kommunnamn: str) -> html.Ar
         delar.append(html.P("Värden för det här nyckeltalet finns inte i de inlästa Kolada-värdena.",
                             className="fst-italic"))
     else:
-        kf = konsfigur(n, df, kommunnamn)
+        ix = index(df)
+        kf = konsfigur(n, ix, kommunnamn)
         delar += [
-            _senaste(n, df, kommunnamn, inst),
-            html.Figure([dcc.Graph(figure=figur(n, df, inst, kommunnamn), config=GRAF_KONFIG,
+            _senaste(n, ix, kommunnamn, inst),
+            html.Figure([dcc.Graph(figure=figur(n, ix, inst, kommunnamn), config=GRAF_KONFIG,
                                    className="jamforelsegraf"),
                          html.Figcaption(f"{n.titel}: {kommunnamn}, {gruppnamn(inst).lower()} och riket per år",
                                          className="visually-hidden")], className="mb-1"),
             html.Figure([html.Figcaption(f"Kvinnor och män i {kommunnamn}", className="small fw-semibold"),
                          dcc.Graph(figure=kf, config=GRAF_KONFIG, className="jamforelsegraf-kon")],
                         className="mb-1") if kf is not None else None,
-            html.Details([html.Summary("Visa värdena som tabell"), tabell(n, df, kommunnamn, inst)],
+            html.Details([html.Summary("Visa värdena som tabell"), tabell(n, ix, kommunnamn, inst)],
                          className="small mb-1"),
             kallrad(df),
         ]

@@ -51,6 +51,11 @@ def layout(**query):
         return urvalsfel(fel, "/jamforelse", "Jämförelse med andra kommuner")
     pl = valj_plan(f)
     j = fragor.kolada_jamforelse(pl)
+    if not j.nyckeltal:
+        return html.Div([html.H1("Jämförelse med andra kommuner", className="sidrubrik"), _adminnotis(
+            ["planen anger inga Kolada-nyckeltal (fältet kolada i källfilerna)"]),
+            html.P("Planen anger inga nyckeltal att jämföra med andra kommuner.", className="fst-italic")],
+            className="jamforelse")
     delar = [
         html.H1("Jämförelse med andra kommuner", className="sidrubrik"),
         html.P(f"Hur ligger {j.kommunnamn} till jämfört med liknande kommuner och hela landet? Här visas nyckeltal "
@@ -68,15 +73,11 @@ def layout(**query):
         saknas.append("inga Kolada-värden är inlästa")
     if not (j.inst.get("jamforelsegrupp") or {}).get("kommuner"):
         saknas.append("planen anger ingen jämförelsegrupp")
-    if not j.nyckeltal:
-        delar.append(html.P("Planen anger inga nyckeltal att jämföra med.", className="fst-italic"))
-        saknas.append("inga indikatorer har Kolada-id")
     notis = _adminnotis(saknas) if saknas else None
     if notis is not None:
         delar.insert(1, notis)
-    if j.nyckeltal:
-        delar.append(html.Nav(html.Ul([html.Li(html.A(n.rubrik or n.titel, href=f"#kpi-{n.id}"))
-                                       for n in j.nyckeltal], className="small"), **{"aria-label": "Nyckeltalen"}))
+    delar.append(html.Nav(html.Ul([html.Li(html.A(n.rubrik or n.titel, href=f"#kpi-{n.id}"))
+                                   for n in j.nyckeltal], className="small"), **{"aria-label": "Nyckeltalen"}))
     for matt, rubrik in AVSNITT:
         nt = [n for n in j.nyckeltal if n.matt == matt]
         if nt:

@@ -258,12 +258,10 @@ def test_felaktig_kolada_post_i_kallfilerna(tmp_path):
 # --- Sidan /jamforelse och indikatorkorten: varje visat värde mot varden.csv ---
 
 @pytest.fixture(scope="module")
-def plan_url(tmp_path_factory):
-    """En ny installation: tom SQLite fylld ur planmappen (med Kolada-ögonblicksbilden)."""
-    from data.planen import forbered
-    url = f"sqlite:///{tmp_path_factory.mktemp('kolada_plan') / 'plan.sqlite'}"
-    forbered.sakerstall_databas(url)
-    return url
+def plan_url(appserver):
+    """En ny installation: appserverns tomma SQLite, fylld ur planmappen (med Kolada-ögonblicksbilden)
+    när servern startade – samma databas som webbläsartestet ser (och inget extra att fylla i CI)."""
+    return appserver["databas"]
 
 
 @pytest.fixture
@@ -325,15 +323,15 @@ def test_jamforelsen_visar_varden_lika_med_filen(sidor_mot):
             assert c.children == visa(vantat, enheter[kpi]), (nyckel, c.children)
             jamforda += 1
         for g in (x for x in _noder(k) if isinstance(x, dcc.Graph)):
-            for t in g.figure.data:
-                roll, kommun, kon = t.meta.split("|")
-                for x, y in zip(t.x, t.y):
+            for t in g.figure["data"]:
+                roll, kommun, kon = t["meta"].split("|")
+                for x, y in zip(t["x"], t["y"]):
                     if roll == "gruppmedel":
                         v = [ref[(kpi, m, x, kon)] for m in grupp if (kpi, m, x, kon) in ref]
                         assert y == pytest.approx(sum(v) / len(v), abs=1e-9)
                     else:
                         kid = {"kommunen": "0188", "riket": "0000"}.get(roll, kommun)
-                        assert y == ref[(kpi, kid, x, kon)], (kpi, t.name, x)
+                        assert y == ref[(kpi, kid, x, kon)], (kpi, t["name"], x)
                     jamforda += 1
         senaste = max((a for (kp, m, a, _) in ref if kp == kpi and m == "0188"), default=None)
         if senaste:   # "2022: Norrtälje 7,2 %, …" överst på kortet
@@ -362,3 +360,42 @@ def test_indikatorkorten_har_kolada_raden(sidor_mot):
     t = _text(arbetsgivare.layout())
     assert f"Kolada (N00090 Sjukfrånvaro totalt bland anställda, kommun, andel (%)) 2022: Norrtälje " \
            f"{visa(ref[('N00090', '0188', 2022, 'T')], '%')}, medel för liknande kommuner" in t
+
+
+def test_kommandon_bara_for_administratoren(sidor_mot, monkeypatch):
+    from types import SimpleNamespace
+
+    from sidor import _inloggning
+    jamforelse = sidor_mot[0]
+    monkeypatch.setattr(_inloggning, "aktuell", lambda: None)
+    assert jamforelse._adminnotis(["inga Kolada-värden är inlästa"]) is None
+    monkeypatch.setattr(_inloggning, "aktuell", lambda: SimpleNamespace(administrator=False))
+    assert jamforelse._adminnotis(["x"]) is None
+    monkeypatch.setattr(_inloggning, "aktuell", lambda: SimpleNamespace(administrator=True))
+    t = _text(jamforelse._adminnotis(["inga Kolada-värden är inlästa"]))
+    assert "syns bara för dig" in t and "python -m data.kolada las-in" in t
+
+
+@pytest.mark.parametrize("bredd, hojd", [(390, 844)])   # 1920×1080: test_tillganglighet (axe) och skärmbilder
+def test_sidan_i_webblasaren(sida, webblasare, bredd, hojd):
+    """Ny installation (appserverns tomma databas fylld ur planmappen): Norrtälje, gruppen och riket
+    med källraden, utan kommandon; på en mobil (390 px) ryms sidan utan sidledes rullning."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tools.skarmbild import satt_storlek
+    satt_storlek(webblasare, bredd, hojd)
+    try:
+        d = sida("/jamforelse")
+        WebDriverWait(d, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".jamforelsegraf .main-svg")) >= 8)
+        text, legend, sidtext, bredast = d.execute_script(
+            "const k = document.querySelector('[data-kpi=\"N00090\"]');"
+            "return [k.innerText, [...k.querySelectorAll('.legendtext')].map(e => e.textContent).join(' '),"
+            " document.body.innerText, document.documentElement.scrollWidth];")
+        assert "Sjukfrånvaro bland kommunens anställda" in text and "Källa: Kolada, hämtat 2024-08-30." in text
+        assert "2022: Norrtälje 7,2 %, medel för liknande kommuner 9,0 %, riket 8,1 %" in text.replace("\xa0", " ")
+        assert all(n in legend for n in ("Norrtälje", "Riket", "Medel, liknande kommuner", "Kvinnor i Norrtälje"))
+        assert "python -m" not in sidtext and "plan.yaml" not in sidtext
+        assert bredast <= bredd
+    finally:
+        satt_storlek(webblasare, 1920, 1080)

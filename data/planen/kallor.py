@@ -292,6 +292,7 @@ def _las_kolada(g: "_Granskare", plandata: dict, katalog: Path) -> Optional[dict
         g.fel_i("kolada", "ska vara en post med kommun, riket och jamforelsegrupp")
         return None
     ut = {"kommun": str(k.get("kommun") or "").strip(), "riket": str(k.get("riket") or "0000").strip(),
+          "namn": g.text(k, "namn", "kolada", krav=False),
           "jamforelsegrupp": _kolada_grupp(g, k.get("jamforelsegrupp")), "nyckeltal": [],
           "ogonblicksbild": _kolada_ogonblicksbild(g, katalog, k.get("ogonblicksbild"))}
     for namn in ("kommun", "riket"):

@@ -680,7 +680,7 @@ class Jamforelse:
 def kolada_jamforelse(plan: str) -> Jamforelse:
     """Kommunen mot jämförelsegruppen, gruppens medel och riket för planens Kolada-nyckeltal."""
     inst = kolada_installning(plan)
-    kommunnamn = (plan_info(plan).get("kommun") or "Kommunen").removesuffix(" kommun")
+    kommunnamn = inst.get("namn") or (plan_info(plan).get("kommun") or "Kommunen").removesuffix(" kommun")
     nt = jamforelse.nyckeltal(inst, kolada_indikatorer(plan))
     df = kolada_varden([n.id for n in nt]) if nt else None
     return Jamforelse(inst, nt, jamforelse.varden(inst, df, kommunnamn), kommunnamn)

@@ -101,17 +101,3 @@ def varden(inst: dict, df: pd.DataFrame, kommunnamn: str) -> pd.DataFrame:
     ut = ut.assign(_o=ut.roll.map(ordning)).sort_values(["kpi", "_o", "kommun", "ar", "kon"]).drop(columns="_o")
     ut["ar"] = ut.ar.astype(int)
     return ut.reset_index(drop=True)
-
-
-def rang(df: pd.DataFrame, kpi: str, ar: int, riktning: Optional[str]) -> Optional[tuple[int, int]]:
-    """Kommunens plats bland kommunen och gruppens kommuner ett år (1 = bäst efter planens riktning);
-    None utan riktning eller utan kommunens värde."""
-    if riktning not in ("hogre", "lagre"):
-        return None
-    x = df[(df.kpi == kpi) & (df.ar == ar) & (df.kon == "T") & df.roll.isin(["kommunen", "gruppen"])]
-    egen = x[x.roll == "kommunen"]
-    if egen.empty:
-        return None
-    v = float(egen.varde.iloc[0])
-    battre = (x.varde > v).sum() if riktning == "hogre" else (x.varde < v).sum()
-    return int(battre) + 1, len(x)

@@ -410,7 +410,8 @@ def _tolkare() -> argparse.ArgumentParser:
     h.add_argument("--plan", help="planens kod (standard: standardplanen)")
     h.add_argument("--ar", default=f"2015-{dt.date.today().year - 1}", help="år, t.ex. 2018-2022")
     h.add_argument("--kolada-url", default=BAS_URL, help=f"API:ts adress (standard {BAS_URL})")
-    h.add_argument("--fil", type=Path, help="skriv också värdena som värdefil (t.ex. planmappens ögonblicksbild)")
+    h.add_argument("--fil", type=Path, help="skriv också kommunens, gruppens och rikets värden som värdefil "
+                                             "(t.ex. en ny ögonblicksbild för planmappen)")
     li = under.add_parser("las-in", help="läs in en värdefil (kpi;municipality;year;gender;value)")
     li.add_argument("fil", type=Path)
     li.add_argument("--hamtad", help="när värdena hämtades ur Kolada, ÅÅÅÅ-MM-DD (om filen saknar retrieved)")
@@ -454,8 +455,9 @@ def _hamta_kommando(arg) -> int:
         print(f"Kolada: {e}", file=sys.stderr)
         return 1
     res = spara(kpier, rader)
-    if arg.fil:
-        skriv_fil(arg.fil, rader)
+    if arg.fil:   # bara kommunen, gruppen och riket: planmappens fil ska vara liten
+        egna = {upp.kommun, upp.riket, *upp.grupp_kommuner} | ({upp.grupp_id} if upp.grupp_id else set())
+        skriv_fil(arg.fil, [r for r in rader if r["kommun"] in egna])
     print(f"{len(rader)} värden från Kolada för {', '.join(upp.kpi)} ({ar[0]}–{ar[-1]}), plan {upp.plan}: "
           f"{res.text()}." + (f" Värdefilen: {arg.fil}" if arg.fil else ""))
     return 0
