@@ -47,6 +47,7 @@ def menylankar(plan: str | None = None) -> list:
     from sidor import _inloggning
     anv = _inloggning.aktuell()
     if anv is not None and anv.administrator:
+        lankar.append(_lank("Analys", "/analys", title="Analystexterna för delårsrapporten"))
         lankar.append(_lank("Ändringslogg", "/andringslogg"))
     return lankar
 

@@ -22,3 +22,20 @@ def exportknapp(className: str = "") -> html.Div:
                     className="btn btn-outline-primary btn-sm exportknapp"),
         dcc.Download(id=NEDLADDNING),
     ], className=f"export d-print-none {className}".strip())
+
+
+RAPPORT_WORD, RAPPORT_PDF = "rapport-word", "rapport-pdf"
+
+
+def rapportknappar(fraga: str) -> html.Div:
+    """Länkarna "Delårsrapport (Word)" och "(PDF)": rapporten för sidans plan, period och filter
+    (GET /export/delarsrapport.docx och .pdf med samma query-parametrar som sidan)."""
+    def knapp(id_: str, etikett: str, vag: str, titel: str):
+        return html.A([html.Span("⤓", className="me-1", **{"aria-hidden": "true"}), etikett],
+                      id=id_, href=vag + fraga, title=titel, className="btn btn-outline-primary btn-sm")
+    return html.Div([
+        knapp(RAPPORT_WORD, "Delårsrapport (Word)", "/export/delarsrapport.docx",
+              "Ladda ned delårsrapporten för perioden och filtret som Word-dokument (.docx)"),
+        knapp(RAPPORT_PDF, "Delårsrapport (PDF)", "/export/delarsrapport.pdf",
+              "Ladda ned delårsrapporten för perioden och filtret som tillgänglig PDF"),
+    ], className="rapportknappar d-flex gap-2 d-print-none")

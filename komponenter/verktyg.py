@@ -18,6 +18,7 @@ def mallknapp() -> html.Div:
     ], className="d-print-none")
 
 
-def verktygsrad(med_mall: bool = True) -> html.Div:
-    return html.Div([exportknapp(), mallknapp() if med_mall else None],
+def verktygsrad(med_mall: bool = True, forst=None) -> html.Div:
+    """Sidans verktyg: (forst, t.ex. översiktens rapportknappar), Excel-exporten och rapportmallen."""
+    return html.Div([forst, exportknapp(), mallknapp() if med_mall else None],
                     className="verktygsrad d-flex gap-2 justify-content-end mb-2 d-print-none")

@@ -12,7 +12,7 @@ import logging
 from dash import Input, Output, State, callback, dcc
 from dash.exceptions import PreventUpdate
 
-from data.utdata import export
+from data.utdata import delarsrapport, export
 from data.uppfoljning import fragor
 from data.uppfoljning.urval import Urval
 from komponenter import ids
@@ -21,6 +21,7 @@ from komponenter.export import KNAPP, NEDLADDNING
 log = logging.getLogger(__name__)
 
 VAG = "/export/malkoll.xlsx"
+RAPPORTVAGAR = {"docx": "/export/delarsrapport.docx", "pdf": "/export/delarsrapport.pdf"}
 
 
 def urval_for(sokvag: str | None, search: str | None) -> Urval:
@@ -85,3 +86,20 @@ def registrera(app) -> None:
         })
 
     server.add_url_rule(VAG, "malkoll_export", hamta, methods=["GET"])
+
+    def rapport(format_: str):
+        """Delårsrapporten med exportens query-parametrar; okända värden ger 400 som exporten."""
+        u = fragor.normalisera_urval(Urval.fran_fraga(request.args))
+        fel = u.fel + fragor.kontrollera_urval(u)
+        if fel:
+            return Response("Felaktig begäran: " + "; ".join(fel) + "\n", status=400,
+                            mimetype="text/plain", headers={"Content-Language": "sv"})
+        r = delarsrapport.skapa(u, format_)
+        return Response(r.innehall, mimetype=r.mimetyp, headers={
+            "Content-Disposition": f'attachment; filename="{r.filnamn}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        })
+
+    for format_, vag in RAPPORTVAGAR.items():
+        server.add_url_rule(vag, f"malkoll_delarsrapport_{format_}", lambda f=format_: rapport(f), methods=["GET"])

@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from data.uppfoljning import fragor, regler
+from komponenter.export import rapportknappar
 from komponenter.verktyg import verktygsrad
 from komponenter.diagram import statusstapel
 from komponenter.filter import filterpanel
@@ -108,7 +109,7 @@ def layout(**query):
                           andr[andr.malomrade == m.nr] if fore is not None else None),
                      md=6, xl=4, className="mb-4") for m in mo.itertuples()]
     return html.Div([
-        verktygsrad(),
+        verktygsrad(forst=rapportknappar(fraga)),
         lage,
         html.H1("Översikt", className="sidrubrik"),
         html.P(plan["vision"], className="lead vision"),

@@ -35,7 +35,7 @@ BUDGETRUBRIKER = {
     "Investeringar": ["Grupp", "Post", "2020", "2021", "2022"],
 }
 ALLA_BLAD = ["Åtgärder", "Indikatorer", "Driftbudget", "Drift per verksamhet", "Budgetförändringar",
-             "Investeringar", "Budgetuppföljning"]
+             "Investeringar", "Budgetuppföljning", "Analystexter"]
 
 
 # --- Hjälp ---

@@ -75,7 +75,7 @@ def test_okant_malomrade_och_okand_enhet_namns_med_planens_val(tva_planer):
 def test_export_for_andra_planen_har_dess_malar_och_ingen_budget(tva_planer):
     e = export.bygg(Urval(plan="TK-2023", period="Tertial 1 2023"), url=tva_planer)
     wb = load_workbook(io.BytesIO(e.innehall))
-    assert wb.sheetnames == ["Åtgärder", "Indikatorer"]
+    assert wb.sheetnames == ["Åtgärder", "Indikatorer", export.BLAD_ANALYS]
     rubriker = [c.value for c in wb["Indikatorer"][export.RUBRIKRAD]]
     assert rubriker == list(export.kolumner_indikatorer([2023, 2024, 2025]))
     assert "Testköping" in wb["Åtgärder"]["A1"].value
@@ -266,8 +266,9 @@ def test_ks2020_exporten_ar_oforandrad_mot_version_1(tmp_path, period):
     ny = load_workbook(io.BytesIO(export.bygg(Urval(period=period), url=url).innehall))
     namn = re.sub(r"[^A-Za-z0-9]+", "_", period.replace("å", "a").replace("Å", "A"))
     gammal = load_workbook(ROT / "tests" / "data" / f"version1_export_{namn}.xlsx")
-    # Version 4 (issue 13): ett NYTT blad, Budgetuppföljning, sist – version 1:s blad står kvar i samma ordning
-    assert ny.sheetnames == gammal.sheetnames + [export.BLAD_BUDGETUPPFOLJNING]
+    # Version 4 (issue 13): ett NYTT blad, Budgetuppföljning, sist – version 1:s blad står kvar i samma ordning;
+    # version 5 (issue 23): Analystexter efter det
+    assert ny.sheetnames == gammal.sheetnames + [export.BLAD_BUDGETUPPFOLJNING, export.BLAD_ANALYS]
     tid = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
     # Version 3 (issue 13): ett ord per begrepp – två rubriker döptes om, platser och innehåll är desamma
     omdopt = {"Enhet": "Måttenhet", "Enheter": "Ansvariga enheter (koder)"}

@@ -325,6 +325,27 @@ class Budgetutfall(Rapporterat, Bas):
     kommentar: Mapped[Optional[str]] = mapped_column(Text)
 
 
+# --- Analystexter (issue 23): kontorets bedömning per period, versionerad ---
+
+ANALYSNIVAER = ("plan", "malomrade", "inriktningsmal", "uppdrag", "diarienummer")
+
+
+class Analystext(Bas):
+    """En version av en analystext för en period: planens sammanfattning (niva="plan"), bedömningen
+    per målområde (nyckel = målområdets nr), inriktningsmål (nr som tryckt), uppdrag (kod) eller
+    rapportens diarienummer. Skrivs aldrig över: en ny sparning blir en ny rad, den senaste gäller."""
+    __tablename__ = "analystext"
+    __table_args__ = (Index("ix_analystext", "period_id", "niva", "nyckel"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
+    niva: Mapped[str] = mapped_column(String(20))
+    nyckel: Mapped[str] = mapped_column(String(20), default="")
+    bedomning: Mapped[Optional[str]] = mapped_column(String(40))   # på planens skala, eller tomt
+    text: Mapped[str] = mapped_column(Text, default="")
+    skriven_av: Mapped[str] = mapped_column(String(200))
+    skriven: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 # --- Konton, roller och inloggningar (issue 15) ---
 
 ROLLER_KONTO = ("administrator", "rapportor", "lasare", "granskare")

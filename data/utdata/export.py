@@ -34,7 +34,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from sqlalchemy.exc import DBAPIError
 
-from data.uppfoljning import budgetfragor, fragor, ursprung
+from data.uppfoljning import analysfragor, budgetfragor, fragor, ursprung
 from data.lagring import start
 from data.uppfoljning.status import status_stil
 from data.uppfoljning.urval import Urval
@@ -47,6 +47,10 @@ BLAD_ATGARDER = "Åtgärder"
 BLAD_INDIKATORER = "Indikatorer"
 BLAD_SARSKILDA = "Särskilda uppdrag"
 BLAD_BUDGETUPPFOLJNING = "Budgetuppföljning"   # version 4 (issue 13): sist, efter budgetbladen
+BLAD_ANALYS = "Analystexter"                   # version 5 (issue 23): sist, hela planens export
+KOLUMNER_ANALYS = ("Nivå", "Nyckel", "Gäller", "Bedömning", "Text", "Skriven av", "Skriven", "Version", "Period")
+NIVANAMN = {"plan": "Sammanfattning", "malomrade": "Målområde", "inriktningsmal": "Inriktningsmål",
+            "uppdrag": "Uppdrag", "diarienummer": "Diarienummer"}
 BUDGETBLAD = {  # budgettabell i databasen → bladnamn, i planens ordning
     "driftbudget": "Driftbudget",
     "drift_per_verksamhet": "Drift per verksamhet",
@@ -426,7 +430,34 @@ def blad_for(u: Urval, url: str | None = None) -> tuple[list[Blad], str, dict]:
         blad.append(budgetuppfoljning_blad(plan, u, pnamn, url))
     if u.vy == "sarskilda":
         blad.append(sarskilda_blad(plan, u, url))
+    if u.vy == "plan":
+        blad.append(analys_blad(plan, pnamn, url))
     return blad, pnamn, plan
+
+
+def analys_blad(plan: dict, pnamn: str, url: str | None) -> Blad:
+    """Bladet "Analystexter": den gällande versionen av varje analystext för perioden (/analys)."""
+    df = analysfragor.gallande_ur(analysfragor.historik_ur(
+        fragor._df(analysfragor.historik_fraga(plan["kod"], pnamn), url)))
+    malo = fragor.malomraden(plan["kod"], url=url)
+    mo = dict(zip(malo.nr.astype(str), malo.titel))
+    im = fragor.inriktningsmal(period=pnamn, plan=plan["kod"], url=url)
+    up = fragor.uppdrag(plan=plan["kod"], url=url)
+    titlar = {("malomrade", k): v for k, v in mo.items()}
+    titlar.update({("inriktningsmal", str(r.nr)): r.titel for r in im.itertuples()})
+    titlar.update({("uppdrag", str(r.kod)): r.titel for r in up.itertuples()})
+    ordning = list(NIVANAMN)
+    df = df.assign(_o=df.niva.map(ordning.index)).sort_values(["_o", "nyckel"], kind="stable") if not df.empty else df
+    rader = [[NIVANAMN.get(r.niva, r.niva), text(r.nyckel), text(titlar.get((r.niva, str(r.nyckel)))),
+              text(r.bedomning), text(r.text), text(r.skriven_av), _tidpunkt(r.skriven), tal(r.version), pnamn]
+             for r in df.itertuples()]
+    kol = [Kolumn("Nivå", 16), Kolumn("Nyckel", 10), Kolumn("Gäller", 40, bryt=True), Kolumn("Bedömning", 24),
+           Kolumn("Text", 80, bryt=True), Kolumn("Skriven av", 30, bryt=True), Kolumn("Skriven", 17),
+           Kolumn("Version", 8, format="0"), Kolumn("Period", 20)]
+    assert tuple(k.rubrik for k in kol) == KOLUMNER_ANALYS
+    return Blad(BLAD_ANALYS, f"{plan['namn']} – {BLAD_ANALYS}",
+                [f"Period: {pnamn} (den gällande versionen av varje text; historiken på /analys)",
+                 "Filter: inga – kontorets texter för hela planen"], kol, rader)
 
 
 def sarskilda_blad(plan: dict, u: Urval, url: str | None) -> Blad:

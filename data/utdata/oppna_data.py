@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping, Optional
 
 import pandas as pd
 
-from data.uppfoljning import fragor, regler
+from data.uppfoljning import analysfragor, fragor, regler
 from data.uppfoljning.status import ATGARDSSTATUS_ALLA
 from data.uppfoljning.urval import Urval
 
@@ -62,6 +62,7 @@ PARAMETRAR = {  # namn → (beskrivning, schema)
     "roll": "”ansvarig”: bara åtgärder där enheten är ansvarig, inte i samverkan (begränsar bara tillsammans med enhet).",
     "status": "Visad status att behålla (åtgärder), upprepad eller kommaseparerad.",
     "tabell": "Budgettabell: " + ", ".join(BUDGETTABELLER) + ".",
+    "historik": "”ja”: alla sparade versioner av analystexterna (nyast först); standard ”nej”: den gällande.",
     "exempel": "”med” tar med märkt exempeldata (exempel=true); standard ”utan”.",
     "sida": "Sidnummer, från 1.",
     "per_sida": f"Rader per sida, 1–{MAX_PER_SIDA} (JSON: standard {PER_SIDA}; CSV: alla rader om inget anges).",
@@ -289,6 +290,13 @@ def _jamforelser(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
     ordning = {k: i for i, k in enumerate(nt)}
     df = df.assign(_o=df.kpi.map(ordning)).sort_values("_o", kind="stable")
     return _rader(df, RESURSER["jamforelser"].falt)
+def _analystexter(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
+    """Den gällande versionen av varje analystext för perioden (historiken: ?historik=ja)."""
+    kod = fragor.plan_info(u.plan, url=url)["kod"]
+    pnamn = str(fragor.vald_period(u.period, u.plan, url=url).namn)
+    df = analysfragor.historik_ur(fragor._df(analysfragor.historik_fraga(kod, pnamn), url))
+    df = df if u.ovrigt.get("historik") == "ja" else analysfragor.gallande_ur(df)
+    return _rader(df.assign(period=pnamn), RESURSER["analystexter"].falt)
 
 
 _F = Falt
@@ -456,6 +464,20 @@ RESURSER: dict[str, Resurs] = {r.namn: r for r in (
         _F("kalla", "string", "källa", tom=False),
         _F("beraknad", "boolean", "true = Målkolls beräkning (gruppmedel), inte ett Kolada-värde", tom=False),
     ), _jamforelser),
+    Resurs("analystexter", "Analystexter", "Kontorets analystexter för perioden (delårsrapportens bedömning): den "
+           "gällande versionen av varje text, eller alla versioner med historik=ja.",
+           ("plan", "period", "historik"), (
+        _F("period", "string", "perioden texten gäller", tom=False),
+        _F("niva", "string", "plan (sammanfattning), malomrade, inriktningsmal, uppdrag eller diarienummer", tom=False),
+        _F("nyckel", "string", "målområdets nr, inriktningsmålets nr, uppdragets id; tomt för plan och diarienummer",
+           tom=False),
+        _F("bedomning", "string", "bedömningen på planens skala (målområde: I fas … Kan inte bedömas; "
+           "inriktningsmål: Uppfyllt … Kan inte bedömas)"),
+        _F("text", "string", "texten (vanlig text; tom rad = nytt stycke, ”- ” = punkt)", tom=False),
+        _F("skriven_av", "string", "vem som skrev versionen", tom=False),
+        _F("skriven", "datetime", "när versionen sparades", tom=False),
+        _F("version", "integer", "versionens nummer för texten (1 = första)", tom=False),
+    ), _analystexter),
 )}
 
 
@@ -516,6 +538,11 @@ def tolka(resursnamn: str, args: Mapping[str, list[str]], url: Optional[str] = N
             fel.append(f"parametern ”tabell”: okänd tabell ”{en['tabell']}”; välj bland: {', '.join(BUDGETTABELLER)}")
         else:
             u.ovrigt["tabell"] = en["tabell"]
+    if "historik" in en:
+        if en["historik"] not in ("ja", "nej"):
+            fel.append(f"parametern ”historik”: ”{en['historik']}” – ange ja eller nej")
+        else:
+            u.ovrigt["historik"] = en["historik"]
     exempel = en.get("exempel", "utan")
     if exempel not in EXEMPEL:
         fel.append(f"parametern ”exempel”: ”{exempel}” – ange med eller utan")
@@ -658,6 +685,8 @@ def _parameter(namn: str, val: dict) -> dict:
         schema = {"type": "string", "enum": ["ansvarig"]}
     elif namn == "tabell":
         schema = {"type": "string", "enum": list(BUDGETTABELLER)}
+    elif namn == "historik":
+        schema = {"type": "string", "enum": ["ja", "nej"], "default": "nej"}
     elif namn in val:
         schema = {"type": "string", "enum": list(val[namn])}
     if namn in ("enhet", "status"):

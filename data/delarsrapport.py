@@ -1,0 +1,94 @@
+"""Kommandot `python -m data.delarsrapport`: delårsrapporten som Word eller PDF (koden:
+data.utdata.delarsrapport). Samma urval som Excel-exporten; okända värden avvisas."""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError
+
+from data.lagring import start
+from data.uppfoljning import fragor
+from data.uppfoljning.urval import Urval
+from data.utdata import delarsrapport
+from data.utdata.export import _Tolkare
+
+log = logging.getLogger(__name__)
+
+ANVANDNING = ('python -m data.delarsrapport [--plan KOD] [--period PERIOD] [--enhet KOD ...] '
+              '[--roll ansvarig] [--status STATUS ...] --format docx|pdf [--mall MALL.docx] UTFIL')
+HJALP = f"""Användning: {ANVANDNING}
+
+Skriver delårsrapporten (omslag, innehåll, sammanfattning, målområdena med bedömning, status,
+inriktningsmål, uppdrag och åtgärder, indikatorer med diagram och förändringar; arbetsgivare,
+särskilda uppdrag och budgetuppföljning när planen har dem) som Word eller tillgänglig PDF –
+samma innehåll som GET /export/delarsrapport.docx och .pdf. Databasen väljs med DATABASE_URL.
+
+Argument:
+  UTFIL                 filen som skrivs (skrivs över om den finns)
+  --format docx|pdf     Word (.docx) eller PDF
+  --plan KOD            planens kod, t.ex. KS-2020 (standard: standardplanen)
+  --period PERIOD       rapportperiod, t.ex. "Delår 2 2020" (standard: som sidorna)
+  --enhet KOD           bara enhetens åtgärder och indikatorer (underenheter ingår); upprepa
+  --roll ansvarig       bara åtgärder där enheten är ansvarig
+  --status STATUS       bara åtgärder med statusen; upprepa
+  --mall MALL.docx      Word-mall för formaten (standard: rapportmall.docx i planens katalog)
+  -h, --help            visa den här hjälpen
+
+Se docs/delarsrapport.md.
+"""
+
+
+class _Hjalp(_Tolkare):
+    def format_usage(self) -> str:
+        return f"Användning: {ANVANDNING}\n"
+
+    def format_help(self) -> str:
+        return HJALP
+
+
+def tolkare() -> _Tolkare:
+    p = _Hjalp(prog="python -m data.delarsrapport", add_help=False)
+    p.add_argument("fil")
+    p.add_argument("--format", required=True, choices=sorted(delarsrapport.FORMAT))
+    p.add_argument("--plan")
+    p.add_argument("--period")
+    p.add_argument("--enhet", action="append", default=[])
+    p.add_argument("--roll", choices=["ansvarig"])
+    p.add_argument("--status", action="append", default=[])
+    p.add_argument("--mall")
+    p.add_argument("-h", "--help", action="help")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = tolkare()
+    a = p.parse_args(argv)
+    if not a.fil.lower().endswith("." + a.format):
+        p.error(f"filen måste sluta på .{a.format}: {a.fil}")
+    mall = Path(a.mall) if a.mall else None
+    if mall is not None and not mall.is_file():
+        p.error(f"mallen finns inte: {a.mall}")
+    try:
+        start.starta()
+        u = fragor.normalisera_urval(Urval(plan=a.plan, enhet=a.enhet, roll=a.roll, period=a.period,
+                                           status=a.status))
+        fel = u.fel + fragor.kontrollera_urval(u)
+        if fel:
+            p.error("; ".join(fel))
+        r = delarsrapport.skapa(u, a.format, mall=mall)
+    except DBAPIError as err:
+        print(f"Databasen svarar inte: {str(getattr(err, 'orig', err)).splitlines()[0]}", file=sys.stderr)
+        return 1
+    try:
+        Path(a.fil).write_bytes(r.innehall)
+    except OSError as err:
+        print(f"fel: kunde inte skriva {a.fil}: {err.strerror or err}", file=sys.stderr)
+        return 1
+    print(f"Skrev {a.fil}: delårsrapport {r.period} ({len(r.innehall) // 1024} kB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
