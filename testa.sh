@@ -10,6 +10,12 @@ SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver || exit 1
 fi
+# Delårsrapporten: WeasyPrint (pango, harfbuzz), teckensnittet DejaVu Sans (statussymbolerna), pdftoppm för
+# skärmbilder av PDF-sidor. LibreOffice (libreoffice-writer-nogui) är valfritt: testet som öppnar Word-filen
+# i LibreOffice körs bara där det finns.
+if ! ldconfig -p | grep -q libpango-1.0 || ! ldconfig -p | grep -q libharfbuzz-subset || ! [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || ! command -v pdftoppm >/dev/null; then
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils || exit 1
+fi
 if command -v pg_isready >/dev/null && ! pg_isready -h 127.0.0.1 -p 5432 -q && command -v pg_ctlcluster >/dev/null; then
   $SUDO pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
 fi

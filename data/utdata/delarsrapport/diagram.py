@@ -12,6 +12,9 @@ import datetime as dt
 import io
 import logging
 
+from PIL import Image
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import DateFormatter, YearLocator, date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -80,6 +83,10 @@ def png(serier: dict, enhet: str = "") -> bytes:
         ax.spines[sida].set_visible(False)
     ax.legend(fontsize=7, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3)
     fig.subplots_adjust(left=0.1, right=0.98, top=0.84, bottom=0.1)   # fast ram: tight_layout ritar om allt
+    # RGB utan alfakanal: PDF:en behöver då ingen mask per bild (WeasyPrint kodar annars om två gånger)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    bild = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
+    bild.convert("RGB").save(buf, format="PNG", compress_level=6)   # inga tidsstämplar i filen
     return buf.getvalue()
