@@ -1,8 +1,8 @@
 """Analystexter: kontorets bedömning per period och målområde (och sammanfattning, inriktningsmål,
 uppdrag, diarienummer), versionerad – en rad per sparning (issue 23, delårsrapporten)
 
-Revision ID: 0006_analystexter
-Revises: i17_oppna_data_kolada
+Revision ID: 0007_analystexter
+Revises: 0006_rapportrunda
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_analystexter"
-down_revision = "i17_oppna_data_kolada"
+revision = "0007_analystexter"
+down_revision = "0006_rapportrunda"
 branch_labels = None
 depends_on = None
 
