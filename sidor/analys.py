@@ -11,13 +11,14 @@ import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, dcc, html
+from sqlalchemy.exc import DBAPIError
 
 from data.rapportering import analys
 from data.rapportering.rapportfil import Importfel
 from data.uppfoljning import analysfragor, fragor
 from data.uppfoljning.urval import Urval
 from komponenter.text import fritext
-from sidor import _inloggning
+from sidor import _inloggning, _sakerhet
 from sidor._gemensamt import urvalsfel
 
 log = logging.getLogger(__name__)
@@ -135,7 +136,7 @@ def layout(period=None, plan=None, **_):
                "Skriv vanlig text; en tom rad börjar ett nytt stycke och rader som börjar med ”- ” blir en "
                "punktlista. Varje sparning blir en ny version."),
         html.Nav([html.Span("Period: ", className="fw-semibold")] + [
-            dcc.Link(p.namn + (" (låst)" if p.last else ""), href=f"/analys?plan={kod}&period={p.namn}",
+            dcc.Link(p.namn + (" (låst)" if p.last else ""), href="/analys" + Urval(plan=kod, period=p.namn).till_sok(),
                      className="me-3" + (" fw-bold" if p.namn == pdict["namn"] else ""))
             for p in perioder.itertuples()], className="mb-3", **{"aria-label": "Välj period"}),
         dcc.Store(id=ID_SIDA, data={"plan": kod, "period": pdict["namn"]}),
@@ -180,6 +181,11 @@ def spara(_n, sida, texter, text_id, bed, bed_id):
     except Importfel as e:
         return html.Div([html.P("Ingenting sparades:", className="fw-semibold"), html.Ul([html.Li(f) for f in e.fel])],
                         className="alert alert-danger", role="alert")
+    except DBAPIError as e:
+        if not _sakerhet.ar_anslutningsfel(e):
+            raise
+        return html.Div("Databasen svarar inte just nu. Ingenting sparades – texten står kvar i formuläret; "
+                        "försök spara igen om en stund.", className="alert alert-danger", role="alert")
     if not n:
         return html.Div("Inget hade ändrats – ingen ny version.", className="alert alert-info")
     return html.Div(f"Sparat: {n} {'text' if n == 1 else 'texter'} för {period}, med ditt namn och tid. "
