@@ -20,7 +20,7 @@ from data.planen.kallor import BUDGETFILER, PLAN_DIR, las_plan
 from data.lagring.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad,
                                  Budgetutfall, Enhet, Fokusomrade, Indikator, IndikatorEnhet,
                                  Indikatorutfall, Inriktningsmal, KontoEnhet, Malbedomning, Malomrade,
-                                 Malvarde, Period, Periodlas, Plan, SarskiltUppdrag, Uppdrag)
+                                 Malvarde, Period, Periodlas, Plan, SarskiltUppdrag, Uppdrag, Analystext)
 
 
 class Laddfel(Exception):
@@ -146,7 +146,8 @@ def _hinder(s: Session, b: Borttagna) -> list[str]:
             rapporter[k] = rapporter.get(k, 0) + v
     lasta = {x: 1 for x in s.scalars(select(Period.id).where(Period.id.in_(list(b.perioder)), Period.last.is_(True)))}
     lagg_till(b.perioder, (rapporter, "rapport", "rapporter"), (lasta, "låsning", "låsningar"),
-              (_antal(s, Periodlas.period_id, b.perioder), "händelse i låsloggen", "händelser i låsloggen"))
+              (_antal(s, Periodlas.period_id, b.perioder), "händelse i låsloggen", "händelser i låsloggen"),
+              (_antal(s, Analystext.period_id, b.perioder), "analystext", "analystexter"))
     lagg_till(b.enheter, (_konton_per_enhet(s, b.enheter), "konto", "konton"))
     return ut
 

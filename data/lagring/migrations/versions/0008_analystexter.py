@@ -1,8 +1,8 @@
 """Analystexter: kontorets bedömning per period och målområde (och sammanfattning, inriktningsmål,
 uppdrag, diarienummer), versionerad – en rad per sparning (issue 23, delårsrapporten)
 
-Revision ID: 0007_analystexter
-Revises: 0006_rapportrunda
+Revision ID: 0008_analystexter
+Revises: i20_laddning
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_analystexter"
-down_revision = "0006_rapportrunda"
+revision = "0008_analystexter"
+down_revision = "i20_laddning"
 branch_labels = None
 depends_on = None
 
