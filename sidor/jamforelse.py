@@ -76,14 +76,25 @@ def layout(**query):
     notis = _adminnotis(saknas) if saknas else None
     if notis is not None:
         delar.insert(1, notis)
+    med = set(j.varden.kpi)
+    utan = [n for n in j.nyckeltal if n.id not in med]
     delar.append(html.Nav(html.Ul([html.Li(html.A(n.rubrik or n.titel, href=f"#kpi-{n.id}"))
-                                   for n in j.nyckeltal], className="small"), **{"aria-label": "Nyckeltalen"}))
+                                   for n in j.nyckeltal if n.id in med], className="small"),
+                          **{"aria-label": "Nyckeltalen"}))
     for matt, rubrik in AVSNITT:
-        nt = [n for n in j.nyckeltal if n.matt == matt]
+        nt = [n for n in j.nyckeltal if n.matt == matt and n.id in med]
         if nt:
             delar.append(html.Section([html.H2(rubrik, className="h4 mt-4"), html.Div(
                 [jf.kort(n, j.varden[j.varden.kpi == n.id], j.inst, j.kommunnamn) for n in nt],
                 className="kortrutnat")], **{"data-matt": matt}))
+    if utan:
+        delar.append(html.Section([
+            html.H2("Nyckeltal som saknar värden här", className="h5 mt-4"),
+            html.P("Planen jämförs också med de här nyckeltalen i Kolada, men värdena finns inte bland de "
+                   "inlästa ännu.", className="small"),
+            html.Ul([html.Li([html.Strong(n.rubrik or n.titel), f" (Kolada {n.id}: {n.titel}). ",
+                              *jf.matt_text(n)], id=f"kpi-{n.id}") for n in utan], className="small")],
+            **{"data-matt": "utan-varden"}))
     kallor = sorted({str(k) for k in j.varden[~j.varden.beraknad.astype(bool)].kalla})
     if kallor:
         berakn = " Medelvärdet för gruppen är Målkolls beräkning, inte Koladas." if j.varden.beraknad.astype(bool).any() else ""
