@@ -6,6 +6,7 @@ för gunicorn (skapas först när den efterfrågas). Kör: python app.py   (elle
 from __future__ import annotations
 
 import logging
+import re
 
 import dash
 import dash_bootstrap_components as dbc
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 def _kort_titel(titel: str, kommun: str | None) -> str:
-    """Menyns korta titel: "Norrtälje kommun ska vara …" → "Vara …" (kommunens namn ur planen)."""
+    """Menyns korta titel: "<Kommunen> ska vara …" → "Vara …" (kommunens namn ur planen)."""
     t = titel.removeprefix(f"{kommun} ska ") if kommun else titel
     return t[:1].upper() + t[1:]
 
@@ -52,30 +53,74 @@ def menylankar(plan: str | None = None) -> list:
     return lankar
 
 
-def oppna_lankar() -> list:
+def oppna_lankar(plan: str | None = None) -> list:
     """Sidorna för invånare och vidareanvändare och ordlistan, under huvudmenyn (inte i sammanträdeslägets
-    ordning)."""
-    return [_lank("Så används skattepengarna", "/skattepengar"), _lank("Jämförelse (Kolada)", "/jamforelse"),
+    ordning); skattepengar och Kolada-jämförelsen bara när planen har budget respektive Kolada-id och nyckeltal."""
+    delar = fragor.planens_delar(plan)
+    return [_lank("Så används skattepengarna", "/skattepengar") if delar["skattepengar"] else None,
+            _lank("Jämförelse (Kolada)", "/jamforelse") if delar["kolada"] else None,
             _lank("Öppna data (API)", "/api"),
             _lank("Ordlista", "/om", title="Statusorden, måttenhet, ansvarig enhet, publicerat och exempel")]
 
 
 def navigering() -> html.Nav:
     return html.Nav([html.Div(menylankar(), id="huvudmeny", className="nav flex-column"),
-                     html.Div(oppna_lankar(), className="nav flex-column oppna-meny mt-2 pt-2 border-top")],
+                     html.Div(oppna_lankar(), id="oppnameny", className="nav flex-column oppna-meny mt-2 pt-2 border-top")],
                     className="sidomeny", **{"aria-label": "Huvudmeny"})
 
 
+def planetikett(kommun, namnd: str, ar, kod: str | None = None) -> str:
+    """Kommun, nämnd och år: "Sjöby kommun · Barn- och utbildningsnämnden · 2025" (två kommuners
+    BUN-planer ser olika ut); med koden i planväljaren."""
+    delar = [x for x in (kommun if isinstance(kommun, str) else None, namnd, str(ar)) if x]
+    return " · ".join(delar) + (f" ({kod})" if kod else "")
+
+
+def sidhuvudets_plan(plan: str | None = None) -> str:
+    """Sidhuvudets rad om planen: kommun, nämnd och år."""
+    info = fragor.plan_info(plan)
+    return " · " + planetikett(info.get("kommun"), info["namnd"], info["ar"])
+
+
 def planvaljare() -> html.Div:
-    """Planväljaren (nämnd × år); valet står i URL:en som ?plan=KOD, standardplanen utan."""
+    """Planväljaren (kommun · nämnd · år); valet står i URL:en som ?plan=KOD, standardplanen utan."""
     pl = fragor.planer()
     std = fragor.plan_info()["kod"]
     return html.Div(html.Label([html.Span("Plan", className="me-2"),
                                 dbc.Select(id="planval", value=std, size="sm", className="planval",
-                                           options=[{"label": r.namn + (" (syntetisk testdata)" if r.syntetisk else ""),
-                                                     "value": r.kod} for r in pl.itertuples()])],
+                                           options=[{"label": planetikett(r.kommun, r.namnd, r.ar, r.kod)
+                                                     + (" (syntetisk testdata)" if r.syntetisk else ""),
+                                                     "value": r.kod, "title": r.namn} for r in pl.itertuples()])],
                                className="d-flex align-items-center mb-0 text-white"),
                     className="ms-auto me-3 planvaljare d-print-none")
+
+
+def byt_plan(sok: str | None, sokvag: str | None, ny: str, std: str) -> tuple[str, str, list[str]]:
+    """URL:en efter ett planbyte: filtren som finns i den nya planen (period, enheter, målområde)
+    behålls, de andra tas bort och nämns. Returnerar (search, pathname, borttagna)."""
+    u = fragor.normalisera_urval(Urval.fran_sok(sok, sokvag))
+    tappade = []
+    period = u.period if u.period in set(fragor.perioder(ny).namn) else None
+    if u.period and not period:
+        tappade.append(f"perioden ”{u.period}”")
+    kanda = set(fragor.enheter(ny).kod)
+    enhet = [e for e in u.enhet if e in kanda]
+    tappade += [f"enheten ”{e}”" for e in u.enhet if e not in kanda]
+    m = re.fullmatch(r"/malomrade/(\d+)", sokvag or "")
+    if m and int(m.group(1)) not in set(fragor.malomraden(ny).nr):
+        tappade.append(f"målområde {m.group(1)}")
+        sokvag = "/"
+    ny_u = u.med(plan=None if ny == std else ny, period=period, enhet=enhet, roll=u.roll if enhet else None)
+    return ny_u.till_sok(), sokvag or "/", tappade
+
+
+def planbytesbesked(ny: str, tappade: list[str]) -> str:
+    """Meddelandet efter ett planbyte som tog bort filter (tomt när allt fanns kvar)."""
+    if not tappade:
+        return ""
+    namn = planetikett(*(fragor.plan_info(ny).get(k) for k in ("kommun", "namnd", "ar")))
+    lista = ", ".join(tappade[:-1]) + (" och " if len(tappade) > 1 else "") + tappade[-1]
+    return f"Planen {namn} har inte {lista}; {'de togs' if len(tappade) > 1 else 'det togs'} bort ur filtret."
 
 
 def kontoruta() -> html.Div:
@@ -98,7 +143,8 @@ def skal():
     return html.Div(id="skal", className="skal", children=[
         html.A("Hoppa till innehållet", href="#innehall", className="hoppa-lank"),
         html.Header(html.Div([
-            dcc.Link([html.Span("Målkoll", className="varumarke"), html.Span(f" · {plan['namn']}", id="plannamn", className="plannamn")],
+            dcc.Link([html.Span("Målkoll", className="varumarke"),
+                      html.Span(sidhuvudets_plan(), id="plannamn", className="plannamn", title=plan["namn"])],
                      href="/", className="text-decoration-none text-reset"),
             html.Span("← → bläddrar · F helskärm · Esc lämnar", className="motestips ms-auto me-3"),
             planvaljare(),
@@ -109,6 +155,7 @@ def skal():
                         className="btn btn-light btn-sm ms-auto motesknapp", **{"aria-pressed": "false"},
                         title="Stor text för projektorn (?visning=mote). Tangenter: ← → PageUp PageDown, F, Esc"),
         ], className="container-fluid d-flex align-items-center"), className="sidhuvud"),
+        html.Div(id="planbyte", role="status", className="planbyte"),
         html.Div([
             navigering(),
             html.Main(dash.page_container, id="innehall", tabIndex="-1", className="huvudinnehall"),
@@ -118,7 +165,8 @@ def skal():
 
 def _skalets_callbacks(app: Dash) -> None:
     """Skalets callbacks: menyn för URL:ens plan, sammanträdesläget, aktiv sida och planväljaren."""
-    @app.callback(Output("huvudmeny", "children"), Output("plannamn", "children"), Output("menyplan", "data"),
+    @app.callback(Output("huvudmeny", "children"), Output("oppnameny", "children"), Output("plannamn", "children"),
+                  Output("plannamn", "title"), Output("menyplan", "data"),
                   Input("_pages_location", "search"), State("menyplan", "data"))
     def meny_for_planen(search, visad):
         """Menyn och rubriken för URL:ens plan (okänd plan: standardplanen; sidan säger ifrån).
@@ -129,7 +177,7 @@ def _skalets_callbacks(app: Dash) -> None:
         info = fragor.plan_info(plan)
         if info["kod"] == visad:
             raise PreventUpdate
-        return menylankar(plan), f" · {info['namn']}", info["kod"]
+        return menylankar(plan), oppna_lankar(plan), sidhuvudets_plan(plan), info["namn"], info["kod"]
 
     # Sammanträdesläge: klassen på skalet följer URL:en; knappen växlar ?visning=mote
     app.clientside_callback(
@@ -166,23 +214,22 @@ def _skalets_callbacks(app: Dash) -> None:
         Input("_pages_location", "pathname"), Input("_pages_location", "search"),
         State({"typ": "nav", "href": ALL}, "id"))
 
-    # Planväljaren: visar URL:ens plan och skriver valet till URL:en
+    # Planväljaren visar URL:ens plan (i webbläsaren) …
     app.clientside_callback(
-        """function(sok, val, std) {
-            var utlost = (dash_clientside.callback_context.triggered || []).map(function(t) { return t.prop_id; });
-            var p = new URLSearchParams(sok || '');
-            if (utlost.indexOf('planval.value') >= 0) {
-                if (val && val !== std) { p.set('plan', val); } else { p.delete('plan'); }
-                p.delete('period');
-                var s = p.toString();
-                var ny = s ? '?' + s : '';
-                return [ny === (sok || '') ? dash_clientside.no_update : ny, dash_clientside.no_update];
-            }
-            return [dash_clientside.no_update, p.get('plan') || std];
-        }""",
-        Output("_pages_location", "search", allow_duplicate=True), Output("planval", "value"),
-        Input("_pages_location", "search"), Input("planval", "value"), State("standardplan", "data"),
-        prevent_initial_call="initial_duplicate")
+        """function(sok, std) { return new URLSearchParams(sok || '').get('plan') || std; }""",
+        Output("planval", "value"), Input("_pages_location", "search"), State("standardplan", "data"))
+
+    # … och ett val skriver planen till URL:en, med de filter som finns i den nya planen
+    @app.callback(Output("_pages_location", "search", allow_duplicate=True),
+                  Output("_pages_location", "pathname", allow_duplicate=True), Output("planbyte", "children"),
+                  Input("planval", "value"), State("_pages_location", "search"),
+                  State("_pages_location", "pathname"), State("standardplan", "data"), prevent_initial_call=True)
+    def valj_plan(val, sok, sokvag, std):
+        nu = Urval.fran_sok(sok).plan or std
+        if not val or val == nu or val not in set(fragor.planer().kod):
+            raise PreventUpdate
+        ny_sok, ny_sokvag, tappade = byt_plan(sok, sokvag, val, std)
+        return ny_sok, (ny_sokvag if ny_sokvag != sokvag else dash.no_update), planbytesbesked(val, tappade)
 
 
 def create_app(inst: Installningar | None = None, forbered_databas: bool = True) -> Dash:

@@ -141,7 +141,7 @@ def bygg(url: str | None = None, antal_namnder: int = 20, ar: tuple[int, ...] = 
         planer = [(n, a) for n in range(1, antal_namnder + 1) for a in ar]
         plan_ids = _in(s, Plan, [dict(
             kod=f"SYNT-N{n:02d}-{a}", namn=f"Syntetisk nämnd {n:02d} – verksamhetsplan {a}",
-            namnd=f"Syntetisk nämnd {n:02d}", ar=a, syntetisk=True, malar=[a, a + 1, a + 2], ambitionsar=2030,
+            namnd=f"Syntetisk nämnd {n:02d}", namnd_kort="SN", ar=a, syntetisk=True, malar=[a, a + 1, a + 2], ambitionsar=2030,
             vision=f"{TEXT}: påhittad vision för bänkmätning, inte kommunens.") for n, a in planer])
         antal["plan"] += len(planer)
 
@@ -188,7 +188,7 @@ def bygg(url: str | None = None, antal_namnder: int = 20, ar: tuple[int, ...] = 
                 im_ar.append(p)
             for j in range(1, rng.randint(10, 14) + 1):
                 up_rader.append(dict(plan_id=p, kod=f"{nr}-U{j:02d}", malomrade_id=mo_id,
-                                     typ="KF-uppdrag" if j <= 4 else "KS-initiativ", ordning=j,
+                                     typ="KF-uppdrag" if j <= 4 else "SN-initiativ", ordning=j,
                                      titel=f"Syntetiskt uppdrag {nr}-U{j:02d}: {_mening(rng, 12)}",
                                      tolkning=f"{TEXT}." if rng.random() < 0.3 else None))
                 up_meta.append((p, a, nr, mo_id))
@@ -236,7 +236,7 @@ def bygg(url: str | None = None, antal_namnder: int = 20, ar: tuple[int, ...] = 
                 mattenhet, riktning, lag, hog = rng.choice(INDIKATORTYPER)
                 nuv = round(rng.uniform(lag, hog), 1)
                 steg = (hog - lag) * 0.05 * (1 if riktning == "hogre" else -1)
-                plats = (dict(malomrade_id=mo_per_plan[p][k % 7], fokusomrade_id=None, niva=rng.choice(("KF", "KS")),
+                plats = (dict(malomrade_id=mo_per_plan[p][k % 7], fokusomrade_id=None, niva=rng.choice(("KF", "SN")),
                               kod=f"{k % 7 + 1}-I{k // 7 + 1:02d}") if k < 38 else
                          dict(malomrade_id=None, fokusomrade_id=fo_per_plan[p][(k - 38) % 5], niva=None,
                               kod=f"HR-I{k - 37:02d}"))

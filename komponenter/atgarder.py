@@ -1,4 +1,4 @@
-"""Åtgärdslistan: grupperad under uppdrag (KF-uppdrag först, sedan KS-initiativ), en rad per
+"""Åtgärdslistan: grupperad under uppdrag (KF-uppdrag först, sedan nämndens egna initiativ), en rad per
 åtgärd med trafikljus, statusord, förväntad effekt, enheter, tidpunkt och senaste kommentar.
 Allt står som text på sidan (styrelsen läser det på väggen). Rena byggare – inga databasanrop.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
+from data.uppfoljning.namnd import KF_UPPDRAG, Namnd
 from komponenter.mote import forandringspil
 from komponenter.text import fritext
 from komponenter.trafikljus import statusmarke
@@ -56,29 +57,31 @@ TABELLHUVUD = html.Thead(html.Tr([
     html.Th("Tidpunkt", scope="col"), html.Th("Kommentar", scope="col")]))
 
 
-def uppdragsblock(upp: pd.DataFrame, andr: dict | None = None) -> html.Section:
+def uppdragsblock(upp: pd.DataFrame, namnd: Namnd, andr: dict | None = None) -> html.Section:
     forsta = upp.iloc[0]
     rubrik = f"{forsta.uppdragstyp}: {forsta.uppdrag}"
     return html.Section([
         html.H4(rubrik, className="uppdrag-rubrik", id=f"uppdrag-{forsta.uppdrag_kod}"),
-        html.Details([html.Summary("Kommunstyrelsens tolkning"), html.P(_text(forsta.uppdrag_tolkning))],
+        html.Details([html.Summary(namnd.text("tolkning_uppdrag")), html.P(_text(forsta.uppdrag_tolkning))],
                      className="tolkning mb-2") if _text(forsta.uppdrag_tolkning) else None,
         html.Div(html.Table([TABELLHUVUD, html.Tbody([atgardsrad(r, (andr or {}).get(r.kod)) for r in upp.itertuples()])],
                             className="table atgardstabell align-top"), className="table-responsive"),
     ], className="uppdrag mb-4 bild", **{"data-uppdrag": forsta.uppdrag_kod})
 
 
-def atgardslista(df: pd.DataFrame, andr: dict | None = None) -> html.Div:
-    """Alla åtgärder i df, grupperade under sina uppdrag i DataFrame-ordning (KF först).
+def atgardslista(df: pd.DataFrame, namnd: Namnd, andr: dict | None = None) -> html.Div:
+    """Alla åtgärder i df, grupperade under sina uppdrag i DataFrame-ordning (KF först), med
+    planens rubriker (namnd: planens nämnd och texter).
     andr: kod → (förändring, föregående status) sedan föregående period."""
     if df.empty:
         return html.Div(html.P("Inga åtgärder matchar filtret.", className="fst-italic"))
     block = []
-    for typ, rubrik in (("KF-uppdrag", "Uppdrag från kommunfullmäktige"), ("KS-initiativ", "Kommunstyrelsens egna initiativ")):
-        del_ = df[df.uppdragstyp == typ]
+    kf = df.uppdragstyp == KF_UPPDRAG
+    for urval, rubrik in ((kf, namnd.text("uppdrag_fran_kf")), (~kf, namnd.text("egna_initiativ"))):
+        del_ = df[urval]
         if del_.empty:
             continue
         block.append(html.H3(rubrik, className="h5 mt-3 text-uppercase"))
         for _, upp in del_.groupby("uppdrag_kod", sort=False):
-            block.append(uppdragsblock(upp, andr))
+            block.append(uppdragsblock(upp, namnd, andr))
     return html.Div(block, className="atgardslista")

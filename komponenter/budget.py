@@ -352,7 +352,7 @@ def driftserier(bred: pd.DataFrame) -> dict[str, dict[str, Optional[float]]]:
 
 
 def driftfigur(bred: pd.DataFrame, enhet: str = "tkr", stor: bool = False) -> go.Figure:
-    """Driftbudget 2018–2022: intäkter, kostnader, varav kapitalkostnader och netto per år."""
+    """Driftbudgeten över planens år: intäkter, kostnader, varav kapitalkostnader och netto per år."""
     kol = kolumner(bred)
     serier = driftserier(bred)
     farger = {"belopp": [GRON, VERMILJON], "varav": ["#e69f00"], "summa": [BLA]}

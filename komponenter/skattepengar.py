@@ -7,6 +7,7 @@ from typing import Optional
 
 from dash import dcc, html
 
+from data.uppfoljning.namnd import liten
 from komponenter.format import NBSP, tal
 from komponenter.text import fritext
 
@@ -61,9 +62,9 @@ def stapellista(poster, storst: float, id_: str, etikett: str, visa_andel: bool 
 
 
 def inledning(s) -> html.Section:
-    kommun = s.kommun or "Kommunen"
+    vem = f"{s.namnd} i {s.kommun}" if s.kommun else s.namnd
     return html.Section([
-        html.P([f"{kommun}s kommunstyrelse räknar med att använda ", html.Strong(mnkr(s.netto)),
+        html.P([f"{vem} räknar med att använda ", html.Strong(mnkr(s.netto)),
                 f" av skattepengarna under {s.ar}. Det är vad verksamheterna kostar ",
                 html.Em("efter"), " att avgifter, hyror och bidrag har räknats bort."], className="lead"),
         html.Ul([
@@ -79,12 +80,12 @@ def inledning(s) -> html.Section:
 def verksamheter(s) -> html.Section:
     storst = max((p.belopp for p in s.verksamheter), default=0)
     delar = [html.H2("Vart går pengarna?", className="h4"),
-             html.P(f"Så fördelas pengarna mellan kommunstyrelsens verksamheter {s.ar} (budget, netto)."),
+             html.P(f"Så fördelas pengarna mellan {liten(s.namnd_genitiv)} verksamheter {s.ar} (budget, netto)."),
              stapellista(s.verksamheter, storst, "sp-verksamheter", "Pengar per verksamhet",
                          jamfor=s.foregaende_ar)]
     if s.besparing is not None:
         delar.append(html.P([html.Strong(f"{s.besparing.namn}: "),
-                             f"kommunstyrelsen ska dessutom spara {mnkr(s.besparing.belopp)} {s.ar} genom att "
+                             f"{liten(s.namnd)} ska dessutom spara {mnkr(s.besparing.belopp)} {s.ar} genom att "
                              "arbeta effektivare och ställa om verksamheten. Det minskar kostnaden ovan.",
                              f" ({s.besparing.fotnot}.)" if s.besparing.fotnot else ""], className="sp-besparing"))
     return html.Section(delar, className="mb-4", id="sp-vart")
@@ -129,7 +130,7 @@ def uppfoljning(s) -> html.Section:
         delar = [html.Strong(f"{u['period']}: ")]
         if u["avvikelse"] is not None:
             a = u["avvikelse"]
-            post = "Kommunstyrelsen totalt" if u["post"].lower().startswith("summa") else u["post"]
+            post = f"{s.namnd} totalt" if u["post"].lower().startswith("summa") else u["post"]
             delar.append(f"{post}: {'+' if a > 0 else MINUS}{tal(abs(a) / 1000, 1)}{NBSP}mnkr mot budget "
                          f"({'lägre kostnad än budget' if a > 0 else 'högre kostnad än budget'}). ")
         if u["kommentar"]:
@@ -145,7 +146,7 @@ def uppfoljning(s) -> html.Section:
 def fotter(s) -> html.Section:
     return html.Section([
         html.H2("Mer detaljer", className="h5"),
-        html.P(["Alla siffror kommer från ", html.Em("Kommunstyrelsens verksamhetsplan"), f" ({s.plan}), belopp i "
+        html.P(["Alla siffror kommer från ", html.Em(s.plannamn), f" ({s.plan}), belopp i "
                 "tusentals kronor som avrundats till miljoner. Hela tabellerna finns på ",
                 dcc.Link("budgetsidan", href="/budget"), " och som öppna data: ",
                 html.A("budget.csv", href="/api/v1/budget.csv"), " (Excel) eller ",

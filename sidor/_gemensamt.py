@@ -67,6 +67,29 @@ def urvalsfel(fel: list[str], sokvag: str, rubrik: str) -> html.Div:
     ])
 
 
+SAKNAS = {  # planens del → vad planen saknar, i en mening
+    "arbetsgivare": "inga HR-indikatorer (arbetsgivarens fokusområden, arbetsgivare.yaml)",
+    "sarskilda": "inga särskilda uppdrag (sarskilda_uppdrag.yaml)",
+    "budget": "inga budgettabeller",
+    "skattepengar": "ingen budget att visa för invånare (inga budgettabeller)",
+    "kolada": "ingen Kolada-jämförelse (inget Kolada-id för kommunen eller inga indikatorer med Kolada-nyckeltal)",
+}
+
+
+def saknas_i_planen(pl: str | None, del_: str, rubrik: str) -> html.Div | None:
+    """Sidan för en del som planen inte har (menyn visar den inte): en tydlig mening i stället
+    för en tom sida. None när planen har delen."""
+    if fragor.planens_delar(pl)[del_]:
+        return None
+    namn = fragor.plan_info(pl)["namn"]
+    return html.Div([html.H1(rubrik, className="sidrubrik"),
+                     html.P(f"{namn} har {SAKNAS[del_]}, så sidan har inget att visa för planen.",
+                            className="lead planen-saknar"),
+                     html.P("Välj en annan plan i planväljaren, eller gå till översikten.", className="small"),
+                     dcc.Link("Till översikten", href="/" + (f"?plan={pl}" if pl else ""))],
+                    className="saknas-i-planen", **{"data-saknas": del_})
+
+
 def valj_plan(f) -> str | None:
     """Planen i URL:en (?plan=KOD) om den finns, annars None (standardplanen)."""
     kod = f.plan

@@ -10,34 +10,42 @@ import logging
 import dash
 from dash import html
 
+from data.uppfoljning import fragor
 from data.utdata import oppna_data
 from data.utdata.oppna_data import PREFIX
+from sidor._gemensamt import las_urval, valj_plan
 
 log = logging.getLogger(__name__)
 
 dash.register_page(__name__, path="/api", name="Öppna data (API)", order=20,
                    title="Öppna data – API – Målkoll")
 
-EXEMPEL = {  # resurs → frågesträng i exemplet
-    "planer": "",
-    "perioder": "",
-    "enheter": "",
-    "malomraden": "",
-    "inriktningsmal": "?malomrade=1&period=Årsredovisning 2020",
-    "uppdrag": "?malomrade=3",
-    "atgarder": "?period=Delår 2 2020&enhet=KSK/SHB&roll=ansvarig&status=Försenad",
-    "indikatorer": "?malomrade=1&period=Årsredovisning 2021",
-    "utfall": "?period=Årsredovisning 2021",
-    "statusrapporter": "?exempel=med&per_sida=20",
-    "malvarden": "",
-    "budget": "?tabell=drift_per_verksamhet",
-    "budgetuppfoljning": "?period=Årsredovisning 2022",
-}
+
+def exempel(pl: str | None) -> dict[str, str]:
+    """Resurs → frågesträng i exemplen, ur planens egna perioder, målområden och enheter."""
+    plan = f"plan={pl}&" if pl else ""
+    per = list(fragor.perioder(pl).namn)
+    nr = list(fragor.malomraden(pl).nr)
+    enh = list(fragor.enheter(pl).sort_values("djup", ascending=False, kind="stable").kod)
+    forsta, sista = (per[0], per[-1]) if per else ("", "")
+    mo = nr[0] if nr else 1
+    ex = {
+        "perioder": plan, "enheter": plan, "malomraden": plan, "malvarden": plan, "planer": "",
+        "inriktningsmal": f"{plan}malomrade={mo}&period={sista}",
+        "uppdrag": f"{plan}malomrade={nr[-1] if nr else mo}",
+        "atgarder": f"{plan}period={forsta}&enhet={enh[0] if enh else ''}&roll=ansvarig&status=Försenad",
+        "indikatorer": f"{plan}malomrade={mo}&period={sista}",
+        "utfall": f"{plan}period={sista}",
+        "statusrapporter": f"{plan}exempel=med&per_sida=20",
+        "budget": f"{plan}tabell=drift_per_verksamhet",
+        "budgetuppfoljning": f"{plan}period={sista}",
+    }
+    return {k: ("?" + v.rstrip("&")) if v.rstrip("&") else "" for k, v in ex.items()}
 
 
-def curl(resurs: str, csv: bool = False) -> str:
+def curl(resurs: str, ex: dict[str, str], csv: bool = False) -> str:
     from urllib.parse import quote
-    q = EXEMPEL.get(resurs, "")
+    q = ex.get(resurs, "")
     q = quote(q, safe="?&=/,") if q else ""
     return f"curl -s 'https://DIN-VÄRD{PREFIX}/{resurs}{'.csv' if csv else ''}{q}'"
 
@@ -46,13 +54,13 @@ def _kod(text: str) -> html.Pre:
     return html.Pre(html.Code(text), className="api-kod p-2 mb-2")
 
 
-def _resurs(r: oppna_data.Resurs) -> html.Section:
+def _resurs(r: oppna_data.Resurs, ex: dict[str, str]) -> html.Section:
     return html.Section([
         html.H3([html.Code(f"GET {PREFIX}/{r.namn}"), " – ", r.titel], className="h5", id=f"resurs-{r.namn}"),
         html.P(r.text),
         html.P(["Parametrar: ", html.Code(", ".join(r.parametrar + oppna_data.ALLTID))], className="small"),
-        _kod(curl(r.namn)),
-        _kod(curl(r.namn, csv=True) + " > " + r.namn + ".csv"),
+        _kod(curl(r.namn, ex)),
+        _kod(curl(r.namn, ex, csv=True) + " > " + r.namn + ".csv"),
         html.Details([
             html.Summary(f"Fält ({len(r.falt)})"),
             html.Div(html.Table([
@@ -64,7 +72,11 @@ def _resurs(r: oppna_data.Resurs) -> html.Section:
     ], className="mb-4 api-resurs")
 
 
-def layout(**_query):
+def layout(**query):
+    f, _fel = las_urval({"plan": query.get("plan")} if query.get("plan") else {}, "/api")
+    pl = valj_plan(f)
+    ex = exempel(pl)
+    enhet = ex["atgarder"].split("enhet=")[-1].split("&")[0]
     return html.Div([
         html.H1("Öppna data – API", className="sidrubrik"),
         html.P(["Allt som Målkoll visar om planen – målområden, inriktningsmål, uppdrag, åtgärder med ansvariga "
@@ -104,12 +116,12 @@ def layout(**_query):
         ]),
         html.H2("Exempel", className="h4"),
         _kod(f"curl -s 'https://DIN-VÄRD{PREFIX}/indikatorer?malomrade=1' | python3 -m json.tool"),
-        _kod(f"curl -s -H 'Accept: text/csv' 'https://DIN-VÄRD{PREFIX}/atgarder?enhet=KSK/EKO' > atgarder.csv"),
+        _kod(f"curl -s -H 'Accept: text/csv' 'https://DIN-VÄRD{PREFIX}/atgarder?enhet={enhet}' > atgarder.csv"),
         _kod(f"curl -s -i -H 'If-None-Match: \"…\"' 'https://DIN-VÄRD{PREFIX}/utfall'   # 304 om oförändrat"),
         html.P(["Med pandas: ", html.Code(f"pd.read_csv('https://DIN-VÄRD{PREFIX}/budget.csv', sep=';', "
                                           "decimal=',', encoding='utf-8-sig')")]),
         html.H2("Resurser", className="h4"),
-        *[_resurs(r) for r in oppna_data.RESURSER.values()],
+        *[_resurs(r, ex) for r in oppna_data.RESURSER.values()],
         html.P(["Fältnamnen är ett gränssnitt och ändras inte utan att versionen i adressen ändras. Se även ",
                 html.Code("docs/api.md"), " i källkoden."], className="small"),
     ], className="api-sida")

@@ -9,7 +9,7 @@ from komponenter.verktyg import verktygsrad
 from komponenter.filter import filterpanel
 from komponenter.indikatorer import indikatorkort
 from komponenter.mote import lagesrad
-from sidor._gemensamt import las_urval, urvalsfel, exempelbanner, kolada_rader, valj_plan
+from sidor._gemensamt import las_urval, saknas_i_planen, urvalsfel, exempelbanner, kolada_rader, valj_plan
 
 dash.register_page(__name__, path="/arbetsgivare", name="Arbetsgivare", order=8,
                    title="Kommunen som arbetsgivare – Målkoll")
@@ -20,6 +20,8 @@ def layout(**query):
     if fel:
         return urvalsfel(fel, "/arbetsgivare", "Arbetsgivare")
     pl = valj_plan(f)
+    if (saknas := saknas_i_planen(pl, "arbetsgivare", "Arbetsgivare")) is not None:
+        return saknas
     per = fragor.vald_period(f.period, pl)
     ind = fragor.indikatorer(arbetsgivare=True, enhet=f.enhet, period=per.namn, plan=pl)
     ut = fragor.utfall(ind.id.tolist())

@@ -16,7 +16,7 @@ from data.uppfoljning.urval import Urval
 from komponenter.filter import filter_id
 from komponenter.mote import lagesrad
 from komponenter.verktyg import verktygsrad
-from sidor._gemensamt import las_urval, urvalsfel, exempelbanner, valj_plan
+from sidor._gemensamt import las_urval, saknas_i_planen, urvalsfel, exempelbanner, valj_plan
 
 dash.register_page(__name__, path="/budget", name="Budget", order=10, title="Budget – Målkoll")
 
@@ -72,9 +72,8 @@ def layout(**query):
         return urvalsfel(fel, "/budget", "Budget")
     enhet = kb.enhet_fran_fraga(f.belopp)
     pl = valj_plan(f)
-    if not fragor.planens_delar(pl)["budget"]:
-        return html.Div([html.H1("Budget", className="sidrubrik"),
-                         html.P(f"{fragor.plan_info(pl)['namn']} har inga budgettabeller.", className="lead")])
+    if (saknas := saknas_i_planen(pl, "budget", "Budget")) is not None:
+        return saknas
     per = fragor.vald_period(f.period, pl)
     nt = budgetfragor.nyckeltal(plan=pl)
     drift = fragor.budget_bred("driftbudget", pl)
@@ -102,11 +101,12 @@ def layout(**query):
         ], className="vattenfall", **{"data-kolumn": k}), xl=12 if len(serie["poster"]) > 6 else 6))
 
     kol_verk = nt.get("effektivisering_kolumn") or kb.kolumner(verk)[-1]
+    drift_rubrik = f"Driftbudget {kb.arsspann(drift)}".strip()
     return html.Div([
         verktygsrad(med_mall=False),
         lagesrad(per.namn, per.valgrund, f, har_exempel),
         html.H1("Budget", className="sidrubrik"),
-        html.P(f"Kommunstyrelsens driftbudget och investeringsbudget enligt {fragor.plan_info(pl)['namn']}, "
+        html.P(f"{fragor.namnden(pl).text('budget')} enligt {fragor.plan_info(pl)['namn']}, "
                "med uppföljning av utfall och prognos per period.", className="lead"),
         exempelbanner(har_exempel),
         kontroller(enhet, fragor.perioder(pl), per.namn),
@@ -114,10 +114,10 @@ def layout(**query):
                       kb.nyckeltal_rad(nt, enhet, kb.uppfoljningskort(upp_drift, per.namn, enhet))],
                      className="mb-4", id="nyckeltal"),
 
-        _avsnitt("Driftbudget 2018–2022", "driftbudget", _tabell_och_graf(
-            kb.budgettabell(drift, enhet, "Driftbudget 2018–2022", "tabell-driftbudget"),
+        _avsnitt(drift_rubrik, "driftbudget", _tabell_och_graf(
+            kb.budgettabell(drift, enhet, drift_rubrik, "tabell-driftbudget"),
             kb.diagram(kb.driftfigur(drift, enhet, stor=f.mote), "graf-driftbudget", kb.driftsammanfattning(drift, enhet),
-                       kb.driftdata(drift, enhet), "Driftbudget 2018–2022"))),
+                       kb.driftdata(drift, enhet), drift_rubrik))),
 
         _avsnitt("Driftbudget per verksamhet", "drift-per-verksamhet", _tabell_och_graf(
             kb.budgettabell(verk, enhet, "Driftbudget per verksamhet, netto", "tabell-drift-per-verksamhet",

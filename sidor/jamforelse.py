@@ -12,7 +12,7 @@ from dash import html
 from data.uppfoljning import fragor
 from komponenter import jamforelse as jf
 from sidor import _inloggning
-from sidor._gemensamt import las_urval, urvalsfel, valj_plan
+from sidor._gemensamt import las_urval, saknas_i_planen, urvalsfel, valj_plan
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,8 @@ def layout(**query):
     if fel:   # okänd plan (eller annat okänt värde): meddelandet, inte standardplanen
         return urvalsfel(fel, "/jamforelse", "Jämförelse med andra kommuner")
     pl = valj_plan(f)
+    if (saknas := saknas_i_planen(pl, "kolada", "Jämförelse med andra kommuner")) is not None:
+        return saknas
     j = fragor.kolada_jamforelse(pl)
     if not j.nyckeltal:
         return html.Div([html.H1("Jämförelse med andra kommuner", className="sidrubrik"), _adminnotis(

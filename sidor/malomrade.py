@@ -5,6 +5,7 @@ import dash
 from dash import html
 
 from data.uppfoljning import fragor
+from data.uppfoljning.namnd import liten
 from komponenter.verktyg import verktygsrad
 from komponenter.atgarder import atgardslista
 from komponenter.filter import filterpanel
@@ -49,7 +50,7 @@ def layout(nr=None, **query):
                          html.A("Till översikten", href="/")])
     if fel:
         return urvalsfel(fel, f"/malomrade/{n}", f"Målområde {n}")
-    plan = fragor.plan_info(pl)
+    plan, namnd = fragor.plan_info(pl), fragor.namnden(pl)
     per = fragor.vald_period(f.period, pl)
     mo = alla.set_index("nr").loc[n]
     im = fragor.inriktningsmal(n, per.namn, pl)
@@ -78,14 +79,14 @@ def layout(nr=None, **query):
                 mo.ambitionsniva], className="lead"),
         exempelbanner(exempel),
         filterpanel(fragor.enheter(pl), fragor.perioder(pl), f, per.namn),
-        html.Section([html.H2("Inriktningsmål", className="h3"), inriktningsmal_lista(im),
-                      html.Details([html.Summary("Kommunstyrelsens tolkning av målområdet"),
+        html.Section([html.H2(namnd.text("inriktningsmal"), className="h3"), inriktningsmal_lista(im),
+                      html.Details([html.Summary(namnd.text("tolkning_malomrade")),
                                     html.Div([html.P(p) for p in (mo.tolkning or "").split("\n\n")])])
                       if mo.tolkning else None], className="mb-4 bild"),
         html.Section([html.H2(f"Indikatorer ({len(ind)})", className="h3"),
                       html.Div(kort, className="indikatorer") if kort else
                       html.P("Inga indikatorer matchar filtret." if f.enhet else
-                             "Målområdet har inga indikatorer som kommunstyrelsen följer upp.", className="fst-italic")],
+                             f"Målområdet har inga indikatorer som {liten(namnd.namn)} följer upp.", className="fst-italic")],
                      className="mb-4 bild", id="indikatorer"),
-        html.Section([html.H2(f"Åtgärder ({len(atg)})", className="h3"), atgardslista(atg, andr_atg)], id="atgarder"),
+        html.Section([html.H2(f"Åtgärder ({len(atg)})", className="h3"), atgardslista(atg, namnd, andr_atg)], id="atgarder"),
     ], **{"data-malomrade": str(n)})

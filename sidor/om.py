@@ -7,9 +7,12 @@ import logging
 import dash
 from dash import html
 
+from data.uppfoljning import fragor
 from data.uppfoljning import status as st
 from data.uppfoljning import ursprung
+from data.uppfoljning.namnd import Namnd
 from komponenter.trafikljus import statusmarke
+from sidor._gemensamt import las_urval, valj_plan
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +35,28 @@ INDIKATOR = {
     st.KAN_INTE: "Rapporten säger så, eller mål eller riktning saknas.",
     st.EJ_RAPPORTERAD: "Inget utfall rapporterat för perioden.",
 }
-INRIKTNING = {
-    "Uppfyllt": "Kommunstyrelsens bedömning: inriktningsmålet är uppfyllt.",
-    "Till största delen uppfyllt": "Bedömningen: det mesta av inriktningsmålet är uppfyllt.",
-    "Ej uppfyllt": "Bedömningen: inriktningsmålet är inte uppfyllt.",
-    st.KAN_INTE: "Bedömningen går inte att göra för perioden.",
-}
-ORD = [
+
+
+def inriktning(namnd: Namnd) -> dict[str, str]:
+    """Inriktningsmålens skala med planens ord för nämndens bedömning."""
+    return {
+        "Uppfyllt": f"{namnd.text('bedomning')}: inriktningsmålet är uppfyllt.",
+        "Till största delen uppfyllt": "Bedömningen: det mesta av inriktningsmålet är uppfyllt.",
+        "Ej uppfyllt": "Bedömningen: inriktningsmålet är inte uppfyllt.",
+        st.KAN_INTE: "Bedömningen går inte att göra för perioden.",
+    }
+
+
+def andra_ord(exempelkoder: list[str]) -> list[tuple[str, str]]:
+    """Orden utöver statusskalorna; exemplen på enhetskoder är planens egna."""
+    exempel = ", ".join(exempelkoder[:2])
+    return [
+    ("Måttenhet", "Vad ett värde mäts i: %, kr, mnkr, antal, index … (exportens kolumn ”Måttenhet” på bladet "
+                  "Indikatorer)."),
+    ("Ansvarig enhet", f"Den del av organisationen som ansvarar, som kod ({exempel} …). Filtret "
+                       "”Enhet” på sidorna och exportens kolumn ”Ansvariga enheter (koder)” på bladet Åtgärder är "
+                       "ansvariga enheter (ansvariga först, sedan i samverkan). Koderna skrivs med valfria versaler, "
+                       "och planens egna stavningar (alias i enheter.yaml) fungerar också."),
     ("Måttenhet", "Vad ett värde mäts i: %, kr, mnkr, antal, index … (exportens kolumn ”Måttenhet” på bladet "
                   "Indikatorer)."),
     ("Ansvarig enhet", "Den del av organisationen som ansvarar, som kod (KSK/EKO, KSK/SHB/MEX …). Filtret "
@@ -51,7 +69,7 @@ ORD = [
     ("Rapporterat", ursprung.FORKLARING[ursprung.RAPPORTERAT] + " – av vem och när står i exporten."),
     ("Exempel", ursprung.FORKLARING[ursprung.EXEMPEL] + ". Märkt på sidorna, i diagrammen (kryss) och i "
                 "exporten (gul cell och kolumnen Ursprung)."),
-]
+    ]
 
 
 def _skala(rubrik: str, ingress: str, ord_: dict[str, str], id_: str) -> html.Section:
@@ -61,7 +79,12 @@ def _skala(rubrik: str, ingress: str, ord_: dict[str, str], id_: str) -> html.Se
     ], id=id_, className="mb-4")
 
 
-def layout(**_query):
+def layout(**query):
+    f, _fel = las_urval({"plan": query.get("plan")} if query.get("plan") else {}, "/om")
+    pl = valj_plan(f)
+    namnd = fragor.namnden(pl)
+    enh = fragor.enheter(pl)
+    koder = list(enh.sort_values("djup", ascending=False, kind="stable").kod)
     return html.Div([
         html.H1("Ordlista", className="sidrubrik"),
         html.P("Målkoll använder tre olika skalor, en för varje slags uppföljning. Orden är planens egna.",
@@ -69,9 +92,10 @@ def layout(**_query):
         html.Div([
             _skala("Åtgärder", "Status som rapporteras för varje åtgärd och period.", ATGARD, "ord-atgarder"),
             _skala("Indikatorer", "Räknas fram ur utfallet mot årets mål – ”uppnått”.", INDIKATOR, "ord-indikatorer"),
-            _skala("Inriktningsmål", "Kommunstyrelsens samlade bedömning – ”uppfyllt”.", INRIKTNING,
+            _skala(namnd.text("inriktningsmal"), f"{namnd.text('bedomning')} – ”uppfyllt”.", inriktning(namnd),
                    "ord-inriktningsmal"),
             html.Section([html.H2("Andra ord", className="h4"),
-                          html.Dl([x for o, t in ORD for x in (html.Dt(o), html.Dd(t))])], id="ord-ovrigt"),
+                          html.Dl([x for o, t in andra_ord(koder) for x in (html.Dt(o), html.Dd(t))])],
+                         id="ord-ovrigt"),
         ], id="ordlista"),
     ])

@@ -5,7 +5,7 @@ import dash
 from dash import html
 
 from data.uppfoljning import fragor
-from sidor._gemensamt import las_urval, urvalsfel, valj_plan
+from sidor._gemensamt import las_urval, saknas_i_planen, urvalsfel, valj_plan
 from komponenter.verktyg import verktygsrad
 
 dash.register_page(__name__, path="/sarskilda-uppdrag", name="Särskilda uppdrag", order=9,
@@ -30,13 +30,14 @@ def layout(**query):
     if fel:
         return urvalsfel(fel, "/sarskilda-uppdrag", "Särskilda uppdrag och utvecklingsåtaganden")
     pl = valj_plan(f)
+    if (saknas := saknas_i_planen(pl, "sarskilda", "Särskilda uppdrag och utvecklingsåtaganden")) is not None:
+        return saknas
     su = fragor.sarskilda_uppdrag(pl)
     ar = fragor.plan_info(pl)["ar"]
     return html.Div([
         verktygsrad(),
         html.H1("Särskilda uppdrag och utvecklingsåtaganden", className="sidrubrik"),
-        html.P("Nämndövergripande områden där kommunstyrelsen beskriver sitt bidrag. Bedömning av resultat görs i "
-               "delårsrapporterna.", className="lead"),
+        html.P(fragor.namnden(pl).text("sarskilda"), className="lead"),
         *[html.Section([
             html.H2(r.titel, className="h3"),
             html.Div([html.H3(f"Inriktning {ar}", className="h6 mb-1"), html.P(r.inriktning, className="mb-0")],

@@ -12,20 +12,23 @@ from dash import html
 
 from data.utdata import skattepengar
 from komponenter import skattepengar as sp
-from sidor._gemensamt import las_urval, urvalsfel, valj_plan
+from sidor._gemensamt import las_urval, saknas_i_planen, urvalsfel, valj_plan
 
 log = logging.getLogger(__name__)
 
 dash.register_page(__name__, path="/skattepengar", name="Så används skattepengarna", order=8,
                    title="Så används skattepengarna – Målkoll",
-                   description="Vart kommunstyrelsens budget går, vad som ändrats och vilka investeringar som görs.")
+                   description="Vart nämndens budget går, vad som ändrats och vilka investeringar som görs.")
 
 
 def layout(**query):
     f, fel = las_urval(query, "/skattepengar")
     if fel:   # okänd plan (eller annat okänt värde): meddelandet, inte standardplanen
         return urvalsfel(fel, "/skattepengar", "Så används skattepengarna")
-    s = skattepengar.sammanstall(valj_plan(f))
+    pl = valj_plan(f)
+    if (saknas := saknas_i_planen(pl, "skattepengar", "Så används skattepengarna")) is not None:
+        return saknas
+    s = skattepengar.sammanstall(pl)
     if s.netto is None:
         return html.Div([html.H1("Så används skattepengarna", className="sidrubrik"),
                          html.P("Den här planen har ingen budget i sina källfiler.", className="lead")],

@@ -63,17 +63,20 @@ def test_menyn_och_rubriken_foljer_planen_i_url_och_tillbaka(webblasare, flera_p
     d.get(flera_planer["bas"] + "/?plan=" + synt.kod)
     vanta_pa_dash(d)
     _vanta(lambda: _menyns_titlar(d) == list(fragor.malomraden(synt.kod, url=u).titel), "menyn visar inte planen i URL:en")
-    assert synt.namn in d.find_element(By.ID, "plannamn").text
+    # Sidhuvudet: kommun, nämnd och år (planens namn som title)
+    rubrik = d.find_element(By.ID, "plannamn")
+    assert synt.namnd in rubrik.text and "2021" in rubrik.text and rubrik.get_attribute("title") == synt.namn
     d.execute_script("window.history.pushState({}, '', '/');"
                      "window.dispatchEvent(new CustomEvent('_dashprivate_pushstate'));")
     _vanta(lambda: _menyns_titlar(d) == list(fragor.malomraden(url=u).titel), "menyn gick inte tillbaka till standardplanen")
-    assert ks.namn in d.find_element(By.ID, "plannamn").text
+    _vanta(lambda: "Norrtälje kommun · Kommunstyrelsen · 2020" in d.find_element(By.ID, "plannamn").text,
+           "sidhuvudet visar inte kommun, nämnd och år")
 
 
 def test_planvaljaren_skriver_planen_i_url_och_byter_innehall(webblasare, flera_planer):
     d = webblasare
     d.get_log("browser")
-    d.get(flera_planer["bas"] + "/malomrade/1")
+    d.get(flera_planer["bas"] + "/malomrade/1?period=Del%C3%A5r+2+2020&enhet=KSK/EKO")
     vanta_pa_dash(d)
     fore = d.find_element(By.TAG_NAME, "h1").text
     pl = fragor.planer(url=flera_planer["databas"])
@@ -83,6 +86,11 @@ def test_planvaljaren_skriver_planen_i_url_och_byter_innehall(webblasare, flera_
     while time.time() < slut and f"plan={synt.kod}" not in d.current_url:
         time.sleep(0.2)
     assert f"plan={synt.kod}" in d.current_url
+    # Filtret som finns i den nya planen (enheten) står kvar; perioden finns inte där och nämns
+    assert "enhet=KSK/EKO" in d.current_url and "period=" not in d.current_url
+    _vanta(lambda: "har inte perioden ”Delår 2 2020”" in d.find_element(By.ID, "planbyte").text,
+           "planbytet sade inte vilket filter som togs bort")
+    assert Select(d.find_element(By.ID, "planval")).first_selected_option.text.startswith(synt.namnd + " · 2021")
     titel = fragor.malomraden(synt.kod, url=flera_planer["databas"]).set_index("nr").loc[1].titel
     _vanta(lambda: d.find_element(By.TAG_NAME, "h1").text == titel, "rubriken blev inte den nya planens")
     assert titel != fore

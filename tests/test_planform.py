@@ -61,7 +61,8 @@ def test_andra_planen_ligger_bredvid_med_egna_enheter_och_perioder(tva_planer):
     assert len(fragor.atgarder(url=url)) == 84   # KS-2020 orörd
     ind = fragor.indikatorer(plan="TK-2023", period="Tertial 1 2023", url=url)
     assert {"mal_2023", "mal_2024", "mal_2025"} <= set(ind.columns) and "mal_2020" not in ind.columns
-    assert fragor.planens_delar("TK-2023", url=url) == {"arbetsgivare": False, "sarskilda": False, "budget": False}
+    assert fragor.planens_delar("TK-2023", url=url) == {"arbetsgivare": False, "sarskilda": False, "budget": False,
+                                                        "skattepengar": False, "kolada": False}
 
 
 def test_okant_malomrade_och_okand_enhet_namns_med_planens_val(tva_planer):

@@ -17,7 +17,7 @@ MIN_LANGD_LOSENORD = 12
 VANLIGA = {
     "losenord", "lösenord", "password", "passw0rd", "sommar", "vinter", "hosten", "hösten", "varen", "våren",
     "qwerty", "qwertyuiop", "asdfghjkl", "zxcvbnm", "123456", "letmein", "welcome", "valkommen", "välkommen",
-    "admin", "administrator", "malkoll", "målkoll", "kommun", "norrtalje", "norrtälje", "changeme", "hemlig",
+    "admin", "administrator", "malkoll", "målkoll", "kommun", "changeme", "hemlig",
     "hemligt", "secret",
 }
 

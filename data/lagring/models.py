@@ -13,7 +13,6 @@ from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Index,
                         Numeric, String, Text, UniqueConstraint, func)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-UPPDRAGSTYPER = ("KF-uppdrag", "KS-initiativ")
 ROLLER = ("ansvarig", "i samverkan")
 
 
@@ -33,10 +32,14 @@ class Rapporterat:
 class Plan(Bas):
     __tablename__ = "plan"
     id: Mapped[int] = mapped_column(primary_key=True)
-    kod: Mapped[str] = mapped_column(String(50), unique=True)      # t.ex. "KS-2020"
+    kod: Mapped[str] = mapped_column(String(50), unique=True)      # planens kod (plan.yaml: kod)
     namn: Mapped[str] = mapped_column(String(300))
-    namnd: Mapped[str] = mapped_column(String(200))
-    kommun: Mapped[Optional[str]] = mapped_column(String(200))      # "Norrtälje kommun"
+    namnd: Mapped[str] = mapped_column(String(200))                 # nämndens fullständiga namn
+    namnd_kort: Mapped[Optional[str]] = mapped_column(String(10))   # kortform: egna initiativ och nivå
+    namnd_genitiv: Mapped[Optional[str]] = mapped_column(String(200))  # i rubriker: "<nämndens> tolkning"
+    kommun: Mapped[Optional[str]] = mapped_column(String(200))      # kommunens namn
+    kommunkod: Mapped[Optional[str]] = mapped_column(String(10))    # kommunens Kolada-id
+    texter: Mapped[Optional[dict]] = mapped_column(JSON)            # planens egna texter (plan.yaml: texter)
     ar: Mapped[int]
     malar: Mapped[Optional[list]] = mapped_column(JSON)             # år med resultatmål, t.ex. [2020, 2021, 2022]
     ambitionsar: Mapped[Optional[int]]                              # målområdenas ambitionsnivå gäller år …
@@ -86,7 +89,7 @@ class Enhet(Bas):
     kod: Mapped[str] = mapped_column(String(100))                   # "KSK/SHB/MEX"
     namn: Mapped[str] = mapped_column(String(300))
     foralder_id: Mapped[Optional[int]] = mapped_column(ForeignKey("enhet.id"))
-    extern: Mapped[bool] = mapped_column(Boolean, default=False)    # utanför kommunstyrelsens förvaltning
+    extern: Mapped[bool] = mapped_column(Boolean, default=False)    # utanför nämndens förvaltning
     ordning: Mapped[int] = mapped_column(Integer, default=0)
     alias: Mapped[Optional[list]] = mapped_column(JSON)             # enheter.yaml: stavningarna (som skrivna)
 
@@ -128,7 +131,7 @@ class Uppdrag(Bas):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
     kod: Mapped[str] = mapped_column(String(20))                    # "1-U01"
     malomrade_id: Mapped[int] = mapped_column(ForeignKey("malomrade.id"))
-    typ: Mapped[str] = mapped_column(String(20))                    # KF-uppdrag / KS-initiativ
+    typ: Mapped[str] = mapped_column(String(20))                    # KF-uppdrag / <nämndens kortform>-initiativ
     titel: Mapped[str] = mapped_column(Text)
     tolkning: Mapped[Optional[str]] = mapped_column(Text)
     ordning: Mapped[int] = mapped_column(Integer)
@@ -183,7 +186,7 @@ class Indikator(Bas):
     kod: Mapped[str] = mapped_column(String(20))                    # "1-I01", "HR-I01"
     malomrade_id: Mapped[Optional[int]] = mapped_column(ForeignKey("malomrade.id"))
     fokusomrade_id: Mapped[Optional[int]] = mapped_column(ForeignKey("fokusomrade.id"))
-    niva: Mapped[Optional[str]] = mapped_column(String(5))          # KF / KS
+    niva: Mapped[Optional[str]] = mapped_column(String(5))          # KF / nämndens kortform
     namn: Mapped[str] = mapped_column(Text)
     mattenhet: Mapped[Optional[str]] = mapped_column(String(50))    # måttenhet: mnkr, %, kr …
     riktning: Mapped[Optional[str]] = mapped_column(String(10))     # hogre / lagre
@@ -418,7 +421,7 @@ class KoladaVarde(Bas):
     __table_args__ = (UniqueConstraint("kpi", "kommun", "ar", "kon"), Index("ix_kolada_varde_kpi", "kpi", "ar"))
     id: Mapped[int] = mapped_column(primary_key=True)
     kpi: Mapped[str] = mapped_column(String(20))
-    kommun: Mapped[str] = mapped_column(String(20))           # Koladas id: "0188", "0000", "G123456"
+    kommun: Mapped[str] = mapped_column(String(20))           # Koladas id: kommun, "0000" (riket), "G123456"
     ar: Mapped[int]
     kon: Mapped[str] = mapped_column(String(1))               # T totalt, K kvinnor, M män
     varde: Mapped[Optional[float]] = mapped_column(Float)

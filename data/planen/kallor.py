@@ -17,10 +17,10 @@ from typing import Any, Optional
 import yaml
 
 from data.uppfoljning.regler import las_tidpunkt
+from data.uppfoljning.namnd import KF_NIVA, KORT_MONSTER, TEXTER, Namnd
 from data.uppfoljning.urval import normalisera_stavning
 
 PLAN_DIR = Path(__file__).resolve().parent.parent / "plan"
-UPPDRAGSTYPER = ("KF-uppdrag", "KS-initiativ")
 BUDGETFILER = {
     "driftbudget": "driftbudget.csv",
     "budgetforandringar": "budgetforandringar.csv",
@@ -283,21 +283,25 @@ def _kolada_ogonblicksbild(g: "_Granskare", katalog: Path, v) -> Optional[dict]:
     return {"fil": str(v["fil"]), "hamtad": v["hamtad"].isoformat(), "kalla": str(v["kalla"]).strip()}
 
 
-def _las_kolada(g: "_Granskare", plandata: dict, katalog: Path) -> Optional[dict]:
-    """plan.yaml `kolada`: kommunens id, rikets id, jämförelsegruppen, fler nyckeltal och ögonblicksbilden."""
+def _las_kolada(g: "_Granskare", plandata: dict, katalog: Path, kommunkod: Optional[str]) -> Optional[dict]:
+    """plan.yaml `kolada`: rikets id, jämförelsegruppen, fler nyckeltal och ögonblicksbilden; kommunens
+    id är planens `kommunkod` (ett `kolada: kommun` som skiljer sig från den är fel)."""
     k = plandata.get("kolada")
     if k is None:
-        return None
+        return {"kommun": kommunkod, "riket": "0000", "jamforelsegrupp": None} if kommunkod else None
     if not isinstance(k, dict):
-        g.fel_i("kolada", "ska vara en post med kommun, riket och jamforelsegrupp")
+        g.fel_i("kolada", "ska vara en post med riket och jamforelsegrupp")
         return None
-    ut = {"kommun": str(k.get("kommun") or "").strip(), "riket": str(k.get("riket") or "0000").strip(),
+    egen = str(k.get("kommun") or "").strip()
+    if egen and kommunkod and egen != kommunkod:
+        g.fel_i("kolada", f"kommun {egen!r} skiljer sig från planens kommunkod {kommunkod!r}")
+    ut = {"kommun": egen or kommunkod or "", "riket": str(k.get("riket") or "0000").strip(),
           "namn": g.text(k, "namn", "kolada", krav=False),
           "jamforelsegrupp": _kolada_grupp(g, k.get("jamforelsegrupp")), "nyckeltal": [],
           "ogonblicksbild": _kolada_ogonblicksbild(g, katalog, k.get("ogonblicksbild"))}
     for namn in ("kommun", "riket"):
         if not KOLADA_KOMMUN.match(ut[namn]):
-            g.fel_i("kolada", f"{namn} {ut[namn]!r} är inget Kolada-id (fyra siffror, t.ex. 0188)")
+            g.fel_i("kolada", f"{namn} {ut[namn]!r} är inget Kolada-id (fyra siffror; ange kommunkod i plan.yaml)")
     for i, x in enumerate(k.get("nyckeltal") or [], start=1):
         post = f"kolada, nyckeltal nr {i}"
         n = _kolada_post(g, x, post, "nyckeltal") if isinstance(x, dict) else g.fel_i(post, "ska vara en post")
@@ -311,7 +315,7 @@ def _las_kolada(g: "_Granskare", plandata: dict, katalog: Path) -> Optional[dict
 
 
 def _las_indikator(g: _Granskare, d: dict, post_prefix: str, reg: Enhetsregister,
-                   malar: tuple[int, ...]) -> Optional[dict]:
+                   malar: tuple[int, ...], namnd: Namnd) -> Optional[dict]:
     if not isinstance(d, dict):
         g.fel_i(post_prefix, "indikatorn ska vara en post")
         return None
@@ -319,7 +323,7 @@ def _las_indikator(g: _Granskare, d: dict, post_prefix: str, reg: Enhetsregister
     post = f"indikator {iid}"
     ind = {
         "kod": iid,
-        "niva": g.val(d, "niva", post, ("KF", "KS"), krav=False),
+        "niva": g.val(d, "niva", post, namnd.nivaer, krav=False),
         "namn": g.text(d, "namn", post),
         "mattenhet": g.text(d, "enhet", post, krav=False),
         "riktning": g.val(d, "riktning", post, ("hogre", "lagre"), krav=False),
@@ -382,7 +386,7 @@ def _las_forfallodatum(g: _Granskare, a: dict, apost: str, tidpunkt: Optional[st
 
 def _las_malomrade(sokvag: Path, reg: Enhetsregister, fel: list[str], planar: int,
                    malar: tuple[int, ...], perioder: dict[str, dt.date],
-                   varningar: list[str]) -> Optional[dict]:
+                   varningar: list[str], namnd: Namnd) -> Optional[dict]:
     data = _las_yaml(sokvag, fel)
     if data is None:
         return None
@@ -419,7 +423,7 @@ def _las_malomrade(sokvag: Path, reg: Enhetsregister, fel: list[str], planar: in
         post = f"uppdrag {uid}"
         if uid and nr and not re.fullmatch(rf"{nr}-U\d\d", uid):
             g.fel_i(post, f"id ska ha formen {nr}-U01")
-        upp = {"kod": uid, "typ": g.val(u, "typ", post, UPPDRAGSTYPER),
+        upp = {"kod": uid, "typ": g.val(u, "typ", post, namnd.uppdragstyper),
                "titel": g.text(u, "titel", post), "tolkning": g.text(u, "tolkning", post, krav=False),
                "ordning": i, "atgarder": []}
         atg_lista = g.lista(u, "atgarder", post)
@@ -453,7 +457,7 @@ def _las_malomrade(sokvag: Path, reg: Enhetsregister, fel: list[str], planar: in
                 "ordning": j, "enheter": enheter})
         mo["uppdrag"].append(upp)
     for i, d in enumerate(g.lista(data, "indikatorer", "målområdet"), start=1):
-        ind = _las_indikator(g, d, f"indikator nr {i}", reg, malar)
+        ind = _las_indikator(g, d, f"indikator nr {i}", reg, malar, namnd)
         if ind:
             if ind["kod"] and nr and not re.fullmatch(rf"{nr}-I\d\d", ind["kod"]):
                 g.fel_i(f"indikator {ind['kod']}", f"id ska ha formen {nr}-I01")
@@ -462,7 +466,8 @@ def _las_malomrade(sokvag: Path, reg: Enhetsregister, fel: list[str], planar: in
     return mo
 
 
-def _las_arbetsgivare(katalog: Path, reg: Enhetsregister, fel: list[str], malar: tuple[int, ...]) -> dict:
+def _las_arbetsgivare(katalog: Path, reg: Enhetsregister, fel: list[str], malar: tuple[int, ...],
+                      namnd: Namnd) -> dict:
     """arbetsgivare.yaml (valfri: utan den har planen inga HR-indikatorer)."""
     if not (katalog / "arbetsgivare.yaml").exists():
         return {"titel": None, "personalmal": None, "beskrivning": None, "fokusomraden": []}
@@ -481,7 +486,7 @@ def _las_arbetsgivare(katalog: Path, reg: Enhetsregister, fel: list[str], malar:
         f = {"nr": g.heltal(fo, "nr", post, krav=True), "titel": g.text(fo, "titel", post),
              "nyckelord": g.text(fo, "nyckelord", post, krav=False), "indikatorer": []}
         for d in g.lista(fo, "indikatorer", post):
-            ind = _las_indikator(g, d, f"{post}, indikator", reg, malar)
+            ind = _las_indikator(g, d, f"{post}, indikator", reg, malar, namnd)
             if ind:
                 ordning += 1
                 ind["ordning"] = ordning
@@ -661,6 +666,42 @@ def _las_perioder(g: _Granskare, plandata: dict) -> list[dict]:
     return perioder
 
 
+def _las_namnd(g: _Granskare, plandata: dict) -> Namnd:
+    """plan.yaml: nämnden (namnd, namnd_kort, namnd_genitiv), kommunen (kommun, kommunkod) och texter."""
+    namn = g.text(plandata, "namnd", "planen") or "Nämnden"
+    kort = g.text(plandata, "namnd_kort", "planen")
+    if kort and (not KORT_MONSTER.match(kort) or kort == KF_NIVA):
+        g.fel_i("planen", f"fältet 'namnd_kort' har {kort!r}; skriv nämndens kortform, en till fem bokstäver "
+                          f"som börjar med versal (t.ex. BUN), inte {KF_NIVA}")
+        kort = None
+    kommunkod = g.text(plandata, "kommunkod", "planen", krav=False)
+    if kommunkod is not None and not re.fullmatch(r"\d{4}", kommunkod):
+        g.fel_i("planen", f"fältet 'kommunkod' har {kommunkod!r}; kommunens Kolada-id är fyra siffror inom "
+                          "citattecken, t.ex. \"1480\"")
+        kommunkod = None
+    texter = plandata.get("texter") or {}
+    if not isinstance(texter, dict):
+        g.fel_i("texter", "ska vara en post med nyckel: text")
+        texter = {}
+    namnd = Namnd(namn=namn, kort=kort or "N", genitiv_=g.text(plandata, "namnd_genitiv", "planen", krav=False),
+                  kommun=g.text(plandata, "kommun", "planen", krav=False), kommunkod=kommunkod)
+    rena = {}
+    for nyckel, v in texter.items():
+        if nyckel not in TEXTER:
+            g.fel_i(f"texter, {nyckel}", f"okänd text; planen kan ange {', '.join(TEXTER)}")
+        elif not isinstance(v, str) or not v.strip():
+            g.fel_i(f"texter, {nyckel}", "ska vara en text")
+        else:
+            try:
+                Namnd(namn, namnd.kort, texter={nyckel: v}).text(nyckel)
+                rena[nyckel] = v.strip()
+            except (KeyError, ValueError, IndexError) as e:
+                g.fel_i(f"texter, {nyckel}", f"okänt fält {e} i {v!r}; tillåtna är {{namnd}}, {{namnd_liten}}, "
+                                             "{genitiv}, {kort} och {kommun}")
+    return Namnd(namn=namnd.namn, kort=namnd.kort, genitiv_=namnd.genitiv_, kommun=namnd.kommun,
+                 kommunkod=kommunkod, texter=rena)
+
+
 def las_plan(katalog: Path = PLAN_DIR) -> dict:
     """Läs och granska alla källfiler. Kastar KallfilFel med alla fel om något är fel."""
     katalog = Path(katalog)
@@ -672,26 +713,28 @@ def las_plan(katalog: Path = PLAN_DIR) -> dict:
     perioder = _las_perioder(g, plandata)
     slutdatum = {p["namn"]: p["slutdatum"] for p in perioder}
     varningar: list[str] = []
+    namnd = _las_namnd(g, plandata)
     reg = las_enheter(katalog, fel)
     malomraden = []
     for sokvag in sorted(katalog.glob("malomrade_*.yaml"), key=lambda p: int(re.sub(r"\D", "", p.stem) or 0)):
-        mo = _las_malomrade(sokvag, reg, fel, planar, malar, slutdatum, varningar)
+        mo = _las_malomrade(sokvag, reg, fel, planar, malar, slutdatum, varningar, namnd)
         if mo:
             if mo["nr"] is not None and sokvag.stem != f"malomrade_{mo['nr']}":
                 fel.append(f"{sokvag.name}, målområdet: nr {mo['nr']} stämmer inte med filnamnet")
             malomraden.append(mo)
     plan = {
         "kod": g.text(plandata, "kod", "planen"), "namn": g.text(plandata, "namn", "planen"),
-        "namnd": g.text(plandata, "namnd", "planen"), "ar": planar,
+        "namnd": namnd.namn, "namnd_kort": namnd.kort, "namnd_genitiv": namnd.genitiv_,
+        "texter": namnd.texter or None, "kommunkod": namnd.kommunkod, "ar": planar,
         "vision": g.text(plandata, "vision", "planen", krav=False),
-        "kommun": g.text(plandata, "kommun", "planen", krav=False),
+        "kommun": namnd.kommun,
         "exempelperiod": g.text(plandata, "exempelperiod", "planen", krav=False),
-        "kolada": _las_kolada(g, plandata, katalog),
+        "kolada": _las_kolada(g, plandata, katalog, namnd.kommunkod),
         "publicerade_utfall": _relativ_fil(katalog, plandata.get("publicerade_utfall"), fel),
         "perioder": perioder, "enheter": reg.enheter, "sammansatta": reg.sammansatta, "malomraden": malomraden,
         "malar": list(malar), "ambitionsar": g.heltal(plandata, "ambitionsar", "planen", krav=False),
         "standardperiod": g.text(plandata, "standardperiod", "planen", krav=False),
-        "arbetsgivare": _las_arbetsgivare(katalog, reg, fel, malar),
+        "arbetsgivare": _las_arbetsgivare(katalog, reg, fel, malar, namnd),
         "sarskilda": _las_sarskilda(katalog, fel),
         "budget": _las_budgetfiler(katalog, fel),
         "varningar": varningar,

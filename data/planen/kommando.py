@@ -34,7 +34,7 @@ class Parser(argparse.ArgumentParser):
 
 def plan_argument(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--plan", default=None,
-                    help="planens kod, t.ex. KS-2020 (standard: standardplanen, MALKOLL_STANDARDPLAN)")
+                    help="planens kod (standard: standardplanen, MALKOLL_STANDARDPLAN)")
 
 
 def starta() -> installningar.Installningar:

@@ -231,7 +231,8 @@ def _skriv_plan(s: Session, p: dict) -> Plan:
     if hinder:
         raise Laddfel(hinder)
     plan = _synka(s, Plan, {"kod": p["kod"]}, {
-        "namn": p["namn"], "namnd": p["namnd"], "ar": p["ar"], "kommun": p["kommun"], "vision": p["vision"],
+        "namn": p["namn"], "namnd": p["namnd"], "namnd_kort": p["namnd_kort"], "namnd_genitiv": p["namnd_genitiv"],
+        "texter": p["texter"], "kommunkod": p["kommunkod"], "ar": p["ar"], "kommun": p["kommun"], "vision": p["vision"],
         "kallhash": p["kallhash"], "malar": p["malar"], "ambitionsar": p["ambitionsar"],
         "personalmal": p["arbetsgivare"]["personalmal"], "standardperiod": p["standardperiod"],
         "kolada": p.get("kolada"), "varningar": p.get("varningar") or None,

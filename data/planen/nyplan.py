@@ -1,6 +1,6 @@
 """Nästa års plan ur den här: källfiler som planerarna redigerar (docs/kallfiler.md).
 
-    python -m data.nyplan --fran KS-2020 --kod KS-2021 KATALOG [--period "Årsredovisning 2020"]
+    python -m data.nyplan --fran PLANKOD --kod NY_PLANKOD KATALOG [--period PERIOD]
 
 Skriver plan.yaml (året +1, målåren och perioderna ett år framåt: varje år i periodnamnen flyttas,
 "Läsåret 2025/26" → "Läsåret 2026/27"), enheter.yaml (planens enheter med alla stavningar ur
@@ -167,9 +167,12 @@ def ny_plan(fran: str, kod: str, katalog: Path, period: str | None = None, url: 
                  "slutdatum": dt.date(p.slutdatum.year + 1, p.slutdatum.month,
                                       min(p.slutdatum.day, 28 if p.slutdatum.month == 2 else 31))}
                 for p in fragor.perioder(fran, url=url).itertuples()]
+    nd = fragor.namnden(fran, url=url)
+    namnden = {"namnd": nd.namn, "namnd_kort": nd.kort, "namnd_genitiv": nd.genitiv_,
+               "kommun": _text(nd.kommun), "kommunkod": nd.kommunkod, "texter": nd.texter or None}
     _skriv(katalog, "plan.yaml", {
-        "kod": kod, "namn": _flytta_ar(info["namn"], gammalt, nytt), "namnd": info["namnd"],
-        "kommun": _text(info.get("kommun")), "ar": nytt, "malar": malar, "ambitionsar": info.get("ambitionsar"),
+        "kod": kod, "namn": _flytta_ar(info["namn"], gammalt, nytt),
+        **{k: v for k, v in namnden.items() if v is not None}, "ar": nytt, "malar": malar, "ambitionsar": info.get("ambitionsar"),
         "vision": _text(info.get("vision")), "perioder": perioder},
         f"Utkast till {kod}, skrivet ur {fran} {dt.date.today():%Y-%m-%d} (python -m data.nyplan). Redigera fritt.")
     _skriv(katalog, "enheter.yaml", _enheter(fran, pid, url), f"Enheterna i {fran}, med planens stavningar")
@@ -243,8 +246,8 @@ def _arbetsgivare_och_sarskilda(katalog: Path, fran: str, info: dict, ind: pd.Da
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m data.nyplan", description="Skriv källfilerna för nästa års plan.")
-    ap.add_argument("--fran", required=True, help="planen att utgå från, t.ex. KS-2020")
-    ap.add_argument("--kod", required=True, help="den nya planens kod, t.ex. KS-2021")
+    ap.add_argument("--fran", required=True, help="planen att utgå från (planens kod)")
+    ap.add_argument("--kod", required=True, help="den nya planens kod")
     ap.add_argument("--period", default=None, help="perioden vars status avgör vilka åtgärder som förs över")
     ap.add_argument("katalog", type=Path, help="ny katalog för källfilerna")
     a = ap.parse_args(argv)

@@ -1,5 +1,5 @@
-"""Norrtälje kommuns publicerade utfall för planen (data/plan/publicerade_utfall.csv, en kopia
-av shared/utfall/) som standarddata: varje värde med sin källa (URL) och anmärkning.
+"""Kommunens publicerade utfall för planen (plan.yaml: publicerade_utfall, för den levererade
+planen data/plan/publicerade_utfall.csv, en kopia av shared/utfall/) som standarddata: varje värde med sin källa (URL) och anmärkning.
 
 `python -m data.publicerat` läser in dem; idempotent (ett värde som redan finns med samma källa
 och period skrivs inte igen).
@@ -35,14 +35,14 @@ def ladda_for_plan(katalog: Path, plan: dict, url: str | None = None) -> int:
     return ladda_publicerat(Path(fil), url=url, plan=plan["kod"]) if fil else 0
 
 
-def ladda_publicerat(fil: Path = FIL, url: str | None = None, plan: str = "KS-2020") -> int:
+def ladda_publicerat(fil: Path = FIL, url: str | None = None, *, plan: str) -> int:
     """Läs in de publicerade utfallen. Returnerar antal nya rader. Allt eller inget."""
     rader = list(csv.DictReader(open(fil, encoding="utf-8")))
     nya = 0
     with db.session(url) as s:
         p = s.scalars(select(Plan).where(Plan.kod == plan)).one()
         perioder = {x.namn: x for x in s.scalars(select(Period).where(Period.plan_id == p.id))}
-        av = f"{p.kommun or p.namnd} (publicerat)"  # t.ex. "Norrtälje kommun (publicerat)"
+        av = f"{p.kommun or p.namnd} (publicerat)"  # t.ex. "<Kommunen> (publicerat)"
         fel = []
         for i, r in enumerate(rader, start=2):
             plats = f"{fil.name}, rad {i}"
@@ -112,7 +112,8 @@ def ladda_publicerat(fil: Path = FIL, url: str | None = None, plan: str = "KS-20
 def main() -> int:
     start.starta()
     try:
-        n = ladda_publicerat()
+        from data.planen.kallor import PLAN_DIR, las_plan
+        n = ladda_for_plan(PLAN_DIR, las_plan(PLAN_DIR))
     except Publiceringsfel as e:
         print(f"De publicerade utfallen lästes inte in:\n{e}", file=sys.stderr)
         return 1

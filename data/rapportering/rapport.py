@@ -41,6 +41,7 @@ from data.rapportering.rapportfil import Importfel
 from data.lagring.models import (Atgard, Atgardsrapport, Budgetrad, Budgetutfall, Indikator, Indikatorutfall,
                          Inriktningsmal, Malbedomning, Malomrade, Malvarde, Period, Periodlas, Plan)
 from data.uppfoljning.regler import ATGARDSSTATUS, BEDOMNINGAR
+from data.uppfoljning.namnd import liten
 
 RUBRIKRAD, FORSTA_RAD = 2, 3
 BLAD_INSTR = "Instruktioner"
@@ -382,7 +383,7 @@ def _las(wb, infos, i_filen: dict[str, str], filnamn: str, url: str | None) -> F
             raise Importfel([f"Bladet '{BLAD_INSTR}', rad 2, kolumn 'B': perioden {citat(periodnamn)} finns inte "
                              f"(perioderna heter {', '.join(alla)})"])
         if per.last:
-            raise Importfel([f"Perioden ”{per.namn}” är låst (rapporten är godkänd av kommunstyrelsen). "
+            raise Importfel([f"Perioden ”{per.namn}” är låst (rapporten är godkänd av {liten(plan.namnd)}). "
                              f"Importen vägras. Lås upp med: python -m data.rapport las-upp --period \"{per.namn}\" "
                              "--av NAMN --motivering TEXT"])
         saknade = [b for b in BLAD if b not in i_filen or b not in infos]

@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import func, literal, select, union_all
 
 from data.lagring import db, installningar
-from data.uppfoljning import jamforelse, regler, urval
+from data.uppfoljning import jamforelse, namnd as namnd_, regler, urval
 from data.lagring.cache import cachad
 from data.uppfoljning.urval import Urval
 from data.lagring.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad,
@@ -51,22 +51,34 @@ def _plan_id(plan: str | None = None, url: str | None = None) -> int:
 @cachad
 def plan_info(plan: str | None = None, url: str | None = None) -> dict:
     pid = _plan_id(plan, url=url)
-    df = _df(select(Plan.kod, Plan.namn, Plan.namnd, Plan.kommun, Plan.ar, Plan.vision, Plan.malar,
-                    Plan.ambitionsar, Plan.personalmal, Plan.standardperiod).where(Plan.id == pid), url)
+    df = _df(select(Plan.kod, Plan.namn, Plan.namnd, Plan.namnd_kort, Plan.namnd_genitiv, Plan.kommun,
+                    Plan.kommunkod, Plan.texter, Plan.ar, Plan.vision, Plan.malar, Plan.ambitionsar,
+                    Plan.personalmal, Plan.standardperiod).where(Plan.id == pid), url)
     info = df.iloc[0].to_dict()
-    malar = info.get("malar")
+    malar, texter = info.get("malar"), info.get("texter")
     info["malar"] = [int(a) for a in (json.loads(malar) if isinstance(malar, str) else malar or [])]
+    info["texter"] = (json.loads(texter) if isinstance(texter, str) else texter) or {}
     return info
+
+
+def namnden(plan: str | None = None, url: str | None = None) -> namnd_.Namnd:
+    """Planens nämnd och kommun med deras ord (rubriker, uppdragstyper, nivåer)."""
+    return namnd_.fran_info(plan_info(plan, url=url))
 
 
 @cachad
 def planens_delar(plan: str | None = None, url: str | None = None) -> dict[str, bool]:
-    """Vilka delar planen har (sidor och menyval visas bara för dem): arbetsgivare, särskilda, budget."""
+    """Vilka delar planen har (sidor och menyval visas bara för dem): arbetsgivare (HR), särskilda
+    uppdrag, budget (och därmed skattepengar) och kolada (kommunens Kolada-id och nyckeltal)."""
     pid = _plan_id(plan, url=url)
     antal = {namn: _df(select(func.count()).select_from(modell).where(modell.plan_id == pid), url).iloc[0, 0]
              for namn, modell in (("arbetsgivare", Fokusomrade), ("sarskilda", SarskiltUppdrag),
                                   ("budget", Budgetrad))}
-    return {k: bool(v) for k, v in antal.items()}
+    kpi = _df(select(func.count()).select_from(Indikator).where(
+        Indikator.plan_id == pid, Indikator.kolada_kpi.is_not(None)), url).iloc[0, 0]
+    delar = {k: bool(v) for k, v in antal.items()}
+    return {**delar, "skattepengar": delar["budget"],
+            "kolada": bool(kpi) and bool(kolada_installning(plan, url=url).get("kommun"))}
 
 
 def inlasningsvarningar(plan: str | None) -> list[str]:
@@ -79,7 +91,7 @@ def inlasningsvarningar(plan: str | None) -> list[str]:
 
 @cachad
 def planer(url: str | None = None) -> pd.DataFrame:
-    return _df(select(Plan.id, Plan.kod, Plan.namn, Plan.namnd, Plan.ar, Plan.syntetisk)
+    return _df(select(Plan.id, Plan.kod, Plan.namn, Plan.namnd, Plan.kommun, Plan.ar, Plan.syntetisk)
                .order_by(Plan.syntetisk, Plan.ar, Plan.namnd, Plan.kod), url)
 
 
@@ -328,7 +340,7 @@ def inriktningsmal(nr: int | None = None, period: str | None = None, plan: str |
 
 @cachad
 def uppdrag(nr: int | None = None, plan: str | None = None, url: str | None = None) -> pd.DataFrame:
-    """Uppdragen (KF-uppdrag och KS-initiativ) i planens ordning, med målområdets nummer."""
+    """Uppdragen (KF-uppdrag och nämndens egna initiativ) i planens ordning, med målområdets nummer."""
     pid = _plan_id(plan, url=url)
     stmt = (select(Uppdrag.kod, Malomrade.nr.label("malomrade"), Uppdrag.typ, Uppdrag.titel,
                    Uppdrag.tolkning, Uppdrag.ordning)
@@ -336,8 +348,7 @@ def uppdrag(nr: int | None = None, plan: str | None = None, url: str | None = No
     if nr is not None:
         stmt = stmt.where(Malomrade.nr == nr)
     df = _df(stmt, url)
-    typordning = {t: i for i, t in enumerate(("KF-uppdrag", "KS-initiativ"))}
-    return (df.assign(_t=df.typ.map(typordning)).sort_values(["malomrade", "_t", "ordning"])
+    return (df.assign(_t=(df.typ != namnd_.KF_UPPDRAG).astype(int)).sort_values(["malomrade", "_t", "ordning"])
             .drop(columns=["_t", "ordning"]).reset_index(drop=True))
 
 
@@ -422,8 +433,7 @@ def atgarder(nr: int | None = None, enhet: Iterable[str] | None = None, roll: st
     df = _visad_atgardsstatus(df, pid, per, url)
     if status:
         df = df[df.status.isin(list(status))]
-    typordning = {t: i for i, t in enumerate(("KF-uppdrag", "KS-initiativ"))}
-    df = df.assign(_t=df.uppdragstyp.map(typordning)).sort_values(
+    df = df.assign(_t=(df.uppdragstyp != namnd_.KF_UPPDRAG).astype(int)).sort_values(
         ["malomrade", "_t", "uppdrag_ordning", "ordning"]).drop(columns="_t")
     return df.reset_index(drop=True)
 
@@ -654,7 +664,7 @@ def kolada_indikatorer(plan: str | None = None, url: str | None = None) -> pd.Da
              .where(Indikator.plan_id == pid).order_by(Malomrade.nr.nulls_last(), Indikator.ordning), url)
     df["kpi"] = [[x for x in (v or "").split(",") if x] if isinstance(v, str) else [] for v in df.kolada_kpi]
     titlar = _df(select(KoladaKpi.id, KoladaKpi.titel, KoladaKpi.beskrivning, KoladaKpi.hamtad), url)
-    df["kpi_titlar"] = [{k: titlar.set_index("id").titel.get(k) for k in ks} for ks in df.kpi]
+    df["kpi_titlar"] = [{k: titlar.set_index("id").titel.get(k) for k in kpi} for kpi in df.kpi]
     return df.drop(columns=["kolada_kpi"])
 
 

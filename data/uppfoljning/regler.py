@@ -168,7 +168,7 @@ def _fraser(t: str, planar: int, datum: list[dt.date]) -> None:
     # Halvår: "andra halvåret", "första halvåret"
     for m in re.finditer(r"\b(första|andra)\s+halvåret", t):
         datum.append(_manadsslut(ar_efter(m.end()), 6 if m.group(1) == "första" else 12))
-    # Månad: "Juni 2020", "augusti 2020 (KS)"
+    # Månad: "Juni 2020", "augusti 2020 (nämnd)"
     for m in re.finditer(r"\b(" + "|".join(MANADER) + r")\b", t):
         datum.append(_manadsslut(ar_efter(m.end()), MANADER[m.group(1)]))
     # Årstider: före/innan sommaren, våren, hösten
@@ -182,7 +182,7 @@ def _fraser(t: str, planar: int, datum: list[dt.date]) -> None:
     if re.search(r"\b(?:årsbokslut|årsredovisning)", t):
         datum.append(dt.date(standardar, 12, 31))
     # "i samband med att Mål och budget (för) 2027–2029 beslutas": fullmäktige antar Mål och
-    # budget i november året före det första året (KS-2020: "antogs i kommunfullmäktige i november 2019")
+    # budget i november året före det första året (den levererade planen: "antogs i kommunfullmäktige i november 2019")
     for m in re.finditer(r"(?:mål och budget|m&b)\s+(?:för\s+)?(?:åren\s+)?(20\d\d)\b", t):
         datum.append(dt.date(int(m.group(1)) - 1, 11, 30))
     # "under 2020", "genomföras under 2020", "2020" utan annat

@@ -63,7 +63,7 @@ URSPRUNG_INDIKATORER = ("Ursprung", "Utfallets källa", "Källans anmärkning", 
 KOLUMNER_ATGARDER = ("Målområde", "Uppdragstyp", "Uppdrag", "Åtgärd", "Förväntad effekt", "Ansvarig",
                      "Ansvariga enheter (koder)", "Tidpunkt", "Status", "Period", "Kommentar", *URSPRUNG_ATGARDER)
 def kolumner_indikatorer(malar: Sequence[int]) -> tuple[str, ...]:
-    """Indikatorbladets kolumner: en "Mål <år>" per målår i planen (KS-2020: 2020, 2021, 2022)."""
+    """Indikatorbladets kolumner: en "Mål <år>" per målår i planen (planens malar)."""
     return ("Målområde", "Nivå", "Indikator", "Måttenhet", "Nuvärde", "Nuvärde år",
             *[f"Mål {ar}" for ar in malar], "Utfall", "Period", "Status", "Ansvarig", "Källa", "Mätintervall",
             *URSPRUNG_INDIKATORER)

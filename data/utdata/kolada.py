@@ -210,7 +210,7 @@ def uppdrag_for(plan: Optional[str]) -> Uppdrag:
         kpi |= {n["id"] for n in k.get("nyckeltal") or []}
         grp = k.get("jamforelsegrupp") or {}
         if not k.get("kommun"):
-            raise KoladaFel(f"Planen {p.kod} anger inget Kolada-id för kommunen (plan.yaml: kolada: kommun)")
+            raise KoladaFel(f"Planen {p.kod} anger inget Kolada-id för kommunen (plan.yaml: kommunkod)")
         return Uppdrag(p.kod, sorted(kpi), k["kommun"], k.get("riket") or "0000", grp.get("id"),
                        list(grp.get("kommuner") or []))
 
@@ -343,7 +343,7 @@ def tolka_fil(fil: Path, hamtad: Optional[dt.date] = None, kalla: Optional[str] 
         if not KPI_ID.match(r["kpi"]):
             fel.append(f"{pos} kpi: {r['kpi']!r} är inget Kolada-id (som N03103)")
         if not KOMMUN_ID.match(r["municipality"]):
-            fel.append(f"{pos} municipality: {r['municipality']!r} är inget Kolada-id (fyra siffror, t.ex. 0188)")
+            fel.append(f"{pos} municipality: {r['municipality']!r} är inget Kolada-id (fyra siffror)")
         if not (r["year"].isdigit() and 1950 <= int(r["year"]) <= 2100):
             fel.append(f"{pos} year: {r['year']!r} är inget år")
         if r["gender"] not in ("T", "K", "M"):

@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping, Optional
 import pandas as pd
 
 from data.uppfoljning import analysfragor, fragor, regler
+from data.uppfoljning import namnd as namnd_
 from data.uppfoljning.status import ATGARDSSTATUS_ALLA
 from data.uppfoljning.urval import Urval
 
@@ -53,12 +54,12 @@ class Resurs:
 
 
 PARAMETRAR = {  # namn → (beskrivning, schema)
-    "plan": "Planens kod, t.ex. KS-2020 (standard: kommunens standardplan).",
-    "period": "Rapportperiod, t.ex. ”Delår 2 2020” (standard: senaste perioden med rapporter).",
-    "malomrade": "Målområdets nummer (1–7 i KS-2020).",
-    "enhet": "Kanonisk enhetskod, upprepad eller kommaseparerad (KSK/EKO,KSK/SHB); en förälder omfattar "
+    "plan": "Planens kod som i /api/v1/planer (standard: standardplanen).",
+    "period": "Rapportperiodens namn som i /api/v1/perioder (standard: senaste perioden med rapporter).",
+    "malomrade": "Målområdets nummer som i /api/v1/malomraden (numren är planens egna).",
+    "enhet": "Kanonisk enhetskod som i /api/v1/enheter, upprepad eller kommaseparerad; en förälder omfattar "
              "sina underenheter. Versaler spelar ingen roll, och planens stavningar i enheter.yaml "
-             "(t.ex. ”KSK HR”) går också – som på sidorna.",
+             "går också – som på sidorna.",
     "roll": "”ansvarig”: bara åtgärder där enheten är ansvarig, inte i samverkan (begränsar bara tillsammans med enhet).",
     "status": "Visad status att behålla (åtgärder), upprepad eller kommaseparerad.",
     "tabell": "Budgettabell: " + ", ".join(BUDGETTABELLER) + ".",
@@ -140,6 +141,8 @@ def _planer(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
     df = fragor.planer(url=url)
     info = [fragor.plan_info(k, url=url) for k in df.kod]
     df = df.assign(kommun=[i.get("kommun") for i in info], vision=[i.get("vision") for i in info],
+                   kommunkod=[i.get("kommunkod") for i in info],
+                   namnd_kort=[namnd_.fran_info(i).kort for i in info],
                    standard=[k == fragor.plan_info(url=url)["kod"] for k in df.kod])
     return _rader(df, RESURSER["planer"].falt)
 
@@ -310,11 +313,14 @@ RESURSER: dict[str, Resurs] = {r.namn: r for r in (
         _F("vision", "string", "visionen som i planen"),
         _F("syntetisk", "boolean", "true = syntetisk testdata (bänken), inte en kommuns plan", tom=False),
         _F("standard", "boolean", "true = standardplanen (gäller när ?plan= saknas)", tom=False),
+        _F("namnd_kort", "string", "nämndens kortform: egna initiativ heter <kortform>-initiativ och "
+                                   "egna indikatorer har nivån <kortform>", tom=False),
+        _F("kommunkod", "string", "kommunens Kolada-id (fyra siffror)"),
     ), _planer),
     Resurs("perioder", "Rapportperioder", "Rapportperioderna i tidsordning.", ("plan",), (
         _F("namn", "string", "periodens namn, används som ?period=", tom=False),
         _F("ar", "integer", "år", tom=False),
-        _F("typ", "string", "delar1, delar2 eller arsredovisning", tom=False),
+        _F("typ", "string", "periodens typ som i planen (plan.yaml: perioder)", tom=False),
         _F("slutdatum", "date", "periodens sista dag", tom=False),
         _F("last", "boolean", "låst för rapportering", tom=False),
         _F("har_rapporter", "boolean", "något är rapporterat i perioden för planen", tom=False),
@@ -323,7 +329,7 @@ RESURSER: dict[str, Resurs] = {r.namn: r for r in (
         _F("kod", "string", "kanonisk kod, används som ?enhet=", tom=False),
         _F("namn", "string", "fullständigt namn", tom=False),
         _F("foralder", "string", "förälderns kod"),
-        _F("extern", "boolean", "utanför kommunstyrelsens förvaltning", tom=False),
+        _F("extern", "boolean", "utanför nämndens förvaltning", tom=False),
         _F("djup", "integer", "nivå i hierarkin (0 = överst)", tom=False),
     ), _enheter),
     Resurs("malomraden", "Målområden", "Planens målområden.", ("plan", "malomrade"), (
@@ -331,7 +337,7 @@ RESURSER: dict[str, Resurs] = {r.namn: r for r in (
         _F("titel", "string", "rubrik", tom=False),
         _F("beskrivning", "string", "beskrivning"),
         _F("ambitionsniva", "string", "ambitionsnivå för planens ambitionsår (plan: ambitionsar)"),
-        _F("tolkning", "string", "kommunstyrelsens tolkning"),
+        _F("tolkning", "string", "nämndens tolkning"),
         _F("uppfoljning", "string", "hur målområdet följs upp"),
     ), _malomraden),
     Resurs("inriktningsmal", "Inriktningsmål", "Inriktningsmålen med styrelsens bedömning i perioden.",
@@ -344,12 +350,13 @@ RESURSER: dict[str, Resurs] = {r.namn: r for r in (
         _F("bedomning", "string", "styrelsens bedömning, eller Ej rapporterad", tom=False),
         _F("motivering", "string", "motivering"),
     ) + _PROVENIENS, _inriktningsmal),
-    Resurs("uppdrag", "Uppdrag", "KF-uppdrag och KS-initiativ.", ("plan", "malomrade"), (
+    Resurs("uppdrag", "Uppdrag", "Uppdrag från kommunfullmäktige (KF-uppdrag) och nämndens egna initiativ "
+           "(<kortform>-initiativ, planer: namnd_kort).", ("plan", "malomrade"), (
         _F("kod", "string", "uppdragets id, t.ex. 1-U01", tom=False),
         _F("malomrade", "integer", "målområdets nummer", tom=False),
-        _F("typ", "string", "KF-uppdrag eller KS-initiativ", tom=False),
+        _F("typ", "string", "KF-uppdrag eller <kortform>-initiativ", tom=False),
         _F("titel", "string", "uppdraget som i planen", tom=False),
-        _F("tolkning", "string", "kommunstyrelsens tolkning"),
+        _F("tolkning", "string", "nämndens tolkning"),
     ), _uppdrag),
     Resurs("atgarder", "Åtgärder", "Åtgärder med ansvariga enheter, tidpunkt och status i perioden "
            "(en passerad tidpunkt ger Försenad, som på sidorna).",
@@ -357,7 +364,7 @@ RESURSER: dict[str, Resurs] = {r.namn: r for r in (
         _F("kod", "string", "åtgärdens id, t.ex. 1-A01", tom=False),
         _F("malomrade", "integer", "målområdets nummer", tom=False),
         _F("uppdrag_kod", "string", "uppdragets id", tom=False),
-        _F("uppdragstyp", "string", "KF-uppdrag eller KS-initiativ", tom=False),
+        _F("uppdragstyp", "string", "KF-uppdrag eller <kortform>-initiativ", tom=False),
         _F("text", "string", "åtgärden som i planen", tom=False),
         _F("effekt", "string", "förväntad effekt"),
         _F("ansvar", "string", "ansvarig som tryckt i planen"),
@@ -376,14 +383,14 @@ RESURSER: dict[str, Resurs] = {r.namn: r for r in (
         _F("kod", "string", "indikatorns id, t.ex. 1-I01 eller HR-I01", tom=False),
         _F("malomrade", "integer", "målområdets nummer (null för HR-indikatorerna)"),
         _F("fokusomrade", "integer", "arbetsgivarens fokusområde (HR-indikatorerna)"),
-        _F("niva", "string", "KF eller KS"),
+        _F("niva", "string", "KF eller nämndens kortform (planer: namnd_kort)"),
         _F("namn", "string", "indikatorn som i planen", tom=False),
         _F("mattenhet", "string", "måttenhet: %, kr, mnkr, antal …"),
         _F("riktning", "string", "hogre eller lagre är bättre"),
         _F("nuvarde", "number", "planens nuvärde (baslinje)"),
         _F("nuvarde_text", "string", "nuvärdet som tryckt"),
         _F("nuvarde_ar", "integer", "året nuvärdet gäller"),
-        _F("mal", "array", "gällande mål per år: [{ar, varde, text}] (CSV: ”2020: 2; 2021: 2”)", tom=False),
+        _F("mal", "array", "gällande mål per år: [{ar, varde, text}] (CSV: ”år: värde; år: värde”)", tom=False),
         _F("kalla_plan", "string", "indikatorns källa enligt planen"),
         _F("matintervall", "string", "mätintervall"),
         _F("period", "string", "perioden utfallet gäller", tom=False),
@@ -427,7 +434,7 @@ RESURSER: dict[str, Resurs] = {r.namn: r for r in (
         _F("post", "string", "post som i planen", tom=False),
         _F("typ", "string", "belopp, varav, summa, forandring_tkr eller forandring_procent", tom=False),
         _F("fotnot", "string", "planens fotnot"),
-        _F("kolumn", "string", "kolumnrubrik som tryckt, t.ex. Budget 2020"),
+        _F("kolumn", "string", "kolumnrubrik som tryckt i planen"),
         _F("slag", "string", "Utfall, Budget eller Plan"),
         _F("ar", "integer", "år"),
         _F("belopp", "number", "belopp (tkr; procent när enhet = procent)"),
@@ -454,7 +461,7 @@ RESURSER: dict[str, Resurs] = {r.namn: r for r in (
            "(ingen egen indikator i planen)", tom=False),
         _F("indikatorer", "array", "planens indikatorer som jämförs med nyckeltalet (CSV: kommaseparerade)", tom=False),
         _F("roll", "string", "kommunen, gruppen (en kommun i jämförelsegruppen), gruppmedel eller riket", tom=False),
-        _F("kommun", "string", "Koladas id: kommun (0188), riket (0000) eller grupp (G…)"),
+        _F("kommun", "string", "Koladas id: kommun (fyra siffror), riket (0000) eller grupp (G…)"),
         _F("kommun_namn", "string", "namn", tom=False),
         _F("ar", "integer", "år", tom=False),
         _F("kon", "string", "T totalt, K kvinnor, M män", tom=False),

@@ -14,6 +14,7 @@ from typing import Optional
 import pandas as pd
 
 from data.uppfoljning import fragor
+from data.uppfoljning import namnd as namnd_
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class Skattepengar:
     kommun: Optional[str]
     ar: int
     foregaende_ar: Optional[int]
-    netto: Optional[float]             # tkr som kommunstyrelsen använder netto (positivt)
+    netto: Optional[float]             # tkr som nämnden använder netto (positivt)
     intakter: Optional[float]
     kostnader: Optional[float]
     verksamheter: list[Post] = field(default_factory=list)
@@ -48,6 +49,9 @@ class Skattepengar:
     investeringsar: list[int] = field(default_factory=list)
     investeringar_per_ar: dict[int, float] = field(default_factory=dict)
     uppfoljning: list[dict] = field(default_factory=list)  # publicerade budgetutfall
+    namnd: str = "Nämnden"             # planens nämnd (plan.yaml: namnd)
+    namnd_genitiv: str = "Nämndens"
+    plannamn: str = ""                 # planens namn (plan.yaml: namn)
 
 
 def _v(x) -> Optional[float]:
@@ -79,7 +83,9 @@ def sammanstall(plan: Optional[str] = None, url: Optional[str] = None) -> Skatte
     foreg = max((a for a in ar_i_drift if a < ar), default=None)
     netto_rad = drift[drift.typ == "summa"].post
     netto = _ar_varde(drift, netto_rad.iloc[0], ar, "Budget") if not netto_rad.empty else None
+    nd = namnd_.fran_info(info)
     s = Skattepengar(plan=info["kod"], kommun=info.get("kommun"), ar=ar, foregaende_ar=foreg,
+                     namnd=nd.namn, namnd_genitiv=nd.genitiv, plannamn=info["namn"],
                      netto=-netto if netto is not None else None,
                      intakter=_ar_varde(drift, "Intäkter", ar, "Budget"),
                      kostnader=(lambda k: -k if k is not None else None)(_ar_varde(drift, "Kostnader", ar, "Budget")))
