@@ -76,9 +76,9 @@ def planens_delar(plan: str | None = None, url: str | None = None) -> dict[str, 
                                   ("budget", Budgetrad))}
     kpi = _df(select(func.count()).select_from(Indikator).where(
         Indikator.plan_id == pid, Indikator.kolada_kpi.is_not(None)), url).iloc[0, 0]
-    delar = {k: bool(v) for k, v in antal.items()}
+    delar, inst = {k: bool(v) for k, v in antal.items()}, kolada_installning(plan, url=url)
     return {**delar, "skattepengar": delar["budget"],
-            "kolada": bool(kpi) and bool(kolada_installning(plan, url=url).get("kommun"))}
+            "kolada": bool(kpi or inst.get("nyckeltal")) and bool(inst.get("kommun"))}
 
 
 def inlasningsvarningar(plan: str | None) -> list[str]:
