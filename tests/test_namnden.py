@@ -83,6 +83,10 @@ def test_planfilerna_ger_namnden_och_kommunen():
     assert {"2025-10-31", "Senast 30 september 2025", "Kvartal 2 2025", "Q3 2025", "tertial 2", "Läsåret 2025/26",
             "Höstterminen 2025", "Redovisas i tertial 2 2025", "I samband med Tertial 2 2025",
             "I samband med att Mål och budget 2027–2029 beslutas"} <= tider
+    # Tolkaren läser alla formerna (planåret 2025 för "tertial 2"): inga varningar, bara Löpande utan datum
+    odaterade = {a["tidpunkt"] for mo in bun["malomraden"] for u in mo["uppdrag"] for a in u["atgarder"]
+                 if a["forfallodatum"] is None}
+    assert odaterade == {"Löpande"} and not bun.get("varningar")
 
 
 def _kopia(tmp_path, kalla=SJOBY):
