@@ -28,7 +28,7 @@ samma innehåll som GET /export/delarsrapport.docx och .pdf. Databasen väljs me
 Argument:
   UTFIL                 filen som skrivs (skrivs över om den finns)
   --format docx|pdf     Word (.docx) eller PDF
-  --plan KOD            planens kod, t.ex. KS-2020 (standard: standardplanen)
+  --plan KOD            planens kod (standard: standardplanen)
   --period PERIOD       rapportperiod, t.ex. "Delår 2 2020" (standard: som sidorna)
   --enhet KOD           bara enhetens åtgärder och indikatorer (underenheter ingår); upprepa
   --roll ansvarig       bara åtgärder där enheten är ansvarig

@@ -4,8 +4,8 @@ kommunens Kolada-id och planens egna texter (plan.yaml: namnd_kort, namnd_geniti
 Befintliga planer får kortformen ur sina egna uppdrag ("<KORT>-initiativ") och kommunkoden ur
 sin Kolada-inställning, så att en uppgraderad databas visar samma ord som förut.
 
-Revision ID: 0007_namnden
-Revises: i20_laddning
+Revision ID: 0009_namnden
+Revises: 0008_analystexter
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -15,8 +15,8 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_namnden"
-down_revision = "i20_laddning"
+revision = "0009_namnden"
+down_revision = "0008_analystexter"
 branch_labels = None
 depends_on = None
 
