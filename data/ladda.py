@@ -37,7 +37,12 @@ def _ladda(katalog: Path | None, kod: str | None) -> int:
         for rad in e.fel:
             print(f"  - {rad}", file=sys.stderr)
         return 2
-    nya = publicerat.ladda_for_plan(katalog, plan)
+    try:
+        nya = publicerat.ladda_for_plan(katalog, plan)
+    except publicerat.Publiceringsfel as e:
+        print(f"Planen {plan['kod']} {resultat}, men dess publicerade utfall lästes inte in (ingen av dem):\n{e}",
+              file=sys.stderr)
+        return 1
     for v in plan["varningar"]:
         print(f"Varning: {v}", file=sys.stderr)
     print(f"Planen {plan['kod']} {resultat} ({db.databas_url().split('@')[-1]})"

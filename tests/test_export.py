@@ -483,7 +483,7 @@ def test_urval_for_sokvagar():
 def test_kommandoraden_skriver_samma_innehall(laddad_databas, tmp_path):
     fil = tmp_path / "ut.xlsx"
     env = {**os.environ, "DATABASE_URL": laddad_databas, "PYTHONPATH": str(ROT)}
-    p = subprocess.run([sys.executable, "-m", "data.utdata.export", str(fil), "--period", PERIOD, "--enhet", "KSK/EKO"],
+    p = subprocess.run([sys.executable, "-m", "data.export", str(fil), "--period", PERIOD, "--enhet", "KSK/EKO"],
                        cwd=ROT, env=env, capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     wb = las(fil.read_bytes())
@@ -509,8 +509,9 @@ def test_kommandoraden_skriver_samma_innehall(laddad_databas, tmp_path):
 def test_kommandoraden_fel_anvandning_ger_2(laddad_sqlite, monkeypatch, capsys, tmp_path, argv, ord_):
     monkeypatch.setenv("DATABASE_URL", laddad_sqlite)
     monkeypatch.chdir(tmp_path)
+    from data import export as kommandot
     with pytest.raises(SystemExit) as e:
-        export.main(argv)
+        kommandot.main(argv)
     assert e.value.code == 2
     fel = capsys.readouterr().err
     assert "Användning: python -m data.export FIL.xlsx" in fel
@@ -519,7 +520,7 @@ def test_kommandoraden_fel_anvandning_ger_2(laddad_sqlite, monkeypatch, capsys, 
 
 
 def test_kommandoraden_fel_anvandning_som_process():
-    p = subprocess.run([sys.executable, "-m", "data.utdata.export"], cwd=ROT, capture_output=True, text=True, timeout=120,
+    p = subprocess.run([sys.executable, "-m", "data.export"], cwd=ROT, capture_output=True, text=True, timeout=120,
                        env={**os.environ, "PYTHONPATH": str(ROT)})
     assert p.returncode == 2
     assert "saknar argument" in p.stderr and "Användning" in p.stderr

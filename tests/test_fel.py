@@ -465,7 +465,7 @@ def test_kommandoraden_ger_svenskt_besked_nar_databasen_ar_nere(pg, tmp_path):
     forbered.glom()
     _stang_databasen(namn)
     try:
-        r = subprocess.run([sys.executable, "-m", "data.rapportering.rapport", "importera", "--av", "Eva", str(fil)], cwd=ROT,
+        r = subprocess.run([sys.executable, "-m", "data.rapport", "importera", "--av", "Eva", str(fil)], cwd=ROT,
                            env={**os.environ, "DATABASE_URL": url, "MALKOLL_EXEMPEL": "av"},
                            capture_output=True, text=True, timeout=120)
     finally:

@@ -351,7 +351,7 @@ def test_minnet_ar_begransat(databas, tmp_path):
 # --- Kommandoraden -----------------------------------------------------------------------------
 
 def _kor(args, env_url):
-    r = subprocess.run([sys.executable, "-m", "data.rapportering.rapport", *args], cwd=ROT, capture_output=True, text=True,
+    r = subprocess.run([sys.executable, "-m", "data.rapport", *args], cwd=ROT, capture_output=True, text=True,
                        env={**os.environ, "PYTHONPATH": str(ROT), "DATABASE_URL": env_url, "MALKOLL_EXEMPEL": "av"},
                        timeout=300)
     return r.returncode, r.stdout, r.stderr
@@ -390,7 +390,8 @@ def test_kommandoraden_olasbar_fil_ger_slutkod_2(monkeypatch, capsys, tmp_path):
     def neka(self, *a, **k):
         raise PermissionError(13, "Åtkomst nekad")
     monkeypatch.setattr(Path, "open", neka)
-    assert rapport.main(["importera", str(p)]) == 2
+    from data import rapport as kommandot
+    assert kommandot.main(["importera", str(p)]) == 2
     assert "kunde inte läsas (Åtkomst nekad)" in capsys.readouterr().err
 
 

@@ -318,19 +318,20 @@ def test_exempeldata_ar_markt_och_gar_att_ta_bort(tom_databas, monkeypatch):
 
 
 def test_kommandoraden(databas, tmp_path, monkeypatch, capsys):
+    from data import rapport as kommandot
     monkeypatch.setenv("DATABASE_URL", databas)
     mall = tmp_path / "mall.xlsx"
-    assert rapport.main(["mall", "--period", PERIOD, "--enhet", "KSK/EKO", str(mall)]) == 0
+    assert kommandot.main(["mall", "--period", PERIOD, "--enhet", "KSK/EKO", str(mall)]) == 0
     fylld = tmp_path / "fylld.xlsx"
     fylld.write_bytes(_ifylld(databas))
-    assert rapport.main(["importera", "--forhandsgranska", str(fylld)]) == 0
+    assert kommandot.main(["importera", "--forhandsgranska", str(fylld)]) == 0
     assert "9 nya värden" in capsys.readouterr().out
-    assert rapport.main(["importera", "--av", "Eva", str(fylld)]) == 0
+    assert kommandot.main(["importera", "--av", "Eva", str(fylld)]) == 0
     trasig = tmp_path / "trasig.xlsx"
     trasig.write_bytes(_ifylld(databas, _fel_status))
-    assert rapport.main(["importera", str(trasig)]) == 1
+    assert kommandot.main(["importera", str(trasig)]) == 1
     assert "Menade du" in capsys.readouterr().err
     with pytest.raises(SystemExit) as e:
-        rapport.main(["importera"])
+        kommandot.main(["importera"])
     assert e.value.code == 2
-    assert rapport.main(["mall", "--period", PERIOD, "--enhet", "KSK/FINNS_EJ", str(mall)]) == 2
+    assert kommandot.main(["mall", "--period", PERIOD, "--enhet", "KSK/FINNS_EJ", str(mall)]) == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from typing import Callable, NoReturn
 
@@ -24,12 +25,29 @@ class Kommandofel(Exception):
     """Ett fel att visa som det är (en svensk mening), slutkod 2."""
 
 
+OVERSATTNING = [   # argparse:s felrader på svenska
+    (r"the following arguments are required: (.*)", r"saknar argument: \1"),
+    (r"unrecognized arguments: (.*)", r"okända argument: \1"),
+    (r"argument (\S+): expected one argument", r"argumentet \1 behöver ett värde"),
+    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", r"argumentet \1: ogiltigt val \2 (välj \3)"),
+    (r"argument (\S+): ignored explicit argument (.*)", r"argumentet \1 tar inget värde (\2)"),
+    (r"ambiguous option: (.*)", r"tvetydig flagga: \1"),
+]
+
+
+def pa_svenska(message: str) -> str:
+    for monster, ers in OVERSATTNING:
+        if re.fullmatch(monster, message):
+            return re.sub(monster, ers, message)
+    return message
+
+
 class Parser(argparse.ArgumentParser):
     """argparse med svenska felrader och slutkod 2 (argparse:s egen är engelska)."""
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(2, f"Fel: {message}\n")
+        self.exit(2, f"Fel: {pa_svenska(message)}\n")
 
 
 def plan_argument(ap: argparse.ArgumentParser) -> None:
@@ -39,7 +57,13 @@ def plan_argument(ap: argparse.ArgumentParser) -> None:
 
 def starta() -> installningar.Installningar:
     """Som appen: inställningarna, schemat och, om databasen är tom, planen ur källfilerna."""
-    return forbered.forbered()
+    try:
+        return forbered.forbered()
+    except KallfilFel as e:
+        fler = f" (och {len(e.fel) - 1} fel till)" if len(e.fel) > 1 else ""
+        raise Kommandofel(f"databasen är tom och planen i {installningar.aktuella().plankatalog} går inte att "
+                          f"läsa in: {e.fel[0]}{fler}. Rätta källfilerna eller ange MALKOLL_PLANKATALOG; "
+                          "python -m data.ladda visar alla fel.") from None
 
 
 def los_plan(kod: str | None) -> str:
@@ -53,7 +77,7 @@ def los_plan(kod: str | None) -> str:
         traff = [k for k in koder if k.casefold() == kod.casefold()]
         if len(traff) == 1:
             return traff[0]
-        raise Kommandofel(f"planen {kod!r} finns inte; planerna heter {', '.join(koder) or '(inga)'}.")
+        raise Kommandofel(f"Planen {kod!r} finns inte. Planerna heter: {', '.join(koder) or '(inga)'}.")
     vald = installningar.aktuella().standardplan
     if vald and vald in koder:
         return vald
@@ -64,7 +88,8 @@ def los_plan(kod: str | None) -> str:
 
 
 def kor(steg: Callable[[], int]) -> int:
-    """Kör kommandots steg; varje känt fel blir en svensk rad på stderr och slutkod 2."""
+    """Kör kommandots steg; varje känt fel blir en svensk rad på stderr och slutkod 2 (1 när
+    databasen inte svarar: inget fel i det som angavs, försök igen)."""
     try:
         return steg()
     except Kommandofel as e:
@@ -73,9 +98,10 @@ def kor(steg: Callable[[], int]) -> int:
         print(e, file=sys.stderr)
     except installningar.Installningsfel as e:
         print(f"Fel i inställningarna: {e}", file=sys.stderr)
-    except DBAPIError as e:
+    except DBAPIError as e:   # ingen användning som är fel: slutkod 1 (försök igen)
         print("Databasen svarar inte just nu – ingenting har ändrats. Försök igen om en stund "
               f"({str(e).splitlines()[0][:200]}).", file=sys.stderr)
+        return 1
     except SQLAlchemyError as e:
         print(f"Databasen vägrade – ingenting har ändrats ({str(e).splitlines()[0][:200]}).", file=sys.stderr)
     except OSError as e:

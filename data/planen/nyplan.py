@@ -10,15 +10,13 @@ med `tidpunkt_datum` när tidpunkten lästes i den nya planen skulle ge ett anna
 utan år betyder fortfarande 2025-12-31) – och
 indikatorerna med senaste rapporterade utfall som nuvärde och planens mål för de år som finns
 kvar), arbetsgivare.yaml och sarskilda_uppdrag.yaml. Budgetfiler skrivs inte: de kommer ur nästa
-Mål och budget. Inget skrivs över: katalogen ska vara ny eller tom.
+Mål och budget. Inget skrivs över: katalogen ska vara ny eller tom. Kommandot: data/nyplan.py.
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import logging
 import re
-import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -26,9 +24,9 @@ import pandas as pd
 import yaml
 from sqlalchemy import select
 
-from data.lagring import db, start
+from data.lagring import db
 from data.uppfoljning import fragor
-from data.planen.kallor import KallfilFel, las_plan
+from data.planen.kallor import las_plan
 from data.uppfoljning.urval import normalisera_stavning
 from data.lagring.models import AtgardEnhet, Atgard, Enhet, Indikator, IndikatorEnhet, Plan
 from data.uppfoljning.regler import las_tidpunkt
@@ -242,28 +240,3 @@ def _arbetsgivare_och_sarskilda(katalog: Path, fran: str, info: dict, ind: pd.Da
             {k: v for k, v in {"id": r.kod, "titel": r.titel, "beskrivning": _text(r.beskrivning),
                                "kommentar": _text(r.kommentar)}.items() if v is not None}
             for r in su.itertuples()]}, f"Särskilda uppdrag ur {fran}; skriv årets inriktning (fältet inriktning)")
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m data.nyplan", description="Skriv källfilerna för nästa års plan.")
-    ap.add_argument("--fran", required=True, help="planen att utgå från (planens kod)")
-    ap.add_argument("--kod", required=True, help="den nya planens kod")
-    ap.add_argument("--period", default=None, help="perioden vars status avgör vilka åtgärder som förs över")
-    ap.add_argument("katalog", type=Path, help="ny katalog för källfilerna")
-    a = ap.parse_args(argv)
-    try:
-        start.starta()
-        if a.fran not in set(fragor.planer().kod):
-            print(f"Fel: planen {a.fran!r} finns inte; planerna heter {', '.join(fragor.planer().kod)}", file=sys.stderr)
-            return 2
-        summa = ny_plan(a.fran, a.kod, a.katalog, a.period)
-    except (Nyplanfel, KallfilFel) as e:
-        print(f"Fel: {e}", file=sys.stderr)
-        return 2
-    print(f"Källfilerna för {a.kod} är skrivna i {a.katalog}: " + ", ".join(f"{v} {k}" for k, v in summa.items())
-          + f". Redigera dem och läs in med: python -m data.ladda --katalog {a.katalog}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,28 +1,17 @@
 """Rapportering av utfall via Excel: rapportmall per period (och enhet), import med
-förhandsgranskning, historik och låsta perioder.
-
-    python -m data.rapport mall --period "Delår 2 2020" [--enhet KSK/EKO ...] FIL.xlsx
-    python -m data.rapport importera [--forhandsgranska] [--av NAMN] FIL.xlsx
-    python -m data.rapport las --period "Delår 2 2020" [--av NAMN]
-    python -m data.rapport las-upp --period "Delår 2 2020" --av NAMN --motivering TEXT
-    python -m data.rapport ta-bort-exempel
-
-Slutkod 0 vid framgång, 1 när filen avvisas (högst 50 fel på stderr), 2 vid felaktig användning
-(okänd fil, period eller enhet, katalog som saknas). Gränserna: docs/rapportgranser.md.
+förhandsgranskning, historik och låsta perioder. Kommandot `python -m data.rapport` (mall,
+importera, las, las-upp, ta-bort-exempel – alla med --plan) finns i data/rapport.py.
+Gränserna: docs/rapportgranser.md.
 En import är allt-eller-inget: ett enda fel och ingenting skrivs. Tidigare värden skrivs aldrig
 över – en ny rapport blir en ny rad med vem, när och vilken fil.
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import difflib
-import getpass
 import io
 import math
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Optional
 
 from openpyxl import Workbook
@@ -30,10 +19,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import delete, select
-from sqlalchemy.exc import DBAPIError
 
 from data.uppfoljning import format as svformat
-from data.lagring import cache, db, start
+from data.lagring import cache, db
 from data.uppfoljning import fragor
 from data.rapportering import granser, rapportfil
 from data.rapportering.granser import MAX_STORLEK, MAX_TEXT, MAX_KORT_TEXT, citat  # noqa: F401  (MAX_STORLEK: sidor/)
@@ -384,8 +372,8 @@ def _las(wb, infos, i_filen: dict[str, str], filnamn: str, url: str | None) -> F
                              f"(perioderna heter {', '.join(alla)})"])
         if per.last:
             raise Importfel([f"Perioden ”{per.namn}” är låst (rapporten är godkänd av {liten(plan.namnd)}). "
-                             f"Importen vägras. Lås upp med: python -m data.rapport las-upp --period \"{per.namn}\" "
-                             "--av NAMN --motivering TEXT"])
+                             f"Importen vägras. Lås upp med: python -m data.rapport las-upp --plan {plan.kod} "
+                             f"--period \"{per.namn}\" --av NAMN --motivering TEXT"])
         saknade = [b for b in BLAD if b not in i_filen or b not in infos]
         for b in saknade:
             fel.append(f"{filnamn}: bladet '{b}' saknas (finns: {finns})")
@@ -685,119 +673,15 @@ def las_period(period: str, av: str, las: bool = True, motivering: str | None = 
         s.add(Periodlas(period_id=per.id, handelse="låst" if las else "upplåst", av=av, motivering=motivering))
 
 
-def ta_bort_exempel(url: str | None = None) -> int:
+def ta_bort_exempel(url: str | None = None, plan: str | None = None) -> int:
+    """Ta bort exempeldata: i planen med koden `plan`, eller (None) i alla planer."""
     n = 0
     with db.session(url) as s:
         for modell in (Atgardsrapport, Indikatorutfall, Malbedomning, Budgetutfall):
-            n += s.execute(delete(modell).where(modell.exempel.is_(True))).rowcount or 0
+            villkor = [modell.exempel.is_(True)]
+            if plan is not None:
+                villkor.append(modell.period_id.in_(select(Period.id).join(Plan, Plan.id == Period.plan_id)
+                                                    .where(Plan.kod == plan)))
+            n += s.execute(delete(modell).where(*villkor)).rowcount or 0
         cache.rakna_upp(s)
     return n
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.print_usage(sys.stderr)
-        print(f"Fel: {message}", file=sys.stderr)
-        sys.exit(2)
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = _Parser(prog="python -m data.rapport", description="Rapportering av utfall via Excel.")
-    sub = ap.add_subparsers(dest="kommando", required=True, parser_class=_Parser)
-    m = sub.add_parser("mall", help="skapa en rapportmall")
-    m.add_argument("--period", required=True)
-    m.add_argument("--enhet", action="append", default=[], help="kanonisk enhetskod (kan upprepas)")
-    m.add_argument("--plan", default=None, help="planens kod (standard: standardplanen)")
-    m.add_argument("fil")
-    i = sub.add_parser("importera", help="importera en ifylld rapport")
-    i.add_argument("--forhandsgranska", action="store_true", help="visa bara vad som skulle ändras")
-    i.add_argument("--av", default=None, help="vem som rapporterar (standard: inloggad användare)")
-    i.add_argument("fil")
-    l_ = sub.add_parser("las", help="lås en period (rapporten är godkänd)")
-    l_.add_argument("--period", required=True)
-    l_.add_argument("--av", default=None)
-    l_.add_argument("--plan", default=None, help="planens kod (standard: standardplanen)")
-    u = sub.add_parser("las-upp", help="lås upp en period (loggas)")
-    u.add_argument("--period", required=True)
-    u.add_argument("--av", required=True)
-    u.add_argument("--motivering", required=True)
-    u.add_argument("--plan", default=None, help="planens kod (standard: standardplanen)")
-    sub.add_parser("ta-bort-exempel", help="ta bort all exempeldata")
-    a = ap.parse_args(argv)
-    try:
-        start.starta()
-        return _kor(a)
-    except Anvandningsfel as e:
-        print("Fel: " + " ".join(e.fel), file=sys.stderr)
-        return 2
-    except Importfel as e:
-        print(e, file=sys.stderr)
-        return 1
-    except DBAPIError as e:
-        print("Databasen svarar inte just nu – ingenting har ändrats. Försök igen om en stund "
-              f"({str(e).splitlines()[0][:200]}).", file=sys.stderr)
-        return 1
-
-
-def _las_fil(fil: str) -> bytes:
-    """Filen att importera, läst med storleksgräns. Kastar Anvandningsfel om den inte går att läsa."""
-    p = Path(fil)
-    if not p.exists():
-        raise Anvandningsfel([f"filen {fil} finns inte."])
-    if p.is_dir():
-        raise Anvandningsfel([f"{fil} är en katalog, inte en fil."])
-    try:
-        with p.open("rb") as f:
-            return rapportfil.las_begransat(f)
-    except OSError as e:
-        raise Anvandningsfel([f"filen {fil} kunde inte läsas ({e.strerror or type(e).__name__})."]) from None
-
-
-def _kontrollera_utfil(fil: str) -> None:
-    p = Path(fil)
-    if p.is_dir():
-        raise Anvandningsfel([f"{fil} är en katalog; ange ett filnamn, t.ex. {p / 'mall.xlsx'}."])
-    if not p.parent.is_dir():
-        raise Anvandningsfel([f"katalogen {p.parent} finns inte; skapa den eller välj en annan plats."])
-
-
-def _kor(a) -> int:
-    if a.kommando == "mall":
-        enheter = [e for x in a.enhet for e in x.split(",") if e]
-        if enheter:
-            kanda = set(fragor.enheter().kod)
-            okanda = [e for e in enheter if e not in kanda]
-            if okanda:
-                raise Anvandningsfel([f"okänd enhet {', '.join(citat(e, 40) for e in okanda[:5])}. "
-                                      "Enheterna heter t.ex. KSK/EKO, KSK/SHB/MEX."])
-        _kontrollera_utfil(a.fil)
-        mall = skapa_mall(a.period, enheter or None, plan=a.plan)
-        try:
-            Path(a.fil).write_bytes(mall)
-        except OSError as e:
-            raise Anvandningsfel([f"{a.fil} kunde inte skrivas ({e.strerror or type(e).__name__})."]) from None
-        print(f"Rapportmallen för {a.period} är sparad i {a.fil}.")
-    elif a.kommando == "importera":
-        data = _las_fil(a.fil)
-        fg = las_rapport(data, Path(a.fil).name)
-        print(fg.text())
-        if a.forhandsgranska:
-            print("Förhandsgranskning – ingenting har skrivits.")
-        elif fg.tom:
-            print("Inget att ändra.")
-        else:
-            tillampa(fg, (a.av or getpass.getuser())[:200])
-            print(f"Importen är klar: {len(fg.nya)} nya och {len(fg.andrade)} ändrade värden sparade.")
-    elif a.kommando == "las":
-        las_period(a.period, (a.av or getpass.getuser())[:200], True, plan=a.plan)
-        print(f"Perioden {a.period} är låst.")
-    elif a.kommando == "las-upp":
-        las_period(a.period, a.av[:200], False, a.motivering[:MAX_TEXT], plan=a.plan)
-        print(f"Perioden {a.period} är upplåst (loggat).")
-    elif a.kommando == "ta-bort-exempel":
-        print(f"{ta_bort_exempel()} exempelvärden borttagna.")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,19 +9,17 @@ Tal skrivs som tal (med svenskt utseende via talformat, Excel lokaliserar avgrä
 planen trycker i stället för ett tal (">0", "-", "Se fotnot") skrivs som text, tomt förblir tomt.
 Text som börjar med =, +, -, @, tabb eller vagnretur skrivs som text som Excel aldrig räknar ut.
 
-Kommandorad (hela planen, samma innehåll som webbvägen):
+Kommandoraden (hela planen, samma innehåll som webbvägen) finns i data/export.py:
 
-    python -m data.export FIL.xlsx [--period "Delår 2 2020"] [--enhet KSK/EKO ...]
+    python -m data.export FIL.xlsx [--plan KOD] [--period "Delår 2 2020"] [--enhet KSK/EKO ...]
                                    [--roll ansvarig] [--status Försenad ...]
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import io
 import math
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
@@ -32,10 +30,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from sqlalchemy.exc import DBAPIError
 
 from data.uppfoljning import analysfragor, budgetfragor, fragor, ursprung
-from data.lagring import start
 from data.uppfoljning.status import status_stil
 from data.uppfoljning.urval import Urval
 
@@ -665,87 +661,3 @@ def exportera(period: str | None = None, enhet: Iterable[str] | None = None, rol
 
 
 # --- Kommandoraden ---
-
-ANVANDNING = ("python -m data.export FIL.xlsx [--period PERIOD] [--enhet KOD ...] [--roll ansvarig] "
-              "[--status STATUS ...]")
-HJALP = f"""Användning: {ANVANDNING}
-
-Skriver hela planen (Åtgärder, Indikatorer och budgetbladen) som en Excel-fil – samma
-innehåll som GET /export/malkoll.xlsx. Databasen väljs med DATABASE_URL (standard: SQLite
-under data/).
-
-Argument:
-  FIL.xlsx              filen som skrivs (skrivs över om den finns)
-  --period PERIOD       rapportperiod, t.ex. "Delår 2 2020" (standard: senaste med rapporter)
-  --enhet KOD           kanonisk enhetskod, t.ex. KSK/EKO; upprepa eller kommaseparera;
-                        en förälder omfattar sina underenheter
-  --roll ansvarig       bara åtgärder där enheten är ansvarig (inte i samverkan)
-  --status STATUS       visad status att behålla, t.ex. Försenad; upprepa eller kommaseparera
-  -h, --help            visa den här hjälpen
-
-Se docs/export.md.
-"""
-
-_OVERSATTNING = [
-    (r"the following arguments are required: (.*)", r"saknar argument: \1"),
-    (r"unrecognized arguments: (.*)", r"okända argument: \1"),
-    (r"argument (\S+): expected one argument", r"argumentet \1 behöver ett värde"),
-    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", r"argumentet \1: ogiltigt val \2 (välj \3)"),
-    (r"argument (\S+): ignored explicit argument (.*)", r"argumentet \1 tar inget värde (\2)"),
-    (r"ambiguous option: (.*)", r"tvetydig flagga: \1"),
-]
-
-
-class _Tolkare(argparse.ArgumentParser):
-    def format_usage(self) -> str:
-        return f"Användning: {ANVANDNING}\n"
-
-    def format_help(self) -> str:
-        return HJALP
-
-    def error(self, message: str):  # type: ignore[override]
-        for monster, ers in _OVERSATTNING:
-            if re.fullmatch(monster, message):
-                message = re.sub(monster, ers, message)
-                break
-        self.exit(2, f"{self.format_usage()}fel: {message}\n")
-
-
-def tolkare() -> argparse.ArgumentParser:
-    p = _Tolkare(prog="python -m data.export", add_help=False)
-    p.add_argument("fil")
-    p.add_argument("--period")
-    p.add_argument("--enhet", action="append", default=[])
-    p.add_argument("--roll", choices=["ansvarig"])
-    p.add_argument("--status", action="append", default=[])
-    p.add_argument("-h", "--help", action="help")
-    return p
-
-
-def main(argv: list[str] | None = None) -> int:
-    p = tolkare()
-    a = p.parse_args(argv)
-    if not a.fil.lower().endswith(".xlsx"):
-        p.error(f"filen måste sluta på .xlsx: {a.fil}")
-    try:
-        start.starta()
-        u = Urval(enhet=a.enhet, roll=a.roll, period=a.period, status=a.status)
-        fel = fragor.kontrollera_urval(u) + u.fel
-        if fel:
-            p.error("; ".join(fel))
-        e = bygg(u)
-    except DBAPIError as err:
-        print(f"Databasen svarar inte: {str(getattr(err, 'orig', err)).splitlines()[0]}", file=sys.stderr)
-        return 1
-    try:
-        with open(a.fil, "wb") as f:
-            f.write(e.innehall)
-    except OSError as err:
-        print(f"fel: kunde inte skriva {a.fil}: {err.strerror or err}", file=sys.stderr)
-        return 1
-    print(f"Skrev {a.fil}: {', '.join(e.blad)} ({e.period}, {len(e.innehall) // 1024} kB)")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
