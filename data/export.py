@@ -22,8 +22,8 @@ under data/).
 Argument:
   FIL.xlsx              filen som skrivs (skrivs över om den finns)
   --plan KOD            planens kod (standard: standardplanen)
-  --period PERIOD       rapportperiod i planen, t.ex. "Delår 2 2020" (standard: senaste med rapporter)
-  --enhet KOD           kanonisk enhetskod i planen, t.ex. KSK/EKO; upprepa eller kommaseparera;
+  --period PERIOD       rapportperiod i planen (standard: senaste med rapporter)
+  --enhet KOD           kanonisk enhetskod i planen; upprepa eller kommaseparera;
                         en förälder omfattar sina underenheter
   --roll ansvarig       bara åtgärder där enheten är ansvarig (inte i samverkan)
   --status STATUS       visad status att behålla, t.ex. Försenad; upprepa eller kommaseparera

@@ -1,9 +1,9 @@
 """Kommandot `python -m data.rapport`: rapportering av utfall via Excel (koden: data.rapportering.rapport).
 
-    python -m data.rapport mall [--plan KOD] --period "Delår 2 2020" [--enhet KSK/EKO ...] FIL.xlsx
+    python -m data.rapport mall [--plan KOD] --period PERIOD [--enhet ENHET ...] FIL.xlsx
     python -m data.rapport importera [--plan KOD] [--forhandsgranska] [--av NAMN] FIL.xlsx
-    python -m data.rapport las [--plan KOD] --period "Delår 2 2020" [--av NAMN]
-    python -m data.rapport las-upp [--plan KOD] --period "Delår 2 2020" --av NAMN --motivering TEXT
+    python -m data.rapport las [--plan KOD] --period PERIOD [--av NAMN]
+    python -m data.rapport las-upp [--plan KOD] --period PERIOD --av NAMN --motivering TEXT
     python -m data.rapport ta-bort-exempel [--plan KOD]
 
 Planen löses en gång (utan --plan: standardplanen) och perioder och enheter prövas mot den. En tom
