@@ -144,7 +144,7 @@ def tabell(n: Nyckeltal, ix: Index, kommunnamn: str, inst: dict) -> html.Div:
                 + [("gruppmedel", k, f"Medel, {gruppnamn(inst).lower()}") for k, _ in ix.kommuner("gruppmedel")]
                 + [("riket", k, "Riket") for k, _ in ix.kommuner("riket")])
     placering = n.riktning in ("hogre", "lagre")
-    huvud = ["År", *[nm for _, _, nm in kolumner]] + ([f"Placering av {kommunnamn} (1 = bäst)"] if placering else [])
+    huvud = ["År", *[nm for _, _, nm in kolumner]] + (["Placering (1 = bäst)"] if placering else [])
     rader = []
     for ar in ix.ar():
         celler = [_cell(ix.serier.get((roll, k, "T"), {}).get(ar), enhet, n.id, k, ar, "T", roll)

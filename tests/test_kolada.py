@@ -31,15 +31,35 @@ def schema_url(tmp_path_factory):
     return url
 
 
-@pytest.fixture
-def databas(schema_url, monkeypatch):
-    """En databas med schemat (ingen plan behövs för värdena), tömd på Kolada-värden, som processens."""
-    monkeypatch.setenv("DATABASE_URL", schema_url)
-    start.starta(installningar.aktuella().med(databas_url=schema_url))
+@pytest.fixture(scope="module")
+def pg_url():
+    from conftest import pg_databas
+    url, stada = pg_databas()
+    start.sakerstall_schema(url)
+    yield url
+    start.glom()
+    stada()
+
+
+def _aktivera(url: str, monkeypatch) -> str:
+    """Databasen (schemat; ingen plan behövs för värdena) som processens, tömd på Kolada-värden."""
+    monkeypatch.setenv("DATABASE_URL", url)
+    start.starta(installningar.aktuella().med(databas_url=url))
     with db.session() as s:
         s.execute(delete(KoladaVarde))
         s.execute(delete(KoladaKpi))
-    return schema_url
+    return url
+
+
+@pytest.fixture
+def databas(schema_url, monkeypatch):
+    return _aktivera(schema_url, monkeypatch)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def bada(request, monkeypatch):
+    """SQLite och PostgreSQL (inläsningens regler: idempotens, senare ersätter äldre)."""
+    return _aktivera(request.getfixturevalue("schema_url" if request.param == "sqlite" else "pg_url"), monkeypatch)
 
 
 def _antal() -> int:
@@ -52,17 +72,22 @@ def _varde(kpi, kommun, ar, kon="T") -> KoladaVarde:
         return s.scalars(select(KoladaVarde).filter_by(kpi=kpi, kommun=kommun, ar=ar, kon=kon)).one()
 
 
-def test_planmappens_ogonblicksbild_ar_referensfilen():
+@pytest.fixture(scope="module")
+def planens_kolada():
+    return kallor.las_plan(kallor.PLAN_DIR)["kolada"]
+
+
+def test_planmappens_ogonblicksbild_ar_referensfilen(planens_kolada):
     """Den medföljande ögonblicksbilden är varden.csv (källan i ../shared/kolada/varden/KALLA.md)."""
     if not REFERENS.exists():
         pytest.skip("../shared/kolada saknas")
     assert VARDEN.read_bytes() == REFERENS.read_bytes()
     assert VARDEN.stat().st_size < 100_000
-    bild = kallor.las_plan(kallor.PLAN_DIR)["kolada"]["ogonblicksbild"]
+    bild = planens_kolada["ogonblicksbild"]
     assert bild["hamtad"] == "2024-08-30" and "Kolada" in bild["kalla"]
 
 
-def test_las_in_ar_idempotent(databas):
+def test_las_in_ar_idempotent(bada):
     res = kolada.las_in(VARDEN, DAG, "Kolada, test")
     assert (res.nya, res.ersatta) == (1980, 0)
     v = _varde("N03103", "0188", 2015)
@@ -72,7 +97,7 @@ def test_las_in_ar_idempotent(databas):
     assert _antal() == 1980
 
 
-def test_senare_hamtning_ersatter_aldre_aldrig_tvartom(databas, tmp_path):
+def test_senare_hamtning_ersatter_aldre_aldrig_tvartom(bada, tmp_path):
     kolada.las_in(VARDEN, DAG, "Kolada 2024")
     ny = tmp_path / "ny.csv"
     ny.write_text("kpi;municipality;year;gender;value;retrieved;source\n"
@@ -230,8 +255,8 @@ def test_rankning_som_kolada():
 
 # --- Källfilerna ---
 
-def test_planens_kolada_poster():
-    k = kallor.las_plan(kallor.PLAN_DIR)["kolada"]
+def test_planens_kolada_poster(planens_kolada):
+    k = planens_kolada
     assert k["jamforelsegrupp"]["id"] == "G37481"
     assert k["jamforelsegrupp"]["kommuner"] == ["0114", "0480", "1290", "1293", "1485", "2081", "2181"]
     poster = {p["id"]: p for ps in k["indikatorer"].values() for p in ps}
@@ -239,6 +264,22 @@ def test_planens_kolada_poster():
         assert poster[kid]["matt"] == "samma" and poster[kid]["titel"] and poster[kid]["skal"]
     assert poster["N03002"]["matt"] == "narliggande"
     assert [n["id"] for n in k["nyckeltal"]] == ["N00206"]
+
+
+def test_kort_form_med_bara_id_och_plan_utan_kolada(tmp_path):
+    """`kolada: [N03103]` räcker (utan titel och skäl); en plan utan `kolada` har inga jämförelser."""
+    katalog = tmp_path / "plan"
+    shutil.copytree(ROT / "tests" / "data" / "plan_testkoping", katalog)
+    assert kallor.las_plan(katalog)["kolada"] is None
+    fil = sorted(katalog.glob("malomrade_*.yaml"))[0]
+    text = fil.read_text(encoding="utf-8")
+    i = text.index("    namn:", text.index("indikatorer:"))
+    fil.write_text(text[:i] + "    kolada: [N03103]\n" + text[i:], encoding="utf-8")
+    (katalog / "plan.yaml").write_text((katalog / "plan.yaml").read_text(encoding="utf-8")
+                                       + '\nkolada: {kommun: "1234"}\n', encoding="utf-8")
+    k = kallor.las_plan(katalog)["kolada"]
+    assert k["kommun"] == "1234" and k["jamforelsegrupp"] is None
+    assert [p["id"] for ps in k["indikatorer"].values() for p in ps] == ["N03103"]
 
 
 def test_felaktig_kolada_post_i_kallfilerna(tmp_path):
@@ -346,7 +387,7 @@ def test_jamforelsen_visar_varden_lika_med_filen(sidor_mot):
         assert {c.__dict__["data-kon"] for c in _noder(kort[kpi]) if isinstance(c, html.Td)
                 and "data-kon" in c.__dict__} == {"T", "K", "M"}
     assert "Närliggande mått" in _text(kort["N03002"])
-    assert "Placering av Norrtälje (1 = bäst)" in _text(kort["N00090"])
+    assert "Placering (1 = bäst)" in _text(kort["N00090"])
 
 
 def test_indikatorkorten_har_kolada_raden(sidor_mot):
