@@ -231,6 +231,8 @@ def test_databas_fran_version_1_uppgraderas_med_varje_rad_kvar(version1_databas)
     atg = fragor.atgarder(period="Årsredovisning 2020", url=url)
     assert "Klart enligt plan (v1-import)." in set(atg.kommentar.dropna())
     assert fragor.plan_info(url=url)["malar"] == [2020, 2021, 2022]
+    # Nämndens kortform ur planens egna uppdrag (migreringen 0009_namnden): samma ord som förut
+    assert fragor.namnden(url=url).initiativ == "KS-initiativ"
     # En andra start gör ingenting (och planens källfiler kan läsas in igen)
     forbered.glom()
     forbered.sakerstall_databas(url, Installningar(exempel=False))
