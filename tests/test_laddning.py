@@ -110,6 +110,10 @@ FEL = [
      "enheter.yaml, filen: ska vara en post (nyckel: värde), inte list"),
     ("filen är inte UTF-8", lambda k: (k / "malomrade_2.yaml").write_bytes("titel: Målområde två".encode("latin-1")),
      "malomrade_2.yaml: filen är inte text i UTF-8"),
+    ("för långt id", lambda k: _andra(k, "enheter.yaml", "kod: SBF", "kod: " + "S" * 101),
+     f"enheter.yaml, enhet {'S' * 40}: fältet 'kod' har 101 tecken; högst 100 får plats"),
+    ("för långt periodnamn", lambda k: _andra(k, "plan.yaml", "{namn: Tertial 1 2023,", "{namn: Tertial 1 2023" + "x" * 90 + ","),
+     "fältet 'namn' har 104 tecken; högst 100 får plats"),
     ("läsår som inte finns", lambda k: _andra(k, "malomrade_1.yaml", "tidpunkt: Juni 2023", "tidpunkt: Läsåret 2023/25"),
      "malomrade_1.yaml, åtgärd 1-A01: tidpunkten 'Läsåret 2023/25': 'läsåret 2023/25' är inget läsår"),
 ]

@@ -762,7 +762,50 @@ def las_plan(katalog: Path = PLAN_DIR) -> dict:
         alla = [i for mo in malomraden for i in mo["indikatorer"]] + [
             i for fo in plan["arbetsgivare"]["fokusomraden"] for i in fo["indikatorer"]]
         plan["kolada"]["indikatorer"] = {i["kod"]: i["kolada"] for i in alla if i["kolada"]}
+    _kontrollera_langder(plan, fel)
     if fel:
         raise KallfilFel(fel)
     plan["kallhash"] = kallhash(katalog)
     return plan
+
+
+def _langder(plan: dict):
+    """(värde, största längd, fil och post, fält) för det som lagras i kolumner med en största längd
+    (data.lagring.models): ett för långt värde är ett fel här, inte ett databasfel vid inläsningen."""
+    for falt, n in (("kod", 50), ("namn", 300), ("namnd", 200), ("namnd_kort", 10), ("namnd_genitiv", 200),
+                    ("kommun", 200), ("kommunkod", 10), ("standardperiod", 100)):
+        yield plan.get(falt), n, "plan.yaml, planen", falt
+    for p in plan["perioder"]:
+        yield p["namn"], 100, f"plan.yaml, period {p['namn'][:40]!r}", "namn"
+        yield p["typ"], 30, f"plan.yaml, period {p['namn'][:40]!r}", "typ"
+    for e in plan["enheter"]:
+        yield e["kod"], 100, f"enheter.yaml, enhet {e['kod'][:40]}", "kod"
+        yield e["namn"], 300, f"enheter.yaml, enhet {e['kod'][:40]}", "namn"
+    indikatorer = [(f"malomrade_{mo['nr']}.yaml", i) for mo in plan["malomraden"] for i in mo["indikatorer"]]
+    indikatorer += [("arbetsgivare.yaml", i) for fo in plan["arbetsgivare"]["fokusomraden"] for i in fo["indikatorer"]]
+    for fil, i in indikatorer:
+        post = f"{fil}, indikator {str(i['kod'])[:40]}"
+        yield i["kod"], 20, post, "id"
+        yield i["mattenhet"], 50, post, "enhet"
+        for _, stavning in i["enheter"]:
+            yield stavning, 200, post, "ansvarig"
+    for mo in plan["malomraden"]:
+        fil = f"malomrade_{mo['nr']}.yaml"
+        for im in mo["inriktningsmal"]:
+            yield im["nr"], 10, f"{fil}, inriktningsmål {str(im['nr'])[:20]}", "nr"
+        for u in mo["uppdrag"]:
+            yield u["kod"], 20, f"{fil}, uppdrag {str(u['kod'])[:40]}", "id"
+            for a in u["atgarder"]:
+                yield a["kod"], 20, f"{fil}, åtgärd {str(a['kod'])[:40]}", "id"
+                for _, _, stavning in a["enheter"]:
+                    yield stavning, 200, f"{fil}, åtgärd {str(a['kod'])[:40]}", "ansvariga"
+    for su in plan["sarskilda"]:
+        yield su["kod"], 20, f"sarskilda_uppdrag.yaml, särskilt uppdrag {str(su['kod'])[:40]}", "id"
+    for r in plan["budget"]:
+        yield r["post"], 300, f"{BUDGETFILER[r['tabell']]}, raden {r['post'][:40]!r}", "post"
+
+
+def _kontrollera_langder(plan: dict, fel: list[str]) -> None:
+    for varde, storst, post, falt in _langder(plan):
+        if isinstance(varde, str) and len(varde) > storst:
+            fel.append(f"{post}: fältet '{falt}' har {len(varde)} tecken; högst {storst} får plats")

@@ -11,7 +11,7 @@ import sys
 from typing import Callable, NoReturn
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyError
 
 from data.lagring import db, installningar
 from data.lagring.models import Plan
@@ -98,6 +98,9 @@ def kor(steg: Callable[[], int]) -> int:
         print(e, file=sys.stderr)
     except installningar.Installningsfel as e:
         print(f"Fel i inställningarna: {e}", file=sys.stderr)
+    except (DataError, IntegrityError) as e:   # ett värde som databasen inte tar emot
+        print(f"Databasen vägrade ett värde – ingenting har ändrats ({str(e).splitlines()[0][:200]}).",
+              file=sys.stderr)
     except DBAPIError as e:   # ingen användning som är fel: slutkod 1 (försök igen)
         print("Databasen svarar inte just nu – ingenting har ändrats. Försök igen om en stund "
               f"({str(e).splitlines()[0][:200]}).", file=sys.stderr)
