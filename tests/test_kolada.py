@@ -440,3 +440,28 @@ def test_sidan_i_webblasaren(sida, webblasare, bredd, hojd):
         assert bredast <= bredd
     finally:
         satt_storlek(webblasare, 1920, 1080)
+
+
+def test_kommandot_hamta_mot_stubben(databas, tmp_path, capsys):
+    """`hamta` för en annan plan (Testköping med Kolada-id:n): v3-stubben, värdena i databasen och
+    `--fil` med bara kommunens, gruppens och rikets värden (planmappens fil ska vara liten)."""
+    from data.planen import ladda
+    katalog = tmp_path / "plan"
+    shutil.copytree(ROT / "tests" / "data" / "plan_testkoping", katalog)
+    fil = sorted(katalog.glob("malomrade_*.yaml"))[0]
+    text = fil.read_text(encoding="utf-8")
+    i = text.index("    namn:", text.index("indikatorer:"))
+    fil.write_text(text[:i] + "    kolada: [N03103]\n" + text[i:], encoding="utf-8")
+    (katalog / "plan.yaml").write_text((katalog / "plan.yaml").read_text(encoding="utf-8") + (
+        '\nkolada: {kommun: "0188", jamforelsegrupp: {namn: Liknande, id: G37481, kommuner: ["0114", "0123"]},'
+        ' nyckeltal: [{id: N00206, titel: Heltid, skal: test, omrade: test}]}\n'), encoding="utf-8")
+    ladda.ladda_plan_katalog(katalog)
+    ut = tmp_path / "hamtat.csv"
+    with Stubbe() as st:
+        assert kolada.main(["hamta", "--plan", "TK-2023", "--ar", "2019-2020", "--kolada-url", st.url,
+                            "--fil", str(ut)]) == 0
+    assert "för N00206, N03103 (2019–2020), plan TK-2023" in capsys.readouterr().out
+    assert _varde("N00206", "0188", 2020).varde == 70.0 and _varde("N03103", "0123", 2019).kalla_url.startswith(st.url)
+    rader = kolada.tolka_fil(ut)
+    assert {r["kommun"] for r in rader} == {"0188", "0000", "0114", "0123", "G37481"}
+    assert kolada.main(["hamta", "--ar", "sen"]) == 2
