@@ -4,6 +4,7 @@ port, percentiler och maskinbeskrivning. Inga SQL-frågor mot appens tabeller h�
 from __future__ import annotations
 
 import os
+from data.lagring.start import anvand_databas
 import platform
 import shutil
 import signal
@@ -90,7 +91,8 @@ def ta_bort_cache(url: str) -> None:
     en uppräknad generation gör alla sparade svar oanvända (de går ut av sig själva)."""
     from data.lagring import cache, db
     try:
-        with db.session(url) as s:
+        anvand_databas(url)
+        with db.session() as s:
             cache.rakna_upp(s)
     except Exception:  # noqa: BLE001  (databasen kan redan vara borttagen)
         pass

@@ -22,6 +22,7 @@ och med varm cache.
 from __future__ import annotations
 
 import argparse
+from data.lagring.start import anvand_databas
 import copy
 import http.client
 import itertools
@@ -118,8 +119,9 @@ def search_varden(url: str, antal: int = 60, seed: int = 1, mix: str = "filter")
 
     mix="perioder": bara periodbyten (ingen enhet), alltså hela sidan med alla diagram varje gång."""
     from data.uppfoljning import fragor
-    perioder = list(fragor.perioder(url=url).namn)
-    enheter = [None] + ([k for k in fragor.enheter(url=url).kod if k.count("/") <= 1][:8] if mix == "filter" else [])
+    anvand_databas(url)
+    perioder = list(fragor.perioder().namn)
+    enheter = [None] + ([k for k in fragor.enheter().kod if k.count("/") <= 1][:8] if mix == "filter" else [])
     kombinationer = []
     for p, e, r in itertools.product(perioder, enheter, (None, "ansvarig")):
         if r and not e:
@@ -223,7 +225,8 @@ def fragor_per_sida(url: str, kroppar: dict[str, dict], search: str = "", upprep
 
     import app as malkoll
     from data.lagring import db
-    motor = db.motor(url)
+    anvand_databas(url)
+    motor = db.motor()
     raknare = {"n": 0}
 
     def rakna(*_a, **_k):
@@ -326,7 +329,8 @@ def main(argv: list[str] | None = None) -> int:
                     from bench import syntetisk
                     syntetisk.bygg(url, a.antal_namnder)
                 else:
-                    forbered.sakerstall_databas(url)
+                    anvand_databas(url)
+                    forbered.sakerstall_databas()
                 kor(url, sort)
     print()
     if alla_last:

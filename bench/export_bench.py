@@ -10,6 +10,7 @@ minnestopp (tracemalloc) under en körning.
 from __future__ import annotations
 
 import argparse
+from data.lagring.start import anvand_databas
 import statistics
 import sys
 import tempfile
@@ -36,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         return mat(export, a.url, a.korningar, a.period)
     with tempfile.TemporaryDirectory(prefix="malkoll_bench_") as katalog:
         url = f"sqlite:///{katalog}/plan.sqlite"
-        ladda.ladda_plan(url=url)
+        anvand_databas(url)
+        ladda.ladda_plan()
         try:
             return mat(export, url, a.korningar, a.period)
         finally:
@@ -44,15 +46,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def mat(export, url: str, korningar: int, period: str | None) -> int:
-    forsta = export.exportera(period=period, url=url)  # uppvärmning
+    anvand_databas(url)
+    forsta = export.exportera(period=period)  # uppvärmning
     tider, toppar = [], []
     for _ in range(korningar):
         t = time.perf_counter()
-        innehall = export.exportera(period=period, url=url)
+        innehall = export.exportera(period=period)
         tider.append(time.perf_counter() - t)
     for _ in range(min(5, korningar)):
         tracemalloc.start()
-        export.exportera(period=period, url=url)
+        export.exportera(period=period)
         toppar.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
 

@@ -10,6 +10,7 @@ SQLAlchemys `before_cursor_execute`.
 from __future__ import annotations
 
 import argparse
+from data.lagring.start import anvand_databas
 import os
 import statistics
 import sys
@@ -19,17 +20,17 @@ from bench._verktyg import maskin, tillfallig_databas
 from data.planen import forbered  # noqa: E402
 
 ANROP = {
-    "perioder()": lambda f, u: f.perioder(url=u),
-    "vald_period()": lambda f, u: f.vald_period(url=u),
-    "malomraden()": lambda f, u: f.malomraden(url=u),
-    "inriktningsmal(1)": lambda f, u: f.inriktningsmal(1, url=u),
-    "atgarder(1)": lambda f, u: f.atgarder(1, url=u),
-    "atgarder(1, enhet=KSK)": lambda f, u: f.atgarder(1, enhet=["KSK"], url=u),
-    "indikatorer(1)": lambda f, u: f.indikatorer(1, url=u),
-    "indikatorer(1, enhet=KSK)": lambda f, u: f.indikatorer(1, enhet=["KSK"], url=u),
-    "utfall(ind. i mo 1)": lambda f, u: f.utfall(f.indikatorer(1, url=u).id.tolist(), url=u),
-    "budget_bred(drift_per_verksamhet)": lambda f, u: f.budget_bred("drift_per_verksamhet", url=u),
-    "budgetutfall()": lambda f, u: f.budgetutfall(url=u),
+    "perioder()": lambda f, u: f.perioder(),
+    "vald_period()": lambda f, u: f.vald_period(),
+    "malomraden()": lambda f, u: f.malomraden(),
+    "inriktningsmal(1)": lambda f, u: f.inriktningsmal(1),
+    "atgarder(1)": lambda f, u: f.atgarder(1),
+    "atgarder(1, enhet=KSK)": lambda f, u: f.atgarder(1, enhet=["KSK"]),
+    "indikatorer(1)": lambda f, u: f.indikatorer(1),
+    "indikatorer(1, enhet=KSK)": lambda f, u: f.indikatorer(1, enhet=["KSK"]),
+    "utfall(ind. i mo 1)": lambda f, u: f.utfall(f.indikatorer(1).id.tolist()),
+    "budget_bred(drift_per_verksamhet)": lambda f, u: f.budget_bred("drift_per_verksamhet"),
+    "budgetutfall()": lambda f, u: f.budgetutfall(),
 }
 
 
@@ -38,7 +39,8 @@ def mat(url: str, upprepningar: int) -> dict[str, tuple[float, int]]:
 
     from data.lagring import db
     from data.uppfoljning import fragor
-    motor = db.motor(url)
+    anvand_databas(url)
+    motor = db.motor()
     n = {"n": 0}
 
     def rakna(*_a, **_k):
@@ -76,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
                 if storlek == "stor":
                     syntetisk.bygg(url, a.antal_namnder, utskrift=False)
                 else:
-                    forbered.sakerstall_databas(url)
+                    anvand_databas(url)
+                    forbered.sakerstall_databas()
                 res[storlek] = mat(url, a.upprepningar)
         print()
         print(f"{sort}: KS-2020 ensam (liten) mot KS-2020 + {a.antal_namnder * 3} syntetiska planer (stor), "

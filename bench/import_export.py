@@ -19,6 +19,7 @@ slutet. Databaserna tas bort efteråt.
 from __future__ import annotations
 
 import argparse
+from data.lagring.start import anvand_databas
 import io
 import math
 import os
@@ -106,7 +107,8 @@ def ny_databas(sort: str, syntetisk: bool, antal_namnder: int):
                     from bench import syntetisk as synt
                     synt.bygg(url, antal_namnder, utskrift=False)
                 else:
-                    forbered.sakerstall_databas(url)
+                    anvand_databas(url)
+                    forbered.sakerstall_databas()
             finally:
                 os.environ.pop("MALKOLL_EXEMPEL", None)
             yield url
@@ -119,13 +121,14 @@ def mat_export(url: str, korningar: int, cache: bool) -> dict:
     gammal = os.environ.get("MALKOLL_CACHE")
     os.environ["MALKOLL_CACHE"] = "" if cache else "av"
     try:
-        export.exportera(period=PERIOD, url=url)  # uppvärmning
+        anvand_databas(url)
+        export.exportera(period=PERIOD)  # uppvärmning
         tider = []
         for _ in range(korningar):
             t = time.perf_counter()
-            innehall = export.exportera(period=PERIOD, url=url)
+            innehall = export.exportera(period=PERIOD)
             tider.append(time.perf_counter() - t)
-        _, topp = _med_minne(lambda: export.exportera(period=PERIOD, url=url))
+        _, topp = _med_minne(lambda: export.exportera(period=PERIOD))
     finally:
         if gammal is None:
             os.environ.pop("MALKOLL_CACHE", None)
@@ -151,10 +154,10 @@ def mat_import(sort: str, korningar: int, syntetisk: bool, antal_namnder: int) -
                 svar = f()
                 steg[namn].append(time.perf_counter() - t)
                 return svar
-            mall = kor("mall", lambda: rapport.skapa_mall(PERIOD, url=url))
+            mall = kor("mall", lambda: rapport.skapa_mall(PERIOD))
             fylld = kor("fyll", lambda: fylld_rapport(mall))
-            fg = kor("forhandsgranska", lambda: rapport.las_rapport(fylld, "bank_full_rapport.xlsx", url=url))
-            n = kor("tillampa", lambda: rapport.tillampa(fg, "Bänk (bench/import_export.py)", url=url))
+            fg = kor("forhandsgranska", lambda: rapport.las_rapport(fylld, "bank_full_rapport.xlsx"))
+            n = kor("tillampa", lambda: rapport.tillampa(fg, "Bänk (bench/import_export.py)"))
             antal = {"nya": len(fg.nya), "andrade": len(fg.andrade), "rader": n, "filstorlek": len(fylld)}
     return {"steg": steg, "toppar": toppar, "antal": antal}
 

@@ -18,6 +18,7 @@ bort efteråt). Varje nivå är begränsad i antal och tid.
 from __future__ import annotations
 
 import argparse
+from data.lagring.start import anvand_databas
 import json
 import os
 import statistics
@@ -105,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         varianter.append(("efter, Redis", ROT, {"REDIS_URL": a.redis, "MALKOLL_REDIS_PREFIX": prefix}))
     resultat: dict = {"maskin": maskin(), "varianter": {}}
     with tillfallig_databas("sqlite") as url, tempfile.TemporaryDirectory(prefix="malkoll_bench_") as tmp:
-        forbered.sakerstall_databas(url)
+        anvand_databas(url)
+        forbered.sakerstall_databas()
         payload = None
         for namn, rot, extra in varianter:
             katalog = Path(tmp) / namn.replace(" ", "").replace(",", "")

@@ -19,6 +19,7 @@ sida och kvoten Målkoll/golv (median mot median), samt vilka plotly-filer sidan
 from __future__ import annotations
 
 import argparse
+from data.lagring.start import anvand_databas
 import json
 import statistics
 import sys
@@ -228,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
                 from bench import syntetisk
                 syntetisk.bygg(url, a.antal_namnder)
             else:
-                forbered.sakerstall_databas(url)
+                anvand_databas(url)
+                forbered.sakerstall_databas()
             res = kor(url)
     print()
     print(sammanfatta(res))

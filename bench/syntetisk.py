@@ -21,6 +21,7 @@ avbryts körningen (slutkod 1).
 from __future__ import annotations
 
 import argparse
+from data.lagring.start import anvand_databas
 import calendar
 import datetime as dt
 import random
@@ -122,14 +123,16 @@ def bygg(url: str | None = None, antal_namnder: int = 20, ar: tuple[int, ...] = 
             print(*a, flush=True)
 
     t0 = time.perf_counter()
-    forbered.sakerstall_databas(url)
+    anvand_databas(url)
+    forbered.sakerstall_databas()
     t_riktig = time.perf_counter() - t0
     skriv(f"Riktig uppsättning (KS-2020, publicerat, exempel): {t_riktig:.1f} s")
 
     rng = random.Random(seed)
     antal: Counter = Counter()
     t1 = time.perf_counter()
-    with db.session(url) as s:
+    anvand_databas(url)
+    with db.session() as s:
         if s.scalar(select(func.count()).select_from(Plan).where(Plan.syntetisk.is_(True))):
             raise SystemExit("Databasen har redan syntetiska planer; använd en ny databas (--url).")
         riktiga = list(s.execute(select(Enhet.kod, Enhet.namn, Enhet.extern, Enhet.ordning).order_by(Enhet.id)))
@@ -342,11 +345,13 @@ def bygg(url: str | None = None, antal_namnder: int = 20, ar: tuple[int, ...] = 
         except (ImportError, AttributeError):
             pass
     t_synt = time.perf_counter() - t1
-    if analysera and db.motor(url).dialect.name == "postgresql":
+    anvand_databas(url)
+    if analysera and db.motor().dialect.name == "postgresql":
         # Som efter en massinläsning i drift: färsk statistik, så att planeraren (och inte en
         # pågående autovacuum) bestämmer hur sidornas frågor körs.
         t2 = time.perf_counter()
-        with db.motor(url).connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        anvand_databas(url)
+        with db.motor().connect().execution_options(isolation_level="AUTOCOMMIT") as c:
             c.exec_driver_sql("VACUUM ANALYZE")
         skriv(f"VACUUM ANALYZE (PostgreSQL): {time.perf_counter() - t2:.1f} s")
     totalt = sum(antal.values())

@@ -64,9 +64,8 @@ def _cachehuvuden(csv: bool) -> tuple[dict, bool]:
     """ETag och Last-Modified för svaret; (huvuden, oförändrat)."""
     from flask import request
     from werkzeug.http import http_date
-    url = db.databas_url()
-    gen = cache.generation(url)
-    andrad = cache.senast_andrad(url)
+    gen = cache.generation()
+    andrad = cache.senast_andrad()
     nyckel = f"{oppna_data.VERSION}|{gen}|{request.full_path}|{'csv' if csv else 'json'}"
     etag = '"' + hashlib.sha256(nyckel.encode()).hexdigest()[:24] + '"'
     h = {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept"}

@@ -53,14 +53,14 @@ class Urvalsfel(ValueError):
     """Urvalet har värden som planen inte känner: exporten görs inte (hellre inget än allt)."""
 
 
-def nedladdning(sokvag: str | None, search: str | None, url: str | None = None) -> dict:
+def nedladdning(sokvag: str | None, search: str | None) -> dict:
     """dcc.Download-data för sidan: .xlsx med sidans vy och filter (base64, filnamn, typ).
     Ett okänt värde i urvalet ger Urvalsfel, som webbvägens 400."""
-    u = fragor.normalisera_urval(urval_for(sokvag, search), url=url)
-    fel = u.fel + fragor.kontrollera_urval(u, url=url)
+    u = fragor.normalisera_urval(urval_for(sokvag, search))
+    fel = u.fel + fragor.kontrollera_urval(u)
     if fel:
         raise Urvalsfel("; ".join(fel))
-    e = export.bygg(u, url=url)
+    e = export.bygg(u)
     return dcc.send_bytes(e.innehall, e.filnamn, type=export.MIMETYP)
 
 

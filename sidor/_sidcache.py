@@ -16,7 +16,7 @@ import logging
 
 import dash
 
-from data.lagring import cache, db
+from data.lagring import cache
 from sidor._inloggning import BEROR_PA_INLOGGNING
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def _nyckel(kropp: dict, prefix: str) -> str | None:
     if relativ.rstrip("/") in {v.rstrip("/") for v in _ocachade_vagar() if v}:
         return None
     delar = json.dumps([kropp.get("output"), inputs, kropp.get("state") or []], sort_keys=True, ensure_ascii=False)
-    return cache.sidnyckel(db.databas_url(), delar, dt.date.today().isoformat())
+    return cache.sidnyckel(delar, dt.date.today().isoformat())
 
 
 def registrera(app) -> None:

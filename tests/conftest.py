@@ -6,6 +6,7 @@ bort efteråt. Under CI=true är en PostgreSQL som inte svarar ett fel, inte ett
 from __future__ import annotations
 
 import os
+from data.lagring.start import anvand_databas
 import shutil
 import socket
 import subprocess
@@ -65,6 +66,21 @@ def _glom_installningar():
     installningar.glom()
 
 
+DATABASFIXTURER = ("laddad_databas", "laddad_sqlite", "tom_databas", "databas")
+
+
+@pytest.fixture(autouse=True)
+def _processens_databas(request, _glom_installningar):
+    """Ett test som tar en databasfixtur kör mot den: den blir processens databas (som startsteget gör
+    i appen). Inga funktioner tar en databas-URL."""
+    for namn in DATABASFIXTURER:
+        if namn in request.fixturenames:
+            varde = request.getfixturevalue(namn)
+            if isinstance(varde, str):
+                anvand_databas(varde)
+            break
+
+
 def _pg_admin_anslutning():
     import psycopg
     return psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5)
@@ -107,7 +123,8 @@ def laddad_sqlite(tmp_path_factory):
     """En SQLite-databas med planen inläst (delas av testerna som bara läser)."""
     from data.planen import ladda
     url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'plan.sqlite'}"
-    ladda.ladda_plan(url=url)
+    anvand_databas(url)
+    ladda.ladda_plan()
     return url
 
 
@@ -117,11 +134,12 @@ def laddad_databas(request, tmp_path_factory):
     from data.planen import ladda
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'plan.sqlite'}"
-        ladda.ladda_plan(url=url)
+        anvand_databas(url)
+        ladda.ladda_plan()
         yield url
     else:
         url, stada = pg_databas()
-        ladda.ladda_plan(url=url)
+        ladda.ladda_plan()
         yield url
         stada()
 

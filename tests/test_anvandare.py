@@ -3,6 +3,7 @@ formulärets validering (data/rapportering.py) och ändringsloggen – på SQLit
 from __future__ import annotations
 
 import pytest
+from data.lagring.start import anvand_databas
 from sqlalchemy import select
 
 from data.konton import anvandare, styrka
@@ -21,7 +22,8 @@ def databas(tom_databas, monkeypatch):
     monkeypatch.setenv("MALKOLL_EXEMPEL", "av")
     monkeypatch.setenv("DATABASE_URL", tom_databas)
     monkeypatch.setenv("MALKOLL_HEMLIGHET", "Tq3v9kX2-mB7wL0pZ4sR8yN1cF6hJ5dG_e2uA9oV")
-    forbered.sakerstall_databas(tom_databas)
+    anvand_databas(tom_databas)
+    forbered.sakerstall_databas()
     return tom_databas
 
 
@@ -29,7 +31,8 @@ def test_kommandot_skapar_listar_andrar_och_inaktiverar(databas, monkeypatch, ca
     monkeypatch.setenv("MALKOLL_NYTT_LOSENORD", LOSEN)
     assert anvandare.main(["lagg-till", "sara", "--roll", "rapportor", "--enhet", "KSK/SHB", "--enhet", "KSK/EKO"]) == 0
     assert anvandare.main(["lagg-till", "ada", "--roll", "administrator"]) == 0
-    with db.session(databas) as s:
+    anvand_databas(databas)
+    with db.session() as s:
         hashen = s.scalar(select(Konto.losenordshash).where(Konto.namn == "sara"))
     assert hashen.startswith("$argon2id$") and LOSEN not in hashen
     capsys.readouterr()
@@ -38,11 +41,12 @@ def test_kommandot_skapar_listar_andrar_och_inaktiverar(databas, monkeypatch, ca
     assert "sara" in ut and "rapportör" in ut and "KSK/EKO, KSK/SHB" in ut and "administratör" in ut
     assert anvandare.main(["andra", "sara", "--roll", "lasare"]) == 0
     assert anvandare.main(["inaktivera", "sara"]) == 0
-    konton = {k["namn"]: k for k in anvandare.lista(databas)}
+    konton = {k["namn"]: k for k in anvandare.lista()}
     assert konton["sara"]["roll"] == "lasare" and konton["sara"]["aktiv"] is False
-    assert anvandare.logga_in("sara", LOSEN, "10.0.0.1", url=databas).anvandare is None
+    anvand_databas(databas)
+    assert anvandare.logga_in("sara", LOSEN, "10.0.0.1").anvandare is None
     assert anvandare.main(["andra", "sara", "--aktivera"]) == 0
-    assert anvandare.logga_in("sara", LOSEN, "10.0.0.1", url=databas).anvandare.roll == "lasare"
+    assert anvandare.logga_in("sara", LOSEN, "10.0.0.1").anvandare.roll == "lasare"
 
 
 VAGRAS = [
@@ -60,7 +64,7 @@ def test_kommandot_vagrar(databas, monkeypatch, capsys):
         monkeypatch.setenv("MALKOLL_NYTT_LOSENORD", losen)
         assert anvandare.main(argv) == 1, argv
         assert fel in capsys.readouterr().err, argv
-        assert anvandare.lista(databas) == []
+        assert anvandare.lista() == []
 
 
 def test_losenordspolicyn():
@@ -73,38 +77,39 @@ def test_losenordspolicyn():
 
 def test_behorigheten_omfattar_underenheter_och_bara_ansvar(databas):
     sara = anvandare.Anvandare(1, "sara", "Sara", "rapportor", ("KSK/SHB",))
-    beh = rapportering.behorighet(sara, url=databas)
-    mex = set(fragor.atgarder(enhet=["KSK/SHB/MEX"], roll="ansvarig", url=databas).kod)
-    samverkan = set(fragor.atgarder(enhet=["KSK/SHB"], url=databas).kod) - set(
-        fragor.atgarder(enhet=["KSK/SHB"], roll="ansvarig", url=databas).kod)
+    anvand_databas(databas)
+    beh = rapportering.behorighet(sara)
+    mex = set(fragor.atgarder(enhet=["KSK/SHB/MEX"], roll="ansvarig").kod)
+    samverkan = set(fragor.atgarder(enhet=["KSK/SHB"]).kod) - set(
+        fragor.atgarder(enhet=["KSK/SHB"], roll="ansvarig").kod)
     assert mex and mex <= beh.atgarder                      # underenheten MEX ingår
     assert samverkan and not (samverkan & beh.atgarder)     # bara "i samverkan": inte hennes att rapportera
     assert not beh.far("Inriktningsmål", "M1-1.1") and not beh.far("Budget", "DV-x")
     lars = anvandare.Anvandare(2, "lars", "Lars", "lasare", ())
-    assert not rapportering.far_skriva(lars) and rapportering.behorighet(lars, url=databas).atgarder == frozenset()
+    assert not rapportering.far_skriva(lars) and rapportering.behorighet(lars).atgarder == frozenset()
 
 
 def test_formularet_valideras_som_importen_och_loggas(databas):
     sara = anvandare.Anvandare(1, "sara", "Sara Samhälle", "rapportor", ("KSK/SHB",))
-    egna = rapportering.formular(sara, PERIOD, url=databas)
+    anvand_databas(databas)
+    egna = rapportering.formular(sara, PERIOD)
     kod, ind = egna[0].kod.iloc[0], egna[1].kod.iloc[0]
     with pytest.raises(rapport.Importfel) as e:              # samma regler som Excel-importen
         rapportering.granska_formular(sara, PERIOD, {"atgarder": {kod: {"kommentar": "utan status"}},
-                                                     "indikatorer": {ind: {"kib": True}}}, url=databas)
+                                                     "indikatorer": {ind: {"kib": True}}})
     assert any(f.startswith(f"Åtgärden {kod}, Status: status saknas") for f in e.value.fel), e.value.fel
     assert any(f.startswith(f"Indikatorn {ind}, Kommentar: skälet saknas") for f in e.value.fel), e.value.fel
     fg = rapportering.granska_formular(sara, PERIOD, {"atgarder": {kod: {"status": "Genomförd", "kommentar": "Klart."}},
-                                                      "indikatorer": {ind: {"utfall": 12.5, "kommentar": "Mätt."}}},
-                                       url=databas)
-    assert len(fg.nya) == 4 and rapportering.spara(fg, sara, url=databas) == 2
+                                                      "indikatorer": {ind: {"utfall": 12.5, "kommentar": "Mätt."}}})
+    assert len(fg.nya) == 4 and rapportering.spara(fg, sara) == 2
     ada = anvandare.Anvandare(3, "ada", "Ada Admin", "administrator", ())
-    rapportering.las_period(PERIOD, ada, True, url=databas)
+    rapportering.las_period(PERIOD, ada, True)
     with pytest.raises(rapport.Importfel, match="låst"):
-        rapportering.granska_formular(sara, PERIOD, {"atgarder": {kod: {"status": "Struken"}}}, url=databas)
+        rapportering.granska_formular(sara, PERIOD, {"atgarder": {kod: {"status": "Struken"}}})
     with pytest.raises(rapportering.Behorighetsfel):
-        rapportering.las_period(PERIOD, sara, False, "vill", url=databas)
-    rapportering.las_period(PERIOD, ada, False, "Rättelse", url=databas)
-    logg = rapportering.andringslogg(url=databas)
+        rapportering.las_period(PERIOD, sara, False, "vill")
+    rapportering.las_period(PERIOD, ada, False, "Rättelse")
+    logg = rapportering.andringslogg()
     assert {"Åtgärd", "Indikator", "Period"} <= set(logg.typ)
     rad = logg[logg.kod == kod].iloc[0]
     assert (rad.av, rad.kalla, rad.period) == ("Sara Samhälle (sara)", "Formulär i webbläsaren", PERIOD)
@@ -112,4 +117,4 @@ def test_formularet_valideras_som_importen_och_loggas(databas):
     perioder = logg[logg.typ == "Period"]
     assert list(perioder.andring) == ["Perioden upplåst – Rättelse", "Perioden låst"]
     assert set(perioder.av) == {"Ada Admin (ada)"}
-    assert set(rapportering.andringslogg(ind, url=databas).kod) == {ind}
+    assert set(rapportering.andringslogg(ind).kod) == {ind}

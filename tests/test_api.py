@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from data.lagring.start import anvand_databas
 import io
 import json
 from urllib.parse import quote
@@ -23,13 +24,15 @@ def databas(request, tmp_path_factory):
     """En databas fylld som appen fyller den (planen, publicerade utfall och märkt exempeldata)."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('api') / 'api.sqlite'}"
-        forbered.sakerstall_databas(url)
+        anvand_databas(url)
+        forbered.sakerstall_databas()
         yield url
         forbered.glom()
     else:
         from conftest import pg_databas
         url, stada = pg_databas()
-        forbered.sakerstall_databas(url)
+        anvand_databas(url)
+        forbered.sakerstall_databas()
         yield url
         stada()
 
@@ -178,7 +181,8 @@ def test_filter_som_pa_sidorna(klient, databas):
     from data.uppfoljning import fragor
     r = klient.get(f"{PREFIX}/atgarder?enhet=KSK/SHB&roll=ansvarig&period={quote(PERIOD)}&per_sida=1000")
     koder = [x["kod"] for x in r.get_json()["data"]]
-    forv = fragor.atgarder(enhet=["KSK/SHB"], roll="ansvarig", period=PERIOD, url=databas)
+    anvand_databas(databas)
+    forv = fragor.atgarder(enhet=["KSK/SHB"], roll="ansvarig", period=PERIOD)
     assert koder and set(koder) <= set(forv.kod) and len(koder) == len(forv)
     assert r.get_json()["meta"]["filter"] == {"period": PERIOD, "enhet": ["KSK/SHB"], "roll": "ansvarig"}
     m1 = klient.get(f"{PREFIX}/indikatorer?malomrade=1").get_json()["data"]
@@ -193,7 +197,8 @@ def test_enhet_matchas_som_pa_sidorna(klient, databas, stavning, kod):
     from data.uppfoljning import fragor
     from data.uppfoljning.urval import Urval
     koder = kod.split(",")
-    assert fragor.normalisera_urval(Urval.fran_fraga({"enhet": [stavning]}), url=databas).enhet == koder
+    anvand_databas(databas)
+    assert fragor.normalisera_urval(Urval.fran_fraga({"enhet": [stavning]})).enhet == koder
     antal = {}
     for resurs in ("atgarder", "indikatorer"):
         a = klient.get(f"{PREFIX}/{resurs}?enhet={quote(stavning)}&period={quote(PERIOD)}&per_sida=1000")
@@ -256,7 +261,8 @@ def test_etag_och_304_och_ny_generation(klient, databas):
     assert klient.get(f"{PREFIX}/indikatorer", headers={"If-Modified-Since": andrad}).status_code == 304
     assert klient.get(f"{PREFIX}/indikatorer.csv").headers["ETag"] != etag
     assert klient.get(f"{PREFIX}/indikatorer?malomrade=1").headers["ETag"] != etag
-    with db.session(databas) as s:
+    anvand_databas(databas)
+    with db.session() as s:
         cache.rakna_upp(s)
     ny = klient.get(f"{PREFIX}/indikatorer", headers={"If-None-Match": etag})
     assert ny.status_code == 200 and ny.headers["ETag"] != etag
@@ -284,13 +290,15 @@ def test_sidindelning(klient):
 
 def _rakna(url: str) -> dict:
     from data.lagring.models import Bas
-    with db.motor(url).connect() as c:
+    anvand_databas(url)
+    with db.motor().connect() as c:
         return {t.name: c.execute(select(func.count()).select_from(t)).scalar() for t in Bas.metadata.sorted_tables}
 
 
 def test_ingenting_skrivs(klient, databas):
     fore = _rakna(databas)
-    gen = cache._las_generation(databas)
+    anvand_databas(databas)
+    gen = cache._las_generation()
     for r in RESURSER:
         assert klient.get(f"{PREFIX}/{r}?exempel=med" if "exempel" in RESURSER[r].parametrar
                           else f"{PREFIX}/{r}").status_code == 200
@@ -298,7 +306,8 @@ def test_ingenting_skrivs(klient, databas):
             s = getattr(klient, metod)(f"{PREFIX}/{r}", data=json.dumps({"x": 1}))
             assert s.status_code == 405 and s.headers["Allow"] == "GET, HEAD, OPTIONS"
     assert _rakna(databas) == fore
-    assert cache._las_generation(databas) == gen
+    anvand_databas(databas)
+    assert cache._las_generation() == gen
 
 
 def test_api_sidan_visar_varje_resurs(databas, monkeypatch):

@@ -4,6 +4,7 @@ exportknappar på /budget och /sarskilda-uppdrag, svenska felsidor och ordlistan
 from __future__ import annotations
 
 import csv
+from data.lagring.start import anvand_databas
 import datetime as dt
 import io
 import json
@@ -29,7 +30,8 @@ def full(tmp_path_factory):
     from data.planen import forbered
     from data.lagring.installningar import Installningar
     url = f"sqlite:///{tmp_path_factory.mktemp('full') / 'full.sqlite'}"
-    forbered.sakerstall_databas(url, Installningar(databas_url=url))
+    anvand_databas(url)
+    forbered.sakerstall_databas(Installningar(databas_url=url))
     return url
 
 
@@ -44,9 +46,10 @@ def _rader(ws) -> list[dict]:
 
 
 def _figur(url: str, namn: str, period: str):
-    ind = fragor.indikatorer(period=period, url=url)
+    anvand_databas(url)
+    ind = fragor.indikatorer(period=period)
     rad = ind[ind.namn == namn].iloc[0].to_dict()
-    ut = fragor.utfall([rad["id"]], url=url).to_dict("records")
+    ut = fragor.utfall([rad["id"]]).to_dict("records")
     return indikatorfigur(rad, indikatorserier(rad, ut))
 
 
@@ -92,8 +95,9 @@ def test_overskott_publicerat_prognos_och_exempel_ar_egna_serier(full):
 
 
 def test_inga_tomma_serier_pa_arbetsgivarens_diagram(full):
-    ind = fragor.indikatorer(arbetsgivare=True, period="Delår 2 2020", url=full)
-    ut = fragor.utfall(ind.id.tolist(), url=full)
+    anvand_databas(full)
+    ind = fragor.indikatorer(arbetsgivare=True, period="Delår 2 2020")
+    ut = fragor.utfall(ind.id.tolist())
     for rad in ind.to_dict("records"):
         fig = indikatorfigur(rad, indikatorserier(rad, ut[ut.indikator_id == rad["id"]].to_dict("records")))
         for t in fig.data:
@@ -119,12 +123,13 @@ def test_tidsaxeln_satter_delar_i_sitt_ar(full):
 def test_publicerat_utfall_ar_publicerat_pa_sidan_och_i_exporten(full, rad):
     url, per = full, rad["period"]
     mo = int(rad["malomrade"])
-    wb = _wb(export.bygg(Urval(period=per, vy="malomrade", malomrade=mo), url=url).innehall)
+    anvand_databas(url)
+    wb = _wb(export.bygg(Urval(period=per, vy="malomrade", malomrade=mo)).innehall)
     if rad["typ"] == "indikator":
-        ind = fragor.indikatorer(mo, period=per, url=url)
+        ind = fragor.indikatorer(mo, period=per)
         r = ind[ind.namn == rad["namn_i_planen"]].iloc[0].to_dict()
         if rad["varde"]:
-            serier = indikatorserier(r, fragor.utfall([r["id"]], url=url).to_dict("records"))
+            serier = indikatorserier(r, fragor.utfall([r["id"]]).to_dict("records"))
             punkt = [p for p in serier["utfall"] if p[2] == per]
             assert len(punkt) == 1 and punkt[0][4].startswith("publicerat") and not punkt[0][3], punkt
             assert punkt[0][5] == rad["kalla_url"]
@@ -132,7 +137,7 @@ def test_publicerat_utfall_ar_publicerat_pa_sidan_och_i_exporten(full, rad):
         assert ex["Ursprung"].startswith("publicerat") and ex["Utfallets källa"] == rad["kalla_url"]
         assert ex["_celler"]["Utfall"].fill.fgColor.rgb != export.FYLL_EXEMPEL.fgColor.rgb
     else:
-        atg = fragor.atgarder(mo, period=per, url=url)
+        atg = fragor.atgarder(mo, period=per)
         a = atg[atg.text.str.startswith(rad["namn_i_planen"])].iloc[0]
         assert not a.exempel and a.kalla_url == rad["kalla_url"]
         ex = next(x for x in _rader(wb["Åtgärder"]) if x["Åtgärd"].startswith(rad["namn_i_planen"]))
@@ -142,7 +147,8 @@ def test_publicerat_utfall_ar_publicerat_pa_sidan_och_i_exporten(full, rad):
 # --- 2. Exporten märker exempelvärden ---
 
 def test_exportens_exempelvarden_ar_markta_i_cell_och_kolumn(full):
-    wb = _wb(export.bygg(Urval(period="Delår 2 2020"), url=full).innehall)
+    anvand_databas(full)
+    wb = _wb(export.bygg(Urval(period="Delår 2 2020")).innehall)
     rader = {r["Indikator"]: r for r in _rader(wb["Indikatorer"])}
     lan = rader["Låneskuld (i kommun) per invånare (kr)"]
     assert lan["Utfall"] is not None and lan["Ursprung"] == "exempel"
@@ -158,8 +164,9 @@ def test_exportens_exempelvarden_ar_markta_i_cell_och_kolumn(full):
 def test_budgetexporten_foljer_sidans_belopp(full):
     from sidor._export import nedladdning
     import base64
-    tkr = _wb(base64.b64decode(nedladdning("/budget", "", url=full)["content"]))
-    mnkr = _wb(base64.b64decode(nedladdning("/budget", "?belopp=mnkr", url=full)["content"]))
+    anvand_databas(full)
+    tkr = _wb(base64.b64decode(nedladdning("/budget", "")["content"]))
+    mnkr = _wb(base64.b64decode(nedladdning("/budget", "?belopp=mnkr")["content"]))
     assert tkr.sheetnames == mnkr.sheetnames == [*export.BUDGETBLAD.values(), export.BLAD_BUDGETUPPFOLJNING]
     a, b = tkr["Driftbudget"], mnkr["Driftbudget"]
     assert "mnkr" in b["A2"].value and "tkr" in a["A2"].value
@@ -172,10 +179,11 @@ def test_budgetexporten_foljer_sidans_belopp(full):
 def test_sarskilda_uppdrag_exporterar_sitt_eget_blad(full):
     from sidor._export import nedladdning
     import base64
-    d = nedladdning("/sarskilda-uppdrag", "", url=full)
+    anvand_databas(full)
+    d = nedladdning("/sarskilda-uppdrag", "")
     wb = _wb(base64.b64decode(d["content"]))
     assert wb.sheetnames == ["Särskilda uppdrag"] and d["filename"] == "malkoll_sarskilda_uppdrag.xlsx"
-    su = fragor.sarskilda_uppdrag(url=full)
+    su = fragor.sarskilda_uppdrag()
     assert [r["Område"] for r in _rader(wb["Särskilda uppdrag"])] == list(su.titel)
 
 
@@ -185,8 +193,9 @@ def test_enhetskoder_oavsett_versaler_och_via_planens_stavningar(full):
     url = full
     for stavning, kod in (("ksk/shb", "KSK/SHB"), ("KSK/Eko/fastighetsstrateg", "KSK/EKO"),
                           ("ksk hr", "KSK/HR"), ("KSK / EKO", "KSK/EKO")):
-        u = fragor.normalisera_urval(Urval(enhet=[stavning]), url=url)
-        assert u.enhet == [kod] and not fragor.kontrollera_urval(u, url=url), stavning
+        anvand_databas(url)
+        u = fragor.normalisera_urval(Urval(enhet=[stavning]))
+        assert u.enhet == [kod] and not fragor.kontrollera_urval(u), stavning
 
 
 @pytest.mark.parametrize("fraga, ord_", [
@@ -197,23 +206,25 @@ def test_enhetskoder_oavsett_versaler_och_via_planens_stavningar(full):
 ])
 def test_okant_varde_ger_meddelande_och_export_vagras(full, fraga, ord_):
     from sidor._export import Urvalsfel, nedladdning
-    u = fragor.normalisera_urval(Urval.fran_fraga(fraga, "/malomrade/1"), url=full)
-    fel = " ".join(fragor.kontrollera_urval(u, url=full))
+    anvand_databas(full)
+    u = fragor.normalisera_urval(Urval.fran_fraga(fraga, "/malomrade/1"))
+    fel = " ".join(fragor.kontrollera_urval(u))
     for o in ord_:
         assert o in fel
     sok = "?" + "&".join(f"{k}={v}" for k, v in fraga.items())
     with pytest.raises(Urvalsfel):
-        nedladdning("/malomrade/1", sok, url=full)
+        nedladdning("/malomrade/1", sok)
 
 
 def test_gemen_enhet_filtrerar_exporten_som_versal(full):
     from sidor._export import nedladdning
     import base64
-    a = _wb(base64.b64decode(nedladdning("/malomrade/1", "?enhet=ksk/shb", url=full)["content"]))
-    b = _wb(base64.b64decode(nedladdning("/malomrade/1", "?enhet=KSK/SHB", url=full)["content"]))
+    anvand_databas(full)
+    a = _wb(base64.b64decode(nedladdning("/malomrade/1", "?enhet=ksk/shb")["content"]))
+    b = _wb(base64.b64decode(nedladdning("/malomrade/1", "?enhet=KSK/SHB")["content"]))
     ra, rb = _rader(a["Åtgärder"]), _rader(b["Åtgärder"])
     assert [r["Åtgärd"] for r in ra] == [r["Åtgärd"] for r in rb]
-    assert 0 < len(ra) < len(fragor.atgarder(1, url=full))
+    assert 0 < len(ra) < len(fragor.atgarder(1))
     assert "KSK/SHB" in a["Åtgärder"]["A3"].value
 
 
@@ -231,7 +242,8 @@ def test_sidan_visar_meddelandet_och_ingenting_annat(sida, sokvag):
 
 def test_sidan_med_gemen_enhet_filtrerar(sida, appserver):
     d = sida("/malomrade/1?enhet=ksk/shb")
-    vantat = fragor.atgarder(1, enhet=["KSK/SHB"], url=appserver["databas"])
+    anvand_databas(appserver["databas"])
+    vantat = fragor.atgarder(1, enhet=["KSK/SHB"])
     assert [r.get_attribute("data-kod") for r in d.find_elements(By.CSS_SELECTOR, "tr.atgardsrad")] == list(vantat.kod)
     assert not d.find_elements(By.ID, "urvalsfel")
 
@@ -300,7 +312,8 @@ def test_publicerat_budgetutfall_ar_publicerat_pa_budgetsidan(full, rad):
     med källans länk, inte som exempel. (Budgetbladen i exporten är planens budget, inte uppföljningen.)"""
     from data.uppfoljning import budgetfragor
     from komponenter import budget as kb
-    df = budgetfragor.uppfoljning("drift_per_verksamhet", period=rad["period"], url=full)
+    anvand_databas(full)
+    df = budgetfragor.uppfoljning("drift_per_verksamhet", period=rad["period"])
     r = df.set_index("post").loc[rad["namn_i_planen"]]
     assert r.kalla_url == rad["kalla_url"] and not r.exempel and r.rapporterad
     tr = next(c for c in _komponenter(kb.uppfoljningstabell(df, "mnkr", rad["period"], "Drift", "t"))
@@ -319,7 +332,8 @@ def test_publicerat_budgetutfall_ar_publicerat_i_exportens_budgetuppfoljning(ful
     anmärkning – aldrig som exempel – och beloppet i sidans belopp (tkr eller mnkr). Utfall och
     prognos, som kommunen inte publicerat, förblir tomma (bara avvikelsen är publicerad)."""
     for u in (Urval(period=rad["period"]), Urval(period=rad["period"], vy="budget", belopp=belopp)):
-        wb = _wb(export.bygg(u, url=full).innehall)
+        anvand_databas(full)
+        wb = _wb(export.bygg(u).innehall)
         # sist bland budgetbladen (hela planens export har Analystexter efter, version 5)
         assert [b for b in wb.sheetnames if b != export.BLAD_ANALYS][-1] == export.BLAD_BUDGETUPPFOLJNING
         ws = wb[export.BLAD_BUDGETUPPFOLJNING]
@@ -345,9 +359,10 @@ def test_exportens_budgetuppfoljning_markerar_exempel_och_hittar_inte_pa(full):
     """Delår 2 2020: exempelraderna är märkta (kolumn och cell); rader utan rapport (Ej rapporterad)
     och framräknade summor står inte med; ett värde som inte är rapporterat är en tom cell."""
     from data.uppfoljning import budgetfragor
-    wb = _wb(export.bygg(Urval(period="Delår 2 2020", vy="budget"), url=full).innehall)
+    anvand_databas(full)
+    wb = _wb(export.bygg(Urval(period="Delår 2 2020", vy="budget")).innehall)
     rader = _rader(wb[export.BLAD_BUDGETUPPFOLJNING])
-    ut = fragor.budgetutfall("Delår 2 2020", url=full)
+    ut = fragor.budgetutfall("Delår 2 2020")
     assert sorted(r["Post"] for r in rader) == sorted(ut.post) and len(rader) == len(ut)
     assert all(r["Ursprung"] == "exempel" for r in rader)
     kd = next(r for r in rader if r["Post"] == "Kommundirektör")
@@ -357,13 +372,13 @@ def test_exportens_budgetuppfoljning_markerar_exempel_och_hittar_inte_pa(full):
         assert c.fill.fgColor.rgb == export.FYLL_EXEMPEL.fgColor.rgb and c.font.i and "Exempel" in c.comment.text
     assert kd["_celler"]["Källans anmärkning"].value is None           # ingen publicerad källa
     assert kd["_celler"]["Genomförandegrad"].fill.fgColor.rgb != export.FYLL_EXEMPEL.fgColor.rgb
-    drift = budgetfragor.uppfoljning("drift_per_verksamhet", "Delår 2 2020", url=full)
+    drift = budgetfragor.uppfoljning("drift_per_verksamhet", "Delår 2 2020")
     ej = set(drift[~drift.rapporterad | drift.beraknad].post)
     assert ej and not ej & {r["Post"] for r in rader if r["Budgettabell"] == "Drift per verksamhet"}
     inv = next(r for r in rader if r["Budgettabell"] == "Investeringar")
     assert inv["Avvikelse"] is None and inv["Status"] is None and inv["Genomförandegrad"] is not None
     # En period utan budgetutfall: bladet finns, men utan rader (inget hittas på)
-    tom = _wb(export.bygg(Urval(period="Delår 1 2020", vy="budget"), url=full).innehall)
+    tom = _wb(export.bygg(Urval(period="Delår 1 2020", vy="budget")).innehall)
     assert _rader(tom[export.BLAD_BUDGETUPPFOLJNING]) == []
 
 

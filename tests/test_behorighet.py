@@ -6,6 +6,7 @@ anrop går igenom för den som får."""
 from __future__ import annotations
 
 import base64
+from data.lagring.start import anvand_databas
 import datetime as dt
 import urllib.parse
 import urllib.request
@@ -50,7 +51,8 @@ def inloggad(k: Klient) -> bool:
 
 def ogonblick(url: str) -> tuple:
     """Allt som en skrivväg kan ändra: rapporter, utfall, mål, låsningar och periodernas lås."""
-    with db.session(url) as s:
+    anvand_databas(url)
+    with db.session() as s:
         return (s.scalar(select(func.count(Atgardsrapport.id))), s.scalar(select(func.count(Indikatorutfall.id))),
                 s.scalar(select(func.count(Malvarde.id))), s.scalar(select(func.count(Periodlas.id))),
                 tuple(s.scalars(select(Period.last).order_by(Period.id))))
@@ -99,7 +101,8 @@ def excel(url: str, kod: str, status: str = "Genomförd", blad: str = "Åtgärde
     from openpyxl import load_workbook
 
     from tests.test_rapport import _kol, _rad
-    wb = load_workbook(io.BytesIO(rapport.skapa_mall(PERIOD, url=url)))
+    anvand_databas(url)
+    wb = load_workbook(io.BytesIO(rapport.skapa_mall(PERIOD)))
     ws = wb[blad]
     if blad == "Åtgärder":
         ws.cell(_rad(ws, kod), _kol(ws, "Status"), status)
@@ -122,15 +125,16 @@ def miljo(request, tmp_path_factory):
     forbered_databas(url)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("MALKOLL_HEMLIGHET", HEMLIGHET)
-        anvandare.lagg_till("ada", "administrator", [], LOSEN, "Ada Admin", url=url)
-        anvandare.lagg_till("sara", "rapportor", ["KSK/SHB"], LOSEN, "Sara Samhälle", url=url)
-        anvandare.lagg_till("erik", "rapportor", ["KSK/EKO"], LOSEN, "Erik Ekonom", url=url)
-        anvandare.lagg_till("lars", "lasare", [], LOSEN, "Lars Läsare", url=url)
-    rapport.las_period(LAST_PERIOD, "test", True, url=url)
-    shb = set(fragor.atgarder(enhet=["KSK/SHB"], roll="ansvarig", url=url).kod)
-    eko = set(fragor.atgarder(enhet=["KSK/EKO"], roll="ansvarig", url=url).kod)
-    eko_ind = set(fragor.indikatorer(enhet=["KSK/EKO"], url=url).kod)
-    shb_ind = set(fragor.indikatorer(enhet=["KSK/SHB"], url=url).kod)
+        anvand_databas(url)
+        anvandare.lagg_till("ada", "administrator", [], LOSEN, "Ada Admin")
+        anvandare.lagg_till("sara", "rapportor", ["KSK/SHB"], LOSEN, "Sara Samhälle")
+        anvandare.lagg_till("erik", "rapportor", ["KSK/EKO"], LOSEN, "Erik Ekonom")
+        anvandare.lagg_till("lars", "lasare", [], LOSEN, "Lars Läsare")
+    rapport.las_period(LAST_PERIOD, "test", True)
+    shb = set(fragor.atgarder(enhet=["KSK/SHB"], roll="ansvarig").kod)
+    eko = set(fragor.atgarder(enhet=["KSK/EKO"], roll="ansvarig").kod)
+    eko_ind = set(fragor.indikatorer(enhet=["KSK/EKO"]).kod)
+    shb_ind = set(fragor.indikatorer(enhet=["KSK/SHB"]).kod)
     proc, bas = starta(url, katalog, workers=2, miljo={"MALKOLL_HEMLIGHET": HEMLIGHET})
     yield {"bas": bas, "databas": url, "shb": sorted(shb - eko), "eko": sorted(eko - shb),
            "eko_ind": sorted(eko_ind - shb_ind), "shb_ind": sorted(shb_ind - eko_ind), "logg": proc.logg}
@@ -163,7 +167,8 @@ def test_rapportoren_sparar_sin_egen_atgard_via_formularet(miljo):
     assert ogonblick(url) == fore                               # förhandsgranskningen skriver inget
     svar = formular(k, {kod: {"status": "Pågår enligt plan", "kommentar": "Enligt plan."}})
     assert vagrad(svar, "Sparat: 1 poster"), text_i(svar[2])
-    a = fragor.atgarder(period=PERIOD, url=url).set_index("kod").loc[kod]
+    anvand_databas(url)
+    a = fragor.atgarder(period=PERIOD).set_index("kod").loc[kod]
     assert (a.rapporterad_status, a.rapporterad_av, a.kalla) == ("Pågår enligt plan", "Sara Samhälle (sara)",
                                                                 "Formulär i webbläsaren")
 
@@ -185,13 +190,15 @@ def test_rapportoren_satter_nytt_mal_for_sin_indikator_via_formularet(miljo):
     assert vagrad(svar, "Det här ändras", f"{kod} mål 2020: 12"), text_i(svar[2])
     assert ogonblick(url) == fore
     assert vagrad(formular(k, {}, {kod: {"nytt_mal": 12}}), "Sparat: 1 poster")
-    with db.session(url) as s:
+    anvand_databas(url)
+    with db.session() as s:
         m = s.scalars(select(Malvarde).join(Indikator, Indikator.id == Malvarde.indikator_id)
                       .where(Indikator.kod == kod, Malvarde.fran_planen.is_(False))).one()
         assert (m.ar, float(m.varde), m.satt_av, m.kalla) == (2020, 12.0, "Sara Samhälle (sara)", "Formulär i webbläsaren")
-    i = fragor.indikatorer(period=PERIOD, url=url).set_index("kod").loc[kod]
+    anvand_databas(url)
+    i = fragor.indikatorer(period=PERIOD).set_index("kod").loc[kod]
     assert i.mal_2020 == 12 and not i.mal_2020_fran_planen
-    logg = rapportering.andringslogg(kod, url=url)
+    logg = rapportering.andringslogg(kod)
     assert ((logg.andring == "Nytt mål 2020: {tal}") & (logg.av == "Sara Samhälle (sara)")
             & (logg.kalla == "Formulär i webbläsaren")).any()
     assert vagrad(formular(k, {}, {kod: {"nytt_mal": 12}}, spara=False), "0 nya värden, 0 ändrade")   # samma igen
@@ -245,7 +252,8 @@ def test_rapportor_laddar_upp_budget_eller_bedomning(miljo):
     from openpyxl import load_workbook
 
     from tests.test_rapport import _kol, _rad
-    wb = load_workbook(io.BytesIO(rapport.skapa_mall(PERIOD, url=miljo["databas"])))
+    anvand_databas(miljo["databas"])
+    wb = load_workbook(io.BytesIO(rapport.skapa_mall(PERIOD)))
     ws = wb["Inriktningsmål"]
     ws.cell(_rad(ws, "M1-1.1"), _kol(ws, "Bedömning"), "Uppfyllt")
     ut = io.BytesIO()
@@ -275,7 +283,8 @@ def test_anonym_skriver(miljo):
 def test_utgangen_inloggning(miljo):
     url = miljo["databas"]
     k = klient(miljo, "sara")
-    with db.session(url) as s:
+    anvand_databas(url)
+    with db.session() as s:
         s.execute(update(Inloggning).values(utgar=dt.datetime.now() - dt.timedelta(seconds=1)))
     fore = ogonblick(url)
     assert vagrad(formular(k, {miljo["shb"][0]: {"status": "Genomförd"}}), "inte inloggad")
@@ -299,7 +308,8 @@ def test_utloggad_kaka_spelas_upp_igen(miljo):
 def test_inaktiverat_konto_mitt_i(miljo):
     url = miljo["databas"]
     k = klient(miljo, "erik")
-    anvandare.inaktivera("erik", url=url)
+    anvand_databas(url)
+    anvandare.inaktivera("erik")
     try:
         fore = ogonblick(url)
         assert vagrad(formular(k, {miljo["eko"][0]: {"status": "Genomförd"}}), "inte inloggad")
@@ -307,32 +317,34 @@ def test_inaktiverat_konto_mitt_i(miljo):
         ny = klient(miljo)
         assert logga_in(ny, "erik") == 200 and not inloggad(ny)      # kan inte logga in igen
     finally:
-        anvandare.andra("erik", aktiv=True, url=url)
+        anvandare.andra("erik", aktiv=True)
 
 
 def test_roll_tas_bort_mitt_i(miljo):
     url = miljo["databas"]
     k = klient(miljo, "erik")
-    anvandare.andra("erik", roll="lasare", url=url)
+    anvand_databas(url)
+    anvandare.andra("erik", roll="lasare")
     try:
         fore = ogonblick(url)
         assert vagrad(formular(k, {miljo["eko"][0]: {"status": "Genomförd"}}), "får inte rapportera")
         assert vagrad(ladda_upp(k, excel(url, miljo["eko"][0])), "Importen gjordes inte")
         assert ogonblick(url) == fore
     finally:
-        anvandare.andra("erik", roll="rapportor", url=url)
+        anvandare.andra("erik", roll="rapportor")
 
 
 def test_enhet_tas_bort_mitt_i(miljo):
     url = miljo["databas"]
     k = klient(miljo, "erik")
-    anvandare.andra("erik", enheter=["KSK/SHB"], url=url)
+    anvand_databas(url)
+    anvandare.andra("erik", enheter=["KSK/SHB"])
     try:
         fore = ogonblick(url)
         assert vagrad(formular(k, {miljo["eko"][0]: {"status": "Genomförd"}}), "Ingenting sparades")
         assert ogonblick(url) == fore
     finally:
-        anvandare.andra("erik", enheter=["KSK/EKO"], url=url)
+        anvandare.andra("erik", enheter=["KSK/EKO"])
 
 
 def test_last_period_formular_och_excel(miljo):
@@ -397,7 +409,8 @@ def test_administratoren_laser_och_laser_upp_med_logg(miljo):
 
 
 def rapportera_logg(url: str) -> list[tuple]:
-    with db.session(url) as s:
+    anvand_databas(url)
+    with db.session() as s:
         return [(r.handelse, r.av, r.motivering) for r in s.scalars(select(Periodlas))]
 
 

@@ -3,6 +3,7 @@ uppföljningen med ett inlagt budgetutfall och sidan i webbläsaren."""
 from __future__ import annotations
 
 import datetime as dt
+from data.lagring.start import anvand_databas
 import math
 
 import pytest
@@ -66,7 +67,8 @@ def _rader(tabell) -> dict[str, dict[str, str]]:
 
 
 def _bred(tabell, url):
-    return fragor.budget_bred(tabell, url=url)
+    anvand_databas(url)
+    return fragor.budget_bred(tabell)
 
 
 # --- Regler ---
@@ -142,7 +144,8 @@ def test_format_och_enhet():
 # --- Byggarna mot databasen ---
 
 def test_nyckeltal_ur_databasen(laddad_databas):
-    nt = budgetfragor.nyckeltal(url=laddad_databas)
+    anvand_databas(laddad_databas)
+    nt = budgetfragor.nyckeltal()
     drift = _bred("driftbudget", laddad_databas).set_index("post")
     inv = _bred("investeringar", laddad_databas).set_index("post")
     verk = _bred("drift_per_verksamhet", laddad_databas).set_index("post")
@@ -278,14 +281,15 @@ def test_diagram_har_textalternativ_och_hojd(laddad_databas):
 
 
 def test_uppfoljning_utan_rapporter_ar_ej_rapporterad(laddad_databas):
-    df = budgetfragor.uppfoljning("drift_per_verksamhet", "Delår 1 2020", url=laddad_databas)
+    anvand_databas(laddad_databas)
+    df = budgetfragor.uppfoljning("drift_per_verksamhet", "Delår 1 2020")
     assert set(df.status) == {EJ_RAPPORTERAD}
     assert list(df.budget) == list(_bred("drift_per_verksamhet", laddad_databas)["Budget 2020"].fillna(float("nan")))
     komp = kb.uppfoljningstabell(df, "tkr", "Delår 1 2020", "Rubrik", "u")
     assert all(_attr(tr, "data-status") == EJ_RAPPORTERAD for tr in _alla(komp)
                if _typ(tr) == "Tr" and _attr(tr, "data-post"))
     assert "Exempeldata" not in _text(komp)
-    inv = budgetfragor.uppfoljning("investeringar", "Delår 1 2020", url=laddad_databas)
+    inv = budgetfragor.uppfoljning("investeringar", "Delår 1 2020")
     assert EJ_RAPPORTERAD in _text(kb.investeringsuppfoljning(inv, "tkr", "Delår 1 2020"))
 
 
@@ -294,7 +298,8 @@ def test_uppfoljning_utan_rapporter_ar_ej_rapporterad(laddad_databas):
 def _lagg_in_utfall(url, rader: list[dict], period: str):
     from data.lagring import db
     from data.lagring.models import Budgetrad, Budgetutfall, Period
-    with db.session(url) as s:
+    anvand_databas(url)
+    with db.session() as s:
         per = s.scalars(select(Period).where(Period.namn == period)).one()
         for r in rader:
             rad = s.scalars(select(Budgetrad).where(Budgetrad.tabell == r["tabell"], Budgetrad.post == r["post"])).one()
@@ -307,7 +312,8 @@ def _lagg_in_utfall(url, rader: list[dict], period: str):
 def test_uppfoljning_med_budgetutfall(tom_databas):
     from data.planen import ladda
     url = tom_databas
-    ladda.ladda_plan(url=url)
+    anvand_databas(url)
+    ladda.ladda_plan()
     period = "Delår 2 2020"
     _lagg_in_utfall(url, [
         {"tabell": "drift_per_verksamhet", "post": "Räddningstjänst", "utfall": -49000, "prognos": -74277,
@@ -318,7 +324,7 @@ def test_uppfoljning_med_budgetutfall(tom_databas):
          "kalla_url": "https://example.org/delar2", "exempel": False},
         {"tabell": "investeringar", "post": "IT-investeringar", "utfall": 7400, "prognos": 14800, "exempel": True},
     ], period)
-    df = budgetfragor.uppfoljning("drift_per_verksamhet", period, url=url).set_index("post")
+    df = budgetfragor.uppfoljning("drift_per_verksamhet", period).set_index("post")
     assert df.loc["Räddningstjänst", "budget"] == -72114
     assert df.loc["Räddningstjänst", "avvikelse"] == -74277 - -72114 == -2163
     assert df.loc["Räddningstjänst", "avvikelse_procent"] == pytest.approx(-2163 / 72114 * 100)
@@ -350,7 +356,7 @@ def test_uppfoljning_med_budgetutfall(tom_databas):
     mn = _rader(_tabell(kb.uppfoljningstabell(df.reset_index(), "mnkr", period, "R", "m"), "m"))
     assert mn["Räddningstjänst"]["avvikelse"] == "−2,2"
 
-    inv = budgetfragor.uppfoljning("investeringar", period, url=url).set_index("post")
+    inv = budgetfragor.uppfoljning("investeringar", period).set_index("post")
     assert inv.loc["IT-investeringar", "genomforandegrad"] == pytest.approx(50.0)
     assert inv.loc["IT-investeringar", "prognosgrad"] == pytest.approx(100.0)
     ic = _rader(_tabell(kb.investeringsuppfoljning(inv.reset_index(), "tkr", period), "tabell-uppfoljning-investeringar"))
@@ -358,18 +364,19 @@ def test_uppfoljning_med_budgetutfall(tom_databas):
     assert ic["Inventarier"]["utfall"] == "Ej rapporterad"
 
     # Perioden utan rapporter påverkas inte
-    assert set(budgetfragor.uppfoljning("drift_per_verksamhet", "Delår 1 2020", url=url).status) == {EJ_RAPPORTERAD}
+    assert set(budgetfragor.uppfoljning("drift_per_verksamhet", "Delår 1 2020").status) == {EJ_RAPPORTERAD}
 
 
 def test_summa_raknas_nar_alla_rader_ar_rapporterade(tom_databas):
     from data.planen import ladda
     url = tom_databas
-    ladda.ladda_plan(url=url)
+    anvand_databas(url)
+    ladda.ladda_plan()
     bred = _bred("drift_per_verksamhet", url)
     poster = bred[bred.typ == "belopp"]
     _lagg_in_utfall(url, [{"tabell": "drift_per_verksamhet", "post": p, "utfall": b * 0.6, "prognos": b,
                            "exempel": True} for p, b in zip(poster.post, poster["Budget 2020"])], "Delår 2 2020")
-    df = budgetfragor.uppfoljning("drift_per_verksamhet", "Delår 2 2020", url=url).set_index("post")
+    df = budgetfragor.uppfoljning("drift_per_verksamhet", "Delår 2 2020").set_index("post")
     assert bool(df.loc["Summa nämnd", "beraknad"])
     assert df.loc["Summa nämnd", "prognos"] == -228900
     assert df.loc["Summa nämnd", "status"] == br.I_BALANS

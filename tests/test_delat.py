@@ -4,6 +4,7 @@ som läser från databasen när lagret inte svarar."""
 from __future__ import annotations
 
 import multiprocessing
+from data.lagring.start import anvand_databas
 import os
 import pickle
 import time
@@ -171,12 +172,13 @@ def test_kodning_ger_tillbaka_samma_varden():
 def test_alla_cachade_fragor_overlever_kodningen(laddad_sqlite, monkeypatch):
     monkeypatch.setenv("MALKOLL_CACHE", "av")
     u = laddad_sqlite
-    svar = [fragor.plan_info(url=u), fragor.planer(url=u), fragor.perioder(url=u),
-            fragor.vald_period("Delår 2 2020", url=u), fragor.enheter(url=u), fragor.malomraden(url=u),
-            fragor.inriktningsmal(1, period="Delår 2 2020", url=u),
-            fragor.atgarder(1, period="Delår 2 2020", url=u), fragor.indikatorer(1, period="Delår 2 2020", url=u),
-            fragor.indikatorer(arbetsgivare=True, url=u), fragor.utfall(url=u), fragor.fokusomraden(url=u),
-            fragor.sarskilda_uppdrag(url=u), fragor.budget(url=u), fragor.budgetutfall(url=u)]
+    anvand_databas(u)
+    svar = [fragor.plan_info(), fragor.planer(), fragor.perioder(),
+            fragor.vald_period("Delår 2 2020"), fragor.enheter(), fragor.malomraden(),
+            fragor.inriktningsmal(1, period="Delår 2 2020"),
+            fragor.atgarder(1, period="Delår 2 2020"), fragor.indikatorer(1, period="Delår 2 2020"),
+            fragor.indikatorer(arbetsgivare=True), fragor.utfall(), fragor.fokusomraden(),
+            fragor.sarskilda_uppdrag(), fragor.budget(), fragor.budgetutfall()]
     for v in svar:
         _samma_efter_kodning(v)
 
@@ -184,16 +186,17 @@ def test_alla_cachade_fragor_overlever_kodningen(laddad_sqlite, monkeypatch):
 def test_cachen_i_redis_och_nar_redis_inte_svarar(laddad_sqlite, redis_prefix, monkeypatch, caplog):
     import redis
     monkeypatch.delenv("MALKOLL_CACHE", raising=False)
-    forst = fragor.atgarder(1, period="Delår 2 2020", url=laddad_sqlite)
+    anvand_databas(laddad_sqlite)
+    forst = fragor.atgarder(1, period="Delår 2 2020")
     r = redis.Redis.from_url(os.environ["REDIS_URL"])
     nycklar = list(r.scan_iter(match=f"malkoll:{redis_prefix}fraga:*"))
     assert nycklar and all(not r.get(k).startswith(b"\x80") for k in nycklar)   # JSON, inte pickle
-    pd.testing.assert_frame_equal(fragor.atgarder(1, period="Delår 2 2020", url=laddad_sqlite), forst)
+    pd.testing.assert_frame_equal(fragor.atgarder(1, period="Delår 2 2020"), forst)
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
     delat.glom()
     delat._senaste_varning[0] = 0.0
     with caplog.at_level("WARNING"):
-        igen = fragor.atgarder(1, period="Delår 2 2020", url=laddad_sqlite)
+        igen = fragor.atgarder(1, period="Delår 2 2020")
     pd.testing.assert_frame_equal(igen, forst)
     assert "läser från databasen" in caplog.text
 
@@ -208,7 +211,8 @@ def test_planterat_varde_kor_ingen_kod(laddad_sqlite, tmp_path, monkeypatch):
     monkeypatch.delenv("REDIS_URL", raising=False)
     monkeypatch.delenv("MALKOLL_CACHE", raising=False)
     delat.glom()
-    fragor.malomraden(url=laddad_sqlite)
+    anvand_databas(laddad_sqlite)
+    fragor.malomraden()
     lg = cache.lager()
     assert lg.namn == "lokal" and lg.katalog.parent == tmp_path / "d"
     spar = tmp_path / "kordes"
@@ -222,7 +226,7 @@ def test_planterat_varde_kor_ingen_kod(laddad_sqlite, tmp_path, monkeypatch):
         for i, k in enumerate(nycklar):
             c.execute("UPDATE Cache SET value=?, mode=? WHERE key=?",
                       (pickle.dumps(Ond()), diskcache.core.MODE_PICKLE if i % 2 == 0 else diskcache.core.MODE_RAW, k))
-    assert not fragor.malomraden(url=laddad_sqlite).empty
+    assert not fragor.malomraden().empty
     assert not spar.exists()
     with pytest.raises(TypeError):
         lg.c.set("x", Ond())   # och inget sparas med pickle

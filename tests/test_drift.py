@@ -3,6 +3,7 @@ blir inaktuell vid import – även i andra gunicorn-processer – och flera pla
 from __future__ import annotations
 
 import io
+from data.lagring.start import anvand_databas
 import urllib.request
 from contextlib import contextmanager
 from urllib.parse import quote
@@ -23,7 +24,8 @@ def raknade_fragor(url):
 
     def lyssna(conn, cursor, statement, *a):
         antal.append(statement)
-    eng = db.motor(url)
+    anvand_databas(url)
+    eng = db.motor()
     event.listen(eng, "before_cursor_execute", lyssna)
     try:
         yield antal
@@ -35,7 +37,8 @@ def raknade_fragor(url):
 def databas(tom_databas, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", tom_databas)
     monkeypatch.setenv("MALKOLL_CACHE", "av")
-    forbered.sakerstall_databas(tom_databas)
+    anvand_databas(tom_databas)
+    forbered.sakerstall_databas()
     return tom_databas
 
 
@@ -85,9 +88,11 @@ def test_minnet_i_forfragan_ger_kopior_och_glomms_vid_andring(databas):
         a = fragor.atgarder(1, period="Delår 2 2020")
         a["status"] = "ändrad av anroparen"
         with raknade_fragor(databas) as fr:
-            b = fragor.atgarder(1, period="Delår 2 2020", url=databas)   # samma anrop, annan form
+            anvand_databas(databas)
+            b = fragor.atgarder(1, period="Delår 2 2020")   # samma anrop, annan form
         assert fr == [] and (b.status != "ändrad av anroparen").all()
-        with db.session(databas) as s:
+        anvand_databas(databas)
+        with db.session() as s:
             cache.rakna_upp(s)
         with raknade_fragor(databas) as fr:
             fragor.atgarder(1, period="Delår 2 2020")
@@ -101,7 +106,8 @@ def test_med_varm_cache_kostar_en_sida_en_fraga(tom_databas, monkeypatch, tmp_pa
     import app
     app.hamta_app()
     from sidor import malomrade
-    forbered.sakerstall_databas(tom_databas)
+    anvand_databas(tom_databas)
+    forbered.sakerstall_databas()
     with app.server.test_request_context("/"):
         malomrade.layout(nr="1", period="Delår 2 2020")
     with app.server.test_request_context("/"):
@@ -114,17 +120,19 @@ def test_cachen_ger_samma_svar_och_blir_inaktuell_vid_import(tom_databas, monkey
     monkeypatch.setenv("MALKOLL_EXEMPEL", "av")
     monkeypatch.setenv("MALKOLL_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("MALKOLL_CACHE", raising=False)
-    forbered.sakerstall_databas(tom_databas)
-    forst = fragor.atgarder(1, period="Delår 2 2020", url=tom_databas)
+    anvand_databas(tom_databas)
+    forbered.sakerstall_databas()
+    anvand_databas(tom_databas)
+    forst = fragor.atgarder(1, period="Delår 2 2020")
     with raknade_fragor(tom_databas) as fr:
-        igen = fragor.atgarder(1, period="Delår 2 2020", url=tom_databas)
+        igen = fragor.atgarder(1, period="Delår 2 2020")
     assert len(fr) == 1  # bara generationen läses
     assert igen.equals(forst)
     # Olika filter ger olika nycklar
-    assert len(fragor.atgarder(1, enhet=["KSK/EKO"], period="Delår 2 2020", url=tom_databas)) < len(forst)
+    assert len(fragor.atgarder(1, enhet=["KSK/EKO"], period="Delår 2 2020")) < len(forst)
     from tests.test_rapport import _ifylld
-    tillampa(las_rapport(_ifylld(tom_databas), "r.xlsx", url=tom_databas), "Eva", url=tom_databas)
-    efter = fragor.atgarder(1, period="Delår 2 2020", url=tom_databas).set_index("kod")
+    tillampa(las_rapport(_ifylld(tom_databas), "r.xlsx"), "Eva")
+    efter = fragor.atgarder(1, period="Delår 2 2020").set_index("kod")
     assert efter.loc["1-A13"].rapporterad_status == "Genomförd"
 
 
@@ -152,7 +160,8 @@ def test_import_i_en_process_syns_i_alla_andra(tmp_path):
         fore = {hamta_status() for _ in range(12)}
         assert fore == {None}
         from tests.test_rapport import _ifylld
-        tillampa(las_rapport(_ifylld(url), "r.xlsx", url=url), "Eva", url=url)
+        anvand_databas(url)
+        tillampa(las_rapport(_ifylld(url), "r.xlsx"), "Eva")
         efter = {hamta_status() for _ in range(12)}
         assert efter == {"Bedömningen klar i maj."}
     finally:

@@ -4,6 +4,7 @@ kommandoraden och skyddet mot formler i text."""
 from __future__ import annotations
 
 import base64
+from data.lagring.start import anvand_databas
 import datetime as dt
 import io
 import os
@@ -109,7 +110,8 @@ def indikatorordning(df: pd.DataFrame) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def hela(laddad_databas):
     """Hela planen för PERIOD, en gång per databas."""
-    return las(export.exportera(period=PERIOD, url=laddad_databas))
+    anvand_databas(laddad_databas)
+    return las(export.exportera(period=PERIOD))
 
 
 # --- Hela planen ---
@@ -155,12 +157,14 @@ def test_titelrader_frysning_filter_och_bredder(hela):
 
 
 def test_atgarder_cell_for_cell(hela, laddad_databas):
-    df = fragor.atgarder(period=PERIOD, url=laddad_databas)
+    anvand_databas(laddad_databas)
+    df = fragor.atgarder(period=PERIOD)
     assert data(hela["Åtgärder"]) == forvantade_atgarder(df)
 
 
 def test_indikatorer_cell_for_cell(hela, laddad_databas):
-    df = indikatorordning(fragor.indikatorer(period=PERIOD, url=laddad_databas))
+    anvand_databas(laddad_databas)
+    df = indikatorordning(fragor.indikatorer(period=PERIOD))
     assert data(hela["Indikatorer"]) == forvantade_indikatorer(df)
 
 
@@ -205,7 +209,8 @@ def test_tal_ar_tal_och_tryckt_text_ar_text(hela):
 
 def test_budget_cell_for_cell(hela, laddad_databas):
     for tabell, namn in export.BUDGETBLAD.items():
-        df = fragor.budget_bred(tabell, url=laddad_databas)
+        anvand_databas(laddad_databas)
+        df = fragor.budget_bred(tabell)
         ar = [k for k in df.columns if k not in ("rad_id", "grupp", "post", "typ", "fotnot")]
         forv = [([_v(r["grupp"])] if tabell == "investeringar" else []) + [r["post"]] + [_v(r[k]) for k in ar]
                 for r in df.to_dict("records")]
@@ -244,7 +249,8 @@ def test_statusceller_i_trafikljusfarg_med_ordet(hela):
 
 
 def test_forsenad_har_skalet_som_kommentar(hela, laddad_databas):
-    df = fragor.atgarder(period=PERIOD, url=laddad_databas)
+    anvand_databas(laddad_databas)
+    df = fragor.atgarder(period=PERIOD)
     ws = hela["Åtgärder"]
     i = export.KOLUMNER_ATGARDER.index("Status")
     for rad, (st, skal) in zip(dataceller(ws), zip(df.status, df.status_skal)):
@@ -267,13 +273,14 @@ FILTER = [
 
 @pytest.mark.parametrize("filt", FILTER, ids=lambda f: ",".join(f"{k}={v}" for k, v in f.items()))
 def test_filtrerad_export_innehaller_exakt_de_filtrerade_raderna(laddad_databas, filt):
-    wb = las(export.exportera(period=PERIOD, url=laddad_databas, **filt))
-    atg = fragor.atgarder(period=PERIOD, url=laddad_databas, enhet=filt.get("enhet"), roll=filt.get("roll"),
+    anvand_databas(laddad_databas)
+    wb = las(export.exportera(period=PERIOD, **filt))
+    atg = fragor.atgarder(period=PERIOD, enhet=filt.get("enhet"), roll=filt.get("roll"),
                           status=filt.get("status"))
-    ind = indikatorordning(fragor.indikatorer(period=PERIOD, url=laddad_databas, enhet=filt.get("enhet")))
+    ind = indikatorordning(fragor.indikatorer(period=PERIOD, enhet=filt.get("enhet")))
     assert data(wb["Åtgärder"]) == forvantade_atgarder(atg)
     assert data(wb["Indikatorer"]) == forvantade_indikatorer(ind)
-    alla = fragor.atgarder(period=PERIOD, url=laddad_databas)
+    alla = fragor.atgarder(period=PERIOD)
     assert 0 < len(atg) < len(alla) or filt.get("status")
     # Raden ovanför rubrikerna säger vilka filter som gäller
     filtrad = wb["Åtgärder"]["A3"].value
@@ -287,7 +294,8 @@ def test_filtrerad_export_innehaller_exakt_de_filtrerade_raderna(laddad_databas,
 
 def test_tomt_urval_ger_bara_rubriker(laddad_databas):
     # "Uppnått" är en indikatorstatus: ingen åtgärd har den, så urvalet är säkert tomt
-    wb = las(export.exportera(period=PERIOD, status=["Uppnått"], url=laddad_databas))
+    anvand_databas(laddad_databas)
+    wb = las(export.exportera(period=PERIOD, status=["Uppnått"]))
     ws = wb["Åtgärder"]
     assert rubriker(ws) == list(export.KOLUMNER_ATGARDER)
     assert data(ws) == []
@@ -302,16 +310,19 @@ SENARE = dt.datetime(2100, 1, 1)  # senare än allt annat som rapporterats (t.ex
 
 
 def test_formel_i_kommentar_blir_text(tom_databas):
-    forbered.sakerstall_databas(tom_databas)
-    with db.session(tom_databas) as s:
+    anvand_databas(tom_databas)
+    forbered.sakerstall_databas()
+    anvand_databas(tom_databas)
+    with db.session() as s:
         per = s.scalars(select(Period).where(Period.namn == PERIOD)).one()
         atgarder = s.scalars(select(Atgard).order_by(Atgard.kod)).all()[:len(FARLIG_TEXT)]
         for a, t in zip(atgarder, FARLIG_TEXT):
             s.add(Atgardsrapport(atgard_id=a.id, period_id=per.id, status="Pågår enligt plan", kommentar=t,
                                  rapporterad_av="test", kalla="test_export.py", rapporterad=SENARE))
         koder = [a.kod for a in atgarder]
-    innehall = export.exportera(period=PERIOD, url=tom_databas)
-    df = fragor.atgarder(period=PERIOD, url=tom_databas)
+    anvand_databas(tom_databas)
+    innehall = export.exportera(period=PERIOD)
+    df = fragor.atgarder(period=PERIOD)
     rader = dict(zip(df.kod, dataceller(las(innehall)["Åtgärder"])))
     i = export.KOLUMNER_ATGARDER.index("Kommentar")
     for kod, t in zip(koder, FARLIG_TEXT):
@@ -328,15 +339,18 @@ def test_formel_i_kommentar_blir_text(tom_databas):
 
 
 def test_otillatna_tecken_tas_bort_i_stallet_for_att_krascha(tom_databas):
-    forbered.sakerstall_databas(tom_databas)
-    with db.session(tom_databas) as s:
+    anvand_databas(tom_databas)
+    forbered.sakerstall_databas()
+    anvand_databas(tom_databas)
+    with db.session() as s:
         per = s.scalars(select(Period).where(Period.namn == PERIOD)).one()
         a = s.scalars(select(Atgard).order_by(Atgard.kod)).first()
         s.add(Atgardsrapport(atgard_id=a.id, period_id=per.id, status="Genomförd", kommentar="klar\x07\x1b nu",
                              rapporterad_av="test", rapporterad=SENARE))
         kod = a.kod
-    df = fragor.atgarder(period=PERIOD, url=tom_databas)
-    rad = dict(zip(df.kod, data(las(export.exportera(period=PERIOD, url=tom_databas))["Åtgärder"])))[kod]
+    anvand_databas(tom_databas)
+    df = fragor.atgarder(period=PERIOD)
+    rad = dict(zip(df.kod, data(las(export.exportera(period=PERIOD))["Åtgärder"])))[kod]
     assert rad[export.KOLUMNER_ATGARDER.index("Kommentar")] == "klar nu"
     assert rad[export.KOLUMNER_ATGARDER.index("Status")] == "Genomförd"
 
@@ -362,7 +376,8 @@ def test_webbvagen_ger_xlsx(klient, laddad_databas):
     assert 'filename="malkoll_plan_Delar_2_2020.xlsx"' in r.headers["Content-Disposition"]
     wb = las(r.data)
     assert wb.sheetnames == ALLA_BLAD
-    forv = las(export.exportera(period=PERIOD, url=laddad_databas))
+    anvand_databas(laddad_databas)
+    forv = las(export.exportera(period=PERIOD))
     for namn in ALLA_BLAD:
         assert data(wb[namn]) == data(forv[namn])
 
@@ -373,8 +388,8 @@ def test_webbvagen_filter_som_i_sidornas_url(klient, laddad_databas):
     komma = klient.get("/export/malkoll.xlsx?enhet=KSK/EKO,KSK/SHB&roll=ansvarig&status=F%C3%B6rsenad"
                        "&period=Del%C3%A5r+2+2020")
     assert upprepad.status_code == komma.status_code == 200
-    atg = fragor.atgarder(period=PERIOD, enhet=["KSK/EKO", "KSK/SHB"], roll="ansvarig", status=["Försenad"],
-                          url=laddad_databas)
+    anvand_databas(laddad_databas)
+    atg = fragor.atgarder(period=PERIOD, enhet=["KSK/EKO", "KSK/SHB"], roll="ansvarig", status=["Försenad"])
     for r in (upprepad, komma):
         assert data(las(r.data)["Åtgärder"]) == forvantade_atgarder(atg)
 
@@ -411,9 +426,10 @@ def test_webbvagen_i_appen(appserver):
 def test_knappen_vagrar_okant_malomrade_i_stallet_for_hela_planen(laddad_databas):
     from sidor._export import Urvalsfel, nedladdning
     with pytest.raises(Urvalsfel, match="okänt målområde ”99”"):
-        nedladdning("/malomrade/99", "?period=Del%C3%A5r+2+2020", url=laddad_databas)
+        anvand_databas(laddad_databas)
+        nedladdning("/malomrade/99", "?period=Del%C3%A5r+2+2020")
     with pytest.raises(Urvalsfel, match="okänd enhet ”ksk/xyz”"):
-        nedladdning("/malomrade/1", "?enhet=ksk/xyz", url=laddad_databas)
+        nedladdning("/malomrade/1", "?enhet=ksk/xyz")
 
 
 @pytest.mark.parametrize("sokvag, blad, namn", [
@@ -425,7 +441,8 @@ def test_knappen_vagrar_okant_malomrade_i_stallet_for_hela_planen(laddad_databas
 ])
 def test_knappen_exporterar_sidans_vy(laddad_databas, sokvag, blad, namn):
     from sidor._export import nedladdning
-    d = nedladdning(sokvag, "?period=Del%C3%A5r+2+2020", url=laddad_databas)
+    anvand_databas(laddad_databas)
+    d = nedladdning(sokvag, "?period=Del%C3%A5r+2+2020")
     assert d["filename"] == namn and d["filename"].isascii()
     assert d["type"] == export.MIMETYP and d["base64"]
     wb = las(base64.b64decode(d["content"]))
@@ -434,12 +451,11 @@ def test_knappen_exporterar_sidans_vy(laddad_databas, sokvag, blad, namn):
 
 def test_knappen_pa_malomrade_med_filter(laddad_databas):
     from sidor._export import nedladdning
-    d = nedladdning("/malomrade/1", "?enhet=KSK/EKO&roll=ansvarig&period=Del%C3%A5r+2+2020&status=F%C3%B6rsenad",
-                    url=laddad_databas)
+    anvand_databas(laddad_databas)
+    d = nedladdning("/malomrade/1", "?enhet=KSK/EKO&roll=ansvarig&period=Del%C3%A5r+2+2020&status=F%C3%B6rsenad")
     wb = las(base64.b64decode(d["content"]))
-    atg = fragor.atgarder(1, enhet=["KSK/EKO"], roll="ansvarig", period=PERIOD, status=["Försenad"],
-                          url=laddad_databas)
-    ind = indikatorordning(fragor.indikatorer(1, enhet=["KSK/EKO"], period=PERIOD, url=laddad_databas))
+    atg = fragor.atgarder(1, enhet=["KSK/EKO"], roll="ansvarig", period=PERIOD, status=["Försenad"])
+    ind = indikatorordning(fragor.indikatorer(1, enhet=["KSK/EKO"], period=PERIOD))
     assert data(wb["Åtgärder"]) == forvantade_atgarder(atg)
     assert data(wb["Indikatorer"]) == forvantade_indikatorer(ind)
     assert {r[0] for r in data(wb["Åtgärder"])} <= {1}
@@ -449,7 +465,8 @@ def test_knappen_pa_malomrade_med_filter(laddad_databas):
 
 def test_knappen_pa_arbetsgivare(laddad_databas):
     from sidor._export import nedladdning
-    wb = las(base64.b64decode(nedladdning("/arbetsgivare", "", url=laddad_databas)["content"]))
+    anvand_databas(laddad_databas)
+    wb = las(base64.b64decode(nedladdning("/arbetsgivare", "")["content"]))
     rader = data(wb["Indikatorer"])
     assert len(rader) == 7 and {r[0] for r in rader} == {"Arbetsgivare"}
 
@@ -487,7 +504,8 @@ def test_kommandoraden_skriver_samma_innehall(laddad_databas, tmp_path):
                        cwd=ROT, env=env, capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     wb = las(fil.read_bytes())
-    forv = las(export.exportera(period=PERIOD, enhet=["KSK/EKO"], url=laddad_databas))
+    anvand_databas(laddad_databas)
+    forv = las(export.exportera(period=PERIOD, enhet=["KSK/EKO"]))
     assert wb.sheetnames == forv.sheetnames == ALLA_BLAD
     for namn in ALLA_BLAD:
         assert data(wb[namn]) == data(forv[namn])
@@ -565,5 +583,6 @@ def test_knappens_callback_i_appen(appserver):
     wb = las(base64.b64decode(d["content"]))
     assert wb.sheetnames == ["Åtgärder", "Indikatorer"]
     url = appserver["databas"]
-    atg = fragor.atgarder(2, enhet=["KSK/ToU"], period=PERIOD, url=url)
+    anvand_databas(url)
+    atg = fragor.atgarder(2, enhet=["KSK/ToU"], period=PERIOD)
     assert data(wb["Åtgärder"]) == forvantade_atgarder(atg)

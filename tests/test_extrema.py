@@ -3,6 +3,7 @@ kommentar på 1 MB, lagda direkt i databasen (som en äldre import eller ett han
 from __future__ import annotations
 
 import math
+from data.lagring.start import anvand_databas
 
 import pytest
 from sqlalchemy import select
@@ -30,8 +31,10 @@ def test_format_och_regler_tal_extrema():
 
 
 def _lagg_in_extrema(url: str) -> None:
-    pg = db.motor(url).dialect.name == "postgresql"
-    with db.session(url) as s:
+    anvand_databas(url)
+    pg = db.motor().dialect.name == "postgresql"
+    anvand_databas(url)
+    with db.session() as s:
         perioder = s.scalars(select(Period)).all()
         ind = s.scalars(select(Indikator).order_by(Indikator.id)).all()
         atg = s.scalars(select(Atgard).order_by(Atgard.id)).all()
@@ -63,7 +66,8 @@ def extrem_databas(tom_databas, monkeypatch):
     monkeypatch.setenv("MALKOLL_EXEMPEL", "av")
     monkeypatch.setenv("DATABASE_URL", tom_databas)
     monkeypatch.setenv("MALKOLL_CACHE", "av")
-    forbered.sakerstall_databas(tom_databas)
+    anvand_databas(tom_databas)
+    forbered.sakerstall_databas()
     _lagg_in_extrema(tom_databas)
     return tom_databas
 
@@ -73,14 +77,16 @@ def test_sidorna_och_exporten_svarar_med_extrema_varden(extrem_databas):
     import app
     app.hamta_app()  # registrerar Dash-sidorna
     from sidor import arbetsgivare, budget, malomrade, oversikt, sarskilda_uppdrag
-    with db.session(extrem_databas) as s:
+    anvand_databas(extrem_databas)
+    with db.session() as s:
         perioder = [p.namn for p in s.scalars(select(Period))]
     for per in perioder:
         for sida, arg in [(oversikt, {}), (arbetsgivare, {}), (sarskilda_uppdrag, {}), (budget, {})] + \
                 [(malomrade, {"nr": str(n)}) for n in range(1, 8)]:
             json = pj.to_json_plotly(sida.layout(period=per, **arg))
             assert json and "Traceback" not in json
-        assert export.exportera(period=per, url=extrem_databas)[:2] == b"PK"
+        anvand_databas(extrem_databas)
+        assert export.exportera(period=per)[:2] == b"PK"
 
 
 def test_langa_kommentarer_forkortas_pa_sidorna(extrem_databas, monkeypatch):
@@ -100,7 +106,8 @@ def test_langa_kommentarer_forkortas_pa_sidorna(extrem_databas, monkeypatch):
     app.hamta_app()
     from sidor import _inloggning, andringslogg, budget, malomrade, skattepengar
     monkeypatch.setattr(_inloggning, "aktuell", lambda: Anvandare(1, "ada", "Ada", "administrator", ()))
-    with db.session(extrem_databas) as s:
+    anvand_databas(extrem_databas)
+    with db.session() as s:
         per = s.scalars(select(Period).order_by(Period.id)).first().namn
     for namn, sida, arg in [("malomrade", malomrade, {"nr": "1", "period": per}), ("budget", budget, {"period": per}),
                             ("skattepengar", skattepengar, {}), ("andringslogg", andringslogg, {})]:
@@ -112,7 +119,8 @@ def test_langa_kommentarer_forkortas_pa_sidorna(extrem_databas, monkeypatch):
         assert any(len(s_) <= VISAS and s_.endswith("…") for s_ in langa), namn   # synlig "…"
         assert any(len(s_) > MAX_TEXT - 50 and s_.endswith("…") for s_ in langa), namn   # title: det importen tar emot
         assert any("Förkortad – håll muspekaren över texten för hela" in s_ for s_ in strangar), namn
-    xlsx = load_workbook(io.BytesIO(export.exportera(period=per, url=extrem_databas)), read_only=True)
+    anvand_databas(extrem_databas)
+    xlsx = load_workbook(io.BytesIO(export.exportera(period=per)), read_only=True)
     celler = (c for ws in xlsx.worksheets for rad in ws.iter_rows(values_only=True) for c in rad)
     assert any(isinstance(c, str) and len(c) == 32767 and c.startswith(MB_TEXT[:100]) for c in celler)
 

@@ -3,6 +3,7 @@ två importer samtidigt. Mot PostgreSQL och SQLite där det är meningsfullt; ap
 from __future__ import annotations
 
 import hashlib
+from data.lagring.start import anvand_databas
 import io
 import json
 import os
@@ -193,7 +194,9 @@ IMPORTSKRIPT = textwrap.dedent('''
     sys.path.insert(0, {rot!r})
     from data.rapportering import rapport
     url, fil, markor, start, paus, namn = sys.argv[1:7]
-    fg = rapport.las_rapport(Path(fil).read_bytes(), Path(fil).name, url=url)
+    from data.lagring.start import anvand_databas
+    anvand_databas(url)
+    fg = rapport.las_rapport(Path(fil).read_bytes(), Path(fil).name)
     Path(markor + ".granskad").write_text(str(len(fg._skriv)))
     while start != "-" and not Path(start).exists():
         time.sleep(0.01)
@@ -206,7 +209,7 @@ IMPORTSKRIPT = textwrap.dedent('''
 
     t0 = time.time()
     try:
-        n = rapport.tillampa(fg, namn, url=url)
+        n = rapport.tillampa(fg, namn)
         print(json.dumps({{"ok": n, "start": t0, "slut": time.time()}}))
     except Exception as e:
         print(json.dumps({{"fel": type(e).__name__, "text": str(e), "start": t0, "slut": time.time()}}))
@@ -302,8 +305,9 @@ def test_import_som_dodas_mitt_i_lamnar_databasen_som_den_var(databas, tmp_path)
         assert _sqlite_hash(url) == hash_fore
     # Databasen är inte låst eller trasig: samma import går igenom efteråt
     from data.rapportering import rapport
-    fg = rapport.las_rapport(fil.read_bytes(), "stor.xlsx", url=url)
-    assert rapport.tillampa(fg, "Andra försöket", url=url) == antal
+    anvand_databas(url)
+    fg = rapport.las_rapport(fil.read_bytes(), "stor.xlsx")
+    assert rapport.tillampa(fg, "Andra försöket") == antal
 
 
 # --- Två importer samtidigt --------------------------------------------------------------------------
@@ -311,7 +315,8 @@ def test_import_som_dodas_mitt_i_lamnar_databasen_som_den_var(databas, tmp_path)
 def _forvantat(url: str, data: bytes, filnamn: str) -> dict:
     """Vad en import ska skriva: (tabell → mängd av rader) räknat mot databasen som den är nu."""
     from data.rapportering import rapport
-    fg = rapport.las_rapport(data, filnamn, url=url)
+    anvand_databas(url)
+    fg = rapport.las_rapport(data, filnamn)
     ut: dict[str, set] = {}
     for typ, d in fg._skriv:
         ut.setdefault(typ, set()).add(tuple(sorted((k, v) for k, v in d.items())))
@@ -325,7 +330,8 @@ def _skrivet(url: str, filnamn: str, av: str) -> dict:
             "bedomning": (Malbedomning, ["inriktningsmal_id", "bedomning", "motivering"]),
             "budget": (Budgetutfall, ["budgetrad_id", "utfall", "prognos", "kommentar"])}
     ut: dict[str, set] = {}
-    with db.session(url) as s:
+    anvand_databas(url)
+    with db.session() as s:
         for typ, (modell, kolumner) in falt.items():
             for r in s.scalars(select(modell).where(modell.kalla == filnamn, modell.rapporterad_av == av)):
                 rad = {k: getattr(r, k) for k in kolumner}
@@ -391,7 +397,8 @@ def test_tva_importer_samtidigt_tappar_ingenting(databas, tmp_path):
     assert landade >= 1, resultat
     # Båda rapporternas 1-A13 finns i historiken (ingen skrev över den andra)
     from data.lagring.models import Atgard, Atgardsrapport
-    with db.session(url) as s:
+    anvand_databas(url)
+    with db.session() as s:
         rader = s.execute(select(Atgardsrapport.kalla, Atgardsrapport.status).join(Atgard)
                           .where(Atgard.kod == "1-A13")).all()
     kallor = {k for k, _ in rader}
@@ -417,7 +424,8 @@ STARTSKRIPT = textwrap.dedent('''
         time.sleep(1.0)
         return verklig(*a, **k)
     ladda.ladda_plan_katalog = langsam
-    forbered.sakerstall_databas(url)
+    anvand_databas(url)
+    forbered.sakerstall_databas()
     print("ok")
 ''').format(rot=str(ROT))
 
@@ -435,7 +443,8 @@ def test_tva_arbetare_som_startar_mot_tom_databas(tom_databas, tmp_path):
     for p, (ut, fel) in zip(procs, utfall):
         assert p.returncode == 0 and ut.strip() == "ok", fel[-1500:]
     from data.lagring.models import Plan
-    with db.session(tom_databas) as s:
+    anvand_databas(tom_databas)
+    with db.session() as s:
         assert len(s.scalars(select(Plan)).all()) == 1
 
 

@@ -7,6 +7,7 @@ Filerna byggs här: en ifylld mall (tests.test_rapport._ifylld) vars zip-delar s
 from __future__ import annotations
 
 import datetime as dt
+from data.lagring.start import anvand_databas
 import io
 import json
 import os
@@ -38,7 +39,8 @@ BLADDEL = {"Instruktioner": "xl/worksheets/sheet1.xml", "Åtgärder": "xl/worksh
 @pytest.fixture
 def databas(tom_databas, monkeypatch):
     monkeypatch.setenv("MALKOLL_EXEMPEL", "av")
-    forbered.sakerstall_databas(tom_databas)
+    anvand_databas(tom_databas)
+    forbered.sakerstall_databas()
     return tom_databas
 
 
@@ -260,7 +262,8 @@ def test_fientlig_fil_avvisas(databas, namn, fil, vantat):
     data = fil(databas)
     fore = _fingeravtryck(databas)
     with pytest.raises(Importfel) as e:
-        tillampa(las_rapport(data, "fientlig.xlsx", url=databas), "test", url=databas)
+        anvand_databas(databas)
+        tillampa(las_rapport(data, "fientlig.xlsx"), "test")
     assert any(vantat in f for f in e.value.fel), e.value.fel
     assert all(len(f) < 1200 for f in e.value.fel)
     assert _fingeravtryck(databas) == fore
@@ -269,7 +272,8 @@ def test_fientlig_fil_avvisas(databas, namn, fil, vantat):
 def test_felutskriften_ar_begransad(databas):
     """1 MB-id i 300 rader: högst 50 fel listas, varje värde högst 80 tecken."""
     with pytest.raises(Importfel) as e:
-        las_rapport(andra(_langt_id)(databas), "r.xlsx", url=databas)
+        anvand_databas(databas)
+        las_rapport(andra(_langt_id)(databas), "r.xlsx")
     assert e.value.antal == 300
     assert len(e.value.fel) == granser.MAX_FEL + 1
     assert e.value.fel[-1].startswith("… och 250 fel till")
@@ -284,20 +288,22 @@ def test_godkanda_varianter_och_exakta_decimaler(databas):
                 cellvarde("Åtgärder", "1-A13", "Kommentar", "Rad ett_x000D_\nRad två"),
                 cellvarde("Budget", "DV-Kommundirektör", "Utfall hittills (tkr)", -9000.25),
                 cellvarde("Budget", "DV-Kommundirektör", "Prognos helår (tkr)", -14000.125))(databas)
-    fg = las_rapport(fil, "r.xlsx", url=databas)
-    tillampa(fg, "Eva", url=databas)
-    i = fragor.indikatorer(1, period=PERIOD, url=databas).set_index("kod").loc["1-I02"]
+    anvand_databas(databas)
+    fg = las_rapport(fil, "r.xlsx")
+    tillampa(fg, "Eva")
+    i = fragor.indikatorer(1, period=PERIOD).set_index("kod").loc["1-I02"]
     assert i.utfall_varde == 45.0
-    a = fragor.atgarder(1, period=PERIOD, url=databas).set_index("kod")
+    a = fragor.atgarder(1, period=PERIOD).set_index("kod")
     assert a.loc["1-A09"].rapporterad_status == "Pågår med avvikelse"
     assert a.loc["1-A13"].kommentar == "Rad ett\nRad två"
-    with db.session(databas) as s:
+    anvand_databas(databas)
+    with db.session() as s:
         b = s.scalars(select(Budgetutfall).where(Budgetutfall.kalla == "r.xlsx")).one()
         assert (float(b.utfall), float(b.prognos)) == (-9000.25, -14000.125)
     fore = _fingeravtryck(databas)
-    fg2 = las_rapport(fil, "r.xlsx", url=databas)
+    fg2 = las_rapport(fil, "r.xlsx")
     assert (fg2.nya, fg2.andrade) == ([], [])
-    assert tillampa(fg2, "Eva", url=databas) == 0
+    assert tillampa(fg2, "Eva") == 0
     assert _fingeravtryck(databas) == fore
 
 
@@ -307,7 +313,9 @@ MINNESSKRIPT = r'''
 import json, resource, sys, time
 from data.rapportering import rapport
 url, normal, filer = sys.argv[1], sys.argv[2], sys.argv[3:]
-rapport.las_rapport(open(normal, "rb").read(), "normal.xlsx", url=url)   # motor, schema och moduler klara
+from data.lagring.start import anvand_databas
+anvand_databas(url)
+rapport.las_rapport(open(normal, "rb").read(), "normal.xlsx")   # motor, schema och moduler klara
 vm = int(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmSize"))) * 1024
 grans = vm + 200 * 1024 * 1024
 resource.setrlimit(resource.RLIMIT_AS, (grans, grans))
@@ -316,7 +324,7 @@ for f in filer:
     data = open(f, "rb").read()
     t0 = time.process_time()
     try:
-        rapport.las_rapport(data, f, url=url)
+        rapport.las_rapport(data, f)
         ut.append({"fil": f, "fel": None})
     except rapport.Importfel as e:
         ut.append({"fil": f, "fel": e.fel, "cpu": time.process_time() - t0})
@@ -417,7 +425,8 @@ def webbserver(databas, tmp_path, monkeypatch):
     from data.konton import anvandare
     from tests.test_sakerhet import HEMLIGHET, LOSEN, starta, stoppa
     monkeypatch.setenv("MALKOLL_HEMLIGHET", HEMLIGHET)
-    anvandare.lagg_till("ada", "administrator", [], LOSEN, "Ada Admin", url=databas)
+    anvand_databas(databas)
+    anvandare.lagg_till("ada", "administrator", [], LOSEN, "Ada Admin")
     db.glom_motorer()
     proc, bas = starta(databas, tmp_path / "srv", workers=1, miljo={
         "MALKOLL_HEMLIGHET": HEMLIGHET, "MALKOLL_DATA_DIR": str(tmp_path / "d")})

@@ -18,6 +18,7 @@ svarar ett fel.
 from __future__ import annotations
 
 import base64
+from data.lagring.start import anvand_databas
 import json
 import os
 import shutil
@@ -60,7 +61,8 @@ def rensa_forsok(url: str) -> None:
 
     from data.lagring import db
     from data.lagring.models import Inloggning, Inloggningsforsok
-    with db.session(url) as s:
+    anvand_databas(url)
+    with db.session() as s:
         s.execute(delete(Inloggningsforsok))
         s.execute(delete(Inloggning))
 
@@ -178,17 +180,22 @@ def test_forsoken_raknas_over_bada(tva_servrar):
         assert status == 303 and "/logga-in?fel=1" in plats
     status, _, plats = logga_in(b, "fel-lösenord-b")
     assert status == 303 and "/logga-in?fel=1" in plats
-    assert anvandare.antal_forsok("konto:admin", url) == 3
-    assert anvandare.antal_forsok("adress:127.0.0.1", url) == 3
-    with db.session(url) as s:                              # som om nio fel gjorts nyss: väntan ≥ 30 s
+    anvand_databas(url)
+    assert anvandare.antal_forsok("konto:admin") == 3
+    anvand_databas(url)
+    assert anvandare.antal_forsok("adress:127.0.0.1") == 3
+    anvand_databas(url)
+    with db.session() as s:                              # som om nio fel gjorts nyss: väntan ≥ 30 s
         s.execute(update(Inloggningsforsok).values(antal=9, senast=time.time()))
     for k in (a, b):
         status, _, plats = logga_in(k, LOSEN)
         assert status == 303 and "/logga-in?vanta=" in plats and k.kaka("malkoll") is None
-    with db.session(url) as s:                              # väntan är över
+    anvand_databas(url)
+    with db.session() as s:                              # väntan är över
         s.execute(update(Inloggningsforsok).values(senast=time.time() - 3600))
     assert inloggad(logga_in(b, LOSEN))
-    assert anvandare.antal_forsok("konto:admin", url) == 0
+    anvand_databas(url)
+    assert anvandare.antal_forsok("konto:admin") == 0
     rensa_forsok(url)
 
 
@@ -207,8 +214,10 @@ def test_samtidiga_forsok_mot_bada_raknas_alla(tva_servrar):
     provade = sum("/logga-in?fel=1" in plats for _, _, plats in svar)
     vantade = sum("/logga-in?vanta=" in plats for _, _, plats in svar)
     assert provade + vantade == 16 and provade >= 1
-    assert anvandare.antal_forsok("konto:admin", url) == provade
-    assert anvandare.antal_forsok("adress:127.0.0.1", url) == provade
+    anvand_databas(url)
+    assert anvandare.antal_forsok("konto:admin") == provade
+    anvand_databas(url)
+    assert anvandare.antal_forsok("adress:127.0.0.1") == provade
     rensa_forsok(url)
 
 

@@ -3,6 +3,7 @@ utan att databasen ändras (SQLite: filens hash; PostgreSQL: tabellernas innehå
 from __future__ import annotations
 
 import hashlib
+from data.lagring.start import anvand_databas
 import shutil
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from data.lagring.models import Plan
 
 def _innehall(url: str, utom: tuple = ()) -> dict:
     """Alla tabellers innehåll, sorterat (jämförs före och efter)."""
-    eng = db.motor(url)
+    anvand_databas(url)
+    eng = db.motor()
     ut = {}
     with eng.connect() as c:
         for t in sorted(set(inspect(eng).get_table_names()) - set(utom)):
@@ -40,13 +42,15 @@ def _fingeravtryck(url: str) -> object:
 
 
 def test_tva_inlasningar_andrar_ingenting(tom_databas):
-    assert ladda.ladda_plan(url=tom_databas) == "inläst"
+    anvand_databas(tom_databas)
+    assert ladda.ladda_plan() == "inläst"
     fore = _innehall(tom_databas)
-    assert ladda.ladda_plan(url=tom_databas) == "oförändrad"
+    assert ladda.ladda_plan() == "oförändrad"
     # Även en full synk (källhashen glömd) ändrar ingenting utöver hashen själv
-    with db.session(tom_databas) as s:
+    anvand_databas(tom_databas)
+    with db.session() as s:
         s.scalars(select(Plan)).one().kallhash = "glömd"
-    assert ladda.ladda_plan(url=tom_databas) == "uppdaterad"
+    assert ladda.ladda_plan() == "uppdaterad"
     # cachegeneration räknas upp vid varje synk som skriver (så att cachade svar blir inaktuella)
     assert _innehall(tom_databas, utom=("cachegeneration",)) == _utom(fore, "cachegeneration")
 
@@ -57,11 +61,15 @@ def test_tom_databas_skapas_och_fylls_av_startsteget_och_inte_av_en_fraga(tom_da
     from data.uppfoljning import fragor
     from data.lagring import installningar
     with pytest.raises(DBAPIError):   # en fråga sätter aldrig upp databasen själv
-        fragor.malomraden(url=tom_databas)
-    assert not inspect(db.motor(tom_databas)).has_table("atgard")
-    forbered.sakerstall_databas(tom_databas, installningar.Installningar(exempel=False))
-    assert len(fragor.malomraden(url=tom_databas)) == 7
-    assert inspect(db.motor(tom_databas)).has_table("atgard")
+        anvand_databas(tom_databas)
+        fragor.malomraden()
+    anvand_databas(tom_databas)
+    assert not inspect(db.motor()).has_table("atgard")
+    anvand_databas(tom_databas)
+    forbered.sakerstall_databas(installningar.Installningar(exempel=False))
+    assert len(fragor.malomraden()) == 7
+    anvand_databas(tom_databas)
+    assert inspect(db.motor()).has_table("atgard")
 
 
 def _trasig_katalog(tmp_path: Path, fil: str, gammalt: str, nytt: str) -> Path:
@@ -92,11 +100,12 @@ FEL = [
 
 @pytest.mark.parametrize("fil,gammalt,nytt,vantat", FEL, ids=[f[3][:40] for f in FEL])
 def test_felaktig_kallfil_stoppar_och_lamnar_databasen_orord(tom_databas, tmp_path, fil, gammalt, nytt, vantat):
-    ladda.ladda_plan(url=tom_databas)
+    anvand_databas(tom_databas)
+    ladda.ladda_plan()
     fore = _fingeravtryck(tom_databas)
     kat = _trasig_katalog(tmp_path, fil, gammalt, nytt)
     with pytest.raises(KallfilFel) as e:
-        ladda.ladda_plan(kat, url=tom_databas)
+        ladda.ladda_plan(kat)
     assert vantat in str(e.value)
     assert _fingeravtryck(tom_databas) == fore
 

@@ -4,6 +4,7 @@ med Retry-After, 503, tidsgräns, grupper) och planens Kolada-poster i källfile
 from __future__ import annotations
 
 import datetime as dt
+from data.lagring.start import anvand_databas
 import shutil
 import socket
 from pathlib import Path
@@ -27,7 +28,8 @@ DAG = dt.date(2024, 8, 30)
 @pytest.fixture(scope="module")
 def schema_url(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('kolada') / 'kolada.sqlite'}"
-    start.sakerstall_schema(url)
+    anvand_databas(url)
+    start.sakerstall_schema()
     return url
 
 

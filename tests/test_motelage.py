@@ -7,6 +7,7 @@ Väntar på villkor (scrollläge eller sökväg ändras), aldrig på fasta tider
 from __future__ import annotations
 
 import time
+from data.lagring.start import anvand_databas
 from urllib.parse import quote
 
 import pytest
@@ -147,7 +148,8 @@ def test_bakat_fran_sidans_borjan_visar_foregaende_sidas_slut(sida, storlek, bre
 def test_sidordningen_ar_menyns(sida, storlek, appserver):
     """Sista bilden på en sida → nästa sida i menyns ordning, också Arbetsgivare → Särskilda uppdrag → Budget."""
     storlek(1280, 720)
-    mo = list(fragor.malomraden(url=appserver["databas"]).nr)
+    anvand_databas(appserver["databas"])
+    mo = list(fragor.malomraden().nr)
     ordning = ["/"] + [f"/malomrade/{n}" for n in mo] + ["/arbetsgivare", "/sarskilda-uppdrag", "/budget"]
     d = sida("/?visning=mote")
     meny = d.execute_script("return Array.from(document.querySelectorAll('#huvudmeny a.nav-link'))"
@@ -168,7 +170,8 @@ def test_oversikten_ar_en_bild(sida, storlek, appserver, bredd, hojd):
     storlek(bredd, hojd)
     d = sida("/?visning=mote")
     rutor = d.find_elements(By.CSS_SELECTOR, ".motesruta")
-    assert len(rutor) == len(fragor.malomraden(url=appserver["databas"]))
+    anvand_databas(appserver["databas"])
+    assert len(rutor) == len(fragor.malomraden())
     for r in rutor:
         rekt = d.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.top, r.bottom];", r)
         assert 0 <= rekt[0] and rekt[1] <= hojd, f"ruta {r.get_attribute('data-nr')} syns inte hel: {rekt}"
@@ -183,7 +186,8 @@ def test_oversikten_ar_en_bild(sida, storlek, appserver, bredd, hojd):
 
 def test_standardperioden_och_varfor(sida, appserver):
     d = sida("/")
-    per = fragor.vald_period(url=appserver["databas"])
+    anvand_databas(appserver["databas"])
+    per = fragor.vald_period()
     assert per.namn == "Årsredovisning 2021"
     chip = d.find_element(By.CSS_SELECTOR, ".chip-period").text
     assert "Årsredovisning 2021" in chip and "Senaste period med rapporterade åtgärder" in chip
@@ -195,8 +199,9 @@ def test_forandringar_sedan_foregaende_period(sida, appserver):
     rubrik = d.find_element(By.CSS_SELECTOR, "#forandringar h2").text
     assert rubrik == "Förändringar sedan Delår 1 2020"
     u = appserver["databas"]
-    vantat, fore = fragor.forandringar(fragor.atgarder(period=period, url=u), fragor.indikatorer(period=period, url=u),
-                                       fragor.vald_period(period, url=u), url=u)
+    anvand_databas(u)
+    vantat, fore = fragor.forandringar(fragor.atgarder(period=period), fragor.indikatorer(period=period),
+                                       fragor.vald_period(period))
     assert fore.namn == "Delår 1 2020"
     rader = d.find_elements(By.CSS_SELECTOR, ".forandringsrad")
     assert sorted(r.get_attribute("data-kod") for r in rader) == sorted(vantat.kod)

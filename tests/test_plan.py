@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+from data.lagring.start import anvand_databas
 import os
 import re
 from pathlib import Path
@@ -34,7 +35,8 @@ def _seed_text() -> str:
 
 
 def test_antal_per_malomrade(laddad_databas):
-    with db.session(laddad_databas) as s:
+    anvand_databas(laddad_databas)
+    with db.session() as s:
         for nr, (kf, ks, atg, ind) in DOKUMENTET.items():
             mo = s.scalars(select(Malomrade).where(Malomrade.nr == nr)).one()
             typer = [u.typ for u in s.scalars(select(Uppdrag).where(Uppdrag.malomrade_id == mo.id))]
@@ -63,7 +65,8 @@ def test_uppdragsrubriker_raknade_i_dokumentet(laddad_sqlite):
         ks = len(re.findall(r"^\s*KS-initiativ:", avsnitt, flags=re.M))
         raknat[nr] = (kf, ks)
     assert raknat == {nr: v[:2] for nr, v in DOKUMENTET.items()}
-    df = fragor.atgarder(url=laddad_sqlite).drop_duplicates("uppdrag_kod")
+    anvand_databas(laddad_sqlite)
+    df = fragor.atgarder().drop_duplicates("uppdrag_kod")
     for nr, (kf, ks) in raknat.items():
         del_ = df[df.malomrade == nr]
         assert (del_.uppdragstyp == "KF-uppdrag").sum() == kf
@@ -71,7 +74,8 @@ def test_uppdragsrubriker_raknade_i_dokumentet(laddad_sqlite):
 
 
 def _bred(tabell, url):
-    return fragor.budget_bred(tabell, url=url).set_index("post")
+    anvand_databas(url)
+    return fragor.budget_bred(tabell).set_index("post")
 
 
 def test_budgetsummor(laddad_databas):
@@ -105,8 +109,9 @@ def test_budgetsummor(laddad_databas):
 
 
 def _ind(url, kod):
-    df = fragor.indikatorer(url=url)
-    df = df if kod in set(df.kod) else fragor.indikatorer(arbetsgivare=True, url=url)
+    anvand_databas(url)
+    df = fragor.indikatorer()
+    df = df if kod in set(df.kod) else fragor.indikatorer(arbetsgivare=True)
     return df.set_index("kod").loc[kod]
 
 
@@ -143,7 +148,8 @@ def test_stickprov_indikatorer(laddad_databas):
 
 
 def test_stickprov_atgarder_och_enheter(laddad_databas):
-    a = fragor.atgarder(url=laddad_databas).set_index("kod")
+    anvand_databas(laddad_databas)
+    a = fragor.atgarder().set_index("kod")
     r = a.loc["1-A01"]
     assert r.text == "Utveckla en ny hyressättningsmodell"
     assert (r.ansvar, r.tidpunkt) == ("KSK/Eko och TK/Fastighet", "KS innan årsskiftet 2020/21")
@@ -158,7 +164,8 @@ def test_stickprov_atgarder_och_enheter(laddad_databas):
     # "KSK/Plan", "KSK/PLAN", "KSK/SHB/Plan" är samma enhet
     for kod in ("1-A06", "1-A18"):
         assert "KSK/SHB/Plan" in a.loc[kod].ansvariga
-    with db.session(laddad_databas) as s:
+    anvand_databas(laddad_databas)
+    with db.session() as s:
         par = {e.kod: e for e in s.scalars(select(Enhet))}
         kod_for = {e.id: e.kod for e in par.values()}
         assert kod_for[par["KSK/SHB/MEX"].foralder_id] == "KSK/SHB"
@@ -205,9 +212,10 @@ def test_publicerade_utfall_hittar_sina_poster(laddad_sqlite):
     """Varje rad i de publicerade utfallen pekar på en post i planen (namn som tryckt)."""
     if not UTFALL.exists():
         pytest.skip("shared/utfall saknas")
-    ind = fragor.indikatorer(url=laddad_sqlite)
-    atg = fragor.atgarder(url=laddad_sqlite)
-    budget = fragor.budget(url=laddad_sqlite)
+    anvand_databas(laddad_sqlite)
+    ind = fragor.indikatorer()
+    atg = fragor.atgarder()
+    budget = fragor.budget()
     for rad in csv.DictReader(UTFALL.open(encoding="utf-8")):
         if rad["typ"] == "indikator":
             assert ((ind.namn == rad["namn_i_planen"]) & (ind.malomrade == int(rad["malomrade"]))).sum() == 1, rad

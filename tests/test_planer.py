@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from data.lagring.start import anvand_databas
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -24,15 +25,16 @@ def flera_planer(tmp_path_factory):
 
 
 def test_planerna_finns_och_standardplanen_ar_ks_2020(flera_planer):
-    pl = fragor.planer(url=flera_planer["databas"])
+    anvand_databas(flera_planer["databas"])
+    pl = fragor.planer()
     assert list(pl.kod[:1]) == ["KS-2020"] and len(pl) == 3 and pl.syntetisk.sum() == 2
-    assert fragor.plan_info(url=flera_planer["databas"])["kod"] == "KS-2020"
+    assert fragor.plan_info()["kod"] == "KS-2020"
     # Den verkliga planen påverkas inte av de syntetiska
-    assert len(fragor.atgarder(url=flera_planer["databas"])) == 84
+    assert len(fragor.atgarder()) == 84
     synt = pl[pl.syntetisk].kod.iloc[0]
-    assert len(fragor.atgarder(plan=synt, url=flera_planer["databas"])) > 0
+    assert len(fragor.atgarder(plan=synt)) > 0
     # Syntetiska månadsperioder visas bara för syntetiska planer
-    assert not any("Syntetisk" in n or "månad" in n.lower() for n in fragor.perioder(url=flera_planer["databas"]).namn)
+    assert not any("Syntetisk" in n or "månad" in n.lower() for n in fragor.perioder().namn)
 
 
 def _vanta(villkor, beskrivning: str, tid: float = 45) -> None:
@@ -58,17 +60,18 @@ def test_menyn_och_rubriken_foljer_planen_i_url_och_tillbaka(webblasare, flera_p
     """Menyn byggs om bara när URL:ens plan byts (inte vid varje sidladdning), och då åt båda hållen."""
     d = webblasare
     u = flera_planer["databas"]
-    pl = fragor.planer(url=u)
+    anvand_databas(u)
+    pl = fragor.planer()
     synt, ks = pl[pl.syntetisk].iloc[0], pl[~pl.syntetisk].iloc[0]
     d.get(flera_planer["bas"] + "/?plan=" + synt.kod)
     vanta_pa_dash(d)
-    _vanta(lambda: _menyns_titlar(d) == list(fragor.malomraden(synt.kod, url=u).titel), "menyn visar inte planen i URL:en")
+    _vanta(lambda: _menyns_titlar(d) == list(fragor.malomraden(synt.kod).titel), "menyn visar inte planen i URL:en")
     # Sidhuvudet: kommun, nämnd och år (planens namn som title)
     rubrik = d.find_element(By.ID, "plannamn")
     assert synt.namnd in rubrik.text and "2021" in rubrik.text and rubrik.get_attribute("title") == synt.namn
     d.execute_script("window.history.pushState({}, '', '/');"
                      "window.dispatchEvent(new CustomEvent('_dashprivate_pushstate'));")
-    _vanta(lambda: _menyns_titlar(d) == list(fragor.malomraden(url=u).titel), "menyn gick inte tillbaka till standardplanen")
+    _vanta(lambda: _menyns_titlar(d) == list(fragor.malomraden().titel), "menyn gick inte tillbaka till standardplanen")
     _vanta(lambda: "Norrtälje kommun · Kommunstyrelsen · 2020" in d.find_element(By.ID, "plannamn").text,
            "sidhuvudet visar inte kommun, nämnd och år")
 
@@ -79,7 +82,8 @@ def test_planvaljaren_skriver_planen_i_url_och_byter_innehall(webblasare, flera_
     d.get(flera_planer["bas"] + "/malomrade/1?period=Del%C3%A5r+2+2020&enhet=KSK/EKO")
     vanta_pa_dash(d)
     fore = d.find_element(By.TAG_NAME, "h1").text
-    pl = fragor.planer(url=flera_planer["databas"])
+    anvand_databas(flera_planer["databas"])
+    pl = fragor.planer()
     synt = pl[pl.syntetisk].iloc[0]
     Select(d.find_element(By.ID, "planval")).select_by_value(synt.kod)
     slut = time.time() + 45
@@ -91,7 +95,7 @@ def test_planvaljaren_skriver_planen_i_url_och_byter_innehall(webblasare, flera_
     _vanta(lambda: "har inte perioden ”Delår 2 2020”" in d.find_element(By.ID, "planbyte").text,
            "planbytet sade inte vilket filter som togs bort")
     assert Select(d.find_element(By.ID, "planval")).first_selected_option.text.startswith(synt.namnd + " · 2021")
-    titel = fragor.malomraden(synt.kod, url=flera_planer["databas"]).set_index("nr").loc[1].titel
+    titel = fragor.malomraden(synt.kod).set_index("nr").loc[1].titel
     _vanta(lambda: d.find_element(By.TAG_NAME, "h1").text == titel, "rubriken blev inte den nya planens")
     assert titel != fore
     # Länken går att dela, och menyn bär planen vidare

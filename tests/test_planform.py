@@ -5,6 +5,7 @@ version 1 uppgraderas utan att något försvinner; KS-2020:s export är oförän
 from __future__ import annotations
 
 import io
+from data.lagring.start import anvand_databas
 import re
 import shutil
 import sqlite3
@@ -33,8 +34,10 @@ def tva_planer(request, tmp_path_factory):
         url, stada = f"sqlite:///{tmp_path_factory.mktemp('tva') / 'tva.sqlite'}", None
     else:
         url, stada = pg_databas()
-    forbered.sakerstall_databas(url, Installningar(exempel=False))
-    assert ladda.ladda_plan(TK, url=url) == "inläst"
+    anvand_databas(url)
+    forbered.sakerstall_databas(Installningar(exempel=False))
+    anvand_databas(url)
+    assert ladda.ladda_plan(TK) == "inläst"
     yield url
     forbered.glom()
     if stada:
@@ -43,38 +46,41 @@ def tva_planer(request, tmp_path_factory):
 
 def test_andra_planen_ligger_bredvid_med_egna_enheter_och_perioder(tva_planer):
     url = tva_planer
-    assert set(fragor.planer(url=url).kod) == {"KS-2020", "TK-2023"}
-    assert fragor.standardplan(url=url) == "KS-2020"
-    tk = fragor.plan_info("TK-2023", url=url)
+    anvand_databas(url)
+    assert set(fragor.planer().kod) == {"KS-2020", "TK-2023"}
+    assert fragor.standardplan() == "KS-2020"
+    tk = fragor.plan_info("TK-2023")
     assert tk["kommun"] == "Testköpings kommun" and tk["malar"] == [2023, 2024, 2025] and tk["ambitionsar"] == 2035
-    assert list(fragor.malomraden("TK-2023", url=url).nr) == [1, 2, 4, 7, 9]
+    assert list(fragor.malomraden("TK-2023").nr) == [1, 2, 4, 7, 9]
     # Samma koder, olika enheter
-    ks = fragor.enheter(url=url).set_index("kod")
-    tke = fragor.enheter("TK-2023", url=url).set_index("kod")
+    ks = fragor.enheter().set_index("kod")
+    tke = fragor.enheter("TK-2023").set_index("kod")
     assert ks.loc["KSK", "namn"] == "Kommunstyrelsekontoret"
     assert tke.loc["KSK", "namn"] == "Kommunledningskontoret i Testköping"
-    assert list(fragor.perioder("TK-2023", url=url).namn)[:2] == ["Tertial 1 2023", "Tertial 2 2023"]
-    assert "Tertial 1 2023" not in set(fragor.perioder(url=url).namn)
+    assert list(fragor.perioder("TK-2023").namn)[:2] == ["Tertial 1 2023", "Tertial 2 2023"]
+    assert "Tertial 1 2023" not in set(fragor.perioder().namn)
     # Filter på en enhet gäller planens enhet
-    atg = fragor.atgarder(enhet=["KSK/EKO"], plan="TK-2023", url=url)
+    atg = fragor.atgarder(enhet=["KSK/EKO"], plan="TK-2023")
     assert sorted(atg.kod) == sorted(f"{n}-A01" for n in (1, 2, 4, 7, 9))
-    assert len(fragor.atgarder(url=url)) == 84   # KS-2020 orörd
-    ind = fragor.indikatorer(plan="TK-2023", period="Tertial 1 2023", url=url)
+    assert len(fragor.atgarder()) == 84   # KS-2020 orörd
+    ind = fragor.indikatorer(plan="TK-2023", period="Tertial 1 2023")
     assert {"mal_2023", "mal_2024", "mal_2025"} <= set(ind.columns) and "mal_2020" not in ind.columns
-    assert fragor.planens_delar("TK-2023", url=url) == {"arbetsgivare": False, "sarskilda": False, "budget": False,
+    assert fragor.planens_delar("TK-2023") == {"arbetsgivare": False, "sarskilda": False, "budget": False,
                                                         "skattepengar": False, "kolada": False}
 
 
 def test_okant_malomrade_och_okand_enhet_namns_med_planens_val(tva_planer):
-    fel = fragor.kontrollera_urval(Urval.fran_fraga({"plan": "TK-2023"}, "/malomrade/3"), url=tva_planer)
+    anvand_databas(tva_planer)
+    fel = fragor.kontrollera_urval(Urval.fran_fraga({"plan": "TK-2023"}, "/malomrade/3"))
     assert fel == ["okänt målområde ”3”; planen har målområde 1, 2, 4, 7, 9"]
-    fel = fragor.kontrollera_urval(Urval(plan="TK-2023", enhet=["KSK/SHB"]), url=tva_planer)
+    fel = fragor.kontrollera_urval(Urval(plan="TK-2023", enhet=["KSK/SHB"]))
     assert fel and "KSK/SHB" in fel[0]
-    assert fragor.kontrollera_urval(Urval(plan="XX-1"), url=tva_planer)[0].startswith("okänd plan ”XX-1”")
+    assert fragor.kontrollera_urval(Urval(plan="XX-1"))[0].startswith("okänd plan ”XX-1”")
 
 
 def test_export_for_andra_planen_har_dess_malar_och_ingen_budget(tva_planer):
-    e = export.bygg(Urval(plan="TK-2023", period="Tertial 1 2023"), url=tva_planer)
+    anvand_databas(tva_planer)
+    e = export.bygg(Urval(plan="TK-2023", period="Tertial 1 2023"))
     wb = load_workbook(io.BytesIO(e.innehall))
     assert wb.sheetnames == ["Åtgärder", "Indikatorer", export.BLAD_ANALYS]
     rubriker = [c.value for c in wb["Indikatorer"][export.RUBRIKRAD]]
@@ -86,7 +92,8 @@ def test_export_for_andra_planen_har_dess_malar_och_ingen_budget(tva_planer):
 
 def test_mall_och_import_for_andra_planen(tva_planer):
     url = tva_planer
-    mall = rapport.skapa_mall("Tertial 2 2023", url=url, plan="TK-2023")
+    anvand_databas(url)
+    mall = rapport.skapa_mall("Tertial 2 2023", plan="TK-2023")
     wb = load_workbook(io.BytesIO(mall))
     assert wb["Instruktioner"]["B3"].value == "TK-2023"
     ws = wb["Åtgärder"]
@@ -98,13 +105,13 @@ def test_mall_och_import_for_andra_planen(tva_planer):
     ws.cell(rad, rub.index("Kommentar") + 1, "Testköpings rapport")
     ut = io.BytesIO()
     wb.save(ut)
-    fg = rapport.las_rapport(ut.getvalue(), "tk.xlsx", url=url)
+    fg = rapport.las_rapport(ut.getvalue(), "tk.xlsx")
     assert fg.plan == "TK-2023" and len(fg.nya) == 2
-    rapport.tillampa(fg, "Test", url=url)
-    atg = fragor.atgarder(9, period="Tertial 2 2023", plan="TK-2023", url=url).set_index("kod")
+    rapport.tillampa(fg, "Test")
+    atg = fragor.atgarder(9, period="Tertial 2 2023", plan="TK-2023").set_index("kod")
     assert atg.loc["9-A02", "status"] == "Pågår med avvikelse"
     # KS-2020 har ingen period som heter så och påverkas inte
-    assert "Tertial 2 2023" not in set(fragor.perioder(url=url).namn)
+    assert "Tertial 2 2023" not in set(fragor.perioder().namn)
 
 
 def test_menyn_och_sammantradets_ordning_kommer_ur_planen(tva_planer, monkeypatch):
@@ -157,7 +164,8 @@ def _fyll_pg_som_version1(url: str) -> None:
     versionstabell, med version 1-databasens rader."""
     from alembic import command
     cfg = start.alembic_config()
-    with db.motor(url).begin() as c:
+    anvand_databas(url)
+    with db.motor().begin() as c:
         cfg.attributes["connection"] = c
         command.upgrade(cfg, start.BASLINJE)
         c.execute(text("DROP TABLE alembic_version"))
@@ -202,10 +210,14 @@ def _jamfor(varde_fore, varde_efter) -> bool:
 def test_databas_fran_version_1_uppgraderas_med_varje_rad_kvar(version1_databas):
     url = version1_databas
     fore = _v1_tabeller()
-    assert start.databasens_version(url) is None
-    forbered.sakerstall_databas(url, Installningar(exempel=False))
-    assert start.databasens_version(url) == start.senaste_version()
-    with db.motor(url).connect() as c:
+    anvand_databas(url)
+    assert start.databasens_version() is None
+    anvand_databas(url)
+    forbered.sakerstall_databas(Installningar(exempel=False))
+    anvand_databas(url)
+    assert start.databasens_version() == start.senaste_version()
+    anvand_databas(url)
+    with db.motor().connect() as c:
         for t, rader in fore.items():
             kol = _v1_kolumner(t)
             nya_kol = [BYTT_NAMN.get((t, k), k) for k in kol]
@@ -227,17 +239,19 @@ def test_databas_fran_version_1_uppgraderas_med_varje_rad_kvar(version1_databas)
         assert c.execute(text("SELECT COUNT(*) FROM period WHERE plan_id = :p"), {"p": ks}).scalar_one() == 9
         assert c.execute(text("SELECT COUNT(*) FROM enhet WHERE plan_id = :p"), {"p": ks}).scalar_one() == len(fore["enhet"])
     # Det låsta, det importerade och det publicerade syns som förut
-    assert bool(fragor.perioder(url=url).set_index("namn").loc["Delår 2 2020", "last"])
-    atg = fragor.atgarder(period="Årsredovisning 2020", url=url)
+    anvand_databas(url)
+    assert bool(fragor.perioder().set_index("namn").loc["Delår 2 2020", "last"])
+    atg = fragor.atgarder(period="Årsredovisning 2020")
     assert "Klart enligt plan (v1-import)." in set(atg.kommentar.dropna())
-    assert fragor.plan_info(url=url)["malar"] == [2020, 2021, 2022]
+    assert fragor.plan_info()["malar"] == [2020, 2021, 2022]
     # Nämndens kortform ur planens egna uppdrag (migreringen 0009_namnden): samma ord som förut
-    assert fragor.namnden(url=url).initiativ == "KS-initiativ"
+    assert fragor.namnden().initiativ == "KS-initiativ"
     # En andra start gör ingenting (och planens källfiler kan läsas in igen)
     forbered.glom()
-    forbered.sakerstall_databas(url, Installningar(exempel=False))
-    assert ladda.ladda_plan(url=url) in ("uppdaterad", "oförändrad")
-    assert len(fragor.atgarder(url=url)) == 84
+    anvand_databas(url)
+    forbered.sakerstall_databas(Installningar(exempel=False))
+    assert ladda.ladda_plan() in ("uppdaterad", "oförändrad")
+    assert len(fragor.atgarder()) == 84
 
 
 def test_schemat_efter_migreringarna_ar_modellernas(tmp_path):
@@ -247,8 +261,10 @@ def test_schemat_efter_migreringarna_ar_modellernas(tmp_path):
 
     from data.lagring.models import Bas
     url = f"sqlite:///{tmp_path / 'schema.sqlite'}"
-    start.uppgradera(url)
-    with db.motor(url).connect() as c:
+    anvand_databas(url)
+    start.uppgradera()
+    anvand_databas(url)
+    with db.motor().connect() as c:
         skillnader = compare_metadata(MigrationContext.configure(c), Bas.metadata)
     assert not skillnader, skillnader
 
@@ -265,8 +281,10 @@ def test_ks2020_exporten_ar_oforandrad_mot_version_1(tmp_path, period):
     kopia = tmp_path / "v1.sqlite"
     shutil.copy(V1, kopia)
     url = f"sqlite:///{kopia}"
-    forbered.sakerstall_databas(url, Installningar(exempel=False))
-    ny = load_workbook(io.BytesIO(export.bygg(Urval(period=period), url=url).innehall))
+    anvand_databas(url)
+    forbered.sakerstall_databas(Installningar(exempel=False))
+    anvand_databas(url)
+    ny = load_workbook(io.BytesIO(export.bygg(Urval(period=period)).innehall))
     namn = re.sub(r"[^A-Za-z0-9]+", "_", period.replace("å", "a").replace("Å", "A"))
     gammal = load_workbook(ROT / "tests" / "data" / f"version1_export_{namn}.xlsx")
     # Version 4 (issue 13): ett NYTT blad, Budgetuppföljning, sist – version 1:s blad står kvar i samma ordning;
@@ -297,16 +315,17 @@ def test_ny_plan_skrivs_ur_den_har_och_gar_att_lasa_in(tva_planer, tmp_path):
     from data.planen import nyplan
     from data.planen.kallor import las_plan
     url, ut = tva_planer, tmp_path / "ks2021"
-    summa = nyplan.ny_plan("KS-2020", "KS-2021", ut, period="Årsredovisning 2020", url=url)
+    anvand_databas(url)
+    summa = nyplan.ny_plan("KS-2020", "KS-2021", ut, period="Årsredovisning 2020")
     p = las_plan(ut)
     assert p["kod"] == "KS-2021" and p["ar"] == 2021 and p["malar"] == [2021, 2022, 2023]
     assert [x["namn"] for x in p["perioder"]][:3] == ["Delår 1 2021", "Delår 2 2021", "Årsredovisning 2021"]
-    atg = fragor.atgarder(period="Årsredovisning 2020", url=url)
+    atg = fragor.atgarder(period="Årsredovisning 2020")
     oppna = set(atg[~atg.status.isin(["Genomförd", "Struken"])].kod)
     overforda = {a["kod"] for mo in p["malomraden"] for u in mo["uppdrag"] for a in u["atgarder"]}
     assert overforda == oppna and summa["atgarder"] == len(oppna)
     # Målen för år som finns kvar följer med; nuvärdet är senaste rapporterade utfall
-    gamla = fragor.indikatorer(url=url).set_index("kod")
+    gamla = fragor.indikatorer().set_index("kod")
     nya = {i["kod"]: i for mo in p["malomraden"] for i in mo["indikatorer"]}
     assert len(nya) == 38
     for kod, i in nya.items():
@@ -314,10 +333,10 @@ def test_ny_plan_skrivs_ur_den_har_och_gar_att_lasa_in(tva_planer, tmp_path):
             v = gamla.loc[kod, f"mal_{ar}"]
             assert (i["mal"].get(ar, (None,))[0] is None) == bool(v != v or v is None), (kod, ar)
         assert 2023 not in i["mal"]
-    assert ladda.ladda_plan(ut, url=url) == "inläst"
-    assert len(fragor.atgarder(plan="KS-2021", url=url)) == len(oppna)
+    assert ladda.ladda_plan(ut) == "inläst"
+    assert len(fragor.atgarder(plan="KS-2021")) == len(oppna)
     with pytest.raises(nyplan.Nyplanfel, match="inte tom"):
-        nyplan.ny_plan("KS-2020", "KS-2022", ut, url=url)
+        nyplan.ny_plan("KS-2020", "KS-2022", ut)
 
 
 def test_planen_foljer_med_till_export_och_rapportmall_fran_sidan(tva_planer, monkeypatch):
@@ -329,7 +348,8 @@ def test_planen_foljer_med_till_export_och_rapportmall_fran_sidan(tva_planer, mo
     from sidor._export import nedladdning
     from sidor._gemensamt import hamta_rapportmall
     sok = "?plan=TK-2023&period=Tertial+1+2023"
-    d = nedladdning("/malomrade/9", sok, url=tva_planer)
+    anvand_databas(tva_planer)
+    d = nedladdning("/malomrade/9", sok)
     import base64
     wb = load_workbook(io.BytesIO(base64.b64decode(d["content"])))
     assert "Testköping" in wb["Åtgärder"]["A1"].value and wb["Åtgärder"]["A5"].value == 9

@@ -3,6 +3,7 @@ felaktiga filer (alla fel på en gång, databasen orörd) och de publicerade utf
 from __future__ import annotations
 
 import io
+from data.lagring.start import anvand_databas
 import zipfile
 
 import pytest
@@ -24,7 +25,8 @@ PERIOD = "Delår 2 2020"
 def databas(tom_databas, monkeypatch):
     """Ny databas med planen och de publicerade utfallen, utan exempeldata."""
     monkeypatch.setenv("MALKOLL_EXEMPEL", "av")
-    forbered.sakerstall_databas(tom_databas)
+    anvand_databas(tom_databas)
+    forbered.sakerstall_databas()
     return tom_databas
 
 
@@ -47,7 +49,8 @@ def _spara(wb) -> bytes:
 
 def _ifylld(url, andra=None, enhet=("KSK/EKO",)) -> bytes:
     """En mall (standard: för KSK/EKO) ifylld som en chef gör det."""
-    wb = load_workbook(io.BytesIO(skapa_mall(PERIOD, list(enhet) or None, url=url)))
+    anvand_databas(url)
+    wb = load_workbook(io.BytesIO(skapa_mall(PERIOD, list(enhet) or None)))
     ws = wb["Åtgärder"]
     ws.cell(_rad(ws, "1-A13"), _kol(ws, "Status"), "Genomförd")
     ws.cell(_rad(ws, "1-A13"), _kol(ws, "Kommentar"), "Bedömningen klar i maj.")
@@ -67,14 +70,15 @@ def _ifylld(url, andra=None, enhet=("KSK/EKO",)) -> bytes:
 
 
 def test_mallen_for_period_och_enhet(databas):
-    wb = load_workbook(io.BytesIO(skapa_mall(PERIOD, ["KSK/EKO"], url=databas)))
+    anvand_databas(databas)
+    wb = load_workbook(io.BytesIO(skapa_mall(PERIOD, ["KSK/EKO"])))
     assert wb.sheetnames == ["Instruktioner", "Åtgärder", "Indikatorer", "Inriktningsmål", "Budget"]
     assert wb["Instruktioner"]["B2"].value == PERIOD
     assert "45 % skrivs 45" in " ".join(str(c.value) for c in wb["Instruktioner"]["A"] if c.value)
     ws = wb["Åtgärder"]
     assert [c.value for c in ws[RUBRIKRAD]] == rapport.BLAD["Åtgärder"]
     ids = [ws.cell(r, 1).value for r in range(FORSTA_RAD, ws.max_row + 1)]
-    assert ids == list(fragor.atgarder(enhet=["KSK/EKO"], period=PERIOD, url=databas).kod)
+    assert ids == list(fragor.atgarder(enhet=["KSK/EKO"], period=PERIOD).kod)
     assert "2-A01" not in ids and "1-A01" in ids
     listor = [dv.formula1 for dv in ws.data_validations.dataValidation]
     assert any("Pågår med avvikelse" in f and "Struken" in f for f in listor)
@@ -86,49 +90,52 @@ def test_mallen_for_period_och_enhet(databas):
 
 def test_import_andrar_exakt_det_ifyllda_och_syns_i_fragorna(databas):
     fore = {t: n for t, n in _antal(databas).items()}
-    fg = las_rapport(_ifylld(databas), "ekonomi.xlsx", url=databas)
+    anvand_databas(databas)
+    fg = las_rapport(_ifylld(databas), "ekonomi.xlsx")
     assert (len(fg.andrade), fg.oforandrade) == (0, 0)
     assert {(a.id, a.falt) for a in fg.nya} == {
         ("1-A13", "status"), ("1-A13", "kommentar"), ("1-A09", "status"), ("1-I02", "utfall"),
         ("1-I02", "kommentar"), ("M1-1.1", "bedömning"), ("M1-1.1", "motivering"),
         ("DV-Kommundirektör", "utfall"), ("DV-Kommundirektör", "prognos")}
-    assert tillampa(fg, "Eva Ekonom", url=databas) == 5
+    assert tillampa(fg, "Eva Ekonom") == 5
     efter = _antal(databas)
     assert efter["atgardsrapport"] == fore["atgardsrapport"] + 2
     assert efter["indikatorutfall"] == fore["indikatorutfall"] + 1
-    a = fragor.atgarder(period=PERIOD, url=databas).set_index("kod")
+    a = fragor.atgarder(period=PERIOD).set_index("kod")
     assert (a.loc["1-A13"].status, a.loc["1-A13"].kommentar, a.loc["1-A13"].rapporterad_av) == (
         "Genomförd", "Bedömningen klar i maj.", "Eva Ekonom")
     assert a.loc["1-A09"].status == "Pågår med avvikelse"   # Löpande – ingen tidpunkt passerad
-    i = fragor.indikatorer(1, period=PERIOD, url=databas).set_index("kod").loc["1-I02"]
+    i = fragor.indikatorer(1, period=PERIOD).set_index("kod").loc["1-I02"]
     assert (i.utfall_varde, i.status) == (2.1, "Delvis uppnått")  # 1,8 < 2,1 < 2,6
-    im = fragor.inriktningsmal(1, PERIOD, url=databas).set_index("nr").loc["1.1"]
+    im = fragor.inriktningsmal(1, PERIOD).set_index("nr").loc["1.1"]
     assert im.bedomning == "Till största delen uppfyllt"
-    b = fragor.budgetutfall(PERIOD, url=databas).set_index("post").loc["Kommundirektör"]
+    b = fragor.budgetutfall(PERIOD).set_index("post").loc["Kommundirektör"]
     assert (b.utfall, b.prognos) == (-9000, -14000)
     # Samma fil igen ändrar ingenting
-    fg2 = las_rapport(_ifylld(databas), "ekonomi.xlsx", url=databas)
+    fg2 = las_rapport(_ifylld(databas), "ekonomi.xlsx")
     assert (fg2.nya, fg2.andrade, fg2.oforandrade) == ([], [], 5)
-    assert tillampa(fg2, "Eva Ekonom", url=databas) == 0
+    assert tillampa(fg2, "Eva Ekonom") == 0
     assert _antal(databas) == efter
 
 
 def test_ny_rapport_skriver_inte_over_historiken(databas):
-    tillampa(las_rapport(_ifylld(databas), "v1.xlsx", url=databas), "Eva", url=databas)
+    anvand_databas(databas)
+    tillampa(las_rapport(_ifylld(databas), "v1.xlsx"), "Eva")
 
     def ny_status(wb):
         ws = wb["Åtgärder"]
         ws.cell(_rad(ws, "1-A13"), _kol(ws, "Status"), "Pågår enligt plan")
-    fg = las_rapport(_ifylld(databas, ny_status), "v2.xlsx", url=databas)
+    fg = las_rapport(_ifylld(databas, ny_status), "v2.xlsx")
     assert [(a.id, a.falt, a.gammalt, a.nytt) for a in fg.andrade] == [("1-A13", "status", "Genomförd", "Pågår enligt plan")]
-    tillampa(fg, "Per", url=databas)
-    with db.session(databas) as s:
+    tillampa(fg, "Per")
+    anvand_databas(databas)
+    with db.session() as s:
         rader = s.execute(select(Atgardsrapport.status, Atgardsrapport.rapporterad_av, Atgardsrapport.kalla)
                           .join(Atgard, Atgard.id == Atgardsrapport.atgard_id)
                           .where(Atgard.kod == "1-A13").order_by(Atgardsrapport.id)).all()
     assert [tuple(r) for r in rader] == [("Genomförd", "Eva", "v1.xlsx"), ("Pågår enligt plan", "Per", "v2.xlsx")]
     # 1-A13 hade tidpunkt "andra kvartalet 2020": vid Delår 2 visas Försenad, vad rapporten än säger
-    a = fragor.atgarder(1, period=PERIOD, url=databas).set_index("kod").loc["1-A13"]
+    a = fragor.atgarder(1, period=PERIOD).set_index("kod").loc["1-A13"]
     assert a.status == "Försenad" and "Pågår enligt plan" in a.status_skal
 
 
@@ -137,17 +144,20 @@ def test_mal_som_planen_lamnade_oppet(databas):
         ws = wb["Indikatorer"]
         ws.cell(_rad(ws, "3-I08"), _kol(ws, "Nytt mål för året"), 30)
     wb_bytes = _ifylld(databas, mal, enhet=())
-    tillampa(las_rapport(wb_bytes, "mal.xlsx", url=databas), "Ida", url=databas)
-    i = fragor.indikatorer(3, period=PERIOD, url=databas).set_index("kod").loc["3-I08"]
+    anvand_databas(databas)
+    tillampa(las_rapport(wb_bytes, "mal.xlsx"), "Ida")
+    i = fragor.indikatorer(3, period=PERIOD).set_index("kod").loc["3-I08"]
     assert i.mal_2020 == 30 and not i.mal_2020_fran_planen
     assert i.mal_2020_text is None or i.mal_2020_text != i.mal_2020_text  # det nya målet har ingen tryckt text
-    with db.session(databas) as s:
+    anvand_databas(databas)
+    with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Malvarde).where(Malvarde.fran_planen.is_(False))) == 1
 
 
 def _antal(url):
     from sqlalchemy import inspect, text
-    eng = db.motor(url)
+    anvand_databas(url)
+    eng = db.motor()
     with eng.connect() as c:
         return {t: c.execute(text(f'SELECT COUNT(*) FROM "{t}"')).scalar() for t in inspect(eng).get_table_names()}
 
@@ -249,8 +259,9 @@ def test_felaktig_fil_avvisas_och_databasen_ar_ororda(databas, namn, fil, vantat
     data = fil(databas)
     fore = _fingeravtryck(databas)
     with pytest.raises(Importfel) as e:
-        fg = las_rapport(data, "rapport.xlsx", url=databas)
-        tillampa(fg, "test", url=databas)
+        anvand_databas(databas)
+        fg = las_rapport(data, "rapport.xlsx")
+        tillampa(fg, "test")
     assert any(vantat in f for f in e.value.fel), e.value.fel
     assert _fingeravtryck(databas) == fore
 
@@ -261,7 +272,8 @@ def test_alla_fel_i_filen_rapporteras_pa_en_gang(databas):
         _text_i_tal(wb)
         _okant_id(wb)
     with pytest.raises(Importfel) as e:
-        las_rapport(_ifylld(databas, flera), "r.xlsx", url=databas)
+        anvand_databas(databas)
+        las_rapport(_ifylld(databas, flera), "r.xlsx")
     assert len(e.value.fel) == 3
     for f in e.value.fel:
         assert f.startswith("Bladet '") and ", rad " in f and "kolumn '" in f
@@ -273,48 +285,54 @@ def test_kommentar_som_borjar_med_likhetstecken_sparas_som_text(databas):
         c = ws.cell(_rad(ws, "1-A13"), _kol(ws, "Kommentar"))
         c.value = '=HYPERLINK("http://example.invalid","klicka")'
         c.data_type = "s"
-    tillampa(las_rapport(_ifylld(databas, farlig), "r.xlsx", url=databas), "t", url=databas)
-    a = fragor.atgarder(1, period=PERIOD, url=databas).set_index("kod").loc["1-A13"]
+    anvand_databas(databas)
+    tillampa(las_rapport(_ifylld(databas, farlig), "r.xlsx"), "t")
+    a = fragor.atgarder(1, period=PERIOD).set_index("kod").loc["1-A13"]
     assert a.kommentar == '=HYPERLINK("http://example.invalid","klicka")'
 
 
 def test_last_period_vagrar_import_och_upplasning_loggas(databas):
-    rapport.las_period(PERIOD, "Ordföranden", url=databas)
+    anvand_databas(databas)
+    rapport.las_period(PERIOD, "Ordföranden")
     fore = _fingeravtryck(databas)
     with pytest.raises(Importfel) as e:
-        las_rapport(_ifylld(databas), "r.xlsx", url=databas)
+        las_rapport(_ifylld(databas), "r.xlsx")
     assert "är låst" in e.value.fel[0]
     assert _fingeravtryck(databas) == fore
-    rapport.las_period(PERIOD, "Sekreteraren", False, "Rättelse av felskrivning", url=databas)
-    with db.session(databas) as s:
+    rapport.las_period(PERIOD, "Sekreteraren", False, "Rättelse av felskrivning")
+    anvand_databas(databas)
+    with db.session() as s:
         logg = [(p.handelse, p.av, p.motivering) for p in s.scalars(select(Periodlas).order_by(Periodlas.id))]
     assert logg == [("låst", "Ordföranden", None), ("upplåst", "Sekreteraren", "Rättelse av felskrivning")]
-    assert las_rapport(_ifylld(databas), "r.xlsx", url=databas).nya
+    assert las_rapport(_ifylld(databas), "r.xlsx").nya
 
 
 def test_publicerade_utfall_med_kallor(databas):
-    i = fragor.indikatorer(1, period="Årsredovisning 2020", url=databas).set_index("namn")
+    anvand_databas(databas)
+    i = fragor.indikatorer(1, period="Årsredovisning 2020").set_index("namn")
     r = i.loc["Överskottet ska uppgå till 2 % av skatteintäkter & generella bidrag"]
     assert (r.utfall_varde, r.status) == (4.6, "Uppnått")
     assert r.utfall_kalla_url.startswith("https://forum.norrtalje.se/")
-    a = fragor.atgarder(2, period="Årsredovisning 2020", url=databas).set_index("kod").loc["2-A01"]
+    a = fragor.atgarder(2, period="Årsredovisning 2020").set_index("kod").loc["2-A01"]
     assert (a.status, a.exempel) == ("Genomförd", False) and "2020-10-12" in a.kommentar
-    f = fragor.indikatorer(6, period="Årsredovisning 2021", url=databas).set_index("namn").loc["Företagsklimat"]
+    f = fragor.indikatorer(6, period="Årsredovisning 2021").set_index("namn").loc["Företagsklimat"]
     assert (f.utfall_varde, f.mal_2021, f.nuvarde, f.status) == (169, 156, 196, "Delvis uppnått")
     # Allt annat är "Ej rapporterad"
-    alla = fragor.indikatorer(period="Delår 2 2020", url=databas)
+    alla = fragor.indikatorer(period="Delår 2 2020")
     assert set(alla.status) == {"Ej rapporterad"}
 
 
 def test_exempeldata_ar_markt_och_gar_att_ta_bort(tom_databas, monkeypatch):
     monkeypatch.delenv("MALKOLL_EXEMPEL", raising=False)
-    forbered.sakerstall_databas(tom_databas)
-    a = fragor.atgarder(period=PERIOD, url=tom_databas)
+    anvand_databas(tom_databas)
+    forbered.sakerstall_databas()
+    anvand_databas(tom_databas)
+    a = fragor.atgarder(period=PERIOD)
     assert a.exempel.any()
     rapporterade = a[a.rapportperiod == PERIOD]
     assert set(rapporterade.rapporterad_status) == set(rapport.ATGARDSSTATUS)   # varje status finns
-    assert rapport.ta_bort_exempel(url=tom_databas) > 0
-    assert not fragor.atgarder(period=PERIOD, url=tom_databas).exempel.any()
+    assert rapport.ta_bort_exempel() > 0
+    assert not fragor.atgarder(period=PERIOD).exempel.any()
 
 
 def test_kommandoraden(databas, tmp_path, monkeypatch, capsys):

@@ -4,6 +4,7 @@ historik) – en låst period går bara att läsa."""
 from __future__ import annotations
 
 import time
+from data.lagring.start import anvand_databas
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -68,12 +69,13 @@ def test_uppladdning_med_forhandsgranskning(webblasare, oppen_server, tmp_path):
     assert "1-A13 status: Genomförd" in fg.text
     assert "2,1" in fg.text and "2.1" not in fg.text               # svenskt decimalkomma (issue 13)
     assert "\u22129" in fg.text and "-9" not in fg.text             # budgetens −9 000 med minustecken
-    assert fragor.atgarder(1, period="Delår 2 2020", url=oppen_server["databas"]).set_index("kod").loc["1-A13"].rapportperiod != "Delår 2 2020"
+    anvand_databas(oppen_server["databas"])
+    assert fragor.atgarder(1, period="Delår 2 2020").set_index("kod").loc["1-A13"].rapportperiod != "Delår 2 2020"
     knapp = d.find_element(By.ID, "rapp-genomfor")
     assert knapp.is_enabled()
     klicka(d, knapp)
     _vanta_text(d, "#rapp-resultat", "Importen är klar: 5 poster sparade för Delår 2 2020")
-    a = fragor.atgarder(1, period="Delår 2 2020", url=oppen_server["databas"]).set_index("kod")
+    a = fragor.atgarder(1, period="Delår 2 2020").set_index("kod")
     assert (a.loc["1-A13"].rapporterad_status, a.loc["1-A13"].rapporterad_av) == ("Genomförd", "Startadministratör (admin)")
     fel = [r for r in d.get_log("browser") if r["level"] == "SEVERE"]
     assert not fel, fel
@@ -87,10 +89,12 @@ def test_rapportoren_rapporterar_i_formularet(webblasare, oppen_server, monkeypa
     from tests.test_sakerhet import logga_in_i_webblasaren
     url = oppen_server["databas"]
     monkeypatch.setenv("MALKOLL_HEMLIGHET", HEMLIGHET)
-    if "sara" not in [k["namn"] for k in anvandare.lista(url)]:
-        anvandare.lagg_till("sara", "rapportor", ["KSK/SHB"], LOSEN, "Sara Samhälle", url=url)
-    egna = fragor.atgarder(enhet=["KSK/SHB"], roll="ansvarig", period="Delår 2 2020", url=url)
-    egna_ind = fragor.indikatorer(enhet=["KSK/SHB"], period="Delår 2 2020", url=url)
+    anvand_databas(url)
+    if "sara" not in [k["namn"] for k in anvandare.lista()]:
+        anvand_databas(url)
+        anvandare.lagg_till("sara", "rapportor", ["KSK/SHB"], LOSEN, "Sara Samhälle")
+    egna = fragor.atgarder(enhet=["KSK/SHB"], roll="ansvarig", period="Delår 2 2020")
+    egna_ind = fragor.indikatorer(enhet=["KSK/SHB"], period="Delår 2 2020")
     d = webblasare
     d.get_log("browser")
     d.delete_all_cookies()
@@ -105,14 +109,14 @@ def test_rapportoren_rapporterar_i_formularet(webblasare, oppen_server, monkeypa
     klicka(d, d.find_element(By.ID, "rf-forhandsgranska"))
     fg = _vanta_text(d, "#rf-granskning", "Det här ändras")
     assert f"{kod} status: Pågår med avvikelse" in fg.text and "Försenad upphandling." in fg.text
-    assert fragor.atgarder(period="Delår 2 2020", url=url).set_index("kod").loc[kod].rapportperiod != "Delår 2 2020"
+    assert fragor.atgarder(period="Delår 2 2020").set_index("kod").loc[kod].rapportperiod != "Delår 2 2020"
     klicka(d, d.find_element(By.ID, "rf-spara"))
     _vanta_text(d, "#rf-resultat", "Sparat: 1 poster för Delår 2 2020")
-    a = fragor.atgarder(period="Delår 2 2020", url=url).set_index("kod").loc[kod]
+    a = fragor.atgarder(period="Delår 2 2020").set_index("kod").loc[kod]
     assert (a.rapporterad_status, a.kommentar, a.rapporterad_av, a.kalla) == (
         "Pågår med avvikelse", "Försenad upphandling.", "Sara Samhälle (sara)", "Formulär i webbläsaren")
     # Låst period: bara läsning
-    rapport.las_period("Delår 1 2020", "test", True, url=url)
+    rapport.las_period("Delår 1 2020", "test", True)
     d.get(oppen_server["bas"] + "/rapportera?period=" + "Delår 1 2020")
     vanta_pa_dash(d)
     _vanta_text(d, "#rapp-formular", "är låst")
@@ -147,8 +151,10 @@ def test_formularet_har_etiketter_och_klarar_axe(webblasare, oppen_server, monke
     from tools.axe import kor_axe
     url = oppen_server["databas"]
     monkeypatch.setenv("MALKOLL_HEMLIGHET", HEMLIGHET)
-    if "sara" not in [k["namn"] for k in anvandare.lista(url)]:
-        anvandare.lagg_till("sara", "rapportor", ["KSK/SHB"], LOSEN, "Sara Samhälle", url=url)
+    anvand_databas(url)
+    if "sara" not in [k["namn"] for k in anvandare.lista()]:
+        anvand_databas(url)
+        anvandare.lagg_till("sara", "rapportor", ["KSK/SHB"], LOSEN, "Sara Samhälle")
     d = webblasare
     d.get_log("browser")
     d.delete_all_cookies()
@@ -189,8 +195,10 @@ def test_administratorens_vyer_klarar_axe(webblasare, oppen_server, monkeypatch)
     from tools.axe import kor_axe
     url = oppen_server["databas"]
     monkeypatch.setenv("MALKOLL_HEMLIGHET", HEMLIGHET)
-    if "ada" not in [k["namn"] for k in anvandare.lista(url)]:
-        anvandare.lagg_till("ada", "administrator", [], LOSEN, "Ada Admin", url=url)
+    anvand_databas(url)
+    if "ada" not in [k["namn"] for k in anvandare.lista()]:
+        anvand_databas(url)
+        anvandare.lagg_till("ada", "administrator", [], LOSEN, "Ada Admin")
     d = webblasare
     d.delete_all_cookies()
     logga_in_i_webblasaren(d, oppen_server["bas"], "ada", LOSEN, "/rapportera?period=Delår 2 2020")

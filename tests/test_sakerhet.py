@@ -9,6 +9,7 @@ en liten omslagsmodul som gör det (registrera är idempotent), annars `app:serv
 from __future__ import annotations
 
 import base64
+from data.lagring.start import anvand_databas
 import copy
 import hashlib
 import http.client
@@ -59,7 +60,8 @@ def forbered_databas(url: str) -> None:
     """Schema, plan och publicerade utfall (utan exempeldata) innan flera gunicorn-arbetare startar."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("MALKOLL_EXEMPEL", "av")
-        forbered.sakerstall_databas(url)
+        anvand_databas(url)
+        forbered.sakerstall_databas()
     forbered.glom()
 
 
@@ -254,7 +256,8 @@ def rena_forsok(server):
     from data.lagring.models import Inloggning, Inloggningsforsok
 
     def rensa():
-        with db.session(server["databas"]) as s:
+        anvand_databas(server["databas"])
+        with db.session() as s:
             s.execute(delete(Inloggningsforsok))
             s.execute(delete(Inloggning))
     rensa()
@@ -452,14 +455,16 @@ def test_vaxande_vantan_i_stallet_for_spärr(server, rena_forsok):
         assert logga_in(k, f"fel-lösenord-{i}")[2].startswith("/logga-in?fel=1")
     assert anvandare.antal_forsok("konto:admin", server["databas"]) == 3
     assert anvandare.antal_forsok("adress:127.0.0.1", server["databas"]) == 3
-    with db.session(server["databas"]) as s:   # som om nio fel gjorts nyss: 2^6 = 64 s för adressen
+    anvand_databas(server["databas"])
+    with db.session() as s:   # som om nio fel gjorts nyss: 2^6 = 64 s för adressen
         s.execute(update(Inloggningsforsok).values(antal=9, senast=time.time()))
     status, _, plats = logga_in(k)
     assert status == 303 and "/logga-in?vanta=" in plats and k.kaka("malkoll") is None
     vanta = int(plats.split("vanta=")[1].split("&")[0])
     assert 30 < vanta <= 64
     assert anvandare.antal_forsok("adress:127.0.0.1", server["databas"]) == 9   # väntan räknas inte som fel
-    with db.session(server["databas"]) as s:   # väntan är över
+    anvand_databas(server["databas"])
+    with db.session() as s:   # väntan är över
         s.execute(update(Inloggningsforsok).values(senast=time.time() - 70))
     assert logga_in(k)[2].endswith("/rapportera") and k.kaka("malkoll")
     assert anvandare.antal_forsok("konto:admin", server["databas"]) == 0
@@ -577,9 +582,10 @@ def test_text_fran_import_visas_som_text_aldrig_som_html(webblasare, server):
     from data.rapportering import rapport
     from tools.skarmbild import vanta_pa_dash
     url = server["databas"]
-    fg = rapport.las_rapport(_xss_rapport(url), "xss.xlsx", url=url)
-    rapport.tillampa(fg, XSS, url=url)
-    a = fragor.atgarder(1, period=PERIOD, url=url).set_index("kod").loc["1-A13"]
+    anvand_databas(url)
+    fg = rapport.las_rapport(_xss_rapport(url), "xss.xlsx")
+    rapport.tillampa(fg, XSS)
+    a = fragor.atgarder(1, period=PERIOD).set_index("kod").loc["1-A13"]
     assert a.kommentar == XSS
     d = webblasare
     d.get_log("browser")
@@ -667,30 +673,32 @@ def test_startadministratoren_binds_till_losenordet_och_forsvinner_med_forsta_ko
     forbered_databas(url)
     monkeypatch.setenv("MALKOLL_ADMIN_LOSENORD", LOSEN)
     monkeypatch.setenv("MALKOLL_HEMLIGHET", HEMLIGHET)
-    assert anvandare.logga_in("admin", "fel", "1.2.3.4", url=url).anvandare is None
-    res = anvandare.logga_in("admin", LOSEN, "1.2.3.4", url=url)
+    anvand_databas(url)
+    assert anvandare.logga_in("admin", "fel", "1.2.3.4").anvandare is None
+    res = anvandare.logga_in("admin", LOSEN, "1.2.3.4")
     assert res.anvandare.administrator and res.anvandare.satt == "start"
-    assert anvandare.hamta_inloggning(res.nyckel, url=url).namn == "admin"
+    assert anvandare.hamta_inloggning(res.nyckel).namn == "admin"
     monkeypatch.setenv("MALKOLL_ADMIN_LOSENORD", "Ett-annat-lösenord-99")
-    assert anvandare.hamta_inloggning(res.nyckel, url=url) is None          # nytt lösenord loggar ut
+    assert anvandare.hamta_inloggning(res.nyckel) is None          # nytt lösenord loggar ut
     monkeypatch.setenv("MALKOLL_ADMIN_LOSENORD", LOSEN)
-    assert anvandare.hamta_inloggning(res.nyckel, url=url) is not None
-    anvandare.lagg_till("ada", "administrator", [], "Korrekt-Häst-Batteri-47", url=url)
-    assert anvandare.hamta_inloggning(res.nyckel, url=url) is None          # första kontot finns
-    assert anvandare.logga_in("admin", LOSEN, "1.2.3.4", url=url).anvandare is None
+    assert anvandare.hamta_inloggning(res.nyckel) is not None
+    anvandare.lagg_till("ada", "administrator", [], "Korrekt-Häst-Batteri-47")
+    assert anvandare.hamta_inloggning(res.nyckel) is None          # första kontot finns
+    assert anvandare.logga_in("admin", LOSEN, "1.2.3.4").anvandare is None
     monkeypatch.setenv("MALKOLL_ADMIN_LOSENORD", "a")                        # ett svagt lösenord duger aldrig
     assert "för kort" in anvandare.startlosenordsfel()
     riktig = time.time
-    ada = anvandare.logga_in("ada", "Korrekt-Häst-Batteri-47", "1.2.3.4", url=url)
+    ada = anvandare.logga_in("ada", "Korrekt-Häst-Batteri-47", "1.2.3.4")
     assert ada.anvandare.namn == "ada"
     import datetime as dt
     from sqlalchemy import update
 
     from data.lagring import db
     from data.lagring.models import Inloggning
-    with db.session(url) as s:
+    anvand_databas(url)
+    with db.session() as s:
         s.execute(update(Inloggning).values(utgar=dt.datetime.now() - dt.timedelta(seconds=1)))
-    assert anvandare.hamta_inloggning(ada.nyckel, url=url) is None           # utgången efter 8 timmar
+    assert anvandare.hamta_inloggning(ada.nyckel) is None           # utgången efter 8 timmar
     assert riktig
 
 

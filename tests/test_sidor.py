@@ -5,6 +5,7 @@ Varje test misslyckas också på konsolfel i webbläsaren (fixturen `sida`).
 from __future__ import annotations
 
 import time
+from data.lagring.start import anvand_databas
 from urllib.parse import quote
 
 import pytest
@@ -20,7 +21,8 @@ def _rader(d, css):
 
 def test_startsidan_listar_sju_malomraden(sida, appserver):
     d = sida("/")
-    mo = fragor.malomraden(url=appserver["databas"])
+    anvand_databas(appserver["databas"])
+    mo = fragor.malomraden()
     rutor = _rader(d, ".malomradesruta")
     assert len(rutor) == 7
     for ruta, rad in zip(rutor, mo.itertuples()):
@@ -34,8 +36,9 @@ def test_startsidan_listar_sju_malomraden(sida, appserver):
 def test_malomradessida_visar_alla_atgarder_och_indikatorer(sida, appserver, nr):
     d = sida(f"/malomrade/{nr}")
     url = appserver["databas"]
-    atg = fragor.atgarder(nr, url=url)
-    ind = fragor.indikatorer(nr, url=url)
+    anvand_databas(url)
+    atg = fragor.atgarder(nr)
+    ind = fragor.indikatorer(nr)
     rader = _rader(d, "tr.atgardsrad")
     assert [r.get_attribute("data-kod") for r in rader] == list(atg.kod)
     for r, a in zip(rader, atg.itertuples()):
@@ -66,12 +69,13 @@ def test_malvarden_och_svenska_tal_i_diagrammet(sida):
 
 def test_enhetsfilter_via_url(sida, appserver):
     d = sida("/malomrade/1?enhet=KSK/SHB")
-    vantat = fragor.atgarder(1, enhet=["KSK/SHB"], url=appserver["databas"])
-    assert 0 < len(vantat) < len(fragor.atgarder(1, url=appserver["databas"]))
+    anvand_databas(appserver["databas"])
+    vantat = fragor.atgarder(1, enhet=["KSK/SHB"])
+    assert 0 < len(vantat) < len(fragor.atgarder(1))
     assert [r.get_attribute("data-kod") for r in _rader(d, "tr.atgardsrad")] == list(vantat.kod)
     # roll=ansvarig smalnar av
     d = sida("/malomrade/1?enhet=KSK/ToU&roll=ansvarig")
-    vantat = fragor.atgarder(1, enhet=["KSK/ToU"], roll="ansvarig", url=appserver["databas"])
+    vantat = fragor.atgarder(1, enhet=["KSK/ToU"], roll="ansvarig")
     assert [r.get_attribute("data-kod") for r in _rader(d, "tr.atgardsrad")] == list(vantat.kod)
 
 
@@ -89,7 +93,8 @@ def test_enhetsfilter_via_gransnittet_hamnar_i_url(sida, appserver):
     vanta_pa_dash(d)
     time.sleep(0.5)
     vanta_pa_dash(d)
-    vantat = fragor.atgarder(5, enhet=["KSK/TiNK"], url=appserver["databas"])
+    anvand_databas(appserver["databas"])
+    vantat = fragor.atgarder(5, enhet=["KSK/TiNK"])
     koder = [r.get_attribute("data-kod") for r in _rader(d, "tr.atgardsrad")]
     assert koder == list(vantat.kod) and len(koder) < fore
     # Länken går att dela: samma vy öppnad på nytt
@@ -100,7 +105,8 @@ def test_enhetsfilter_via_gransnittet_hamnar_i_url(sida, appserver):
 def test_periodfilter_och_forsenad(sida, appserver):
     period = "Årsredovisning 2020"
     d = sida(f"/malomrade/5?period={quote(period)}")
-    atg = fragor.atgarder(5, period=period, url=appserver["databas"]).set_index("kod")
+    anvand_databas(appserver["databas"])
+    atg = fragor.atgarder(5, period=period).set_index("kod")
     rad = d.find_element(By.CSS_SELECTOR, 'tr[data-kod="5-A01"]')
     assert rad.get_attribute("data-status") == atg.loc["5-A01"].status == "Försenad"
     assert "passerade 2020-06-30" in rad.text
@@ -112,7 +118,8 @@ def test_arbetsgivare_och_sarskilda_uppdrag(sida, appserver):
     assert len(_rader(d, "article.indikatorkort")) == 7
     assert "Sjukfrånvaro" in d.page_source
     d = sida("/sarskilda-uppdrag")
-    su = fragor.sarskilda_uppdrag(url=appserver["databas"])
+    anvand_databas(appserver["databas"])
+    su = fragor.sarskilda_uppdrag()
     assert len(_rader(d, "section.sarskilt-uppdrag")) == len(su) == 6
     for r in su.itertuples():
         if isinstance(r.inriktning, str):
@@ -163,4 +170,5 @@ def test_hamta_rapportmall_ger_mall_for_sidans_period_och_enhet(appserver, monke
     wb = load_workbook(io.BytesIO(base64.b64decode(ut["content"])))
     assert wb["Instruktioner"]["B2"].value == "Delår 2 2020"
     ids = [r[0].value for r in wb["Åtgärder"].iter_rows(min_row=3)]
-    assert ids == list(fragor.atgarder(enhet=["KSK/TiNK"], period="Delår 2 2020", url=appserver["databas"]).kod)
+    anvand_databas(appserver["databas"])
+    assert ids == list(fragor.atgarder(enhet=["KSK/TiNK"], period="Delår 2 2020").kod)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from data.lagring.start import anvand_databas
 
 import pytest
 
@@ -12,13 +13,15 @@ from data.utdata import skattepengar
 @pytest.fixture(scope="module")
 def databas(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('sp') / 'sp.sqlite'}"
-    forbered.sakerstall_databas(url)
+    anvand_databas(url)
+    forbered.sakerstall_databas()
     yield url
     forbered.glom()
 
 
 def test_siffrorna_ar_planens(databas):
-    s = skattepengar.sammanstall(url=databas)
+    anvand_databas(databas)
+    s = skattepengar.sammanstall()
     assert s.ar == 2020 and s.kommun == "Norrtälje kommun"
     assert s.netto == 228900                      # "nettokostnaderna … 228,9 miljoner kronor"
     assert s.kostnader == 329541 and s.intakter == 100641
@@ -36,7 +39,8 @@ def test_siffrorna_ar_planens(databas):
 
 
 def test_bara_publicerad_uppfoljning(databas):
-    s = skattepengar.sammanstall(url=databas)
+    anvand_databas(databas)
+    s = skattepengar.sammanstall()
     assert s.uppfoljning, "kommunens publicerade budgetavvikelse ska synas"
     assert all(u["kalla_url"] and u["kalla_url"].startswith("https://") for u in s.uppfoljning)
     assert not any("Exempel" in (u["kommentar"] or "") for u in s.uppfoljning)

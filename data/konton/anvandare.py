@@ -115,8 +115,8 @@ def startlosenordsfel() -> str | None:
 
 # --- Konton ---
 
-def finns_konton(url: str | None = None) -> bool:
-    with db.session(url) as s:
+def finns_konton() -> bool:
+    with db.session() as s:
         return s.scalar(select(Konto.id).limit(1)) is not None
 
 
@@ -138,7 +138,7 @@ def _losen_ok(losen: str, namn: str) -> str:
 
 
 def lagg_till(namn: str, roll: str, enheter: list[str] | None = None, losen: str | None = None,
-              visningsnamn: str | None = None, oidc_sub: str | None = None, url: str | None = None,
+              visningsnamn: str | None = None, oidc_sub: str | None = None,
               epost: str | None = None) -> int:
     """Skapa ett konto; returnerar dess id."""
     namn = namn.strip()
@@ -146,7 +146,7 @@ def lagg_till(namn: str, roll: str, enheter: list[str] | None = None, losen: str
         raise Kontofel("Användarnamnet saknas eller är för långt.")
     if roll in ("rapportor", "granskare") and not enheter:
         raise Kontofel(f"En {ROLLNAMN[roll]} behöver minst en enhet (--enhet KOD).")
-    with db.session(url) as s:
+    with db.session() as s:
         _kontrollera(roll, enheter, s)
         if s.scalar(select(Konto.id).where(Konto.namn == namn)) is not None:
             raise Kontofel(f"Kontot {namn!r} finns redan.")
@@ -161,10 +161,10 @@ def lagg_till(namn: str, roll: str, enheter: list[str] | None = None, losen: str
 
 
 def andra(namn: str, roll: str | None = None, enheter: list[str] | None = None, losen: str | None = None,
-          aktiv: bool | None = None, visningsnamn: str | None = None, url: str | None = None,
+          aktiv: bool | None = None, visningsnamn: str | None = None,
           epost: str | None = None) -> None:
     """Ändra ett konto. Inaktivering och nytt lösenord avslutar kontots inloggningar."""
-    with db.session(url) as s:
+    with db.session() as s:
         k = s.scalars(select(Konto).where(Konto.namn == namn)).one_or_none()
         if k is None:
             raise Kontofel(f"Kontot {namn!r} finns inte.")
@@ -199,22 +199,21 @@ def epostadress(text: str | None) -> str | None:
     return t
 
 
-def inaktivera(namn: str, url: str | None = None) -> None:
-    andra(namn, aktiv=False, url=url)
+def inaktivera(namn: str) -> None:
+    andra(namn, aktiv=False)
 
 
-def lista(url: str | None = None) -> list[dict]:
-    with db.session(url) as s:
+def lista() -> list[dict]:
+    with db.session() as s:
         return [{"namn": k.namn, "visningsnamn": k.visningsnamn, "roll": k.roll, "aktiv": k.aktiv,
                  "enheter": [e.enhet_kod for e in k.enheter], "sso": k.oidc_sub is not None, "epost": k.epost}
                 for k in s.scalars(select(Konto).order_by(Konto.namn))]
 
 
-def oidc_konto(sub: str, namn: str, visningsnamn: str, roll: str, enheter: list[str],
-               url: str | None = None, epost: str | None = None) -> int:
+def oidc_konto(sub: str, namn: str, visningsnamn: str, roll: str, enheter: list[str], epost: str | None = None) -> int:
     """Konto för en SSO-inloggning: skapas första gången, roll och enheter följer grupperna och
     e-postadressen följer anspråket (när det finns och är en adress)."""
-    with db.session(url) as s:
+    with db.session() as s:
         kanda = set(s.scalars(select(Enhet.kod)))
         enheter = [e for e in enheter if e in kanda]
         k = s.scalars(select(Konto).where(Konto.oidc_sub == sub)).one_or_none()
@@ -247,11 +246,11 @@ def _starttagg() -> str:
                     hashlib.sha256).hexdigest()
 
 
-def ny_inloggning(konto_id: int | None, satt: str, adress: str | None, url: str | None = None) -> str:
+def ny_inloggning(konto_id: int | None, satt: str, adress: str | None) -> str:
     """Skapa en inloggning; returnerar nyckeln som kakan ska bära (bara dess hash sparas)."""
     nyckel = secrets.token_urlsafe(32)
     nu = dt.datetime.now()
-    with db.session(url) as s:
+    with db.session() as s:
         s.execute(delete(Inloggning).where(Inloggning.utgar < nu))
         s.add(Inloggning(id=_nyckelhash(nyckel), konto_id=konto_id, satt=satt, skapad=nu, adress=(adress or "")[:100],
                          utgar=nu + dt.timedelta(seconds=SESSIONSTID),
@@ -259,11 +258,11 @@ def ny_inloggning(konto_id: int | None, satt: str, adress: str | None, url: str 
     return nyckel
 
 
-def hamta_inloggning(nyckel: str | None, url: str | None = None) -> Anvandare | None:
+def hamta_inloggning(nyckel: str | None) -> Anvandare | None:
     """Den inloggade för kakans nyckel, eller None (utgången, utloggad, inaktiverad …)."""
     if not isinstance(nyckel, str) or not 20 <= len(nyckel) <= 100:
         return None
-    with db.session(url) as s:
+    with db.session() as s:
         rad = s.get(Inloggning, _nyckelhash(nyckel))
         if rad is None or rad.utgar < dt.datetime.now():
             return None
@@ -278,9 +277,9 @@ def hamta_inloggning(nyckel: str | None, url: str | None = None) -> Anvandare | 
                          tuple(e.enhet_kod for e in k.enheter), rad.satt, k.epost)
 
 
-def avsluta_inloggning(nyckel: str | None, url: str | None = None) -> None:
+def avsluta_inloggning(nyckel: str | None) -> None:
     if isinstance(nyckel, str):
-        with db.session(url) as s:
+        with db.session() as s:
             s.execute(delete(Inloggning).where(Inloggning.id == _nyckelhash(nyckel)))
 
 
@@ -319,13 +318,13 @@ def _misslyckat(s, nycklar: dict[str, float], nu: float) -> int:
     return antal
 
 
-def _skapa_rader(nycklar: dict[str, float], nu: float, url: str | None) -> None:
+def _skapa_rader(nycklar: dict[str, float], nu: float) -> None:
     """Se till att kontots och adressens rader finns (INSERT … ON CONFLICT DO NOTHING, i sorterad
     ordning, i en egen transaktion). Då låser _reservera alltid befintliga rader i samma ordning:
     två samtidiga första försök kan inte längre låsa varandra (dödläge) när de lägger till raderna."""
     from sqlalchemy.dialects.postgresql import insert as pg_insert
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-    with db.session(url) as s:
+    with db.session() as s:
         infoga = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
         for nyckel in sorted(nycklar):
             s.execute(infoga(Inloggningsforsok).values(nyckel=nyckel, antal=0, senast=nu)
@@ -347,8 +346,8 @@ def _reservera(s, nycklar: dict[str, float], nu: float) -> tuple[float, int]:
     return 0.0, _misslyckat(s, nycklar, nu)
 
 
-def antal_forsok(nyckel: str, url: str | None = None) -> int:
-    with db.session(url) as s:
+def antal_forsok(nyckel: str) -> int:
+    with db.session() as s:
         r = s.get(Inloggningsforsok, nyckel)
         return r.antal if r is not None else 0
 
@@ -368,7 +367,7 @@ def _prova(s, namn: str, losen: str) -> Anvandare | None:
                      epost=k.epost)
 
 
-def logga_in(namn: str | None, losen: str | None, adress: str, url: str | None = None) -> Inloggningsresultat:
+def logga_in(namn: str | None, losen: str | None, adress: str) -> Inloggningsresultat:
     """Pröva användarnamn och lösenord. Efter tre fel i rad (per konto och per adress) måste man
     vänta allt längre (1, 2, 4 … s; för kontot högst 30 s, för adressen högst 15 min) – rätt
     lösenord fungerar alltid igen efter väntan. Fel och väntan loggas, aldrig lösenordet."""
@@ -377,8 +376,8 @@ def logga_in(namn: str | None, losen: str | None, adress: str, url: str | None =
     for gang in range(3):   # om en rad ändå försvann emellan (en lyckad inloggning tog bort den): försök igen
         nu = time.time()
         try:
-            _skapa_rader(nycklar, nu, url)
-            with db.session(url) as s:
+            _skapa_rader(nycklar, nu)
+            with db.session() as s:
                 kvar, antal = _reservera(s, nycklar, nu)
             break
         except IntegrityError:
@@ -388,7 +387,7 @@ def logga_in(namn: str | None, losen: str | None, adress: str, url: str | None =
         log.warning("Inloggning för %r från %s vägrad: vänta %.0f s efter för många fel", namn, adress, kvar)
         return Inloggningsresultat(vanta=kvar, fel=f"För många felaktiga försök. Vänta {int(-(-kvar // 1))} "
                                                     "sekunder och försök igen.")
-    with db.session(url) as s:
+    with db.session() as s:
         anv = _prova(s, namn, losen) if namn and losen else None
         if anv is None:
             log.warning("Misslyckad inloggning för %r från %s (%d fel i rad)", namn, adress, antal)
@@ -396,7 +395,7 @@ def logga_in(namn: str | None, losen: str | None, adress: str, url: str | None =
         for nyckel in sorted(nycklar):   # samma ordning som låsen i _reservera
             s.execute(delete(Inloggningsforsok).where(Inloggningsforsok.nyckel == nyckel))
     log.info("Inloggning: %r (%s) från %s", anv.namn, anv.roll, adress)
-    return Inloggningsresultat(anv, ny_inloggning(anv.konto_id, anv.satt, adress, url=url))
+    return Inloggningsresultat(anv, ny_inloggning(anv.konto_id, anv.satt, adress))
 
 
 # --- Kommandoraden ---

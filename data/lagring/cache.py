@@ -84,22 +84,23 @@ def glom_begaran() -> None:
 _GENERATION_SQL = "SELECT token, generation FROM cachegeneration WHERE id = 1"
 
 
-def _las_generation(url: str) -> str:
+def _las_generation() -> str:
     """En fråga, förberedd som text (att bygga ett ORM-uttryck per förfrågan kostade mer än frågan)."""
-    with db.motor(url).connect() as c:
+    with db.motor().connect() as c:
         rad = c.exec_driver_sql(_GENERATION_SQL).first()
     return f"{rad[0]}-{rad[1]}" if rad else "ingen"
 
 
-def senast_andrad(url: str | None = None):
+def senast_andrad():
     """När data senast ändrades (generationens tid, UTC), eller None om den inte är känd."""
-    with db.motor(url).connect() as c:
+    with db.motor().connect() as c:
         rad = c.execute(select(Cachegeneration.andrad).where(Cachegeneration.id == 1)).first()
     return rad[0] if rad else None
 
 
-def generation(url: str) -> str:
-    """Generationen, läst högst en gång per webbförfrågan."""
+def generation() -> str:
+    """Processens databas generation, läst högst en gång per webbförfrågan."""
+    url = db.databas_url()
     try:
         from flask import g, has_request_context
     except ImportError:  # pragma: no cover
@@ -107,9 +108,9 @@ def generation(url: str) -> str:
     if has_request_context():
         cache = g.setdefault("_malkoll_generation", {})
         if url not in cache:
-            cache[url] = _las_generation(url)
+            cache[url] = _las_generation()
         return cache[url]
-    return _las_generation(url)
+    return _las_generation()
 
 
 def _i_begaran() -> dict | None:
@@ -129,12 +130,10 @@ def _kopia(v):
 
 def _argument(funktion, args, kw) -> str:
     """Argumenten i en form som inte beror på hur funktionen anropades (position/nyckelord,
-    standardvärden, url=None → processens databas)."""
+    standardvärden)."""
     bundna = inspect.signature(funktion).bind(*args, **kw)
     bundna.apply_defaults()
     varden = dict(bundna.arguments)
-    if "url" in varden and varden["url"] is None:
-        varden["url"] = db.databas_url()
     return repr(sorted(varden.items()))
 
 
@@ -174,24 +173,25 @@ def kodversion() -> str:
 
 
 def cachad(funktion):
-    """Dekorator för frågefunktioner med nyckelordet url=. Argumenten ingår i nyckeln. Inom en
+    """Dekorator för frågefunktioner. Nyckeln: processens databas, dess generation, koden och
+    argumenten – som är upplösta värden (planen är en Plankontext, aldrig "standardplanen"). Inom en
     webbförfrågan räknas samma anrop bara en gång (per_begaran), också med cachen av."""
     @per_begaran
     @functools.wraps(funktion)
-    def inre(*args, url: str | None = None, **kw):
+    def inre(*args, **kw):
         if avstangd():
-            return funktion(*args, url=url, **kw)
-        url = url or db.databas_url()
+            return funktion(*args, **kw)
+        url = db.databas_url()
         nyckel = "fraga:" + _url_id(url) + ":" + hashlib.sha256(repr((
-            kodversion(), funktion.__module__, funktion.__qualname__, generation(url),
-            _argument(funktion, args, {**kw, "url": url}))).encode()).hexdigest()
+            kodversion(), funktion.__module__, funktion.__qualname__, generation(),
+            _argument(funktion, args, kw))).encode()).hexdigest()
         data = _hamta(nyckel)
         if data is not None:
             try:
                 return kodning.avkoda(data)
             except kodning.Kodfel as e:
                 log.warning("Cachat värde för %s gick inte att läsa (%s); räknar om", funktion.__qualname__, e)
-        svar = funktion(*args, url=url, **kw)
+        svar = funktion(*args, **kw)
         try:
             _spara(nyckel, kodning.koda(svar))
         except kodning.Kodfel as e:
@@ -207,10 +207,10 @@ _sidor: OrderedDict[str, bytes] = OrderedDict()
 _sidlas = threading.Lock()
 
 
-def sidnyckel(url: str, *delar) -> str:
-    """Nyckel för en färdig sida: databasen, generationen och det som bestämmer sidan."""
-    return "sida:" + _url_id(url) + ":" + hashlib.sha256(
-        repr((kodversion(), generation(url)) + delar).encode()).hexdigest()
+def sidnyckel(*delar) -> str:
+    """Nyckel för en färdig sida: processens databas, generationen och det som bestämmer sidan."""
+    return "sida:" + _url_id(db.databas_url()) + ":" + hashlib.sha256(
+        repr((kodversion(), generation()) + delar).encode()).hexdigest()
 
 
 def hamta_sida(nyckel: str) -> bytes | None:

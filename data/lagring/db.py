@@ -39,9 +39,10 @@ def _sqlite_motor(url: str) -> Engine:
     return eng
 
 
-def motor(url: str | None = None) -> Engine:
-    """En motor per URL och process (skapas vid första användningen, ansluter inte själv)."""
-    url = installningar.normalisera_databas_url(url) if url else databas_url()
+def motor() -> Engine:
+    """Processens databas: en motor per URL och process (skapas vid första användningen, ansluter
+    inte själv). Vilken databas det är bestäms av startsteget (data.lagring.start), inte av anroparen."""
+    url = databas_url()
     with _las:
         if url not in _motorer:
             _motorer[url] = (_sqlite_motor(url) if url.startswith("sqlite")
@@ -49,23 +50,23 @@ def motor(url: str | None = None) -> Engine:
         return _motorer[url]
 
 
-def sessionsfabrik(url: str | None = None) -> sessionmaker[Session]:
-    return sessionmaker(motor(url), expire_on_commit=False)
+def sessionsfabrik() -> sessionmaker[Session]:
+    return sessionmaker(motor(), expire_on_commit=False)
 
 
 @contextmanager
-def session(url: str | None = None) -> Iterator[Session]:
+def session() -> Iterator[Session]:
     """En session i en transaktion: allt eller inget."""
-    with sessionsfabrik(url)() as s:
+    with sessionsfabrik()() as s:
         with s.begin():
             yield s
 
 
 @contextmanager
-def processlas(url: str | None = None) -> Iterator[None]:
+def processlas() -> Iterator[None]:
     """Lås mellan processer (flera gunicorn-arbetsprocesser startar samtidigt mot en tom databas):
     PostgreSQL: ett advisory lock; SQLite: ett fillås bredvid databasfilen."""
-    eng = motor(url)
+    eng = motor()
     if eng.dialect.name == "postgresql":
         with eng.connect() as c:
             c.execute(text("SELECT pg_advisory_lock(7283614)"))
@@ -86,9 +87,9 @@ def processlas(url: str | None = None) -> Iterator[None]:
         yield
 
 
-def svarar(url: str | None = None) -> None:
+def svarar() -> None:
     """Kontrollera att databasen svarar; kastar DBAPIError annars."""
-    with motor(url).connect() as c:
+    with motor().connect() as c:
         c.execute(text("SELECT 1"))
 
 

@@ -202,22 +202,32 @@ class Installningar:
 
 
 _aktuella: Installningar | None = None
+_databas: str | None = None     # vald med anvand_databas (tester och verktyg), annars inställningarnas
 
 
 def anvand(inst: Installningar) -> Installningar:
     """Gör `inst` till processens inställningar (startsteget anropar detta en gång)."""
-    global _aktuella
+    global _aktuella, _databas
     _aktuella = inst
+    _databas = None
     return inst
 
 
 def aktuella() -> Installningar:
     """Processens inställningar. Före startsteget (t.ex. i ett test som bara läser en fråga):
     läses de ur miljön vid varje anrop, så att inget fryses innan någon startat."""
-    return _aktuella if _aktuella is not None else Installningar.fran_miljo()
+    inst = _aktuella if _aktuella is not None else Installningar.fran_miljo()
+    return inst if _databas is None or inst.databas_url == _databas else dataclasses.replace(inst, databas_url=_databas)
+
+
+def anvand_databas(url: str | None) -> None:
+    """Gör `url` till processens databas utan att frysa övriga inställningar (None: inställningarnas)."""
+    global _databas
+    _databas = normalisera_databas_url(url) if url else None
 
 
 def glom() -> None:
     """För tester: glöm de valda inställningarna (nästa `aktuella()` läser miljön)."""
-    global _aktuella
+    global _aktuella, _databas
     _aktuella = None
+    _databas = None

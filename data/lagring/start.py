@@ -49,14 +49,14 @@ def senaste_version() -> str:
     return huvuden[0]
 
 
-def databasens_version(url: str | None = None) -> str | None:
-    with db.motor(url).connect() as c:
+def databasens_version() -> str | None:
+    with db.motor().connect() as c:
         return MigrationContext.configure(c).get_current_revision()
 
 
-def uppgradera(url: str | None = None) -> None:
+def uppgradera() -> None:
     """Schemat till senaste version (under processlåset)."""
-    with db.processlas(url), db.motor(url).connect() as c:
+    with db.processlas(), db.motor().connect() as c:
         sqlite = c.dialect.name == "sqlite"
         if sqlite:  # SQLite bygger om tabeller vid ändringar: främmande nycklar av under tiden
             c.exec_driver_sql("PRAGMA foreign_keys=OFF")
@@ -76,14 +76,14 @@ def uppgradera(url: str | None = None) -> None:
                 c.commit()
 
 
-def sakerstall_schema(url: str | None = None) -> None:
-    """Schemat på senaste version, en gång per process och databas."""
-    url = installningar.normalisera_databas_url(url) if url else db.databas_url()
+def sakerstall_schema() -> None:
+    """Processens databas på senaste schemaversion, en gång per process och databas."""
+    url = db.databas_url()
     if url in _klara:
         return
     with _las:
         if url not in _klara:
-            uppgradera(url)
+            uppgradera()
             _klara.add(url)
 
 
@@ -92,8 +92,14 @@ def starta(inst: Installningar | None = None, schema: bool = True) -> Installnin
     Att fylla en tom databas är nästa steg: `data.forbered` (appen och init-db gör båda)."""
     inst = installningar.anvand(inst or Installningar.fran_miljo())
     if schema:
-        sakerstall_schema(inst.databas_url)
+        sakerstall_schema()
     return inst
+
+
+def anvand_databas(url: str) -> None:
+    """Gör `url` till processens databas (utan migreringar) – för tester och verktyg som byter databas.
+    Appen och kommandona väljer databasen en gång, i `starta`."""
+    installningar.anvand_databas(url)
 
 
 def glom() -> None:
@@ -110,20 +116,20 @@ def main(argv: list[str] | None = None) -> int:
                     help="uppgradera: schemat till senaste version; version: visa versionerna")
     args = ap.parse_args(argv)
     try:
-        inst = starta(schema=False)
+        starta(schema=False)
     except installningar.Installningsfel as e:
         print(f"Fel i inställningarna: {e}", file=sys.stderr)
         return 2
     if args.kommando == "uppgradera":
-        uppgradera(inst.databas_url)
+        uppgradera()
         print(f"Schemat är på version {senaste_version()}.")
     else:
-        print(f"Databasen: {databas_version_text(inst.databas_url)}; senaste: {senaste_version()}")
+        print(f"Databasen: {databas_version_text()}; senaste: {senaste_version()}")
     return 0
 
 
-def databas_version_text(url: str) -> str:
-    return databasens_version(url) or "ingen (tom eller version 1)"
+def databas_version_text() -> str:
+    return databasens_version() or "ingen (tom eller version 1)"
 
 
 if __name__ == "__main__":

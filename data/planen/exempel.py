@@ -29,17 +29,17 @@ def _kol(ws, namn: str) -> int:
     return [c.value for c in ws[RUBRIKRAD]].index(namn) + 1
 
 
-def fylld_exempelrapport(url: str | None = None, period: str = PERIOD, plan: str | None = None) -> bytes:
+def fylld_exempelrapport(period: str = PERIOD, plan: str | None = None) -> bytes:
     """Rapportmallen för perioden ifylld med exempel som täcker alla statusar."""
-    wb = load_workbook(io.BytesIO(skapa_mall(period, url=url, plan=plan)))
+    wb = load_workbook(io.BytesIO(skapa_mall(period, plan=plan)))
     ws = wb["Åtgärder"]
     for i, rad in enumerate(range(FORSTA_RAD, ws.max_row + 1)):
         status = ATGARDSSTATUS[i % len(ATGARDSSTATUS)]
         ws.cell(rad, _kol(ws, "Status"), status)
         ws.cell(rad, _kol(ws, "Kommentar"), f"Exempel: påhittad kommentar för att visa statusen ”{status}”.")
     ws = wb["Indikatorer"]
-    ind = fragor.indikatorer(period=period, plan=plan, url=url).set_index("kod")
-    malkol = f"mal_{int(fragor.vald_period(period, plan, url=url).ar)}"
+    ind = fragor.indikatorer(period=period, plan=plan).set_index("kod")
+    malkol = f"mal_{int(fragor.vald_period(period, plan).ar)}"
     faktorer = (1.0, 0.5, -0.5, 1.0)   # nått, halvvägs från nuvärdet, åt fel håll, nått
     k_id, k_ut, k_kom = _kol(ws, "Id"), _kol(ws, "Utfall"), _kol(ws, "Kommentar")
     nr = 0
@@ -76,14 +76,14 @@ def fylld_exempelrapport(url: str | None = None, period: str = PERIOD, plan: str
     return ut.getvalue()
 
 
-def ladda_exempel(url: str | None = None, plan: dict | None = None) -> int:
+def ladda_exempel(plan: dict | None = None) -> int:
     """Läs in exempelrapporten för planens `exempelperiod` (ingen period: inget exempel)."""
     period = plan.get("exempelperiod") if plan else PERIOD
     if not period:
         return 0
     kod = plan["kod"] if plan else None
-    fg = las_rapport(fylld_exempelrapport(url, period, kod), f"exempelrapport_{_ascii(period)}.xlsx", url=url)
-    return tillampa(fg, AV, url=url, exempel=True)
+    fg = las_rapport(fylld_exempelrapport(period, kod), f"exempelrapport_{_ascii(period)}.xlsx")
+    return tillampa(fg, AV, exempel=True)
 
 
 def _ascii(text: str) -> str:

@@ -28,44 +28,44 @@ _klara: set[str] = set()
 _las = threading.RLock()
 
 
-def fyll_om_tom(inst: Installningar, url: str | None = None) -> bool:
+def fyll_om_tom(inst: Installningar) -> bool:
     """Läs in planen (och publicerade utfall, exempel) om databasen saknar planer."""
-    with db.processlas(url):
-        with db.session(url) as s:
+    with db.processlas():
+        with db.session() as s:
             cache.saker_rad(s)
             if s.scalar(select(Plan.id).limit(1)) is not None:
                 return False
-        plan = ladda.ladda_plan_katalog(Path(inst.plankatalog), url=url)
-        publicerat.ladda_for_plan(Path(inst.plankatalog), plan, url=url)
-        _las_in_kolada(Path(inst.plankatalog), plan, url)
+        plan = ladda.ladda_plan_katalog(Path(inst.plankatalog))
+        publicerat.ladda_for_plan(Path(inst.plankatalog), plan)
+        _las_in_kolada(Path(inst.plankatalog), plan)
         if inst.exempel:
-            exempel.ladda_exempel(url=url, plan=plan)
+            exempel.ladda_exempel(plan=plan)
         log.info("Tom databas fylld med planen %s", plan)
         return True
 
 
-def _las_in_kolada(katalog: Path, plan: dict, url: str | None) -> None:
+def _las_in_kolada(katalog: Path, plan: dict) -> None:
     """Planmappens Kolada-ögonblicksbild (plan.yaml: kolada: ogonblicksbild), om den finns."""
     bild = (plan.get("kolada") or {}).get("ogonblicksbild")
     if not bild:
         return
     rader = kolada.tolka_fil(katalog / bild["fil"], dt.date.fromisoformat(bild["hamtad"]), bild["kalla"])
-    with db.session(url) as s:
+    with db.session() as s:
         res = kolada.spara_rader(s, rader)
     log.info("Kolada-ögonblicksbilden %s: %s", bild["fil"], res.text())
 
 
-def sakerstall_databas(url: str | None = None, inst: Installningar | None = None) -> None:
+def sakerstall_databas(inst: Installningar | None = None) -> None:
     """Schema och första inläsning, en gång per process och databas (idempotent)."""
     inst = inst or installningar.aktuella()
-    url = installningar.normalisera_databas_url(url) if url else inst.databas_url
+    url = inst.databas_url
     if url in _klara:
         return
     with _las:
         if url in _klara:
             return
-        start.sakerstall_schema(url)
-        fyll_om_tom(inst, url)
+        start.sakerstall_schema()
+        fyll_om_tom(inst)
         _klara.add(url)
 
 

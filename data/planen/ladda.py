@@ -304,23 +304,23 @@ def _skriv_plan(s: Session, p: dict) -> Plan:
     return plan
 
 
-def ladda_plan(katalog: Path = PLAN_DIR, url: str | None = None) -> str:
+def ladda_plan(katalog: Path = PLAN_DIR) -> str:
     """Läs källfilerna och synka databasen. Returnerar "inläst", "uppdaterad" eller "oförändrad"."""
-    return spara(las_plan(katalog), url)  # KallfilFel innan något rörs
+    return spara(las_plan(katalog))  # KallfilFel innan något rörs
 
 
-def ladda_plan_katalog(katalog: Path = PLAN_DIR, url: str | None = None) -> dict:
+def ladda_plan_katalog(katalog: Path = PLAN_DIR) -> dict:
     """Som ladda_plan, men returnerar planens data (kod, perioder, publicerade utfall …)."""
     plan = las_plan(katalog)
-    spara(plan, url)
+    spara(plan)
     return plan
 
 
-def spara(plan: dict, url: str | None = None) -> str:
+def spara(plan: dict) -> str:
     """En läst plan (kallor.las_plan) i databasen, i en transaktion. Laddfel om något pekar på det
     som tagits bort."""
-    start.sakerstall_schema(url)
-    with db.session(url) as s:
+    start.sakerstall_schema()
+    with db.session() as s:
         finns = s.scalars(select(Plan).where(Plan.kod == plan["kod"])).one_or_none()
         if finns is not None and finns.kallhash == plan["kallhash"]:
             return "oförändrad"

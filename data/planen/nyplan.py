@@ -74,10 +74,10 @@ def _tidpunkt_datum(a, nytt_ar: int, perioder: dict[str, dt.date]):
     return gammalt if gammalt is not None else "inget"
 
 
-def _stavningar(pid: int, url: str | None) -> dict[str, set[str]]:
+def _stavningar(pid: int) -> dict[str, set[str]]:
     """Stavning (som tryckt) → enhetskoder, ur planens åtgärder och indikatorer."""
     ut: dict[str, set[str]] = defaultdict(set)
-    with db.session(url) as s:
+    with db.session() as s:
         for modell, nyckel, agare in ((AtgardEnhet, AtgardEnhet.atgard_id, Atgard),
                                       (IndikatorEnhet, IndikatorEnhet.indikator_id, Indikator)):
             for stavning, kod in s.execute(select(modell.stavning, Enhet.kod).join(Enhet, Enhet.id == modell.enhet_id)
@@ -86,16 +86,16 @@ def _stavningar(pid: int, url: str | None) -> dict[str, set[str]]:
     return ut
 
 
-def _enheter(plan: str, pid: int, url: str | None) -> dict:
+def _enheter(plan: str, pid: int) -> dict:
     """enheter.yaml: planens enheter med alla stavningar ur den inlästa enheter.yaml (också de som ingen
     överförd post använder) och de stavningar planen använt."""
-    enh = fragor.enheter(plan, url=url)
+    enh = fragor.enheter(plan)
     alias: dict[str, list[str]] = defaultdict(list)
-    with db.session(url) as s:
+    with db.session() as s:
         for kod, lagrade in s.execute(select(Enhet.kod, Enhet.alias).where(Enhet.plan_id == pid)):
             alias[kod].extend(lagrade or [])
         sammansatta = dict(s.scalar(select(Plan.sammansatta).where(Plan.id == pid)) or {})
-    for stavning, koder in sorted(_stavningar(pid, url).items()):
+    for stavning, koder in sorted(_stavningar(pid).items()):
         kod = next(iter(koder))
         if len(koder) > 1:
             sammansatta.setdefault(stavning, sorted(koder))
@@ -139,33 +139,33 @@ def _indikator(r, malar: list[int], senaste: dict) -> dict:
     return {k: v for k, v in d.items() if v is not None}
 
 
-def _senaste_utfall(plan: str, url: str | None) -> dict[int, tuple[float, int]]:
+def _senaste_utfall(plan: str) -> dict[int, tuple[float, int]]:
     """Indikator → (senaste rapporterade värde, dess år), utan exempeldata."""
-    ind = fragor.indikatorer(plan=plan, url=url)
-    ut = fragor.utfall(ind.id.tolist(), url=url)
+    ind = fragor.indikatorer(plan=plan)
+    ut = fragor.utfall(ind.id.tolist())
     ut = ut[ut.varde.notna() & ~ut.exempel.astype(bool)]
     return {int(i): (float(g.varde.iloc[-1]), g.slutdatum.iloc[-1].year) for i, g in ut.groupby("indikator_id")}
 
 
-def ny_plan(fran: str, kod: str, katalog: Path, period: str | None = None, url: str | None = None) -> dict:
+def ny_plan(fran: str, kod: str, katalog: Path, period: str | None = None) -> dict:
     """Skriv källfilerna för nästa års plan. Returnerar en sammanfattning (antal per slag)."""
     katalog = Path(katalog)
     if katalog.exists() and any(katalog.iterdir()):
         raise Nyplanfel(f"Katalogen {katalog} finns redan och är inte tom; välj en ny katalog")
-    if kod in set(fragor.planer(url=url).kod):
+    if kod in set(fragor.planer().kod):
         raise Nyplanfel(f"Planen {kod!r} finns redan i databasen")
-    info = fragor.plan_info(fran, url=url)
+    info = fragor.plan_info(fran)
     gammalt, nytt = int(info["ar"]), int(info["ar"]) + 1
     malar = [a + 1 for a in info["malar"]]
-    per = fragor.vald_period(period, fran, url=url)
+    per = fragor.vald_period(period, fran)
     katalog.mkdir(parents=True, exist_ok=True)
-    with db.session(url) as s:
+    with db.session() as s:
         pid = s.scalar(select(Plan.id).where(Plan.kod == fran))
     perioder = [{"namn": flytta_alla_ar(p.namn), "typ": p.typ,
                  "slutdatum": dt.date(p.slutdatum.year + 1, p.slutdatum.month,
                                       min(p.slutdatum.day, 28 if p.slutdatum.month == 2 else 31))}
-                for p in fragor.perioder(fran, url=url).itertuples()]
-    nd = fragor.namnden(fran, url=url)
+                for p in fragor.perioder(fran).itertuples()]
+    nd = fragor.namnden(fran)
     namnden = {"namnd": nd.namn, "namnd_kort": nd.kort, "namnd_genitiv": nd.genitiv_,
                "kommun": _text(nd.kommun), "kommunkod": nd.kommunkod, "texter": nd.texter or None}
     _skriv(katalog, "plan.yaml", {
@@ -173,17 +173,17 @@ def ny_plan(fran: str, kod: str, katalog: Path, period: str | None = None, url: 
         **{k: v for k, v in namnden.items() if v is not None}, "ar": nytt, "malar": malar, "ambitionsar": info.get("ambitionsar"),
         "vision": _text(info.get("vision")), "perioder": perioder},
         f"Utkast till {kod}, skrivet ur {fran} {dt.date.today():%Y-%m-%d} (python -m data.nyplan). Redigera fritt.")
-    _skriv(katalog, "enheter.yaml", _enheter(fran, pid, url), f"Enheterna i {fran}, med planens stavningar")
+    _skriv(katalog, "enheter.yaml", _enheter(fran, pid), f"Enheterna i {fran}, med planens stavningar")
 
     nya_perioder = {p["namn"]: p["slutdatum"] for p in perioder}
-    atg = fragor.atgarder(period=per.namn, plan=fran, url=url)
+    atg = fragor.atgarder(period=per.namn, plan=fran)
     oppna = atg[~atg.status.isin(AVSLUTADE)]
-    lankar = _stavningar_per_atgard(pid, url)
-    ind = fragor.indikatorer(plan=fran, url=url)
-    senaste = _senaste_utfall(fran, url)
-    im = fragor.inriktningsmal(plan=fran, url=url)
+    lankar = _stavningar_per_atgard(pid)
+    ind = fragor.indikatorer(plan=fran)
+    senaste = _senaste_utfall(fran)
+    im = fragor.inriktningsmal(plan=fran)
     summa = defaultdict(int)
-    for mo in fragor.malomraden(fran, url=url).itertuples():
+    for mo in fragor.malomraden(fran).itertuples():
         uppdrag = []
         for (ukod, utyp, utitel, utolk), grupp in oppna[oppna.malomrade == mo.nr].groupby(
                 ["uppdrag_kod", "uppdragstyp", "uppdrag", "uppdrag_tolkning"], sort=False, dropna=False):
@@ -208,14 +208,14 @@ def ny_plan(fran: str, kod: str, katalog: Path, period: str | None = None, url: 
                                for r in im[im.malomrade == mo.nr].itertuples()],
             "uppdrag": uppdrag, "indikatorer": mo_ind}.items() if v is not None},
             f"Målområde {mo.nr}: ej avslutade åtgärder ur {fran} (status vid {per.namn}) är märkta overford_fran")
-    _arbetsgivare_och_sarskilda(katalog, fran, info, ind, malar, senaste, url)
+    _arbetsgivare_och_sarskilda(katalog, fran, info, ind, malar, senaste)
     las_plan(katalog)   # det som skrevs ska gå att läsa in (KallfilFel annars)
-    return {"perioder": len(perioder), "malomraden": len(fragor.malomraden(fran, url=url)), **summa}
+    return {"perioder": len(perioder), "malomraden": len(fragor.malomraden(fran)), **summa}
 
 
-def _stavningar_per_atgard(pid: int, url: str | None) -> dict[int, dict[str, list[str]]]:
+def _stavningar_per_atgard(pid: int) -> dict[int, dict[str, list[str]]]:
     ut: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"ansvarig": [], "i samverkan": []})
-    with db.session(url) as s:
+    with db.session() as s:
         for aid, roll, st in s.execute(select(AtgardEnhet.atgard_id, AtgardEnhet.roll, AtgardEnhet.stavning)
                                        .join(Atgard, Atgard.id == AtgardEnhet.atgard_id)
                                        .where(Atgard.plan_id == pid).order_by(AtgardEnhet.id)):
@@ -225,8 +225,8 @@ def _stavningar_per_atgard(pid: int, url: str | None) -> dict[int, dict[str, lis
 
 
 def _arbetsgivare_och_sarskilda(katalog: Path, fran: str, info: dict, ind: pd.DataFrame, malar: list[int],
-                                senaste: dict, url: str | None) -> None:
-    fo = fragor.fokusomraden(fran, url=url)
+                                senaste: dict) -> None:
+    fo = fragor.fokusomraden(fran)
     if not fo.empty:
         _skriv(katalog, "arbetsgivare.yaml", {
             "titel": f"{info.get('kommun') or info['namnd']} som arbetsgivare", "personalmal": info.get("personalmal"),
@@ -234,7 +234,7 @@ def _arbetsgivare_och_sarskilda(katalog: Path, fran: str, info: dict, ind: pd.Da
                               "indikatorer": [_indikator(r, malar, senaste)
                                               for r in ind[ind.fokusomrade == f.nr].itertuples()]}
                              for f in fo.itertuples()]}, f"Arbetsgivarens fokusområden ur {fran}")
-    su = fragor.sarskilda_uppdrag(fran, url=url)
+    su = fragor.sarskilda_uppdrag(fran)
     if not su.empty:
         _skriv(katalog, "sarskilda_uppdrag.yaml", {"uppdrag": [
             {k: v for k, v in {"id": r.kod, "titel": r.titel, "beskrivning": _text(r.beskrivning),

@@ -42,10 +42,10 @@ def _tal(text: str):
     return tal if math.isfinite(tal) else _EJ_TAL
 
 
-def ladda_for_plan(katalog: Path, plan: dict, url: str | None = None) -> int:
+def ladda_for_plan(katalog: Path, plan: dict) -> int:
     """De publicerade utfall som planens plan.yaml pekar ut (publicerade_utfall), annars inga."""
     fil = plan.get("publicerade_utfall")
-    return ladda_publicerat(Path(fil), plan["kod"], url=url) if fil else 0
+    return ladda_publicerat(Path(fil), plan["kod"]) if fil else 0
 
 
 def _las_rader(fil: Path) -> list[dict]:
@@ -64,11 +64,11 @@ def _las_rader(fil: Path) -> list[dict]:
         raise Publiceringsfel(f"{fil.name}: filen kunde inte läsas ({getattr(e, 'strerror', None) or e})") from None
 
 
-def ladda_publicerat(fil: Path, plan: str, url: str | None = None) -> int:
+def ladda_publicerat(fil: Path, plan: str) -> int:
     """Läs in planens publicerade utfall ur filen. Returnerar antal nya rader. Allt eller inget."""
     rader = _las_rader(Path(fil))
     nya = 0
-    with db.session(url) as s:
+    with db.session() as s:
         p = s.scalars(select(Plan).where(Plan.kod == plan)).one_or_none()
         if p is None:
             raise Publiceringsfel(f"planen {plan!r} finns inte i databasen; läs in den först (python -m data.ladda)")

@@ -51,7 +51,7 @@ class Behorighet:
         return self.ovrigt
 
 
-def behorighet(anv: Anvandare | None, plan: str | None = None, url: str | None = None) -> Behorighet:
+def behorighet(anv: Anvandare | None, plan: str | None = None) -> Behorighet:
     """Administratör: allt. Rapportör: åtgärder där en av enheterna är ansvarig och enheternas
     indikatorer. Läsare och anonyma: ingenting."""
     if anv is None:
@@ -60,8 +60,8 @@ def behorighet(anv: Anvandare | None, plan: str | None = None, url: str | None =
         return Behorighet(None, None, True)
     if not anv.rapportor or not anv.enheter:
         return Behorighet(frozenset(), frozenset(), False)
-    atg = fragor.atgarder(enhet=list(anv.enheter), roll="ansvarig", plan=plan, url=url)
-    ind = fragor.indikatorer(enhet=list(anv.enheter), plan=plan, url=url)
+    atg = fragor.atgarder(enhet=list(anv.enheter), roll="ansvarig", plan=plan)
+    ind = fragor.indikatorer(enhet=list(anv.enheter), plan=plan)
     return Behorighet(frozenset(atg.kod), frozenset(ind.kod), False)
 
 
@@ -71,14 +71,14 @@ def far_skriva(anv: Anvandare | None) -> bool:
 
 # --- Uppladdad fil ---
 
-def kontrollera_fil(data: bytes, anv: Anvandare | None, url: str | None = None) -> None:
+def kontrollera_fil(data: bytes, anv: Anvandare | None) -> None:
     """Kastar Behorighetsfel med varje ifylld rad som gäller något användaren inte får rapportera
     (blad, rad, id). Körs efter `rapport.las_rapport`, som redan har prövat att filen är säker."""
     if anv is not None and anv.administrator:
         return
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     plan = str(wb[rapport.BLAD_INSTR]["B3"].value or "").strip() or None
-    beh = behorighet(anv, plan, url)
+    beh = behorighet(anv, plan)
     enheter = ", ".join(anv.enheter) if anv and anv.enheter else "inga enheter"
     fel = []
     for blad, falt in IFYLLDA.items():
@@ -111,13 +111,12 @@ def _radfel(blad: str, rnr: int, kod: str, enheter: str) -> str:
 
 # --- Formuläret ---
 
-def formular(anv: Anvandare, period: str, plan: str | None = None,
-             url: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def formular(anv: Anvandare, period: str, plan: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Åtgärder och indikatorer som användaren får rapportera, med nuvarande värden i perioden."""
-    beh = behorighet(anv, plan, url)
+    beh = behorighet(anv, plan)
     enheter = None if anv.administrator else list(anv.enheter)
-    atg = fragor.atgarder(enhet=enheter, period=period, plan=plan, url=url)
-    ind = fragor.indikatorer(enhet=enheter, period=period, plan=plan, url=url)
+    atg = fragor.atgarder(enhet=enheter, period=period, plan=plan)
+    ind = fragor.indikatorer(enhet=enheter, period=period, plan=plan)
     if beh.atgarder is not None:
         atg = atg[atg.kod.isin(beh.atgarder)]
     if beh.indikatorer is not None:
@@ -125,15 +124,14 @@ def formular(anv: Anvandare, period: str, plan: str | None = None,
     return atg.reset_index(drop=True), ind.reset_index(drop=True)
 
 
-def granska_formular(anv: Anvandare | None, period: str, varden: dict, plan: str | None = None,
-                     url: str | None = None) -> rapport.Forhandsgranskning:
+def granska_formular(anv: Anvandare | None, period: str, varden: dict, plan: str | None = None) -> rapport.Forhandsgranskning:
     """Formulärets värden → förhandsgranskning (skriver ingenting). `varden` =
     {"atgarder": {kod: {"status", "kommentar"}}, "indikatorer": {kod: {"utfall", "kommentar", "kib", "nytt_mal"}}}
     ("nytt_mal" = mallens "Nytt mål för året": sparas som Malvarde för periodens år, fran_planen=False).
     Kastar Behorighetsfel för en kod användaren inte får rapportera, Importfel för ogiltiga värden."""
     if not far_skriva(anv):
         raise Behorighetsfel(["Ditt konto får inte rapportera."])
-    beh = behorighet(anv, plan, url)
+    beh = behorighet(anv, plan)
     atg, ind = dict(varden.get("atgarder") or {}), dict(varden.get("indikatorer") or {})
     fel = [f"Åtgärden {k}: du får inte rapportera den (ingen av dina enheter är ansvarig)."
            for k in atg if not beh.far("Åtgärder", str(k))]
@@ -142,10 +140,10 @@ def granska_formular(anv: Anvandare | None, period: str, varden: dict, plan: str
     if fel:
         log.warning("Formulär från %s avvisat: %s", anv.namn, "; ".join(fel)[:500])
         raise Behorighetsfel(fel)
-    mall = rapport.skapa_mall(period, None if anv.administrator else list(anv.enheter), url=url, plan=plan)
+    mall = rapport.skapa_mall(period, None if anv.administrator else list(anv.enheter), plan=plan)
     data, rader = _fyll_mall(mall, atg, ind)
     try:
-        return rapport.las_rapport(data, FORMULAR, url=url)
+        return rapport.las_rapport(data, FORMULAR)
     except rapport.Importfel as e:
         raise rapport.Importfel([_som_formular(f, rader) for f in e.fel]) from None
 
@@ -190,24 +188,24 @@ def _som_formular(fel: str, rader: dict[tuple[str, int], str]) -> str:
     return f"{vad} {rader[(m.group(1), int(m.group(2)))]}, {m.group(3)}: {m.group(4)}"
 
 
-def spara(fg: rapport.Forhandsgranskning, anv: Anvandare, url: str | None = None) -> int:
+def spara(fg: rapport.Forhandsgranskning, anv: Anvandare) -> int:
     """Skriv förhandsgranskningen i en transaktion, med vem (kontots namn) och hur (fil/formulär)."""
-    n = rapport.tillampa(fg, anv.etikett[:200], url=url)
+    n = rapport.tillampa(fg, anv.etikett[:200])
     log.info("%s sparade %d värden för %s (%s)", anv.namn, n, fg.period, fg.filnamn)
     return n
 
 
 # --- Ändringsloggen ---
 
-def andringslogg(kod: str | None = None, plan: str | None = None, url: str | None = None,
+def andringslogg(kod: str | None = None, plan: str | None = None,
                  max_rader: int = 500) -> pd.DataFrame:
     """Vem ändrade vad, när och varifrån (fil eller formulär), per åtgärd och indikator, och vem
     som låste och låste upp vilken period, och rapportrundornas händelser (öppnad, klar, godkänd,
     återsänd). Nyast först. `andring` kan innehålla "{tal}", som
     visningen ersätter med kolumnen `tal` i svenskt format."""
     rader = []
-    with db.session(url) as s:
-        pid = s.scalar(select(Plan.id).where(Plan.kod == fragor.plan_info(plan, url=url)["kod"]))
+    with db.session() as s:
+        pid = s.scalar(select(Plan.id).where(Plan.kod == fragor.plan_info(plan)["kod"]))
         q = (select(Atgardsrapport, Atgard.kod, Period.namn).join(Atgard, Atgard.id == Atgardsrapport.atgard_id)
              .join(Period, Period.id == Atgardsrapport.period_id).order_by(Atgardsrapport.id))
         if pid is not None:
@@ -257,12 +255,11 @@ def andringslogg(kod: str | None = None, plan: str | None = None, url: str | Non
     return df.sort_values("tid", ascending=False, kind="stable").head(max_rader).reset_index(drop=True)
 
 
-def las_period(period: str, anv: Anvandare | None, las: bool, motivering: str | None = None,
-               url: str | None = None, plan: str | None = None) -> None:
+def las_period(period: str, anv: Anvandare | None, las: bool, motivering: str | None = None, plan: str | None = None) -> None:
     """Lås eller lås upp en period (bara administratörer; upplåsning kräver motivering)."""
     if anv is None or not anv.administrator:
         raise Behorighetsfel(["Bara en administratör får låsa och låsa upp perioder."])
     if not las and not (motivering or "").strip():
         raise rapport.Importfel(["Skriv en motivering till upplåsningen (den loggas)."])
-    rapport.las_period(period, anv.etikett[:200], las, (motivering or "").strip()[:2000] or None, url=url, plan=plan)
+    rapport.las_period(period, anv.etikett[:200], las, (motivering or "").strip()[:2000] or None, plan=plan)
     log.info("%s %s perioden %s", anv.namn, "låste" if las else "låste upp", period)

@@ -79,9 +79,9 @@ def _text_cell(ws, rad: int, kol: int, varde) -> None:
 
 # --- Mall ---
 
-def _plan(s, kod: str | None, url: str | None = None) -> Plan:
+def _plan(s, kod: str | None) -> Plan:
     """Planen med koden (standardplanen utan kod)."""
-    kod = kod or fragor.standardplan(url=url)
+    kod = kod or fragor.standardplan()
     plan = s.scalars(select(Plan).where(Plan.kod == kod)).one_or_none()
     if plan is None:
         alla = [p.kod for p in s.scalars(select(Plan).order_by(Plan.id))]
@@ -99,17 +99,17 @@ def _period(s, namn: str, plan: Plan) -> Period:
     return p
 
 
-def skapa_mall(period: str, enheter: list[str] | None = None, url: str | None = None,
+def skapa_mall(period: str, enheter: list[str] | None = None,
                plan: str | None = None) -> bytes:
     """Rapportmallen (.xlsx) för planens period, valfritt för en eller flera enheter."""
-    with db.session(url) as s:
-        kod = _plan(s, plan, url).kod
-        per = _period(s, period, _plan(s, kod, url))
-    plan = fragor.plan_info(kod, url=url)
+    with db.session() as s:
+        kod = _plan(s, plan).kod
+        per = _period(s, period, _plan(s, kod))
+    plan = fragor.plan_info(kod)
     ar = per.ar
-    atg = fragor.atgarder(enhet=enheter, period=period, plan=kod, url=url)
-    ind = fragor.indikatorer(enhet=enheter, period=period, plan=kod, url=url)
-    im = fragor.inriktningsmal(period=period, plan=kod, url=url)
+    atg = fragor.atgarder(enhet=enheter, period=period, plan=kod)
+    ind = fragor.indikatorer(enhet=enheter, period=period, plan=kod)
+    im = fragor.inriktningsmal(period=period, plan=kod)
 
     wb = Workbook()
     ws = wb.active
@@ -199,7 +199,7 @@ def skapa_mall(period: str, enheter: list[str] | None = None, url: str | None = 
 
     budgetrader = []
     for tabell, (prefix, namn) in BUDGETTABELLER.items():
-        b = fragor.budget_bred(tabell, kod, url=url)
+        b = fragor.budget_bred(tabell, kod)
         kol = next((k for k in b.columns if isinstance(k, str) and k.endswith(str(ar))), None)
         for r in b[b.typ == "belopp"].itertuples():
             budgetrader.append([_budget_id(tabell, r.post), namn, r.post,
@@ -341,25 +341,25 @@ def _instruktioner(wb, i_filen: dict[str, str]) -> tuple[str, str]:
     return varden.get(2, ""), varden.get(3, "")
 
 
-def las_rapport(data: bytes, filnamn: str = "rapport.xlsx", url: str | None = None) -> Forhandsgranskning:
+def las_rapport(data: bytes, filnamn: str = "rapport.xlsx") -> Forhandsgranskning:
     """Granska en ifylld rapport och räkna ut vad som ändras. Skriver ingenting. Kastar Importfel
     med alla fel (blad, rad, kolumn och värde; högst granser.MAX_FEL listas)."""
     filnamn = granser.normalisera(str(filnamn))[:200]
     wb, infos, i_filen = rapportfil.oppna(data, filnamn, [BLAD_INSTR, *BLAD])
     try:
-        return _las(wb, infos, i_filen, filnamn, url)
+        return _las(wb, infos, i_filen, filnamn)
     finally:
         wb.close()
 
 
-def _las(wb, infos, i_filen: dict[str, str], filnamn: str, url: str | None) -> Forhandsgranskning:
+def _las(wb, infos, i_filen: dict[str, str], filnamn: str) -> Forhandsgranskning:
     fel: list[str] = []
     finns = ", ".join(citat(n, 40) for n in list(i_filen)[:20])
     if BLAD_INSTR not in i_filen or BLAD_INSTR not in infos:
         raise Importfel([f"{filnamn}: bladet '{BLAD_INSTR}' saknas (finns: {finns}). "
                          "Använd en rapportmall från Målkoll."])
     periodnamn, plankod = _instruktioner(wb, i_filen)
-    with db.session(url) as s:
+    with db.session() as s:
         plan = s.scalars(select(Plan).where(Plan.kod == plankod)).one_or_none()
         if plan is None:
             raise Importfel([f"Bladet '{BLAD_INSTR}', rad 3, kolumn 'B': planen {plankod!r} finns inte; "
@@ -635,12 +635,12 @@ def _jamfor(fg: Forhandsgranskning, blad: str, rid: str, nytt: dict, gammalt: Op
         fg.oforandrade += 1
 
 
-def tillampa(fg: Forhandsgranskning, av: str, url: str | None = None, exempel: bool = False) -> int:
+def tillampa(fg: Forhandsgranskning, av: str, exempel: bool = False) -> int:
     """Skriv allt i en transaktion (eller inget). Returnerar antal nya rader."""
     if fg.tom:
         return 0
-    with db.session(url) as s:
-        per = s.scalars(select(Period).where(Period.plan_id == _plan(s, fg.plan, url).id,
+    with db.session() as s:
+        per = s.scalars(select(Period).where(Period.plan_id == _plan(s, fg.plan).id,
                                             Period.namn == fg.period).with_for_update()).one()
         if per.last:
             raise Importfel([f"Perioden ”{per.namn}” låstes medan importen pågick; ingenting har ändrats"])
@@ -662,10 +662,10 @@ def tillampa(fg: Forhandsgranskning, av: str, url: str | None = None, exempel: b
     return len(fg._skriv)
 
 
-def las_period(period: str, av: str, las: bool = True, motivering: str | None = None, url: str | None = None,
+def las_period(period: str, av: str, las: bool = True, motivering: str | None = None,
                plan: str | None = None) -> None:
-    with db.session(url) as s:
-        per = _period(s, period, _plan(s, plan, url))
+    with db.session() as s:
+        per = _period(s, period, _plan(s, plan))
         if per.last == las:
             return
         per.last = las
@@ -673,10 +673,10 @@ def las_period(period: str, av: str, las: bool = True, motivering: str | None = 
         s.add(Periodlas(period_id=per.id, handelse="låst" if las else "upplåst", av=av, motivering=motivering))
 
 
-def ta_bort_exempel(url: str | None = None, plan: str | None = None) -> int:
+def ta_bort_exempel(plan: str | None = None) -> int:
     """Ta bort exempeldata: i planen med koden `plan`, eller (None) i alla planer."""
     n = 0
-    with db.session(url) as s:
+    with db.session() as s:
         for modell in (Atgardsrapport, Indikatorutfall, Malbedomning, Budgetutfall):
             villkor = [modell.exempel.is_(True)]
             if plan is not None:

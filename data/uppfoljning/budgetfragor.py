@@ -32,13 +32,13 @@ def _summarad(bred: pd.DataFrame, kolumn: Optional[str]) -> Optional[float]:
     return float(rad[kolumn].iloc[0])
 
 
-def nyckeltal(ar: Optional[int] = None, plan: Optional[str] = None, url: Optional[str] = None) -> dict:
+def nyckeltal(ar: Optional[int] = None, plan: Optional[str] = None) -> dict:
     """Årets nyckeltal ur databasen (tkr, planens tecken): nettot, investeringarna och
     effektiviseringen. `ar` är planåret om det inte anges."""
-    ar = int(ar or fragor.plan_info(plan, url=url)["ar"])
-    drift = fragor.budget_bred("driftbudget", plan, url=url)
-    verk = fragor.budget_bred("drift_per_verksamhet", plan, url=url)
-    inv = fragor.budget_bred("investeringar", plan, url=url)
+    ar = int(ar or fragor.plan_info(plan)["ar"])
+    drift = fragor.budget_bred("driftbudget", plan)
+    verk = fragor.budget_bred("drift_per_verksamhet", plan)
+    inv = fragor.budget_bred("investeringar", plan)
     k_drift = br.budgetkolumn(drift.columns, ar)
     k_verk = br.budgetkolumn(verk.columns, ar)
     k_inv = br.budgetkolumn(inv.columns, ar)
@@ -111,12 +111,11 @@ def sammanstall(bred: pd.DataFrame, utfall: pd.DataFrame, ar: int, trafikljus: b
                   "rapporterad", "beraknad", "exempel", "kommentar", "kalla", "kalla_url"]].reset_index(drop=True)
 
 
-def uppfoljning(tabell: str, period: Optional[str] = None, plan: Optional[str] = None,
-                url: Optional[str] = None) -> pd.DataFrame:
+def uppfoljning(tabell: str, period: Optional[str] = None, plan: Optional[str] = None) -> pd.DataFrame:
     """Uppföljningen av en budgettabell för perioden (se `sammanstall`); kolumnen `period` och `ar`."""
-    per = fragor.vald_period(period, plan, url=url)
-    ut = fragor.budgetutfall(per.namn, plan, url=url)
-    df = sammanstall(fragor.budget_bred(tabell, plan, url=url), ut[ut.tabell == tabell], int(per.ar),
+    per = fragor.vald_period(period, plan)
+    ut = fragor.budgetutfall(per.namn, plan)
+    df = sammanstall(fragor.budget_bred(tabell, plan), ut[ut.tabell == tabell], int(per.ar),
                      trafikljus=tabell != "investeringar")
     df["period"] = per.namn
     df["ar"] = int(per.ar)

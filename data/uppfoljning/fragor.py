@@ -22,14 +22,14 @@ from data.lagring.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelo
                          Indikatorutfall, Inriktningsmal, KoladaKpi, KoladaVarde, Malbedomning, Malomrade, Malvarde,
                          Period, Plan, SarskiltUppdrag, Uppdrag)
 
-def _df(stmt, url: str | None = None) -> pd.DataFrame:
-    with db.motor(url).connect() as conn:
+def _df(stmt) -> pd.DataFrame:
+    with db.motor().connect() as conn:
         return pd.read_sql_query(stmt, conn)
 
 
-def standardplan(url: str | None = None) -> str:
+def standardplan() -> str:
     """Planen som visas utan ?plan=: MALKOLL_STANDARDPLAN, annars den först inlästa riktiga planen."""
-    df = planer(url=url)
+    df = planer()
     if df.empty:
         raise LookupError("Ingen plan finns i databasen")
     vald = installningar.aktuella().standardplan
@@ -39,9 +39,9 @@ def standardplan(url: str | None = None) -> str:
     return str((riktiga if not riktiga.empty else df.sort_values("id")).kod.iloc[0])
 
 
-def _plan_id(plan: str | None = None, url: str | None = None) -> int:
-    df = planer(url=url)
-    kod = plan or standardplan(url=url)
+def _plan_id(plan: str | None = None) -> int:
+    df = planer()
+    kod = plan or standardplan()
     rad = df[df.kod == kod]
     if rad.empty:
         raise LookupError(f"Planen {plan!r} finns inte")
@@ -49,11 +49,11 @@ def _plan_id(plan: str | None = None, url: str | None = None) -> int:
 
 
 @cachad
-def plan_info(plan: str | None = None, url: str | None = None) -> dict:
-    pid = _plan_id(plan, url=url)
+def plan_info(plan: str | None = None) -> dict:
+    pid = _plan_id(plan)
     df = _df(select(Plan.kod, Plan.namn, Plan.namnd, Plan.namnd_kort, Plan.namnd_genitiv, Plan.kommun,
                     Plan.kommunkod, Plan.texter, Plan.ar, Plan.vision, Plan.malar, Plan.ambitionsar,
-                    Plan.personalmal, Plan.standardperiod).where(Plan.id == pid), url)
+                    Plan.personalmal, Plan.standardperiod).where(Plan.id == pid))
     info = df.iloc[0].to_dict()
     malar, texter = info.get("malar"), info.get("texter")
     info["malar"] = [int(a) for a in (json.loads(malar) if isinstance(malar, str) else malar or [])]
@@ -61,22 +61,22 @@ def plan_info(plan: str | None = None, url: str | None = None) -> dict:
     return info
 
 
-def namnden(plan: str | None = None, url: str | None = None) -> namnd_.Namnd:
+def namnden(plan: str | None = None) -> namnd_.Namnd:
     """Planens nämnd och kommun med deras ord (rubriker, uppdragstyper, nivåer)."""
-    return namnd_.fran_info(plan_info(plan, url=url))
+    return namnd_.fran_info(plan_info(plan))
 
 
 @cachad
-def planens_delar(plan: str | None = None, url: str | None = None) -> dict[str, bool]:
+def planens_delar(plan: str | None = None) -> dict[str, bool]:
     """Vilka delar planen har (sidor och menyval visas bara för dem): arbetsgivare (HR), särskilda
     uppdrag, budget (och därmed skattepengar) och kolada (kommunens Kolada-id och nyckeltal)."""
-    pid = _plan_id(plan, url=url)
-    antal = {namn: _df(select(func.count()).select_from(modell).where(modell.plan_id == pid), url).iloc[0, 0]
+    pid = _plan_id(plan)
+    antal = {namn: _df(select(func.count()).select_from(modell).where(modell.plan_id == pid)).iloc[0, 0]
              for namn, modell in (("arbetsgivare", Fokusomrade), ("sarskilda", SarskiltUppdrag),
                                   ("budget", Budgetrad))}
     kpi = _df(select(func.count()).select_from(Indikator).where(
-        Indikator.plan_id == pid, Indikator.kolada_kpi.is_not(None)), url).iloc[0, 0]
-    delar, inst = {k: bool(v) for k, v in antal.items()}, kolada_installning(plan, url=url)
+        Indikator.plan_id == pid, Indikator.kolada_kpi.is_not(None))).iloc[0, 0]
+    delar, inst = {k: bool(v) for k, v in antal.items()}, kolada_installning(plan)
     return {**delar, "skattepengar": delar["budget"],
             "kolada": bool(kpi or inst.get("nyckeltal")) and bool(inst.get("kommun"))}
 
@@ -90,9 +90,9 @@ def inlasningsvarningar(plan: str | None) -> list[str]:
 
 
 @cachad
-def planer(url: str | None = None) -> pd.DataFrame:
+def planer() -> pd.DataFrame:
     return _df(select(Plan.id, Plan.kod, Plan.namn, Plan.namnd, Plan.kommun, Plan.ar, Plan.syntetisk)
-               .order_by(Plan.syntetisk, Plan.ar, Plan.namnd, Plan.kod), url)
+               .order_by(Plan.syntetisk, Plan.ar, Plan.namnd, Plan.kod))
 
 
 # --- Urvalet ---
@@ -103,18 +103,18 @@ def _jamforform(s: str) -> str:
 
 
 @cachad
-def enhetsstavningar(plan: str | None = None, url: str | None = None) -> dict[str, list[str]]:
+def enhetsstavningar(plan: str | None = None) -> dict[str, list[str]]:
     """Jämförelseform → kanoniska koder: koden, namnet och planens stavningar (enheter.yaml:s
     alias och sammansatta stavningar, så som de står i AtgardEnhet/IndikatorEnhet)."""
-    pid = _plan_id(plan, url=url)
-    enh = enheter(plan, url=url)
+    pid = _plan_id(plan)
+    enh = enheter(plan)
     ut: dict[str, list[str]] = {}
     for kod, namn in zip(enh.kod, enh.namn):
         ut.setdefault(_jamforform(kod), [kod])
         ut.setdefault(_jamforform(namn), [kod])
     for tabell in (AtgardEnhet, IndikatorEnhet):
         df = _df(select(tabell.stavning, Enhet.kod).join(Enhet, Enhet.id == tabell.enhet_id)
-                 .where(Enhet.plan_id == pid).distinct(), url)
+                 .where(Enhet.plan_id == pid).distinct())
         for stavning, g in df.groupby("stavning"):
             nyckel = _jamforform(stavning)
             if nyckel not in ut or len(ut[nyckel]) < g.kod.nunique():
@@ -130,16 +130,16 @@ def _sla_upp(varde: str | None, kanda: Iterable[str]) -> str | None:
     return per_form.get(_jamforform(varde), varde)
 
 
-def normalisera_urval(u: Urval, url: str | None = None) -> Urval:
+def normalisera_urval(u: Urval) -> Urval:
     """Urvalet med planens egna stavningar: enhetskoder oavsett versaler och via planens alias
     (enheter.yaml), period, status och plan oavsett versaler. Okända värden lämnas kvar så att
     kontrollera_urval kan säga vad som är fel (inget vidgas tyst)."""
-    plan = _sla_upp(u.plan, planer(url=url).kod)
-    if plan and plan not in set(planer(url=url).kod):
+    plan = _sla_upp(u.plan, planer().kod)
+    if plan and plan not in set(planer().kod):
         return u
-    period = _sla_upp(u.period, perioder(plan, url=url).namn)
-    kanda = set(enheter(plan, url=url).kod)
-    stav = enhetsstavningar(plan, url=url) if any(e not in kanda for e in u.enhet) else {}
+    period = _sla_upp(u.period, perioder(plan).namn)
+    kanda = set(enheter(plan).kod)
+    stav = enhetsstavningar(plan) if any(e not in kanda for e in u.enhet) else {}
     enhet: list[str] = []
     for e in u.enhet:
         enhet.extend([e] if e in kanda else stav.get(_jamforform(e), [e]))
@@ -147,20 +147,20 @@ def normalisera_urval(u: Urval, url: str | None = None) -> Urval:
     return u.med(plan=plan, period=period, enhet=list(dict.fromkeys(enhet)), status=status)
 
 
-def kontrollera_urval(u: Urval, url: str | None = None) -> list[str]:
+def kontrollera_urval(u: Urval) -> list[str]:
     """Svenska felmeddelanden för värden i urvalet som planen inte känner (plan, period, enhet,
     status, målområde); tom lista när allt är känt. Sidor, export och API visar dem i stället
     för att tyst visa allt."""
-    koder = list(planer(url=url).kod)
+    koder = list(planer().kod)
     if u.plan and u.plan not in koder:
         return [f"okänd plan ”{u.plan}”; välj bland: {', '.join(koder)}"]
     fel = []
     if u.period:
-        namn = list(perioder(u.plan, url=url).namn)
+        namn = list(perioder(u.plan).namn)
         if u.period not in namn:
             fel.append(f"okänd period ”{u.period}”; välj bland: {', '.join(namn)}")
     if u.enhet:
-        kanda = set(enheter(u.plan, url=url).kod)
+        kanda = set(enheter(u.plan).kod)
         okanda = [e for e in u.enhet if e not in kanda]
         if okanda:
             fel.append(f"okänd enhet ”{', '.join(okanda)}”; välj bland: {', '.join(sorted(kanda))} "
@@ -169,7 +169,7 @@ def kontrollera_urval(u: Urval, url: str | None = None) -> list[str]:
     if okanda:
         fel.append(f"okänd status ”{', '.join(okanda)}”; välj bland: {', '.join(regler.ATGARDSSTATUS_ALLA)}")
     if u.vy == "malomrade":
-        nr = list(malomraden(u.plan, url=url).nr)
+        nr = list(malomraden(u.plan).nr)
         if u.malomrade not in nr:
             fel.append(f"okänt målområde ”{u.malomrade}”; planen har målområde {', '.join(map(str, nr))}")
     return fel
@@ -178,11 +178,11 @@ def kontrollera_urval(u: Urval, url: str | None = None) -> list[str]:
 # --- Perioder och enheter ---
 
 @cachad
-def perioder(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+def perioder(plan: str | None = None) -> pd.DataFrame:
     """Planens rapportperioder i tidsordning med flagga för om något är rapporterat i dem."""
-    pid = _plan_id(plan, url=url)
+    pid = _plan_id(plan)
     df = _df(select(Period.id, Period.namn, Period.ar, Period.typ, Period.slutdatum, Period.last)
-             .where(Period.plan_id == pid).order_by(Period.slutdatum), url)
+             .where(Period.plan_id == pid).order_by(Period.slutdatum))
     # En fråga (UNION ALL) i stället för fyra: slag 0 = åtgärdsrapporter, 1–3 = övriga rapporter
     rapporterat = union_all(
         select(literal(0).label("slag"), Atgardsrapport.period_id).join(Atgard, Atgard.id == Atgardsrapport.atgard_id)
@@ -195,7 +195,7 @@ def perioder(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
         select(literal(3).label("slag"), Budgetutfall.period_id)
         .join(Budgetrad, Budgetrad.id == Budgetutfall.budgetrad_id).where(Budgetrad.plan_id == pid).distinct(),
     )
-    rader = _df(rapporterat, url)
+    rader = _df(rapporterat)
     med = set(rader.period_id)
     atg = set(rader.period_id[rader.slag == 0])
     df["har_rapporter"] = df.id.isin(med)
@@ -205,13 +205,13 @@ def perioder(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
 
 
 @cachad
-def vald_period(namn: str | None = None, plan: str | None = None, url: str | None = None) -> pd.Series:
+def vald_period(namn: str | None = None, plan: str | None = None) -> pd.Series:
     """Perioden med namnet `namn`, annars den fastlåsta (plan.yaml: standardperiod, eller
     MALKOLL_STANDARDPERIOD), annars enligt regler.standardperiod (senaste period med rapporterade
     åtgärder …). Fältet `valgrund` säger varför perioden visas."""
-    df = perioder(plan, url=url)
+    df = perioder(plan)
     for kandidat, skal in ((namn, regler.SKAL_VALD),
-                           (plan_info(plan, url=url).get("standardperiod"), regler.SKAL_PLAN),
+                           (plan_info(plan).get("standardperiod"), regler.SKAL_PLAN),
                            (installningar.aktuella().standardperiod, regler.SKAL_MILJO)):
         rad = df[df.namn == kandidat] if kandidat else df.iloc[0:0]
         if not rad.empty:
@@ -225,36 +225,35 @@ def _med_grund(rad: pd.Series, skal: str) -> pd.Series:
     return rad
 
 
-def foregaende_period(per: pd.Series, plan: str | None = None, url: str | None = None) -> pd.Series | None:
+def foregaende_period(per: pd.Series, plan: str | None = None) -> pd.Series | None:
     """Föregående sammanträdes period: den senaste perioden före `per` (en rad ur vald_period) som har
     rapporter."""
-    df = perioder(plan, url=url)
+    df = perioder(plan)
     fore = df[(df.slutdatum < per.slutdatum) & df.har_rapporter]
     return fore.iloc[-1] if not fore.empty else None
 
 
-def forandringar(atg: pd.DataFrame, ind: pd.DataFrame, per: pd.Series, plan: str | None = None,
-                 url: str | None = None) -> tuple[pd.DataFrame, pd.Series | None]:
+def forandringar(atg: pd.DataFrame, ind: pd.DataFrame, per: pd.Series, plan: str | None = None) -> tuple[pd.DataFrame, pd.Series | None]:
     """Åtgärder och indikatorer (sidans egna, redan hämtade vid perioden `per`) vars status har ändrats
     sedan föregående period (regler.forandring), och den perioden (None om ingen finns). Kolumner: typ,
     malomrade, kod, text, fore (status då), status (nu), forandring, skal. Status då räknas med samma
     regler ur periodens rapporter – två frågor, inte sidans alla frågor en gång till."""
     kol = ["typ", "malomrade", "kod", "text", "fore", "status", "forandring", "skal"]
-    fore = foregaende_period(per, plan, url=url)
+    fore = foregaende_period(per, plan)
     if fore is None:
         return pd.DataFrame(columns=kol), None
     per = per.namn
-    pid = _plan_id(plan, url=url)
+    pid = _plan_id(plan)
     delar = []  # båda delarna körs också när en är tom: lika många frågor oavsett antal rader
     rapkol = ["rapporterad_status", "kommentar", "rapporterad_av", "rapporterad", "kalla", "kalla_url",
               "exempel", "rapportperiod", "status", "status_skal", "period"]
-    da = _visad_atgardsstatus(atg.drop(columns=[k for k in rapkol if k in atg]), pid, fore, url)
+    da = _visad_atgardsstatus(atg.drop(columns=[k for k in rapkol if k in atg]), pid, fore)
     delar.append(_jamfor(atg.assign(_ny=atg.rapportperiod == per), da, "Åtgärd", "text"))
     ind = ind[ind.malomrade.notna()]
     statisk = ind[[k for k in ind.columns if not k.startswith(("utfall_", "foregaende_"))
                    and k not in ("status", "status_skal", "trend", "exempel", "period")]]
-    da = _utfall_och_status(statisk.copy(), utfall(ind.id.tolist(), url=url), fore,
-                            plan_info(plan, url=url)["malar"])
+    da = _utfall_och_status(statisk.copy(), utfall(ind.id.tolist()), fore,
+                            plan_info(plan)["malar"])
     delar.append(_jamfor(ind.assign(_ny=True), da, "Indikator", "namn"))
     if not delar:
         return pd.DataFrame(columns=kol), fore
@@ -273,50 +272,49 @@ def _jamfor(nu: pd.DataFrame, da: pd.DataFrame, typ: str, textkol: str) -> pd.Da
 
 
 @cachad
-def enheter(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+def enheter(plan: str | None = None) -> pd.DataFrame:
     """Planens enheter med förälder, djup och sökväg för gruppering (KSK → SHB → MEX)."""
-    pid = _plan_id(plan, url=url)
+    pid = _plan_id(plan)
     df = _df(select(Enhet.id, Enhet.kod, Enhet.namn, Enhet.foralder_id, Enhet.extern, Enhet.ordning)
-             .where(Enhet.plan_id == pid).order_by(Enhet.ordning), url)
+             .where(Enhet.plan_id == pid).order_by(Enhet.ordning))
     kod_for_id = dict(zip(df.id, df.kod))
     df["foralder"] = df.foralder_id.map(lambda x: kod_for_id.get(x) if pd.notna(x) else None)
     df["djup"] = df.kod.str.count("/")
     return df
 
 
-def med_underenheter(koder: Iterable[str], plan: str | None = None, url: str | None = None) -> set[str]:
+def med_underenheter(koder: Iterable[str], plan: str | None = None) -> set[str]:
     """Koderna och alla deras underenheter i planen (en förälder omfattar sina barn)."""
     valda = {k for k in koder if k}
     if not valda:
         return set()
-    alla = enheter(plan, url=url).kod
+    alla = enheter(plan).kod
     return {k for k in alla if any(k == v or k.startswith(v + "/") for v in valda)}
 
 
 # --- Målområden ---
 
 @cachad
-def malomraden(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
-    pid = _plan_id(plan, url=url)
+def malomraden(plan: str | None = None) -> pd.DataFrame:
+    pid = _plan_id(plan)
     return _df(select(Malomrade.id, Malomrade.nr, Malomrade.titel, Malomrade.beskrivning,
                       Malomrade.ambitionsniva, Malomrade.tolkning, Malomrade.uppfoljning)
-               .where(Malomrade.plan_id == pid).order_by(Malomrade.nr), url)
+               .where(Malomrade.plan_id == pid).order_by(Malomrade.nr))
 
 
 @cachad
-def inriktningsmal(nr: int | None = None, period: str | None = None, plan: str | None = None,
-                   url: str | None = None) -> pd.DataFrame:
+def inriktningsmal(nr: int | None = None, period: str | None = None, plan: str | None = None) -> pd.DataFrame:
     """Inriktningsmål med styrelsens senaste bedömning i perioden (bedömningar görs per rapport och
     förs inte vidare till senare perioder)."""
-    pid = _plan_id(plan, url=url)
+    pid = _plan_id(plan)
     stmt = (select(Inriktningsmal.id, Malomrade.nr.label("malomrade"), Inriktningsmal.nr,
                    Inriktningsmal.titel, Inriktningsmal.beskrivning, Inriktningsmal.ordning)
             .join(Malomrade, Malomrade.id == Inriktningsmal.malomrade_id)
             .where(Malomrade.plan_id == pid).order_by(Malomrade.nr, Inriktningsmal.ordning))
     if nr is not None:
         stmt = stmt.where(Malomrade.nr == nr)
-    df = _df(stmt, url)
-    per = vald_period(period, plan, url=url)
+    df = _df(stmt)
+    per = vald_period(period, plan)
     bed = _df(select(Malbedomning.inriktningsmal_id, Malbedomning.bedomning, Malbedomning.motivering,
                      Malbedomning.rapporterad_av, Malbedomning.rapporterad, Malbedomning.exempel,
                      Malbedomning.kalla_url, Malbedomning.id.label("rid"), Period.namn.label("period"),
@@ -324,7 +322,7 @@ def inriktningsmal(nr: int | None = None, period: str | None = None, plan: str |
               .join(Period, Period.id == Malbedomning.period_id)
               .join(Inriktningsmal, Inriktningsmal.id == Malbedomning.inriktningsmal_id)
               .join(Malomrade, Malomrade.id == Inriktningsmal.malomrade_id)
-              .where(Period.id == int(per.id), Malomrade.plan_id == pid), url)
+              .where(Period.id == int(per.id), Malomrade.plan_id == pid))
     if not bed.empty:
         bed = bed.sort_values(["slutdatum", "rapporterad", "rid"]).groupby("inriktningsmal_id").tail(1)
         df = df.merge(bed.drop(columns=["rid", "slutdatum"]), left_on="id", right_on="inriktningsmal_id",
@@ -339,15 +337,15 @@ def inriktningsmal(nr: int | None = None, period: str | None = None, plan: str |
 # --- Uppdrag ---
 
 @cachad
-def uppdrag(nr: int | None = None, plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+def uppdrag(nr: int | None = None, plan: str | None = None) -> pd.DataFrame:
     """Uppdragen (KF-uppdrag och nämndens egna initiativ) i planens ordning, med målområdets nummer."""
-    pid = _plan_id(plan, url=url)
+    pid = _plan_id(plan)
     stmt = (select(Uppdrag.kod, Malomrade.nr.label("malomrade"), Uppdrag.typ, Uppdrag.titel,
                    Uppdrag.tolkning, Uppdrag.ordning)
             .join(Malomrade, Malomrade.id == Uppdrag.malomrade_id).where(Uppdrag.plan_id == pid))
     if nr is not None:
         stmt = stmt.where(Malomrade.nr == nr)
-    df = _df(stmt, url)
+    df = _df(stmt)
     return (df.assign(_t=(df.typ != namnd_.KF_UPPDRAG).astype(int)).sort_values(["malomrade", "_t", "ordning"])
             .drop(columns=["_t", "ordning"]).reset_index(drop=True))
 
@@ -355,7 +353,7 @@ def uppdrag(nr: int | None = None, plan: str | None = None, url: str | None = No
 # --- Åtgärder ---
 
 @cachad
-def atgardsrapporter_till(pid: int, slutdatum, url: str | None = None) -> pd.DataFrame:
+def atgardsrapporter_till(pid: int, slutdatum) -> pd.DataFrame:
     """Planens åtgärdsrapporter i perioder som slutar senast `slutdatum`."""
     return _df(select(Atgardsrapport.atgard_id, Atgardsrapport.status.label("rapporterad_status"),
                       Atgardsrapport.kommentar, Atgardsrapport.rapporterad_av, Atgardsrapport.rapporterad,
@@ -363,12 +361,12 @@ def atgardsrapporter_till(pid: int, slutdatum, url: str | None = None) -> pd.Dat
                       Atgardsrapport.id.label("rid"), Period.namn.label("rapportperiod"), Period.slutdatum)
                .join(Period, Period.id == Atgardsrapport.period_id)
                .join(Atgard, Atgard.id == Atgardsrapport.atgard_id)
-               .where(Atgard.plan_id == pid, Period.slutdatum <= slutdatum), url)
+               .where(Atgard.plan_id == pid, Period.slutdatum <= slutdatum))
 
 
-def _visad_atgardsstatus(df: pd.DataFrame, pid: int, per: pd.Series, url: str | None) -> pd.DataFrame:
+def _visad_atgardsstatus(df: pd.DataFrame, pid: int, per: pd.Series) -> pd.DataFrame:
     """Åtgärdernas rapport vid perioden (periodens egen, annars en tidigare avslutande) och visad status."""
-    rap = atgardsrapporter_till(pid, per.slutdatum, url=url)
+    rap = atgardsrapporter_till(pid, per.slutdatum)
     if not rap.empty:
         rap["slutdatum"] = pd.to_datetime(rap.slutdatum).dt.date
         rap = rap.sort_values(["slutdatum", "rapporterad", "rid"])
@@ -395,13 +393,13 @@ def _visad_atgardsstatus(df: pd.DataFrame, pid: int, per: pd.Series, url: str | 
 @cachad
 def atgarder(nr: int | None = None, enhet: Iterable[str] | None = None, roll: str | None = None,
              period: str | None = None, status: Iterable[str] | None = None,
-             plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+             plan: str | None = None) -> pd.DataFrame:
     """Åtgärder med uppdrag, enheter och status vid perioden.
 
     enhet: kanoniska koder; en förälder omfattar sina underenheter. roll="ansvarig" begränsar
     till enheter som är ansvariga (annars även i samverkan). status: visad status att behålla.
     """
-    pid = _plan_id(plan, url=url)
+    pid = _plan_id(plan)
     stmt = (select(Atgard.id, Atgard.kod, Malomrade.nr.label("malomrade"), Uppdrag.kod.label("uppdrag_kod"),
                    Uppdrag.typ.label("uppdragstyp"), Uppdrag.titel.label("uppdrag"),
                    Uppdrag.tolkning.label("uppdrag_tolkning"), Uppdrag.ordning.label("uppdrag_ordning"),
@@ -412,10 +410,10 @@ def atgarder(nr: int | None = None, enhet: Iterable[str] | None = None, roll: st
             .where(Atgard.plan_id == pid))
     if nr is not None:
         stmt = stmt.where(Malomrade.nr == nr)
-    df = _df(stmt, url)
+    df = _df(stmt)
     lankar = _df(select(AtgardEnhet.atgard_id, AtgardEnhet.roll, Enhet.kod)
                  .join(Enhet, Enhet.id == AtgardEnhet.enhet_id)
-                 .join(Atgard, Atgard.id == AtgardEnhet.atgard_id).where(Atgard.plan_id == pid), url)
+                 .join(Atgard, Atgard.id == AtgardEnhet.atgard_id).where(Atgard.plan_id == pid))
     lankar = lankar.sort_values(["atgard_id", "roll", "kod"])
     ansv = lankar[lankar.roll == "ansvarig"].groupby("atgard_id").kod.apply(list)
     samv = lankar[lankar.roll == "i samverkan"].groupby("atgard_id").kod.apply(list)
@@ -423,14 +421,14 @@ def atgarder(nr: int | None = None, enhet: Iterable[str] | None = None, roll: st
     df["i_samverkan"] = df.id.map(samv).apply(lambda x: x if isinstance(x, list) else [])
     df["enheter"] = [", ".join(dict.fromkeys(a + b)) for a, b in zip(df.ansvariga, df.i_samverkan)]
 
-    valda = med_underenheter(enhet or [], plan, url=url)
+    valda = med_underenheter(enhet or [], plan)
     if valda:
         rel = lankar if roll != "ansvarig" else lankar[lankar.roll == "ansvarig"]
         traffar = set(rel[rel.kod.isin(valda)].atgard_id)
         df = df[df.id.isin(traffar)]
 
-    per = vald_period(period, plan, url=url)
-    df = _visad_atgardsstatus(df, pid, per, url)
+    per = vald_period(period, plan)
+    df = _visad_atgardsstatus(df, pid, per)
     if status:
         df = df[df.status.isin(list(status))]
     df = df.assign(_t=(df.uppdragstyp != namnd_.KF_UPPDRAG).astype(int)).sort_values(
@@ -440,11 +438,11 @@ def atgarder(nr: int | None = None, enhet: Iterable[str] | None = None, roll: st
 
 # --- Indikatorer ---
 
-def _malvarden(pid: int, url: str | None) -> pd.DataFrame:
+def _malvarden(pid: int) -> pd.DataFrame:
     """Gällande målvärde per indikator och år: den senast satta raden."""
     mv = _df(select(Malvarde.indikator_id, Malvarde.ar, Malvarde.varde, Malvarde.text, Malvarde.satt,
                     Malvarde.id, Malvarde.fran_planen, Malvarde.kalla)
-             .join(Indikator, Indikator.id == Malvarde.indikator_id).where(Indikator.plan_id == pid), url)
+             .join(Indikator, Indikator.id == Malvarde.indikator_id).where(Indikator.plan_id == pid))
     return mv.sort_values(["satt", "id"]).groupby(["indikator_id", "ar"]).tail(1)
 
 
@@ -489,13 +487,13 @@ def _utfall_och_status(df: pd.DataFrame, ut: pd.DataFrame, per: pd.Series, malar
 
 @cachad
 def indikatorer(nr: int | None = None, arbetsgivare: bool = False, enhet: Iterable[str] | None = None,
-                period: str | None = None, plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+                period: str | None = None, plan: str | None = None) -> pd.DataFrame:
     """Indikatorer med nuvärde, gällande mål 2020–2022, utfall vid perioden och status.
 
     nr: målområde; arbetsgivare=True: HR-indikatorerna (fokusområden). enhet: behåll indikatorer
     vars ansvariga avdelning matchar (underenheter ingår).
     """
-    pid = _plan_id(plan, url=url)
+    pid = _plan_id(plan)
     stmt = (select(Indikator.id, Indikator.kod, Malomrade.nr.label("malomrade"),
                    Fokusomrade.nr.label("fokusomrade"), Fokusomrade.titel.label("fokusomrade_titel"),
                    Indikator.niva, Indikator.namn, Indikator.mattenhet, Indikator.riktning, Indikator.nuvarde,
@@ -509,27 +507,27 @@ def indikatorer(nr: int | None = None, arbetsgivare: bool = False, enhet: Iterab
         stmt = stmt.where(Indikator.fokusomrade_id.is_not(None))
     elif nr is not None:
         stmt = stmt.where(Malomrade.nr == nr)
-    df = _df(stmt.order_by(Malomrade.nr.nulls_last(), Fokusomrade.nr, Indikator.ordning), url)
-    valda = med_underenheter(enhet or [], plan, url=url)
+    df = _df(stmt.order_by(Malomrade.nr.nulls_last(), Fokusomrade.nr, Indikator.ordning))
+    valda = med_underenheter(enhet or [], plan)
     if valda:
         lank = _df(select(IndikatorEnhet.indikator_id, Enhet.kod).join(Enhet, Enhet.id == IndikatorEnhet.enhet_id)
-                   .join(Indikator, Indikator.id == IndikatorEnhet.indikator_id).where(Indikator.plan_id == pid), url)
+                   .join(Indikator, Indikator.id == IndikatorEnhet.indikator_id).where(Indikator.plan_id == pid))
         df = df[df.id.isin(set(lank[lank.kod.isin(valda)].indikator_id))]
-    mv = _malvarden(pid, url)
-    malar = plan_info(plan, url=url)["malar"]
+    mv = _malvarden(pid)
+    malar = plan_info(plan)["malar"]
     for ar in malar:
         m = mv[mv.ar == ar].set_index("indikator_id")
         df[f"mal_{ar}"] = df.id.map(m.varde)
         df[f"mal_{ar}_text"] = df.id.map(m.text)
         df[f"mal_{ar}_fran_planen"] = df.id.map(m.fran_planen)
-    per = vald_period(period, plan, url=url)
-    df = _utfall_och_status(df, utfall(df.id.tolist(), url=url), per, malar)
+    per = vald_period(period, plan)
+    df = _utfall_och_status(df, utfall(df.id.tolist()), per, malar)
     df["exempel"] = df.exempel.fillna(False).astype(bool) if "exempel" in df else False
     return df.reset_index(drop=True)
 
 
 @cachad
-def utfall(indikator_ids: list[int] | None = None, url: str | None = None) -> pd.DataFrame:
+def utfall(indikator_ids: list[int] | None = None) -> pd.DataFrame:
     """Alla rapporterade utfall (historik), den senaste per indikator och period sist."""
     stmt = (select(Indikatorutfall.indikator_id, Indikatorutfall.varde, Indikatorutfall.text,
                    Indikatorutfall.kommentar, Indikatorutfall.kan_inte_bedomas, Indikatorutfall.status,
@@ -539,7 +537,7 @@ def utfall(indikator_ids: list[int] | None = None, url: str | None = None) -> pd
             .join(Period, Period.id == Indikatorutfall.period_id))
     if indikator_ids is not None:
         stmt = stmt.where(Indikatorutfall.indikator_id.in_(indikator_ids or [-1]))
-    df = _df(stmt, url)
+    df = _df(stmt)
     df["slutdatum"] = pd.to_datetime(df.slutdatum).dt.date
     # Publicerade värden går före exempeldata i samma period
     df["_prio"] = (~df.exempel.astype(bool)).astype(int)
@@ -547,9 +545,9 @@ def utfall(indikator_ids: list[int] | None = None, url: str | None = None) -> pd
 
 
 @cachad
-def atgardsrapporter(period: str | None = None, plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+def atgardsrapporter(period: str | None = None, plan: str | None = None) -> pd.DataFrame:
     """Alla rapporterade åtgärdsstatusar (historik) för planen, i tidsordning; `period` begränsar."""
-    pid = _plan_id(plan, url=url)
+    pid = _plan_id(plan)
     stmt = (select(Atgard.kod.label("atgard"), Period.namn.label("period"), Period.slutdatum,
                    Atgardsrapport.status, Atgardsrapport.kommentar, Atgardsrapport.kalla,
                    Atgardsrapport.kalla_url, Atgardsrapport.exempel, Atgardsrapport.rapporterad,
@@ -558,17 +556,17 @@ def atgardsrapporter(period: str | None = None, plan: str | None = None, url: st
             .join(Atgard, Atgard.id == Atgardsrapport.atgard_id).where(Atgard.plan_id == pid))
     if period:
         stmt = stmt.where(Period.namn == period)
-    df = _df(stmt, url)
+    df = _df(stmt)
     df["slutdatum"] = pd.to_datetime(df.slutdatum).dt.date
     return df.sort_values(["slutdatum", "atgard", "rapporterad", "rid"]).drop(columns="rid").reset_index(drop=True)
 
 
 @cachad
-def malvarden(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+def malvarden(plan: str | None = None) -> pd.DataFrame:
     """Gällande målvärde per indikator och år (ett ändrat mål ersätter planens), långt format."""
-    pid = _plan_id(plan, url=url)
-    mv = _malvarden(pid, url)
-    kod = _df(select(Indikator.id.label("iid"), Indikator.kod, Indikator.ordning).where(Indikator.plan_id == pid), url)
+    pid = _plan_id(plan)
+    mv = _malvarden(pid)
+    kod = _df(select(Indikator.id.label("iid"), Indikator.kod, Indikator.ordning).where(Indikator.plan_id == pid))
     df = mv.merge(kod, left_on="indikator_id", right_on="iid")
     return (df.sort_values(["ordning", "kod", "ar"])[["kod", "ar", "varde", "text", "fran_planen", "kalla", "satt"]]
             .reset_index(drop=True))
@@ -577,26 +575,26 @@ def malvarden(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
 # --- Arbetsgivare, särskilda uppdrag ---
 
 @cachad
-def fokusomraden(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
-    pid = _plan_id(plan, url=url)
+def fokusomraden(plan: str | None = None) -> pd.DataFrame:
+    pid = _plan_id(plan)
     return _df(select(Fokusomrade.nr, Fokusomrade.titel, Fokusomrade.nyckelord)
-               .where(Fokusomrade.plan_id == pid).order_by(Fokusomrade.nr), url)
+               .where(Fokusomrade.plan_id == pid).order_by(Fokusomrade.nr))
 
 
 @cachad
-def sarskilda_uppdrag(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
-    pid = _plan_id(plan, url=url)
+def sarskilda_uppdrag(plan: str | None = None) -> pd.DataFrame:
+    pid = _plan_id(plan)
     return _df(select(SarskiltUppdrag.kod, SarskiltUppdrag.titel, SarskiltUppdrag.beskrivning,
                       SarskiltUppdrag.inriktning, SarskiltUppdrag.kommentar)
-               .where(SarskiltUppdrag.plan_id == pid).order_by(SarskiltUppdrag.ordning), url)
+               .where(SarskiltUppdrag.plan_id == pid).order_by(SarskiltUppdrag.ordning))
 
 
 # --- Budget ---
 
 @cachad
-def budget(tabell: str | None = None, plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+def budget(tabell: str | None = None, plan: str | None = None) -> pd.DataFrame:
     """Budgetrader i långt format: en rad per post och kolumn (belopp i tkr)."""
-    pid = _plan_id(plan, url=url)
+    pid = _plan_id(plan)
     stmt = (select(Budgetrad.id.label("rad_id"), Budgetrad.tabell, Budgetrad.grupp, Budgetrad.post,
                    Budgetrad.typ, Budgetrad.fotnot, Budgetrad.forklaring, Budgetrad.ordning, Budgetbelopp.kolumn,
                    Budgetbelopp.slag, Budgetbelopp.ar, Budgetbelopp.varde)
@@ -604,15 +602,15 @@ def budget(tabell: str | None = None, plan: str | None = None, url: str | None =
             .where(Budgetrad.plan_id == pid).order_by(Budgetrad.tabell, Budgetrad.ordning, Budgetbelopp.ar))
     if tabell:
         stmt = stmt.where(Budgetrad.tabell == tabell)
-    df = _df(stmt, url)
+    df = _df(stmt)
     df["varde"] = df.varde.astype(float)
     return df
 
 
 @cachad
-def budget_bred(tabell: str, plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+def budget_bred(tabell: str, plan: str | None = None) -> pd.DataFrame:
     """En budgettabell som i planen: en rad per post, en kolumn per år/kolumnrubrik."""
-    df = budget(tabell, plan, url=url)
+    df = budget(tabell, plan)
     rader = df.drop_duplicates("rad_id")[["rad_id", "grupp", "post", "typ", "fotnot", "ordning"]]
     kolumner = list(dict.fromkeys(df.dropna(subset=["kolumn"]).sort_values("ar").kolumn))
     bred = df.dropna(subset=["kolumn"]).pivot(index="rad_id", columns="kolumn", values="varde")
@@ -621,10 +619,10 @@ def budget_bred(tabell: str, plan: str | None = None, url: str | None = None) ->
 
 
 @cachad
-def budgetutfall(period: str | None = None, plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+def budgetutfall(period: str | None = None, plan: str | None = None) -> pd.DataFrame:
     """Senaste budgetutfall och prognos per budgetrad för perioden (tom om inget rapporterats)."""
-    pid = _plan_id(plan, url=url)
-    per = vald_period(period, plan, url=url)
+    pid = _plan_id(plan)
+    per = vald_period(period, plan)
     df = _df(select(Budgetutfall.budgetrad_id.label("rad_id"), Budgetrad.tabell, Budgetrad.post,
                     Budgetutfall.utfall, Budgetutfall.prognos, Budgetutfall.avvikelse, Budgetutfall.kommentar,
                     Budgetutfall.kalla,
@@ -632,7 +630,7 @@ def budgetutfall(period: str | None = None, plan: str | None = None, url: str | 
                     Budgetutfall.rapporterad_av, Budgetutfall.id.label("rid"))
              .join(Budgetrad, Budgetrad.id == Budgetutfall.budgetrad_id)
              .join(Period, Period.id == Budgetutfall.period_id)
-             .where(Budgetrad.plan_id == pid, Period.id == int(per.id)), url)
+             .where(Budgetrad.plan_id == pid, Period.id == int(per.id)))
     df = df.sort_values(["rapporterad", "rid"]).groupby("rad_id").tail(1).drop(columns="rid")
     for k in ("utfall", "prognos", "avvikelse"):
         df[k] = df[k].astype(float)
@@ -643,10 +641,10 @@ def budgetutfall(period: str | None = None, plan: str | None = None, url: str | 
 # --- Kolada (jämförelser; aldrig planens egna utfall) ---
 
 @cachad
-def kolada_installning(plan: str | None = None, url: str | None = None) -> dict:
+def kolada_installning(plan: str | None = None) -> dict:
     """plan.yaml `kolada`: kommunens id, rikets id och jämförelsegruppen (tomt om planen inte anger något)."""
-    pid = _plan_id(plan, url=url)
-    df = _df(select(Plan.kolada).where(Plan.id == pid), url)
+    pid = _plan_id(plan)
+    df = _df(select(Plan.kolada).where(Plan.id == pid))
     k = df.kolada.iloc[0] if not df.empty else None
     if isinstance(k, str):
         import json
@@ -655,27 +653,27 @@ def kolada_installning(plan: str | None = None, url: str | None = None) -> dict:
 
 
 @cachad
-def kolada_indikatorer(plan: str | None = None, url: str | None = None) -> pd.DataFrame:
+def kolada_indikatorer(plan: str | None = None) -> pd.DataFrame:
     """Planens indikatorer med deras Kolada-KPI-id:n (lista, tom om inga) och KPI-titlar när de hämtats."""
-    pid = _plan_id(plan, url=url)
+    pid = _plan_id(plan)
     df = _df(select(Indikator.id, Indikator.kod, Indikator.namn, Indikator.mattenhet, Indikator.riktning,
                     Indikator.kolada_kpi, Malomrade.nr.label("malomrade"), Indikator.ordning)
              .outerjoin(Malomrade, Malomrade.id == Indikator.malomrade_id)
-             .where(Indikator.plan_id == pid).order_by(Malomrade.nr.nulls_last(), Indikator.ordning), url)
+             .where(Indikator.plan_id == pid).order_by(Malomrade.nr.nulls_last(), Indikator.ordning))
     df["kpi"] = [[x for x in (v or "").split(",") if x] if isinstance(v, str) else [] for v in df.kolada_kpi]
-    titlar = _df(select(KoladaKpi.id, KoladaKpi.titel, KoladaKpi.beskrivning, KoladaKpi.hamtad), url)
+    titlar = _df(select(KoladaKpi.id, KoladaKpi.titel, KoladaKpi.beskrivning, KoladaKpi.hamtad))
     df["kpi_titlar"] = [{k: titlar.set_index("id").titel.get(k) for k in kpi} for kpi in df.kpi]
     return df.drop(columns=["kolada_kpi"])
 
 
 @cachad
-def kolada_varden(kpi: list[str] | None = None, url: str | None = None) -> pd.DataFrame:
+def kolada_varden(kpi: list[str] | None = None) -> pd.DataFrame:
     """Hämtade Kolada-värden (alla kommuner, riket, grupper) för nyckeltalen, med hämtningstid och källa."""
     stmt = select(KoladaVarde.kpi, KoladaVarde.kommun, KoladaVarde.ar, KoladaVarde.kon, KoladaVarde.varde,
                   KoladaVarde.status, KoladaVarde.antal, KoladaVarde.hamtad, KoladaVarde.kalla_url)
     if kpi is not None:
         stmt = stmt.where(KoladaVarde.kpi.in_(kpi or ["-"]))
-    return _df(stmt.order_by(KoladaVarde.kpi, KoladaVarde.ar, KoladaVarde.kommun, KoladaVarde.kon), url)
+    return _df(stmt.order_by(KoladaVarde.kpi, KoladaVarde.ar, KoladaVarde.kommun, KoladaVarde.kon))
 
 
 @dataclass

@@ -264,7 +264,7 @@ def markera_exempel(b: Blad, exempel: Iterable, kolumner: Sequence[str]) -> None
                 b.exempelceller.add((i, alla.index(k)))
 
 
-def budgetuppfoljning_blad(plan: dict, u: Urval, pnamn: str, url: str | None) -> Blad:
+def budgetuppfoljning_blad(plan: dict, u: Urval, pnamn: str) -> Blad:
     """Bladet "Budgetuppföljning": de budgetrader som har ett uppföljningsvärde för perioden (utfall,
     prognos eller publicerad avvikelse), som sidans uppföljningstabeller, med ursprunget sist.
 
@@ -278,7 +278,7 @@ def budgetuppfoljning_blad(plan: dict, u: Urval, pnamn: str, url: str | None) ->
     kol += [Kolumn("Status", 20), Kolumn("Kommentar", 50, bryt=True), Kolumn("Period", 20),
             *URSPRUNGSKOLUMNER_INDIKATORER]
     assert tuple(k.rubrik for k in kol) == KOLUMNER_BUDGETUPPFOLJNING
-    ut = fragor.budgetutfall(pnamn, u.plan, url=url)
+    ut = fragor.budgetutfall(pnamn, u.plan)
     vem = ut.set_index("rad_id")[["rapporterad_av", "rapporterad"]] if not ut.empty else None
 
     def belopp(v):
@@ -289,7 +289,7 @@ def budgetuppfoljning_blad(plan: dict, u: Urval, pnamn: str, url: str | None) ->
         return None if v is None else round(v, 1)
     rader, exempel = [], []
     for tabell in UPPFOLJDA_TABELLER:
-        df = budgetfragor.uppfoljning(tabell, pnamn, u.plan, url=url)
+        df = budgetfragor.uppfoljning(tabell, pnamn, u.plan)
         inv = tabell == "investeringar"
         for r in df.itertuples():
             if not bool(r.rapporterad) or bool(r.beraknad) or vem is None or r.rad_id not in vem.index:
@@ -375,17 +375,17 @@ def _nu() -> dt.datetime:
         return dt.datetime.now().replace(microsecond=0)
 
 
-def blad_for(u: Urval, url: str | None = None) -> tuple[list[Blad], str, dict]:
+def blad_for(u: Urval) -> tuple[list[Blad], str, dict]:
     """Bladen för ett urval som data (inga openpyxl-objekt), periodnamnet och planinfo."""
-    plan = fragor.plan_info(u.plan, url=url)
-    per = fragor.vald_period(u.period, u.plan, url=url)
+    plan = fragor.plan_info(u.plan)
+    per = fragor.vald_period(u.period, u.plan)
     pnamn = str(per.namn)
     blad: list[Blad] = []
     tillagg = {"malomrade": f", målområde {u.malomrade}", "arbetsgivare": ", arbetsgivare"}.get(u.vy, "")
 
     if u.vy in ("plan", "malomrade"):
         atg = fragor.atgarder(u.malomrade if u.vy == "malomrade" else None, enhet=u.enhet, roll=u.roll,
-                              period=pnamn, status=u.status or None, plan=u.plan, url=url)
+                              period=pnamn, status=u.status or None, plan=u.plan)
         b = Blad(BLAD_ATGARDER, f"{plan['namn']} – Åtgärder{tillagg}",
                  [f"Period: {pnamn}", filtertext(u, BLAD_ATGARDER)], ATGARDSKOLUMNER, atgardsrader(atg))
         markera_exempel(b, atg.exempel, ("Kommentar",))
@@ -396,18 +396,18 @@ def blad_for(u: Urval, url: str | None = None) -> tuple[list[Blad], str, dict]:
         blad.append(b)
     if u.vy in ("plan", "malomrade", "arbetsgivare"):
         if u.vy == "arbetsgivare":
-            ind = fragor.indikatorer(arbetsgivare=True, enhet=u.enhet, period=pnamn, plan=u.plan, url=url)
+            ind = fragor.indikatorer(arbetsgivare=True, enhet=u.enhet, period=pnamn, plan=u.plan)
         else:
-            ind = fragor.indikatorer(u.malomrade if u.vy == "malomrade" else None, enhet=u.enhet, period=pnamn, plan=u.plan, url=url)
+            ind = fragor.indikatorer(u.malomrade if u.vy == "malomrade" else None, enhet=u.enhet, period=pnamn, plan=u.plan)
         ind = sortera_indikatorer(ind)
         b = Blad(BLAD_INDIKATORER, f"{plan['namn']} – Indikatorer{tillagg}",
                  [f"Period: {pnamn} (utfall och status för perioden)", filtertext(u, BLAD_INDIKATORER)],
                  indikatorkolumner(plan["malar"]), indikatorrader(ind, plan["malar"]))
         markera_exempel(b, ind.exempel, ("Utfall",))
         blad.append(b)
-    if u.vy in ("plan", "budget") and fragor.planens_delar(u.plan, url=url)["budget"]:
+    if u.vy in ("plan", "budget") and fragor.planens_delar(u.plan)["budget"]:
         for tabell, namn in BUDGETBLAD.items():
-            df = fragor.budget_bred(tabell, u.plan, url=url)
+            df = fragor.budget_bred(tabell, u.plan)
             mnkr = u.vy == "budget" and u.belopp == "mnkr"
             rubriker, rader, typer = budgetrader(tabell, df, mnkr)
             kol = [Kolumn(GRUPP, 40, bryt=True)] if GRUPP in rubriker else []
@@ -423,22 +423,22 @@ def blad_for(u: Urval, url: str | None = None) -> tuple[list[Blad], str, dict]:
                 if isinstance(f, str) and f.strip():
                     b.kommentarer[(i, ipost)] = f
             blad.append(b)
-        blad.append(budgetuppfoljning_blad(plan, u, pnamn, url))
+        blad.append(budgetuppfoljning_blad(plan, u, pnamn))
     if u.vy == "sarskilda":
-        blad.append(sarskilda_blad(plan, u, url))
+        blad.append(sarskilda_blad(plan, u))
     if u.vy == "plan":
-        blad.append(analys_blad(plan, pnamn, url))
+        blad.append(analys_blad(plan, pnamn))
     return blad, pnamn, plan
 
 
-def analys_blad(plan: dict, pnamn: str, url: str | None) -> Blad:
+def analys_blad(plan: dict, pnamn: str) -> Blad:
     """Bladet "Analystexter": den gällande versionen av varje analystext för perioden (/analys)."""
     df = analysfragor.gallande_ur(analysfragor.historik_ur(
-        fragor._df(analysfragor.historik_fraga(plan["kod"], pnamn), url)))
-    malo = fragor.malomraden(plan["kod"], url=url)
+        fragor._df(analysfragor.historik_fraga(plan["kod"], pnamn))))
+    malo = fragor.malomraden(plan["kod"])
     mo = dict(zip(malo.nr.astype(str), malo.titel))
-    im = fragor.inriktningsmal(period=pnamn, plan=plan["kod"], url=url)
-    up = fragor.uppdrag(plan=plan["kod"], url=url)
+    im = fragor.inriktningsmal(period=pnamn, plan=plan["kod"])
+    up = fragor.uppdrag(plan=plan["kod"])
     titlar = {("malomrade", k): v for k, v in mo.items()}
     titlar.update({("inriktningsmal", str(r.nr)): r.titel for r in im.itertuples()})
     titlar.update({("uppdrag", str(r.kod)): r.titel for r in up.itertuples()})
@@ -456,9 +456,9 @@ def analys_blad(plan: dict, pnamn: str, url: str | None) -> Blad:
                  "Filter: inga – kontorets texter för hela planen"], kol, rader)
 
 
-def sarskilda_blad(plan: dict, u: Urval, url: str | None) -> Blad:
+def sarskilda_blad(plan: dict, u: Urval) -> Blad:
     """Bladet "Särskilda uppdrag": område, planårets inriktning, kommentar och bakgrund som i planen."""
-    su = fragor.sarskilda_uppdrag(u.plan, url=url)
+    su = fragor.sarskilda_uppdrag(u.plan)
     ar = plan["ar"]
     kol = [Kolumn("Område", 30, bryt=True), Kolumn(f"Inriktning {ar}", 60, bryt=True),
            Kolumn("Kommentar", 60, bryt=True), Kolumn("Bakgrund i planen", 80, bryt=True)]
@@ -642,11 +642,11 @@ class Export:
     blad: list[str]
 
 
-def bygg(urval: Urval | None = None, *, url: str | None = None, nu: dt.datetime | None = None, **kw) -> Export:
+def bygg(urval: Urval | None = None, *, nu: dt.datetime | None = None, **kw) -> Export:
     """Bygg exporten för ett urval (eller Urval(**kw)): bytes, filnamn, period och bladnamn."""
     u = urval or Urval(**kw)
     nu = nu or _nu()
-    blad, pnamn, plan = blad_for(u, url)
+    blad, pnamn, plan = blad_for(u)
     wb = arbetsbok(blad, plan, nu)
     buf = io.BytesIO()
     wb.save(buf)
@@ -654,10 +654,10 @@ def bygg(urval: Urval | None = None, *, url: str | None = None, nu: dt.datetime 
 
 
 def exportera(period: str | None = None, enhet: Iterable[str] | None = None, roll: str | None = None,
-              status: Iterable[str] | None = None, *, url: str | None = None,
+              status: Iterable[str] | None = None, *,
               nu: dt.datetime | None = None) -> bytes:
     """Hela planen som .xlsx-bytes (det som GET /export/malkoll.xlsx och kommandoraden ger)."""
-    return bygg(Urval(enhet=list(enhet or []), roll=roll, period=period, status=list(status or [])), url=url, nu=nu).innehall
+    return bygg(Urval(enhet=list(enhet or []), roll=roll, period=period, status=list(status or [])), nu=nu).innehall
 
 
 # --- Kommandoraden ---

@@ -137,34 +137,34 @@ def _bool(x) -> bool:
 
 # --- Hämtare: Urval → rader ---
 
-def _planer(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
-    df = fragor.planer(url=url)
-    info = [fragor.plan_info(k, url=url) for k in df.kod]
+def _planer(u: Urval, exempel: bool) -> list[dict]:
+    df = fragor.planer()
+    info = [fragor.plan_info(k) for k in df.kod]
     df = df.assign(kommun=[i.get("kommun") for i in info], vision=[i.get("vision") for i in info],
                    kommunkod=[i.get("kommunkod") for i in info],
                    namnd_kort=[namnd_.fran_info(i).kort for i in info],
-                   standard=[k == fragor.plan_info(url=url)["kod"] for k in df.kod])
+                   standard=[k == fragor.plan_info()["kod"] for k in df.kod])
     return _rader(df, RESURSER["planer"].falt)
 
 
-def _perioder(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
-    return _rader(fragor.perioder(u.plan, url=url), RESURSER["perioder"].falt)
+def _perioder(u: Urval, exempel: bool) -> list[dict]:
+    return _rader(fragor.perioder(u.plan), RESURSER["perioder"].falt)
 
 
-def _enheter(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
-    return _rader(fragor.enheter(u.plan, url=url), RESURSER["enheter"].falt)
+def _enheter(u: Urval, exempel: bool) -> list[dict]:
+    return _rader(fragor.enheter(u.plan), RESURSER["enheter"].falt)
 
 
-def _malomraden(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
-    df = fragor.malomraden(u.plan, url=url)
+def _malomraden(u: Urval, exempel: bool) -> list[dict]:
+    df = fragor.malomraden(u.plan)
     if u.malomrade is not None:
         df = df[df.nr == u.malomrade]
     return _rader(df, RESURSER["malomraden"].falt)
 
 
-def _inriktningsmal(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
-    df = fragor.inriktningsmal(u.malomrade, u.period, u.plan, url=url).copy()
-    df["period"] = fragor.vald_period(u.period, u.plan, url=url).namn
+def _inriktningsmal(u: Urval, exempel: bool) -> list[dict]:
+    df = fragor.inriktningsmal(u.malomrade, u.period, u.plan).copy()
+    df["period"] = fragor.vald_period(u.period, u.plan).namn
     rapp = df.bedomning != regler.EJ_RAPPORTERAD
     ex = df.exempel.map(_bool) if "exempel" in df else pd.Series(False, index=df.index)
     if not exempel:
@@ -178,14 +178,14 @@ def _inriktningsmal(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
     return _rader(df, RESURSER["inriktningsmal"].falt)
 
 
-def _uppdrag(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
-    return _rader(fragor.uppdrag(u.malomrade, u.plan, url=url), RESURSER["uppdrag"].falt)
+def _uppdrag(u: Urval, exempel: bool) -> list[dict]:
+    return _rader(fragor.uppdrag(u.malomrade, u.plan), RESURSER["uppdrag"].falt)
 
 
-def _atgarder(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
+def _atgarder(u: Urval, exempel: bool) -> list[dict]:
     # Status filtreras efter att exempel tagits bort (annars styr exemplets status urvalet)
-    df = fragor.atgarder(u.malomrade, u.enhet, u.roll, u.period, None, u.plan, url=url).copy()
-    per = fragor.vald_period(u.period, u.plan, url=url)
+    df = fragor.atgarder(u.malomrade, u.enhet, u.roll, u.period, None, u.plan).copy()
+    per = fragor.vald_period(u.period, u.plan)
     rapp = df.rapporterad_status.map(lambda s: isinstance(s, str))
     ex = df.exempel.map(_bool)
     if not exempel:
@@ -206,9 +206,9 @@ def _mal_kolumner(df: pd.DataFrame) -> list[int]:
     return sorted(int(k[4:]) for k in df.columns if k.startswith("mal_") and k[4:].isdigit())
 
 
-def _indikatorer(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
-    df = fragor.indikatorer(u.malomrade, False, u.enhet, u.period, u.plan, url=url).copy()
-    per = fragor.vald_period(u.period, u.plan, url=url)
+def _indikatorer(u: Urval, exempel: bool) -> list[dict]:
+    df = fragor.indikatorer(u.malomrade, False, u.enhet, u.period, u.plan).copy()
+    per = fragor.vald_period(u.period, u.plan)
     ar = _mal_kolumner(df)
     df["mal"] = [[{"ar": a, "varde": _varde(r[f"mal_{a}"]), "text": _varde(r.get(f"mal_{a}_text"))}
                   for a in ar if _varde(r[f"mal_{a}"]) is not None or _varde(r.get(f"mal_{a}_text")) is not None]
@@ -235,9 +235,9 @@ def _indikatorer(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
     return _rader(df, RESURSER["indikatorer"].falt)
 
 
-def _utfall(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
-    ind = fragor.indikatorer(plan=u.plan, url=url)[["id", "kod"]]
-    df = fragor.utfall(ind.id.tolist(), url=url)
+def _utfall(u: Urval, exempel: bool) -> list[dict]:
+    ind = fragor.indikatorer(plan=u.plan)[["id", "kod"]]
+    df = fragor.utfall(ind.id.tolist())
     df = df.merge(ind.rename(columns={"id": "indikator_id", "kod": "indikator"}), on="indikator_id")
     if u.period:
         df = df[df.period == u.period]
@@ -248,8 +248,8 @@ def _utfall(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
     return _rader(df, RESURSER["utfall"].falt)
 
 
-def _statusrapporter(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
-    df = fragor.atgardsrapporter(u.period, u.plan, url=url)
+def _statusrapporter(u: Urval, exempel: bool) -> list[dict]:
+    df = fragor.atgardsrapporter(u.period, u.plan)
     if not exempel:
         df = _utan_exempel(df)
     df = df.assign(exempel=df.exempel.map(_bool))
@@ -257,21 +257,21 @@ def _statusrapporter(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
     return _rader(df, RESURSER["statusrapporter"].falt)
 
 
-def _malvarden(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
-    return _rader(fragor.malvarden(u.plan, url=url).rename(columns={"kod": "indikator"}),
+def _malvarden(u: Urval, exempel: bool) -> list[dict]:
+    return _rader(fragor.malvarden(u.plan).rename(columns={"kod": "indikator"}),
                   RESURSER["malvarden"].falt)
 
 
-def _budget(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
-    df = fragor.budget(u.ovrigt.get("tabell"), u.plan, url=url).rename(columns={"varde": "belopp"})
+def _budget(u: Urval, exempel: bool) -> list[dict]:
+    df = fragor.budget(u.ovrigt.get("tabell"), u.plan).rename(columns={"varde": "belopp"})
     df = df.sort_values(["tabell", "ordning", "ar"], key=lambda s: s.map(
         {t: i for i, t in enumerate(BUDGETTABELLER)}) if s.name == "tabell" else s)
     df["enhet"] = ["procent" if t == "forandring_procent" else "tkr" for t in df.typ]
     return _rader(df, RESURSER["budget"].falt)
 
 
-def _budgetuppfoljning(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
-    df = fragor.budgetutfall(u.period, u.plan, url=url)
+def _budgetuppfoljning(u: Urval, exempel: bool) -> list[dict]:
+    df = fragor.budgetutfall(u.period, u.plan)
     if u.ovrigt.get("tabell"):
         df = df[df.tabell == u.ovrigt["tabell"]]
     if not exempel:
@@ -281,8 +281,8 @@ def _budgetuppfoljning(u: Urval, exempel: bool, url: Optional[str]) -> list[dict
     return _rader(df, RESURSER["budgetuppfoljning"].falt)
 
 
-def _jamforelser(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
-    j = fragor.kolada_jamforelse(u.plan or fragor.standardplan(url=url))
+def _jamforelser(u: Urval, exempel: bool) -> list[dict]:
+    j = fragor.kolada_jamforelse(u.plan or fragor.standardplan())
     nt = {n.id: n for n in j.nyckeltal}
     df = j.varden[j.varden.kpi.isin(list(nt))].copy()
     df["kpi_titel"] = [nt[k].titel for k in df.kpi]
@@ -293,11 +293,11 @@ def _jamforelser(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
     ordning = {k: i for i, k in enumerate(nt)}
     df = df.assign(_o=df.kpi.map(ordning)).sort_values("_o", kind="stable")
     return _rader(df, RESURSER["jamforelser"].falt)
-def _analystexter(u: Urval, exempel: bool, url: Optional[str]) -> list[dict]:
+def _analystexter(u: Urval, exempel: bool) -> list[dict]:
     """Den gällande versionen av varje analystext för perioden (historiken: ?historik=ja)."""
-    kod = fragor.plan_info(u.plan, url=url)["kod"]
-    pnamn = str(fragor.vald_period(u.period, u.plan, url=url).namn)
-    df = analysfragor.historik_ur(fragor._df(analysfragor.historik_fraga(kod, pnamn), url))
+    kod = fragor.plan_info(u.plan)["kod"]
+    pnamn = str(fragor.vald_period(u.period, u.plan).namn)
+    df = analysfragor.historik_ur(fragor._df(analysfragor.historik_fraga(kod, pnamn)))
     df = df if u.ovrigt.get("historik") == "ja" else analysfragor.gallande_ur(df)
     return _rader(df.assign(period=pnamn), RESURSER["analystexter"].falt)
 
@@ -515,7 +515,7 @@ def _heltal(namn: str, v: str, minst: int, hogst: Optional[int] = None) -> tuple
     return n, None
 
 
-def tolka(resursnamn: str, args: Mapping[str, list[str]], url: Optional[str] = None) -> Fraga:
+def tolka(resursnamn: str, args: Mapping[str, list[str]]) -> Fraga:
     """Frågans parametrar (namn → lista av värden) → Fraga; `fel` har svenska meddelanden som
     namnger parametern. Okända, tomma eller ogiltiga värden ger fel, aldrig tyst ett större urval."""
     r = RESURSER[resursnamn]
@@ -559,9 +559,9 @@ def tolka(resursnamn: str, args: Mapping[str, list[str]], url: Optional[str] = N
     fel += [f] if f else []
     # Samma matchning som sidorna och exporten: enhetskoder oavsett versaler och via planens
     # stavningar (enheter.yaml), period, status och plan oavsett versaler; okänt ger fortfarande fel
-    u = fragor.normalisera_urval(u, url=url)
+    u = fragor.normalisera_urval(u)
     if not any(f.startswith("parametern ”malomrade”") for f in fel):
-        for m in fragor.kontrollera_urval(u, url=url):
+        for m in fragor.kontrollera_urval(u):
             forsta = m.split(" ”", 1)[0].removeprefix("okänd ").removeprefix("okänt ")
             fel.append(f"parametern ”{PARAMETERNAMN.get(forsta, forsta)}”: {m}")
     return Fraga(r, u, exempel == "med", sida or 1, per_sida, fel)
@@ -584,13 +584,13 @@ def sidindela(rader: list[dict], sida: int, per_sida: Optional[int]) -> Sida:
     return Sida(rader[(sida - 1) * n: sida * n], len(rader), sida, n, sidor)
 
 
-def hamta(f: Fraga, url: Optional[str] = None) -> list[dict]:
+def hamta(f: Fraga) -> list[dict]:
     """Alla rader för frågan (före sidindelning)."""
-    return f.resurs.hamta(f.urval, f.exempel, url)
+    return f.resurs.hamta(f.urval, f.exempel)
 
 
-def meta(f: Fraga, s: Sida, url: Optional[str] = None) -> dict:
-    plan = fragor.plan_info(f.urval.plan, url=url)
+def meta(f: Fraga, s: Sida) -> dict:
+    plan = fragor.plan_info(f.urval.plan)
     m = {"resurs": f.resurs.namn, "plan": plan["kod"], "plan_namn": plan["namn"], "kommun": plan.get("kommun"),
          "filter": _filter(f), "exempel": "med" if f.exempel else "utan",
          "antal": s.antal, "sida": s.sida, "per_sida": s.per_sida, "sidor": s.sidor,
@@ -598,7 +598,7 @@ def meta(f: Fraga, s: Sida, url: Optional[str] = None) -> dict:
     if f.resurs.namn == "jamforelser":
         m["kalla"] = "Källa: Kolada (hämtningsdag och källa per rad); gruppmedel med beraknad=true är Målkolls beräkning"
     if "period" in f.resurs.parametrar and f.resurs.namn not in ("utfall", "statusrapporter"):
-        m["period"] = fragor.vald_period(f.urval.period, f.urval.plan, url=url).namn
+        m["period"] = fragor.vald_period(f.urval.period, f.urval.plan).namn
     elif f.urval.period:
         m["period"] = f.urval.period
     return m
@@ -779,10 +779,10 @@ def openapi(varden: Optional[dict] = None, server: str = "/") -> dict:
     }
 
 
-def kanda_varden(url: Optional[str] = None) -> dict:
+def kanda_varden() -> dict:
     """Planens kända värden för OpenAPI-beskrivningens enum (plan, period, enhet)."""
-    planer = list(fragor.planer(url=url).kod)
-    perioder = list(dict.fromkeys(p for k in planer for p in fragor.perioder(k, url=url).namn))
-    nr = sorted({int(n) for k in planer for n in fragor.malomraden(k, url=url).nr})
-    enheter = list(dict.fromkeys(e for k in planer for e in fragor.enheter(k, url=url).kod))
+    planer = list(fragor.planer().kod)
+    perioder = list(dict.fromkeys(p for k in planer for p in fragor.perioder(k).namn))
+    nr = sorted({int(n) for k in planer for n in fragor.malomraden(k).nr})
+    enheter = list(dict.fromkeys(e for k in planer for e in fragor.enheter(k).kod))
     return {"plan": planer, "period": perioder, "enhet": enheter, "malomrade": nr}

@@ -72,11 +72,11 @@ def _ar_varde(df: pd.DataFrame, post: str, ar: int, slag: Optional[str] = None) 
     return _v(rad.varde.iloc[0]) if not rad.empty else None
 
 
-def sammanstall(plan: Optional[str] = None, url: Optional[str] = None) -> Skattepengar:
+def sammanstall(plan: Optional[str] = None) -> Skattepengar:
     """Planårets budget för invånare. Belopp i tkr; planens tecken vänds så att det som används är positivt."""
-    info = fragor.plan_info(plan, url=url)
+    info = fragor.plan_info(plan)
     ar = int(info["ar"])
-    df = fragor.budget(plan=info["kod"], url=url)
+    df = fragor.budget(plan=info["kod"])
     drift = df[df.tabell == "driftbudget"]
     verks = df[df.tabell == "drift_per_verksamhet"]
     ar_i_drift = sorted({int(a) for a in verks.ar.dropna()})
@@ -133,17 +133,17 @@ def sammanstall(plan: Optional[str] = None, url: Optional[str] = None) -> Skatte
     if s.investeringar_summa:
         for p in s.investeringar:
             p.andel = 100 * p.belopp / s.investeringar_summa
-    s.uppfoljning = publicerad_uppfoljning(info["kod"], url=url)
+    s.uppfoljning = publicerad_uppfoljning(info["kod"])
     return s
 
 
-def publicerad_uppfoljning(plan: Optional[str] = None, url: Optional[str] = None) -> list[dict]:
+def publicerad_uppfoljning(plan: Optional[str] = None) -> list[dict]:
     """Kommunens publicerade budgetutfall för planen (aldrig exempeldata), med källa."""
     ut = []
-    for per in fragor.perioder(plan, url=url).itertuples():
+    for per in fragor.perioder(plan).itertuples():
         if not per.har_rapporter:
             continue
-        df = fragor.budgetutfall(per.namn, plan, url=url)
+        df = fragor.budgetutfall(per.namn, plan)
         df = df[~df.exempel.fillna(False).astype(bool)] if len(df) else df
         for r in df.itertuples():
             ut.append({"period": per.namn, "post": r.post, "utfall": _v(r.utfall), "prognos": _v(r.prognos),
