@@ -7,6 +7,7 @@ Planen är Testköpings (en annan form än den levererade), på SQLite och Postg
 from __future__ import annotations
 
 import datetime as dt
+from data.lagring.start import anvand_databas
 import email
 import email.policy
 import threading
@@ -70,7 +71,8 @@ def tk_databas(request, tmp_path, smtp):
         paminnelse_dagar=3, paminnelse_rytm="veckovis")
     start.starta(inst)
     forbered.sakerstall_databas(url, inst)
-    assert ladda.ladda_plan(TK, url=url) == "inläst"
+    anvand_databas(url)
+    assert ladda.ladda_plan(TK) == "inläst"
     smtp[0].tom()
     yield url
     forbered.glom()
