@@ -264,10 +264,11 @@ def test_en_katalog_per_installation(tmp_path, monkeypatch):
 def test_ny_kod_far_nya_nycklar(monkeypatch, tmp_path):
     """Cachen överlever omstarter och delas mellan servrar: en ny version av koden (kontrollsumman
     över källkoden) får aldrig sidor eller frågesvar som den gamla sparade."""
-    monkeypatch.setattr(cache, "generation", lambda url: "g1")
-    fore = cache.sidnyckel("sqlite:///x", "/malomrade/1", "?period=X", "2026-12-01")
-    assert fore == cache.sidnyckel("sqlite:///x", "/malomrade/1", "?period=X", "2026-12-01")
+    monkeypatch.setattr(cache, "generation", lambda: "g1")
+    anvand_databas("sqlite:///x")
+    fore = cache.sidnyckel("/malomrade/1", "?period=X", "2026-12-01")
+    assert fore == cache.sidnyckel("/malomrade/1", "?period=X", "2026-12-01")
     monkeypatch.setattr(cache, "kodversion", lambda: "en-annan-version")
-    assert cache.sidnyckel("sqlite:///x", "/malomrade/1", "?period=X", "2026-12-01") != fore
+    assert cache.sidnyckel("/malomrade/1", "?period=X", "2026-12-01") != fore
     monkeypatch.undo()
     assert len(cache.kodversion()) == 16

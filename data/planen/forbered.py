@@ -58,7 +58,7 @@ def _las_in_kolada(katalog: Path, plan: dict) -> None:
 def sakerstall_databas(inst: Installningar | None = None) -> None:
     """Schema och första inläsning, en gång per process och databas (idempotent)."""
     inst = inst or installningar.aktuella()
-    url = inst.databas_url
+    url = db.databas_url()
     if url in _klara:
         return
     with _las:
