@@ -6,6 +6,7 @@ rapporten, samma data → samma fil, en annan plans form och kommunens Word-mall
 from __future__ import annotations
 
 import datetime as dt
+from data.lagring.start import anvand_databas
 import io
 import re
 import shutil
@@ -94,7 +95,8 @@ def test_texten_blir_stycken_och_punktlistor():
 
 def test_analystexter_versioneras_lases_med_perioden_och_kraver_administrator(tom_databas):
     from data.planen import ladda
-    ladda.ladda_plan(url=tom_databas)
+    anvand_databas(tom_databas)
+    ladda.ladda_plan()
     anvand(tom_databas)
     kod = fragor.standardplan()
     ny = [analys.Andring("malomrade", "1", "Delvis i fas", TEXT_1), analys.Andring("plan", "", None, "Sammanfattat.")]
@@ -115,7 +117,7 @@ def test_analystexter_versioneras_lases_med_perioden_och_kraver_administrator(to
     assert list(h.skriven_av) == ["Startadministratör (admin)"] * 2
     g = analysfragor.som_karta(analysfragor.gallande(kod, PERIOD))
     assert g[("malomrade", "1")]["text"] == TEXT_2 and g[("malomrade", "1")]["bedomning"] == "I fas"
-    rapport.las_period(PERIOD, "test", True, url=tom_databas)
+    rapport.las_period(PERIOD, "test", True)
     with pytest.raises(Importfel) as e:
         analys.spara(kod, PERIOD, [analys.Andring("malomrade", "1", None, "ändrat efter låsningen")], ADMIN)
     assert "låst" in e.value.fel[0]
@@ -194,7 +196,8 @@ def test_word_har_malomraden_atgarder_indikatorer_analys_och_budget(server, docx
     url = server["databas"]
     d = docx.Document(io.BytesIO(docx_fil))
     rubriker = {p.text: p.style.name for p in d.paragraphs if p.style.name.startswith("Heading")}
-    for m in fragor.malomraden(url=url).itertuples():
+    anvand_databas(url)
+    for m in fragor.malomraden().itertuples():
         assert rubriker.get(f"Målområde {m.nr}: {m.titel}") == "Heading 1"
     assert rubriker.get("Kommunstyrelsens bedömning av framsteg") == "Heading 2"
     assert rubriker.get("Budgetuppföljning") == "Heading 1" and rubriker.get("Arbetsgivare") == "Heading 1"
@@ -203,11 +206,11 @@ def test_word_har_malomraden_atgarder_indikatorer_analys_och_budget(server, docx
     assert "Bedömning: ✓ I fas" in text
     rader = _tabellrader(d)
     per_id = {r[0].split(" ", 1)[0]: r for r in rader if r}
-    atg = fragor.atgarder(period=PERIOD, url=url)
+    atg = fragor.atgarder(period=PERIOD)
     assert len(atg) > 50
     for a in atg.itertuples():
         assert per_id[a.kod][3].endswith(a.status), (a.kod, per_id[a.kod][3], a.status)
-    ind = fragor.indikatorer(period=PERIOD, url=url)
+    ind = fragor.indikatorer(period=PERIOD)
     for r in ind.to_dict("records"):
         rad = per_id[r["kod"]]
         enhet = r.get("mattenhet") or ""
@@ -218,7 +221,7 @@ def test_word_har_malomraden_atgarder_indikatorer_analys_och_budget(server, docx
         assert not re.search(r"\d\.\d", rad[3])
     # Budgetens avvikelser som på /budget (tkr)
     for tabell in ("drift_per_verksamhet", "driftbudget"):
-        for r in budgetfragor.uppfoljning(tabell, PERIOD, url=url).to_dict("records"):
+        for r in budgetfragor.uppfoljning(tabell, PERIOD).to_dict("records"):
             if belopp(r["avvikelse"], "tkr"):
                 post = ("– " if r["typ"] == "varav" else "") + r["post"]
                 traff = [x for x in rader if x[0] == post and x[4] == belopp(r["avvikelse"], "tkr")]
@@ -238,11 +241,12 @@ def test_pdf_ar_taggad_med_sprak_titel_och_bokmarken(server, pdf_fil):
     assert rot["/Lang"] == "sv"
     assert r.metadata.title == f"Kommunstyrelsens verksamhetsplan 2020 – {PERIOD}"
     toppniva = [o.title for o in r.outline if not isinstance(o, list)]
-    for m in fragor.malomraden(url=url).itertuples():
+    anvand_databas(url)
+    for m in fragor.malomraden().itertuples():
         assert toppniva.count(f"Målområde {m.nr}: {m.titel}") == 1
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in r.pages))
     assert "Ekonomistyrningen har förbättrats." in text and "Prognosen visar överskott" in text
-    for kod in fragor.atgarder(period=PERIOD, url=url).kod:
+    for kod in fragor.atgarder(period=PERIOD).kod:
         assert kod in text
 
 
@@ -251,7 +255,8 @@ def test_filtrerad_rapport_har_bara_enhetens_atgarder(server, skrivet):
     assert status == 200
     d = docx.Document(io.BytesIO(data))
     ids = {r[0].split(" ", 1)[0] for r in _tabellrader(d) if re.fullmatch(r"\d+-A\d+", r[0].split(" ", 1)[0])}
-    forv = set(fragor.atgarder(enhet=["KSK/EKO"], period=PERIOD, url=server["databas"]).kod)
+    anvand_databas(server["databas"])
+    forv = set(fragor.atgarder(enhet=["KSK/EKO"], period=PERIOD).kod)
     assert ids == forv and 0 < len(forv) < 80
     assert any("Urval: enhet KSK/EKO" in p.text for p in d.paragraphs)
 
@@ -270,7 +275,8 @@ def test_analystexten_i_export_och_api(server, skrivet):
     status, _t, data = hamta(server["bas"], "/export/malkoll.xlsx" + P)
     ws = load_workbook(io.BytesIO(data))["Analystexter"]
     rader = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
-    assert ["Målområde", "1", fragor.malomraden(url=server["databas"]).titel.iloc[0], "I fas", TEXT_2] == rader[0][:5]
+    anvand_databas(server["databas"])
+    assert ["Målområde", "1", fragor.malomraden().titel.iloc[0], "I fas", TEXT_2] == rader[0][:5]
     import json
     status, _t, data = hamta(server["bas"], "/api/v1/analystexter" + P)
     rader = json.loads(data)["data"]
@@ -284,11 +290,13 @@ def test_analystexten_i_export_och_api(server, skrivet):
 def test_lasare_och_rapportor_vagras_i_formular_och_aterspelad_callback(server, skrivet, webblasare):
     from tests.test_sakerhet import Klient, logga_in, logga_in_i_webblasaren, text_i
     url = server["databas"]
-    befintliga = [k["namn"] for k in anvandare.lista(url)]
+    anvand_databas(url)
+    befintliga = [k["namn"] for k in anvandare.lista()]
     for namn, roll, enheter in (("lisa", "lasare", []), ("rolf", "rapportor", ["KSK/EKO"]),
                                 ("anna", "administrator", [])):
         if namn not in befintliga:
-            anvandare.lagg_till(namn, roll, enheter, LOSEN, namn.title(), url=url)
+            anvand_databas(url)
+            anvandare.lagg_till(namn, roll, enheter, LOSEN, namn.title())
     d = webblasare
     d.delete_all_cookies()
     # Översiktens knappar: rapporten för sidans period och filter
@@ -319,13 +327,13 @@ def test_lasare_och_rapportor_vagras_i_formular_och_aterspelad_callback(server, 
     anvand(url)
     assert len(analysfragor.historik("KS-2020", PERIOD)) == 2
     # Låst period: inte ens en administratör ändrar (återspelad callback)
-    rapport.las_period(PERIOD, "test", True, url=url)
+    rapport.las_period(PERIOD, "test", True)
     k = Klient(server["bas"])
     logga_in(k, LOSEN, "anna")
     status, _h, svar = k.dash_anrop("analys-resultat.children", {"analys-spara.n_clicks": 1}, state)
     assert "är låst" in text_i(svar)
     assert len(analysfragor.historik("KS-2020", PERIOD)) == 2
-    rapport.las_period(PERIOD, "test", False, "tillbaka för testerna", url=url)
+    rapport.las_period(PERIOD, "test", False, "tillbaka för testerna")
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice finns inte på maskinen")
@@ -357,7 +365,8 @@ def test_annan_plan_kommunens_mall_och_samma_fil_av_samma_data(tmp_path):
     from data.planen import ladda
     url = f"sqlite:///{tmp_path / 'tk.sqlite'}"
     katalog = ROT / "tests" / "data" / "plan_testkoping"
-    ladda.ladda_plan(katalog, url=url)
+    anvand_databas(url)
+    ladda.ladda_plan(katalog)
     anvand(url)
     # Kommunens mall: rubrikformatet kommer därifrån, mallens exempeltext inte
     mall = docx.Document()

@@ -6,6 +6,7 @@ Appkoden namnger ingen nämnd eller kommun; plan.yaml:s nya fält granskas med f
 from __future__ import annotations
 
 import io
+from data.lagring.start import anvand_databas
 import json
 import re
 import shutil
@@ -47,9 +48,11 @@ def tre_planer(request, tmp_path_factory):
         url, stada = f"sqlite:///{tmp_path_factory.mktemp('tre') / 'tre.sqlite'}", None
     else:
         url, stada = pg_databas()
-    forbered.sakerstall_databas(url, Installningar(exempel=False))
-    assert ladda.ladda_plan(TK, url=url) == "inläst"
-    assert ladda.ladda_plan(SJOBY, url=url) == "inläst"
+    anvand_databas(url)
+    forbered.sakerstall_databas(Installningar(exempel=False))
+    anvand_databas(url)
+    assert ladda.ladda_plan(TK) == "inläst"
+    assert ladda.ladda_plan(SJOBY) == "inläst"
     yield url
     forbered.glom()
     if stada:
@@ -135,22 +138,23 @@ def test_ks_plan_vagrar_bun_initiativ(tmp_path):
 
 def test_tre_planer_med_egna_ord(tre_planer):
     url = tre_planer
-    assert set(fragor.planer(url=url).kod) == {KS, TKK, BUN}
-    bun, ks = fragor.namnden(BUN, url=url), fragor.namnden(url=url)
+    anvand_databas(url)
+    assert set(fragor.planer().kod) == {KS, TKK, BUN}
+    bun, ks = fragor.namnden(BUN), fragor.namnden()
     assert (bun.kort, bun.initiativ, bun.genitiv, bun.kommunkod) == (
         "BUN", "BUN-initiativ", "Barn- och utbildningsnämndens", "9901")
     assert (ks.kort, ks.initiativ, ks.genitiv, ks.kommun) == ("KS", "KS-initiativ", "Kommunstyrelsens", "Norrtälje kommun")
     assert bun.text("egna_initiativ") == "Barn- och utbildningsnämndens egna initiativ"
     assert bun.text("tolkning_uppdrag") == "Förvaltningens beskrivning"   # planens egen text
     # Enhetskoderna krockar med Norrtäljes men är Sjöbys enheter
-    assert fragor.enheter(BUN, url=url).set_index("kod").loc["BoU", "namn"] == "Barn- och utbildningsförvaltningen i Sjöby"
-    assert fragor.enheter(url=url).set_index("kod").loc["KSK/EKO", "namn"] != "Ekonomiavdelningen i Sjöby"
-    atg = fragor.atgarder(enhet=["KSK/EKO"], plan=BUN, url=url)
+    assert fragor.enheter(BUN).set_index("kod").loc["BoU", "namn"] == "Barn- och utbildningsförvaltningen i Sjöby"
+    assert fragor.enheter().set_index("kod").loc["KSK/EKO", "namn"] != "Ekonomiavdelningen i Sjöby"
+    atg = fragor.atgarder(enhet=["KSK/EKO"], plan=BUN)
     assert list(atg.kod) == ["4-A01"]
     # Uppdragen: KF först, sedan nämndens egna initiativ
-    upp = fragor.uppdrag(2, plan=BUN, url=url)
+    upp = fragor.uppdrag(2, plan=BUN)
     assert list(upp.typ) == ["KF-uppdrag", "BUN-initiativ"]
-    assert fragor.planens_delar(BUN, url=url)["arbetsgivare"] is False
+    assert fragor.planens_delar(BUN)["arbetsgivare"] is False
 
 
 def _text(komponent) -> str:
@@ -162,8 +166,9 @@ def _text(komponent) -> str:
 def _sidor_for(plan: str, url: str):
     """Varje registrerad sida med planens parametrar (målområdena: planens egna nummer)."""
     import dash
-    perioder = list(fragor.perioder(plan, url=url).namn)
-    nr = list(fragor.malomraden(plan, url=url).nr)
+    anvand_databas(url)
+    perioder = list(fragor.perioder(plan).namn)
+    nr = list(fragor.malomraden(plan).nr)
     for sida in dash.page_registry.values():
         mall = sida.get("path_template")
         varianter = [{"nr": str(n)} for n in nr] if mall and "<nr>" in mall else [{}]
@@ -247,11 +252,12 @@ def _celler(wb) -> str:
 
 def test_export_mall_och_api_for_bun_planen(tre_planer, monkeypatch):
     url = tre_planer
-    e = load_workbook(io.BytesIO(export.bygg(Urval(plan=BUN, period="Tertial 2 2025"), url=url).innehall))
+    anvand_databas(url)
+    e = load_workbook(io.BytesIO(export.bygg(Urval(plan=BUN, period="Tertial 2 2025")).innehall))
     text = _celler(e)
     assert "Sjöby" in text and "BUN-initiativ" in text and not frammande(BUN, text)
     # Rapportmallen och tillbaka: en status på Sjöbys åtgärd 4-A01 (ansvarig BoU, i samverkan KSK/EKO)
-    wb = load_workbook(io.BytesIO(rapport.skapa_mall("Tertial 2 2025", url=url, plan=BUN)))
+    wb = load_workbook(io.BytesIO(rapport.skapa_mall("Tertial 2 2025", plan=BUN)))
     assert not frammande(BUN, _celler(wb))
     ws = wb["Åtgärder"]
     rub = [c.value for c in ws[rapport.RUBRIKRAD]]
@@ -260,10 +266,10 @@ def test_export_mall_och_api_for_bun_planen(tre_planer, monkeypatch):
     ws.cell(rad, rub.index("Status") + 1, "Pågår med avvikelse")
     ut = io.BytesIO()
     wb.save(ut)
-    fg = rapport.las_rapport(ut.getvalue(), "bun.xlsx", url=url)
+    fg = rapport.las_rapport(ut.getvalue(), "bun.xlsx")
     assert fg.plan == BUN
-    rapport.tillampa(fg, "Test", url=url)
-    assert fragor.atgarder(4, period="Tertial 2 2025", plan=BUN, url=url).set_index("kod").loc[
+    rapport.tillampa(fg, "Test")
+    assert fragor.atgarder(4, period="Tertial 2 2025", plan=BUN).set_index("kod").loc[
         "4-A01", "status"] == "Pågår med avvikelse"
     # API:t
     monkeypatch.setenv("DATABASE_URL", url)

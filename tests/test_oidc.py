@@ -4,6 +4,7 @@ utan känd grupp kommer inte in, och rollen följer grupperna vid nästa inloggn
 from __future__ import annotations
 
 import urllib.request
+from data.lagring.start import anvand_databas
 from urllib.parse import urljoin
 
 import pytest
@@ -79,7 +80,8 @@ def test_rapportor_via_grupp(sso_server):
     text = sida(som_klient(sso_server["bas"], s), "/rapportera")
     assert "Inloggad som Anna Andersson (rapportör)" in text and "KSK/SHB, KSK/SHB/MEX" in text
     from data.konton import anvandare
-    konto = next(k for k in anvandare.lista(sso_server["databas"]) if k["namn"] == "anna")
+    anvand_databas(sso_server["databas"])
+    konto = next(k for k in anvandare.lista() if k["namn"] == "anna")
     assert konto["sso"] and konto["roll"] == "rapportor"
     assert konto["epost"] == "anna.andersson@kommun.se"          # påminnelserna (issue 22) går hit
 
