@@ -66,8 +66,7 @@ def test_tom_databas_skapas_och_fylls_av_startsteget_och_inte_av_en_fraga(tom_da
     anvand_databas(tom_databas)
     assert not inspect(db.motor()).has_table("atgard")
     anvand_databas(tom_databas)
-    anvand_databas(installningar)
-    forbered.sakerstall_databas(.Installningar(exempel=False))
+    forbered.sakerstall_databas(installningar.Installningar(exempel=False))
     assert len(fragor.malomraden()) == 7
     anvand_databas(tom_databas)
     assert inspect(db.motor()).has_table("atgard")

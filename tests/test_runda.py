@@ -70,8 +70,7 @@ def tk_databas(request, tmp_path, smtp):
         avsandare="Målkoll <malkoll@testkoping.se>", bas_url="https://malkoll.testkoping.se",
         paminnelse_dagar=3, paminnelse_rytm="veckovis")
     start.starta(inst)
-    anvand_databas(inst)
-    forbered.sakerstall_databas()
+    forbered.sakerstall_databas(inst)
     anvand_databas(url)
     assert ladda.ladda_plan(TK) == "inläst"
     smtp[0].tom()
