@@ -109,12 +109,15 @@ def test_kommandona_per_plan_bredvid_standardplanen(miljo, capsys):
     ("export", ["{tmp}/e.xlsx"]),
     ("publicerat", []),
     ("nyplan", ["--plan", "TK-2023", "--kod", "TK-2024", "{tmp}/ny"]),
+    ("anvandare", ["lagg-till", "ulla", "--roll", "lasare"]),
+    ("runda", ["oppna", "--plan", "TK-2023", "--period", "Tertial 1 2023", "--sista-dag", "2023-05-15"]),
 ])
-def test_kommandot_fyller_en_tom_databas_som_appen(tom_databas, tmp_path, monkeypatch, capsys, kommando, argv):
+def test_kommandot_fyller_en_tom_databas_som_appen(miljo, monkeypatch, capsys, kommando, argv):
+    """Fyllningen är appens (data.planen.forbered, prövad på SQLite och PostgreSQL i test_inlasning)."""
     import importlib
-    monkeypatch.setenv("DATABASE_URL", tom_databas)
-    monkeypatch.setenv("MALKOLL_EXEMPEL", "nej")
+    tmp_path = miljo
     monkeypatch.setenv("MALKOLL_PLANKATALOG", str(TESTKOPING))
+    monkeypatch.setenv("MALKOLL_NYTT_LOSENORD", "ett-långt-lösenord-för-test")
     modul = importlib.import_module(f"data.{kommando}")
     kod, ut, fel = _kor(modul, [a.replace("{tmp}", str(tmp_path)) for a in argv], capsys)
     assert kod == 0, fel

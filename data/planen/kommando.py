@@ -113,3 +113,14 @@ def kor(steg: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         print("Avbrutet – det som inte hann sparas är inte sparat.", file=sys.stderr)
     return 2
+
+
+def fylld_forst(main: Callable[[list[str] | None], int], argv: list[str] | None = None) -> int:
+    """För kommandon vars kod startar själv (data.kolada, data.runda …): fyll en tom databas först
+    som appen gör (eller en svensk rad och slutkod 2), kör sedan kommandot."""
+    args = sys.argv[1:] if argv is None else argv
+    if not {"-h", "--help"} & set(args):
+        kod = kor(lambda: (starta(), 0)[1])
+        if kod:
+            return kod
+    return main(argv)
