@@ -29,7 +29,7 @@ Argument:
   UTFIL                 filen som skrivs (skrivs över om den finns)
   --format docx|pdf     Word (.docx) eller PDF
   --plan KOD            planens kod (standard: standardplanen)
-  --period PERIOD       rapportperiod, t.ex. "Delår 2 2020" (standard: som sidorna)
+  --period PERIOD       rapportperiodens namn (standard: som sidorna)
   --enhet KOD           bara enhetens åtgärder och indikatorer (underenheter ingår); upprepa
   --roll ansvarig       bara åtgärder där enheten är ansvarig
   --status STATUS       bara åtgärder med statusen; upprepa

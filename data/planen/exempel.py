@@ -1,4 +1,4 @@
-"""Exempeldata för "Delår 2 2020" så att en ny användare ser en full instrumentpanel direkt.
+"""Exempeldata för planens exempelperiod (plan.yaml: exempelperiod) så att en ny användare ser en full instrumentpanel direkt.
 
 Tydligt märkt ("Exempeldata – inte kommunens rapportering") på varje sida där värdena syns.
 Exemplet fylls i rapportmallen och går in genom samma import som en riktig rapport, med
@@ -17,7 +17,6 @@ from data.lagring import installningar
 from data.rapportering.rapport import FORSTA_RAD, RUBRIKRAD, las_rapport, skapa_mall, tillampa
 from data.uppfoljning.regler import ATGARDSSTATUS, BEDOMNINGAR
 
-PERIOD = "Delår 2 2020"
 AV = "Exempeldata – inte kommunens rapportering"
 
 
@@ -29,7 +28,7 @@ def _kol(ws, namn: str) -> int:
     return [c.value for c in ws[RUBRIKRAD]].index(namn) + 1
 
 
-def fylld_exempelrapport(period: str = PERIOD, plan: str | None = None) -> bytes:
+def fylld_exempelrapport(period: str, plan: str | None = None) -> bytes:
     """Rapportmallen för perioden ifylld med exempel som täcker alla statusar."""
     wb = load_workbook(io.BytesIO(skapa_mall(period, plan=plan)))
     ws = wb["Åtgärder"]
@@ -78,7 +77,7 @@ def fylld_exempelrapport(period: str = PERIOD, plan: str | None = None) -> bytes
 
 def ladda_exempel(plan: dict | None = None) -> int:
     """Läs in exempelrapporten för planens `exempelperiod` (ingen period: inget exempel)."""
-    period = plan.get("exempelperiod") if plan else PERIOD
+    period = plan.get("exempelperiod") if plan else None
     if not period:
         return 0
     kod = plan["kod"] if plan else None

@@ -326,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="kommando", required=True)
     o = sub.add_parser("oppna", help="öppna en runda (eller ändra dess sista dagar)")
     o.add_argument("--plan", required=True, help="planens kod (se /api/v1/planer)")
-    o.add_argument("--period", required=True, help='periodens namn, t.ex. "Delår 2 2020"')
+    o.add_argument("--period", required=True, help='periodens namn (som i planen)')
     o.add_argument("--sista-dag", required=True, type=_datum, help="rundans sista dag, ÅÅÅÅ-MM-DD")
     o.add_argument("--sista-dag-enheter", type=_datum, default=None,
                    help="en tidigare sista dag för enheterna (standard: samma)")
