@@ -11,6 +11,7 @@ import re
 import pandas as pd
 
 from data.uppfoljning import analysfragor, regler, ursprung
+from data.uppfoljning import namnd as namnd_
 from data.uppfoljning import format as fmt
 from data.uppfoljning.budgetregler import I_BALANS, MINDRE_UNDERSKOTT, OVERSKOTT, UNDERSKOTT
 from data.uppfoljning.serier import indikatorserier, malar_i
@@ -147,7 +148,7 @@ def _inriktningsmal(u: Underlag, nr: int) -> list:
     im = u.inriktningsmal[u.inriktningsmal.malomrade == nr]
     if im.empty:
         return []
-    ut: list = [Rubrik("Inriktningsmål", 2)]
+    ut: list = [Rubrik(namnd_.fran_info(u.plan).text("inriktningsmal"), 2)]
     for r in im.itertuples():
         ut.append(Rubrik(f"{r.nr} {r.titel}", 3))
         ex = _ar_exempel(getattr(r, "exempel", None))
