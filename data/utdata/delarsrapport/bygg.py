@@ -80,13 +80,14 @@ def _ar_exempel(x) -> bool:
 
 # --- Analystexterna ---
 
-def _analys(u: Underlag, niva: str, nyckel: str, tom: str | None) -> list:
+def _analys(u: Underlag, niva: str, nyckel: str, tom: str | None, etikett: str = "Bedömning: ") -> list:
+    """Analystexten: bedömningen (ord och symbol) och texten, med vem som skrev och vilken version."""
     a = u.analys.get((niva, str(nyckel)))
     if not a:
         return [Stycke(tom, stil="kursiv")] if tom else []
     ut: list = []
     if a.get("bedomning"):
-        ut.append(Stycke(statustext(a["bedomning"]), etikett="Bedömning: ", status=a["bedomning"]))
+        ut.append(Stycke(statustext(a["bedomning"]), etikett=etikett, status=a["bedomning"]))
     ut += textblock(a.get("text") or "")
     skriven = a.get("skriven")
     nar = f"{pd.Timestamp(skriven):%Y-%m-%d}" if _ok(skriven) else ""
@@ -152,7 +153,7 @@ def _inriktningsmal(u: Underlag, nr: int) -> list:
     for r in im.itertuples():
         ut.append(Rubrik(f"{r.nr} {r.titel}", 3))
         ex = _ar_exempel(getattr(r, "exempel", None))
-        ut.append(Stycke(statustext(r.bedomning) + (f" ({EXEMPELTEXT})" if ex else ""), etikett="Bedömning: ",
+        ut.append(Stycke(statustext(r.bedomning) + (f" ({EXEMPELTEXT})" if ex else ""), etikett="Rapporterad bedömning: ",
                          status=r.bedomning))
         if _t(getattr(r, "motivering", None)):
             ut.append(Stycke(_t(r.motivering), etikett="Motivering: ", stil="exempel" if ex else None))
@@ -160,7 +161,7 @@ def _inriktningsmal(u: Underlag, nr: int) -> list:
                               getattr(r, "rapporterad_av", None))
         if kalla and not ex:
             ut.append(Stycke(kalla[:1].upper() + kalla[1:] + ".", stil="liten"))
-        ut += _analys(u, "inriktningsmal", r.nr, None)
+        ut += _analys(u, "inriktningsmal", r.nr, None, etikett="Analysens bedömning: ")
     return ut
 
 
@@ -190,7 +191,7 @@ def _uppdrag(u: Underlag, nr: int) -> list:
         ut += analys
         if not egna.empty:
             ut.append(Tabell(f"Åtgärder i {r.kod}", ("Åtgärd", "Ansvarig", "Tidpunkt", "Status", "Kommentar"),
-                             tuple(_atgardsrad(a) for a in egna.itertuples()), bredder=(5, 2, 2, 2, 4)))
+                             tuple(_atgardsrad(a) for a in egna.itertuples()), bredder=(5, 2.4, 2.4, 2.6, 4)))
     if not n:
         ut.append(Stycke("Inga åtgärder i urvalet.", stil="kursiv"))
     return ut
@@ -235,7 +236,7 @@ def indikatortabell(u: Underlag, ind: pd.DataFrame, rubrik: str, forsta: str = "
                       Cell((utf + (" (exempel)" if ex else "")) if utf else "Ej rapporterad", exempel=ex and bool(utf)),
                       Cell(statustext(r["status"]), status=r["status"]), Cell(kalla, exempel=ex and bool(kalla))))
     return Tabell(rubrik, (forsta, "Nuvärde", f"Mål {ar}", f"Utfall {pnamn}", "Status", "Ursprung"),
-                  tuple(rader), tal=frozenset({1, 2, 3}), bredder=(5, 2, 2, 2, 2, 3))
+                  tuple(rader), tal=frozenset({1, 2, 3}), bredder=(4.4, 2.3, 2.1, 2.5, 2.3, 2.8))
 
 
 def diagrammen(u: Underlag, ind: pd.DataFrame) -> list:

@@ -17,7 +17,7 @@ from PIL import Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import DateFormatter, YearLocator, date2num
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from data.uppfoljning import format as fmt
 
@@ -37,9 +37,13 @@ BREDD_CM, HOJD_CM, DPI = 16.0, 6.2, 120
 def _ar_axel(ax, datum: list[dt.date]) -> None:
     ar = sorted({d.year for d in datum}) or [dt.date.today().year]
     ax.set_xlim(date2num(dt.date(ar[0], 1, 1)), date2num(dt.date(ar[-1] + 1, 2, 15)))
-    ax.xaxis.set_major_locator(YearLocator(1, month=7, day=1))   # årtalet mitt över året
-    ax.xaxis.set_major_formatter(DateFormatter("%Y"))
-    ax.tick_params(axis="x", length=0)
+    # Streck vid årsskiftena, årtalet mitt över året (ett mål för 2020 står vid 2020-12-31: vid årets slut)
+    ax.xaxis.set_major_locator(YearLocator(1, month=1, day=1))
+    ax.xaxis.set_major_formatter(NullFormatter())
+    ax.xaxis.set_minor_locator(YearLocator(1, month=7, day=1))
+    ax.xaxis.set_minor_formatter(DateFormatter("%Y"))
+    ax.tick_params(axis="x", which="major", length=5, color=GRA)
+    ax.tick_params(axis="x", which="minor", length=0, labelsize=7, labelcolor=TEXT)
 
 
 def _y_axel(ax, varden: list[float]) -> None:

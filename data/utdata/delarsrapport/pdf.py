@@ -37,13 +37,14 @@ nav h2 { bookmark-level: none; }
 nav ol { list-style: none; padding: 0; } nav li.n2 { margin-left: 1.5em; }
 nav a { color: inherit; text-decoration: none; }
 nav a::after { content: leader('.') target-counter(attr(href), page); }
-table { width: 100%; border-collapse: collapse; margin: .2em 0 1em; font-size: 8pt; }
-caption { caption-side: top; text-align: left; font-weight: bold; font-size: 8.5pt; padding-bottom: .2em; }
+table { width: 100%; border-collapse: collapse; margin: .2em 0 1em; font-size: 8pt; table-layout: fixed; }
+th, td { overflow-wrap: break-word; }
+caption { break-after: avoid; caption-side: top; text-align: left; font-weight: bold; font-size: 8.5pt; padding-bottom: .2em; }
 th, td { border: 0.5pt solid #bfbfbf; padding: 2pt 3pt; vertical-align: top; text-align: left; }
 thead th { background: #e6e6e6; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
-.tal { text-align: right; white-space: nowrap; }
+.tal { text-align: right; }
 .summa td { font-weight: bold; border-top: 1pt solid #595959; }
 .status { font-weight: bold; } .status .marke { display: inline-block; }
 .exempel { background: #fff3cd; font-style: italic; color: #664d03; }
