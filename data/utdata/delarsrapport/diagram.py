@@ -9,6 +9,7 @@ hundradels sekunder i processen."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import logging
 
@@ -54,7 +55,19 @@ def _y_axel(ax, varden: list[float]) -> None:
 
 
 def png(serier: dict, enhet: str = "") -> bytes:
-    """Diagrammet som PNG-bytes (serier från data.uppfoljning.serier.indikatorserier)."""
+    """Diagrammet som PNG-bytes (serier från data.uppfoljning.serier.indikatorserier). Samma data ger
+    samma bild, så de senaste bilderna återanvänds (Word och sedan PDF av samma rapport ritar en gång)."""
+    return _ritad(repr(serier), serier_tuple(serier), enhet)
+
+
+def serier_tuple(serier: dict) -> tuple:
+    """Serierna som oföränderliga värden (nyckel i cachen)."""
+    return (serier["nuvarde"], tuple(serier["mal"]), tuple(serier["utfall"]))
+
+
+@functools.lru_cache(maxsize=256)
+def _ritad(_nyckel: str, serier_t: tuple, enhet: str) -> bytes:
+    serier = {"nuvarde": serier_t[0], "mal": list(serier_t[1]), "utfall": list(serier_t[2])}
     fig = Figure(figsize=(BREDD_CM / 2.54, HOJD_CM / 2.54), dpi=DPI)
     ax = fig.add_subplot()
     nuv, mal, ut = serier["nuvarde"], serier["mal"], serier["utfall"]

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 MIMETYP = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 EXEMPELFARG = "FFF3CD"
+TABELLSTORLEK = Pt(9)        # tabellernas text: statusorden ryms i sin kolumn
 
 
 def _stil(doc, namn: str, reserv: str | None = None):
@@ -82,6 +83,7 @@ def _cell_text(cell, text: str, fet: bool = False, hoger: bool = False, farg: st
         if hoger:
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         r = p.add_run(del_)
+        r.font.size = TABELLSTORLEK
         r.bold = fet or None
         r.italic = kursiv or None
         if farg:
@@ -96,15 +98,25 @@ def _tabell(doc, t: Tabell) -> None:
     if s is not None:
         tab.style = s
     tab.alignment = WD_TABLE_ALIGNMENT.CENTER
+    tab.autofit = False
+    total = sum(t.bredder) or 1
+    bredder = [Cm(16.5 * b / total) for b in t.bredder] if t.bredder else [None] * len(t.kolumner)
+    if t.bredder:
+        for kol, w in zip(tab.columns, bredder):     # tabellens rutnät (LibreOffice läser det)
+            kol.width = w
     rader = tab.rows
     huvud = rader[0]
     _rubrikrad(huvud)
     for j, (cell, namn) in enumerate(zip(huvud.cells, t.kolumner)):
         _cell_text(cell, namn, fet=True, hoger=j in t.tal)
         _skugga(cell, "E6E6E6")
+        if bredder[j] is not None:
+            cell.width = bredder[j]
     for i, (rad, celler) in enumerate(zip(rader[1:], t.rader)):
         summa = i in t.summarader
         for j, (cell, c) in enumerate(zip(rad.cells, celler)):
+            if bredder[j] is not None:
+                cell.width = bredder[j]              # Word läser cellernas bredd
             if c.status:
                 bg, fg, _sym, _k = stil(c.status)
                 _cell_text(cell, c.text, fet=True, farg=fg)
@@ -113,12 +125,6 @@ def _tabell(doc, t: Tabell) -> None:
                 _cell_text(cell, c.text, fet=summa, hoger=j in t.tal, kursiv=c.exempel)
                 if c.exempel:
                     _skugga(cell, EXEMPELFARG)
-    if t.bredder:
-        total = sum(t.bredder)
-        for kol, b in zip(tab.columns, t.bredder):
-            w = Cm(16.5 * b / total)
-            for cell in kol.cells:
-                cell.width = w
     doc.add_paragraph()
 
 
