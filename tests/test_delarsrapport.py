@@ -166,6 +166,9 @@ def skrivet(server, webblasare):
         _vanta(lambda: d.find_elements(By.ID, "analys-formular"), text="formuläret efter omladdningen")
     historik = _vanta(lambda: _text_i(d, "#analys-historik"), text="historiken")
     assert "Ekonomistyrningen har förbättrats under perioden." in historik and historik.count("Startadministratör") >= 2
+    from tools.axe import kor_axe       # formuläret och historiken: etiketter, kontrast, rubriker
+    fel = kor_axe(d)
+    assert fel == [], "\n".join(f"{v['id']}: {v['help']} {v['noder']}" for v in fel)
     fel = [r for r in d.get_log("browser") if r["level"] == "SEVERE"]
     assert not fel, fel
     d.delete_all_cookies()
