@@ -357,3 +357,20 @@ def test_planen_foljer_med_till_export_och_rapportmall_fran_sidan(tva_planer, mo
         m = hamta_rapportmall(1, sok)
     mall = load_workbook(io.BytesIO(base64.b64decode(m["content"])))
     assert mall["Instruktioner"]["B3"].value == "TK-2023" and mall["Instruktioner"]["B2"].value == "Tertial 1 2023"
+
+
+def test_cachenyckeln_bar_den_upplosta_planen(tva_planer, monkeypatch, tmp_path):
+    """Två processer med olika MALKOLL_STANDARDPLAN som delar ett lager blandar aldrig ihop planerna:
+    ett anrop utan plan cachas under den upplösta planens kod, inte under "standardplanen"."""
+    from data.lagring import installningar
+    monkeypatch.delenv("MALKOLL_CACHE", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    lager = str(tmp_path / "delat_lager")
+    titlar = {}
+    for kod in ("KS-2020", "TK-2023", "KS-2020"):
+        installningar.anvand(Installningar(databas_url=tva_planer, standardplan=kod, cache_katalog=lager,
+                                           exempel=False))
+        titlar.setdefault(kod, []).append(list(fragor.malomraden().titel))
+        assert list(fragor.malomraden().titel) == list(fragor.malomraden(kod).titel)
+        assert fragor.plan_info()["kod"] == kod and set(fragor.perioder().namn) == set(fragor.perioder(kod).namn)
+    assert titlar["KS-2020"][0] == titlar["KS-2020"][1] != titlar["TK-2023"][0]

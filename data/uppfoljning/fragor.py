@@ -5,6 +5,8 @@ beräknas med de rena reglerna i data.uppfoljning.regler.
 """
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 from dataclasses import dataclass
 
@@ -39,6 +41,21 @@ def standardplan() -> str:
     return str((riktiga if not riktiga.empty else df.sort_values("id")).kod.iloc[0])
 
 
+def upplost_plan(funktion):
+    """Planen löses upp här, före cachen: ett anrop utan plan får standardplanen (MALKOLL_STANDARDPLAN
+    eller den först inlästa riktiga planen) som en uttrycklig kod, så att cachens nyckel alltid bär den
+    upplösta planen – två processer med olika standardplaner som delar lager blandar aldrig ihop dem."""
+    signatur = inspect.signature(funktion)
+
+    @functools.wraps(funktion)
+    def inre(*args, **kw):
+        bundna = signatur.bind(*args, **kw)
+        if bundna.arguments.get("plan") is None:
+            bundna.arguments["plan"] = standardplan()
+        return funktion(*bundna.args, **bundna.kwargs)
+    return inre
+
+
 def _plan_id(plan: str | None = None) -> int:
     df = planer()
     kod = plan or standardplan()
@@ -48,6 +65,7 @@ def _plan_id(plan: str | None = None) -> int:
     return int(rad.id.iloc[0])
 
 
+@upplost_plan
 @cachad
 def plan_info(plan: str | None = None) -> dict:
     pid = _plan_id(plan)
@@ -66,6 +84,7 @@ def namnden(plan: str | None = None) -> namnd_.Namnd:
     return namnd_.fran_info(plan_info(plan))
 
 
+@upplost_plan
 @cachad
 def planens_delar(plan: str | None = None) -> dict[str, bool]:
     """Vilka delar planen har (sidor och menyval visas bara för dem): arbetsgivare (HR), särskilda
@@ -102,6 +121,7 @@ def _jamforform(s: str) -> str:
     return urval.normalisera_stavning(s)
 
 
+@upplost_plan
 @cachad
 def enhetsstavningar(plan: str | None = None) -> dict[str, list[str]]:
     """Jämförelseform → kanoniska koder: koden, namnet och planens stavningar (enheter.yaml:s
@@ -177,6 +197,7 @@ def kontrollera_urval(u: Urval) -> list[str]:
 
 # --- Perioder och enheter ---
 
+@upplost_plan
 @cachad
 def perioder(plan: str | None = None) -> pd.DataFrame:
     """Planens rapportperioder i tidsordning med flagga för om något är rapporterat i dem."""
@@ -204,6 +225,7 @@ def perioder(plan: str | None = None) -> pd.DataFrame:
     return df
 
 
+@upplost_plan
 @cachad
 def vald_period(namn: str | None = None, plan: str | None = None) -> pd.Series:
     """Perioden med namnet `namn`, annars den fastlåsta (plan.yaml: standardperiod, eller
@@ -271,6 +293,7 @@ def _jamfor(nu: pd.DataFrame, da: pd.DataFrame, typ: str, textkol: str) -> pd.Da
     return m.assign(typ=typ)
 
 
+@upplost_plan
 @cachad
 def enheter(plan: str | None = None) -> pd.DataFrame:
     """Planens enheter med förälder, djup och sökväg för gruppering (KSK → SHB → MEX)."""
@@ -294,6 +317,7 @@ def med_underenheter(koder: Iterable[str], plan: str | None = None) -> set[str]:
 
 # --- Målområden ---
 
+@upplost_plan
 @cachad
 def malomraden(plan: str | None = None) -> pd.DataFrame:
     pid = _plan_id(plan)
@@ -302,6 +326,7 @@ def malomraden(plan: str | None = None) -> pd.DataFrame:
                .where(Malomrade.plan_id == pid).order_by(Malomrade.nr))
 
 
+@upplost_plan
 @cachad
 def inriktningsmal(nr: int | None = None, period: str | None = None, plan: str | None = None) -> pd.DataFrame:
     """Inriktningsmål med styrelsens senaste bedömning i perioden (bedömningar görs per rapport och
@@ -336,6 +361,7 @@ def inriktningsmal(nr: int | None = None, period: str | None = None, plan: str |
 
 # --- Uppdrag ---
 
+@upplost_plan
 @cachad
 def uppdrag(nr: int | None = None, plan: str | None = None) -> pd.DataFrame:
     """Uppdragen (KF-uppdrag och nämndens egna initiativ) i planens ordning, med målområdets nummer."""
@@ -390,6 +416,7 @@ def _visad_atgardsstatus(df: pd.DataFrame, pid: int, per: pd.Series) -> pd.DataF
     return df
 
 
+@upplost_plan
 @cachad
 def atgarder(nr: int | None = None, enhet: Iterable[str] | None = None, roll: str | None = None,
              period: str | None = None, status: Iterable[str] | None = None,
@@ -485,6 +512,7 @@ def _utfall_och_status(df: pd.DataFrame, ut: pd.DataFrame, per: pd.Series, malar
     return df
 
 
+@upplost_plan
 @cachad
 def indikatorer(nr: int | None = None, arbetsgivare: bool = False, enhet: Iterable[str] | None = None,
                 period: str | None = None, plan: str | None = None) -> pd.DataFrame:
@@ -544,6 +572,7 @@ def utfall(indikator_ids: list[int] | None = None) -> pd.DataFrame:
     return df.sort_values(["slutdatum", "_prio", "rapporterad", "rid"]).drop(columns="_prio").reset_index(drop=True)
 
 
+@upplost_plan
 @cachad
 def atgardsrapporter(period: str | None = None, plan: str | None = None) -> pd.DataFrame:
     """Alla rapporterade åtgärdsstatusar (historik) för planen, i tidsordning; `period` begränsar."""
@@ -561,6 +590,7 @@ def atgardsrapporter(period: str | None = None, plan: str | None = None) -> pd.D
     return df.sort_values(["slutdatum", "atgard", "rapporterad", "rid"]).drop(columns="rid").reset_index(drop=True)
 
 
+@upplost_plan
 @cachad
 def malvarden(plan: str | None = None) -> pd.DataFrame:
     """Gällande målvärde per indikator och år (ett ändrat mål ersätter planens), långt format."""
@@ -574,6 +604,7 @@ def malvarden(plan: str | None = None) -> pd.DataFrame:
 
 # --- Arbetsgivare, särskilda uppdrag ---
 
+@upplost_plan
 @cachad
 def fokusomraden(plan: str | None = None) -> pd.DataFrame:
     pid = _plan_id(plan)
@@ -581,6 +612,7 @@ def fokusomraden(plan: str | None = None) -> pd.DataFrame:
                .where(Fokusomrade.plan_id == pid).order_by(Fokusomrade.nr))
 
 
+@upplost_plan
 @cachad
 def sarskilda_uppdrag(plan: str | None = None) -> pd.DataFrame:
     pid = _plan_id(plan)
@@ -591,6 +623,7 @@ def sarskilda_uppdrag(plan: str | None = None) -> pd.DataFrame:
 
 # --- Budget ---
 
+@upplost_plan
 @cachad
 def budget(tabell: str | None = None, plan: str | None = None) -> pd.DataFrame:
     """Budgetrader i långt format: en rad per post och kolumn (belopp i tkr)."""
@@ -607,6 +640,7 @@ def budget(tabell: str | None = None, plan: str | None = None) -> pd.DataFrame:
     return df
 
 
+@upplost_plan
 @cachad
 def budget_bred(tabell: str, plan: str | None = None) -> pd.DataFrame:
     """En budgettabell som i planen: en rad per post, en kolumn per år/kolumnrubrik."""
@@ -618,6 +652,7 @@ def budget_bred(tabell: str, plan: str | None = None) -> pd.DataFrame:
     return ut[["rad_id", "grupp", "post", "typ", "fotnot"] + kolumner].reset_index(drop=True)
 
 
+@upplost_plan
 @cachad
 def budgetutfall(period: str | None = None, plan: str | None = None) -> pd.DataFrame:
     """Senaste budgetutfall och prognos per budgetrad för perioden (tom om inget rapporterats)."""
@@ -640,6 +675,7 @@ def budgetutfall(period: str | None = None, plan: str | None = None) -> pd.DataF
 
 # --- Kolada (jämförelser; aldrig planens egna utfall) ---
 
+@upplost_plan
 @cachad
 def kolada_installning(plan: str | None = None) -> dict:
     """plan.yaml `kolada`: kommunens id, rikets id och jämförelsegruppen (tomt om planen inte anger något)."""
@@ -652,6 +688,7 @@ def kolada_installning(plan: str | None = None) -> dict:
     return dict(k or {})
 
 
+@upplost_plan
 @cachad
 def kolada_indikatorer(plan: str | None = None) -> pd.DataFrame:
     """Planens indikatorer med deras Kolada-KPI-id:n (lista, tom om inga) och KPI-titlar när de hämtats."""
