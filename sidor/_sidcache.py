@@ -16,7 +16,8 @@ import logging
 
 import dash
 
-from data.lagring import cache
+from data.lagring import cache, installningar
+from data.uppfoljning import fragor
 from sidor._inloggning import BEROR_PA_INLOGGNING
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,10 @@ def _nyckel(kropp: dict, prefix: str) -> str | None:
     if relativ.rstrip("/") in {v.rstrip("/") for v in _ocachade_vagar() if v}:
         return None
     delar = json.dumps([kropp.get("output"), inputs, kropp.get("state") or []], sort_keys=True, ensure_ascii=False)
-    return cache.sidnyckel(delar, dt.date.today().isoformat())
+    # Standardplanen och standardperioden upplösta: en sida utan ?plan= beror på dem (två processer med
+    # olika MALKOLL_STANDARDPLAN som delar lager får olika nycklar)
+    standard = (fragor.standardplan(), installningar.aktuella().standardperiod)
+    return cache.sidnyckel(delar, standard, dt.date.today().isoformat())
 
 
 def registrera(app) -> None:
