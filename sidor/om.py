@@ -57,12 +57,6 @@ def andra_ord(exempelkoder: list[str]) -> list[tuple[str, str]]:
                        "”Enhet” på sidorna och exportens kolumn ”Ansvariga enheter (koder)” på bladet Åtgärder är "
                        "ansvariga enheter (ansvariga först, sedan i samverkan). Koderna skrivs med valfria versaler, "
                        "och planens egna stavningar (alias i enheter.yaml) fungerar också."),
-    ("Måttenhet", "Vad ett värde mäts i: %, kr, mnkr, antal, index … (exportens kolumn ”Måttenhet” på bladet "
-                  "Indikatorer)."),
-    ("Ansvarig enhet", "Den del av organisationen som ansvarar, som kod (KSK/EKO, KSK/SHB/MEX …). Filtret "
-                       "”Enhet” på sidorna och exportens kolumn ”Ansvariga enheter (koder)” på bladet Åtgärder är "
-                       "ansvariga enheter (ansvariga först, sedan i samverkan). Koderna skrivs med valfria versaler, "
-                       "och planens egna stavningar (t.ex. ”KSK HR”) fungerar också."),
     ("mnkr / tkr", "Miljoner kronor / tusen kronor. Budgeten anges i tkr som i planen; välj mnkr på /budget."),
     ("Publicerat", ursprung.FORKLARING[ursprung.PUBLICERAT] + "; står det ”prognos” i källan visas värdet "
                    "som prognos (öppen ring i diagrammen)."),
