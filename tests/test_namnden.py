@@ -32,7 +32,7 @@ KS, BUN, TKK = "KS-2020", "BUN-2025", "TK-2023"
 FRAMMANDE = {
     KS: [r"Sjöby", r"Barn- och utbildningsnämnd", r"\bBUN\b", r"Testköping", r"BUN-2025", r"TK-2023"],
     BUN: [r"Norrtälje", r"(?i)kommunstyrelse", r"\bKS\b", r"KS-2020", r"KS-initiativ", r"0188", r"Testköping",
-          r"TK-2023"],
+          r"TK-2023", r"KSK/SHB", r"KSK HR", r"Delår \d 20\d\d", r"20(18|19|20|21|22|23)\b"],
     TKK: [r"Norrtälje", r"Sjöby", r"\bBUN\b", r"Barn- och utbildningsnämnd", r"KS-2020", r"BUN-2025", r"0188"],
 }
 
