@@ -249,7 +249,8 @@ def kort(n: Nyckeltal, df: pd.DataFrame, inst: dict, kommunnamn: str) -> html.Ar
     return html.Article(delar, className="card card-body mb-3 jamforelsekort", **{"data-kpi": n.id})
 
 
-def kortrad(nt: list[Nyckeltal], df: pd.DataFrame, inst: dict, kommunnamn: str) -> Optional[html.Div]:
+def kortrad(nt: list[Nyckeltal], df: pd.DataFrame, inst: dict, kommunnamn: str,
+            href: str = "/jamforelse") -> Optional[html.Div]:
     """Kolada-raden på ett indikatorkort: senaste värdet mot gruppens medel och riket, mått och källa."""
     bitar = []
     for n in nt:
@@ -270,5 +271,6 @@ def kortrad(nt: list[Nyckeltal], df: pd.DataFrame, inst: dict, kommunnamn: str) 
                                                       className="text-muted")], className="small"))
     if not bitar:
         return None
-    return html.Div([*bitar, dcc.Link("Jämförelse med andra kommuner", href="/jamforelse", className="small")],
+    return html.Div([*bitar, dcc.Link("Jämförelse med andra kommuner", href=f"{href}#kpi-{nt[0].id}",
+                                      className="small")],
                     className="kolada-rad mt-1")

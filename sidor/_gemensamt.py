@@ -5,6 +5,7 @@ Filen börjar med understreck, så Dash Pages registrerar den inte som sida.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 
@@ -125,13 +126,13 @@ def ingen_traff(text: str = "Inget matchar filtret.") -> html.P:
     return html.P(text, className="fst-italic text-muted")
 
 
-def kolada_rader(pl: str) -> dict:
+def kolada_rader(pl: str | None) -> dict:
     """Kolada-raden per indikatorkod (komponenter.jamforelse.kortrad) för indikatorkorten."""
     j = fragor.kolada_jamforelse(pl)
     ut = {}
     for kod in {k for n in j.nyckeltal for k, _ in n.indikatorer}:
         rad = jf.kortrad([n for n in j.nyckeltal if kod in {k for k, _ in n.indikatorer}], j.varden, j.inst,
-                         j.kommunnamn)
+                         j.kommunnamn, "/jamforelse" + (f"?plan={quote(pl)}" if pl else ""))
         if rad is not None:
             ut[kod] = rad
     return ut

@@ -4,7 +4,7 @@ med Retry-After, 503, tidsgräns, grupper) och planens Kolada-poster i källfile
 from __future__ import annotations
 
 import datetime as dt
-from data.lagring.start import anvand_databas
+import json
 import shutil
 import socket
 from pathlib import Path
@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from data.lagring import db, installningar, start
+from data.lagring.start import anvand_databas
 from data.lagring.models import KoladaKpi, KoladaVarde
 from data.planen import kallor
 from data.uppfoljning import regler
@@ -37,7 +38,8 @@ def schema_url(tmp_path_factory):
 def pg_url():
     from conftest import pg_databas
     url, stada = pg_databas()
-    start.sakerstall_schema(url)
+    anvand_databas(url)
+    start.sakerstall_schema()
     yield url
     start.glom()
     stada()
@@ -400,6 +402,9 @@ def test_indikatorkorten_har_kolada_raden(sidor_mot):
     assert f"Kolada (N03103 Självfinansieringsgrad för kommunens investeringar, andel (%)) 2022: Norrtälje " \
            f"{visa(ref[('N03103', '0188', 2022, 'T')], '%')}" in t
     assert "Kolada, närliggande mått (N03002" in t and "Källa: Kolada, hämtat 2024-08-30." in t
+    assert '"href": "/jamforelse?plan=KS-2020#kpi-N03103"' in json.dumps(
+        malomrade.layout(nr="1", plan="KS-2020").to_plotly_json(), ensure_ascii=False,
+        default=lambda o: o.to_plotly_json() if hasattr(o, "to_plotly_json") else str(o))
     t = _text(arbetsgivare.layout())
     assert f"Kolada (N00090 Sjukfrånvaro totalt bland anställda, kommun, andel (%)) 2022: Norrtälje " \
            f"{visa(ref[('N00090', '0188', 2022, 'T')], '%')}, medel för liknande kommuner" in t
