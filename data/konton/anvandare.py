@@ -127,7 +127,7 @@ def _kontrollera(roll: str | None, enheter: list[str] | None, s) -> None:
         kanda = set(s.scalars(select(Enhet.kod)))
         okanda = [e for e in enheter if e not in kanda]
         if okanda:
-            raise Kontofel(f"Okänd enhet {', '.join(okanda)}. Enheterna heter t.ex. KSK/EKO, KSK/SHB.")
+            raise Kontofel(f"Okänd enhet {', '.join(okanda)}. Enheterna heter t.ex. {', '.join(sorted(kanda)[:3])}.")
 
 
 def _losen_ok(losen: str, namn: str) -> str:
