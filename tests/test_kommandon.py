@@ -132,3 +132,14 @@ def test_utan_plan_i_databasen_en_svensk_rad(miljo, monkeypatch, capsys):
     kod, _, fel = _kor(rapport, ["las-upp", "--period", "Tertial 1 2023", "--av", "a", "--motivering", "m"], capsys)
     assert kod == 2 and "plan.yaml: filen saknas" in fel and "LookupError" not in fel
     assert len(fel.strip().splitlines()) == 1 and fel.startswith("Fel: databasen är tom")
+
+
+def test_ett_ovantat_fel_blir_en_rad_och_slutkod_2(capsys):
+    from data.planen import kommando
+
+    def trasig() -> int:
+        raise RuntimeError("något gick sönder\nandra raden")
+    assert kommando.kor(trasig) == 2
+    fel = capsys.readouterr().err
+    assert fel.strip() == ("Oväntat fel i kommandot (RuntimeError: något gick sönder) – det som inte hann sparas i "
+                           "sin transaktion är inte sparat. Rapportera gärna felet.")

@@ -19,8 +19,8 @@ import pytest
 from sqlalchemy import func, select
 
 from data.lagring import db, installningar, start
-from data.lagring.models import (Atgard, Atgardsrapport, Enhet, Indikator, Inriktningsmal, KontoEnhet,
-                                 Konto, Malomrade, Period, Plan, Uppdrag)
+from data.lagring.models import (Analystext, Atgard, Atgardsrapport, Enhet, Indikator, Inriktningsmal,
+                                 KontoEnhet, Konto, Malomrade, Period, Plan, Rapportrunda, Rundahandelse, Uppdrag)
 from data.planen import ladda
 from data.planen.kallor import KallfilFel, las_plan
 
@@ -247,6 +247,12 @@ def test_borttaget_som_rapporter_laas_och_konton_pekar_pa_vagras_med_besked(akti
         per.last = True
         atg = s.scalars(select(Atgard).where(Atgard.plan_id == pid, Atgard.kod == "2-A02")).one()
         s.add(Atgardsrapport(atgard_id=atg.id, period_id=per.id, status="Pågår enligt plan", rapporterad_av="test"))
+        runda = Rapportrunda(period_id=per.id, sista_dag=dt.date(2024, 5, 15), oppnad_av="test")
+        s.add(runda)
+        s.flush()
+        s.add(Rundahandelse(runda_id=runda.id, enhet_kod="KSK/DIGI", handelse="klar", av="test"))
+        s.add(Analystext(period_id=per.id, niva="malomrade", nyckel="9", text="Analys", skriven_av="test",
+                         skriven=dt.datetime(2024, 5, 1)))
         konto = Konto(namn="digi", roll="rapportor")
         konto.enheter.append(KontoEnhet(enhet_kod="KSK/DIGI"))
         s.add(konto)
@@ -260,7 +266,10 @@ def test_borttaget_som_rapporter_laas_och_konton_pekar_pa_vagras_med_besked(akti
     assert "malomrade_2.yaml, åtgärd 2-A02 finns inte längre i filen, men 1 åtgärdsrapport pekar på den" in fel
     assert "plan.yaml, perioden 'Tertial 1 2024' finns inte längre i filen, men 1 rapport och 1 låsning" in fel
     assert "enheter.yaml, enheten KSK/DIGI finns inte längre i filen, men 1 konto pekar på den" in fel
-    assert len(e.value.fel) == 3   # målområde 9, uppdraget, indikatorn … har inget som pekar på sig
+    assert "plan.yaml, perioden 'Tertial 1 2024' finns inte längre i filen, men 1 rapportrunda pekar på den" in fel
+    assert "enheter.yaml, enheten KSK/DIGI finns inte längre i filen, men 1 händelse i rapportrundan" in fel
+    assert "malomrade_9.yaml, målområde 9 finns inte längre i filen, men 1 analystext pekar på den" in fel
+    assert len(e.value.fel) == 6   # uppdraget, indikatorn, inriktningsmålet … har inget som pekar på sig
     assert _koder("TK-2023") == fore   # allt eller inget
     with db.session() as s:
         assert s.scalar(select(func.count(Atgardsrapport.id))) == rapporter

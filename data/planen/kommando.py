@@ -112,6 +112,11 @@ def kor(steg: Callable[[], int]) -> int:
               file=sys.stderr)
     except KeyboardInterrupt:
         print("Avbrutet – det som inte hann sparas är inte sparat.", file=sys.stderr)
+    except Exception as e:  # noqa: BLE001 – sista skyddet: en rad, aldrig en traceback (den loggas på DEBUG)
+        log.debug("Oväntat fel i kommandot", exc_info=True)
+        rad = str(e).splitlines()[0][:200] if str(e) else ""
+        print(f"Oväntat fel i kommandot ({type(e).__name__}{': ' + rad if rad else ''}) – det som inte hann "
+              "sparas i sin transaktion är inte sparat. Rapportera gärna felet.", file=sys.stderr)
     return 2
 
 

@@ -20,7 +20,8 @@ from data.planen.kallor import BUDGETFILER, PLAN_DIR, las_plan
 from data.lagring.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad,
                                  Budgetutfall, Enhet, Fokusomrade, Indikator, IndikatorEnhet,
                                  Indikatorutfall, Inriktningsmal, KontoEnhet, Malbedomning, Malomrade,
-                                 Malvarde, Period, Periodlas, Plan, SarskiltUppdrag, Uppdrag, Analystext)
+                                 Malvarde, Period, Periodlas, Plan, Rapportrunda, Rundahandelse, SarskiltUppdrag,
+                                 Uppdrag, Analystext)
 
 
 class Laddfel(Exception):
@@ -186,6 +187,35 @@ def _ta_bort(s: Session, b: Borttagna) -> None:
     s.flush()
 
 
+def _rundor_och_analyser(s: Session, plan_id: int, b: Borttagna) -> list[str]:
+    """Rapportrundor (per period, enheternas händelser) och analystexter (per målområde,
+    inriktningsmål och uppdrag) som pekar på det borttagna: då vägras inläsningen också."""
+    ut = []
+    rundor = _antal(s, Rapportrunda.period_id, b.perioder)
+    ut += [f"{vad} finns inte längre i filen, men {_ord(rundor[i], 'rapportrunda', 'rapportrundor')} pekar på den"
+           for i, vad in b.perioder.items() if rundor.get(i)]
+    planens_rundor = select(Rapportrunda.id).join(Period, Period.id == Rapportrunda.period_id).where(
+        Period.plan_id == plan_id)
+    koder = dict(s.execute(select(Enhet.id, Enhet.kod).where(Enhet.id.in_(list(b.enheter)))).all())
+    handelser = _antal(s, Rundahandelse.enhet_kod, set(koder.values()), Rundahandelse.runda_id.in_(planens_rundor))
+    ut += [f"{b.enheter[i]} finns inte längre i filen, men {_ord(handelser[k], 'händelse', 'händelser')} i "
+           "rapportrundan pekar på den" for i, k in koder.items() if handelser.get(k)]
+    planens_perioder = select(Period.id).where(Period.plan_id == plan_id)
+    for niva, borttagna, nycklar in (
+            ("malomrade", b.malomraden, select(Malomrade.id, Malomrade.nr)),
+            ("inriktningsmal", b.inriktningsmal, select(Inriktningsmal.id, Inriktningsmal.nr)),
+            ("uppdrag", b.uppdrag, select(Uppdrag.id, Uppdrag.kod))):
+        if not borttagna:
+            continue
+        modell = nycklar.selected_columns[0].table
+        nyckel = {str(k): i for i, k in s.execute(nycklar.where(modell.c.id.in_(list(borttagna))))}
+        antal = _antal(s, Analystext.nyckel, set(nyckel), Analystext.niva == niva,
+                       Analystext.period_id.in_(planens_perioder))
+        ut += [f"{borttagna[i]} finns inte längre i filen, men {_ord(antal[k], 'analystext', 'analystexter')} "
+               "pekar på den" for k, i in nyckel.items() if antal.get(k)]
+    return ut
+
+
 def _synka_malvarden(s: Session, ind: Indikator, mal: dict, plannamn: str) -> None:
     finns = {m.ar: m for m in s.scalars(select(Malvarde).where(
         Malvarde.indikator_id == ind.id, Malvarde.fran_planen.is_(True)))}
@@ -227,7 +257,7 @@ def _synka_indikator(s: Session, plan: Plan, d: dict, enheter: dict[str, Enhet],
 def _skriv_plan(s: Session, p: dict) -> Plan:
     finns = s.scalars(select(Plan.id).where(Plan.kod == p["kod"])).one_or_none()
     borttagna = _borttagna(s, finns, p) if finns is not None else Borttagna()
-    hinder = _hinder(s, borttagna)
+    hinder = _hinder(s, borttagna) + (_rundor_och_analyser(s, finns, borttagna) if finns is not None else [])
     if hinder:
         raise Laddfel(hinder)
     plan = _synka(s, Plan, {"kod": p["kod"]}, {
