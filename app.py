@@ -47,6 +47,8 @@ def menylankar(plan: str | None = None) -> list:
     lankar.append(_lank("Rapportera", "/rapportera"))
     from sidor import _inloggning
     anv = _inloggning.aktuell()
+    if anv is not None and anv.roll in ("administrator", "rapportor", "granskare"):
+        lankar.append(_lank("Rapportrunda", "/rapportrunda"))
     if anv is not None and anv.administrator:
         lankar.append(_lank("Analys", "/analys", title="Analystexterna för delårsrapporten"))
         lankar.append(_lank("Ändringslogg", "/andringslogg"))

@@ -10,12 +10,13 @@ from urllib.parse import quote
 from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 
 from data.uppfoljning import fragor
-from data.rapportering import rapport
+from data.rapportering import behorighet
 from komponenter import ids
 from komponenter import jamforelse as jf
 from data.uppfoljning.urval import Urval
 from komponenter.filter import filter_fran_kontroller
 from komponenter.verktyg import MALLKNAPP, MALLNEDLADDNING
+from sidor import _inloggning
 
 EXEMPELTEXT = "Exempeldata – inte kommunens rapportering"
 
@@ -44,7 +45,8 @@ def hamta_rapportmall(n, search):
     f = Urval.fran_sok(search)
     pl = valj_plan(f)
     period = fragor.vald_period(f.period, pl).namn
-    data = rapport.skapa_mall(period, f.enhet or None, plan=pl)
+    # En rapportör får exakt raderna hen får fylla i (issue 22); andra hela mallen för filtret
+    data = behorighet.mall(_inloggning.aktuell(), period, pl, f.enhet or None)
     namn = re.sub(r"[^A-Za-z0-9]+", "_", period.replace("å", "a").replace("Å", "A").replace("ä", "a"))
     return dcc.send_bytes(data, f"rapportmall_{namn}.xlsx")
 

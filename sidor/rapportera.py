@@ -20,8 +20,9 @@ from sqlalchemy.exc import DBAPIError
 
 from data.konton import anvandare
 from data.uppfoljning import fragor
-from data.rapportering import rapport, behorighet as rapportering
-from data.uppfoljning.regler import ATGARDSSTATUS
+from data.rapportering import rapport, behorighet as rapportering, runda
+from data.uppfoljning.format import datum
+from data.uppfoljning.regler import AVSLUTADE, ATGARDSSTATUS
 from data.uppfoljning.urval import Urval
 from komponenter.format import med_enhet
 from sidor import _inloggning, _sakerhet
@@ -45,6 +46,7 @@ ID_PERIOD, ID_F_FG, ID_F_SPARA, ID_F_GRANSKNING, ID_F_RESULTAT = (
     "rf-period", "rf-forhandsgranska", "rf-spara", "rf-granskning", "rf-resultat")
 ID_LAS_PERIOD, ID_LAS_MOTIV, ID_LAS, ID_LAS_UPP, ID_LAS_BESKED = (
     "las-period", "las-motivering", "las-las", "las-las-upp", "las-besked")
+ID_F_MALL, ID_F_MALLFIL, ID_F_RULLA = "rf-mall", "rf-mallfil", "rf-rulla"
 T_STATUS, T_AKOMM, T_UTFALL, T_IKOMM, T_KIB, T_NYTTMAL = (
     "rf-status", "rf-akommentar", "rf-utfall", "rf-ikommentar", "rf-kib", "rf-nyttmal")
 
@@ -91,7 +93,8 @@ def layout(period=None, plan=None, **_):
         return urvalsfel(fel, "/rapportera", "Rapportera utfall")
     plan, period = u.plan, u.period
     perioder = fragor.perioder(plan)
-    valt = period if period in set(perioder.namn) else _forsta_oppna(perioder)
+    kod = fragor.plan_info(plan)["kod"]
+    valt = period if period in set(perioder.namn) else _standardperiod(perioder, kod)
     rad = perioder[perioder.namn == valt].iloc[0]
     return html.Div([
         html.H1("Rapportera utfall", className="sidrubrik"),
@@ -99,11 +102,35 @@ def layout(period=None, plan=None, **_):
                 "Du rapporterar för " + (", ".join(anv.enheter) + " (underenheter ingår)." if anv.rapportor
                                          else "alla enheter.")], id="rapp-vem"),
         _periodval(perioder, valt, plan),
-        _formular(anv, valt, bool(rad["last"]), plan, int(rad["ar"])),
+        _rundans_rad(kod, valt, plan),
+        _formular(anv, valt, bool(rad["last"]), plan, int(rad["ar"]), rad["slutdatum"]),
         html.Hr(),
         _uppladdning(anv),
         _lasning(perioder) if anv.administrator else None,
     ])
+
+
+def _standardperiod(perioder: pd.DataFrame, kod: str) -> str:
+    """Utan ?period=: den öppna rapportrundans period, annars sidornas standardperiod om den är
+    öppen, annars den första öppna."""
+    oppen = runda.oppen_period(kod)
+    if oppen:
+        return oppen
+    std = str(fragor.vald_period(None, kod).namn)
+    rad = perioder[perioder.namn == std]
+    return std if not rad.empty and not bool(rad["last"].iloc[0]) else _forsta_oppna(perioder)
+
+
+def _rundans_rad(kod: str, period: str, plan) -> html.Div | None:
+    r = runda.hamta(kod, period)
+    if r is None:
+        return None
+    sok = f"?period={quote(period)}" + (f"&plan={quote(plan)}" if plan else "")
+    text = (f"Rapportrundan för {period} är stängd (perioden är låst)." if r.stangd else
+            f"Rapportrundan för {period}: sista dag för enheterna {datum(r.sista_dag_enheter, langt=True)}. "
+            "När allt är rapporterat markerar du enhetens del klar på ")
+    return html.P([text, None if r.stangd else dcc.Link("Rapportrunda", href="/rapportrunda" + sok),
+                   None if r.stangd else "."], id="rapp-runda", className="alert alert-info")
 
 
 def _forsta_oppna(perioder: pd.DataFrame) -> str:
@@ -121,22 +148,30 @@ def _periodval(perioder: pd.DataFrame, valt: str, plan) -> html.Nav:
     return html.Nav(lankar, className="nav nav-pills mb-3 flex-wrap", **{"aria-label": "Period att rapportera"})
 
 
-def _formular(anv, period: str, last: bool, plan, ar: int) -> html.Div:
+def _formular(anv, period: str, last: bool, plan, ar: int, slut) -> html.Div:
     atg, ind = rapportering.formular(anv, period, plan)
     delar = [html.H2(f"Rapportera i formuläret: {period}", className="h4")]
     if last:
         delar.append(html.Div(f"Perioden {period} är låst (rapporten är godkänd). Värdena kan bara läsas.",
                               className="alert alert-secondary", role="status"))
-    delar.append(html.P(f"{len(atg)} åtgärder och {len(ind)} indikatorer där dina enheter är ansvariga. "
-                        "Lämna status tom för det du inte rapporterar. Du ser vad som ändras innan något sparas."))
-    delar.append(_atgardstabell(atg, period, last))
+    delar.append(html.P([f"{len(atg)} åtgärder och {len(ind)} indikatorer där dina enheter är ansvariga. "
+                         "Lämna status tom för det du inte rapporterar. Du ser vad som ändras innan något sparas. ",
+                         html.Button("Hämta rapportmall med de här raderna", id=ID_F_MALL, type="button",
+                                     className="btn btn-link p-0 align-baseline"),
+                         dcc.Download(id=ID_F_MALLFIL)]))
+    delar.append(_atgardstabell(atg, period, last, slut))
     delar.append(_indikatortabell(ind, last, ar, ar in fragor.plan_info(plan)["malar"]))
     delar.append(dcc.Store(id=ID_PERIOD, data={"period": period, "plan": plan}))
-    if not last:
-        delar += [html.Button("Förhandsgranska", id=ID_F_FG, className="btn btn-outline-primary me-2", type="button"),
-                  html.Button("Spara", id=ID_F_SPARA, className="btn btn-primary", type="button", disabled=True)]
+    # Förhandsgranskningen ovanför knapparna; knapparna och bekräftelsen i en list som ligger kvar i
+    # fönstrets nederkant medan formuläret syns: beskedet visas där användaren är och läses upp (aria-live).
     delar += [html.Div(id=ID_F_GRANSKNING, role="status", className="mt-3", **{"aria-live": "polite"}),
-              html.Div(id=ID_F_RESULTAT, role="status", className="mt-2", **{"aria-live": "polite"})]
+              dcc.Store(id=ID_F_RULLA)]
+    delar.append(html.Div([
+        html.Div([html.Button("Förhandsgranska", id=ID_F_FG, className="btn btn-outline-primary me-2", type="button"),
+                  html.Button("Spara", id=ID_F_SPARA, className="btn btn-primary me-3", type="button",
+                              disabled=True)], className="text-nowrap") if not last else None,
+        html.Div(id=ID_F_RESULTAT, role="status", className="flex-grow-1", **{"aria-live": "polite"}),
+    ], className="rapp-knapplist d-flex align-items-center gap-2", id="rapp-knapplist"))
     return html.Div(delar, id="rapp-formular")
 
 
@@ -155,13 +190,34 @@ def _etikett(id_: dict, text: str) -> html.Label:
     return html.Label(text, htmlFor=_dom_id(id_), className="visually-hidden")
 
 
-def _atgardstabell(atg: pd.DataFrame, period: str, last: bool) -> html.Table:
+def _tidpunkt(t) -> str:
+    try:
+        return datum(pd.Timestamp(t).date()) if t is not None and not pd.isna(t) else ""
+    except (TypeError, ValueError):
+        return ""
+
+
+def _atgardsinfo(r, slut) -> list:
+    """Det styrelsen ser nu, senast rapporterat (med datum) och varningen när tidpunkten har passerat."""
+    senast = (f"Senast rapporterat: {_text(r.rapporterad_status)} ({_text(r.rapportperiod)}, "
+              f"{_tidpunkt(r.rapporterad)})" if _text(r.rapporterad_status) else "Inte rapporterad ännu")
+    ut = [html.Small(f"Visas nu: {_text(r.status)} · {senast}", className="d-block rapp-nu")]
+    fd = r.forfallodatum
+    if fd is not None and not pd.isna(fd) and slut is not None and fd < slut \
+            and _text(r.rapporterad_status) not in AVSLUTADE:
+        ut.append(html.Small(f"Obs! Tidpunkten passerade {datum(fd)}: sidorna visar Försenad vad du än rapporterar, "
+                             "utom Genomförd eller Struken.", className="d-block rapp-varning"))
+    return ut
+
+
+def _atgardstabell(atg: pd.DataFrame, period: str, last: bool, slut=None) -> html.Table:
     rader = []
     for r in atg.itertuples():
         egen = _text(r.rapportperiod) == period
         rader.append(html.Tr([
             html.Td(r.kod), html.Td([html.Div(r.text), html.Small(f"Ansvarig: {_text(r.ansvar)} · {_text(r.tidpunkt)}",
-                                                                   className="text-muted")]),
+                                                                   className="text-muted d-block"),
+                                     *_atgardsinfo(r, slut)]),
             html.Td([_etikett({"typ": T_STATUS, "kod": r.kod}, f"Status för åtgärd {r.kod}"),
                      dbc.Select(id={"typ": T_STATUS, "kod": r.kod}, disabled=last, size="sm",
                                 options=[{"label": "– ingen rapport –", "value": ""}] +
@@ -189,13 +245,25 @@ def _nytt_mal(r, ar: int, last: bool) -> html.Td:
                     html.Small(f"Gällande: {nu}", className="text-muted")])
 
 
+def _indikatorinfo(r) -> html.Small:
+    enhet = _text(r.mattenhet) or None
+    if r.utfall_varde is not None and not pd.isna(r.utfall_varde):
+        senast = (f"Senast rapporterat: {med_enhet(float(r.utfall_varde), enhet)} ({_text(r.period)}, "
+                  f"{_tidpunkt(r.utfall_rapporterad)})")
+    elif r.foregaende_varde is not None and not pd.isna(r.foregaende_varde):
+        senast = f"Senast rapporterat: {med_enhet(float(r.foregaende_varde), enhet)} ({_text(r.foregaende_period)})"
+    else:
+        senast = "Inget utfall rapporterat ännu"
+    return html.Small(f"Visas nu: {_text(r.status)} · {senast}", className="d-block rapp-nu")
+
+
 def _indikatortabell(ind: pd.DataFrame, last: bool, ar: int, har_mal: bool) -> html.Table:
     rader = []
     for r in ind.itertuples():
         v = r.utfall_varde
         kib = bool(r.utfall_kan_inte_bedomas) if pd.notna(r.utfall_kan_inte_bedomas) else False
         rader.append(html.Tr([
-            html.Td(r.kod), html.Td(r.namn),
+            html.Td(r.kod), html.Td([html.Div(r.namn), _indikatorinfo(r)]),
             html.Td([_etikett({"typ": T_UTFALL, "kod": r.kod}, f"Utfall för indikator {r.kod}"
                               + (f" ({_text(r.mattenhet)})" if _text(r.mattenhet) else "")),
                      html.Div([dcc.Input(id={"typ": T_UTFALL, "kod": r.kod}, type="number", disabled=last,
@@ -339,7 +407,7 @@ def forhandsgranska(innehall, filnamn):
         return _fel("Databasen svarar inte just nu.", ["Försök igen om en stund – ingenting har ändrats."]), None, True, None
     return (html.Div([
         html.H2(f"Förhandsgranskning: {fg.filnamn[:80]} ({fg.period})", className="h4"),
-        html.P(f"{len(fg.nya)} nya värden, {len(fg.andrade)} ändrade, {fg.oforandrade} oförändrade."),
+        html.P(f"Genomför du importen sparas {fg.antal_text()}."),
         _andringslista(fg),
     ]), {"innehall": innehall, "filnamn": filnamn}, fg.tom, None)
 
@@ -362,7 +430,8 @@ def genomfor(_n, fil):
         if not _sakerhet.ar_anslutningsfel(e):
             raise
         return _fel("Importen kunde inte slutföras.", [DATABASFEL_IMPORT]), False
-    return html.Div(f"Importen är klar: {n} poster sparade för {fg.period}.", className="alert alert-success"), True
+    return html.Div(f"Importen är klar: {rapport.poster_text(n)} sparade för {fg.period}.",
+                    className="alert alert-success"), True
 
 
 # --- Formuläret ---
@@ -414,7 +483,7 @@ def formular_forhandsgranska(_n, period, *falt):
     except rapport.Importfel as e:
         return _fel("Rapporten kan inte sparas – rätta det här:", e.fel), True, None
     return html.Div([html.H3(f"Det här ändras för {fg.period}", className="h5"),
-                     html.P(f"{len(fg.nya)} nya värden, {len(fg.andrade)} ändrade, {fg.oforandrade} oförändrade."),
+                     html.P(f"Klickar du Spara sparas {fg.antal_text()}."),
                      _andringslista(fg)], className="alert alert-light border"), fg.tom, None
 
 
@@ -435,7 +504,34 @@ def formular_spara(_n, period, *falt):
         if not _sakerhet.ar_anslutningsfel(e):
             raise
         return _fel("Rapporten kunde inte sparas.", [DATABASFEL_IMPORT]), False
-    return html.Div(f"Sparat: {n} poster för {fg.period}, med ditt namn och tid.", className="alert alert-success"), True
+    return html.Div(f"Sparat: {rapport.poster_text(n)} för {fg.period}, med ditt namn och tid.",
+                    className="alert alert-success mb-0"), True
+
+
+# Förhandsgranskningen rullas fram när den visas (den står ovanför knapplisten)
+dash.clientside_callback(
+    """function (barn) {
+        var el = document.getElementById('rf-granskning');
+        if (barn && el) { el.scrollIntoView({block: 'end'}); }
+        return window.dash_clientside.no_update;
+    }""", Output(ID_F_RULLA, "data"), Input(ID_F_GRANSKNING, "children"), prevent_initial_call=True)
+
+
+@callback(Output(ID_F_MALLFIL, "data"), Input(ID_F_MALL, "n_clicks"), State(ID_PERIOD, "data"),
+          prevent_initial_call=True)
+def hamta_mall(n, sida):
+    """Rapportmallen med exakt formulärets rader (en rapportör: inga blad för inriktningsmål och budget)."""
+    anv, fel = _behorig()
+    if anv is None or not n or not isinstance(sida, dict):
+        _vagrad(fel or "ingen period", "Rapportmall")
+        return no_update
+    plan = sida.get("plan") if isinstance(sida.get("plan"), str) else None
+    period = str(sida.get("period") or "")
+    try:
+        data = rapportering.mall(anv, period, plan)
+    except rapport.Importfel:
+        return no_update
+    return dcc.send_bytes(data, "rapportmall_" + "".join(c if c.isalnum() else "_" for c in period) + ".xlsx")
 
 
 # --- Låsning ---

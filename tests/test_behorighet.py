@@ -166,7 +166,7 @@ def test_rapportoren_sparar_sin_egen_atgard_via_formularet(miljo):
     assert vagrad(svar, "Det här ändras", f"{kod} status: Pågår enligt plan"), text_i(svar[2])
     assert ogonblick(url) == fore                               # förhandsgranskningen skriver inget
     svar = formular(k, {kod: {"status": "Pågår enligt plan", "kommentar": "Enligt plan."}})
-    assert vagrad(svar, "Sparat: 1 poster"), text_i(svar[2])
+    assert vagrad(svar, "Sparat: 1 post"), text_i(svar[2])
     anvand_databas(url)
     a = fragor.atgarder(period=PERIOD).set_index("kod").loc[kod]
     assert (a.rapporterad_status, a.rapporterad_av, a.kalla) == ("Pågår enligt plan", "Sara Samhälle (sara)",
@@ -189,7 +189,7 @@ def test_rapportoren_satter_nytt_mal_for_sin_indikator_via_formularet(miljo):
     svar = formular(k, {}, {kod: {"nytt_mal": 12}}, spara=False)
     assert vagrad(svar, "Det här ändras", f"{kod} mål 2020: 12"), text_i(svar[2])
     assert ogonblick(url) == fore
-    assert vagrad(formular(k, {}, {kod: {"nytt_mal": 12}}), "Sparat: 1 poster")
+    assert vagrad(formular(k, {}, {kod: {"nytt_mal": 12}}), "Sparat: 1 post")
     anvand_databas(url)
     with db.session() as s:
         m = s.scalars(select(Malvarde).join(Indikator, Indikator.id == Malvarde.indikator_id)

@@ -20,7 +20,8 @@ from data.konton.anvandare import Anvandare
 from data.lagring import db, installningar, start
 from data.lagring.installningar import Installningar
 from data.lagring.models import Konto
-from data.planen import forbered, ladda
+from data.planen import forbered
+from data.uppfoljning import fragor
 from data.rapportering import behorighet, paminnelser, runda
 from data.rapportering.behorighet import Behorighetsfel
 from tests.conftest import ROT, ledig_port, pg_databas
@@ -68,11 +69,10 @@ def tk_databas(request, tmp_path, smtp):
     inst = Installningar(exempel=False).med(
         databas_url=url, smtp_url=f"smtp://127.0.0.1:{smtp[1]}", smtp_starttls=False,
         avsandare="Målkoll <malkoll@testkoping.se>", bas_url="https://malkoll.testkoping.se",
-        paminnelse_dagar=3, paminnelse_rytm="veckovis")
+        paminnelse_dagar=3, paminnelse_rytm="veckovis", plankatalog=str(TK))
     start.starta(inst)
-    forbered.sakerstall_databas(inst)
-    anvand_databas(url)
-    assert ladda.ladda_plan(TK) == "inläst"
+    forbered.sakerstall_databas(inst)          # bara Testköpings plan
+    assert set(fragor.planer().kod) == {PLAN}
     smtp[0].tom()
     yield url
     forbered.glom()
@@ -112,11 +112,12 @@ def tillstand(enhet: str) -> str:
 
 def test_rundan_fran_oppning_till_last_period_med_epost(tk_databas, smtp):
     lada = smtp[0]
-    anvandare.lagg_till("ada", "administrator", [], LOSEN, "Ada Admin", epost="ada@testkoping.se")
-    anvandare.lagg_till("erik", "rapportor", ["KSK/EKO"], LOSEN, "Erik Ekonom", epost="erik@testkoping.se")
-    anvandare.lagg_till("dan", "rapportor", ["KSK/DIGI"], LOSEN, "Dan Digital", epost="dan@testkoping.se")
-    anvandare.lagg_till("greta", "granskare", ["KSK/EKO"], LOSEN, "Greta Granskare", epost="greta@testkoping.se")
-    anvandare.lagg_till("lisa", "rapportor", ["KSK/EKO"], LOSEN, "Lisa Utan Adress")   # ingen adress: inget brev
+    # Konton utan lösenord (som SSO-konton): inloggningen prövas inte här, och Argon2 tar tid
+    anvandare.lagg_till("ada", "administrator", [], None, "Ada Admin", epost="ada@testkoping.se")
+    anvandare.lagg_till("erik", "rapportor", ["KSK/EKO"], None, "Erik Ekonom", epost="erik@testkoping.se")
+    anvandare.lagg_till("dan", "rapportor", ["KSK/DIGI"], None, "Dan Digital", epost="dan@testkoping.se")
+    anvandare.lagg_till("greta", "granskare", ["KSK/EKO"], None, "Greta Granskare", epost="greta@testkoping.se")
+    anvandare.lagg_till("lisa", "rapportor", ["KSK/EKO"], None, "Lisa Utan Adress")   # ingen adress: inget brev
     ada, erik, dan, greta = konto("ada"), konto("erik"), konto("dan"), konto("greta")
 
     with pytest.raises(Behorighetsfel):
@@ -224,6 +225,7 @@ def test_rundan_fran_oppning_till_last_period_med_epost(tk_databas, smtp):
     assert "Perioden låst – Rapportrundan klar: alla enheter godkända" in set(andr.andring)
 
 
+@pytest.mark.parametrize("tk_databas", ["sqlite"], indirect=True)
 def test_kontots_epost_fran_kommandoraden(tk_databas, capsys, monkeypatch):
     monkeypatch.setenv("MALKOLL_NYTT_LOSENORD", LOSEN)
     monkeypatch.setenv("DATABASE_URL", tk_databas)
@@ -234,3 +236,29 @@ def test_kontots_epost_fran_kommandoraden(tk_databas, capsys, monkeypatch):
     assert anvandare.main(["andra", "gun", "--epost", "gun.g@testkoping.se"]) == 0
     assert {k["namn"]: k["epost"] for k in anvandare.lista()} == {"gun": "gun.g@testkoping.se"}
     assert anvandare.main(["lagg-till", "rut", "--roll", "granskare"]) == 1   # en granskare behöver enheter
+
+
+@pytest.mark.parametrize("tk_databas", ["sqlite"], indirect=True)
+def test_kommandona_runda_och_paminnelser(tk_databas, capsys, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", tk_databas)
+    monkeypatch.setenv("MALKOLL_PLANKATALOG", str(TK))
+    assert runda.main(["oppna", "--plan", PLAN, "--period", "Tertial 9 2023", "--sista-dag", "2023-05-15"]) == 1
+    assert "Fel: Perioden 'Tertial 9 2023' finns inte i TK-2023. Perioderna heter: Tertial 1 2023" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        runda.main(["oppna", "--plan", PLAN, "--period", PERIOD, "--sista-dag", "15/5"])
+    assert "är inget datum; skriv ÅÅÅÅ-MM-DD" in capsys.readouterr().err
+    assert runda.main(["oppna", "--plan", PLAN, "--period", PERIOD, "--sista-dag", "2023-05-15",
+                       "--sista-dag-enheter", "2023-05-10"]) == 0
+    assert "Rapportrundan för Tertial 1 2023 (TK-2023) är öppen: sista dag 2023-05-15, för enheterna 2023-05-10." \
+        in capsys.readouterr().out
+    assert runda.main(["status", "--plan", PLAN]) == 0
+    ut = capsys.readouterr().out
+    assert "0 av 2 enheter klara (0 godkända)" in ut and "KSK/DIGI" in ut and "0 av 5 rapporterade" in ut
+    anvandare.lagg_till("dan", "rapportor", ["KSK/DIGI"], None, "Dan Digital", epost="dan@testkoping.se")
+    monkeypatch.setenv("MALKOLL_SMTP_URL", "")
+    assert paminnelser.main(["skicka", "--datum", "2023-05-07", "--visa"]) == 0
+    ut = capsys.readouterr().out
+    assert "Till Dan Digital <dan@testkoping.se>: Påminnelse" in ut and "1 brev skulle skickas." in ut
+    assert paminnelser.main(["skicka", "--datum", "2023-05-07"]) == 1
+    assert "MALKOLL_SMTP_URL är inte satt" in capsys.readouterr().err
+    assert paminnelser.logg(PLAN).empty                            # inget skickat, inget sparat

@@ -69,6 +69,17 @@ def far_skriva(anv: Anvandare | None) -> bool:
     return anv is not None and (anv.administrator or (anv.rapportor and bool(anv.enheter)))
 
 
+def mall(anv: Anvandare | None, period: str, plan: str | None = None, enheter: list[str] | None = None) -> bytes:
+    """Rapportmallen för den som hämtar den: en rapportör får exakt raderna hen får fylla i (formulärets
+    rader, inom ett eventuellt enhetsfilter) och inga blad för inriktningsmål eller budget; andra får
+    hela mallen (valfritt för enheterna)."""
+    if anv is None or not anv.rapportor:
+        return rapport.skapa_mall(period, enheter or None, plan=plan)
+    beh = behorighet(anv, plan)
+    return rapport.skapa_mall(period, enheter or list(anv.enheter), plan=plan, atgarder=beh.atgarder,
+                              indikatorer=beh.indikatorer, ovrigt=False)
+
+
 # --- Uppladdad fil ---
 
 def kontrollera_fil(data: bytes, anv: Anvandare | None) -> None:

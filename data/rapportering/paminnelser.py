@@ -101,7 +101,7 @@ def _enhetsrad(d) -> str:
     koder = ", ".join(d.saknas[:MAX_KODER]) + (f" och {len(d.saknas) - MAX_KODER} till" if len(d.saknas) > MAX_KODER
                                                 else "")
     return (f"{d.enhet} ({d.enhet_namn}): {d.rapporterade} av {d.forvantade} rapporterade"
-            + (f" – delen är återsänd" if d.tillstand == rundor.ATERSAND else "") + f". Saknas: {koder}.")
+            + (" – delen är återsänd" if d.tillstand == rundor.ATERSAND else "") + f". Saknas: {koder}.")
 
 
 def _mottagare(enhet: str, roll: str) -> list[tuple[int, str, str]]:

@@ -42,6 +42,7 @@ BLAD = {
     "Budget": ["Id", "Tabell", "Post", "Budget för året (tkr)", "Utfall hittills (tkr)", "Prognos helår (tkr)",
                "Kommentar"],
 }
+VALFRIA_BLAD = ("Inriktningsmål", "Budget")   # bara administratörer rapporterar där
 BUDGETTABELLER = {"drift_per_verksamhet": ("DV", "Drift per verksamhet"), "investeringar": ("INV", "Investeringar")}
 FYLL = PatternFill("solid", fgColor="FFF2CC")   # celler att fylla i
 LAST = PatternFill("solid", fgColor="EDEDED")   # förifyllda
@@ -100,8 +101,11 @@ def _period(s, namn: str, plan: Plan) -> Period:
 
 
 def skapa_mall(period: str, enheter: list[str] | None = None,
-               plan: str | None = None) -> bytes:
-    """Rapportmallen (.xlsx) för planens period, valfritt för en eller flera enheter."""
+               plan: str | None = None, atgarder: frozenset[str] | None = None,
+               indikatorer: frozenset[str] | None = None, ovrigt: bool = True) -> bytes:
+    """Rapportmallen (.xlsx) för planens period, valfritt för en eller flera enheter. `atgarder` och
+    `indikatorer` (koder) begränsar raderna till dem någon får fylla i; ovrigt=False utelämnar bladen
+    Inriktningsmål och Budget (en rapportörs mall)."""
     with db.session() as s:
         kod = _plan(s, plan).kod
         per = _period(s, period, _plan(s, kod))
@@ -110,6 +114,10 @@ def skapa_mall(period: str, enheter: list[str] | None = None,
     atg = fragor.atgarder(enhet=enheter, period=period, plan=kod)
     ind = fragor.indikatorer(enhet=enheter, period=period, plan=kod)
     im = fragor.inriktningsmal(period=period, plan=kod)
+    if atgarder is not None:
+        atg = atg[atg.kod.isin(atgarder)]
+    if indikatorer is not None:
+        ind = ind[ind.kod.isin(indikatorer)]
 
     wb = Workbook()
     ws = wb.active
@@ -130,9 +138,10 @@ def skapa_mall(period: str, enheter: list[str] | None = None,
         "45 % skrivs 45 (inte 0,45). Belopp i mnkr skrivs i mnkr, t.ex. -7,8.",
         "   Går indikatorn inte att mäta: skriv Ja i ”Kan inte bedömas” och skälet i Kommentar.",
         "   ”Nytt mål för året” används bara där planen lämnat målet öppet eller fullmäktige ändrat det.",
-        f"4. Inriktningsmål: välj Bedömning ({', '.join(BEDOMNINGAR)}) och skriv Motivering.",
-        "5. Budget: Utfall hittills och Prognos helår i tkr (tusentals kronor), kostnader negativa som i budgeten.",
-        "6. Importera: python -m data.rapport importera --forhandsgranska FIL.xlsx visar vad som ändras; "
+        *([f"4. Inriktningsmål: välj Bedömning ({', '.join(BEDOMNINGAR)}) och skriv Motivering.",
+           "5. Budget: Utfall hittills och Prognos helår i tkr (tusentals kronor), kostnader negativa som i budgeten."]
+          if ovrigt else ["4. Mallen har bara de rader du får rapportera: dina enheters åtgärder och indikatorer."]),
+        f"{6 if ovrigt else 5}. Importera: python -m data.rapport importera --forhandsgranska FIL.xlsx visar vad som ändras; "
         "utan --forhandsgranska skrivs allt in i en transaktion. Eller ladda upp filen på sidan /rapportera.",
         "Tidigare rapporter skrivs aldrig över: varje ny rapport sparas med vem, när och vilken fil.",
         f"Gränser: kommentarer och motiveringar högst {MAX_TEXT} tecken; skriv bara i mallens kolumner och "
@@ -189,6 +198,10 @@ def skapa_mall(period: str, enheter: list[str] | None = None,
     w.add_data_validation(dv)
     dv.add(f"H{FORSTA_RAD}:H{FORSTA_RAD + max(n, 1) - 1}")
 
+    if not ovrigt:
+        ut = io.BytesIO()
+        wb.save(ut)
+        return ut.getvalue()
     w, n = blad("Inriktningsmål", [[_im_id(int(r.malomrade), r.nr), int(r.malomrade), f"{r.nr} {r.titel}",
                                     _s(r.bedomning) if _s(getattr(r, "period", "")) == period else "", None, None]
                                    for r in im.itertuples()], {5, 6}, [10, 10, 50, 24, 28, 50])
@@ -247,6 +260,20 @@ class Forhandsgranskning:
     @property
     def tom(self) -> bool:
         return not self._skriv
+
+    @property
+    def poster(self) -> int:
+        """Antal poster (åtgärder, indikatorer, mål …) som sparas – samma tal som `tillampa` returnerar."""
+        return len(self._skriv)
+
+    def antal_text(self) -> str:
+        """Förhandsgranskningens och bekräftelsens gemensamma tal: "2 poster (4 nya värden, 0 ändrade, …)"."""
+        return (f"{poster_text(self.poster)} ({len(self.nya)} nya värden, {len(self.andrade)} ändrade, "
+                f"{self.oforandrade} oförändrade)")
+
+
+def poster_text(n: int) -> str:
+    return f"{n} {'post' if n == 1 else 'poster'}"
 
 
 def _narmast(ord_: str, tillatna) -> str:
@@ -376,6 +403,8 @@ def _las(wb, infos, i_filen: dict[str, str], filnamn: str) -> Forhandsgranskning
                              f"--period \"{per.namn}\" --av NAMN --motivering TEXT"])
         saknade = [b for b in BLAD if b not in i_filen or b not in infos]
         for b in saknade:
+            if b in VALFRIA_BLAD:   # en rapportörs mall har dem inte
+                continue
             fel.append(f"{filnamn}: bladet '{b}' saknas (finns: {finns})")
         fg = Forhandsgranskning(per.namn, filnamn, plan=plan.kod)
         ar = per.ar
