@@ -276,34 +276,3 @@ def logg(plan: str, max_rader: int = 500) -> pd.DataFrame:
                           .outerjoin(Konto, Konto.id == Utskick.konto_id)
                           .where(Plan.kod == plan).order_by(Utskick.id.desc()).limit(max_rader)).all()
     return pd.DataFrame(rader, columns=["skickad", "period", "slag", "till", "avsedd", "amne", "mottagare", "id"])
-
-
-# --- Kommandoraden ---
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-    import sys
-
-    from data.lagring import start
-    ap = argparse.ArgumentParser(prog="python -m data.paminnelser",
-                                 description="Rapportrundans påminnelser och besked med e-post.")
-    sub = ap.add_subparsers(dest="kommando", required=True)
-    sk = sub.add_parser("skicka", help="skicka dagens påminnelser och besked (en gång per dag från cron/systemd)")
-    sk.add_argument("--visa", action="store_true", help="visa bara vad som skulle skickas")
-    sk.add_argument("--datum", type=rundor._datum, default=None, help="räkna som om det vore ÅÅÅÅ-MM-DD (för test)")
-    a = ap.parse_args(argv)
-    start.starta()
-    try:
-        if a.visa:
-            brev = planera(a.datum)
-            for b in brev:
-                print(f"Till {b.namn} <{b.adress}>: {b.amne}\n\n{b.text()}\n" + "-" * 60)
-        else:
-            brev = skicka(a.datum)
-            for b in brev:
-                print(f"Skickat till {b.adress}: {b.amne}")
-        print(f"{len(brev)} brev {'skulle skickas' if a.visa else 'skickade'}.")
-    except Epostfel as e:
-        print(f"Fel: {e}", file=sys.stderr)
-        return 1
-    return 0

@@ -300,7 +300,7 @@ def konton_for(enhet: str, roll: str) -> list[tuple[int, str, str]]:
             if roll == "administrator" or tacker([e.enhet_kod for e in k.enheter], enhet)]
 
 
-# --- Kommandoraden ---
+# --- Kommandoraden (data/runda.py) ---
 
 def kommandoradens_administrator() -> Anvandare:
     """Den som kör kommandot (skalkontot) – kommandoraden har redan databasens rättigheter."""
@@ -309,51 +309,10 @@ def kommandoradens_administrator() -> Anvandare:
     return Anvandare(None, namn, namn, "administrator", (), "kommandorad")
 
 
-def _datum(text: str) -> dt.date:
+def datum_argument(text: str) -> dt.date:
+    """ÅÅÅÅ-MM-DD för argparse (type=): ett svenskt fel för något annat."""
     import argparse
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} är inget datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2026-09-15") from None
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-    import sys
-
-    from data.lagring import start
-    ap = argparse.ArgumentParser(prog="python -m data.runda", description="Rapportrundor i Målkoll.")
-    sub = ap.add_subparsers(dest="kommando", required=True)
-    o = sub.add_parser("oppna", help="öppna en runda (eller ändra dess sista dagar)")
-    o.add_argument("--plan", required=True, help="planens kod (se /api/v1/planer)")
-    o.add_argument("--period", required=True, help='periodens namn (som i planen)')
-    o.add_argument("--sista-dag", required=True, type=_datum, help="rundans sista dag, ÅÅÅÅ-MM-DD")
-    o.add_argument("--sista-dag-enheter", type=_datum, default=None,
-                   help="en tidigare sista dag för enheterna (standard: samma)")
-    st = sub.add_parser("status", help="visa rundan per enhet")
-    st.add_argument("--plan", required=True)
-    st.add_argument("--period", default=None, help="standard: den öppna rundan")
-    a = ap.parse_args(argv)
-    start.starta()
-    try:
-        if a.kommando == "oppna":
-            r = oppna(kommandoradens_administrator(), a.plan, a.period, a.sista_dag, a.sista_dag_enheter)
-            print(f"Rapportrundan för {r.period} ({r.plan}) är öppen: sista dag {r.sista_dag:%Y-%m-%d}"
-                  + (f", för enheterna {r.sista_dag_enheter:%Y-%m-%d}" if r.sista_dag_enheter != r.sista_dag else "")
-                  + ".")
-        else:
-            r = hamta(a.plan, a.period)
-            if r is None:
-                print(f"Ingen rapportrunda för {a.period or 'någon period'} i {a.plan}.")
-                return 1
-            df = delar(r)
-            print(f"{r.period} ({r.plan}), sista dag {r.sista_dag:%Y-%m-%d}"
-                  f"{' – stängd' if r.stangd else ''}: {sammanfattning(df)}")
-            for d in df.itertuples():
-                print(f"  {d.enhet:<20} {d.tillstand:<12} {d.rapporterade} av {d.forvantade} rapporterade"
-                      f"{'  SEN' if d.sen else ''}")
-    except rapport.Importfel as e:
-        for f in e.fel:
-            print(f"Fel: {f}", file=sys.stderr)
-        return 1
-    return 0
