@@ -607,8 +607,17 @@ def logga_in_i_webblasaren(d, bas: str, namn: str, losen: str, nasta: str = "/ra
     from tools.skarmbild import vanta_pa_dash
     d.get(bas + "/logga-in?nasta=" + quote(nasta))
     vanta_pa_dash(d)
-    d.find_element(By.ID, "inlogg-anvandarnamn").send_keys(namn)
-    d.find_element(By.ID, "inlogg-losenord").send_keys(losen)
+    # Fälten töms först (webbläsaren kan ha fyllt i en tidigare inloggning) och prövas innan knappen
+    # trycks: under hög last gick ett lösenord ibland förlorat och testet loggade in med fel lösenord.
+    for _ in range(5):
+        for id_, text in (("inlogg-anvandarnamn", namn), ("inlogg-losenord", losen)):
+            falt = d.find_element(By.ID, id_)
+            falt.clear()
+            falt.send_keys(text)
+        if d.execute_script("return [document.getElementById('inlogg-anvandarnamn').value,"
+                            " document.getElementById('inlogg-losenord').value]") == [namn, losen]:
+            break
+        vanta_pa_dash(d)
     d.find_element(By.ID, "inlogg-knapp").click()
     vanta_pa_dash(d)
 
