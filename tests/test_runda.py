@@ -7,7 +7,6 @@ Planen är Testköpings (en annan form än den levererade), på SQLite och Postg
 from __future__ import annotations
 
 import datetime as dt
-from data.lagring.start import anvand_databas
 import email
 import email.policy
 import threading
