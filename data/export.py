@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         u = Urval(plan=plan, enhet=a.enhet, roll=a.roll, period=a.period, status=a.status)
         fel = fragor.kontrollera_urval(u) + u.fel
         if fel:
-            p.error("; ".join(fel))
+            p.error(f"i planen {plan}: " + "; ".join(fel))
         e = export.bygg(u)
         try:
             with open(a.fil, "wb") as f:

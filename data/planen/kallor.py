@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -560,6 +561,8 @@ def _las_budget(katalog: Path, tabell: str, filnamn: str, fel: list[str]) -> lis
                 continue
             try:
                 tal = float(v) if typ == "forandring_procent" else int(v)
+                if not math.isfinite(tal) or abs(tal) >= 1e14:   # Numeric(16, 1)
+                    raise ValueError(v)
             except ValueError:
                 fel.append(f"{plats}, kolumn '{k}': {v!r} är inget tal (skriv hela tkr utan mellanslag, t.ex. -304010)")
                 continue
