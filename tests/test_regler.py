@@ -82,6 +82,12 @@ def test_olaslig_tidpunkt_ger_skal_och_inget_datum(text, i_skalet, omojlig):
     assert t.datum is None and not t.lopande and i_skalet in t.fel and t.omojlig == omojlig
 
 
+def test_utan_planar_ingen_krasch():
+    # plan.yaml utan år (felet sägs där): en tidpunkt utan år kan inte läsas, men inget kraschar
+    t = las_tidpunkt("Kvartal 4", 0)
+    assert t.datum is None and "planåret saknas" in t.fel
+
+
 def test_periodnamn_utan_perioder_laser_frasen_generellt():
     # Utan planens perioder läses "Tertial 2 2025" som tertialets slut (31 augusti)
     assert tolka_tidpunkt("i samband med Tertial 2 2025", 2024) == D(2025, 8, 31)

@@ -96,6 +96,8 @@ def las_tidpunkt(text: Optional[str], planar: int,
         _fraser(t, planar, datum)
     except _Olaslig as e:
         return Tidpunkt(None, fel=str(e), omojlig=e.omojlig)
+    except ValueError:   # ett år utanför kalendern (planåret saknas, "år 0")
+        return Tidpunkt(None, fel=f"året blir {planar} – planåret saknas eller är fel")
     if datum:
         return Tidpunkt(max(datum))
     if LOPANDE.search(t):
