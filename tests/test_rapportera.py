@@ -305,6 +305,31 @@ def _knapp(k: Klient, typ: str, enhet: str, kommentar: str | None = None):
         return text_i(json.loads(r.read()))
 
 
+def _id_i(svar) -> list[dict]:
+    """Alla mönster-id:n (dict) i ett Dash-svar."""
+    ut = []
+
+    def gå(x):
+        if isinstance(x, dict):
+            if isinstance(x.get("id"), dict):
+                ut.append(x["id"])
+            for v in x.values():
+                gå(v)
+        elif isinstance(x, list):
+            for v in x:
+                gå(v)
+    gå(svar)
+    return ut
+
+
+def _knappar(k: Klient) -> list[tuple[str, str]]:
+    """/rapportrundans knappar (typ, enhet) som Dash ritar sidan för den inloggade."""
+    status, _, sida = k.callback("_pages_content.children", {"_pages_location.pathname": "/rapportrunda",
+                                                             "_pages_location.search": ""})
+    assert status == 200 and "rr-tabell" in json.dumps(sida)
+    return [(m["typ"], m["enhet"]) for m in _id_i(sida) if m.get("typ") in ("rr-klar", "rr-godkann", "rr-atersand")]
+
+
 def _handelser() -> int:
     with db.session() as s:
         return s.scalar(select(func.count(Rundahandelse.id)))
@@ -314,6 +339,14 @@ def test_rattigheterna_i_omspelade_anrop(runda_server):
     start.starta(Installningar(exempel=False).med(databas_url=runda_server["databas"]), schema=False)
     sara = Klient(runda_server["bas"])
     assert logga_in(sara, "sara") == 200 and inloggad(sara)
+    # Sidan som Dash ritar den: rapportören får ingen godkänn- eller återsänd-knapp och bara klar för sina
+    # enheter; granskaren får godkänn för sin klara enhet och inget för andras
+    greta = Klient(runda_server["bas"])
+    assert logga_in(greta, "greta") == 200
+    assert {("rr-klar", e) for t, e in _knappar(sara) if t == "rr-klar"} == set(_knappar(sara))
+    assert all(runda.tacker(["KSK/SHB"], e) for _, e in _knappar(sara))
+    assert ("rr-godkann", "KSK/SHB") in _knappar(greta)
+    assert all(runda.tacker(["KSK/SHB"], e) for _, e in _knappar(greta))
     fore = _handelser()
     svar = _knapp(sara, "rr-klar", "KSK/EKO")                       # en annan enhets del
     assert "Du får inte markera KSK/EKO klar" in svar and _handelser() == fore
@@ -321,8 +354,6 @@ def test_rattigheterna_i_omspelade_anrop(runda_server):
     assert "Du får inte godkänna KSK/SHB" in svar and _handelser() == fore
     svar = _knapp(sara, "rr-atersand", "KSK/SHB", "Själv")
     assert "Du får inte återsända" in svar and _handelser() == fore
-    greta = Klient(runda_server["bas"])
-    assert logga_in(greta, "greta") == 200
     svar = _knapp(greta, "rr-godkann", "KSK/EKO/Kvalitet")           # inte hennes enhet
     assert "Du får inte godkänna KSK/EKO/Kvalitet" in svar and _handelser() == fore
     anonym = Klient(runda_server["bas"])
