@@ -34,8 +34,8 @@ def _fyll(url: str, period: str) -> None:
     from data.rapportering import analys
     from data.uppfoljning import fragor
     inst = installningar.aktuella().med(databas_url=url)
-    forbered.sakerstall_databas(url, inst)
     start.starta(inst)
+    forbered.sakerstall_databas(inst)
     kod = fragor.standardplan()
     admin = Anvandare(None, "bench", "Bänken", "administrator", ())
     texter = [analys.Andring("plan", "", None, "Sammanfattning för bänken.\n\n- en punkt\n- en till")]
