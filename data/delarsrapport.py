@@ -6,13 +6,11 @@ import logging
 import sys
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError
-
-from data.lagring import start
+from data.planen import kommando
+from data.planen.kommando import Kommandofel
 from data.uppfoljning import fragor
 from data.uppfoljning.urval import Urval
 from data.utdata import delarsrapport
-from data.utdata.export import _Tolkare
 
 log = logging.getLogger(__name__)
 
@@ -40,16 +38,19 @@ Se docs/delarsrapport.md.
 """
 
 
-class _Hjalp(_Tolkare):
+class _Tolkare(kommando.Parser):
     def format_usage(self) -> str:
         return f"Användning: {ANVANDNING}\n"
 
     def format_help(self) -> str:
         return HJALP
 
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.format_usage()}fel: {kommando.pa_svenska(message)}\n")
+
 
 def tolkare() -> _Tolkare:
-    p = _Hjalp(prog="python -m data.delarsrapport", add_help=False)
+    p = _Tolkare(prog="python -m data.delarsrapport", add_help=False)
     p.add_argument("fil")
     p.add_argument("--format", required=True, choices=sorted(delarsrapport.FORMAT))
     p.add_argument("--plan")
@@ -70,24 +71,26 @@ def main(argv: list[str] | None = None) -> int:
     mall = Path(a.mall) if a.mall else None
     if mall is not None and not mall.is_file():
         p.error(f"mallen finns inte: {a.mall}")
-    try:
-        start.starta()
-        u = fragor.normalisera_urval(Urval(plan=a.plan, enhet=a.enhet, roll=a.roll, period=a.period,
+
+    def steg() -> int:
+        kommando.starta()
+        try:
+            plan = kommando.los_plan(a.plan)
+        except Kommandofel as e:
+            p.error(str(e))
+        u = fragor.normalisera_urval(Urval(plan=plan, enhet=a.enhet, roll=a.roll, period=a.period,
                                            status=a.status))
         fel = u.fel + fragor.kontrollera_urval(u)
         if fel:
             p.error("; ".join(fel))
         r = delarsrapport.skapa(u, a.format, mall=mall)
-    except DBAPIError as err:
-        print(f"Databasen svarar inte: {str(getattr(err, 'orig', err)).splitlines()[0]}", file=sys.stderr)
-        return 1
-    try:
-        Path(a.fil).write_bytes(r.innehall)
-    except OSError as err:
-        print(f"fel: kunde inte skriva {a.fil}: {err.strerror or err}", file=sys.stderr)
-        return 1
-    print(f"Skrev {a.fil}: delårsrapport {r.period} ({len(r.innehall) // 1024} kB)")
-    return 0
+        try:
+            Path(a.fil).write_bytes(r.innehall)
+        except OSError as err:
+            raise Kommandofel(f"kunde inte skriva {a.fil}: {err.strerror or err}") from None
+        print(f"Skrev {a.fil}: delårsrapport {plan} {r.period} ({len(r.innehall) // 1024} kB)")
+        return 0
+    return kommando.kor(steg)
 
 
 if __name__ == "__main__":

@@ -251,6 +251,8 @@ def test_pdf_ar_taggad_med_sprak_titel_och_bokmarken(server, pdf_fil):
     assert "Ekonomistyrningen har förbättrats." in text and "Prognosen visar överskott" in text
     for kod in fragor.atgarder(period=PERIOD).kod:
         assert kod in text
+    for kod in fragor.indikatorer(period=PERIOD).kod:
+        assert kod in text
 
 
 def test_filtrerad_rapport_har_bara_enhetens_atgarder(server, skrivet):
@@ -311,10 +313,11 @@ def test_lasare_och_rapportor_vagras_i_formular_och_aterspelad_callback(server, 
         assert knapp.text.endswith(("Delårsrapport (Word)", "Delårsrapport (PDF)"))
         href = knapp.get_attribute("href")
         assert f"/export/delarsrapport{slut}?" in href and "enhet=KSK/EKO" in href and "period=Del" in href
-    logga_in_i_webblasaren(d, server["bas"], "lisa", LOSEN, "/analys" + P)
-    _vanta(lambda: "skrivs av administratörer" in _text_i(d, ".alert"), text="stängd för läsaren")
-    assert not d.find_elements(By.CSS_SELECTOR, "textarea")
-    d.delete_all_cookies()
+    for namn in ("lisa", "rolf"):          # läsaren och rapportören får inget formulär
+        logga_in_i_webblasaren(d, server["bas"], namn, LOSEN, "/analys" + P)
+        _vanta(lambda: "skrivs av administratörer" in _text_i(d, ".alert"), text=f"stängd för {namn}")
+        assert not d.find_elements(By.CSS_SELECTOR, "textarea")
+        d.delete_all_cookies()
     state = [{"id": "analys-sida", "property": "data", "value": {"plan": "KS-2020", "period": PERIOD}},
              {"id": {"typ": "analys-text", "niva": "ALL", "nyckel": "ALL"}, "property": "value",
               "value": ["Inbrytning"]},
