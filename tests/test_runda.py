@@ -262,3 +262,14 @@ def test_kommandona_runda_och_paminnelser(tk_databas, capsys, monkeypatch):
     assert paminnelser_kommando.main(["skicka", "--datum", "2023-05-07"]) == 1
     assert "MALKOLL_SMTP_URL är inte satt" in capsys.readouterr().err
     assert paminnelser.logg(PLAN).empty                            # inget skickat, inget sparat
+
+
+def test_paminnelsernas_rytm():
+    """Före (N dagar), på dagen och sedan dagligen eller var sjunde dag; en missad körning tas igen."""
+    sista = dt.date(2023, 5, 10)
+
+    def slag(dag: int, rytm: str) -> str | None:
+        return paminnelser.paminnelseslag(sista + dt.timedelta(days=dag), sista, 3, rytm)
+    assert [slag(d, "daglig") for d in (-4, -3, -1, 0, 1, 2, 9)] == [None, "fore", "fore", "dag", "efter1", "efter2",
+                                                                     "efter9"]
+    assert [slag(d, "veckovis") for d in (1, 6, 7, 13, 14, 16)] == [None, None, "efter1", "efter1", "efter2", "efter2"]
