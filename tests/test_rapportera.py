@@ -362,6 +362,20 @@ def test_rattigheterna_i_omspelade_anrop(runda_server):
     assert "KSK/SHB är godkänd" in _knapp(greta, "rr-godkann", "KSK/SHB") and _handelser() == fore + 1
     assert runda.delar(runda.hamta(RPLAN, RPERIOD)).set_index("enhet").loc["KSK/SHB"].tillstand == runda.GODKAND
     assert "vägrades" in open(runda_server["logg"], encoding="utf-8").read()
+    # Att öppna (ändra) rundan i appen: bara administratören
+    idag = dt.date.today()
+    state = {"rr-oppna-period.value": RPERIOD, "rr-oppna-sista.value": f"{idag + dt.timedelta(days=5):%Y-%m-%d}",
+             "rr-oppna-enheter.value": f"{idag - dt.timedelta(days=1):%Y-%m-%d}",
+             "rr-sida.data": {"plan": RPLAN, "period": RPERIOD}}
+    fore = _handelser()
+    assert "Bara en administratör får öppna" in text_i(sara.callback("rr-besked.children", {"rr-oppna.n_clicks": 1},
+                                                                      state)[2])
+    assert _handelser() == fore
+    ada = Klient(runda_server["bas"])
+    assert logga_in(ada, "ada") == 200
+    assert "Rundan för Delår 2 2020 är sparad" in text_i(ada.callback("rr-besked.children", {"rr-oppna.n_clicks": 1},
+                                                                       state)[2])
+    assert _handelser() == fore + 1 and runda.hamta(RPLAN, RPERIOD).sista_dag_enheter == idag - dt.timedelta(days=1)
 
 
 def test_rapportmallen_har_raderna_rapportoren_far_fylla_i(runda_server):
