@@ -139,6 +139,7 @@ def laddad_databas(request, tmp_path_factory):
         yield url
     else:
         url, stada = pg_databas()
+        anvand_databas(url)
         ladda.ladda_plan()
         yield url
         stada()
