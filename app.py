@@ -250,11 +250,12 @@ def create_app(inst: Installningar | None = None, forbered_databas: bool = True)
     app.index_string = app.index_string.replace("<html>", '<html lang="sv">')
     app.layout = skal
     _skalets_callbacks(app)
-    from sidor import _api, _export, _halsa, _inloggning, _oidc, _sakerhet, _sidcache
+    from sidor import _api, _export, _halsa, _inloggning, _inloggningssida, _oidc, _sakerhet, _sidcache
     _export.registrera(app)
     _api.registrera(app)
     _sakerhet.registrera(app)
     _inloggning.registrera(app)
+    _inloggningssida.registrera(app)
     _oidc.registrera(app.server)
     _halsa.registrera(app)
     _sidcache.registrera(app)

@@ -131,12 +131,11 @@ def _halsa_ok(innehall: dict) -> bool:
     return innehall.get("status") == "ok" and bool(lager_ok)
 
 
-def _sidor(databas: str) -> list[tuple[str, str]]:
+def _sidor() -> list[tuple[str, str]]:
     """Sidor × perioder (kanoniska sökparametrar): många olika färdiga sidor för lagret."""
-    os.environ["MALKOLL_CACHE"] = "av"
     from data.uppfoljning import fragor
-    perioder = list(fragor.perioder(url=databas).namn)
-    nr = list(fragor.malomraden(url=databas).nr)
+    perioder = list(fragor.perioder().namn)
+    nr = list(fragor.malomraden().nr)
     from data.uppfoljning.urval import Urval
     vagar = ["/", *[f"/malomrade/{n}" for n in nr], "/budget", "/arbetsgivare", "/sarskilda-uppdrag"]
     return [(v, Urval(period=p).till_sok()) for v in vagar for p in [None, *perioder]]
@@ -171,20 +170,20 @@ def _vakt(servrar: list[Appserver], slut: float, res: Resultat, las: threading.L
 def kor(sekunder: float, tradar: int = 4, katalog: Path | None = None) -> tuple[Resultat, list[Path]]:
     """Starta båda sätten mot en databas och en datakatalog, lasta dem i `sekunder` och granska
     loggarna. Returnerar resultatet och loggfilerna."""
+    from data.lagring.installningar import Installningar
     from data.planen import forbered
     katalog = Path(katalog or tempfile.mkdtemp(prefix="malkoll_soak_"))
     databas = f"sqlite:///{katalog / 'malkoll.sqlite'}"
     miljo = {"DATABASE_URL": databas, "MALKOLL_DATA_DIR": str(katalog / "data"), "MALKOLL_LAGER_MB": "1",
              "MALKOLL_EXEMPEL": "ja"}
-    gammal = {k: os.environ.get(k) for k in miljo}
-    os.environ.update(miljo)
+    gammal = {k: os.environ.get(k) for k in [*miljo, "MALKOLL_CACHE"]}
+    os.environ.update({**miljo, "MALKOLL_CACHE": "av"})
     try:
-        forbered.sakerstall_databas(databas)
-        sidor = _sidor(databas)
+        forbered.forbered(Installningar.fran_miljo())   # schema och plan, en gång före servrarna
+        sidor = _sidor()
     finally:
         for k, v in gammal.items():
-            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
-        os.environ.pop("MALKOLL_CACHE", None)
+            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
     servrar = [Appserver("kor.sh", miljo, katalog / "kor.log"), Appserver("gunicorn", miljo, katalog / "gunicorn.log")]
     res, las = Resultat(), threading.Lock()
     try:

@@ -1,6 +1,8 @@
 """/halsa för lastbalanseraren: 200 med databasens och det delade lagrets (Redis) status som JSON,
 503 när databasen inte svarar. Ett Redis som inte svarar ger 200 (sidorna svarar ändå, direkt
-från databasen) men syns i svaret. Filen börjar med understreck: Dash Pages registrerar den inte.
+från databasen) men syns i svaret. Anonyma anropare får bara ok/fel; detaljerna (felmeddelanden med
+värd, port, roll, katalog) bara en inloggad administratör. Filen börjar med understreck: Dash Pages
+registrerar den inte.
 """
 from __future__ import annotations
 
@@ -30,6 +32,27 @@ def status() -> tuple[int, dict]:
     return (200 if ok else 503), {"status": "ok" if ok else "fel", "databas": databas, "delat_lager": lager}
 
 
+def anonymt(innehall: dict) -> dict:
+    """Det en anonym anropare (lastbalanseraren) får se: bara ok eller fel, för databasen och lagret –
+    inga värdnamn, portar, roller, kataloger eller felmeddelanden (de står i loggen)."""
+    lager = innehall.get("delat_lager") or {}
+    return {"status": innehall["status"], "databas": "ok" if innehall["databas"].get("svarar") else "fel",
+            "delat_lager": "ok" if lager.get("svarar") else "fel"}
+
+
+def _administrator() -> bool:
+    """Är anroparen en inloggad administratör? (Bara med en kaka; databasen nere: nej.)"""
+    from flask import request
+    from sidor import _inloggning
+    if not request.cookies:
+        return False
+    try:
+        anv = _inloggning._inloggad()
+    except Exception:  # noqa: BLE001 - /halsa svarar alltid, också när databasen inte gör det
+        return False
+    return anv is not None and anv.administrator
+
+
 def registrera(app) -> None:
     """Vägen /halsa. Den besvaras före alla andra before_request-steg (skyddets databaskontroll,
     Dashs engångsinställning), så att den aldrig startar något som behöver databasen."""
@@ -40,6 +63,8 @@ def registrera(app) -> None:
 
     def halsa():
         kod, innehall = status()
+        if not _administrator():
+            innehall = anonymt(innehall)
         return Response(json.dumps(innehall, ensure_ascii=False), status=kod, mimetype="application/json",
                         headers={"Cache-Control": "no-store"})
 

@@ -8,7 +8,7 @@ inloggningen finns i databasen, så utloggning, inaktivering och rollbyte gälle
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from data.konton import anvandare
 from data.lagring import installningar
@@ -19,9 +19,34 @@ log = logging.getLogger(__name__)
 
 KAKNYCKEL = "inloggning"
 TILLAGG = "malkoll_inloggning"
-# Vad som får hämtas utan inloggning när MALKOLL_KRAV_INLOGGNING=ja (sidan /logga-in och det den behöver)
-OPPET = ("/logga-in", "/logga-ut", "/assets/", "/_dash-component-suites/", "/_dash-layout", "/_dash-dependencies",
-         "/_favicon.ico", "/favicon.ico")
+# Vad som får hämtas utan inloggning när MALKOLL_KRAV_INLOGGNING=ja: inloggningssidan (utan Dash,
+# sidor/_inloggningssida.py), SSO, utloggningen, stilmallarna och /halsa – inget av Dash.
+OPPET = frozenset({"/logga-in", "/logga-ut", "/logga-in/oidc", "/logga-in/oidc/svar", "/halsa",
+                   "/favicon.ico", "/_favicon.ico"})
+OPPET_UNDER = ("/assets/",)
+
+BESKED = {
+    "1": "Fel användarnamn eller lösenord.",
+    "nyckel": "Inloggningen är avstängd: servern saknar en säker nyckel (MALKOLL_HEMLIGHET). Se docs/drift.md.",
+    "sso": "Inloggningen via organisationen misslyckades. Försök igen.",
+    "ingen-roll": "Ditt konto hos organisationen har ingen roll i Målkoll. Kontakta en administratör.",
+}
+
+
+def besked(fel=None, vanta=None, utloggad=None) -> tuple[str | None, str]:
+    """Inloggningssidans besked för adressens fel=, vanta= och utloggad=: (text, slag)."""
+    if vanta and str(vanta).isascii() and str(vanta).isdigit():
+        return f"För många felaktiga försök. Vänta {int(vanta)} sekunder och försök igen.", "warning"
+    if fel in BESKED:
+        return BESKED[fel], "danger"
+    if utloggad:
+        return "Du är utloggad.", "info"
+    return None, ""
+
+
+def oppen_vag(sokvag: str) -> bool:
+    """Får sökvägen hämtas utan inloggning när inloggning krävs?"""
+    return sokvag in OPPET or sokvag.startswith(OPPET_UNDER)
 
 
 def eget_ursprung() -> str:
@@ -71,10 +96,18 @@ def _inloggad() -> Anvandare | None:
 
 
 def sakert_mal(nasta: str | None) -> str:
-    """Bara sökvägar i appen (aldrig //annan-webbplats eller https://…)."""
-    if not isinstance(nasta, str) or not nasta.startswith("/") or nasta.startswith("//") or "\\" in nasta:
-        return "/rapportera"
-    return nasta[:500]
+    """Bara sökvägar i appen (aldrig //annan-webbplats, /\\annan eller https://…). Tecken som
+    webbläsaren tar bort ur en adress (tab, radbrytning, mellanslag och andra styrtecken) gör målet
+    ogiltigt: "/\t/evil.example" blir annars //evil.example i webbläsaren."""
+    standard = "/rapportera"
+    if not isinstance(nasta, str) or not nasta.startswith("/") or len(nasta) > 500:
+        return standard
+    if any(ord(t) <= 0x20 or ord(t) == 0x7F for t in nasta) or "\\" in nasta or nasta.startswith("//"):
+        return standard
+    delar = urlsplit(nasta)
+    if delar.scheme or delar.netloc:
+        return standard
+    return nasta
 
 
 def _omdirigera(mal: str):
@@ -84,8 +117,23 @@ def _omdirigera(mal: str):
     return r
 
 
+def _har_ursprung() -> bool:
+    """Bär begäran Origin eller Referer? (Ett formulär från Målkolls egen sida gör alltid det.)"""
+    from flask import request
+    return bool(request.headers.get("Origin") or request.headers.get("Referer"))
+
+
+def _utan_ursprung():
+    from flask import Response, request
+    log.warning("POST %s utan Origin och Referer vägrad", request.path)
+    return Response("Begäran saknar Origin och Referer och vägras.\n", status=403, mimetype="text/plain",
+                    headers={"Content-Language": "sv", "Cache-Control": "no-store"})
+
+
 def _logga_in():
     from flask import request, session
+    if not _har_ursprung():
+        return _utan_ursprung()
     nasta = sakert_mal(request.form.get("nasta"))
     if _sakerhet.hemlighetsfel() is not None:
         return _omdirigera("/logga-in?fel=nyckel")
@@ -94,45 +142,45 @@ def _logga_in():
         if res.vanta > 0:
             return _omdirigera(f"/logga-in?vanta={int(-(-res.vanta // 1))}&nasta={quote(nasta)}")
         return _omdirigera(f"/logga-in?fel=1&nasta={quote(nasta)}")
-    session.clear()
-    session[KAKNYCKEL] = res.nyckel
+    byt_inloggning(res.nyckel)
     return _omdirigera(nasta)
+
+
+def byt_inloggning(nyckel: str) -> None:
+    """Ny inloggning i kakan: den som kakan bar förut avslutas på servern (en sparad kopia av den
+    gamla kakan gäller inte längre), och kakan får bara den nya nyckeln."""
+    from flask import session
+    anvandare.avsluta_inloggning(session.get(KAKNYCKEL))
+    session.clear()
+    session[KAKNYCKEL] = nyckel
 
 
 def _logga_ut():
     from flask import session
+    if not _har_ursprung():
+        return _utan_ursprung()
     anvandare.avsluta_inloggning(session.get(KAKNYCKEL))
     session.clear()
     return _omdirigera("/logga-in?utloggad=1")
 
 
 def _fore():
-    """Före varje begäran: POST från andra webbplatser vägras; med krav på inloggning släpps
-    bara inloggningssidan igenom utan inloggning."""
+    """Före varje begäran: POST från andra webbplatser vägras; med krav på inloggning får den som
+    inte är inloggad bara det som står i OPPET – aldrig Dash (inte ens inloggningssidans Dash-anrop:
+    Dash binder callbackens indata efter plats, så en kontroll av innehållet går att lura)."""
     from flask import Response, request
     if request.method == "POST" and request.headers.get("Origin") and not samma_ursprung():
         log.warning("POST %s från annan webbplats (%s) vägrad", request.path, request.headers.get("Origin"))
         return Response("Begäran kom från en annan webbplats och vägras.\n", status=403, mimetype="text/plain",
                         headers={"Content-Language": "sv"})
-    if not installningar.aktuella().krav_inloggning or request.path.startswith(OPPET):
-        return None
-    if request.path.startswith("/_dash-update-component") and _bara_inloggningssidan():
+    if not installningar.aktuella().krav_inloggning or oppen_vag(request.path):
         return None
     if _inloggad() is not None:
         return None
-    if request.method == "GET" and not request.path.startswith("/_"):
+    if request.method in ("GET", "HEAD") and not request.path.startswith("/_"):
         return _omdirigera("/logga-in?nasta=" + quote(request.full_path.rstrip("?")))
-    return Response("Logga in först.\n", status=401, mimetype="text/plain", headers={"Content-Language": "sv"})
-
-
-def _bara_inloggningssidan() -> bool:
-    """Dash-anropet som ritar sidan /logga-in (sidinnehållet för den sökvägen) och inget annat."""
-    from flask import request
-    kropp = request.get_json(silent=True) or {}
-    if not isinstance(kropp, dict) or "_pages_content.children" not in str(kropp.get("output", "")):
-        return False
-    return any(i.get("id") == "_pages_location" and i.get("property") == "pathname" and i.get("value") == "/logga-in"
-               for i in kropp.get("inputs", []) if isinstance(i, dict))
+    return Response("Logga in först.\n", status=401, mimetype="text/plain",
+                    headers={"Content-Language": "sv", "Cache-Control": "no-store"})
 
 
 def registrera(app) -> None:

@@ -59,9 +59,25 @@ def _klient():
     return current_app.extensions["authlib.integrations.flask_client"].create_client(NAMN)
 
 
+def svarsadress() -> str:
+    """Omdirigeringsadressen hos utfärdaren: MALKOLL_ADRESS + /logga-in/oidc/svar. Aldrig ur
+    begärans Host-huvud när appen nås direkt (det väljer den som skickar begäran). Utan MALKOLL_ADRESS:
+    bakom en betrodd proxy (MALKOLL_PROXY_ANTAL) värden som proxyn skickar vidare och protokollet ur
+    X-Forwarded-Proto, annars HOST och PORT (python app.py)."""
+    from flask import request
+    inst = installningar.aktuella()
+    if inst.adress:
+        return inst.adress + SVARSVAG
+    if inst.proxy_antal > 0:   # proxyns Host (nginx: server_name) och ProxyFix:s protokoll
+        return f"{request.scheme}://{request.host}{SVARSVAG}"
+    return f"{'https' if inst.https else 'http'}://{inst.host}:{inst.port}{SVARSVAG}"
+
+
+SVARSVAG = "/logga-in/oidc/svar"
+
+
 def _borja():
-    from flask import url_for
-    return _klient().authorize_redirect(url_for("malkoll_oidc_svar", _external=True))
+    return _klient().authorize_redirect(svarsadress())
 
 
 def _svar():
@@ -93,8 +109,7 @@ def _svar():
                                         epost=epost if isinstance(epost, str) else None)
     except anvandare.Kontofel:
         return _inloggning._omdirigera("/logga-in?fel=1")
-    session.clear()
-    session[_inloggning.KAKNYCKEL] = anvandare.ny_inloggning(konto_id, "oidc", _sakerhet.klient_ip())
+    _inloggning.byt_inloggning(anvandare.ny_inloggning(konto_id, "oidc", _sakerhet.klient_ip()))
     log.info("SSO-inloggning: %r (%s) från %s", namn, roll, _sakerhet.klient_ip())
     return _inloggning._omdirigera("/rapportera")
 
@@ -109,4 +124,4 @@ def registrera(server) -> None:
                    server_metadata_url=inst.oidc_utfardare + "/.well-known/openid-configuration",
                    client_kwargs={"scope": "openid profile email"})
     server.add_url_rule("/logga-in/oidc", "malkoll_oidc", _borja, methods=["GET"])
-    server.add_url_rule("/logga-in/oidc/svar", "malkoll_oidc_svar", _svar, methods=["GET"])
+    server.add_url_rule(SVARSVAG, "malkoll_oidc_svar", _svar, methods=["GET"])

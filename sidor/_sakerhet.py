@@ -162,6 +162,58 @@ def _databasfel_svar():
     return r
 
 
+# --- Dash-anrop ----------------------------------------------------------------------------------
+
+def _stammer(givet, definierat: dict) -> bool:
+    """Stämmer ett indatum med callbackens definition på samma plats? (Mönster-id:n – ALL, MATCH –
+    skickas som listor eller med id som objekt; där prövas bara formen.)"""
+    if isinstance(givet, list):
+        return all(isinstance(g, dict) and g.get("property") == definierat.get("property") for g in givet)
+    if not isinstance(givet, dict) or givet.get("property") != definierat.get("property"):
+        return False
+    return givet.get("id") == definierat.get("id") if isinstance(definierat.get("id"), str) else isinstance(
+        givet.get("id"), dict)
+
+
+def dash_anropsfel(dash_app, kropp) -> str | None:
+    """Varför ett anrop till /_dash-update-component inte kan vara ett riktigt (None: det kan vara det)."""
+    if not isinstance(kropp, dict) or not isinstance(kropp.get("output"), str):
+        return "kroppen är inte ett Dash-anrop"
+    cb = dash_app.callback_map.get(kropp["output"])
+    if cb is None:
+        return "okänd utdata"
+    for namn in ("inputs", "state"):
+        givna, definierade = kropp.get(namn) or [], cb.get(namn) or []
+        if not isinstance(givna, list) or len(givna) != len(definierade):
+            return f"fel antal {namn}"
+        if not all(_stammer(g, d) for g, d in zip(givna, definierade)):
+            return f"{namn} stämmer inte med callbacken"
+    return None
+
+
+def _granska_dash_anrop(server, dash_app, vag: str) -> None:
+    """Ett Dash-anrop som inte stämmer med en callback (okänd utdata, fel antal eller fel slags indata –
+    Dash binder dem efter plats) får 400, aldrig 500 från Dashs egen tolkning. Prövas i Dashs vy,
+    efter alla before_request-steg (Dash Pages registrerar sin callback i ett sådant vid första anropet)."""
+    import functools
+
+    from flask import Response, request
+    for regel in server.url_map.iter_rules():
+        if regel.rule != vag:
+            continue
+        vy = server.view_functions[regel.endpoint]
+
+        @functools.wraps(vy)
+        def granskad(*a, _vy=vy, **kw):
+            fel = dash_anropsfel(dash_app, request.get_json(silent=True))
+            if fel is None:
+                return _vy(*a, **kw)
+            log.warning("Dash-anrop vägrat (%s): %s", request.remote_addr, fel)
+            return Response(f"Ogiltigt anrop: {fel}.\n", status=400, mimetype="text/plain",
+                            headers={"Content-Language": "sv", "Cache-Control": "no-store"})
+        server.view_functions[regel.endpoint] = granskad
+
+
 # --- Registrering ---------------------------------------------------------------------------------
 
 def _csp(dash_app) -> str:
@@ -243,6 +295,16 @@ def registrera(app) -> None:
 
     # Före Dashs egen before_request (`_setup_server`), se ovan.
     server.before_request_funcs.setdefault(None, []).insert(0, _fore)
+
+    if dash_app is not None:
+        _granska_dash_anrop(server, dash_app, prefix + "_dash-update-component")
+
+        from dash.exceptions import CallbackException
+
+        @server.errorhandler(CallbackException)
+        def _callbackfel(e):
+            return Response(f"Ogiltigt anrop: {e}\n", status=400, mimetype="text/plain",
+                            headers={"Content-Language": "sv"})
 
     @server.after_request
     def _huvuden(resp):

@@ -7,17 +7,25 @@ Sidor som beror på inloggningen cachas aldrig: de som registreras med `sidcache
 (/rapportera, /logga-in, /andringslogg) slås inte ens upp, och ett svar vars byggande frågade vem
 som är inloggad (sidor/_inloggning.aktuell) sparas inte – så att en administratörs sida aldrig
 skickas till någon annan. MALKOLL_CACHE=av stänger av. Filen börjar med understreck: Dash Pages registrerar den inte.
+
+Bara kanoniska adresser sparas (issue 21, fynd 4): en känd sida, kända parametrar (var och en en gång)
+i Urvalets ordning (`Urval.till_sok`), värden som planen känner, listor sorterade och högst tre
+enheter; nyckeln är den kanoniska sökdelen, så teckenkodningen (%20, +, %2F) ger ingen ny nyckel. En påhittad
+adress visas som vanligt men sparas aldrig, så antalet sparade sidor är begränsat av planen – och
+lagret har dessutom en storleksgräns (MALKOLL_LAGER_MB; Redis: maxmemory, docs/drift.md).
 """
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
+import re
+import threading
+from collections import OrderedDict
 
 import dash
 
-from data.lagring import cache, installningar
-from data.uppfoljning import fragor
+from data.lagring import cache, db, installningar
+from data.uppfoljning.urval import Urval
 from sidor._inloggning import BEROR_PA_INLOGGNING
 
 log = logging.getLogger(__name__)
@@ -27,27 +35,99 @@ UTDATA = "_pages_content.children"
 TRAFF_HUVUD = "X-Malkoll-Sidcache"
 
 
-def _ocachade_vagar() -> set[str]:
-    return {p["path"] for p in dash.page_registry.values() if p.get("sidcache") is False} | {
-        p.get("path_template") for p in dash.page_registry.values() if p.get("sidcache") is False}
+# Sidanropets indata i den ordning Dash binder dem (efter plats, inte efter namn)
+INDATA = (("_pages_location", "pathname"), ("_pages_location", "search"))
+MAX_ENHETER = 3          # fler valda enheter än så: sidan visas men sparas inte
+_kanda: OrderedDict[tuple, str | None] = OrderedDict()   # (databas, generation, sökväg, sök) → kanonisk sökdel
+_kandalas = threading.Lock()
 
 
-def _nyckel(kropp: dict, prefix: str) -> str | None:
-    """Nyckeln för ett sidanrop, eller None när anropet inte ska cachas."""
-    if not isinstance(kropp, dict) or UTDATA not in str(kropp.get("output", "")):
+def _sidvagar() -> tuple[set[str], list[re.Pattern]]:
+    """Sökvägarna till sidor som får sparas: de fasta och mallarna (/malomrade/<nr>)."""
+    fasta, mallar = set(), []
+    for p in dash.page_registry.values():
+        if p.get("sidcache") is False:
+            continue
+        if p.get("path_template"):
+            mallar.append(re.compile("^" + re.sub(r"<[^>]+>", "[^/]+", p["path_template"]) + "$"))
+        else:
+            fasta.add(p["path"])
+    return fasta, mallar
+
+
+ORDNING = ("plan", "enhet", "roll", "period", "status", "belopp", "visning")   # som Urval.till_sok
+
+
+def _kanonisk(sokvag: str, sok: str) -> str | None:
+    """Adressens kanoniska sökdel när (sökväg, sök) är en adress som sidorna själva skriver: en känd
+    sida, bara kända parametrar, var och en en gång och i Urvalets ordning, värden som planen känner i
+    planens stavning, listor sorterade och korta. Annars None: sidan visas men sparas inte – så att
+    ingen kan fylla lagret med påhittade adresser. (Kodningen av tecknen spelar ingen roll: %20, + och
+    %2F ger samma nyckel.)"""
+    from urllib.parse import parse_qsl
+
+    from data.uppfoljning import fragor
+    fasta, mallar = _sidvagar()
+    if sokvag not in fasta and not any(m.match(sokvag) for m in mallar):
         return None
-    inputs = kropp.get("inputs") or []
-    sokvag = next((i.get("value") for i in inputs if isinstance(i, dict) and i.get("property") == "pathname"), None)
-    if not isinstance(sokvag, str):
+    try:
+        par = parse_qsl(sok.removeprefix("?"), keep_blank_values=True, strict_parsing=bool(sok.strip("?")))
+    except ValueError:
         return None
-    relativ = "/" + sokvag[len(prefix):].lstrip("/") if sokvag.startswith(prefix) else sokvag
-    if relativ.rstrip("/") in {v.rstrip("/") for v in _ocachade_vagar() if v}:
+    namn = [k for k, _ in par]
+    if (len(set(namn)) != len(namn) or any(k not in ORDNING or not v for k, v in par)
+            or namn != sorted(namn, key=ORDNING.index)):
         return None
-    delar = json.dumps([kropp.get("output"), inputs, kropp.get("state") or []], sort_keys=True, ensure_ascii=False)
+    u = Urval.fran_sok(sok, sokvag)
+    if u.fel or u.ovrigt or u.visning not in (None, "mote") or u.belopp not in (None, "mnkr"):
+        return None
+    if len(u.enhet) > MAX_ENHETER or u.enhet != sorted(u.enhet) or u.status != sorted(u.status):
+        return None
+    if fragor.kontrollera_urval(u) or fragor.normalisera_urval(u) != u:
+        return None
+    return u.till_sok()
+
+
+def _kanonisk_minns(sokvag: str, sok: str) -> str | None:
+    """`_kanonisk`, ihågkommen per databasgeneration i processens minne (högst 4096 svar)."""
+    k = (db.databas_url(), cache.generation(), sokvag, sok)
+    with _kandalas:
+        if k in _kanda:
+            return _kanda[k]
+    svar = _kanonisk(sokvag, sok)
+    with _kandalas:
+        _kanda[k] = svar
+        while len(_kanda) > 4096:
+            _kanda.popitem(last=False)
+    return svar
+
+
+def _nyckel(kropp: dict, prefix: str, utdata: str | None) -> str | None:
+    """Nyckeln för ett sidanrop, eller None när anropet inte ska cachas: bara Dash Pages-anropet med
+    exakt sökvägen och sökparametrarna som indata, i Dashs ordning, utan state, och en kanonisk adress."""
+    if not isinstance(kropp, dict) or utdata is None or kropp.get("output") != utdata:
+        return None
+    inputs = kropp.get("inputs")
+    if (not isinstance(inputs, list) or len(inputs) != len(INDATA) or kropp.get("state")
+            or any(not isinstance(i, dict) or (i.get("id"), i.get("property")) != f for i, f in zip(inputs, INDATA))):
+        return None
+    sokvag, sok = inputs[0].get("value"), inputs[1].get("value") or ""
+    if not isinstance(sokvag, str) or not isinstance(sok, str) or not sokvag.startswith(prefix) or len(sok) > 500:
+        return None
+    relativ = "/" + sokvag[len(prefix):]
+    kanonisk = _kanonisk_minns(relativ, sok)
+    if kanonisk is None:
+        return None
     # Standardplanen och standardperioden upplösta: en sida utan ?plan= beror på dem (två processer med
     # olika MALKOLL_STANDARDPLAN som delar lager får olika nycklar)
+    from data.uppfoljning import fragor
     standard = (fragor.standardplan(), installningar.aktuella().standardperiod)
-    return cache.sidnyckel(delar, standard, dt.date.today().isoformat())
+    return cache.sidnyckel(relativ, kanonisk, standard, dt.date.today().isoformat())
+
+
+def _sidanropets_utdata(app) -> str | None:
+    """Utdata-id:t för Dash Pages-anropet som ritar sidan (som Dash skriver det i callback-kartan)."""
+    return next((k for k in app.callback_map if UTDATA in k), None)
 
 
 def registrera(app) -> None:
@@ -65,7 +145,7 @@ def registrera(app) -> None:
     def _hamta_sida():
         if request.method != "POST" or request.path != vag or cache.avstangd():
             return None
-        nyckel = _nyckel(request.get_json(silent=True), prefix)
+        nyckel = _nyckel(request.get_json(silent=True), prefix, _sidanropets_utdata(app))
         if nyckel is None:
             return None
         data = cache.hamta_sida(nyckel)

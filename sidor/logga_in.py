@@ -12,23 +12,11 @@ from sidor import _inloggning, _oidc, _sakerhet
 dash.register_page(__name__, path="/logga-in", name="Logga in", order=90, title="Logga in – Målkoll",
                    sidcache=False)   # beror på inloggningen: sidor/_sidcache.py sparar den inte
 
-BESKED = {
-    "1": "Fel användarnamn eller lösenord.",
-    "nyckel": "Inloggningen är avstängd: servern saknar en säker nyckel (MALKOLL_HEMLIGHET). Se docs/drift.md.",
-    "sso": "Inloggningen via organisationen misslyckades. Försök igen.",
-    "ingen-roll": "Ditt konto hos organisationen har ingen roll i Målkoll. Kontakta en administratör.",
-}
-
-
 def _besked(fel=None, vanta=None, utloggad=None):
-    if vanta and str(vanta).isdigit():
-        return html.Div(f"För många felaktiga försök. Vänta {int(vanta)} sekunder och försök igen.",
-                        className="alert alert-warning", role="alert")
-    if fel in BESKED:
-        return html.Div(BESKED[fel], className="alert alert-danger", role="alert")
-    if utloggad:
-        return html.Div("Du är utloggad.", className="alert alert-info", role="status")
-    return None
+    text, klass = _inloggning.besked(fel, vanta, utloggad)
+    if text is None:
+        return None
+    return html.Div(text, className=f"alert alert-{klass}", role="status" if klass == "info" else "alert")
 
 
 def _falt(etikett: str, namn: str, typ: str, auto: str):
@@ -45,7 +33,7 @@ def layout(fel=None, vanta=None, utloggad=None, nasta=None, **_):
     if anv is not None:
         delar.append(html.P(f"Du är inloggad som {anv.visningsnamn} ({anvandare.ROLLNAMN[anv.roll]})."))
     if _sakerhet.hemlighetsfel() is not None and fel != "nyckel":
-        delar.append(html.Div(BESKED["nyckel"], className="alert alert-danger", role="alert"))
+        delar.append(html.Div(_inloggning.BESKED["nyckel"], className="alert alert-danger", role="alert"))
     delar.append(html.Form([
         _falt("Användarnamn", "anvandarnamn", "text", "username"),
         _falt("Lösenord", "losenord", "password", "current-password"),

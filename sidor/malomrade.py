@@ -22,7 +22,7 @@ dash.register_page(__name__, path_template="/malomrade/<nr>", name="Målområde"
 def giltigt_nr(nr, finns) -> int | None:
     """Målområdets nummer om planen har det (numren kommer ur planen, inte ur koden)."""
     t = str(nr)
-    return int(t) if t.isdigit() and int(t) in set(finns) else None
+    return int(t) if t.isascii() and t.isdigit() and int(t) in set(finns) else None
 
 
 def inriktningsmal_lista(im) -> html.Div:

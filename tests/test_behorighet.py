@@ -439,7 +439,7 @@ def test_andringsloggen_bara_for_administratorer(miljo):
 def stangd_server(miljo, tmp_path_factory):
     """Samma databas, men MALKOLL_KRAV_INLOGGNING=ja: inget går att läsa utan inloggning."""
     proc, bas = starta(miljo["databas"], tmp_path_factory.mktemp("krav"), workers=1,
-                       miljo={"MALKOLL_HEMLIGHET": HEMLIGHET, "MALKOLL_KRAV_INLOGGNING": "ja"})
+                       miljo={"MALKOLL_HEMLIGHET": HEMLIGHET, "MALKOLL_KRAV_INLOGGNING": "ja"}, godta=(401,))
     yield {"bas": bas, "databas": miljo["databas"]}
     stoppa(proc)
 
@@ -449,6 +449,10 @@ def test_krav_pa_inloggning_for_allt(stangd_server):
         def redirect_request(self, *a, **kw):
             return None
     k = Klient(stangd_server["bas"])
+    assert k.get("/_dash-dependencies")[0] == 401                  # inte ens Dashs beroenden utan inloggning
+    inne = Klient(stangd_server["bas"])
+    assert logga_in(inne, "lars") == 200
+    k._deps = inne.deps                                            # anropen ser ut som en inloggads
     k.oppnare = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(k.kakor), UtanOmdirigering)
     status, h, _ = k.get("/malomrade/1?period=x")
     assert status == 303 and h["Location"].endswith("/logga-in?nasta=/malomrade/1%3Fperiod%3Dx")
@@ -456,9 +460,10 @@ def test_krav_pa_inloggning_for_allt(stangd_server):
     assert status == 303 and "/logga-in?nasta=" in h["Location"]
     innehall = {"_pages_location.search": ""}
     assert k.callback("_pages_content.children", {"_pages_location.pathname": "/malomrade/1", **innehall})[0] == 401
-    status, _, svar = k.callback("_pages_content.children", {"_pages_location.pathname": "/logga-in", **innehall})
-    assert status == 200 and "Användarnamn" in text_i(svar)      # inloggningssidan är öppen
-    assert k.get("/logga-in")[0] == 200
+    # inloggningssidan är öppen – som vanlig HTML, utan Dash (tests/test_drift_sakerhet.py)
+    assert k.callback("_pages_content.children", {"_pages_location.pathname": "/logga-in", **innehall})[0] == 401
+    status, _, sida = k.get("/logga-in")
+    assert status == 200 and "Användarnamn" in sida.decode()
     k.oppnare = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(k.kakor))
     assert logga_in(k, "lars") == 200 and inloggad(k)              # en läsare får läsa
     status, _, svar = k.callback("_pages_content.children", {"_pages_location.pathname": "/malomrade/1", **innehall})

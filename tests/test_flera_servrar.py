@@ -99,8 +99,7 @@ def test_halsa_pa_bada(tva_servrar):
     for bas in (tva_servrar["a"], tva_servrar["b"]):
         kod, innehall = halsa(bas)
         assert kod == 200 and innehall["status"] == "ok"
-        assert innehall["databas"]["svarar"] is True
-        assert innehall["delat_lager"] == {"typ": "redis", "svarar": True, "konfigurerad": True}
+        assert innehall == {"status": "ok", "databas": "ok", "delat_lager": "ok"}   # anonymt: bara ok/fel
 
 
 def test_sidan_cachas_och_import_genom_a_syns_genom_b(tva_servrar):
@@ -270,7 +269,7 @@ def test_redis_stoppas_mitt_i(egen_redis, tmp_path):
                 assert status == 200, (sokvag, svar)
             assert text_i(sida(k, "/malomrade/2")[2]) == text_i(svar_fore)
             kod, innehall = halsa(k.bas)
-            assert kod == 200 and innehall["delat_lager"]["svarar"] is False
+            assert kod == 200 and innehall["delat_lager"] == "fel"
             assert inloggad(logga_in(k, LOSEN))              # inloggningar och försök ligger i databasen
         for (proc, _), namn in zip(servrar, "ab"):
             logg = (tmp_path / namn).glob("gunicorn-*.log")
@@ -294,8 +293,7 @@ def test_halsa_503_nar_databasen_ar_borta(monkeypatch, tmp_path):
     svar = dash_app.server.test_client().get("/halsa")
     assert svar.status_code == 503
     innehall = svar.get_json()
-    assert innehall["status"] == "fel" and innehall["databas"]["svarar"] is False
-    assert innehall["delat_lager"]["typ"] == "lokal" and innehall["delat_lager"]["svarar"] is True
+    assert innehall == {"status": "fel", "databas": "fel", "delat_lager": "ok"}   # värden och porten syns inte
 
 
 # --- Ingen delad tmp-katalog --------------------------------------------------------------------------
@@ -324,8 +322,7 @@ def test_tmpdir_och_datakatalog_som_ags_av_annan_anvands_inte(tmp_path):
         assert k.get("/export/malkoll.xlsx")[0] == 200
         assert inloggad(logga_in(k, LOSEN))
         kod, innehall = halsa(bas)
-        assert kod == 200 and innehall["delat_lager"]["svarar"] is False
-        assert "annan användare" in innehall["delat_lager"]["fel"]
+        assert kod == 200 and innehall["delat_lager"] == "fel"   # skälet står i loggen (nedan)
     finally:
         stoppa(proc)
     assert [p for p in annans_tmp.rglob("*") if p.lstat().st_uid == os.geteuid()] == []

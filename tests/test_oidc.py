@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 import pytest
 import requests
 
+from tests.conftest import ledig_port
 from tests.test_sakerhet import Klient, forbered_databas, starta, stoppa, text_i
 
 HEMLIGHET = "Tq3v9kX2-mB7wL0pZ4sR8yN1cF6hJ5dG_e2uA9oV"
@@ -34,7 +35,9 @@ def sso_server(utfardare, tmp_path_factory):
     katalog = tmp_path_factory.mktemp("oidc")
     url = f"sqlite:///{katalog / 'app.sqlite'}"
     forbered_databas(url)
-    proc, bas = starta(url, katalog, miljo={
+    port = ledig_port()   # omdirigeringsadressen byggs av MALKOLL_ADRESS, aldrig av Host-huvudet
+    proc, bas = starta(url, katalog, port=port, miljo={
+        "MALKOLL_ADRESS": f"http://127.0.0.1:{port}",
         "MALKOLL_HEMLIGHET": HEMLIGHET, "MALKOLL_OIDC_UTFARDARE": utfardare, "MALKOLL_OIDC_KLIENT": "malkoll",
         "MALKOLL_OIDC_HEMLIGHET": "klienthemlighet", "MALKOLL_OIDC_NAMN": "Norrtälje kommun",
         "MALKOLL_OIDC_GRUPPER": "malkoll-admin=administrator; malkoll-shb=rapportor:KSK/SHB,KSK/SHB/MEX"})

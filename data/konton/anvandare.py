@@ -42,8 +42,10 @@ STARTNAMN = "admin"                  # användarnamnet för MALKOLL_ADMIN_LOSENO
 SESSIONSTID = 8 * 60 * 60            # en inloggning gäller i högst 8 timmar
 FRIA_FORSOK = 3                      # fel lösenord innan väntetiden börjar
 MAX_VANTAN_KONTO = 30.0              # sekunder: ett konto kan aldrig spärras längre än så
+OPPET_EFTER_VANTAN = MAX_VANTAN_KONTO  # efter kontots väntan prövas varje försök minst så här länge
 MAX_VANTAN_ADRESS = 15 * 60.0        # sekunder: en adress som gissar får vänta allt längre
-GLOM_EFTER = 60 * 60                 # en räkning utan nya fel glöms efter en timme
+GLOM_EFTER = 60 * 60                 # en räkning utan nya fel glöms (och raden tas bort) efter en timme
+MAX_FORSOKSRADER = 10_000            # fler rader än så: de äldsta tas bort
 
 _hasher = PasswordHasher()
 _ATTRAPP = _hasher.hash(secrets.token_urlsafe(16))  # jämförs när kontot saknas (samma tid)
@@ -297,25 +299,61 @@ def _forsoksnycklar(namn: str, adress: str) -> dict[str, float]:
 
 
 def _kvar(s, nycklar: dict[str, float], nu: float) -> float:
+    """Sekunder kvar av den längsta väntan bland nycklarna (0: ingen väntan)."""
     kvar = 0.0
-    for nyckel, tak in nycklar.items():
+    for nyckel in nycklar:
         r = s.get(Inloggningsforsok, nyckel)
         if r is not None and nu - r.senast < GLOM_EFTER:
-            kvar = max(kvar, r.senast + vantetid_for(r.antal, tak) - nu)
+            tak = nycklar[nyckel]   # kontots väntan slutar aldrig senare än taket efter senaste felet
+            slut = min(r.vanta_till, r.senast + tak) if _kontots(nyckel) else r.senast + vantetid_for(r.antal, tak)
+            kvar = max(kvar, slut - nu)
     return kvar
 
 
+def _kontots(nyckel: str) -> bool:
+    return nyckel.startswith("konto:")
+
+
 def _misslyckat(s, nycklar: dict[str, float], nu: float) -> int:
+    """Räkna ett fel på varje nyckel och starta kontots väntan där den behövs. Kontots väntan startar
+    aldrig om inom OPPET_EFTER_VANTAN sekunder efter att den förra slutat: då prövas alla försök, så
+    den som väntade ut den kommer alltid in med rätt lösenord (adressens egen väntan gäller ändå)."""
     antal = 0
-    for nyckel in nycklar:
+    for nyckel, tak in nycklar.items():
         r = s.get(Inloggningsforsok, nyckel)
         if r is None:
-            r = Inloggningsforsok(nyckel=nyckel, antal=0, senast=nu)
+            r = Inloggningsforsok(nyckel=nyckel, antal=0, senast=nu, vanta_till=0.0)
             s.add(r)
-        r.antal = (0 if nu - r.senast >= GLOM_EFTER else r.antal) + 1
+        if nu - r.senast >= GLOM_EFTER:
+            r.antal, r.vanta_till = 0, 0.0
+        r.antal += 1
         r.senast = nu
+        vantan = vantetid_for(r.antal, tak)
+        if _kontots(nyckel) and vantan > 0 and nu >= r.vanta_till + OPPET_EFTER_VANTAN:
+            r.vanta_till = nu + vantan   # (adressens väntan räknas från senaste felet och får starta om)
         antal = max(antal, r.antal)
     return antal
+
+
+def rensa_forsok(nu: float | None = None) -> int:
+    """Ta bort räkningar som inte haft något nytt fel på GLOM_EFTER sekunder, och de äldsta när
+    tabellen har fler än MAX_FORSOKSRADER rader (påhittade användarnamn och adresser fyller den
+    aldrig). Ett misslyckat försök städar; ett fel här stoppar ingen inloggning."""
+    from sqlalchemy import func
+    from sqlalchemy.exc import DBAPIError
+    nu = time.time() if nu is None else nu
+    try:
+        with db.session() as s:
+            n = s.execute(delete(Inloggningsforsok).where(Inloggningsforsok.senast < nu - GLOM_EFTER)).rowcount or 0
+            over = (s.scalar(select(func.count()).select_from(Inloggningsforsok)) or 0) - MAX_FORSOKSRADER
+            if over > 0:
+                gamla = select(Inloggningsforsok.nyckel).order_by(Inloggningsforsok.senast).limit(over)
+                n += s.execute(delete(Inloggningsforsok).where(Inloggningsforsok.nyckel.in_(gamla.scalar_subquery()))
+                               .execution_options(synchronize_session=False)).rowcount or 0
+        return n
+    except DBAPIError as e:   # t.ex. en rad som ett samtidigt försök låser: nästa fel städar
+        log.debug("Försöksraderna rensades inte nu: %s", e)
+        return 0
 
 
 def _skapa_rader(nycklar: dict[str, float], nu: float) -> None:
@@ -327,7 +365,7 @@ def _skapa_rader(nycklar: dict[str, float], nu: float) -> None:
     with db.session() as s:
         infoga = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
         for nyckel in sorted(nycklar):
-            s.execute(infoga(Inloggningsforsok).values(nyckel=nyckel, antal=0, senast=nu)
+            s.execute(infoga(Inloggningsforsok).values(nyckel=nyckel, antal=0, senast=nu, vanta_till=0.0)
                       .on_conflict_do_nothing(index_elements=["nyckel"]))
 
 
@@ -369,8 +407,10 @@ def _prova(s, namn: str, losen: str) -> Anvandare | None:
 
 def logga_in(namn: str | None, losen: str | None, adress: str) -> Inloggningsresultat:
     """Pröva användarnamn och lösenord. Efter tre fel i rad (per konto och per adress) måste man
-    vänta allt längre (1, 2, 4 … s; för kontot högst 30 s, för adressen högst 15 min) – rätt
-    lösenord fungerar alltid igen efter väntan. Fel och väntan loggas, aldrig lösenordet."""
+    vänta allt längre (1, 2, 4 … s; för kontot högst 30 s, för adressen högst 15 min). Kontots
+    väntan startar inte om under de 30 s som följer på den, så rätt lösenord från en adress som inte
+    själv väntar kommer in högst 30 s efter ett "Vänta" – hur många som än gissar samtidigt.
+    Fel och väntan loggas, aldrig lösenordet."""
     namn, losen = (namn or "").strip()[:200], (losen or "")[:1000]
     nycklar = _forsoksnycklar(namn, adress)
     for gang in range(3):   # om en rad ändå försvann emellan (en lyckad inloggning tog bort den): försök igen
@@ -385,15 +425,18 @@ def logga_in(namn: str | None, losen: str | None, adress: str) -> Inloggningsres
                 raise
     if kvar > 0:
         log.warning("Inloggning för %r från %s vägrad: vänta %.0f s efter för många fel", namn, adress, kvar)
+        rensa_forsok(nu)
         return Inloggningsresultat(vanta=kvar, fel=f"För många felaktiga försök. Vänta {int(-(-kvar // 1))} "
                                                     "sekunder och försök igen.")
     with db.session() as s:
         anv = _prova(s, namn, losen) if namn and losen else None
-        if anv is None:
-            log.warning("Misslyckad inloggning för %r från %s (%d fel i rad)", namn, adress, antal)
-            return Inloggningsresultat(fel="Fel användarnamn eller lösenord.")
-        for nyckel in sorted(nycklar):   # samma ordning som låsen i _reservera
-            s.execute(delete(Inloggningsforsok).where(Inloggningsforsok.nyckel == nyckel))
+        if anv is not None:
+            for nyckel in sorted(nycklar):   # samma ordning som låsen i _reservera
+                s.execute(delete(Inloggningsforsok).where(Inloggningsforsok.nyckel == nyckel))
+    if anv is None:
+        log.warning("Misslyckad inloggning för %r från %s (%d fel i rad)", namn, adress, antal)
+        rensa_forsok(nu)
+        return Inloggningsresultat(fel="Fel användarnamn eller lösenord.")
     log.info("Inloggning: %r (%s) från %s", anv.namn, anv.roll, adress)
     return Inloggningsresultat(anv, ny_inloggning(anv.konto_id, anv.satt, adress))
 

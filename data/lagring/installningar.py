@@ -40,7 +40,7 @@ def _int(env: Mapping[str, str], namn: str, standard: int) -> int:
     v = env.get(namn, "").strip()
     if not v:
         return standard
-    if not v.isdigit():
+    if not (v.isascii() and v.isdigit()):
         raise Installningsfel(f"{namn}={v!r} är inte ett heltal ≥ 0")
     return int(v)
 
@@ -82,6 +82,7 @@ HJALP: dict[str, tuple[str, str]] = {
     "MALKOLL_HEMLIGHET": ("hemlighet", "Nyckel för sessionskakan: minst 32 slumpade tecken."),
     "MALKOLL_HTTPS": ("https", "ja: kakan bara över HTTPS (Secure) och HSTS-huvudet."),
     "MALKOLL_PROXY_ANTAL": ("proxy_antal", "Antal betrodda omvända proxyer framför appen (X-Forwarded-*)."),
+    "MALKOLL_ADRESS": ("adress", "Målkolls adress utifrån, t.ex. https://malkoll.kommun.se (SSO:s omdirigeringsadress byggs av den, aldrig av Host-huvudet)."),
     "MALKOLL_DATA_DIR": ("data_katalog", "Katalog för appens privata lokala tillstånd utan Redis: cachen (0700, ägaren kontrolleras; standard: ~/.local/state/malkoll)."),
     "MALKOLL_LAGER_MB": ("lager_mb", "Största storlek i MB för det lokala lagret utan Redis (cachen och färdiga sidor; det äldsta tas bort först)."),
     "MALKOLL_KRAV_INLOGGNING": ("krav_inloggning", "ja: inloggning krävs också för att läsa (standard: läsning är öppen)."),
@@ -128,6 +129,7 @@ class Installningar:
     hemlighet: str = ""
     https: bool = False
     proxy_antal: int = 0
+    adress: str = ""
     data_katalog: str = field(default_factory=lambda: _privat_katalog())
     lager_mb: int = 256
     krav_inloggning: bool = False
@@ -170,6 +172,7 @@ class Installningar:
             hemlighet=s("MALKOLL_HEMLIGHET", ""),
             https=_bool(env, "MALKOLL_HTTPS", False),
             proxy_antal=_int(env, "MALKOLL_PROXY_ANTAL", 0),
+            adress=s("MALKOLL_ADRESS", "").strip().rstrip("/"),
             data_katalog=s("MALKOLL_DATA_DIR", "").strip() or _privat_katalog(),
             lager_mb=_int(env, "MALKOLL_LAGER_MB", 256),
             krav_inloggning=_bool(env, "MALKOLL_KRAV_INLOGGNING", False),

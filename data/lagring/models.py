@@ -398,9 +398,11 @@ class Inloggning(Bas):
 class Inloggningsforsok(Bas):
     """Misslyckade inloggningar per konto och per adress (för växande väntetid)."""
     __tablename__ = "inloggningsforsok"
+    __table_args__ = (Index("ix_inloggningsforsok_senast", "senast"),)
     nyckel: Mapped[str] = mapped_column(String(300), primary_key=True)  # "konto:namn" / "adress:ip"
     antal: Mapped[int] = mapped_column(Integer, default=0)
-    senast: Mapped[float] = mapped_column(Float, default=0.0)        # Unix-tid
+    senast: Mapped[float] = mapped_column(Float, default=0.0)        # Unix-tid för senaste felet
+    vanta_till: Mapped[float] = mapped_column(Float, default=0.0)    # Unix-tid då väntan slutar
 
 
 # --- Kolada: jämförelsevärden (python -m data.kolada hamta), aldrig planens egna utfall ---

@@ -131,7 +131,7 @@ def _vy(sokvag: Optional[str]) -> tuple[str, Optional[int]]:
     m = _MALOMRADE.search(vag)
     if m:
         t = m.group(1)
-        return "malomrade", int(t) if t.isdigit() else None
+        return "malomrade", int(t) if t.isascii() and t.isdigit() else None
     for slut, vy in (("/arbetsgivare", "arbetsgivare"), ("/budget", "budget"),
                      ("/sarskilda-uppdrag", "sarskilda")):
         if vag.endswith(slut):

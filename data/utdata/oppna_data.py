@@ -506,7 +506,7 @@ class Fraga:
 
 
 def _heltal(namn: str, v: str, minst: int, hogst: Optional[int] = None) -> tuple[Optional[int], Optional[str]]:
-    if not v.isdigit() or v.startswith("0") and v != "0":
+    if not (v.isascii() and v.isdigit()) or v.startswith("0") and v != "0":
         return None, f"parametern ”{namn}”: ”{v}” är inte ett heltal"
     n = int(v)
     if n < minst or (hogst is not None and n > hogst):
