@@ -45,7 +45,7 @@ def bedomningsrubrik(plan: dict) -> str:
 
 
 def historik_fraga(plan_kod: str, period: str):
-    """SQL-frågan bakom historiken (för den som kör den själv, t.ex. exporten med sin databas)."""
+    """SQL-frågan bakom historiken."""
     return (select(Analystext.id, Analystext.niva, Analystext.nyckel, Analystext.bedomning, Analystext.text,
                    Analystext.skriven_av, Analystext.skriven)
             .join(Period, Period.id == Analystext.period_id).join(Plan, Plan.id == Period.plan_id)

@@ -433,8 +433,7 @@ def blad_for(u: Urval) -> tuple[list[Blad], str, dict]:
 
 def analys_blad(plan: dict, pnamn: str) -> Blad:
     """Bladet "Analystexter": den gällande versionen av varje analystext för perioden (/analys)."""
-    df = analysfragor.gallande_ur(analysfragor.historik_ur(
-        fragor._df(analysfragor.historik_fraga(plan["kod"], pnamn))))
+    df = analysfragor.gallande(plan["kod"], pnamn)
     malo = fragor.malomraden(plan["kod"])
     mo = dict(zip(malo.nr.astype(str), malo.titel))
     im = fragor.inriktningsmal(period=pnamn, plan=plan["kod"])

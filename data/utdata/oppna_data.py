@@ -297,7 +297,7 @@ def _analystexter(u: Urval, exempel: bool) -> list[dict]:
     """Den gällande versionen av varje analystext för perioden (historiken: ?historik=ja)."""
     kod = fragor.plan_info(u.plan)["kod"]
     pnamn = str(fragor.vald_period(u.period, u.plan).namn)
-    df = analysfragor.historik_ur(fragor._df(analysfragor.historik_fraga(kod, pnamn)))
+    df = analysfragor.historik(kod, pnamn)
     df = df if u.ovrigt.get("historik") == "ja" else analysfragor.gallande_ur(df)
     return _rader(df.assign(period=pnamn), RESURSER["analystexter"].falt)
 

@@ -198,7 +198,11 @@ def _uppdrag(u: Underlag, nr: int) -> list:
 
 
 def _utfall_for(u: Underlag, iid) -> list[dict]:
+    """Indikatorns utfall till och med rapportens period (ett senare utfall hör inte till rapporten)."""
     df = u.utfall[u.utfall.indikator_id == iid]
+    slut = u.period.get("slutdatum")
+    if slut is not None and not df.empty:
+        df = df[pd.to_datetime(df.slutdatum).dt.date <= slut]
     return df.to_dict("records")
 
 
