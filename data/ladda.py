@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from data.lagring import db
+from data.lagring import db, start
 from data.planen import kommando, ladda, publicerat
 from data.planen.kallor import PLAN_DIR, las_plan
 from data.planen.kommando import Kommandofel
@@ -21,13 +21,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _ladda(katalog: Path | None, kod: str | None) -> int:
-    inst = kommando.starta()
+    inst = start.starta()   # inställningarna och schemat
     katalog = Path(katalog or inst.plankatalog or PLAN_DIR)
     if not katalog.is_dir():
         raise Kommandofel(f"katalogen {katalog} finns inte (den ska innehålla plan.yaml, enheter.yaml …).")
     plan = las_plan(katalog)   # KallfilFel innan något rörs
     if kod and plan["kod"] != kod:
         raise Kommandofel(f"katalogen {katalog} innehåller planen {plan['kod']!r}, inte {kod!r}.")
+    if katalog.resolve() == Path(inst.plankatalog).resolve() and kommando.databasen_ar_tom():
+        kommando.starta()   # som appen: planen, dess publicerade utfall och (MALKOLL_EXEMPEL) exemplet
+        print(f"Databasen var tom och är fylld som när appen startar: planen {plan['kod']} inläst "
+              f"({db.databas_url().split('@')[-1]}).")
+        _skriv_varningar(plan)
+        return 0
     try:
         resultat = ladda.spara(plan)
     except ladda.Laddfel as e:
@@ -43,13 +49,18 @@ def _ladda(katalog: Path | None, kod: str | None) -> int:
         print(f"Planen {plan['kod']} {resultat}, men dess publicerade utfall lästes inte in (ingen av dem):\n{e}",
               file=sys.stderr)
         return 1
-    for v in plan["varningar"]:
-        print(f"Varning: {v}", file=sys.stderr)
+    _skriv_varningar(plan)
     print(f"Planen {plan['kod']} {resultat} ({db.databas_url().split('@')[-1]})"
           + (f"; {nya} publicerade värden inlästa" if nya else "") + "."
           + (f" {len(plan['varningar'])} varningar (ovan; de visas också för administratören på /andringslogg)."
              if plan["varningar"] else ""))
     return 0
+
+
+
+def _skriv_varningar(plan: dict) -> None:
+    for v in plan["varningar"]:
+        print(f"Varning: {v}", file=sys.stderr)
 
 
 if __name__ == "__main__":

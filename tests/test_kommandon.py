@@ -54,7 +54,9 @@ def _publicerade(kod: str) -> int:
 def test_kommandona_per_plan_bredvid_standardplanen(miljo, capsys):
     from data import export, ladda, nyplan, publicerat, rapport
     tk = _testkoping_med_publicerade(miljo / "tk")
-    # Tom databas: ladda fyller den först som appen (standardplanen KS-2020 med publicerade utfall)
+    # Tom databas: ladda utan katalog fyller den som appen (standardplanen KS-2020 med publicerade utfall)
+    kod, ut, _ = _kor(ladda, [], capsys)
+    assert kod == 0 and "Databasen var tom och är fylld som när appen startar: planen KS-2020" in ut
     kod, ut, _ = _kor(ladda, ["--katalog", str(tk)], capsys)
     assert kod == 0 and "Planen TK-2023 inläst" in ut and "1 publicerade värden inlästa" in ut
     assert _publicerade("KS-2020") > 0 and _publicerade("TK-2023") == 1     # den andra planens utfall också

@@ -66,6 +66,12 @@ def starta() -> installningar.Installningar:
                           "python -m data.ladda visar alla fel.") from None
 
 
+def databasen_ar_tom() -> bool:
+    """Har databasen (med schemat på plats) ingen plan?"""
+    with db.session() as s:
+        return s.scalar(select(Plan.id).limit(1)) is None
+
+
 def los_plan(kod: str | None) -> str:
     """`--plan` löst till en plan som finns (None: standardplanen). Kommandofel annars."""
     with db.session() as s:
