@@ -29,7 +29,7 @@ def _kalla(r) -> list:
     return delar
 
 
-def atgardsrad(r, andr: tuple[str, str | None] | None = None) -> html.Tr:
+def atgardsrad(r, andr: tuple[str, str | None, bool] | None = None) -> html.Tr:
     kommentar = [fritext(_text(r.kommentar))] if _text(r.kommentar) else []
     if _text(r.status_skal):
         kommentar.append(html.Div(r.status_skal, className="status-skal"))

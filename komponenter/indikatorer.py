@@ -7,6 +7,7 @@ import re
 
 from dash import dcc, html
 
+from data.uppfoljning import tidigare
 from data.uppfoljning.regler import REGEL_INDIKATOR
 from komponenter import format as fmt
 from komponenter.text import fritext
@@ -14,9 +15,21 @@ from komponenter.diagram import indikatorfigur, indikatorserier, malar_i
 from komponenter.trafikljus import statusmarke
 
 EXEMPEL = "Exempeldata – inte kommunens rapportering"
-TRENDPIL = {"bättre": ("↗", "Bättre än föregående rapport"), "sämre": ("↘", "Sämre än föregående rapport"),
-            "oförändrad": ("→", "Oförändrat sedan föregående rapport"), "upp": ("↑", "Högre än föregående rapport"),
-            "ned": ("↓", "Lägre än föregående rapport")}
+def trendmarke(ind: dict, enhet: str) -> html.Span | None:
+    """"↘ bättre" (synlig text och pil, aldrig bara färg; pilen är värdets rörelse, ordet omdömet) med
+    jämförelsen vid hovring; "? ingen tidigare rapport" när det enda tidigare utfallet är ett exempel."""
+    t = ind.get("trend") or ""
+    hel = tidigare.trendtext(t, ind.get("trend_rorelse") or "", ind.get("foregaende_varde"),
+                             ind.get("foregaende_period"), ind.get("foregaende_exempel_varde"),
+                             ind.get("foregaende_exempel_period"), enhet)
+    if not hel:
+        return None
+    kort, _, forklaring = hel.partition(" (")
+    return html.Span([" ", html.Span(kort, className="trendord"),
+                      html.Span(f" jämfört med föregående rapport ({forklaring}", className="visually-hidden")],
+                     className=f"trend trend-{t.replace(' ', '-')}", title=f"Jämfört med föregående rapport: {hel}")
+
+
 GRAF_KONFIG = {"displayModeBar": False, "responsive": True, "locale": "sv"}
 
 
@@ -91,7 +104,6 @@ def indikatorkort(ind: dict, utfall: list[dict], stor: bool = False, jamforelse=
     enhet = ind.get("mattenhet") or ""
     serier = indikatorserier(ind, utfall)
     period = ind.get("period") or ""
-    trend = TRENDPIL.get(ind.get("trend") or "")
     status = ind["status"]
     hjalp = f"{ind.get('status_skal') or ''} Regel: {REGEL_INDIKATOR}".strip()
 
@@ -99,9 +111,7 @@ def indikatorkort(ind: dict, utfall: list[dict], stor: bool = False, jamforelse=
     utfallrad = html.Div([
         html.Span(f"Utfall {period}: ", className="fw-semibold"),
         html.Span(utfalltext or "Ej rapporterad", className="utfallsvarde" if utfalltext else "fst-italic"),
-        html.Span([" ", html.Span(trend[0], className="trendpil", **{"aria-hidden": "true"}),
-                   html.Span(f" {trend[1]} ({ind.get('foregaende_period')})", className="visually-hidden")],
-                  title=f"{trend[1]} ({ind.get('foregaende_period')})") if trend and utfalltext else None,
+        trendmarke(ind, enhet) if utfalltext else None,
         html.Span(" exempel", className="badge text-bg-warning ms-2", title=EXEMPEL) if ind.get("exempel") and utfalltext else None,
         html.A("Källa", href=ind["utfall_kalla_url"], target="_blank", rel="noopener noreferrer", className="ms-2",
                title=ind["utfall_kalla_url"]) if _t(ind.get("utfall_kalla_url")) and utfalltext else None,

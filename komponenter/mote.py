@@ -56,14 +56,16 @@ def underlagstext(s: regler.Sammanfattning, n_atg: int, n_ind: int) -> str:
     return f"{s.underlag} av {s.totalt} bedömda: {s.bra} bra · {s.mellan} mellan · {s.daligt} dåligt"
 
 
-def forandringspil(forandring: str, fore: str | None) -> html.Span | None:
-    """"↑ från Pågår med avvikelse" intill en status; inget när statusen är oförändrad."""
+def forandringspil(forandring: str, fore: str | None, fore_exempel: bool = False) -> html.Span | None:
+    """"↑ bättre, förut Pågår med avvikelse" intill en status; inget när statusen är oförändrad.
+    fore_exempel: det enda tidigare var ett exempel – nämns som "förut X (exempel)", jämförs inte."""
     if not forandring or forandring == regler.OFORANDRAD:
         return None
-    text = f"{regler.PILAR[forandring]} {forandring}" + (f", förut {fore}" if fore and forandring != regler.NY_RAPPORT
+    forut = f"förut {fore}" + (" (exempel)" if fore_exempel else "") if fore else ""
+    text = f"{regler.PILAR[forandring]} {forandring}" + (f", {forut}" if forut and forandring != regler.NY_RAPPORT
                                                        else "")
     return html.Span(text, className=f"forandring forandring-{forandring.replace(' ', '-')}",
-                     title=f"Jämfört med föregående period: {forandring}" + (f" (förut {fore})" if fore else ""))
+                     title=f"Jämfört med föregående period: {forandring}" + (f" ({forut})" if forut else ""))
 
 
 def forandringsantal(df: pd.DataFrame) -> str:
@@ -74,7 +76,8 @@ def forandringsantal(df: pd.DataFrame) -> str:
     # (ett, flera): "1 ny rapport", "3 nya rapporter"
     ord_ = {regler.BATTRE: ("bättre", "bättre"), regler.SAMRE: ("sämre", "sämre"),
             regler.NY_RAPPORT: ("ny rapport", "nya rapporter"), regler.ANDRAD: ("ändrad", "ändrade"),
-            regler.INGEN_NY: ("utan ny rapport", "utan ny rapport")}
+            regler.INGEN_NY: ("utan ny rapport", "utan ny rapport"),
+            regler.INGEN_TIDIGARE: ("utan tidigare rapport", "utan tidigare rapport")}
     return " · ".join(f"{regler.PILAR[k]} {n[k]} {v[0] if n[k] == 1 else v[1]}" for k, v in ord_.items() if n.get(k))
 
 
@@ -85,13 +88,17 @@ def forandringslista(df: pd.DataFrame, fore: str | None, malomraden: pd.DataFram
         return html.Section([html.H2(rubrik, className="h3"),
                              html.P("Ingen tidigare period med rapporter att jämföra med.", className="fst-italic")],
                             className="forandringar bild mb-4", id="forandringar")
-    ordning = {regler.SAMRE: 0, regler.BATTRE: 1, regler.NY_RAPPORT: 2, regler.ANDRAD: 3, regler.INGEN_NY: 4}
+    ordning = {regler.SAMRE: 0, regler.BATTRE: 1, regler.NY_RAPPORT: 2, regler.ANDRAD: 3, regler.INGEN_NY: 4,
+               regler.INGEN_TIDIGARE: 5}
     block = []
     for m in malomraden.itertuples():
         del_ = df[df.malomrade == m.nr]
         del_ = del_.assign(_o=del_.forandring.map(ordning)).sort_values(["_o", "typ", "kod"], kind="stable")
         rader = [html.Li([html.Span(r.kod, className="atgard-kod me-2"), statusmarke(r.status, r.skal or r.status),
-                          " ", forandringspil(r.forandring, r.fore if isinstance(r.fore, str) else None),
+                          " ", forandringspil(r.forandring, r.fore if isinstance(r.fore, str) else None,
+                                              bool(r.fore_exempel)),
+                          html.Span(" exempel", className="badge text-bg-warning ms-2", title=EXEMPEL)
+                          if r.exempel else None,
                           html.Div(r.text.split("\n")[0][:160], className="forandring-text")],
                          className="forandringsrad", **{"data-kod": r.kod, "data-forandring": r.forandring})
                  for r in del_.itertuples()]
@@ -101,6 +108,8 @@ def forandringslista(df: pd.DataFrame, fore: str | None, malomraden: pd.DataFram
             html.Ul(rader, className="list-unstyled") if rader else None,
         ], className="forandringar-malomrade bild", **{"data-nr": str(m.nr)}))
     return html.Section([html.H2(rubrik, className="h3"),
-                         html.P("Status nu jämförd med föregående period: ↑ bättre, ↓ sämre, + ny rapport, "
-                                "↔ ändrad, ? ingen ny rapport.", className="small")] + block,
+                         html.P("Status nu jämförd med föregående period, bara med värden av samma slag "
+                                "(exempel jämförs aldrig med kommunens rapportering): ↑ bättre, ↓ sämre, "
+                                "+ ny rapport, ↔ ändrad, ? ingen ny rapport eller ingen tidigare rapport.",
+                                className="small")] + block,
                         className="forandringar mb-4", id="forandringar")

@@ -60,7 +60,7 @@ def layout(nr=None, **query):
     per_ind = {k: g.to_dict("records") for k, g in ut.groupby("indikator_id")}
     andr, fore = fragor.forandringar(atg, ind, per, pl)
     andr = andr[andr.malomrade == n]
-    andr_atg = {r.kod: (r.forandring, r.fore if isinstance(r.fore, str) else None)
+    andr_atg = {r.kod: (r.forandring, r.fore if isinstance(r.fore, str) else None, bool(r.fore_exempel))
                 for r in andr[andr.typ == "Åtgärd"].itertuples()}
     sam = sammanfattning(atg, ind)
     exempel = bool(atg.exempel.any() or ind.exempel.any())

@@ -246,6 +246,41 @@ def test_exempel_utelamnas_om_man_inte_ber_om_dem(klient):
         assert all(r["ursprung"] == "exempel" for r in m["data"] if r["exempel"])
 
 
+def test_trend_jamfor_aldrig_med_exempel(klient, spec):
+    """Trenden jämför bara med ett tidigare utfall av samma slag. 1-I01 rapporterades först i
+    Årsredovisning 2021; det enda tidigare är exemplet i Delår 2 2020: utan exempel ingen trend, med
+    exempel=med "ingen tidigare rapport" (aldrig bättre eller sämre mot exemplet). 1-I02 i Årsredovisning
+    2020 jämförs med kommunens Delår 1 2020 (1,6), inte med exemplet däremellan – på båda sätten."""
+    def trend(period, kod, med):
+        r = klient.get(f"{PREFIX}/indikatorer?period={quote(period)}&malomrade=1"
+                       + ("&exempel=med" if med else ""))
+        _validera(spec, r)
+        return next(x["trend"] for x in r.get_json()["data"] if x["kod"] == kod)
+
+    assert trend("Årsredovisning 2021", "1-I01", med=False) == ""
+    assert trend("Årsredovisning 2021", "1-I01", med=True) == "ingen tidigare rapport"
+    assert trend("Årsredovisning 2020", "1-I02", med=False) == trend("Årsredovisning 2020", "1-I02", med=True) == "bättre"
+    # exemplet i Delår 2 2020 får ingen trend mot kommunens värde, och utan exempel=med finns det inte
+    assert trend(PERIOD, "1-I02", med=True) == trend(PERIOD, "1-I02", med=False) == ""
+
+
+def test_trend_i_exporten_som_pa_sidorna(databas):
+    """Excel-exportens Trend säger samma sak: pil efter värdet, ord efter riktningen, exemplet bara nämnt."""
+    import openpyxl
+    from data.utdata import export
+    from data.uppfoljning.urval import Urval
+    anvand_databas(databas)
+    ex = export.bygg(Urval(period="Årsredovisning 2021", vy="malomrade", malomrade=1))
+    ws = openpyxl.load_workbook(io.BytesIO(ex.innehall))["Indikatorer"]
+    rader = list(ws.iter_rows(values_only=True))
+    i = next(n for n, r in enumerate(rader) if r and r[0] == "Målområde")
+    kol = {k: n for n, k in enumerate(rader[i])}
+    trend = {r[kol["Indikator"]]: r[kol["Trend"]] for r in rader[i + 1:] if r[kol["Indikator"]]}
+    namn = dict(zip(oppna_data.fragor.indikatorer(1).kod, oppna_data.fragor.indikatorer(1).namn))
+    assert trend[namn["1-I01"]] == "? ingen tidigare rapport (förut 0\u00a0mnkr i Delår 2 2020, exempel)"
+    assert trend[namn["1-I02"]] == "↗ bättre (förut 4,6\u00a0% i Årsredovisning 2020)"
+
+
 def test_publicerade_utfall_bar_kallans_url(klient):
     d = klient.get(f"{PREFIX}/utfall?per_sida=1000").get_json()["data"]
     pub = [r for r in d if r["ursprung"] == "publicerad"]

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from data.lagring import db
 from data.utdata import export
-from data.uppfoljning import fragor
+from data.uppfoljning import fragor, tidigare
 from data.planen import forbered
 from data.lagring.models import Atgard, Atgardsrapport, Period
 from komponenter.tema import STATUS
@@ -98,7 +98,9 @@ def forvantade_indikatorer(df: pd.DataFrame) -> list[list]:
                    _tal_eller_text(r.mal_2022, r.mal_2022_text), _tal_eller_text(r.utfall_varde, r.utfall_text),
                    r.period, r.status, _v(r.ansvarig), _v(r.kalla), _v(r.matintervall),
                    *_ursprung(r.exempel, r.utfall_kalla_url, r.utfall_kalla, r.utfall_rapporterad_av,
-                              r.utfall_rapporterad, r.utfall_kommentar, True)])
+                              r.utfall_rapporterad, r.utfall_kommentar, True),
+                   tidigare.trendtext(r.trend, r.trend_rorelse, r.foregaende_varde, r.foregaende_period,
+                                      r.foregaende_exempel_varde, r.foregaende_exempel_period, r.mattenhet) or None])
     return ut
 
 
@@ -124,7 +126,7 @@ def test_blad_och_kolumnrubriker_exakt(hela):
     assert rubriker(hela["Indikatorer"]) == list(export.kolumner_indikatorer([2020, 2021, 2022])) == [
         "Målområde", "Nivå", "Indikator", "Måttenhet", "Nuvärde", "Nuvärde år", "Mål 2020", "Mål 2021", "Mål 2022",
         "Utfall", "Period", "Status", "Ansvarig", "Källa", "Mätintervall",
-        "Ursprung", "Utfallets källa", "Källans anmärkning", "Rapporterad av", "Rapporterad"]
+        "Ursprung", "Utfallets källa", "Källans anmärkning", "Rapporterad av", "Rapporterad", "Trend"]
     for namn, rub in BUDGETRUBRIKER.items():
         assert rubriker(hela[namn]) == rub
 

@@ -194,23 +194,28 @@ def test_standardperioden_och_varfor(sida, appserver):
 
 
 def test_forandringar_sedan_foregaende_period(sida, appserver):
-    period = "Delår 2 2020"
+    """Förändringarna jämför bara med värden av samma slag: exemplen i Delår 2 2020 nämns ("förut …
+    (exempel)") men är aldrig grund för bättre eller sämre (tests/test_tidigare.py prövar regeln)."""
+    period = "Årsredovisning 2020"
     d = sida("/?period=" + quote(period))
     rubrik = d.find_element(By.CSS_SELECTOR, "#forandringar h2").text
-    assert rubrik == "Förändringar sedan Delår 1 2020"
+    assert rubrik == "Förändringar sedan Delår 2 2020"
     u = appserver["databas"]
     anvand_databas(u)
     vantat, fore = fragor.forandringar(fragor.atgarder(period=period), fragor.indikatorer(period=period),
                                        fragor.vald_period(period))
-    assert fore.namn == "Delår 1 2020"
+    assert fore.namn == "Delår 2 2020"
     rader = d.find_elements(By.CSS_SELECTOR, ".forandringsrad")
     assert sorted(r.get_attribute("data-kod") for r in rader) == sorted(vantat.kod)
-    rad = d.find_element(By.CSS_SELECTOR, '.forandringsrad[data-kod="1-I02"]')
-    assert rad.get_attribute("data-forandring") == "bättre" and "↑" in rad.text and "förut Ej uppnått" in rad.text
-    # per åtgärd på målområdessidan: pil och föregående status i statuscellen
-    d = sida("/malomrade/1?period=" + quote(period))
+    rad = d.find_element(By.CSS_SELECTOR, '.forandringsrad[data-kod="2-A01"]')
+    assert rad.get_attribute("data-forandring") == "bättre" and "↑ bättre, förut Försenad" in rad.text
+    rad = d.find_element(By.CSS_SELECTOR, '.forandringsrad[data-kod="1-A02"]')
+    assert rad.get_attribute("data-forandring") == "ingen tidigare rapport"
+    assert "? ingen tidigare rapport, förut Pågår enligt plan (exempel)" in rad.text
+    # per åtgärd på målområdessidan: exemplet i Delår 2 2020 är ingen försämring av kommunens Genomförd
+    d = sida("/malomrade/1?period=" + quote("Delår 2 2020"))
     cell = d.find_element(By.CSS_SELECTOR, 'tr[data-kod="1-A17"] .col-status')
-    assert "↓ sämre, förut Genomförd" in cell.text
+    assert "+ ny rapport" in cell.text and "sämre" not in cell.text
 
 
 def test_filter_och_exempel_syns_i_sammantradeslaget(sida):

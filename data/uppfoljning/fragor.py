@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import func, literal, select, union_all
 
 from data.lagring import db, installningar
-from data.uppfoljning import jamforelse, namnd as namnd_, regler, urval
+from data.uppfoljning import jamforelse, namnd as namnd_, regler, tidigare as tidigare_, urval, ursprung as ursprung_
 from data.lagring.cache import cachad
 from data.uppfoljning.urval import Urval
 from data.lagring.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad,
@@ -257,10 +257,12 @@ def foregaende_period(per: pd.Series, plan: str | None = None) -> pd.Series | No
 
 def forandringar(atg: pd.DataFrame, ind: pd.DataFrame, per: pd.Series, plan: str | None = None) -> tuple[pd.DataFrame, pd.Series | None]:
     """Åtgärder och indikatorer (sidans egna, redan hämtade vid perioden `per`) vars status har ändrats
-    sedan föregående period (regler.forandring), och den perioden (None om ingen finns). Kolumner: typ,
-    malomrade, kod, text, fore (status då), status (nu), forandring, skal. Status då räknas med samma
-    regler ur periodens rapporter – två frågor, inte sidans alla frågor en gång till."""
-    kol = ["typ", "malomrade", "kod", "text", "fore", "status", "forandring", "skal"]
+    sedan föregående period, och den perioden (None om ingen finns). Statusen jämförs bara med en status
+    av samma slag då (tidigare.statusandring: ett exempel jämförs aldrig med kommunens rapportering).
+    Kolumner: typ, malomrade, kod, text, fore (status då), fore_exempel (fore är ett exempel, bara
+    nämnt), status (nu), exempel (nu), forandring, skal. Status då räknas med samma regler ur periodens
+    rapporter, med och utan exempel – fyra frågor, inte sidans alla frågor en gång till."""
+    kol = ["typ", "malomrade", "kod", "text", "fore", "fore_exempel", "status", "exempel", "forandring", "skal"]
     fore = foregaende_period(per, plan)
     if fore is None:
         return pd.DataFrame(columns=kol), None
@@ -269,28 +271,45 @@ def forandringar(atg: pd.DataFrame, ind: pd.DataFrame, per: pd.Series, plan: str
     delar = []  # båda delarna körs också när en är tom: lika många frågor oavsett antal rader
     rapkol = ["rapporterad_status", "kommentar", "rapporterad_av", "rapporterad", "kalla", "kalla_url",
               "exempel", "rapportperiod", "status", "status_skal", "period"]
-    da = _visad_atgardsstatus(atg.drop(columns=[k for k in rapkol if k in atg]), pid, fore)
-    delar.append(_jamfor(atg.assign(_ny=atg.rapportperiod == per), da, "Åtgärd", "text"))
+    bas = atg.drop(columns=[k for k in rapkol if k in atg])
+    da = [_visad_atgardsstatus(bas.copy(), pid, fore, utan_exempel=u) for u in (False, True)]
+    delar.append(_jamfor(atg.assign(nu_rapporterad=atg.rapportperiod == per), da, fore.namn, "Åtgärd", "text",
+                         ("kalla_url", "rapporterad_av")))
     ind = ind[ind.malomrade.notna()]
-    statisk = ind[[k for k in ind.columns if not k.startswith(("utfall_", "foregaende_"))
-                   and k not in ("status", "status_skal", "trend", "exempel", "period")]]
-    da = _utfall_och_status(statisk.copy(), utfall(ind.id.tolist()), fore,
-                            plan_info(plan)["malar"])
-    delar.append(_jamfor(ind.assign(_ny=True), da, "Indikator", "namn"))
-    if not delar:
-        return pd.DataFrame(columns=kol), fore
+    statisk = ind[[k for k in ind.columns if not k.startswith(("utfall_", "foregaende_", "trend"))
+                   and k not in ("status", "status_skal", "exempel", "period")]]
+    ut = utfall(ind.id.tolist())
+    da = [_utfall_och_status(statisk.copy(), u, fore, plan_info(plan)["malar"])
+          for u in (ut, ut[~ut.exempel.astype(bool)] if not ut.empty else ut)]
+    delar.append(_jamfor(ind.assign(nu_rapporterad=True), da, fore.namn, "Indikator", "namn",
+                         ("utfall_kalla_url", "utfall_rapporterad_av")))
     ut = pd.concat(delar, ignore_index=True)[kol]
     ut["malomrade"] = ut.malomrade.astype(int)
     return ut.reset_index(drop=True), fore
 
 
-def _jamfor(nu: pd.DataFrame, da: pd.DataFrame, typ: str, textkol: str) -> pd.DataFrame:
-    m = nu[["kod", "malomrade", textkol, "status", "status_skal", "_ny"]].merge(
-        da[["kod", "status"]].rename(columns={"status": "fore"}), on="kod", how="left")
-    m["forandring"] = [regler.forandring(f if isinstance(f, str) else None, s, bool(n))
-                       for f, s, n in zip(m.fore, m.status, m._ny)]
-    m = m[m.forandring != regler.OFORANDRAD].rename(columns={textkol: "text", "status_skal": "skal"})
-    return m.assign(typ=typ)
+def _jamfor(nu: pd.DataFrame, da: list[pd.DataFrame], fore: str, typ: str, textkol: str,
+            proveniens: tuple[str, str]) -> pd.DataFrame:
+    """Nu mot då (da: [med exempel, utan exempel]) enligt tidigare.statusandring."""
+    def historik(kod) -> list[tidigare_.Tidigare]:
+        med, utan = (d.get(kod) for d in dan)
+        if med is None:
+            return []
+        ut = [tidigare_.Tidigare(fore, med[0], med[1])]
+        return ([tidigare_.Tidigare(fore, utan[0], utan[1])] + ut) if tidigare_.ar_exempel(med[1]) and utan else ut
+
+    dan = [{r.kod: (r.status, ursprung_.ursprung(r.exempel, getattr(r, proveniens[0]), getattr(r, proveniens[1])))
+            for r in d.itertuples()} for d in da]
+    rader = []
+    for r in nu.itertuples():
+        urs = ursprung_.ursprung(r.exempel, getattr(r, proveniens[0]), getattr(r, proveniens[1]))
+        a = tidigare_.statusandring(r.status, urs, bool(r.nu_rapporterad), historik(r.kod))
+        if a.forandring != regler.OFORANDRAD:
+            rader.append({"typ": typ, "malomrade": r.malomrade, "kod": r.kod, "text": getattr(r, textkol),
+                          "fore": a.fore, "fore_exempel": a.fore_exempel, "status": r.status,
+                          "exempel": tidigare_.ar_exempel(urs), "forandring": a.forandring, "skal": r.status_skal})
+    return pd.DataFrame(rader, columns=["typ", "malomrade", "kod", "text", "fore", "fore_exempel", "status",
+                                        "exempel", "forandring", "skal"])
 
 
 @upplost_plan
@@ -390,9 +409,12 @@ def atgardsrapporter_till(pid: int, slutdatum) -> pd.DataFrame:
                .where(Atgard.plan_id == pid, Period.slutdatum <= slutdatum))
 
 
-def _visad_atgardsstatus(df: pd.DataFrame, pid: int, per: pd.Series) -> pd.DataFrame:
-    """Åtgärdernas rapport vid perioden (periodens egen, annars en tidigare avslutande) och visad status."""
+def _visad_atgardsstatus(df: pd.DataFrame, pid: int, per: pd.Series, utan_exempel: bool = False) -> pd.DataFrame:
+    """Åtgärdernas rapport vid perioden (periodens egen, annars en tidigare avslutande) och visad status;
+    utan_exempel: som om exemplen inte fanns (kommunens egen rapportering)."""
     rap = atgardsrapporter_till(pid, per.slutdatum)
+    if utan_exempel and not rap.empty:
+        rap = rap[~rap.exempel.fillna(False).astype(bool)].copy()
     if not rap.empty:
         rap["slutdatum"] = pd.to_datetime(rap.slutdatum).dt.date
         rap = rap.sort_values(["slutdatum", "rapporterad", "rid"])
@@ -477,13 +499,13 @@ def _utfall_och_status(df: pd.DataFrame, ut: pd.DataFrame, per: pd.Series, malar
     """Indikatorernas utfall vid perioden, föregående värde, status och trend (regler.indikatorstatus)."""
     ut_per = ut[ut.slutdatum <= per.slutdatum]
     senaste = ut_per[ut_per.period == per.namn].groupby("indikator_id").tail(1).set_index("indikator_id")
-    tidigare = (ut_per[(ut_per.period != per.namn) & ut_per.varde.notna()]
-                .groupby("indikator_id").tail(1).set_index("indikator_id"))
+    historik: dict[int, list[tidigare_.Tidigare]] = {}
+    for r in ut_per[(ut_per.period != per.namn) & ut_per.varde.notna()].itertuples():
+        historik.setdefault(r.indikator_id, []).append(tidigare_.Tidigare(
+            r.period, float(r.varde), ursprung_.ursprung(r.exempel, r.kalla_url, r.rapporterad_av)))
     for k in ("varde", "text", "kommentar", "kan_inte_bedomas", "status", "kalla", "kalla_url", "exempel",
               "rapporterad_av", "rapporterad"):
         df[f"utfall_{k}" if k not in ("exempel",) else k] = df.id.map(senaste[k]) if not senaste.empty else None
-    df["foregaende_varde"] = df.id.map(tidigare.varde) if not tidigare.empty else None
-    df["foregaende_period"] = df.id.map(tidigare.period) if not tidigare.empty else None
     df["period"] = per.namn
     ar = int(per.ar)
     statusar, skal, trender = [], [], []
@@ -506,9 +528,15 @@ def _utfall_och_status(df: pd.DataFrame, ut: pd.DataFrame, per: pd.Series, malar
                                         r.utfall_kommentar if isinstance(r.utfall_kommentar, str) else "")
         statusar.append(st.status)
         skal.append(st.skal)
-        fv = r.foregaende_varde
-        trender.append(regler.trend(None if fv is None or pd.isna(fv) else float(fv), utv, r.riktning))
-    df["status"], df["status_skal"], df["trend"] = statusar, skal, trender
+        trender.append(tidigare_.trend(utv, ursprung_.ursprung(r.exempel, r.utfall_kalla_url, r.utfall_rapporterad_av),
+                                       r.riktning, historik.get(r.id, [])))
+    df["status"], df["status_skal"] = statusar, skal
+    df["trend"] = [t.trend for t in trender]
+    df["trend_rorelse"] = [t.rorelse for t in trender]
+    df["foregaende_varde"] = [t.fore.varde if t.fore else None for t in trender]
+    df["foregaende_period"] = [t.fore.period if t.fore else None for t in trender]
+    df["foregaende_exempel_varde"] = [t.exempel.varde if t.exempel else None for t in trender]
+    df["foregaende_exempel_period"] = [t.exempel.period if t.exempel else None for t in trender]
     return df
 
 

@@ -386,7 +386,8 @@ def malomradesstatus(atgardsstatusar: Iterable[str], indikatorstatusar: Iterable
 
 BATTRE, SAMRE, NY_RAPPORT, OFORANDRAD, ANDRAD, INGEN_NY = (
     "bättre", "sämre", "ny rapport", "oförändrad", "ändrad", "ingen ny rapport")
-PILAR = {BATTRE: "↑", SAMRE: "↓", NY_RAPPORT: "+", OFORANDRAD: "=", ANDRAD: "↔", INGEN_NY: "?"}
+INGEN_TIDIGARE = "ingen tidigare rapport"   # det enda tidigare är ett exempel (data.uppfoljning.tidigare)
+PILAR = {BATTRE: "↑", SAMRE: "↓", NY_RAPPORT: "+", OFORANDRAD: "=", ANDRAD: "↔", INGEN_NY: "?", INGEN_TIDIGARE: "?"}
 RANG = {GENOMFORD: 0, PAGAR: 1, AVVIKELSE: 2, EJ_PABORJAD: 3, FORSENAD: 4,
         UPPNATT: 0, DELVIS: 1, EJ_UPPNATT: 2}
 

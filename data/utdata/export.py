@@ -31,7 +31,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from data.uppfoljning import analysfragor, budgetfragor, fragor, ursprung
+from data.uppfoljning import analysfragor, budgetfragor, fragor, tidigare, ursprung
 from data.uppfoljning.status import status_stil
 from data.uppfoljning.urval import Urval
 
@@ -62,7 +62,7 @@ def kolumner_indikatorer(malar: Sequence[int]) -> tuple[str, ...]:
     """Indikatorbladets kolumner: en "Mål <år>" per målår i planen (planens malar)."""
     return ("Målområde", "Nivå", "Indikator", "Måttenhet", "Nuvärde", "Nuvärde år",
             *[f"Mål {ar}" for ar in malar], "Utfall", "Period", "Status", "Ansvarig", "Källa", "Mätintervall",
-            *URSPRUNG_INDIKATORER)
+            *URSPRUNG_INDIKATORER, "Trend")
 # Budgetuppföljningens tabeller i sidans ordning (/budget, avsnittet Uppföljning)
 UPPFOLJDA_TABELLER = ("drift_per_verksamhet", "driftbudget", "investeringar")
 BELOPP_UPPFOLJNING = ("Budget", "Utfall hittills", "Prognos helår", "Avvikelse")
@@ -205,7 +205,7 @@ def indikatorkolumner(malar: Sequence[int]) -> list[Kolumn]:
     kol += [Kolumn(f"Mål {ar}", 16, bryt=True, siffror=True) for ar in malar]
     kol += [Kolumn("Utfall", 16, bryt=True, siffror=True), Kolumn("Period", 20), Kolumn("Status", 24, status=True),
             Kolumn("Ansvarig", 26, bryt=True), Kolumn("Källa", 30, bryt=True), Kolumn("Mätintervall", 18, bryt=True)]
-    kol += URSPRUNGSKOLUMNER_INDIKATORER
+    kol += URSPRUNGSKOLUMNER_INDIKATORER + [Kolumn("Trend", 36, bryt=True)]
     assert tuple(k.rubrik for k in kol) == kolumner_indikatorer(malar)
     return kol
 
@@ -251,7 +251,9 @@ def indikatorrader(df: pd.DataFrame, malar: Sequence[int]) -> list[list]:
                                   r.utfall_kommentar)),
             _kalla(r.utfall_kalla_url, r.utfall_kalla),
             text(r.utfall_kommentar) if not _saknas(r.utfall_kalla_url) else None,
-            text(r.utfall_rapporterad_av), _tidpunkt(r.utfall_rapporterad)])
+            text(r.utfall_rapporterad_av), _tidpunkt(r.utfall_rapporterad),
+            text(tidigare.trendtext(r.trend, r.trend_rorelse, r.foregaende_varde, r.foregaende_period,
+                                    r.foregaende_exempel_varde, r.foregaende_exempel_period, r.mattenhet)) or None])
     return rader
 
 
@@ -403,7 +405,7 @@ def blad_for(u: Urval) -> tuple[list[Blad], str, dict]:
         b = Blad(BLAD_INDIKATORER, f"{plan['namn']} – Indikatorer{tillagg}",
                  [f"Period: {pnamn} (utfall och status för perioden)", filtertext(u, BLAD_INDIKATORER)],
                  indikatorkolumner(plan["malar"]), indikatorrader(ind, plan["malar"]))
-        markera_exempel(b, ind.exempel, ("Utfall",))
+        markera_exempel(b, ind.exempel, ("Utfall", "Trend"))
         blad.append(b)
     if u.vy in ("plan", "budget") and fragor.planens_delar(u.plan)["budget"]:
         for tabell, namn in BUDGETBLAD.items():

@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping, Optional
 
 import pandas as pd
 
-from data.uppfoljning import analysfragor, fragor, regler
+from data.uppfoljning import analysfragor, fragor, regler, tidigare
 from data.uppfoljning import namnd as namnd_
 from data.uppfoljning.status import ATGARDSSTATUS_ALLA
 from data.uppfoljning.urval import Urval
@@ -226,6 +226,8 @@ def _indikatorer(u: Urval, exempel: bool) -> list[dict]:
         df.loc[bort, ["utfall_varde", "utfall_text", "utfall_kommentar", "utfall_kalla", "utfall_kalla_url",
                       "utfall_rapporterad"]] = None
         finns, ex = finns & ~bort, ex & ~bort
+        # utan exempel finns inget tidigare att nämna: trenden är tom, som när inget tidigare rapporterats
+        df.loc[df.trend == tidigare.INGEN_TIDIGARE, "trend"] = ""
     df["exempel"] = ex
     df["ursprung"] = [_ursprung(e, k, f) for e, k, f in zip(ex, df.utfall_kalla_url, finns)]
     df = df.rename(columns={"utfall_kalla": "kalla_utfall", "utfall_kalla_url": "kalla_url",
@@ -400,7 +402,9 @@ RESURSER: dict[str, Resurs] = {r.namn: r for r in (
         _F("status", "string", "Uppnått, Delvis uppnått, Ej uppnått, Kan inte bedömas eller Ej rapporterad "
            "(målets trafikljus, inte en rankning)", tom=False),
         _F("status_skal", "string", "regeln bakom statusen"),
-        _F("trend", "string", "mot föregående utfall: bättre, sämre, oförändrad, upp, ned eller tomt"),
+        _F("trend", "string", "mot föregående utfall av samma slag (publicerat eller rapporterat mot publicerat "
+           "eller rapporterat, exempel bara mot exempel): bättre, sämre, oförändrad, upp, ned, ”ingen tidigare "
+           "rapport” (det enda tidigare utfallet är exempel; bara med exempel=med) eller tomt"),
     ) + _PROVENIENS, _indikatorer),
     Resurs("utfall", "Utfall", "Alla rapporterade indikatorutfall (historik) med proveniens; "
            "den senaste per indikator och period sist.", ("plan", "period", "exempel"), (

@@ -264,6 +264,7 @@ def _forandringar(u: Underlag, nr: int) -> list:
     punkter = []
     for r in df.itertuples():
         fore = statustext(r.fore) if isinstance(r.fore, str) else "ingen rapport"
+        fore += " (exempel, inte jämfört)" if isinstance(r.fore, str) and r.fore_exempel else ""
         punkter.append(f"{r.typ} {r.kod} {r.text}: {fore} → {statustext(r.status)} ({r.forandring})")
     return ut + [Punktlista(tuple(punkter))]
 
