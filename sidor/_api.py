@@ -3,7 +3,8 @@
 Bara läsning. Raderna och fälten kommer från data/oppna_data.py (en hämtning, JSON eller CSV);
 här finns bara HTTP: parametrar → 400 på svenska, ETag/Last-Modified ur databasens generation
 (304 vid oförändrat), CORS för GET, sidindelning i Link-huvudet. Vägarna kräver ingen
-inloggning (öppna data). Människosidan är /api (sidor/api.py).
+inloggning (öppna data) – utom med MALKOLL_KRAV_INLOGGNING=ja: då ser ett konto med enheter bara
+planerna i sina organisationer (403 för andra). Människosidan är /api (sidor/api.py).
 """
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import hashlib
 import json
 import logging
 
-from data.lagring import cache, db
+from data.lagring import cache, db, installningar
+from data.rapportering import behorighet
 from data.utdata import oppna_data
 from data.utdata.oppna_data import PREFIX
 
@@ -90,6 +92,22 @@ def _lankar(s: oppna_data.Sida) -> str:
     return ", ".join(ut)
 
 
+def _utanfor_behorighet(f: oppna_data.Fraga) -> str | None:
+    """När inloggning krävs för att läsa (MALKOLL_KRAV_INLOGGNING=ja) ser ett konto med enheter i en
+    organisation bara dess planer – också i API:t (data.rapportering.behorighet.far_se)."""
+    if not installningar.aktuella().krav_inloggning:
+        return None
+    from sidor import _inloggning
+    anv = _inloggning.aktuell()
+    if anv is None:           # kontrollen före varje begäran har redan vägrat anonyma
+        return None
+    p = behorighet.planen(f.urval.plan)
+    if behorighet.far_se(anv, p):
+        return None
+    log.warning("API: %s vägrades planen %s (utanför kontots organisationer)", anv.namn, p.kod)
+    return f"ditt konto har ingen behörighet i planen {p.text}"
+
+
 def svara(resurs: str, csv_suffix: bool = False):
     """GET /api/v1/<resurs>[.csv]."""
     from flask import Response, request
@@ -99,6 +117,9 @@ def svara(resurs: str, csv_suffix: bool = False):
     f = oppna_data.tolka(resurs, args)
     if f.fel:
         return _fel(f.fel)
+    nekad = _utanfor_behorighet(f)
+    if nekad:
+        return _fel([nekad], 403)
     csv = _vill_csv(csv_suffix)
     huvuden, oforandrat = _cachehuvuden(csv)
     if oforandrat:

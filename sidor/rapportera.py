@@ -96,10 +96,16 @@ def layout(period=None, plan=None, **_):
     kod = fragor.plan_info(plan)["kod"]
     valt = period if period in set(perioder.namn) else _standardperiod(perioder, kod)
     rad = perioder[perioder.namn == valt].iloc[0]
+    p = rapportering.planen(plan)
+    enheter = rapportering.enheter_i(anv, p)
+    if anv.rapportor and not enheter:
+        return _stangd(f"Du är inloggad som {anv.visningsnamn} ({anvandare.ROLLNAMN[anv.roll]}).",
+                       [html.P(f"Ditt konto har inga enheter i planen {p.text} och rapporterar inte där. "
+                               "Välj en plan där du har enheter, eller kontakta en administratör.")])
     return html.Div([
         html.H1("Rapportera utfall", className="sidrubrik"),
         html.P([f"Inloggad som {anv.visningsnamn} ({anvandare.ROLLNAMN[anv.roll]}). ",
-                "Du rapporterar för " + (", ".join(anv.enheter) + " (underenheter ingår)." if anv.rapportor
+                "Du rapporterar för " + (", ".join(enheter) + " (underenheter ingår)." if anv.rapportor
                                          else "alla enheter.")], id="rapp-vem"),
         _periodval(perioder, valt, plan),
         _rundans_rad(kod, valt, plan),
@@ -360,8 +366,8 @@ def _granska(innehall: str, filnamn: str, anv):
         data = base64.b64decode(str(innehall).split(",", 1)[1], validate=True)
     except (IndexError, ValueError, binascii.Error):
         raise rapport.Importfel([f"{filnamn or 'filen'}: uppladdningen gick inte att läsa; försök igen"]) from None
-    fg = rapport.las_rapport(data, filnamn)
-    rapportering.kontrollera_fil(data, anv)
+    fg = rapport.las_rapport(data, filnamn)          # den enda läsningen av filen
+    rapportering.kontrollera_skrivningar(fg, anv)    # behörigheten prövas på det som ska skrivas
     return fg
 
 

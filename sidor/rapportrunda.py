@@ -136,12 +136,12 @@ def _knappar(anv, d, r) -> list:
     if r.stangd:
         return []
     ut = []
-    if d.tillstand in (runda.EJ_PABORJAD, runda.PABORJAD, runda.ATERSAND) and runda.far_markera(anv, d.enhet):
+    if d.tillstand in (runda.EJ_PABORJAD, runda.PABORJAD, runda.ATERSAND) and runda.far_markera(anv, d.enhet, r.plan):
         ut.append(html.Small("Markeras klar när allt är rapporterat.", className="text-muted d-block")
                   if d.saknas else
                   html.Button("Markera klar", id={"typ": T_KLAR, "enhet": d.enhet}, type="button",
                               className="btn btn-sm btn-primary me-1 mb-1"))
-    if runda.far_granska(anv, d.enhet) and d.tillstand in (runda.KLAR, runda.GODKAND):
+    if runda.far_granska(anv, d.enhet, r.plan) and d.tillstand in (runda.KLAR, runda.GODKAND):
         if d.tillstand == runda.KLAR:
             ut.append(html.Button("Godkänn", id={"typ": T_GODKANN, "enhet": d.enhet}, type="button",
                                   className="btn btn-sm btn-success me-1 mb-1"))
@@ -172,7 +172,7 @@ def _tabell(anv, df: pd.DataFrame, r, sokplan) -> html.Table:
                      *kommentar]),
             html.Td([dcc.Link("Enhetens poster", href=poster, className="d-block"),
                      dcc.Link("Rapportera", href="/rapportera" + _sok(sokplan, r.period), className="d-block")
-                     if runda.far_markera(anv, d.enhet) else None]),
+                     if runda.far_markera(anv, d.enhet, r.plan) else None]),
             html.Td(_knappar(anv, d, r), style={"minWidth": "11rem"}),
         ], **{"data-enhet": d.enhet}))
     return html.Table([html.Caption("Enheternas delar i rundan"),

@@ -15,6 +15,13 @@ from data.lagring.models import Konto
 
 LOSEN = "Korrekt-Häst-Batteri-47"
 PERIOD = "Delår 2 2020"
+NORRTALJE = "Norrtälje kommun"
+
+
+def rapportor(konto_id: int, namn: str, visningsnamn: str, *enheter: str, organisation: str = NORRTALJE,
+              plan: str | None = None) -> anvandare.Anvandare:
+    ratter = tuple(anvandare.Ratt(organisation, plan, e) for e in enheter)
+    return anvandare.Anvandare(konto_id, namn, visningsnamn, "rapportor", enheter, ratter=ratter)
 
 
 @pytest.fixture
@@ -38,7 +45,7 @@ def test_kommandot_skapar_listar_andrar_och_inaktiverar(databas, monkeypatch, ca
     capsys.readouterr()
     assert anvandare.main(["lista"]) == 0
     ut = capsys.readouterr().out
-    assert "sara" in ut and "rapportör" in ut and "KSK/EKO, KSK/SHB" in ut and "administratör" in ut
+    assert "sara" in ut and "rapportör" in ut and "KSK/EKO (Norrtälje kommun), KSK/SHB (Norrtälje kommun)" in ut and "administratör" in ut
     assert anvandare.main(["andra", "sara", "--roll", "lasare"]) == 0
     assert anvandare.main(["inaktivera", "sara"]) == 0
     konton = {k["namn"]: k for k in anvandare.lista()}
@@ -76,7 +83,7 @@ def test_losenordspolicyn():
 
 
 def test_behorigheten_omfattar_underenheter_och_bara_ansvar(databas):
-    sara = anvandare.Anvandare(1, "sara", "Sara", "rapportor", ("KSK/SHB",))
+    sara = rapportor(1, "sara", "Sara", "KSK/SHB")
     anvand_databas(databas)
     beh = rapportering.behorighet(sara)
     mex = set(fragor.atgarder(enhet=["KSK/SHB/MEX"], roll="ansvarig").kod)
@@ -90,7 +97,7 @@ def test_behorigheten_omfattar_underenheter_och_bara_ansvar(databas):
 
 
 def test_formularet_valideras_som_importen_och_loggas(databas):
-    sara = anvandare.Anvandare(1, "sara", "Sara Samhälle", "rapportor", ("KSK/SHB",))
+    sara = rapportor(1, "sara", "Sara Samhälle", "KSK/SHB")
     anvand_databas(databas)
     egna = rapportering.formular(sara, PERIOD)
     kod, ind = egna[0].kod.iloc[0], egna[1].kod.iloc[0]
@@ -118,3 +125,50 @@ def test_formularet_valideras_som_importen_och_loggas(databas):
     assert list(perioder.andring) == ["Perioden upplåst – Rättelse", "Perioden låst"]
     assert set(perioder.av) == {"Ada Admin (ada)"}
     assert set(rapportering.andringslogg(ind).kod) == {ind}
+
+
+# --- Issue 21 fynd 6 och issue 20: rättigheter per organisation, idempotenta ändringar ---
+
+def _tva_kommuner(url: str) -> None:
+    from data.planen import ladda
+    from tests.conftest import ROT
+    anvand_databas(url)
+    assert ladda.ladda_plan(ROT / "tests" / "data" / "plan_testkoping") == "inläst"
+
+
+def _ratter(url: str, namn: str) -> set[tuple]:
+    from data.lagring.models import KontoRatt
+    anvand_databas(url)
+    with db.session() as s:
+        return {(r.organisation, r.plan_kod, r.enhet_kod) for r in s.scalars(
+            select(KontoRatt).join(Konto, Konto.id == KontoRatt.konto_id).where(Konto.namn == namn))}
+
+
+def test_migreringen_behaller_befintliga_konton(tmp_path):
+    """En databas från före rättigheterna per organisation: varje enhet blir en rättighet i de planer
+    som har enheten (KSK/EKO i båda kommunernas planer), kontot loggar in och rapporterar som förut."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from data.lagring import start
+    url = f"sqlite:///{tmp_path / 'gammal.sqlite'}"
+    anvand_databas(url)
+    forbered.sakerstall_databas()
+    _tva_kommuner(url)
+    with db.motor().connect() as c:
+        cfg = start.alembic_config()
+        cfg.attributes["connection"] = c
+        with c.begin():
+            command.downgrade(cfg, "0009_namnden")
+            c.execute(text("INSERT INTO konto (id, namn, visningsnamn, losenordshash, roll, aktiv) "
+                           "VALUES (1, 'erik', 'Erik Ekonom', :h, 'rapportor', 1)"), {"h": anvandare.hasha(LOSEN)})
+            for e in ("KSK/EKO", "KSK/SHB", "KSK/FINNS-INTE"):
+                c.execute(text("INSERT INTO konto_enhet (konto_id, enhet_kod) VALUES (1, :e)"), {"e": e})
+        with c.begin():
+            command.upgrade(cfg, "head")
+    assert _ratter(url, "erik") == {(NORRTALJE, "KS-2020", "KSK/EKO"), ("Testköpings kommun", "TK-2023", "KSK/EKO"),
+                                    (NORRTALJE, "KS-2020", "KSK/SHB"), ("", "", "KSK/FINNS-INTE")}
+    anvand_databas(url)
+    erik = anvandare.logga_in("erik", LOSEN, "10.0.0.4").anvandare
+    assert erik is not None and rapportering.far_skriva(erik)
+    assert rapportering.enheter_i(erik, rapportering.planen("KS-2020")) == ("KSK/EKO", "KSK/SHB")

@@ -318,8 +318,8 @@ def _forvantat(url: str, data: bytes, filnamn: str) -> dict:
     anvand_databas(url)
     fg = rapport.las_rapport(data, filnamn)
     ut: dict[str, set] = {}
-    for typ, d in fg._skriv:
-        ut.setdefault(typ, set()).add(tuple(sorted((k, v) for k, v in d.items())))
+    for w in fg.skrivningar:
+        ut.setdefault(w.typ, set()).add(tuple(sorted((k, v) for k, v in w.varden.items())))
     return ut
 
 

@@ -167,11 +167,21 @@ def xml_varde(blad: str, id_: str, kol: str, xml: str):
     return fil
 
 
+def strangindex(blad: str, id_: str, kol: str, index: str):
+    """Cellen som en delad text (t="s") med ett nummer som inte finns i filens texter."""
+    def fil(url):
+        data = _ifylld(url, cellvarde(blad, id_, kol, 987654.125))
+        return skriv_om(data, {BLADDEL[blad]: lambda x: re.sub(
+            r'<c r="([A-Z]+\d+)"([^>]*)><v>987654.125</v>',
+            lambda m: f'<c r="{m.group(1)}"{re.sub(r" t=.[a-zA-Z]*.", "", m.group(2))} t="s"><v>{index}</v>', x)})
+    return fil
+
+
 def lang_text(blad: str, id_: str, kol: str, n: int):
     """En text på n tecken (openpyxl skriver högst 32 767, Excels gräns; en fil kan ha fler)."""
     def fil(url):
-        data = _ifylld(url, cellvarde(blad, id_, kol, "LÅNG-TEXT-MARKÖR"))
-        return skriv_om(data, {BLADDEL[blad]: lambda x: x.replace("LÅNG-TEXT-MARKÖR", "x" * n)})
+        data = _ifylld(url, cellvarde(blad, id_, kol, "LANG-TEXT-MARKOR"))
+        return skriv_om(data, {BLADDEL[blad]: lambda x: x.replace("LANG-TEXT-MARKOR", "x" * n)})
     return fil
 
 
@@ -269,6 +279,32 @@ def test_fientlig_fil_avvisas(databas, namn, fil, vantat):
     assert _fingeravtryck(databas) == fore
 
 
+# Issue 21 fynd 9: NaN i talcellens XML, text i en talcell och en delad text utanför filens texter
+OLASBARA_VARDEN = [
+    ("NaN i talcell", xml_varde("Indikatorer", "1-I02", "Utfall", "NaN"),
+     "Bladet 'Indikatorer', rad 4, kolumn F (cell F4): cellen är sparad som ett tal men värdet 'NaN' är inget tal (NaN"),
+    ("-nan i budgetcell", xml_varde("Budget", "DV-Kommundirektör", "Prognos helår (tkr)", "-nan"),
+     "värdet '-nan' är inget tal (NaN"),
+    ("text i talcell", xml_varde("Indikatorer", "1-I02", "Utfall", "tolv"), "värdet 'tolv' är inget tal ("),
+    ("delad text utanför", strangindex("Indikatorer", "1-I02", "Utfall", "99999"),
+     "cellen hänvisar till text nummer 100000 men filen har"),
+    ("delad text negativ", strangindex("Åtgärder", "1-A13", "Kommentar", "-1"),
+     "hänvisningen '-1' går inte att läsa"),
+]
+
+
+def test_olasbara_cellvarden_avvisas_med_svenskt_besked(laddad_sqlite):
+    """Varje fil avvisas av förhandskontrollen med blad, rad, kolumn och värde – aldrig ett Python-fel
+    ur openpyxl (ValueError/IndexError) eller ett NaN som tyst blir "inget ifyllt"."""
+    databas = laddad_sqlite
+    fore = _fingeravtryck(databas)
+    for namn, fil, vantat in OLASBARA_VARDEN:
+        with pytest.raises(Importfel) as e:
+            las_rapport(fil(databas), "fientlig.xlsx", url=databas)
+        assert any(vantat in f for f in e.value.fel), (namn, e.value.fel)
+    assert _fingeravtryck(databas) == fore
+
+
 def test_felutskriften_ar_begransad(databas):
     """1 MB-id i 300 rader: högst 50 fel listas, varje värde högst 80 tecken."""
     with pytest.raises(Importfel) as e:
@@ -305,6 +341,37 @@ def test_godkanda_varianter_och_exakta_decimaler(databas):
     assert (fg2.nya, fg2.andrade) == ([], [])
     assert tillampa(fg2, "Eva") == 0
     assert _fingeravtryck(databas) == fore
+
+
+def formaterade_tomma_rader(sista: int = 100_000):
+    """Som Excel sparar en mall där hela raderna formaterats: en tom, formaterad rad för varje rad till
+    `sista` och bladets dimension dit (ingen cell har ett värde bortom mallens rader)."""
+    def ny(x: str):
+        forsta = max(int(r) for r in re.findall(r'<row r="(\d+)"', x)) + 1
+        huvud, rest = x.split("</sheetData>", 1)
+        yield re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="A1:J{sista}"', huvud).encode()
+        for r in range(forsta, sista + 1):
+            yield f'<row r="{r}" spans="1:10" s="1" customFormat="1" ht="15"/>'.encode()
+        yield ("</sheetData>" + rest).encode()
+    return lambda url: skriv_om(_ifylld(url), {BLADDEL["Åtgärder"]: ny})
+
+
+def test_mall_med_100000_formaterade_tomma_rader_importeras(laddad_sqlite):
+    """Issue 21 fynd 9: fem ifyllda rader i en mall som Excel sparat med formatering på 100 000 rader
+    går igenom importens granskning med alla fem i skrivmängden (de tomma raderna läses inte bortom
+    mallens gräns; att skriva skrivmängden prövar test_rapport); en ifylld cell bortom gränsen avvisas
+    som förut. (Databasen läses bara: parsern är densamma för SQLite och PostgreSQL.)"""
+    databas = laddad_sqlite
+    fil = formaterade_tomma_rader()(databas)
+    fg = las_rapport(fil, "formaterad.xlsx", url=databas)
+    assert len(fg.skrivningar) == 5 and {w.blad for w in fg.skrivningar} == {
+        "Åtgärder", "Indikatorer", "Inriktningsmål", "Budget"}
+    ifylld_bortom = skriv_om(formaterade_tomma_rader(2100)(databas), {BLADDEL["Åtgärder"]: lambda x: x.replace(
+        '<row r="2099" spans="1:10" s="1" customFormat="1" ht="15"/>',
+        '<row r="2099"><c r="I2099" t="inlineStr"><is><t>Genomförd</t></is></c></row>')})
+    with pytest.raises(Importfel) as e:
+        las_rapport(ifylld_bortom, "formaterad.xlsx", url=databas)
+    assert "Bladet 'Åtgärder': cellen I2099 är utanför det mallen rymmer" in e.value.fel[0]
 
 
 # --- Minne: en underprocess med RLIMIT_AS -------------------------------------------------------

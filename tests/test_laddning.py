@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from data.lagring import db, installningar, start
 from data.lagring.models import (Analystext, Atgard, Atgardsrapport, Enhet, Indikator, Inriktningsmal,
-                                 KontoEnhet, Konto, Malomrade, Period, Plan, Rapportrunda, Rundahandelse, Uppdrag)
+                                 KontoRatt, Konto, Malomrade, Period, Plan, Rapportrunda, Rundahandelse, Uppdrag)
 from data.planen import ladda
 from data.planen.kallor import KallfilFel, las_plan
 
@@ -257,7 +257,7 @@ def test_borttaget_som_rapporter_laas_och_konton_pekar_pa_vagras_med_besked(akti
         s.add(Analystext(period_id=per.id, niva="malomrade", nyckel="9", text="Analys", skriven_av="test",
                          skriven=dt.datetime(2024, 5, 1)))
         konto = Konto(namn="digi", roll="rapportor")
-        konto.enheter.append(KontoEnhet(enhet_kod="KSK/DIGI"))
+        konto.ratter.append(KontoRatt(organisation="Testköpings kommun", plan_kod="", enhet_kod="KSK/DIGI"))
         s.add(konto)
     fore = _koder("TK-2023")
     with db.session() as s:

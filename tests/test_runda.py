@@ -84,7 +84,7 @@ def tk_databas(request, tmp_path, smtp):
 def konto(namn: str) -> Anvandare:
     with db.session() as s:
         k = s.scalars(select(Konto).where(Konto.namn == namn)).one()
-        return Anvandare(k.id, k.namn, k.visningsnamn, k.roll, tuple(e.enhet_kod for e in k.enheter), epost=k.epost)
+        return anvandare.fran_konto(k)
 
 
 def rapportera(anv: Anvandare, koder: list[str] | None = None, kommentar: str = "Enligt plan.") -> int:
@@ -112,12 +112,14 @@ def tillstand(enhet: str) -> str:
 
 def test_rundan_fran_oppning_till_last_period_med_epost(tk_databas, smtp):
     lada = smtp[0]
-    # Konton utan lösenord (som SSO-konton): inloggningen prövas inte här, och Argon2 tar tid
+    # Konton utan lösenord (som SSO-konton): inloggningen prövas inte här, och Argon2 tar tid.
+    # KSK/EKO finns också i Norrtäljes plan: rättigheterna gäller i Testköping (issue 20)
     anvandare.lagg_till("ada", "administrator", [], None, "Ada Admin", epost="ada@testkoping.se")
-    anvandare.lagg_till("erik", "rapportor", ["KSK/EKO"], None, "Erik Ekonom", epost="erik@testkoping.se")
+    anvandare.lagg_till("erik", "rapportor", ["KSK/EKO"], None, "Erik Ekonom", epost="erik@testkoping.se", plan=PLAN)
     anvandare.lagg_till("dan", "rapportor", ["KSK/DIGI"], None, "Dan Digital", epost="dan@testkoping.se")
-    anvandare.lagg_till("greta", "granskare", ["KSK/EKO"], None, "Greta Granskare", epost="greta@testkoping.se")
-    anvandare.lagg_till("lisa", "rapportor", ["KSK/EKO"], None, "Lisa Utan Adress")   # ingen adress: inget brev
+    anvandare.lagg_till("greta", "granskare", ["KSK/EKO"], None, "Greta Granskare", epost="greta@testkoping.se",
+                        organisation="Testköpings kommun")
+    anvandare.lagg_till("lisa", "rapportor", ["KSK/EKO"], None, "Lisa Utan Adress", plan=PLAN)   # ingen adress: inget brev
     ada, erik, dan, greta = konto("ada"), konto("erik"), konto("dan"), konto("greta")
 
     with pytest.raises(Behorighetsfel):
@@ -229,7 +231,7 @@ def test_rundan_fran_oppning_till_last_period_med_epost(tk_databas, smtp):
 def test_kontots_epost_fran_kommandoraden(tk_databas, capsys, monkeypatch):
     monkeypatch.setenv("MALKOLL_NYTT_LOSENORD", LOSEN)
     monkeypatch.setenv("DATABASE_URL", tk_databas)
-    assert anvandare.main(["lagg-till", "gun", "--roll", "granskare", "--enhet", "KSK/EKO",
+    assert anvandare.main(["lagg-till", "gun", "--roll", "granskare", "--enhet", "KSK/EKO", "--plan", PLAN,
                            "--epost", "gun@testkoping.se"]) == 0
     assert anvandare.main(["lagg-till", "fel", "--roll", "lasare", "--epost", "inte en adress"]) == 1
     assert "ingen e-postadress" in capsys.readouterr().err

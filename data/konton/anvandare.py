@@ -1,12 +1,17 @@
-"""Konton och inloggning: roller (administratör, rapportör, granskare, läsare), enheter per rapportör
-och granskare, e-postadress för rapportrundans påminnelser,
-Argon2-hashade lösenord, inloggningar på servern och växande väntetid efter fel lösenord.
+"""Konton och inloggning: roller (administratör, rapportör, granskare, läsare), en rapportörs och
+granskares enheter per organisation (planens kommun) eller plan, e-postadress för rapportrundans
+påminnelser, Argon2-hashade lösenord, inloggningar på servern och växande väntetid efter fel lösenord.
 
     python -m data.anvandare lagg-till NAMN --roll administrator|rapportor|granskare|lasare [--enhet KOD ...]
-                                       [--epost ADRESS]
+                                          [--organisation KOMMUN | --plan PLANKOD] [--epost ADRESS]
     python -m data.anvandare lista
-    python -m data.anvandare andra NAMN [--roll R] [--enhet KOD ...] [--epost ADRESS] [--nytt-losenord] [--aktivera]
+    python -m data.anvandare andra NAMN [--roll R] [--enhet KOD ... [--organisation K | --plan P]]
+                                        [--epost ADRESS] [--nytt-losenord] [--aktivera]
     python -m data.anvandare inaktivera NAMN
+
+En enhetskod gäller alltid i en organisation: i alla dess planer (--organisation, så har en person
+ett konto för kommunens alla nämnders planer) eller i en plan (--plan). Utan någon av dem väljs
+den enda organisation som har enheten; finns koden i flera organisationers planer måste den anges.
 
 Lösenordet tas ur MALKOLL_NYTT_LOSENORD eller frågas efter i terminalen. Tills det första kontot
 finns fungerar MALKOLL_ADMIN_LOSENORD som startadministratör (användarnamnet "admin").
@@ -32,7 +37,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data.lagring import db, installningar, start
 from data.konton import styrka
-from data.lagring.models import ROLLER_KONTO, Enhet, Inloggning, Inloggningsforsok, Konto, KontoEnhet
+from data.lagring.models import ROLLER_KONTO, Enhet, Inloggning, Inloggningsforsok, Konto, KontoRatt, Plan
 
 log = logging.getLogger(__name__)
 
@@ -56,15 +61,36 @@ class Kontofel(ValueError):
 
 
 @dataclass(frozen=True)
+class Ratt:
+    """En enhet som kontot rapporterar för (underenheter ingår), i en organisation (planens kommun):
+    i alla organisationens planer (plan None) eller bara i planen."""
+    organisation: str
+    plan: str | None
+    enhet: str
+
+    def galler(self, plan: str, organisation: str) -> bool:
+        return self.plan == plan if self.plan else bool(self.organisation) and self.organisation == organisation
+
+    @property
+    def text(self) -> str:
+        return f"{self.enhet} ({self.plan or self.organisation or 'ingen plan'})"
+
+
+@dataclass(frozen=True)
 class Anvandare:
     """Den inloggade: läses ur databasen vid varje begäran."""
     konto_id: int | None
     namn: str
     visningsnamn: str
     roll: str
-    enheter: tuple[str, ...]
+    enheter: tuple[str, ...]            # alla enhetskoder i rättigheterna (för visning)
     satt: str = "losenord"
     epost: str | None = None
+    ratter: tuple[Ratt, ...] = ()
+
+    def enheter_i(self, plan: str, organisation: str) -> tuple[str, ...]:
+        """Kontots enheter i planen (planens kod och organisation): de enda som räknas för rättigheter."""
+        return tuple(dict.fromkeys(r.enhet for r in self.ratter if r.galler(plan, organisation)))
 
     @property
     def granskare(self) -> bool:
@@ -122,14 +148,78 @@ def finns_konton() -> bool:
         return s.scalar(select(Konto.id).limit(1)) is not None
 
 
-def _kontrollera(roll: str | None, enheter: list[str] | None, s) -> None:
+def organisation(plan: Plan) -> str:
+    """Planens organisation: kommunen i plan.yaml (annars planens kod)."""
+    return plan.kommun or plan.kod
+
+
+def _kontrollera_roll(roll: str | None) -> None:
     if roll is not None and roll not in ROLLER_KONTO:
         raise Kontofel(f"Okänd roll {roll!r}; välj {', '.join(ROLLER_KONTO)}.")
-    if enheter:
-        kanda = set(s.scalars(select(Enhet.kod)))
-        okanda = [e for e in enheter if e not in kanda]
-        if okanda:
-            raise Kontofel(f"Okänd enhet {', '.join(okanda)}. Enheterna heter t.ex. {', '.join(sorted(kanda)[:3])}.")
+
+
+def tolka_ratter(s, enheter: list[str], organisation_: str | None = None, plan: str | None = None) -> list[Ratt]:
+    """Enhetskoder (och valfri organisation eller plan) → rättigheter. En kod "KOD@X" anger
+    organisationen eller planen X för just den enheten (SSO-gruppernas form). Utan angiven organisation
+    väljs den enda organisation vars planer har enheten; finns den i flera är det ett fel."""
+    planer = {p.kod: p for p in s.scalars(select(Plan).order_by(Plan.id))}
+    kod_for_id = {p.id: p.kod for p in planer.values()}
+    i_planer: dict[str, set[str]] = {}                       # enhetskod → planerna som har den
+    for kod, pid in s.execute(select(Enhet.kod, Enhet.plan_id)):
+        i_planer.setdefault(kod, set()).add(kod_for_id[pid])
+    alla_org = sorted({organisation(p) for p in planer.values()})
+    ut: list[Ratt] = []
+    for post in enheter:
+        enhet, _, var = (x.strip() for x in post.partition("@"))
+        pl, org = ((var, None) if var in planer else (None, var)) if var else (plan, organisation_)
+        har = i_planer.get(enhet, set())
+        exempel = ", ".join(sorted(i_planer)[:3]) or "inga (ingen plan är inläst)"
+        if pl:
+            if pl not in planer:
+                raise Kontofel(f"Okänd plan {pl!r}. Planerna heter: {', '.join(planer) or 'inga'}.")
+            if pl not in har:
+                raise Kontofel(f"Okänd enhet {enhet} i planen {pl}.")
+            ut.append(Ratt(organisation(planer[pl]), pl, enhet))
+            continue
+        orgs = sorted({organisation(planer[p]) for p in har})
+        if org:
+            if org not in alla_org:
+                raise Kontofel(f"Okänd organisation {org!r}. Organisationerna heter: {', '.join(alla_org) or 'inga'}.")
+            if org not in orgs:
+                raise Kontofel(f"Okänd enhet {enhet} i {org}.")
+            ut.append(Ratt(org, None, enhet))
+        elif not orgs:
+            raise Kontofel(f"Okänd enhet {enhet}. Enheterna heter t.ex. {exempel}.")
+        elif len(orgs) > 1:
+            raise Kontofel(f"Enheten {enhet} finns i flera organisationers planer ({', '.join(orgs)}): ange "
+                           "vilken med --organisation eller --plan.")
+        else:
+            ut.append(Ratt(orgs[0], None, enhet))
+    return list(dict.fromkeys(ut))
+
+
+def _satt_ratter(s, k: Konto, ratter: list[Ratt]) -> None:
+    """Kontots rättigheter blir exakt `ratter`: de som redan finns står kvar, de som saknas läggs till
+    och resten tas bort – samma rättighet två gånger är ingen ändring (inget unikhetsfel)."""
+    onskat = {(r.organisation, r.plan or "", r.enhet) for r in ratter}
+    finns = {(r.organisation, r.plan_kod, r.enhet_kod): r for r in k.ratter}
+    for nyckel, rad in finns.items():
+        if nyckel not in onskat:
+            k.ratter.remove(rad)
+    s.flush()
+    for o, p, e in sorted(onskat - set(finns)):
+        k.ratter.append(KontoRatt(organisation=o, plan_kod=p, enhet_kod=e))
+
+
+def _ratter(k: Konto) -> tuple[Ratt, ...]:
+    return tuple(Ratt(r.organisation, r.plan_kod or None, r.enhet_kod) for r in k.ratter)
+
+
+def fran_konto(k: Konto, satt: str = "losenord") -> Anvandare:
+    """Kontot som den inloggade (roll, rättigheter och e-post läses vid varje begäran)."""
+    ratter = _ratter(k)
+    return Anvandare(k.id, k.namn, k.visningsnamn or k.namn, k.roll, tuple(dict.fromkeys(r.enhet for r in ratter)),
+                     satt, k.epost, ratter)
 
 
 def _losen_ok(losen: str, namn: str) -> str:
@@ -141,22 +231,23 @@ def _losen_ok(losen: str, namn: str) -> str:
 
 def lagg_till(namn: str, roll: str, enheter: list[str] | None = None, losen: str | None = None,
               visningsnamn: str | None = None, oidc_sub: str | None = None,
-              epost: str | None = None) -> int:
-    """Skapa ett konto; returnerar dess id."""
+              epost: str | None = None, *, organisation: str | None = None, plan: str | None = None) -> int:
+    """Skapa ett konto; returnerar dess id. Enheterna gäller i organisationen eller planen (se tolka_ratter)."""
     namn = namn.strip()
     if not namn or len(namn) > 200:
         raise Kontofel("Användarnamnet saknas eller är för långt.")
     if roll in ("rapportor", "granskare") and not enheter:
         raise Kontofel(f"En {ROLLNAMN[roll]} behöver minst en enhet (--enhet KOD).")
     with db.session() as s:
-        _kontrollera(roll, enheter, s)
+        _kontrollera_roll(roll)
+        ratter = tolka_ratter(s, list(enheter or []), organisation, plan)
         if s.scalar(select(Konto.id).where(Konto.namn == namn)) is not None:
             raise Kontofel(f"Kontot {namn!r} finns redan.")
         k = Konto(namn=namn, visningsnamn=visningsnamn or namn, roll=roll, aktiv=True, oidc_sub=oidc_sub,
                   epost=epostadress(epost),
-                  losenordshash=_losen_ok(losen, namn) if losen is not None else None,
-                  enheter=[KontoEnhet(enhet_kod=e) for e in dict.fromkeys(enheter or [])])
+                  losenordshash=_losen_ok(losen, namn) if losen is not None else None)
         s.add(k)
+        _satt_ratter(s, k, ratter)
         s.flush()
         log.info("Konto %r skapat (%s)", namn, roll)
         return k.id
@@ -164,18 +255,19 @@ def lagg_till(namn: str, roll: str, enheter: list[str] | None = None, losen: str
 
 def andra(namn: str, roll: str | None = None, enheter: list[str] | None = None, losen: str | None = None,
           aktiv: bool | None = None, visningsnamn: str | None = None,
-          epost: str | None = None) -> None:
-    """Ändra ett konto. Inaktivering och nytt lösenord avslutar kontots inloggningar."""
+          epost: str | None = None, *, organisation: str | None = None, plan: str | None = None) -> None:
+    """Ändra ett konto (enheter: ersätter rättigheterna). Inaktivering och nytt lösenord avslutar
+    kontots inloggningar."""
     with db.session() as s:
         k = s.scalars(select(Konto).where(Konto.namn == namn)).one_or_none()
         if k is None:
             raise Kontofel(f"Kontot {namn!r} finns inte.")
-        _kontrollera(roll, enheter, s)
+        _kontrollera_roll(roll)
         if roll is not None:
             k.roll = roll
         if enheter is not None:
-            k.enheter = [KontoEnhet(enhet_kod=e) for e in dict.fromkeys(enheter)]
-        if k.roll in ("rapportor", "granskare") and not k.enheter:
+            _satt_ratter(s, k, tolka_ratter(s, list(enheter), organisation, plan))
+        if k.roll in ("rapportor", "granskare") and not k.ratter:
             raise Kontofel(f"En {ROLLNAMN[k.roll]} behöver minst en enhet (--enhet KOD).")
         if epost is not None:
             k.epost = epostadress(epost)   # "" tar bort adressen
@@ -208,16 +300,21 @@ def inaktivera(namn: str) -> None:
 def lista() -> list[dict]:
     with db.session() as s:
         return [{"namn": k.namn, "visningsnamn": k.visningsnamn, "roll": k.roll, "aktiv": k.aktiv,
-                 "enheter": [e.enhet_kod for e in k.enheter], "sso": k.oidc_sub is not None, "epost": k.epost}
+                 "enheter": [r.text for r in _ratter(k)], "sso": k.oidc_sub is not None, "epost": k.epost}
                 for k in s.scalars(select(Konto).order_by(Konto.namn))]
 
 
 def oidc_konto(sub: str, namn: str, visningsnamn: str, roll: str, enheter: list[str], epost: str | None = None) -> int:
-    """Konto för en SSO-inloggning: skapas första gången, roll och enheter följer grupperna och
-    e-postadressen följer anspråket (när det finns och är en adress)."""
+    """Konto för en SSO-inloggning: skapas första gången, roll och rättigheter följer grupperna och
+    e-postadressen anspråket (när det finns och är en adress) vid varje inloggning (en enhet som inte går att tolka, t.ex. en kod i flera organisationer utan
+    "@organisation", hoppas över med en varning). Samma inloggning igen ändrar ingenting."""
     with db.session() as s:
-        kanda = set(s.scalars(select(Enhet.kod)))
-        enheter = [e for e in enheter if e in kanda]
+        ratter: list[Ratt] = []
+        for e in enheter:
+            try:
+                ratter += tolka_ratter(s, [e])
+            except Kontofel as fel:
+                log.warning("SSO-inloggning för %r: enheten %r hoppas över: %s", namn, e, fel)
         k = s.scalars(select(Konto).where(Konto.oidc_sub == sub)).one_or_none()
         if k is None:
             unikt = namn if s.scalar(select(Konto.id).where(Konto.namn == namn)) is None else f"{namn} ({sub[:12]})"
@@ -229,7 +326,7 @@ def oidc_konto(sub: str, namn: str, visningsnamn: str, roll: str, enheter: list[
                 k.epost = epostadress(epost)
         except Kontofel:
             log.warning("SSO-kontot %r: e-postanspråket %r är ingen adress", namn, str(epost)[:100])
-        k.enheter = [KontoEnhet(enhet_kod=e) for e in dict.fromkeys(enheter)]
+        _satt_ratter(s, k, list(dict.fromkeys(ratter)))
         s.flush()
         if not k.aktiv:
             raise Kontofel("Kontot är inaktiverat.")
@@ -275,8 +372,7 @@ def hamta_inloggning(nyckel: str | None) -> Anvandare | None:
         k = s.get(Konto, rad.konto_id)
         if k is None or not k.aktiv:
             return None
-        return Anvandare(k.id, k.namn, k.visningsnamn or k.namn, k.roll,
-                         tuple(e.enhet_kod for e in k.enheter), rad.satt, k.epost)
+        return fran_konto(k, rad.satt)
 
 
 def avsluta_inloggning(nyckel: str | None) -> None:
@@ -401,8 +497,7 @@ def _prova(s, namn: str, losen: str) -> Anvandare | None:
     hashen = k.losenordshash if k is not None and k.aktiv else None
     if not verifiera(hashen, losen):
         return None
-    return Anvandare(k.id, k.namn, k.visningsnamn or k.namn, k.roll, tuple(e.enhet_kod for e in k.enheter),
-                     epost=k.epost)
+    return fran_konto(k)
 
 
 def logga_in(namn: str | None, losen: str | None, adress: str) -> Inloggningsresultat:
@@ -462,6 +557,13 @@ def _skriv_lista() -> None:
               f"{', '.join(k['enheter']) or '–'}" + (f"  <{k['epost']}>" if k['epost'] else ""))
 
 
+def _omfang(p: argparse.ArgumentParser) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--organisation", default=None,
+                   help="kommunen (som i planens plan.yaml): enheterna gäller i alla dess planer")
+    g.add_argument("--plan", default=None, help="planens kod: enheterna gäller bara i den planen")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m data.anvandare", description="Konton och roller i Målkoll.")
     sub = ap.add_subparsers(dest="kommando", required=True)
@@ -471,12 +573,14 @@ def main(argv: list[str] | None = None) -> int:
     la.add_argument("--enhet", action="append", default=[], help="enhetskod (kan upprepas; underenheter ingår)")
     la.add_argument("--visningsnamn", default=None)
     la.add_argument("--epost", default=None, help="e-postadress för rapportrundans påminnelser")
+    _omfang(la)
     sub.add_parser("lista", help="visa kontona")
     an = sub.add_parser("andra", help="ändra roll, enheter eller lösenord")
     an.add_argument("namn")
     an.add_argument("--roll", choices=ROLLER_KONTO)
-    an.add_argument("--enhet", action="append", default=None)
+    an.add_argument("--enhet", action="append", default=None, help="ersätter kontots enheter")
     an.add_argument("--epost", default=None, help="ny e-postadress (tom sträng tar bort den)")
+    _omfang(an)
     an.add_argument("--nytt-losenord", action="store_true")
     an.add_argument("--aktivera", action="store_true")
     ina = sub.add_parser("inaktivera", help="inaktivera ett konto (dess inloggningar avslutas)")
@@ -486,14 +590,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if a.kommando == "lagg-till":
             enheter = [e for x in a.enhet for e in x.split(",") if e]
-            lagg_till(a.namn, a.roll, enheter, _nytt_losenord(a.namn), a.visningsnamn, epost=a.epost)
+            lagg_till(a.namn, a.roll, enheter, _nytt_losenord(a.namn), a.visningsnamn, epost=a.epost,
+                      organisation=a.organisation, plan=a.plan)
             print(f"Kontot {a.namn} ({ROLLNAMN[a.roll]}) är skapat.")
         elif a.kommando == "lista":
             _skriv_lista()
         elif a.kommando == "andra":
             enheter = None if a.enhet is None else [e for x in a.enhet for e in x.split(",") if e]
             andra(a.namn, a.roll, enheter, _nytt_losenord(a.namn) if a.nytt_losenord else None,
-                  True if a.aktivera else None, epost=a.epost)
+                  True if a.aktivera else None, epost=a.epost, organisation=a.organisation, plan=a.plan)
             print(f"Kontot {a.namn} är ändrat.")
         elif a.kommando == "inaktivera":
             inaktivera(a.namn)

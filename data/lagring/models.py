@@ -369,15 +369,20 @@ class Konto(Bas):
     skapad: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     andrad: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
 
-    enheter: Mapped[list["KontoEnhet"]] = relationship(cascade="all, delete-orphan", order_by="KontoEnhet.enhet_kod")
+    ratter: Mapped[list["KontoRatt"]] = relationship(
+        cascade="all, delete-orphan", order_by="KontoRatt.id")
 
 
-class KontoEnhet(Bas):
-    """Enheter en rapportör rapporterar för (en granskare granskar) (kanonisk kod; underenheter ingår)."""
-    __tablename__ = "konto_enhet"
-    __table_args__ = (UniqueConstraint("konto_id", "enhet_kod"),)
+class KontoRatt(Bas):
+    """En enhet som en rapportör rapporterar för (en granskare granskar; kanonisk kod, underenheter ingår), i en organisation
+    (planens kommun, `Plan.kommun`): i alla organisationens planer (plan_kod "") eller i en plan.
+    En enhetskod betyder ingenting utan organisation – två kommuner kan ha samma koder."""
+    __tablename__ = "konto_ratt"
+    __table_args__ = (UniqueConstraint("konto_id", "organisation", "plan_kod", "enhet_kod", name="uq_konto_ratt"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     konto_id: Mapped[int] = mapped_column(ForeignKey("konto.id", ondelete="CASCADE"))
+    organisation: Mapped[str] = mapped_column(String(200))
+    plan_kod: Mapped[str] = mapped_column(String(50), default="", server_default="")   # "" = alla planer
     enhet_kod: Mapped[str] = mapped_column(String(100))
 
 

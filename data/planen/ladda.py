@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from data.lagring import cache, db, start
 from data.planen.kallor import BUDGETFILER, PLAN_DIR, las_plan
 from data.lagring.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad,
                                  Budgetutfall, Enhet, Fokusomrade, Indikator, IndikatorEnhet,
-                                 Indikatorutfall, Inriktningsmal, KontoEnhet, Malbedomning, Malomrade,
+                                 Indikatorutfall, Inriktningsmal, KontoRatt, Malbedomning, Malomrade,
                                  Malvarde, Period, Periodlas, Plan, Rapportrunda, Rundahandelse, SarskiltUppdrag,
                                  Uppdrag, Analystext)
 
@@ -154,13 +154,24 @@ def _hinder(s: Session, b: Borttagna) -> list[str]:
 
 
 def _konton_per_enhet(s: Session, enheter: dict[int, str]) -> dict[int, int]:
-    """Konton med rätt att rapportera för en borttagen enhet (kontots kod finns inte i någon annan plan)."""
+    """Konton med rätt att rapportera för en borttagen enhet: en rättighet i enhetens plan, eller i
+    planens organisation (kommun) när ingen annan av organisationens planer har kvar koden."""
     if not enheter:
         return {}
-    borttagna = dict(s.execute(select(Enhet.id, Enhet.kod).where(Enhet.id.in_(list(enheter)))).all())
-    kvar = set(s.scalars(select(Enhet.kod).where(Enhet.id.not_in(list(enheter)), Enhet.kod.in_(borttagna.values()))))
-    antal = _antal(s, KontoEnhet.enhet_kod, set(borttagna.values()) - kvar)
-    return {id_: antal[kod] for id_, kod in borttagna.items() if antal.get(kod)}
+    org = func.coalesce(Plan.kommun, Plan.kod)
+    ut: dict[int, int] = {}
+    for eid, kod, pkod, organisation in s.execute(
+            select(Enhet.id, Enhet.kod, Plan.kod, org).join(Plan, Plan.id == Enhet.plan_id)
+            .where(Enhet.id.in_(list(enheter)))):
+        kvar = s.scalar(select(func.count()).select_from(Enhet).join(Plan, Plan.id == Enhet.plan_id)
+                        .where(Enhet.kod == kod, Enhet.id.not_in(list(enheter)), org == organisation))
+        galler = KontoRatt.plan_kod == pkod
+        if not kvar:
+            galler = or_(galler, and_(KontoRatt.plan_kod == "", KontoRatt.organisation == organisation))
+        n = s.scalar(select(func.count(func.distinct(KontoRatt.konto_id))).where(KontoRatt.enhet_kod == kod, galler))
+        if n:
+            ut[eid] = n
+    return ut
 
 
 def _ta_bort(s: Session, b: Borttagna) -> None:

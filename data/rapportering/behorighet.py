@@ -1,6 +1,11 @@
 """Rapportering per enhet: vad en rapportör får rapportera (åtgärder där någon av hens enheter –
-underenheter inräknade – är ansvarig, och enheternas indikatorer), kontrollen av en uppladdad
-fil mot det, formuläret i webbläsaren och ändringsloggen för administratörer.
+underenheter inräknade – är ansvarig, och enheternas indikatorer) i en plan, prövat på det som
+skrivs, formuläret i webbläsaren och ändringsloggen för administratörer.
+
+Rättigheterna är per organisation: ett kontos enheter gäller i en organisation (planens kommun) eller
+i en plan (data.konton.anvandare.Ratt), aldrig som globala koder – två kommuners planer kan ha samma
+enhetskoder. En uppladdad fil läses av en enda parser (data.rapportering.rapport); behörigheten prövas
+sedan på skrivmängden (`kontrollera_skrivningar`), post för post, aldrig på en andra läsning av filen.
 
 Formuläret valideras av samma kod som Excel-importen: värdena skrivs in i en rapportmall
 (`rapport.skapa_mall`) som sedan granskas av `rapport.las_rapport` – en enda validering.
@@ -26,10 +31,6 @@ from data.lagring.models import (Atgard, Atgardsrapport, Indikator, Indikatorutf
 log = logging.getLogger(__name__)
 
 FORMULAR = "Formulär i webbläsaren"
-IFYLLDA = {"Åtgärder": ("Status", "Kommentar"),
-           "Indikatorer": ("Utfall", "Kommentar", "Kan inte bedömas", "Nytt mål för året"),
-           "Inriktningsmål": ("Bedömning", "Motivering"),
-           "Budget": ("Utfall hittills (tkr)", "Prognos helår (tkr)", "Kommentar")}
 
 
 class Behorighetsfel(rapport.Importfel):
@@ -51,22 +52,64 @@ class Behorighet:
         return self.ovrigt
 
 
+INGET = Behorighet(frozenset(), frozenset(), False)
+
+
+@dataclass(frozen=True)
+class Planen:
+    """Planen som rättigheterna prövas i: kod och organisation (kommunen)."""
+    kod: str
+    organisation: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.kod} ({self.organisation})" if self.organisation != self.kod else self.kod
+
+
+def planen(plan: str | None) -> Planen:
+    """Planens kod och organisation (samma regel som data.konton.anvandare.organisation)."""
+    info = fragor.plan_info(plan)
+    kommun = info.get("kommun")
+    return Planen(str(info["kod"]), str(kommun) if isinstance(kommun, str) and kommun else str(info["kod"]))
+
+
+def enheter_i(anv: Anvandare | None, p: Planen) -> tuple[str, ...]:
+    """Kontots enheter i planen (bara rättigheter i planens organisation eller i planen själv)."""
+    return () if anv is None else anv.enheter_i(p.kod, p.organisation)
+
+
 def behorighet(anv: Anvandare | None, plan: str | None = None) -> Behorighet:
-    """Administratör: allt. Rapportör: åtgärder där en av enheterna är ansvarig och enheternas
-    indikatorer. Läsare och anonyma: ingenting."""
+    """Administratör: allt. Rapportör: i planen, åtgärder där en av kontots enheter i planens
+    organisation är ansvarig och enheternas indikatorer. Läsare, anonyma och rapportörer utan
+    enheter i planens organisation: ingenting."""
     if anv is None:
-        return Behorighet(frozenset(), frozenset(), False)
+        return INGET
     if anv.administrator:
         return Behorighet(None, None, True)
-    if not anv.rapportor or not anv.enheter:
-        return Behorighet(frozenset(), frozenset(), False)
-    atg = fragor.atgarder(enhet=list(anv.enheter), roll="ansvarig", plan=plan)
-    ind = fragor.indikatorer(enhet=list(anv.enheter), plan=plan)
+    if not anv.rapportor:
+        return INGET
+    p = planen(plan)
+    enheter = list(enheter_i(anv, p))
+    if not enheter:
+        return INGET
+    atg = fragor.atgarder(enhet=enheter, roll="ansvarig", plan=p.kod)
+    ind = fragor.indikatorer(enhet=enheter, plan=p.kod)
     return Behorighet(frozenset(atg.kod), frozenset(ind.kod), False)
 
 
+def far_se(anv: Anvandare | None, p: Planen) -> bool:
+    """När inloggning krävs för att läsa: administratörer och konton utan enheter (läsare) ser alla
+    planer; ett konto med enheter ser bara planerna i sina organisationer (och planer det har enheter i)."""
+    if anv is None:
+        return False
+    if anv.administrator or not anv.ratter:
+        return True
+    return any(r.plan == p.kod or (not r.plan and r.organisation == p.organisation) for r in anv.ratter)
+
+
 def far_skriva(anv: Anvandare | None) -> bool:
-    return anv is not None and (anv.administrator or (anv.rapportor and bool(anv.enheter)))
+    """Får kontot rapportera någonstans (roll och minst en enhet)?"""
+    return anv is not None and (anv.administrator or (anv.rapportor and bool(anv.ratter)))
 
 
 def mall(anv: Anvandare | None, period: str, plan: str | None = None, enheter: list[str] | None = None) -> bytes:
@@ -76,58 +119,55 @@ def mall(anv: Anvandare | None, period: str, plan: str | None = None, enheter: l
     if anv is None or not anv.rapportor:
         return rapport.skapa_mall(period, enheter or None, plan=plan)
     beh = behorighet(anv, plan)
-    return rapport.skapa_mall(period, enheter or list(anv.enheter), plan=plan, atgarder=beh.atgarder,
+    egna = list(enheter_i(anv, planen(plan)))
+    return rapport.skapa_mall(period, enheter or egna, plan=plan, atgarder=beh.atgarder,
                               indikatorer=beh.indikatorer, ovrigt=False)
 
 
-# --- Uppladdad fil ---
+# --- Det som skrivs ---
 
-def kontrollera_fil(data: bytes, anv: Anvandare | None) -> None:
-    """Kastar Behorighetsfel med varje ifylld rad som gäller något användaren inte får rapportera
-    (blad, rad, id). Körs efter `rapport.las_rapport`, som redan har prövat att filen är säker."""
+def kontrollera_skrivningar(fg: rapport.Forhandsgranskning, anv: Anvandare | None) -> None:
+    """Pröva varje post i skrivmängden (åtgärdens status och kommentar, indikatorns utfall och nya mål,
+    inriktningsmålens bedömningar, budgetrader) mot användarens rättigheter i filens plan. Vid första
+    posten utanför rättigheterna avvisas hela filen med blad, rad och id (Behorighetsfel)."""
     if anv is not None and anv.administrator:
         return
-    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    plan = str(wb[rapport.BLAD_INSTR]["B3"].value or "").strip() or None
-    beh = behorighet(anv, plan)
-    enheter = ", ".join(anv.enheter) if anv and anv.enheter else "inga enheter"
-    fel = []
-    for blad, falt in IFYLLDA.items():
-        if blad not in wb.sheetnames:
-            continue
-        rader = list(wb[blad].iter_rows(min_row=rapport.RUBRIKRAD, values_only=True))
-        if not rader:
-            continue
-        rubriker = [str(c or "").strip() for c in rader[0]]
-        if "Id" not in rubriker:
-            continue
-        pos = [rubriker.index(f) for f in falt if f in rubriker]
-        for rnr, rad in enumerate(rader[1:], start=rapport.FORSTA_RAD):
-            kod = str(rad[rubriker.index("Id")] or "").strip()
-            ifylld = any(i < len(rad) and not rapport._tom(rad[i]) for i in pos)
-            if kod and ifylld and not beh.far(blad, kod):
-                fel.append(_radfel(blad, rnr, kod, enheter))
-    wb.close()
-    if fel:
-        log.warning("Fil från %s avvisad: %d rader utanför behörigheten", anv.namn if anv else "anonym", len(fel))
-        raise Behorighetsfel(fel)
+    if not far_skriva(anv):
+        raise Behorighetsfel(["Ditt konto får inte rapportera."])
+    if not fg.plan:
+        raise Behorighetsfel(["Rapporten saknar plan; använd en rapportmall från Målkoll."])
+    p = planen(fg.plan)
+    beh = behorighet(anv, p.kod)
+    for w in fg.skrivningar:
+        if not beh.far(w.blad, w.id):
+            log.warning("Fil från %s avvisad: %s rad %d (%s) i %s ligger utanför behörigheten",
+                        anv.namn, w.blad, w.rad, w.id, p.kod)
+            raise Behorighetsfel([_radfel(w.blad, w.rad, w.id, enheter_i(anv, p), p)])
 
 
-def _radfel(blad: str, rnr: int, kod: str, enheter: str) -> str:
-    vad = {"Åtgärder": f"åtgärden {kod} har ingen av dina enheter ({enheter}) som ansvarig",
-           "Indikatorer": f"indikatorn {kod} hör inte till dina enheter ({enheter})"}.get(
-        blad, f"{kod}: bara en administratör rapporterar på bladet '{blad}'")
+def _radfel(blad: str, rnr: int, kod: str, enheter: tuple[str, ...], p: Planen) -> str:
+    if not enheter:
+        vad = f"{kod}: ditt konto har inga enheter i planen {p.text}"
+    else:
+        dina = ", ".join(enheter)
+        vad = {"Åtgärder": f"åtgärden {kod} har ingen av dina enheter ({dina}) som ansvarig",
+               "Indikatorer": f"indikatorn {kod} hör inte till dina enheter ({dina})"}.get(
+            blad, f"{kod}: bara en administratör rapporterar på bladet '{blad}'")
     return f"Bladet '{blad}', rad {rnr}, kolumn 'Id': {vad}. Du får inte rapportera den raden."
 
 
 # --- Formuläret ---
 
 def formular(anv: Anvandare, period: str, plan: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Åtgärder och indikatorer som användaren får rapportera, med nuvarande värden i perioden."""
-    beh = behorighet(anv, plan)
-    enheter = None if anv.administrator else list(anv.enheter)
-    atg = fragor.atgarder(enhet=enheter, period=period, plan=plan)
-    ind = fragor.indikatorer(enhet=enheter, period=period, plan=plan)
+    """Åtgärder och indikatorer som användaren får rapportera i planen, med nuvarande värden i perioden
+    (inga för ett konto utan enheter i planens organisation)."""
+    p = planen(plan)
+    beh = behorighet(anv, p.kod)
+    enheter = None if anv.administrator else list(enheter_i(anv, p))
+    atg = fragor.atgarder(enhet=enheter, period=period, plan=p.kod)
+    ind = fragor.indikatorer(enhet=enheter, period=period, plan=p.kod)
+    if enheter == []:
+        return atg.iloc[0:0].reset_index(drop=True), ind.iloc[0:0].reset_index(drop=True)
     if beh.atgarder is not None:
         atg = atg[atg.kod.isin(beh.atgarder)]
     if beh.indikatorer is not None:
@@ -142,7 +182,11 @@ def granska_formular(anv: Anvandare | None, period: str, varden: dict, plan: str
     Kastar Behorighetsfel för en kod användaren inte får rapportera, Importfel för ogiltiga värden."""
     if not far_skriva(anv):
         raise Behorighetsfel(["Ditt konto får inte rapportera."])
-    beh = behorighet(anv, plan)
+    p = planen(plan)
+    enheter = None if anv.administrator else list(enheter_i(anv, p))
+    if enheter == []:
+        raise Behorighetsfel([f"Ditt konto har inga enheter i planen {p.text} och får inte rapportera där."])
+    beh = behorighet(anv, p.kod)
     atg, ind = dict(varden.get("atgarder") or {}), dict(varden.get("indikatorer") or {})
     fel = [f"Åtgärden {k}: du får inte rapportera den (ingen av dina enheter är ansvarig)."
            for k in atg if not beh.far("Åtgärder", str(k))]
@@ -151,12 +195,14 @@ def granska_formular(anv: Anvandare | None, period: str, varden: dict, plan: str
     if fel:
         log.warning("Formulär från %s avvisat: %s", anv.namn, "; ".join(fel)[:500])
         raise Behorighetsfel(fel)
-    mall = rapport.skapa_mall(period, None if anv.administrator else list(anv.enheter), plan=plan)
+    mall = rapport.skapa_mall(period, enheter, plan=p.kod)
     data, rader = _fyll_mall(mall, atg, ind)
     try:
-        return rapport.las_rapport(data, FORMULAR)
+        fg = rapport.las_rapport(data, FORMULAR)
     except rapport.Importfel as e:
         raise rapport.Importfel([_som_formular(f, rader) for f in e.fel]) from None
+    kontrollera_skrivningar(fg, anv)
+    return fg
 
 
 def _fyll_mall(mall: bytes, atg: dict, ind: dict) -> tuple[bytes, dict[tuple[str, int], str]]:
@@ -200,7 +246,9 @@ def _som_formular(fel: str, rader: dict[tuple[str, int], str]) -> str:
 
 
 def spara(fg: rapport.Forhandsgranskning, anv: Anvandare) -> int:
-    """Skriv förhandsgranskningen i en transaktion, med vem (kontots namn) och hur (fil/formulär)."""
+    """Skriv förhandsgranskningen i en transaktion, med vem (kontots namn) och hur (fil/formulär).
+    Skrivmängden prövas mot rättigheterna först (också när anroparen redan gjort det)."""
+    kontrollera_skrivningar(fg, anv)
     n = rapport.tillampa(fg, anv.etikett[:200])
     log.info("%s sparade %d värden för %s (%s)", anv.namn, n, fg.period, fg.filnamn)
     return n

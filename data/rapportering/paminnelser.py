@@ -104,8 +104,8 @@ def _enhetsrad(d) -> str:
             + (" – delen är återsänd" if d.tillstand == rundor.ATERSAND else "") + f". Saknas: {koder}.")
 
 
-def _mottagare(enhet: str, roll: str) -> list[tuple[int, str, str]]:
-    return [k for k in rundor.konton_for(enhet, roll) if k[2]]
+def _mottagare(enhet: str, roll: str, plan: str) -> list[tuple[int, str, str]]:
+    return [k for k in rundor.konton_for(enhet, roll, plan) if k[2]]
 
 
 def _brev(brev: dict[int, Brev], konto: tuple[int, str, str]) -> Brev:
@@ -121,7 +121,7 @@ def _paminnelser(brev: dict[int, Brev], r: rundor.Runda, df: pd.DataFrame, idag:
         return
     per_konto: dict[int, tuple[tuple, list]] = {}
     for d in df[~df.tillstand.isin(rundor.FARDIGA)].itertuples():
-        for k in _mottagare(d.enhet, "rapportor"):
+        for k in _mottagare(d.enhet, "rapportor", r.plan):
             per_konto.setdefault(k[0], (k, []))[1].append(d)
     for konto, delar_ in per_konto.values():
         b = _brev(brev, konto)
@@ -146,7 +146,7 @@ def _besked(brev: dict[int, Brev], r: rundor.Runda) -> None:
             senaste[h.enhet] = h
     for h in senaste.values():
         if h.handelse == rundor.KLAR:
-            till = _mottagare(h.enhet, "granskare") or _mottagare(h.enhet, "administrator")
+            till = _mottagare(h.enhet, "granskare", r.plan) or _mottagare(h.enhet, "administrator", r.plan)
             for k in till:
                 b = _brev(brev, k)
                 b.amnen.append(f"Att granska: {h.enhet} är klar för {r.period}")
@@ -155,7 +155,7 @@ def _besked(brev: dict[int, Brev], r: rundor.Runda) -> None:
                                  f"{_lank('/rapportrunda', plan=r.plan, period=r.period)}")
                 b.nycklar.append((f"klar:{h.id}:{k[0]}", r.id, "klar"))
         elif h.handelse == rundor.ATERSAND:
-            for k in _mottagare(h.enhet, "rapportor"):
+            for k in _mottagare(h.enhet, "rapportor", r.plan):
                 b = _brev(brev, k)
                 b.amnen.append(f"Återsänd: {h.enhet} för {r.period}")
                 b.stycken.append("\n".join([

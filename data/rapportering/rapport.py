@@ -238,6 +238,17 @@ class Andring:
     nytt: Any
 
 
+@dataclass(frozen=True)
+class Skrivning:
+    """En post i skrivmängden: vad importen skriver (typ och värden) och varifrån i filen det kom,
+    så att behörigheten prövas på just det som skrivs (data.rapportering.behorighet)."""
+    typ: str            # atgard, utfall, mal, bedomning eller budget
+    varden: dict        # kolumnerna som skrivs (databasens id:n för posten)
+    blad: str
+    rad: int
+    id: str             # radens Id i filen (åtgärdens/indikatorns kod, M1-1.1, DV-post …)
+
+
 @dataclass
 class Forhandsgranskning:
     period: str
@@ -245,8 +256,13 @@ class Forhandsgranskning:
     nya: list[Andring] = field(default_factory=list)
     andrade: list[Andring] = field(default_factory=list)
     oforandrade: int = 0
-    _skriv: list[tuple[str, dict]] = field(default_factory=list, repr=False)
+    _skriv: list[Skrivning] = field(default_factory=list, repr=False)
     plan: Optional[str] = None          # planens kod (perioderna är planens)
+
+    @property
+    def skrivningar(self) -> tuple[Skrivning, ...]:
+        """Skrivmängden: det enda som `tillampa` skriver."""
+        return tuple(self._skriv)
 
     def text(self) -> str:
         rader = [f"Import av {self.filnamn} för {self.period}:",
@@ -432,7 +448,7 @@ def _las(wb, infos, i_filen: dict[str, str], filnamn: str) -> Forhandsgranskning
                 return
             pos: Optional[dict[str, int]] = None
             sedda: dict[str, int] = {}
-            for rnr, rad in enumerate(rapportfil.rader(wb[i_filen[bladnamn]]), start=1):
+            for rnr, rad in enumerate(rapportfil.rader(wb[i_filen[bladnamn]], bladnamn), start=1):
                 if rnr == RUBRIKRAD:
                     pos = rubrikrad(bladnamn, rad)
                     if pos is None:
@@ -506,7 +522,7 @@ def _las(wb, infos, i_filen: dict[str, str], filnamn: str) -> Forhandsgranskning
                                f"status.{_narmast(status, ATGARDSSTATUS)} Tillåtna: {', '.join(ATGARDSSTATUS)}")
                     continue
                 gammal = senaste.get(a.id)
-                _jamfor(fg, "Åtgärder", rid, {"status": status, "kommentar": kommentar},
+                _jamfor(fg, "Åtgärder", rnr, rid, {"status": status, "kommentar": kommentar},
                         None if gammal is None else {"status": gammal.status, "kommentar": gammal.kommentar},
                         ("atgard", {"atgard_id": a.id, "status": status, "kommentar": kommentar}))
 
@@ -547,7 +563,7 @@ def _las(wb, infos, i_filen: dict[str, str], filnamn: str) -> Forhandsgranskning
                     continue
                 if utfall is not None or kib:
                     gammal = senaste.get(i.id)
-                    _jamfor(fg, "Indikatorer", rid, {"utfall": utfall, "kommentar": kommentar, "kan_inte_bedomas": kib},
+                    _jamfor(fg, "Indikatorer", rnr, rid, {"utfall": utfall, "kommentar": kommentar, "kan_inte_bedomas": kib},
                             None if gammal is None else {"utfall": gammal.varde, "kommentar": gammal.kommentar,
                                                          "kan_inte_bedomas": bool(gammal.kan_inte_bedomas)},
                             ("utfall", {"indikator_id": i.id, "varde": utfall, "kommentar": kommentar,
@@ -556,7 +572,7 @@ def _las(wb, infos, i_filen: dict[str, str], filnamn: str) -> Forhandsgranskning
                     if ar not in malar:
                         fel.append(f"Bladet 'Indikatorer', rad {rnr}, kolumn 'Nytt mål för året': planen har inga mål för {ar}")
                         continue
-                    _jamfor(fg, "Indikatorer", rid, {f"mål {ar}": nytt_mal}, None if mal is None else {f"mål {ar}": mal},
+                    _jamfor(fg, "Indikatorer", rnr, rid, {f"mål {ar}": nytt_mal}, None if mal is None else {f"mål {ar}": mal},
                             ("mal", {"indikator_id": i.id, "ar": ar, "varde": nytt_mal}))
 
         if "Inriktningsmål" not in saknade:
@@ -586,7 +602,7 @@ def _las(wb, infos, i_filen: dict[str, str], filnamn: str) -> Forhandsgranskning
                                f"bedömning.{_narmast(bed, BEDOMNINGAR)} Tillåtna: {', '.join(BEDOMNINGAR)}")
                     continue
                 gammal = senaste.get(im.id)
-                _jamfor(fg, "Inriktningsmål", rid, {"bedömning": bed, "motivering": motiv},
+                _jamfor(fg, "Inriktningsmål", rnr, rid, {"bedömning": bed, "motivering": motiv},
                         None if gammal is None else {"bedömning": gammal.bedomning, "motivering": gammal.motivering},
                         ("bedomning", {"inriktningsmal_id": im.id, "bedomning": bed, "motivering": motiv}))
 
@@ -614,7 +630,7 @@ def _las(wb, infos, i_filen: dict[str, str], filnamn: str) -> Forhandsgranskning
                         fel.append(f"Bladet 'Budget', rad {rnr}, kolumn 'Utfall hittills (tkr)': utfall eller prognos saknas")
                     continue
                 gammal = senaste.get(br.id)
-                _jamfor(fg, "Budget", rid, {"utfall": utfall, "prognos": prognos, "kommentar": kommentar},
+                _jamfor(fg, "Budget", rnr, rid, {"utfall": utfall, "prognos": prognos, "kommentar": kommentar},
                         None if gammal is None else {"utfall": None if gammal.utfall is None else float(gammal.utfall),
                                                      "prognos": None if gammal.prognos is None else float(gammal.prognos),
                                                      "kommentar": gammal.kommentar},
@@ -651,7 +667,9 @@ def _lika(a, b) -> bool:
     return (a or None) == (b or None) if not isinstance(a, bool) else a == b
 
 
-def _jamfor(fg: Forhandsgranskning, blad: str, rid: str, nytt: dict, gammalt: Optional[dict], skriv) -> None:
+def _jamfor(fg: Forhandsgranskning, blad: str, rnr: int, rid: str, nytt: dict, gammalt: Optional[dict],
+            skriv: tuple[str, dict]) -> None:
+    skriv = Skrivning(skriv[0], skriv[1], blad, rnr, rid)
     if gammalt is None:
         fg.nya.extend(Andring(blad, rid, k, None, v) for k, v in nytt.items() if not _tom(v) and v is not False)
         fg._skriv.append(skriv)
@@ -675,7 +693,8 @@ def tillampa(fg: Forhandsgranskning, av: str, exempel: bool = False) -> int:
             raise Importfel([f"Perioden ”{per.namn}” låstes medan importen pågick; ingenting har ändrats"])
         nu = dt.datetime.now()
         gem = dict(period_id=per.id, rapporterad_av=av, rapporterad=nu, kalla=fg.filnamn, exempel=exempel)
-        for typ, d in fg._skriv:
+        for w in fg._skriv:
+            typ, d = w.typ, w.varden
             if typ == "atgard":
                 s.add(Atgardsrapport(**d, **gem))
             elif typ == "utfall":

@@ -1,10 +1,15 @@
 """Läs en rapportfil (.xlsx) inom fasta gränser innan openpyxl får den.
 
 Kontrolleras i ordning, utan att något stort byggs i minnet: filens storlek, zip-delarnas
-uppackade storlek (var för sig och tillsammans), bladens deklarerade storlek (<dimension>),
-sammanslagna celler (<mergeCell>) och varje cells position. Bladen strömmas sedan med openpyxl i
+uppackade storlek (var för sig och tillsammans), bladens deklarerade bredd (<dimension>),
+sammanslagna celler (<mergeCell>), varje ifylld cells position och att cellens värde går att läsa
+(ett tal är ett tal – inte NaN –, en delad text finns). Bladen strömmas sedan med openpyxl i
 read_only-läge, begränsat till de rader och kolumner som mallen kan ha. Allt utanför gränserna
 avvisas med ett svenskt meddelande som namnger bladet (data/granser.py har gränserna).
+
+Tomma celler och rader med bara formatering (Excel sparar sådana när man formaterat hela kolumner,
+t.ex. 100 000 rader) avvisas inte: de läses inte alls bortom MAX_RAD, och filens storlek och antal
+XML-taggar begränsas som för ifyllda rader.
 """
 from __future__ import annotations
 
@@ -19,6 +24,8 @@ from xml.etree import ElementTree as ET
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_ISO8601
+from openpyxl.xml.constants import SHARED_STRINGS
 
 from data.rapportering import granser
 from data.rapportering.granser import MAX_DEL, MAX_DELAR, MAX_KOL, MAX_RAD, MAX_STORLEK, MAX_UPPACKAD
@@ -32,6 +39,7 @@ _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _MAX_LITEN_DEL = 256 * 1024          # workbook.xml och dess rels läses hela: högst 256 kB
 _MAX_DJUP = 40                       # XML-nivåer
 _MAX_I_POST = 2000                   # element i en cell eller en delad sträng (rik text)
+_EXCEL_MAX_RAD = 1_048_576           # Excels sista rad: tomma, formaterade rader dit tas emot
 
 
 class Importfel(Exception):
@@ -50,6 +58,7 @@ class Bladinfo:
     del_: str
     sammanslagna: list[str] = field(default_factory=list)        # ref för sammanslagna celler
     formler_utan_varde: dict[tuple[int, int], str] = field(default_factory=dict)
+    strangindex: Optional[tuple[int, str]] = None                  # högsta delade textens nummer och cell
 
 
 def las_begransat(fil, max_storlek: int = MAX_STORLEK) -> bytes:
@@ -223,8 +232,9 @@ def _strom(z: zipfile.ZipFile, del_: str, vad: str) -> Iterator[ET.Element]:
 
 
 def forkontrollera_blad(z: zipfile.ZipFile, blad: str, del_: str) -> Bladinfo:
-    """Strömma bladets XML: dimension, sammanslagna celler och varje cells position inom gränserna;
-    formler utan sparat värde noteras. Avbryter vid första överträdelsen."""
+    """Strömma bladets XML: dimension, sammanslagna celler och varje ifylld cells position inom
+    gränserna och värde som går att läsa; formler utan sparat värde noteras. Tomma (bara formaterade)
+    celler och rader hoppas över var de än står. Avbryter vid första överträdelsen."""
     info = Bladinfo(blad, del_)
     rad, kol = 0, 0
     for el in _strom(z, del_, f"Bladet '{blad}'"):
@@ -235,23 +245,28 @@ def forkontrollera_blad(z: zipfile.ZipFile, blad: str, del_: str) -> Bladinfo:
             if pos is None:
                 raise Importfel([f"Bladet '{blad}': cellreferensen {granser.citat(r)} går inte att tolka"])
             rad, kol = pos
-            if _utanfor(rad, kol):
-                raise Importfel([_for_stort_text(blad, "cellen", r or f"{get_column_letter(min(kol, 16384))}{rad}")])
             f = el.find(f"{_NS_MAIN}f")
             v = el.find(f"{_NS_MAIN}v")
+            if f is None and (v is None or not (v.text or "")) and el.find(f"{_NS_MAIN}is") is None:
+                continue                                   # tom cell (bara formatering)
+            ref = r or f"{get_column_letter(min(kol, 16384))}{rad}"
+            if _utanfor(rad, kol):
+                raise Importfel([_for_stort_text(blad, "cellen", ref)])
             if f is not None and (v is None or not (v.text or "")) and el.find(f"{_NS_MAIN}is") is None:
                 info.formler_utan_varde[(rad, kol)] = (f.text or "delad formel")[:80]
+            elif v is not None and v.text:
+                _kontrollera_varde(info, el.get("t", "n"), v.text, ref, rad, kol)
         elif tag == f"{_NS_MAIN}row":
             r = el.get("r")
             try:
                 rad = int(r) if r else rad + 1
             except ValueError:
                 raise Importfel([f"Bladet '{blad}': radnumret {granser.citat(r)} går inte att tolka"]) from None
-            if _utanfor(rad, 1):
+            if not 1 <= rad <= _EXCEL_MAX_RAD:
                 raise Importfel([_for_stort_text(blad, "raden", str(rad))])
             kol = 0
         elif tag == f"{_NS_MAIN}dimension":
-            _kontrollera_omrade(blad, "bladets storlek (dimension)", el.get("ref", ""))
+            _kontrollera_omrade(blad, "bladets storlek (dimension)", el.get("ref", ""), bara_bredd=True)
         elif tag == f"{_NS_MAIN}mergeCell":
             ref = el.get("ref", "")
             _kontrollera_omrade(blad, "den sammanslagna cellen", ref)
@@ -259,9 +274,45 @@ def forkontrollera_blad(z: zipfile.ZipFile, blad: str, del_: str) -> Bladinfo:
     return info
 
 
-def _forkontrollera_ovriga(z: zipfile.ZipFile, filnamn: str, blad: set[str]) -> None:
+def _som_openpyxl_tal(text: str):
+    """Talet som openpyxl läser det (int eller float); ValueError om det inte går."""
+    return float(text) if ("." in text or "E" in text or "e" in text) else int(text)
+
+
+def _kontrollera_varde(info: Bladinfo, typ: str, text: str, ref: str, rad: int, kol: int) -> None:
+    """Cellens sparade värde går att läsa som sin typ: ett tal är ett ändligt eller oändligt tal men
+    aldrig NaN eller text, en delad text är ett nummer (som sedan måste finnas i filen)."""
+    plats = f"Bladet '{info.namn}', rad {rad}, kolumn {get_column_letter(min(kol, 16384))} (cell {ref})"
+    skadad = "filen är skadad eller sparad av ett annat program; skriv värdet igen i Excel och spara"
+    try:
+        if typ == "n":
+            x = _som_openpyxl_tal(text)
+            if isinstance(x, float) and x != x:
+                raise ValueError("NaN")
+        elif typ == "s":
+            i = int(text)
+            if i < 0:
+                raise ValueError("negativt")
+            if info.strangindex is None or i > info.strangindex[0]:
+                info.strangindex = (i, ref)
+        elif typ == "b":
+            int(text)
+        elif typ == "d":
+            from_ISO8601(text)
+    except (ValueError, OverflowError):
+        if typ == "s":
+            raise Importfel([f"{plats}: cellen ska hänvisa till en text i filen men hänvisningen "
+                             f"{granser.citat(text)} går inte att läsa ({skadad})"]) from None
+        vad = {"n": "ett tal", "b": "ett sanningsvärde", "d": "ett datum"}[typ]
+        nan = " (NaN, ”inte ett tal”)" if text.strip().lower().lstrip("+-") == "nan" else ""
+        raise Importfel([f"{plats}: cellen är sparad som {vad} men värdet {granser.citat(text)} är inget "
+                         f"{vad.split()[-1]}{nan} ({skadad})"]) from None
+
+
+def _forkontrollera_ovriga(z: zipfile.ZipFile, filnamn: str, blad: set[str]) -> dict[str, int]:
     """Övriga XML-delar (delade strängar, format, relationer …) som openpyxl läser: giltig XML och högst
-    MAX_STRANGAR delade strängar."""
+    MAX_STRANGAR delade strängar. Returnerar antalet texter (si) per del."""
+    antal: dict[str, int] = {}
     for d in z.infolist():
         if d.filename in blad or not d.filename.endswith((".xml", ".rels")):
             continue
@@ -272,13 +323,38 @@ def _forkontrollera_ovriga(z: zipfile.ZipFile, filnamn: str, blad: set[str]) -> 
                 if strangar > granser.MAX_STRANGAR:
                     raise Importfel([f"{filnamn}: filen har fler än {granser.MAX_STRANGAR} olika texter; "
                                      "en rapport har långt färre"])
+        antal[d.filename] = strangar
+    return antal
 
 
-def _kontrollera_omrade(blad: str, vad: str, ref: str) -> None:
+def _delade_texter(z: zipfile.ZipFile, filnamn: str, antal: dict[str, int]) -> int:
+    """Antalet delade texter som openpyxl läser: delen som [Content_Types].xml anger för dem."""
+    typer = _liten_xml(z, "[Content_Types].xml", filnamn)
+    if typer is None:
+        return 0
+    for o in typer.iter("{http://schemas.openxmlformats.org/package/2006/content-types}Override"):
+        if o.get("ContentType") == SHARED_STRINGS:
+            return antal.get(o.get("PartName", "").lstrip("/"), 0)
+    return 0
+
+
+def _kontrollera_strangindex(infos: dict[str, Bladinfo], texter: int) -> None:
+    for info in infos.values():
+        if info.strangindex is not None and info.strangindex[0] >= texter:
+            i, ref = info.strangindex
+            raise Importfel([f"Bladet '{info.namn}', cell {ref}: cellen hänvisar till text nummer {i + 1} men "
+                             f"filen har {texter} texter (filen är skadad eller sparad av ett annat program; "
+                             "öppna den i Excel och spara igen)"])
+
+
+def _kontrollera_omrade(blad: str, vad: str, ref: str, bara_bredd: bool = False) -> None:
+    """Området inom gränserna (bara_bredd: raderna får gå till Excels sista rad – dimensionen tar med
+    rader som bara är formaterade)."""
     o = _omrade(ref)
     if o is None:
         raise Importfel([f"Bladet '{blad}': {vad} {granser.citat(ref)} går inte att tolka"])
-    if _utanfor(o[2], o[3]) or _utanfor(o[0], o[1]):
+    hogsta = _EXCEL_MAX_RAD if bara_bredd else MAX_RAD
+    if not (1 <= o[0] and o[2] <= hogsta and 1 <= o[1] and o[3] <= MAX_KOL):
         raise Importfel([_for_stort_text(blad, vad, ref)])
 
 
@@ -290,7 +366,8 @@ def oppna(data: bytes, filnamn: str, blad: list[str]) -> tuple[object, dict[str,
     kontrollera_delar(z, filnamn, delar)
     rakna_taggar(z, filnamn, delar)
     infos = {b: forkontrollera_blad(z, b, delar[b]) for b in blad if b in delar}
-    _forkontrollera_ovriga(z, filnamn, set(delar.values()))
+    antal = _forkontrollera_ovriga(z, filnamn, set(delar.values()))
+    _kontrollera_strangindex(infos, _delade_texter(z, filnamn, antal))
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001 – openpyxl kastar många slags fel för trasiga filer
@@ -301,6 +378,19 @@ def oppna(data: bytes, filnamn: str, blad: list[str]) -> tuple[object, dict[str,
     return wb, infos, namn
 
 
-def rader(ws, max_kol: int = MAX_KOL) -> Iterator[tuple]:
-    """Bladets rader (cell-tupler) inom gränserna, strömmande."""
-    yield from ws.iter_rows(min_row=1, max_row=MAX_RAD, min_col=1, max_col=max_kol)
+def rader(ws, blad: str, max_kol: int = MAX_KOL) -> Iterator[tuple]:
+    """Bladets rader (cell-tupler) inom gränserna, strömmande. Det förhandskontrollen inte fångat och
+    openpyxl inte kan läsa blir ett Importfel som namnger bladet, aldrig ett Python-fel."""
+    it = ws.iter_rows(min_row=1, max_row=MAX_RAD, min_col=1, max_col=max_kol)
+    nr = 0
+    while True:
+        try:
+            rad = next(it)
+        except StopIteration:
+            return
+        except (ValueError, IndexError, KeyError, TypeError, OverflowError, ET.ParseError) as e:
+            log.info("openpyxl kunde inte läsa bladet %s efter rad %d: %r", blad, nr, e)
+            raise Importfel([f"Bladet '{blad}': rad {nr + 1} kunde inte läsas ({type(e).__name__}: "
+                             f"{str(e)[:80] or 'okänt fel'}); filen är skadad – öppna den i Excel och spara igen"]) from None
+        nr += 1
+        yield rad

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import select
 
+from data.konton import anvandare
 from data.konton.anvandare import Anvandare
 from data.lagring import cache, db
 from data.lagring.models import (Atgard, AtgardEnhet, Atgardsrapport, Enhet, Indikator, IndikatorEnhet,
                                  Indikatorutfall, Konto, Period, Plan, Rapportrunda, Rundahandelse)
-from data.rapportering import rapport
+from data.rapportering import behorighet, rapport
 from data.rapportering.behorighet import Behorighetsfel
 from data.rapportering.granser import citat
 
@@ -56,14 +57,16 @@ def tacker(koder, enhet: str) -> bool:
     return any(enhet == k or enhet.startswith(k + "/") for k in koder or ())
 
 
-def far_markera(anv: Anvandare | None, enhet: str) -> bool:
-    """Administratören, och rapportörer för enheten, markerar enhetens del klar."""
-    return anv is not None and (anv.administrator or (anv.rapportor and tacker(anv.enheter, enhet)))
+def far_markera(anv: Anvandare | None, enhet: str, plan: str) -> bool:
+    """Administratören, och rapportörer för enheten i planens organisation, markerar enhetens del klar."""
+    return anv is not None and (anv.administrator or (
+        anv.rapportor and tacker(behorighet.enheter_i(anv, behorighet.planen(plan)), enhet)))
 
 
-def far_granska(anv: Anvandare | None, enhet: str) -> bool:
-    """Administratören, och granskare för enheten, godkänner eller återsänder."""
-    return anv is not None and (anv.administrator or (anv.granskare and tacker(anv.enheter, enhet)))
+def far_granska(anv: Anvandare | None, enhet: str, plan: str) -> bool:
+    """Administratören, och granskare för enheten i planens organisation, godkänner eller återsänder."""
+    return anv is not None and (anv.administrator or (
+        anv.granskare and tacker(behorighet.enheter_i(anv, behorighet.planen(plan)), enhet)))
 
 
 def _plan(s, kod: str) -> Plan:
@@ -246,21 +249,21 @@ def _byt(anv: Anvandare, plan: str, period: str, enhet: str, ny: str, tillatna_f
 
 def markera_klar(anv: Anvandare | None, plan: str, period: str, enhet: str) -> None:
     """Rapportören (eller administratören) markerar enhetens del klar – allt förväntat är rapporterat."""
-    if not far_markera(anv, enhet):
+    if not far_markera(anv, enhet, plan):
         raise Behorighetsfel([f"Du får inte markera {enhet} klar (bara enhetens rapportörer och administratörer)."])
     _byt(anv, plan, period, enhet, KLAR, (EJ_PABORJAD, PABORJAD, ATERSAND))
 
 
 def godkann(anv: Anvandare | None, plan: str, period: str, enhet: str) -> None:
     """Granskaren (eller administratören) godkänner en del som är klar."""
-    if not far_granska(anv, enhet):
+    if not far_granska(anv, enhet, plan):
         raise Behorighetsfel([f"Du får inte godkänna {enhet} (bara enhetens granskare och administratörer)."])
     _byt(anv, plan, period, enhet, GODKAND, (KLAR,))
 
 
 def atersand(anv: Anvandare | None, plan: str, period: str, enhet: str, kommentar: str | None) -> None:
     """Granskaren (eller administratören) skickar tillbaka en klar eller godkänd del med en kommentar."""
-    if not far_granska(anv, enhet):
+    if not far_granska(anv, enhet, plan):
         raise Behorighetsfel([f"Du får inte återsända {enhet} (bara enhetens granskare och administratörer)."])
     text = (kommentar or "").strip()[:2000]
     if not text:
@@ -292,12 +295,14 @@ def handelser(runda: Runda) -> pd.DataFrame:
     return df.sort_values("id", ascending=False).reset_index(drop=True)
 
 
-def konton_for(enhet: str, roll: str) -> list[tuple[int, str, str]]:
-    """Aktiva konton med rollen vars enheter omfattar enheten: (id, visningsnamn, e-post eller "")."""
+def konton_for(enhet: str, roll: str, plan: str) -> list[tuple[int, str, str]]:
+    """Aktiva konton med rollen vars enheter i planens organisation omfattar enheten: (id, visningsnamn,
+    e-post eller "")."""
+    p = behorighet.planen(plan)
     with db.session() as s:
         return [(k.id, k.visningsnamn or k.namn, k.epost or "") for k in s.scalars(
             select(Konto).where(Konto.aktiv.is_(True), Konto.roll == roll).order_by(Konto.namn))
-            if roll == "administrator" or tacker([e.enhet_kod for e in k.enheter], enhet)]
+            if roll == "administrator" or tacker(behorighet.enheter_i(anvandare.fran_konto(k), p), enhet)]
 
 
 # --- Kommandoraden (data/runda.py) ---

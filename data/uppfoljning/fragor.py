@@ -21,8 +21,25 @@ from data.lagring.cache import cachad
 from data.uppfoljning.urval import Urval
 from data.lagring.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad,
                          Budgetutfall, Enhet, Fokusomrade, Indikator, IndikatorEnhet,
-                         Indikatorutfall, Inriktningsmal, KoladaKpi, KoladaVarde, Malbedomning, Malomrade, Malvarde,
-                         Period, Plan, SarskiltUppdrag, Uppdrag)
+                         Indikatorutfall, Inriktningsmal, KoladaKpi, KoladaVarde, Konto, KontoRatt, Malbedomning,
+                         Malomrade, Malvarde, Period, Plan, SarskiltUppdrag, Uppdrag)
+
+def _offentliga_namn(df: pd.DataFrame) -> pd.DataFrame:
+    """Kolumnen rapporterad_av som sidor, export och API visar den: kontots visningsnamn eller enheter,
+    aldrig inloggningsnamnet (ursprung.offentligt_namn). Ändringsloggen för administratörer läser själv."""
+    if df.empty or "rapporterad_av" not in df.columns:
+        return df
+    konton = _df(select(Konto.namn, Konto.visningsnamn, Konto.roll))
+    ratter = _df(select(Konto.namn, KontoRatt.enhet_kod).join(KontoRatt, KontoRatt.konto_id == Konto.id))
+    enheter = ratter.groupby("namn").enhet_kod.agg(lambda x: ", ".join(dict.fromkeys(x))).to_dict()
+    namn = {k.namn: (k.visningsnamn if isinstance(k.visningsnamn, str) and k.visningsnamn.strip()
+                     and k.visningsnamn != k.namn else enheter.get(k.namn) or
+                     ("administratör" if k.roll == "administrator" else "rapportör"))
+            for k in konton.itertuples()}
+    namn.setdefault("admin", "Startadministratör")   # data.konton.anvandare.STARTNAMN, innan något konto finns
+    df["rapporterad_av"] = [ursprung_.offentligt_namn(v, namn) for v in df.rapporterad_av]
+    return df
+
 
 def _df(stmt) -> pd.DataFrame:
     with db.motor().connect() as conn:
@@ -367,6 +384,7 @@ def inriktningsmal(nr: int | None = None, period: str | None = None, plan: str |
               .join(Inriktningsmal, Inriktningsmal.id == Malbedomning.inriktningsmal_id)
               .join(Malomrade, Malomrade.id == Inriktningsmal.malomrade_id)
               .where(Period.id == int(per.id), Malomrade.plan_id == pid))
+    bed = _offentliga_namn(bed)
     if not bed.empty:
         bed = bed.sort_values(["slutdatum", "rapporterad", "rid"]).groupby("inriktningsmal_id").tail(1)
         df = df.merge(bed.drop(columns=["rid", "slutdatum"]), left_on="id", right_on="inriktningsmal_id",
@@ -399,14 +417,14 @@ def uppdrag(nr: int | None = None, plan: str | None = None) -> pd.DataFrame:
 
 @cachad
 def atgardsrapporter_till(pid: int, slutdatum) -> pd.DataFrame:
-    """Planens åtgärdsrapporter i perioder som slutar senast `slutdatum`."""
-    return _df(select(Atgardsrapport.atgard_id, Atgardsrapport.status.label("rapporterad_status"),
+    """Planens åtgärdsrapporter i perioder som slutar senast `slutdatum` (rapportören med offentligt namn)."""
+    return _offentliga_namn(_df(select(Atgardsrapport.atgard_id, Atgardsrapport.status.label("rapporterad_status"),
                       Atgardsrapport.kommentar, Atgardsrapport.rapporterad_av, Atgardsrapport.rapporterad,
                       Atgardsrapport.kalla, Atgardsrapport.kalla_url, Atgardsrapport.exempel,
                       Atgardsrapport.id.label("rid"), Period.namn.label("rapportperiod"), Period.slutdatum)
                .join(Period, Period.id == Atgardsrapport.period_id)
                .join(Atgard, Atgard.id == Atgardsrapport.atgard_id)
-               .where(Atgard.plan_id == pid, Period.slutdatum <= slutdatum))
+               .where(Atgard.plan_id == pid, Period.slutdatum <= slutdatum)))
 
 
 def _visad_atgardsstatus(df: pd.DataFrame, pid: int, per: pd.Series, utan_exempel: bool = False) -> pd.DataFrame:
@@ -593,7 +611,7 @@ def utfall(indikator_ids: list[int] | None = None) -> pd.DataFrame:
             .join(Period, Period.id == Indikatorutfall.period_id))
     if indikator_ids is not None:
         stmt = stmt.where(Indikatorutfall.indikator_id.in_(indikator_ids or [-1]))
-    df = _df(stmt)
+    df = _offentliga_namn(_df(stmt))
     df["slutdatum"] = pd.to_datetime(df.slutdatum).dt.date
     # Publicerade värden går före exempeldata i samma period
     df["_prio"] = (~df.exempel.astype(bool)).astype(int)
@@ -694,6 +712,7 @@ def budgetutfall(period: str | None = None, plan: str | None = None) -> pd.DataF
              .join(Budgetrad, Budgetrad.id == Budgetutfall.budgetrad_id)
              .join(Period, Period.id == Budgetutfall.period_id)
              .where(Budgetrad.plan_id == pid, Period.id == int(per.id)))
+    df = _offentliga_namn(df)
     df = df.sort_values(["rapporterad", "rid"]).groupby("rad_id").tail(1).drop(columns="rid")
     for k in ("utfall", "prognos", "avvikelse"):
         df[k] = df[k].astype(float)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import math
+import re
+from typing import Mapping
 
 log = logging.getLogger(__name__)
 
@@ -42,3 +44,21 @@ def etikett(typ: str | None, anmarkning=None) -> str:
     if typ == PUBLICERAT and ar_prognos(anmarkning):
         return "publicerat (prognos)"
     return typ or ""
+
+
+_ETIKETT = re.compile(r"(.+) \(([^()]+)\)")
+
+
+def offentligt_namn(av, konton: Mapping[str, str]):
+    """Vem som rapporterade, som sidor, export och API visar det: aldrig ett inloggningsnamn.
+
+    Värden sparas som kontots etikett, "Visningsnamn (inloggningsnamn)", eller bara inloggningsnamnet när
+    kontot saknar ett eget visningsnamn. `konton` ger för varje inloggningsnamn det offentliga namnet
+    (visningsnamnet, annars kontots enheter). Ett namn som inte är ett konto (skrivet med --av,
+    publicerat) visas som det är; saknat värde förblir saknat."""
+    if not isinstance(av, str):
+        return av
+    m = _ETIKETT.fullmatch(av)
+    if m and m.group(2) in konton:
+        return m.group(1)
+    return konton.get(av, av)
