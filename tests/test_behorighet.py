@@ -514,7 +514,7 @@ def test_normaliserade_blad_och_rubriker_ger_ingen_vag_forbi(miljo, variant):
         fil, kod = fientlig_fil(miljo, blad, variant)
         fore = ogonblick(url)
         svar = ladda_upp(sara, fil)
-        assert vagrad(svar, "Importen avbröts", f"Bladet '{blad}', rad ", f"'Id': ", kod, "Du får inte rapportera"), \
+        assert vagrad(svar, "Importen avbröts", f"Bladet '{blad}', rad ", "'Id': ", kod, "Du får inte rapportera"), \
             (variant, blad, text_i(svar[2]))
         assert vagrad(ladda_upp(lars, fil), "Importen gjordes inte"), (variant, blad)
         assert ogonblick(url) == fore, (variant, blad)

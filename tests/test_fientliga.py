@@ -300,7 +300,7 @@ def test_olasbara_cellvarden_avvisas_med_svenskt_besked(laddad_sqlite):
     fore = _fingeravtryck(databas)
     for namn, fil, vantat in OLASBARA_VARDEN:
         with pytest.raises(Importfel) as e:
-            las_rapport(fil(databas), "fientlig.xlsx", url=databas)
+            las_rapport(fil(databas), "fientlig.xlsx")
         assert any(vantat in f for f in e.value.fel), (namn, e.value.fel)
     assert _fingeravtryck(databas) == fore
 
@@ -363,14 +363,14 @@ def test_mall_med_100000_formaterade_tomma_rader_importeras(laddad_sqlite):
     som förut. (Databasen läses bara: parsern är densamma för SQLite och PostgreSQL.)"""
     databas = laddad_sqlite
     fil = formaterade_tomma_rader()(databas)
-    fg = las_rapport(fil, "formaterad.xlsx", url=databas)
+    fg = las_rapport(fil, "formaterad.xlsx")
     assert len(fg.skrivningar) == 5 and {w.blad for w in fg.skrivningar} == {
         "Åtgärder", "Indikatorer", "Inriktningsmål", "Budget"}
     ifylld_bortom = skriv_om(formaterade_tomma_rader(2100)(databas), {BLADDEL["Åtgärder"]: lambda x: x.replace(
         '<row r="2099" spans="1:10" s="1" customFormat="1" ht="15"/>',
         '<row r="2099"><c r="I2099" t="inlineStr"><is><t>Genomförd</t></is></c></row>')})
     with pytest.raises(Importfel) as e:
-        las_rapport(ifylld_bortom, "formaterad.xlsx", url=databas)
+        las_rapport(ifylld_bortom, "formaterad.xlsx")
     assert "Bladet 'Åtgärder': cellen I2099 är utanför det mallen rymmer" in e.value.fel[0]
 
 
