@@ -572,7 +572,7 @@ def test_rapportor_i_en_kommun_vagras_i_den_andras_plan(miljo):
     fil_ks = excel(url, miljo["eko"][0])
     assert vagrad(ladda_upp(t, fil_ks), "Importen avbröts", miljo["eko"][0], "inga enheter i planen KS-2020")
     assert ogonblick(url) == fore
-    assert vagrad(ladda_upp(t, fil), f"Importen är klar: 1 poster sparade för {TK_PERIOD}")   # kontrollfallet
+    assert vagrad(ladda_upp(t, fil), f"Importen är klar: 1 post sparade för {TK_PERIOD}")   # kontrollfallet
     anvand_databas(url)
     a = fragor.atgarder(period=TK_PERIOD, plan="TK-2023").set_index("kod").loc[kod]
     assert (a.rapporterad_status, a.rapporterad_av) == ("Genomförd", "Tove Testköping")
