@@ -159,7 +159,7 @@ def test_migreringen_behaller_befintliga_konton(tmp_path):
         cfg = start.alembic_config()
         cfg.attributes["connection"] = c
         with c.begin():
-            command.downgrade(cfg, "0009_namnden")
+            command.downgrade(cfg, "0010_forsoksvantan")
             c.execute(text("INSERT INTO konto (id, namn, visningsnamn, losenordshash, roll, aktiv) "
                            "VALUES (1, 'erik', 'Erik Ekonom', :h, 'rapportor', 1)"), {"h": anvandare.hasha(LOSEN)})
             for e in ("KSK/EKO", "KSK/SHB", "KSK/FINNS-INTE"):

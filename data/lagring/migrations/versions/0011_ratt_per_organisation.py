@@ -5,8 +5,8 @@ Befintliga konton fortsätter att fungera: varje tidigare enhet blir en rättigh
 planer som har en enhet med den koden (organisationen = planens kommun, annars planens kod). En enhet
 som ingen plan har behålls med tom organisation (den ger ingen rätt, som förut) så att inget försvinner.
 
-Revision ID: 0010_ratt_per_organisation
-Revises: 0009_namnden
+Revision ID: 0011_ratt_per_organisation
+Revises: 0010_forsoksvantan
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_ratt_per_organisation"
-down_revision = "0009_namnden"
+revision = "0011_ratt_per_organisation"
+down_revision = "0010_forsoksvantan"
 branch_labels = None
 depends_on = None
 
