@@ -114,7 +114,7 @@ def test_analystexter_versioneras_lases_med_perioden_och_kraver_administrator(to
         assert fel in " ".join(e.value.fel)
     h = analysfragor.historik(kod, PERIOD, "malomrade", "1")
     assert list(h.version) == [2, 1] and list(h.text) == [TEXT_2, TEXT_1]
-    assert list(h.skriven_av) == ["Startadministratör (admin)"] * 2
+    assert list(h.skriven_av) == ["Startadministratör"] * 2     # aldrig inloggningsnamnet (issue 21 fynd 5)
     g = analysfragor.som_karta(analysfragor.gallande(kod, PERIOD))
     assert g[("malomrade", "1")]["text"] == TEXT_2 and g[("malomrade", "1")]["bedomning"] == "I fas"
     rapport.las_period(PERIOD, "test", True)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from data.lagring import db
 from data.lagring.models import Analystext, Period, Plan
-from data.uppfoljning import status
+from data.uppfoljning import fragor, status, ursprung
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,9 @@ def historik(plan_kod: str, period: str, niva: str | None = None, nyckel: str | 
     """Alla versioner för perioden (nyast först), med versionsnummer per text."""
     with db.motor().connect() as conn:
         df = historik_ur(pd.read_sql_query(historik_fraga(plan_kod, period), conn))
+    if not df.empty:   # vem som skrev: visningsnamn, aldrig inloggningsnamn (export, API, delårsrapport)
+        namn = fragor.kontonamn()
+        df["skriven_av"] = [ursprung.offentligt_namn(v, namn) for v in df.skriven_av]
     if niva is not None:
         df = df[df.niva == niva]
     if nyckel is not None:

@@ -29,6 +29,13 @@ def _offentliga_namn(df: pd.DataFrame) -> pd.DataFrame:
     aldrig inloggningsnamnet (ursprung.offentligt_namn). Ändringsloggen för administratörer läser själv."""
     if df.empty or "rapporterad_av" not in df.columns:
         return df
+    namn = kontonamn()
+    df["rapporterad_av"] = [ursprung_.offentligt_namn(v, namn) for v in df.rapporterad_av]
+    return df
+
+
+def kontonamn() -> dict[str, str]:
+    """Inloggningsnamn → namnet som visas offentligt: visningsnamnet, annars kontots enheter."""
     konton = _df(select(Konto.namn, Konto.visningsnamn, Konto.roll))
     ratter = _df(select(Konto.namn, KontoRatt.enhet_kod).join(KontoRatt, KontoRatt.konto_id == Konto.id))
     enheter = ratter.groupby("namn").enhet_kod.agg(lambda x: ", ".join(dict.fromkeys(x))).to_dict()
@@ -37,8 +44,7 @@ def _offentliga_namn(df: pd.DataFrame) -> pd.DataFrame:
                      ("administratör" if k.roll == "administrator" else "rapportör"))
             for k in konton.itertuples()}
     namn.setdefault("admin", "Startadministratör")   # data.konton.anvandare.STARTNAMN, innan något konto finns
-    df["rapporterad_av"] = [ursprung_.offentligt_namn(v, namn) for v in df.rapporterad_av]
-    return df
+    return namn
 
 
 def _df(stmt) -> pd.DataFrame:
