@@ -33,7 +33,10 @@ fi
 .venv/bin/pip install -q -r requirements-dev.txt || exit 1
 # Lagerkontrakten (import-linter, .importlinter): ett brutet kontrakt stoppar körningen
 .venv/bin/lint-imports --no-cache || exit 1
-.venv/bin/python -m pytest "$@"
+# Tre arbetsprocesser, en testfil per process (sessionens servrar och webbläsare startas per process):
+# testerna väntar mest på servrar, webbläsare och databaser, så 2 kärnor räcker till tre.
+# MALKOLL_TESTPROCESSER=1 kör i en process.
+.venv/bin/python -m pytest -n "${MALKOLL_TESTPROCESSER:-3}" --dist loadfile "$@"
 rc=$?
 if [ "$rc" -eq 5 ]; then echo "Inga tester hittades – det räknas som fel." >&2; exit 1; fi
 exit "$rc"
