@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from data.uppfoljning.status import ATGARDSSTATUS_ALLA
 from data.uppfoljning.urval import Urval, lista
 
 NBSP = "\u00a0"
+
+
+STANDARDPERIOD = {"typ": "filterstandard", "namn": "period"}
 
 
 def filter_id(namn: str) -> dict:
@@ -70,6 +73,9 @@ def filterpanel(enheter: pd.DataFrame, perioder: pd.DataFrame, f: Urval, vald_pe
                 html.Label(["Period", dbc.Select(id=filter_id("period"), options=periodval, value=vald_period,
                                                  className="mt-1 filter-period")],
                            className="form-label fw-semibold w-100"),
+                # Standardperioden när ingen är vald: väljaren visar den, men den skrivs inte till URL:en
+                # förrän någon väljer en annan (annars blir den "Vald period" vid nästa sidbyte)
+                dcc.Store(id=STANDARDPERIOD, data=None if f.period else vald_period),
             ], md=3),
             dbc.Col([
                 html.Fieldset([
@@ -82,7 +88,10 @@ def filterpanel(enheter: pd.DataFrame, perioder: pd.DataFrame, f: Urval, vald_pe
     ], className="filterpanel p-3 mb-4", role="search", **{"aria-label": "Filter"})
 
 
-def filter_fran_kontroller(nu: Urval, enhet, roll, period, status) -> Urval:
-    """Filterpanelens kontroller → ett nytt urval (plan, vy och visning behålls)."""
+def filter_fran_kontroller(nu: Urval, enhet, roll, period, status, standardperiod: str | None = None) -> Urval:
+    """Filterpanelens kontroller → ett nytt urval (plan, vy och visning behålls). standardperiod: perioden
+    som visas utan vald period; står väljaren kvar på den är ingen period vald."""
+    if not nu.period and period == standardperiod:
+        period = None
     return nu.med(enhet=lista(enhet), roll="ansvarig" if roll and "ansvarig" in roll else None,
                   period=period or None, status=lista(status), fel=[])

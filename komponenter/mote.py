@@ -23,13 +23,19 @@ def filtertext(f: Urval) -> str:
     return " · ".join(delar)
 
 
-def lagesrad(period: str, valgrund: str, f: Urval, exempel: bool) -> html.Div:
+def lagesrad(period: str, valgrund: str, f: Urval, exempel: bool, bedombar: str | None = None) -> html.Div:
     """Periodens namn och varför den visas, aktivt filter och exempelmärkning – syns i båda lägena
-    (i sammanträdesläget klistrad överst, så att styrelsen alltid ser vad som visas)."""
+    (i sammanträdesläget klistrad överst, så att styrelsen alltid ser vad som visas). bedombar: den
+    senaste period som kan bedömas, länkad när den visade inte kan det (annars None)."""
     ft = filtertext(f)
     chips = [html.Span([html.Span("Period: ", className="fw-semibold"), period,
                         html.Span(f" – {valgrund}", className="valgrund")],
                        className="lageschip chip-period", title=f"{period}: {valgrund}")]
+    if bedombar and bedombar != period:
+        chips.append(html.Span(["För lite bedömt för en status. Senaste period som kan bedömas: ",
+                                dcc.Link(bedombar, href=f.med(period=bedombar).till_sok() or "?",
+                                         className="lank-bedombar")],
+                               className="lageschip chip-bedombar"))
     if ft:
         chips.append(html.Span([html.Span("Filter: ", className="fw-semibold"), ft], className="lageschip chip-filter",
                                title="Sidan visar bara det som matchar filtret, inte hela planen."))
@@ -49,6 +55,20 @@ def malomradesmarke(s: regler.Sammanfattning) -> html.Span:
     """Målområdets sammanfattande status; regeln och underlaget vid hovring."""
     return html.Span(statusmarke(s.status, f"{s.skal}\n\n{regler.REGEL_MALOMRADE}"), className="malomradesstatus",
                      **{"data-status": s.status})
+
+
+def bedomda(atg: pd.DataFrame, ind: pd.DataFrame) -> regler.Bedomda:
+    """Bedömda åtgärder (med rapport) och indikatorer, som i sammanfattning()."""
+    har = atg.rapporterad_status.notna() if "rapporterad_status" in atg else pd.Series(True, index=atg.index)
+    return regler.bedomda([regler.atgard_for_sammanfattning(s, bool(h)) for s, h in zip(atg.status, har)],
+                          ind.status)
+
+
+def bedomningsbrist(atg: pd.DataFrame, ind: pd.DataFrame, period: str) -> html.P | None:
+    """"3 av 22 åtgärder och 0 av 6 indikatorer bedömda för Årsredovisning 2021." när färre än hälften är
+    bedömda – varför kortet säger Kan inte bedömas; annars inget."""
+    b = bedomda(atg, ind)
+    return html.P(b.text(period) + ".", className="bedomningsbrist small mb-1") if b.for_lite else None
 
 
 def underlagstext(s: regler.Sammanfattning, n_atg: int, n_ind: int) -> str:

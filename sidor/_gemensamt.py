@@ -25,13 +25,16 @@ EXEMPELTEXT = "Exempeldata – inte kommunens rapportering"
           Input({"typ": "filter", "namn": ALL}, "value"),
           State({"typ": "filter", "namn": ALL}, "id"),
           State(ids.PLATS, "search"),
+          State({"typ": "filterstandard", "namn": ALL}, "data"),
           prevent_initial_call=True)
-def filter_till_url(varden, id_lista, search):
-    """Varje filterändring skrivs till query-strängen; sidan ritas om från URL:en."""
+def filter_till_url(varden, id_lista, search, standard):
+    """Varje filterändring skrivs till query-strängen; sidan ritas om från URL:en. Standardperioden
+    skrivs inte dit förrän någon väljer en period (då är den "Vald period")."""
     v = {i["namn"]: val for i, val in zip(id_lista, varden)}
     nu = Urval.fran_sok(search)
     ny = filter_fran_kontroller(nu, v.get("enhet", nu.enhet), v.get("roll", ["ansvarig"] if nu.roll else []),
-                                v.get("period", nu.period), v.get("status", nu.status))
+                                v.get("period", nu.period), v.get("status", nu.status),
+                                standard[0] if standard else None)
     sok = ny.till_sok()
     return no_update if sok == (search or "") else sok
 

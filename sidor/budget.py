@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, html, no_update
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from data.uppfoljning import budgetfragor, budgetregler, fragor
 from komponenter import budget as kb
 from komponenter import ids
 from data.uppfoljning.urval import Urval
-from komponenter.filter import filter_id
+from komponenter.filter import STANDARDPERIOD, filter_id
 from komponenter.mote import lagesrad
 from komponenter.verktyg import verktygsrad
 from sidor._gemensamt import las_urval, saknas_i_planen, urvalsfel, exempelbanner, valj_plan
@@ -21,7 +21,7 @@ from sidor._gemensamt import las_urval, saknas_i_planen, urvalsfel, exempelbanne
 dash.register_page(__name__, path="/budget", name="Budget", order=10, title="Budget – Målkoll")
 
 
-def kontroller(enhet: str, perioder, vald_period: str) -> html.Div:
+def kontroller(enhet: str, perioder, vald_period: str, vald: bool = False) -> html.Div:
     """Beloppsenhet (tkr/mnkr) och period för uppföljningen; ändringar skrivs till URL:en."""
     periodval = [{"label": p.namn + ("" if p.har_rapporter else " (inga rapporter)"), "value": p.namn}
                  for p in perioder.itertuples()]
@@ -40,6 +40,7 @@ def kontroller(enhet: str, perioder, vald_period: str) -> html.Div:
                 html.Label(["Period för uppföljningen",
                             dbc.Select(id=filter_id("period"), options=periodval, value=vald_period,
                                        className="mt-1 filter-period")], className="form-label fw-semibold w-100"),
+                dcc.Store(id=STANDARDPERIOD, data=None if vald else vald_period),
             ], md=4),
         ], className="g-4 align-items-end"),
     ], className="filterpanel p-3 mb-4", role="search", **{"aria-label": "Visning och period"})
@@ -109,7 +110,7 @@ def layout(**query):
         html.P(f"{fragor.namnden(pl).text('budget')} enligt {fragor.plan_info(pl)['namn']}, "
                "med uppföljning av utfall och prognos per period.", className="lead"),
         exempelbanner(har_exempel),
-        kontroller(enhet, fragor.perioder(pl), per.namn),
+        kontroller(enhet, fragor.perioder(pl), per.namn, bool(f.period)),
         html.Section([html.H2("Nyckeltal", className="visually-hidden"),
                       kb.nyckeltal_rad(nt, enhet, kb.uppfoljningskort(upp_drift, per.namn, enhet))],
                      className="mb-4", id="nyckeltal"),

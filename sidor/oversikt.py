@@ -12,7 +12,8 @@ from komponenter.export import rapportknappar
 from komponenter.verktyg import verktygsrad
 from komponenter.diagram import statusstapel
 from komponenter.filter import filterpanel
-from komponenter.mote import forandringsantal, sammanfattning, forandringslista, lagesrad, malomradesmarke, underlagstext
+from komponenter.mote import (bedomda, bedomningsbrist, forandringsantal, sammanfattning, forandringslista, lagesrad,
+                              malomradesmarke, underlagstext)
 from komponenter.trafikljus import statusrad
 from sidor._gemensamt import las_urval, urvalsfel, exempelbanner, valj_plan
 
@@ -37,7 +38,7 @@ def _kort_titel(titel: str, kommun: str | None) -> str:
     return t[:1].upper() + t[1:]
 
 
-def motesruta(mo, atg, ind, andr, fraga: str, kommun: str | None) -> html.Div:
+def motesruta(mo, atg, ind, andr, fraga: str, kommun: str | None, period: str) -> html.Div:
     """Sammanträdesbildens ruta: titel, en status, underlaget och förändringarna – inget mer."""
     sam = sammanfattning(atg, ind)
     return html.Div([
@@ -47,6 +48,7 @@ def motesruta(mo, atg, ind, andr, fraga: str, kommun: str | None) -> html.Div:
                   html.Span(forandringsantal(andr), className="motesruta-forandring") if andr is not None else None],
                  className="motesruta-status"),
         html.P(underlagstext(sam, len(atg), len(ind)), className="motesruta-underlag mb-0"),
+        bedomningsbrist(atg, ind, period),
     ], className="motesruta malomradesruta", **{"data-nr": str(mo.nr)})
 
 
@@ -60,6 +62,7 @@ def ruta(mo, atg, ind, im, period: str, fraga: str, stor: bool = False, ambition
                          href=f"/malomrade/{mo.nr}{fraga}", className="stretched-link-not"), className="h5 card-title"),
         html.Div([malomradesmarke(sam), html.Span(underlagstext(sam, len(atg), len(ind)), className="small ms-2")],
                  className="mb-2"),
+        bedomningsbrist(atg, ind, period),
         html.P(forandringsantal(andr), className="small mb-1 forandringsantal") if andr is not None else None,
         html.P([html.Span(f"Ambitionsnivå {ambitionsar or ''}: ".replace(" :", ":"), className="fw-semibold"),
                 mo.ambitionsniva],
@@ -91,10 +94,12 @@ def layout(**query):
     andr, fore = fragor.forandringar(atg, ind, per, pl)
     fraga = f.till_sok()
     exempel = bool(atg.exempel.any() or ind.exempel.any())
-    lage = lagesrad(per.namn, per.valgrund, f, exempel)
+    for_lite = any(bedomda(atg[atg.malomrade == m.nr], ind[ind.malomrade == m.nr]).for_lite for m in mo.itertuples())
+    lage = lagesrad(per.namn, per.valgrund, f, exempel, fragor.senaste_bedombara_period(pl) if for_lite else None)
     if f.mote:
         rutor = [motesruta(m, atg[atg.malomrade == m.nr], ind[ind.malomrade == m.nr],
-                           andr[andr.malomrade == m.nr] if fore is not None else None, fraga, plan.get("kommun"))
+                           andr[andr.malomrade == m.nr] if fore is not None else None, fraga, plan.get("kommun"),
+                           per.namn)
                  for m in mo.itertuples()]
         return html.Div([
             lage,

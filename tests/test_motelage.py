@@ -13,6 +13,8 @@ from urllib.parse import quote
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.ui import WebDriverWait
 
 from data.uppfoljning import fragor
 from tools.skarmbild import satt_storlek, vanta_pa_dash
@@ -191,6 +193,21 @@ def test_standardperioden_och_varfor(sida, appserver):
     assert per.namn == "Årsredovisning 2021"
     chip = d.find_element(By.CSS_SELECTOR, ".chip-period").text
     assert "Årsredovisning 2021" in chip and "Senaste period med rapporterade åtgärder" in chip
+    # kortet säger varför det inte kan bedömas, och periodraden länkar den senaste period som kan det
+    kort = d.find_element(By.CSS_SELECTOR, '.malomradesruta[data-nr="2"] .bedomningsbrist').text
+    assert kort == "1 av 4 åtgärder och 0 av 2 indikatorer bedömda för Årsredovisning 2021."
+    lank = d.find_element(By.CSS_SELECTOR, ".chip-bedombar a")
+    assert lank.text == fragor.senaste_bedombara_period() == "Årsredovisning 2020"
+    # ett sidbyte gör inte standardperioden till "Vald period": bara ett val gör det
+    d.find_element(By.CSS_SELECTOR, '.malomradesruta[data-nr="1"] h2 a').click()
+    WebDriverWait(d, 30).until(lambda d: "/malomrade/1" in d.current_url and d.find_elements(
+        By.CSS_SELECTOR, ".atgardsrad"))
+    vanta_pa_dash(d)
+    assert "period=" not in d.current_url
+    assert "Senaste period med rapporterade åtgärder" in d.find_element(By.CSS_SELECTOR, ".chip-period").text
+    Select(d.find_element(By.CSS_SELECTOR, "select.filter-period")).select_by_value("Årsredovisning 2020")
+    WebDriverWait(d, 30).until(lambda d: "Vald period" in d.find_element(By.CSS_SELECTOR, ".chip-period").text)
+    assert "period=" in d.current_url
 
 
 def test_forandringar_sedan_foregaende_period(sida, appserver):

@@ -209,3 +209,28 @@ def test_forandringsantal_pa_svenska():
     df = pd.DataFrame({"forandring": [regler.NY_RAPPORT] * 3 + [regler.ANDRAD] * 2})
     assert "3 nya rapporter" in forandringsantal(df) and "2 ändrade" in forandringsantal(df)
     assert forandringsantal(df.iloc[:0]) == "Inga förändringar"
+
+
+@pytest.mark.parametrize("atg, ind, for_lite, text", [
+    (["Genomförd", "Ej rapporterad", "Ej rapporterad", "Struken"], ["Ej rapporterad", "Kan inte bedömas"], True,
+     "1 av 3 åtgärder och 0 av 2 indikatorer bedömda för P"),
+    (["Genomförd", "Försenad"], ["Ej rapporterad", "Uppnått"], False, "2 av 2 åtgärder och 1 av 2 indikatorer bedömda för P"),
+    (["Pågår med avvikelse", "Ej rapporterad"], [], False, "1 av 2 åtgärder bedömda för P"),   # hälften räcker
+    (["Ej rapporterad"], [], True, "0 av 1 åtgärder bedömda för P"),
+])
+def test_bedomda_och_for_lite(atg, ind, for_lite, text):
+    b = regler.bedomda(atg, ind)
+    assert (b.for_lite, b.text("P")) == (for_lite, text)
+
+
+@pytest.mark.parametrize("i_url, i_valjaren, standard, vantat", [
+    (None, "Årsredovisning 2021", "Årsredovisning 2021", None),          # sidbyte: ingen har valt
+    (None, "Delår 2 2020", "Årsredovisning 2021", "Delår 2 2020"),       # ett val
+    ("Delår 2 2020", "Årsredovisning 2021", None, "Årsredovisning 2021"),  # tillbaka till standard är ett val
+    ("Delår 2 2020", "Delår 2 2020", None, "Delår 2 2020"),
+])
+def test_standardperioden_blir_inte_vald_av_ett_sidbyte(i_url, i_valjaren, standard, vantat):
+    from komponenter.filter import filter_fran_kontroller
+    from data.uppfoljning.urval import Urval
+    ny = filter_fran_kontroller(Urval(period=i_url), [], [], i_valjaren, [], standard)
+    assert ny.period == vantat

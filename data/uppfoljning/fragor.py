@@ -265,6 +265,23 @@ def vald_period(namn: str | None = None, plan: str | None = None) -> pd.Series:
     return df[df.namn == std].iloc[0].copy().pipe(_med_grund, skal)
 
 
+@upplost_plan
+@cachad
+def senaste_bedombara_period(plan: str | None = None) -> str | None:
+    """Den senaste perioden där något målområde har en bedömd status (inte Kan inte bedömas, REGEL_MALOMRADE;
+    hela planen, inget filter), eller None."""
+    df = perioder(plan)
+    for namn in reversed(list(df[df.har_rapporter.astype(bool)].namn)):
+        atg, ind = atgarder(period=namn, plan=plan), indikatorer(period=namn, plan=plan)
+        for nr in sorted(set(atg.malomrade) | set(ind.malomrade.dropna())):
+            a, i = atg[atg.malomrade == nr], ind[ind.malomrade == nr]
+            sam = regler.malomradesstatus([regler.atgard_for_sammanfattning(st, isinstance(r, str))
+                                           for st, r in zip(a.status, a.rapporterad_status)], i.status)
+            if sam.status != regler.KAN_INTE:
+                return str(namn)
+    return None
+
+
 def _med_grund(rad: pd.Series, skal: str) -> pd.Series:
     rad["valgrund"] = skal
     return rad

@@ -382,6 +382,36 @@ def malomradesstatus(atgardsstatusar: Iterable[str], indikatorstatusar: Iterable
     return Sammanfattning(DELVIS_I_FAS, "Varken i fas eller ej i fas: " + tal, bra, mellan, daligt, n)
 
 
+@dataclass(frozen=True)
+class Bedomda:
+    """Hur mycket av ett målområde som har en bedömd status (strukna räknas inte)."""
+    atgarder: int
+    atgarder_totalt: int
+    indikatorer: int
+    indikatorer_totalt: int
+
+    @property
+    def for_lite(self) -> bool:
+        """Färre än hälften av åtgärderna och indikatorerna är bedömda."""
+        return (self.atgarder + self.indikatorer) * 2 < self.atgarder_totalt + self.indikatorer_totalt
+
+    def text(self, period: str) -> str:
+        """"3 av 22 åtgärder och 0 av 6 indikatorer bedömda för Årsredovisning 2021"."""
+        delar = [f"{n} av {t} {ord_}" for n, t, ord_ in ((self.atgarder, self.atgarder_totalt, "åtgärder"),
+                                                       (self.indikatorer, self.indikatorer_totalt, "indikatorer"))
+                 if t]
+        return f"{' och '.join(delar) or 'Inget'} bedömda för {period}"
+
+
+def bedomda(atgardsstatusar: Iterable[str], indikatorstatusar: Iterable[str]) -> Bedomda:
+    """Antal bedömda (bra, mellan eller dåligt enligt REGEL_MALOMRADE) av åtgärderna (status för
+    sammanfattningen, atgard_for_sammanfattning) och indikatorerna, strukna oräknade."""
+    bedomd = set(BRA + MELLAN + DALIGT)
+    a = [s for s in atgardsstatusar if s != STRUKEN]
+    i = [s for s in indikatorstatusar if s != STRUKEN]
+    return Bedomda(sum(s in bedomd for s in a), len(a), sum(s in bedomd for s in i), len(i))
+
+
 # --- Förändringar sedan föregående period ---
 
 BATTRE, SAMRE, NY_RAPPORT, OFORANDRAD, ANDRAD, INGEN_NY = (
