@@ -38,17 +38,18 @@ def _kort_titel(titel: str, kommun: str | None) -> str:
     return t[:1].upper() + t[1:]
 
 
-def motesruta(mo, atg, ind, andr, fraga: str, kommun: str | None, period: str) -> html.Div:
+def motesruta(mo, atg, ind, andr, fraga: str, kommun: str | None) -> html.Div:
     """Sammanträdesbildens ruta: titel, en status, underlaget och förändringarna – inget mer."""
-    sam = sammanfattning(atg, ind)
+    sam, b = sammanfattning(atg, ind), bedomda(atg, ind)
     return html.Div([
         html.H2(dcc.Link([html.Span(f"{mo.nr} ", className="motesruta-nr"), _kort_titel(mo.titel, kommun)],
                          href=f"/malomrade/{mo.nr}{fraga}", title=mo.titel), className="motesruta-titel"),
         html.Div([malomradesmarke(sam),
                   html.Span(forandringsantal(andr), className="motesruta-forandring") if andr is not None else None],
                  className="motesruta-status"),
-        html.P(underlagstext(sam, len(atg), len(ind)), className="motesruta-underlag mb-0"),
-        bedomningsbrist(atg, ind, period),
+        # För lite bedömt: antalen per slag i stället för underlaget (perioden står i lägesraden)
+        html.P(b.text() if b.for_lite else underlagstext(sam, len(atg), len(ind)),
+               className="motesruta-underlag mb-0" + (" bedomningsbrist" if b.for_lite else "")),
     ], className="motesruta malomradesruta", **{"data-nr": str(mo.nr)})
 
 
@@ -98,8 +99,7 @@ def layout(**query):
     lage = lagesrad(per.namn, per.valgrund, f, exempel, fragor.senaste_bedombara_period(pl) if for_lite else None)
     if f.mote:
         rutor = [motesruta(m, atg[atg.malomrade == m.nr], ind[ind.malomrade == m.nr],
-                           andr[andr.malomrade == m.nr] if fore is not None else None, fraga, plan.get("kommun"),
-                           per.namn)
+                           andr[andr.malomrade == m.nr] if fore is not None else None, fraga, plan.get("kommun"))
                  for m in mo.itertuples()]
         return html.Div([
             lage,

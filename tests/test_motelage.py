@@ -199,12 +199,13 @@ def test_standardperioden_och_varfor(sida, appserver):
     lank = d.find_element(By.CSS_SELECTOR, ".chip-bedombar a")
     assert lank.text == fragor.senaste_bedombara_period() == "Årsredovisning 2020"
     # ett sidbyte gör inte standardperioden till "Vald period": bara ett val gör det
-    d.find_element(By.CSS_SELECTOR, '.malomradesruta[data-nr="1"] h2 a').click()
+    d.execute_script("arguments[0].click()", d.find_element(By.CSS_SELECTOR, '.malomradesruta[data-nr="1"] h2 a'))
     WebDriverWait(d, 30).until(lambda d: "/malomrade/1" in d.current_url and d.find_elements(
         By.CSS_SELECTOR, ".atgardsrad"))
     vanta_pa_dash(d)
     assert "period=" not in d.current_url
     assert "Senaste period med rapporterade åtgärder" in d.find_element(By.CSS_SELECTOR, ".chip-period").text
+    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", d.find_element(By.CSS_SELECTOR, "select.filter-period"))
     Select(d.find_element(By.CSS_SELECTOR, "select.filter-period")).select_by_value("Årsredovisning 2020")
     WebDriverWait(d, 30).until(lambda d: "Vald period" in d.find_element(By.CSS_SELECTOR, ".chip-period").text)
     assert "period=" in d.current_url

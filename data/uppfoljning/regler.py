@@ -395,12 +395,12 @@ class Bedomda:
         """Färre än hälften av åtgärderna och indikatorerna är bedömda."""
         return (self.atgarder + self.indikatorer) * 2 < self.atgarder_totalt + self.indikatorer_totalt
 
-    def text(self, period: str) -> str:
-        """"3 av 22 åtgärder och 0 av 6 indikatorer bedömda för Årsredovisning 2021"."""
+    def text(self, period: str | None = None) -> str:
+        """"3 av 22 åtgärder och 0 av 6 indikatorer bedömda för Årsredovisning 2021" (utan period: utan "för …")."""
         delar = [f"{n} av {t} {ord_}" for n, t, ord_ in ((self.atgarder, self.atgarder_totalt, "åtgärder"),
                                                        (self.indikatorer, self.indikatorer_totalt, "indikatorer"))
                  if t]
-        return f"{' och '.join(delar) or 'Inget'} bedömda för {period}"
+        return f"{' och '.join(delar) or 'Inget'} bedömda" + (f" för {period}" if period else "")
 
 
 def bedomda(atgardsstatusar: Iterable[str], indikatorstatusar: Iterable[str]) -> Bedomda:
