@@ -295,7 +295,9 @@ def test_ks2020_exporten_ar_oforandrad_mot_version_1(tmp_path, period):
     omdopt = {"Enhet": "Måttenhet", "Enheter": "Ansvariga enheter (koder)"}
     for blad in gammal.sheetnames:
         a, b = gammal[blad], ny[blad]
-        nya = {"Åtgärder": export.URSPRUNG_ATGARDER, "Indikatorer": export.URSPRUNG_INDIKATORER}.get(blad, ())
+        # version 6 (issue 24): Trend sist på Indikatorer
+        nya = {"Åtgärder": export.URSPRUNG_ATGARDER,
+               "Indikatorer": export.URSPRUNG_INDIKATORER + ("Trend",)}.get(blad, ())
         assert (a.max_row, a.max_column + len(nya)) == (b.max_row, b.max_column), blad
         assert tuple(c.value for c in b[4][a.max_column:]) == nya, blad
         for ra, rb in zip(a.iter_rows(), b.iter_rows(max_col=a.max_column)):
