@@ -29,7 +29,9 @@ D1, D2, AR = "Delår 1 2020", "Delår 2 2020", "Årsredovisning 2020"
     ("oförändrat", 5.0, PUBLICERAT, "lagre", [Tidigare(D1, 5.0, RAPPORTERAT)],
      "oförändrad", "lika", Tidigare(D1, 5.0, RAPPORTERAT), None),
     ("inget tidigare värde", 5.0, PUBLICERAT, "hogre", [], "", "", None, None),
-    ("inget värde nu", None, None, "hogre", [Tidigare(D1, 5.0, PUBLICERAT)], "", "", None, None),
+    # utan värde nu ingen trend, men det senaste verkliga utfallet (aldrig ett exempel) följer med
+    ("inget värde nu", None, None, "hogre", [Tidigare(D1, 5.0, PUBLICERAT), Tidigare(D2, 7.0, EXEMPEL)], "", "",
+     Tidigare(D1, 5.0, PUBLICERAT), None),
     ("exempel mot exempel", 3.0, EXEMPEL, "hogre", [Tidigare(D1, 5.0, PUBLICERAT), Tidigare(D2, 2.0, EXEMPEL)],
      "bättre", "upp", Tidigare(D2, 2.0, EXEMPEL), None),
     # ett exempel jämförs aldrig med kommunens värde (och nämner det inte som "exempel")

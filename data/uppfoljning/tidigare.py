@@ -82,10 +82,11 @@ class Trend:
 
 def trend(nu: Optional[float], nu_ursprung: Optional[str], riktning: Optional[str],
           historik: Sequence[Tidigare]) -> Trend:
-    """Indikatorns trend mot det senaste tidigare utfallet av samma slag (regler.trend för omdömet)."""
-    if nu is None or not math.isfinite(nu):
-        return Trend("", "", None, None)
+    """Indikatorns trend mot det senaste tidigare utfallet av samma slag (regler.trend för omdömet). Utan
+    värde nu ingen trend, men fore är det senaste verkliga utfallet (rapportformulärets "Senast rapporterat")."""
     jfr, ex = jamforbart(nu_ursprung, historik)
+    if nu is None or not math.isfinite(nu):
+        return Trend("", "", jfr, None)
     if jfr is None:
         return Trend(INGEN_TIDIGARE if ex is not None else "", "", None, ex)
     fore = float(jfr.varde)
