@@ -33,19 +33,8 @@ Se docs/export.md.
 """
 
 
-class _Tolkare(kommando.Parser):
-    def format_usage(self) -> str:
-        return f"Användning: {ANVANDNING}\n"
-
-    def format_help(self) -> str:
-        return HJALP
-
-    def error(self, message: str):  # type: ignore[override]
-        self.exit(2, f"{self.format_usage()}fel: {kommando.pa_svenska(message)}\n")
-
-
-def tolkare() -> _Tolkare:
-    p = _Tolkare(prog="python -m data.export", add_help=False)
+def tolkare() -> kommando.HjalpParser:
+    p = kommando.HjalpParser(prog="python -m data.export", add_help=False, anvandning=ANVANDNING, hjalp=HJALP)
     p.add_argument("fil")
     p.add_argument("--plan")
     p.add_argument("--period")

@@ -7,6 +7,7 @@ import re
 
 from dash import dcc, html
 
+from data.uppfoljning import serier as serier_
 from data.uppfoljning import tidigare
 from data.uppfoljning.regler import REGEL_INDIKATOR
 from komponenter import format as fmt
@@ -58,17 +59,7 @@ def _varde(varde, text, enhet) -> str:
 
 def sammanfattning(ind: dict, serier: dict) -> str:
     """En mening som beskriver diagrammet (textalternativ)."""
-    enhet = ind.get("mattenhet") or ""
-    delar = []
-    if serier["nuvarde"]:
-        delar.append(f"nuvärde {fmt.med_enhet(serier['nuvarde'][1], enhet)} ({serier['nuvarde'][0].year})")
-    if serier["mal"]:
-        delar.append("mål " + ", ".join(f"{p[0].year}: {fmt.med_enhet(p[1], enhet)}" for p in serier["mal"]))
-    if serier["utfall"]:
-        delar.append("utfall " + ", ".join(f"{p[2]}: {fmt.med_enhet(p[1], enhet)} ({p[4]})" for p in serier["utfall"]))
-    else:
-        delar.append("inget utfall rapporterat")
-    return f"{ind['namn']}: " + "; ".join(delar) + "."
+    return serier_.beskrivning(ind, serier)
 
 
 def datatabell(ind: dict, serier: dict) -> html.Table:

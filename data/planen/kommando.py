@@ -50,6 +50,23 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"Fel: {pa_svenska(message)}\n")
 
 
+class HjalpParser(Parser):
+    """En tolkare med kommandots egen svenska användningsrad och hjälptext (argparse:s är engelska)."""
+
+    def __init__(self, *args, anvandning: str, hjalp: str, **kw):
+        super().__init__(*args, **kw)
+        self.anvandning, self.hjalp = anvandning, hjalp
+
+    def format_usage(self) -> str:
+        return f"Användning: {self.anvandning}\n"
+
+    def format_help(self) -> str:
+        return self.hjalp
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.format_usage()}fel: {pa_svenska(message)}\n")
+
+
 def plan_argument(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--plan", default=None,
                     help="planens kod (standard: standardplanen, MALKOLL_STANDARDPLAN)")

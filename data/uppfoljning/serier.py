@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import re
 
+from data.uppfoljning import format as fmt
 from data.uppfoljning import ursprung
 
 _MALKOLUMN = re.compile(r"mal_(\d{4})")
@@ -45,3 +46,18 @@ def indikatorserier(ind: dict, utfall: list[dict]) -> dict:
                    u.get("kommentar") if isinstance(u.get("kommentar"), str) else None,
                    u.get("rapporterad_av") if isinstance(u.get("rapporterad_av"), str) else None))
     return {"nuvarde": nuvarde, "mal": mal, "utfall": sorted(ut, key=lambda x: x[0])}
+
+
+def beskrivning(ind: dict, serier: dict) -> str:
+    """En mening om diagrammet med talen (textalternativet på sidorna och i delårsrapporten)."""
+    enhet = ind.get("mattenhet") or ""
+    delar = []
+    if serier["nuvarde"]:
+        delar.append(f"nuvärde {fmt.med_enhet(serier['nuvarde'][1], enhet)} ({serier['nuvarde'][0].year})")
+    if serier["mal"]:
+        delar.append("mål " + ", ".join(f"{p[0].year}: {fmt.med_enhet(p[1], enhet)}" for p in serier["mal"]))
+    if serier["utfall"]:
+        delar.append("utfall " + ", ".join(f"{p[2]}: {fmt.med_enhet(p[1], enhet)} ({p[4]})" for p in serier["utfall"]))
+    else:
+        delar.append("inget utfall rapporterat")
+    return f"{ind['namn']}: " + "; ".join(delar) + "."

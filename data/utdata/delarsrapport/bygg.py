@@ -14,7 +14,7 @@ from data.uppfoljning import analysfragor, regler, ursprung
 from data.uppfoljning import namnd as namnd_
 from data.uppfoljning import format as fmt
 from data.uppfoljning.budgetregler import I_BALANS, MINDRE_UNDERSKOTT, OVERSKOTT, UNDERSKOTT
-from data.uppfoljning.serier import indikatorserier, malar_i
+from data.uppfoljning.serier import beskrivning, indikatorserier
 from data.uppfoljning.status import ATGARDSSTATUS_ALLA, INDIKATORSTATUS_ALLA, STATUS, status_stil
 from data.utdata.delarsrapport import diagram
 from data.utdata.delarsrapport.modell import (Bild, Cell, Dokument, Omslag, Punktlista, Rubrik, Sidbrytning,
@@ -207,18 +207,8 @@ def _utfall_for(u: Underlag, iid) -> list[dict]:
 
 
 def alt_text(ind: dict, serier: dict) -> str:
-    """Textalternativet: vad diagrammet visar, med talen (som sidornas)."""
-    enhet = ind.get("mattenhet") or ""
-    delar = []
-    if serier["nuvarde"]:
-        delar.append(f"nuvärde {fmt.med_enhet(serier['nuvarde'][1], enhet)} ({serier['nuvarde'][0].year})")
-    if serier["mal"]:
-        delar.append("mål " + ", ".join(f"{p[0].year}: {fmt.med_enhet(p[1], enhet)}" for p in serier["mal"]))
-    if serier["utfall"]:
-        delar.append("utfall " + ", ".join(f"{p[2]}: {fmt.med_enhet(p[1], enhet)} ({p[4]})" for p in serier["utfall"]))
-    else:
-        delar.append("inget utfall rapporterat")
-    return f"Diagram för {ind['namn']}: " + "; ".join(delar) + "."
+    """Textalternativet: vad diagrammet visar, med talen (samma mening som på sidorna)."""
+    return "Diagram för " + beskrivning(ind, serier)
 
 
 def indikatortabell(u: Underlag, ind: pd.DataFrame, rubrik: str, forsta: str = "Indikator") -> Tabell:
