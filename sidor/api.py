@@ -51,7 +51,8 @@ def curl(resurs: str, ex: dict[str, str], csv: bool = False) -> str:
 
 
 def _kod(text: str) -> html.Pre:
-    return html.Pre(html.Code(text), className="api-kod p-2 mb-2")
+    # tabIndex: ett kodexempel som rullar i sidled måste gå att nå och rulla med tangentbordet (WCAG 2.1.1)
+    return html.Pre(html.Code(text), className="api-kod p-2 mb-2", tabIndex="0")
 
 
 def _resurs(r: oppna_data.Resurs, ex: dict[str, str]) -> html.Section:
