@@ -413,6 +413,7 @@ STARTSKRIPT = textwrap.dedent('''
     import sys, time
     from pathlib import Path
     sys.path.insert(0, {rot!r})
+    from data.lagring.start import anvand_databas
     from data.planen import forbered, ladda
     url, start = sys.argv[1:3]
     while not Path(start).exists():

@@ -17,7 +17,7 @@ from sqlalchemy import func, literal, select, union_all
 
 from data.lagring import db, installningar
 from data.uppfoljning import jamforelse, namnd as namnd_, regler, tidigare as tidigare_, urval, ursprung as ursprung_
-from data.lagring.cache import cachad
+from data.lagring.cache import cachad, per_begaran
 from data.uppfoljning.urval import Urval
 from data.lagring.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad,
                          Budgetutfall, Enhet, Fokusomrade, Indikator, IndikatorEnhet,
@@ -27,13 +27,14 @@ from data.lagring.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelo
 def _offentliga_namn(df: pd.DataFrame) -> pd.DataFrame:
     """Kolumnen rapporterad_av som sidor, export och API visar den: kontots visningsnamn eller enheter,
     aldrig inloggningsnamnet (ursprung.offentligt_namn). Ändringsloggen för administratörer läser själv."""
-    if df.empty or "rapporterad_av" not in df.columns:
+    if "rapporterad_av" not in df.columns:
         return df
     namn = kontonamn()
     df["rapporterad_av"] = [ursprung_.offentligt_namn(v, namn) for v in df.rapporterad_av]
     return df
 
 
+@per_begaran
 def kontonamn() -> dict[str, str]:
     """Inloggningsnamn → namnet som visas offentligt: visningsnamnet, annars kontots enheter."""
     konton = _df(select(Konto.namn, Konto.visningsnamn, Konto.roll))
@@ -94,9 +95,11 @@ def plan_info(plan: str | None = None) -> dict:
     pid = _plan_id(plan)
     df = _df(select(Plan.kod, Plan.namn, Plan.namnd, Plan.namnd_kort, Plan.namnd_genitiv, Plan.kommun,
                     Plan.kommunkod, Plan.texter, Plan.ar, Plan.vision, Plan.malar, Plan.ambitionsar,
-                    Plan.personalmal, Plan.standardperiod).where(Plan.id == pid))
+                    Plan.personalmal, Plan.standardperiod, Plan.kolada).where(Plan.id == pid))
     info = df.iloc[0].to_dict()
     malar, texter = info.get("malar"), info.get("texter")
+    kolada = info.get("kolada")
+    info["kolada"] = dict((json.loads(kolada) if isinstance(kolada, str) else kolada) or {})
     info["malar"] = [int(a) for a in (json.loads(malar) if isinstance(malar, str) else malar or [])]
     info["texter"] = (json.loads(texter) if isinstance(texter, str) else texter) or {}
     return info
@@ -749,13 +752,8 @@ def budgetutfall(period: str | None = None, plan: str | None = None) -> pd.DataF
 @cachad
 def kolada_installning(plan: str | None = None) -> dict:
     """plan.yaml `kolada`: kommunens id, rikets id och jämförelsegruppen (tomt om planen inte anger något)."""
-    pid = _plan_id(plan)
-    df = _df(select(Plan.kolada).where(Plan.id == pid))
-    k = df.kolada.iloc[0] if not df.empty else None
-    if isinstance(k, str):
-        import json
-        k = json.loads(k)
-    return dict(k or {})
+    # Ur plan_info (samma rad i plan, som sidan redan läst): en fråga mindre per sida med Kolada-rader
+    return dict(plan_info(plan)["kolada"])
 
 
 @upplost_plan
