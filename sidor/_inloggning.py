@@ -98,10 +98,14 @@ def _inloggad() -> Anvandare | None:
 def sakert_mal(nasta: str | None) -> str:
     """Bara sökvägar i appen (aldrig //annan-webbplats, /\\annan eller https://…). Tecken som
     webbläsaren tar bort ur en adress (tab, radbrytning, mellanslag och andra styrtecken) gör målet
-    ogiltigt: "/\t/evil.example" blir annars //evil.example i webbläsaren."""
+    ogiltigt: "/\t/evil.example" blir annars //evil.example i webbläsaren. Mellanslag i sökdelen kodas (%20)."""
     standard = "/rapportera"
     if not isinstance(nasta, str) or not nasta.startswith("/") or len(nasta) > 500:
         return standard
+    # Ett mellanslag i sökdelen (?period=Delår 2 2020, avkodat ur /logga-in?nasta=…) är ett val som ska
+    # följa med: det kodas som %20 i stället för att hela målet kastas (perioden tappades tyst vid inloggningen)
+    vag, fraga, rest = nasta.partition("?")
+    nasta = vag + fraga + rest.replace(" ", "%20")
     if any(ord(t) <= 0x20 or ord(t) == 0x7F for t in nasta) or "\\" in nasta or nasta.startswith("//"):
         return standard
     delar = urlsplit(nasta)

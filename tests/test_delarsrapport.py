@@ -321,13 +321,14 @@ def test_lasare_och_rapportor_vagras_i_formular_och_aterspelad_callback(server, 
         _vanta(lambda: "skrivs av administratörer" in _text_i(d, ".alert"), text=f"stängd för {namn}")
         assert not d.find_elements(By.CSS_SELECTOR, "textarea")
         d.delete_all_cookies()
+    # Som Dash skickar det (sidor/analys.py spara: sidan, texternas value och id, bedömningarnas value
+    # och id): ett ALL-mönster är en lista med ett objekt per komponent, så anropet passerar
+    # sidor/_sakerhet.py:s prövning mot definitionen och når behörighetsprövningen
+    text_id = {"typ": "analys-text", "niva": "malomrade", "nyckel": "1"}
     state = [{"id": "analys-sida", "property": "data", "value": {"plan": "KS-2020", "period": PERIOD}},
-             {"id": {"typ": "analys-text", "niva": "ALL", "nyckel": "ALL"}, "property": "value",
-              "value": ["Inbrytning"]},
-             {"id": {"typ": "analys-text", "niva": "ALL", "nyckel": "ALL"}, "property": "id",
-              "value": [{"typ": "analys-text", "niva": "malomrade", "nyckel": "1"}]},
-             {"id": {"typ": "analys-bedomning", "niva": "ALL", "nyckel": "ALL"}, "property": "value", "value": []},
-             {"id": {"typ": "analys-bedomning", "niva": "ALL", "nyckel": "ALL"}, "property": "id", "value": []}]
+             [{"id": text_id, "property": "value", "value": "Inbrytning"}],
+             [{"id": text_id, "property": "id", "value": text_id}],
+             [], []]
     for namn in ("lisa", "rolf"):
         k = Klient(server["bas"])
         logga_in(k, LOSEN, namn)

@@ -276,6 +276,9 @@ def test_oppen_omdirigering_med_tab_stoppas(oppen):
                 "https://evil.example", "/\x00x", "evil.example"):
         assert sakert_mal(ond) == "/rapportera", ond
     assert sakert_mal("/malomrade/1?period=Del%C3%A5r+2+2020") == "/malomrade/1?period=Del%C3%A5r+2+2020"
+    # ett valt värde med mellanslag i sökdelen följer med (kodat), i stället för att målet blir /rapportera
+    assert sakert_mal("/rapportera?period=Delår 2 2020") == "/rapportera?period=Delår%202%202020"
+    assert sakert_mal("/ /evil.example?a b") == "/rapportera"
     r = logga_in(oppen, nasta="/\t/evil.example")
     assert r.status_code == 303 and r.headers["Location"] == "/rapportera"
     r = logga_in(oppen, "fel-lösenord", nasta="/\t/evil.example")
