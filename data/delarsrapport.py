@@ -7,9 +7,6 @@ import sys
 from pathlib import Path
 
 from data.planen import kommando
-from data.planen.kommando import Kommandofel
-from data.uppfoljning import fragor
-from data.uppfoljning.urval import Urval
 from data.utdata import delarsrapport
 
 log = logging.getLogger(__name__)
@@ -63,21 +60,10 @@ def main(argv: list[str] | None = None) -> int:
 
     def steg() -> int:
         kommando.starta()
-        try:
-            plan = kommando.los_plan(a.plan)
-        except Kommandofel as e:
-            p.error(str(e))
-        u = fragor.normalisera_urval(Urval(plan=plan, enhet=a.enhet, roll=a.roll, period=a.period,
-                                           status=a.status))
-        fel = u.fel + fragor.kontrollera_urval(u)
-        if fel:
-            p.error("; ".join(fel))
+        u = kommando.urval(p, a.plan, enhet=a.enhet, roll=a.roll, period=a.period, status=a.status)
         r = delarsrapport.skapa(u, a.format, mall=mall)
-        try:
-            Path(a.fil).write_bytes(r.innehall)
-        except OSError as err:
-            raise Kommandofel(f"kunde inte skriva {a.fil}: {err.strerror or err}") from None
-        print(f"Skrev {a.fil}: delårsrapport {plan} {r.period} ({len(r.innehall) // 1024} kB)")
+        kommando.skriv(a.fil, r.innehall)
+        print(f"Skrev {a.fil}: delårsrapport {u.plan} {r.period} ({len(r.innehall) // 1024} kB)")
         return 0
     return kommando.kor(steg)
 

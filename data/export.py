@@ -6,9 +6,6 @@ from __future__ import annotations
 import sys
 
 from data.planen import kommando
-from data.planen.kommando import Kommandofel
-from data.uppfoljning import fragor
-from data.uppfoljning.urval import Urval
 from data.utdata import export
 
 ANVANDNING = ("python -m data.export FIL.xlsx [--plan KOD] [--period PERIOD] [--enhet KOD ...] "
@@ -53,21 +50,10 @@ def main(argv: list[str] | None = None) -> int:
 
     def steg() -> int:
         kommando.starta()
-        try:
-            plan = kommando.los_plan(a.plan)
-        except Kommandofel as e:
-            p.error(str(e))
-        u = Urval(plan=plan, enhet=a.enhet, roll=a.roll, period=a.period, status=a.status)
-        fel = fragor.kontrollera_urval(u) + u.fel
-        if fel:
-            p.error(f"i planen {plan}: " + "; ".join(fel))
+        u = kommando.urval(p, a.plan, enhet=a.enhet, roll=a.roll, period=a.period, status=a.status)
         e = export.bygg(u)
-        try:
-            with open(a.fil, "wb") as f:
-                f.write(e.innehall)
-        except OSError as err:
-            raise Kommandofel(f"kunde inte skriva {a.fil}: {err.strerror or err}") from None
-        print(f"Skrev {a.fil}: {plan}, {', '.join(e.blad)} ({e.period}, {len(e.innehall) // 1024} kB)")
+        kommando.skriv(a.fil, e.innehall)
+        print(f"Skrev {a.fil}: {u.plan}, {', '.join(e.blad)} ({e.period}, {len(e.innehall) // 1024} kB)")
         return 0
     return kommando.kor(steg)
 

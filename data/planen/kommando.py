@@ -17,6 +17,8 @@ from data.lagring import db, installningar
 from data.lagring.models import Plan
 from data.planen import forbered
 from data.planen.kallor import KallfilFel
+from data.uppfoljning import fragor
+from data.uppfoljning.urval import Urval
 
 log = logging.getLogger(__name__)
 
@@ -91,9 +93,7 @@ def databasen_ar_tom() -> bool:
 
 def los_plan(kod: str | None) -> str:
     """`--plan` löst till en plan som finns (None: standardplanen). Kommandofel annars."""
-    with db.session() as s:
-        rader = s.execute(select(Plan.kod, Plan.syntetisk).order_by(Plan.syntetisk, Plan.ar, Plan.kod)).all()
-    koder = [k for k, _ in rader]
+    koder = list(fragor.planer().kod)
     if kod:
         if kod in koder:
             return kod
@@ -101,13 +101,32 @@ def los_plan(kod: str | None) -> str:
         if len(traff) == 1:
             return traff[0]
         raise Kommandofel(f"Planen {kod!r} finns inte. Planerna heter: {', '.join(koder) or '(inga)'}.")
-    vald = installningar.aktuella().standardplan
-    if vald and vald in koder:
-        return vald
-    riktiga = [k for k, synt in rader if not synt]
-    if not (riktiga or koder):
-        raise Kommandofel("databasen har ingen plan; läs in en med python -m data.ladda --katalog KATALOG.")
-    return (riktiga or koder)[0]
+    try:
+        return fragor.standardplan()       # samma regel som sidorna (MALKOLL_STANDARDPLAN, annars första riktiga)
+    except LookupError:
+        raise Kommandofel("databasen har ingen plan; läs in en med python -m data.ladda --katalog KATALOG.") from None
+
+
+def urval(p: argparse.ArgumentParser, plankod: str | None, **val) -> Urval:
+    """Kommandots urval i den upplösta planen, med planens stavningar; okända värden → p.error (slutkod 2)."""
+    try:
+        plan = los_plan(plankod)
+    except Kommandofel as e:
+        p.error(str(e))
+    u = fragor.normalisera_urval(Urval(plan=plan, **val))
+    fel = u.fel + fragor.kontrollera_urval(u)
+    if fel:
+        p.error(f"i planen {plan}: " + "; ".join(fel))
+    return u
+
+
+def skriv(fil: str, innehall: bytes) -> None:
+    """Skriv kommandots utfil; Kommandofel (en svensk rad) om det inte går."""
+    try:
+        with open(fil, "wb") as f:
+            f.write(innehall)
+    except OSError as err:
+        raise Kommandofel(f"kunde inte skriva {fil}: {err.strerror or err}") from None
 
 
 def kor(steg: Callable[[], int]) -> int:
