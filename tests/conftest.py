@@ -66,7 +66,7 @@ def _glom_installningar():
     installningar.glom()
 
 
-DATABASFIXTURER = ("laddad_databas", "laddad_sqlite", "tom_databas", "databas")
+DATABASFIXTURER = ("laddad_databas", "laddad_sqlite", "tom_databas", "databas", "tva_planer")
 
 
 @pytest.fixture(autouse=True)

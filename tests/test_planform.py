@@ -376,3 +376,20 @@ def test_cachenyckeln_bar_den_upplosta_planen(tva_planer, monkeypatch, tmp_path)
         assert list(fragor.malomraden().titel) == list(fragor.malomraden(kod).titel)
         assert fragor.plan_info()["kod"] == kod and set(fragor.perioder().namn) == set(fragor.perioder(kod).namn)
     assert titlar["KS-2020"][0] == titlar["KS-2020"][1] != titlar["TK-2023"][0]
+
+
+def test_plankontexten_ar_planen_upplost(tva_planer):
+    """los_plan gör valet (kod eller standard) till ett värde med id, nämndens ord och perioderna;
+    cachens nyckel (repr) bär kod och id, aldrig "standard"; en okänd kod är ett fel."""
+    from data.uppfoljning.plankontext import Plankontext
+    ks = fragor.los_plan("KS-2020")
+    assert isinstance(ks, Plankontext) and ks.kod == "KS-2020" and ks.id == fragor._plan_id("KS-2020")
+    assert list(ks.perioder) == list(fragor.perioder("KS-2020").namn)
+    assert ks.namnd == fragor.namnden("KS-2020") and ks.ar == fragor.plan_info("KS-2020")["ar"]
+    assert repr(ks) == f"Plankontext('KS-2020', id={ks.id})" and fragor.los_plan(ks) is ks
+    assert fragor.los_plan().kod == fragor.standardplan()
+    tk = fragor.los_plan("TK-2023")
+    assert tk != ks and list(fragor.malomraden(tk).titel) == list(fragor.malomraden("TK-2023").titel)
+    assert repr(fragor.los_plan("KS-2020", sammantrade=3)).endswith("sammantrade=3)")
+    with pytest.raises(LookupError):
+        fragor.los_plan("FINNS-INTE")

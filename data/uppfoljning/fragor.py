@@ -18,6 +18,7 @@ from sqlalchemy import func, literal, select, union_all
 from data.lagring import db, installningar
 from data.uppfoljning import jamforelse, namnd as namnd_, regler, tidigare as tidigare_, urval, ursprung as ursprung_
 from data.lagring.cache import cachad, per_begaran
+from data.uppfoljning.plankontext import Plankontext
 from data.uppfoljning.urval import Urval
 from data.lagring.models import (Atgard, AtgardEnhet, Atgardsrapport, Budgetbelopp, Budgetrad,
                          Budgetutfall, Enhet, Fokusomrade, Indikator, IndikatorEnhet,
@@ -65,6 +66,31 @@ def standardplan() -> str:
     return str((riktiga if not riktiga.empty else df.sort_values("id")).kod.iloc[0])
 
 
+def los_plan(kod: "str | Plankontext | None" = None, sammantrade: int | None = None) -> Plankontext:
+    """Kantens enda steg: planvalet (en kod, eller None för standardplanen) som en Plankontext.
+    LookupError för en plan som inte finns."""
+    if isinstance(kod, Plankontext):
+        return kod
+    kod = kod or standardplan()
+    df = planer()
+    rad = df[df.kod == kod]
+    if rad.empty:
+        raise LookupError(f"Planen {kod!r} finns inte")
+    pid = int(rad.id.iloc[0])
+    info = _plan_info_id(pid)
+    per = _periodnamn(pid)
+    return Plankontext(kod=kod, id=pid, namn=str(info["namn"]), ar=int(info["ar"]),
+                       namnd=namnd_.fran_info(info), malar=tuple(info["malar"]), perioder=tuple(per),
+                       standardperiod=info.get("standardperiod") or None,
+                       syntetisk=bool(rad.syntetisk.iloc[0]), sammantrade=sammantrade)
+
+
+@cachad
+def _periodnamn(pid: int) -> list[str]:
+    """Planens perioders namn i tidsordning."""
+    return list(_df(select(Period.namn).where(Period.plan_id == pid).order_by(Period.slutdatum)).namn)
+
+
 def upplost_plan(funktion):
     """Planen löses upp här, före cachen: ett anrop utan plan får standardplanen (MALKOLL_STANDARDPLAN
     eller den först inlästa riktiga planen) som en uttrycklig kod, så att cachens nyckel alltid bär den
@@ -75,12 +101,14 @@ def upplost_plan(funktion):
     def inre(*args, **kw):
         bundna = signatur.bind(*args, **kw)
         if bundna.arguments.get("plan") is None:
-            bundna.arguments["plan"] = standardplan()
+            bundna.arguments["plan"] = los_plan()
         return funktion(*bundna.args, **bundna.kwargs)
     return inre
 
 
-def _plan_id(plan: str | None = None) -> int:
+def _plan_id(plan: "str | Plankontext | None" = None) -> int:
+    if isinstance(plan, Plankontext):
+        return plan.id
     df = planer()
     kod = plan or standardplan()
     rad = df[df.kod == kod]
@@ -90,9 +118,13 @@ def _plan_id(plan: str | None = None) -> int:
 
 
 @upplost_plan
-@cachad
 def plan_info(plan: str | None = None) -> dict:
-    pid = _plan_id(plan)
+    """Planens rad: kod, namn, nämnd, kommun, år, vision, målår, texter, Kolada-inställning."""
+    return _plan_info_id(_plan_id(plan))
+
+
+@cachad
+def _plan_info_id(pid: int) -> dict:
     df = _df(select(Plan.kod, Plan.namn, Plan.namnd, Plan.namnd_kort, Plan.namnd_genitiv, Plan.kommun,
                     Plan.kommunkod, Plan.texter, Plan.ar, Plan.vision, Plan.malar, Plan.ambitionsar,
                     Plan.personalmal, Plan.standardperiod, Plan.kolada).where(Plan.id == pid))
