@@ -91,6 +91,33 @@ def test_texten_blir_stycken_och_punktlistor():
     assert analysfragor.skala("plan") == ()
 
 
+
+def test_diagrammet_beror_bara_pa_sin_data():
+    """Figuren återanvänds mellan diagrammen: ett diagram ritat efter ett annat är samma bild som
+    ritat först (i en ny tråd, alltså en ny figur), och olika data ger olika bilder."""
+    import threading
+    from PIL import Image
+    from data.utdata.delarsrapport import diagram
+    a = {"nuvarde": (dt.date(2020, 12, 31), 1.5, "Nuvärde 2020"),
+         "mal": [(dt.date(2021, 12, 31), 0.5, "Mål 2021"), (dt.date(2022, 12, 31), -3.0, "Mål 2022")],
+         "utfall": [(dt.date(2021, 8, 31), -1.0, "Delår 2 2021", True, "rapporterat", None, None, "x")]}
+    b = {"nuvarde": None, "mal": [(dt.date(2021, 12, 31), -7.8, "Mål 2021")],
+         "utfall": [(dt.date(2021, 4, 30), 2.2, "Tertial 1 2021", True, "exempel", None, None, "x")]}
+
+    def rita(*serier) -> list[bytes]:
+        ut: list[bytes] = []
+        diagram._ritad.cache_clear()
+        t = threading.Thread(target=lambda: ut.extend(diagram.png(s, "%") for s in serier))
+        t.start()
+        t.join()
+        return ut
+
+    ensam_b = rita(b)[0]
+    a_forst, b_efter = rita(a, b)
+    assert b_efter == ensam_b and a_forst != ensam_b
+    assert rita(a)[0] == a_forst
+    assert Image.open(io.BytesIO(ensam_b)).mode == "RGB"
+
 # --- Analystexterna i databasen (SQLite och PostgreSQL) ---
 
 def test_analystexter_versioneras_lases_med_perioden_och_kraver_administrator(tom_databas):
