@@ -148,11 +148,15 @@ def skal():
             dcc.Link([html.Span("Målkoll", className="varumarke"),
                       html.Span(sidhuvudets_plan(), id="plannamn", className="plannamn", title=plan["namn"])],
                      href="/", className="text-decoration-none text-reset"),
-            html.Span("← → bläddrar · F helskärm · Esc lämnar", className="motestips ms-auto me-3"),
+            html.Span("← → bläddrar · A avvikelser/hela sidan · F helskärm · Esc lämnar", className="motestips ms-auto me-3"),
             planvaljare(),
             dcc.Store(id="standardplan", data=fragor.plan_info()["kod"]),
             dcc.Store(id="menyplan", data=fragor.plan_info()["kod"]),   # planen som menyn nu visar
             kontoruta(),
+            # Avvikelsedagordningen (?fokus=avvikelser): syns bara i sammanträdesläget; tangenten A gör detsamma
+            html.Button("Bara avvikelser", id="fokusknapp", n_clicks=0, type="button",
+                        className="btn btn-outline-light btn-sm me-2 fokusknapp", **{"aria-pressed": "false"},
+                        title="Dagordningen: bara det som behöver styrelsen, resten räknat (?fokus=avvikelser). Tangent A"),
             html.Button("Sammanträdesläge", id="motesknapp", n_clicks=0, type="button",
                         className="btn btn-light btn-sm ms-auto motesknapp", **{"aria-pressed": "false"},
                         title="Stor text för projektorn (?visning=mote). Tangenter: ← → PageUp PageDown, F, Esc"),
@@ -191,10 +195,27 @@ def _skalets_callbacks(app: Dash) -> None:
         }""",
         Output("skal", "className"), Output("motesknapp", "aria-pressed"), Output("motesknapp", "children"),
         Input("_pages_location", "search"))
+    # Avvikelsedagordningen: knappen följer och växlar ?fokus=avvikelser (sammanträdesläget behålls)
+    app.clientside_callback(
+        """function(sok) {
+            var p = new URLSearchParams(sok || '');
+            var pa = p.get('visning') === 'mote' && p.get('fokus') === 'avvikelser';
+            return pa ? 'true' : 'false';
+        }""",
+        Output("fokusknapp", "aria-pressed"), Input("_pages_location", "search"))
     app.clientside_callback(
         """function(n, sok) {
             var p = new URLSearchParams(sok || '');
-            if (p.get('visning') === 'mote') { p.delete('visning'); } else { p.set('visning', 'mote'); }
+            if (p.get('fokus') === 'avvikelser') { p.delete('fokus'); } else { p.set('fokus', 'avvikelser'); }
+            p.set('visning', 'mote');
+            return '?' + p.toString();
+        }""",
+        Output("_pages_location", "search", allow_duplicate=True),
+        Input("fokusknapp", "n_clicks"), State("_pages_location", "search"), prevent_initial_call=True)
+    app.clientside_callback(
+        """function(n, sok) {
+            var p = new URLSearchParams(sok || '');
+            if (p.get('visning') === 'mote') { p.delete('visning'); p.delete('fokus'); } else { p.set('visning', 'mote'); }
             var s = p.toString();
             return s ? '?' + s : '';
         }""",

@@ -1,6 +1,7 @@
 /* Sammanträdesläge: tangentbordet styr visningen (fungerar med trådlösa presentatörer, som
    skickar PageDown/PageUp). → / PageDown: nästa bild på sidan, annars nästa sida;
-   ← / PageUp: föregående bild, annars föregående sidas sista bild; F: helskärm; Esc: lämna sammanträdesläget. */
+   ← / PageUp: föregående bild, annars föregående sidas sista bild; F: helskärm; Esc: lämna sammanträdesläget;
+   A: växla mellan avvikelsedagordningen (?fokus=avvikelser) och hela sidan. */
 (function () {
   // Sidornas ordning är menyns (planens målområden och de delar planen har), utom Rapportera.
   function ordning() {
@@ -10,6 +11,8 @@
   }
 
   function iMote() { return new URLSearchParams(window.location.search).get("visning") === "mote"; }
+  // Avvikelsedagordningen: kortare sidor, och inget tryck flyttar mindre än en tredjedels skärm (utom sidans sista)
+  function iDagordning() { return new URLSearchParams(window.location.search).get("fokus") === "avvikelser"; }
 
   var vantar = null;  // pågående väntan på att föregående sida ritats klart (för att visa dess slut)
 
@@ -52,7 +55,7 @@
   // Stegpunkter: avsnitt och det som ska visas var för sig (indikatorkort, uppdragsgrupper, rutor …).
   var STEG = ".bild, .bild > h2, .indikatorkort, .uppdrag, .inriktningsmal, .fokusomrade, .sarskilt-uppdrag, " +
     ".forandringar-malomrade, .budgetavsnitt, .budgetavsnitt > h2, .vattenfall, .budgetsida figure, " +
-    ".budgetsida .table-responsive, #nyckeltal, #atgarder > h2, .atgardslista > h3";
+    ".budgetsida .table-responsive, #nyckeltal, #atgarder > h2, .atgardslista > h3, .agendadel, .agendarad";
 
   function stegpunkter() {
     var y = window.scrollY;
@@ -75,7 +78,8 @@
     var max = document.documentElement.scrollHeight - h;
     var steg = Math.max(100, Math.floor((h - t) * 0.9));
     var punkter = stegpunkter();
-    var minst = Math.floor(h * 0.15);  // inga småsteg: en stegpunkt strax under överkanten hoppas förbi
+    // inga småsteg: en stegpunkt strax under överkanten hoppas förbi (dagordningen: en tredjedels skärm)
+    var minst = iDagordning() ? Math.ceil(h / 3) : Math.floor(h * 0.15);
     if (riktning > 0) {
       if (y >= max - 2) { return null; }
       var mal = y + steg;
@@ -122,9 +126,15 @@
       e.preventDefault();
       if (document.fullscreenElement) { document.exitFullscreen(); }
       else if (document.documentElement.requestFullscreen) { document.documentElement.requestFullscreen().catch(function () {}); }
+    } else if (e.key === "a" || e.key === "A") {
+      e.preventDefault();
+      var pa = new URLSearchParams(window.location.search);
+      if (pa.get("fokus") === "avvikelser") { pa.delete("fokus"); } else { pa.set("fokus", "avvikelser"); }
+      ga(window.location.pathname, "?" + pa.toString());
     } else if (e.key === "Escape") {
       var p = new URLSearchParams(window.location.search);
       p.delete("visning");
+      p.delete("fokus");
       var s = p.toString();
       ga(window.location.pathname, s ? "?" + s : "");
     }

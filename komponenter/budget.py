@@ -170,7 +170,7 @@ def uppfoljningskort(df: pd.DataFrame, period: str, enhet: str = "tkr") -> html.
     avv = r.avvikelse
     rubrik = f"{'Prognos helår' if _ok(r.prognos) else 'Avvikelse'} – {period}"
     return _nyckeltalskort(
-        rubrik, ("+" if avv > 0 else "-" if avv < 0 else "") + mnkr(avv),
+        rubrik, ("+" if avv > 0 else fmt.MINUS if avv < 0 else "") + mnkr(avv),
         f"Avvikelse mot budget, {r.post} ({r.kolumn}): {belopp_med_enhet(avv, enhet)}"
         + (f" ({fmt.procent(r.avvikelse_procent, 1)})" if _ok(r.avvikelse_procent) else ""),
         "nyckeltal-prognos",

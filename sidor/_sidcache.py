@@ -55,7 +55,7 @@ def _sidvagar() -> tuple[set[str], list[re.Pattern]]:
     return fasta, mallar
 
 
-ORDNING = ("plan", "enhet", "roll", "period", "status", "belopp", "visning")   # som Urval.till_sok
+ORDNING = ("plan", "enhet", "roll", "period", "status", "belopp", "visning", "fokus")   # som Urval.till_sok
 
 
 def _kanonisk(sokvag: str, sok: str) -> str | None:

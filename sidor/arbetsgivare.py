@@ -6,6 +6,7 @@ from dash import html
 
 from data.uppfoljning import fragor
 from komponenter.verktyg import verktygsrad
+from komponenter import agenda
 from komponenter.filter import filterpanel
 from komponenter.indikatorer import indikatorkort
 from komponenter.mote import lagesrad
@@ -27,6 +28,11 @@ def layout(**query):
     ut = fragor.utfall(ind.id.tolist())
     fo = fragor.fokusomraden(pl)
     plan = fragor.plan_info(pl)
+    rubrik = f"{plan.get('kommun') or plan['namnd']} som arbetsgivare"
+    if f.avvikelser:
+        return html.Div([lagesrad(per.namn, per.valgrund, f, bool(ind.exempel.any())), agenda.enkel_bild(
+            "Arbetsgivare", rubrik, agenda.hela_sidan("/arbetsgivare" + f.med(fokus=None).till_sok(), "Hela sidan"),
+            agenda.indikatordel(ind, int(per.ar)))], **{"data-fokus": "avvikelser", "data-sida": "/arbetsgivare"})
     per_ind = {k: g.to_dict("records") for k, g in ut.groupby("indikator_id")}
     kolada = kolada_rader(pl)
     avsnitt = []
@@ -42,7 +48,7 @@ def layout(**query):
     return html.Div([
         verktygsrad(),
         lagesrad(per.namn, per.valgrund, f, bool(ind.exempel.any())),
-        html.H1(f"{plan.get('kommun') or plan['namnd']} som arbetsgivare", className="sidrubrik"),
+        html.H1(rubrik, className="sidrubrik"),
         html.P(plan["personalmal"], className="lead") if plan.get("personalmal") else None,
         exempelbanner(bool(ind.exempel.any())),
         filterpanel(fragor.enheter(pl), fragor.perioder(pl), f, per.namn, visa_status=False),

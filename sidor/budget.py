@@ -16,6 +16,7 @@ from data.uppfoljning.urval import Urval
 from komponenter.filter import STANDARDPERIOD, filter_id
 from komponenter.mote import lagesrad
 from komponenter.verktyg import verktygsrad
+from komponenter import agenda
 from sidor._gemensamt import las_urval, saknas_i_planen, urvalsfel, exempelbanner, valj_plan
 
 dash.register_page(__name__, path="/budget", name="Budget", order=10, title="Budget – Målkoll")
@@ -67,6 +68,22 @@ def _tabell_och_graf(tabell, graf, tabellbredd: int = 6) -> dbc.Row:
     return dbc.Row([dbc.Col(tabell, xl=tabellbredd), dbc.Col(graf, xl=12 - tabellbredd)], className="g-4")
 
 
+def _dagordning(f, per, enhet, nt, upp_drift, upp_total, upp_inv, har_exempel) -> html.Div:
+    """Budgeten på dagordningen: nyckeltalen, posterna med prognosticerat underskott och investeringarna i en rad."""
+    return html.Div([
+        lagesrad(per.namn, per.valgrund, f, har_exempel),
+        agenda.enkel_bild(
+            f"Uppföljning {per.namn}", "Budget",
+            agenda.hela_sidan("/budget" + f.med(fokus=None).till_sok(), "Hela budgeten"),
+            html.Section(kb.nyckeltal_rad(nt, enhet, kb.uppfoljningskort(upp_drift, per.namn, enhet)),
+                         id="nyckeltal", className="agenda-nyckeltal"),
+            agenda.budgetdel(upp_drift, "Driftbudget per verksamhet", enhet, "agenda-budget-drift"),
+            agenda.budgetdel(upp_total, "Driftbudget totalt", enhet, "agenda-budget-total")
+            if upp_total.rapporterad.any() else None,
+            agenda.investeringsrad(upp_inv, enhet)),
+    ], className="budget-agenda", **{"data-enhet": enhet, "data-period": per.namn, "data-fokus": "avvikelser", "data-sida": "/budget"})
+
+
 def layout(**query):
     f, fel = las_urval(query, "/budget")
     if fel:
@@ -85,6 +102,8 @@ def layout(**query):
     upp_total = budgetfragor.uppfoljning("driftbudget", per.namn, plan=pl)
     upp_inv = budgetfragor.uppfoljning("investeringar", per.namn, plan=pl)
     har_exempel = bool(upp_drift.exempel.any() or upp_inv.exempel.any() or upp_total.exempel.any())
+    if f.avvikelser:
+        return _dagordning(f, per, enhet, nt, upp_drift, upp_total, upp_inv, har_exempel)
 
     # Specifikationen: ett vattenfall per kolumn, från föregående års budget
     drift_kol = kb.kolumner(drift)

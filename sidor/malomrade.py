@@ -7,6 +7,7 @@ from dash import html
 from data.uppfoljning import fragor
 from data.uppfoljning.namnd import liten
 from komponenter.verktyg import verktygsrad
+from komponenter import agenda
 from komponenter.atgarder import atgardslista
 from komponenter.filter import filterpanel
 from komponenter.indikatorer import indikatorkort
@@ -64,6 +65,15 @@ def layout(nr=None, **query):
                 for r in andr[andr.typ == "Åtgärd"].itertuples()}
     sam = sammanfattning(atg, ind)
     exempel = bool(atg.exempel.any() or ind.exempel.any())
+    status = [malomradesmarke(sam), html.Span(underlagstext(sam, len(atg), len(ind)), className="ms-2"),
+              html.Span(f"{'' if f.avvikelser else ' · '}sedan {fore.namn}: {forandringsantal(andr)}",
+                        className="forandringsantal") if fore is not None else None]
+    if f.avvikelser:
+        hela = agenda.hela_sidan(f"/malomrade/{n}" + f.med(fokus=None).till_sok(), "Hela målområdet")
+        return html.Div([lagesrad(per.namn, per.valgrund, f, exempel),
+                         agenda.malomradesbild(f"Målområde {n}", agenda.kort_titel(mo.titel, namnd.kommun), status,
+                                               hela, atg, ind, im, int(per.ar), namnd.text("inriktningsmal"))],
+                        **{"data-malomrade": str(n), "data-fokus": "avvikelser", "data-sida": f"/malomrade/{n}"})
     kolada = kolada_rader(pl)
     kort = [indikatorkort(r, per_ind.get(r["id"], []), stor=f.mote, jamforelse=kolada.get(r["kod"]))
             for r in ind.to_dict("records")]
@@ -72,9 +82,7 @@ def layout(nr=None, **query):
         lagesrad(per.namn, per.valgrund, f, exempel),
         html.P(f"Målområde {n}", className="text-uppercase small mb-0"),
         html.H1(mo.titel, className="sidrubrik"),
-        html.Div([malomradesmarke(sam), html.Span(underlagstext(sam, len(atg), len(ind)), className="ms-2"),
-                  html.Span(f" · sedan {fore.namn}: {forandringsantal(andr)}", className="forandringsantal")
-                  if fore is not None else None], className="mb-2 malomrade-sammanfattning"),
+        html.Div(status, className="mb-2 malomrade-sammanfattning"),
         html.P([html.Span(f"Ambitionsnivå {plan.get('ambitionsar') or ''}: ".replace(" :", ":"), className="fw-semibold"),
                 mo.ambitionsniva], className="lead"),
         exempelbanner(exempel),

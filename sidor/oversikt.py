@@ -107,8 +107,9 @@ def layout(**query):
                       html.Details([html.Summary("Vision"), html.P(plan["vision"], className="vision")],
                                    className="vision-fallbar")], className="motesrubrik"),
             html.Div(rutor, className="motesrutor bild"),
-            forandringslista(andr, fore.namn if fore is not None else None, mo, fraga),
-        ])
+            # Dagordningen: förändringarna står i varje målområdes bild (sammanfattningen och raderna)
+            None if f.avvikelser else forandringslista(andr, fore.namn if fore is not None else None, mo, fraga),
+        ], **({"data-fokus": "avvikelser", "data-sida": "/"} if f.avvikelser else {}))
     rutor = [dbc.Col(ruta(m, atg[atg.malomrade == m.nr], ind[ind.malomrade == m.nr], im[im.malomrade == m.nr],
                           per.namn, fraga, f.mote, plan.get("ambitionsar"),
                           andr[andr.malomrade == m.nr] if fore is not None else None),

@@ -7,6 +7,8 @@ from dash import html
 from data.uppfoljning import fragor
 from sidor._gemensamt import las_urval, saknas_i_planen, urvalsfel, valj_plan
 from komponenter.verktyg import verktygsrad
+from komponenter import agenda
+from komponenter.mote import lagesrad
 
 dash.register_page(__name__, path="/sarskilda-uppdrag", name="Särskilda uppdrag", order=9,
                    title="Särskilda uppdrag och utvecklingsåtaganden – Målkoll")
@@ -34,6 +36,13 @@ def layout(**query):
         return saknas
     su = fragor.sarskilda_uppdrag(pl)
     ar = fragor.plan_info(pl)["ar"]
+    if f.avvikelser:   # dagordningen: inriktningen i en rad per uppdrag (uppdragen har ingen status)
+        per = fragor.vald_period(f.period, pl)
+        poster = [(r.kod, r.titel, r.inriktning if isinstance(r.inriktning, str) else "") for r in su.itertuples()]
+        return html.Div([lagesrad(per.namn, per.valgrund, f, False), agenda.enkel_bild(
+            "Särskilda uppdrag", "Särskilda uppdrag och utvecklingsåtaganden",
+            agenda.hela_sidan("/sarskilda-uppdrag" + f.med(fokus=None).till_sok(), "Hela texterna"),
+            agenda.textdel(f"Inriktning {ar}", poster, "agenda-sarskilda"))], **{"data-fokus": "avvikelser", "data-sida": "/sarskilda-uppdrag"})
     return html.Div([
         verktygsrad(),
         html.H1("Särskilda uppdrag och utvecklingsåtaganden", className="sidrubrik"),

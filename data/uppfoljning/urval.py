@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 
 VYER = ("plan", "malomrade", "arbetsgivare", "sarskilda", "budget")
 ROLLER = ("ansvarig",)
-KANDA = ("plan", "period", "enhet", "roll", "status", "visning", "belopp")
+KANDA = ("plan", "period", "enhet", "roll", "status", "visning", "fokus", "belopp")
+FOKUS = ("avvikelser",)   # sammanträdets dagordning: bara det som behöver styrelsen (data.uppfoljning.avvikelser)
 _MALOMRADE = re.compile(r"/malomrade/([^/]+)/?$")
 
 
@@ -53,6 +54,7 @@ class Urval:
     vy: str = "plan"
     visning: Optional[str] = None          # "mote" = sammanträdesläge
     belopp: Optional[str] = None           # budget: "mnkr" eller tkr
+    fokus: Optional[str] = None            # "avvikelser" = avvikelsedagordningen i sammanträdesläget
     ovrigt: dict = field(default_factory=dict)
     fel: list[str] = field(default_factory=list)  # det som inte gick att tolka (okänd roll, vy …)
 
@@ -74,6 +76,9 @@ class Urval:
         fel = []
         if roll is not None and roll not in ROLLER:
             fel.append(f"okänd roll ”{roll}”; den enda rollen är ”ansvarig”")
+        fokus = _sista(q.pop("fokus", None))
+        if fokus is not None and fokus not in FOKUS:
+            fel.append(f"okänt fokus ”{fokus}”; det enda fokuset är ”{FOKUS[0]}”")
         vy, nr = _vy(sokvag)
         if vy == "malomrade" and nr is None:
             fel.append(f"okänt målområde ”{_MALOMRADE.search(sokvag or '').group(1)}”")
@@ -82,6 +87,7 @@ class Urval:
                    enhet=lista(q.pop("enhet", None)), roll=roll if roll in ROLLER else None,
                    status=lista(q.pop("status", None)), malomrade=nr, vy=vy,
                    visning=_sista(q.pop("visning", None)), belopp=_sista(q.pop("belopp", None)),
+                   fokus=fokus if fokus in FOKUS else None,
                    ovrigt={k: _sista(v) for k, v in q.items() if _sista(v)}, fel=fel)
 
     @classmethod
@@ -96,7 +102,7 @@ class Urval:
         par = []
         for namn, v in (("plan", self.plan), ("enhet", ",".join(self.enhet)), ("roll", self.roll),
                         ("period", self.period), ("status", ",".join(self.status)),
-                        ("belopp", self.belopp), ("visning", self.visning)):
+                        ("belopp", self.belopp), ("visning", self.visning), ("fokus", self.fokus)):
             if v:
                 par.append((namn, v))
         par.extend(sorted((k, v) for k, v in self.ovrigt.items() if v))
@@ -111,6 +117,11 @@ class Urval:
     def mote(self) -> bool:
         """Sammanträdesläge (?visning=mote): stor text, projektormall, inga filterkontroller."""
         return self.visning == "mote"
+
+    @property
+    def avvikelser(self) -> bool:
+        """Avvikelsedagordningen (?visning=mote&fokus=avvikelser): bara det som behöver styrelsen."""
+        return self.mote and self.fokus == "avvikelser"
 
     @property
     def aktivt(self) -> bool:
