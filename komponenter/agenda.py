@@ -14,7 +14,7 @@ from dash import dcc, html
 from data.uppfoljning import avvikelser as av
 from data.uppfoljning.status import BEDOMNINGAR, EJ_RAPPORTERAD, INDIKATORSTATUS_ALLA
 from komponenter import format as fmt
-from komponenter.budget import belopp_med_enhet, budgetmarke
+from komponenter.budget import BUDGETSTATUS_STIL, belopp_med_enhet, budgetmarke
 from komponenter.mote import EXEMPEL
 from komponenter.text import forkorta
 from komponenter.trafikljus import statusmarke
@@ -51,7 +51,7 @@ def agendarad(kod: str, titel: str, marke: html.Span, kommentar: str, exempel: b
                   html.Span("exempel", className="badge text-bg-warning", title=EXEMPEL) if exempel else None],
                  className="agendarad-huvud"),
         html.Div(kommentar, className="agendarad-kommentar", title=kommentar),
-    ], className="agendarad", **{"data-kod": kod, "data-skal": skal or ""})
+    ], className="agendarad" + ("" if visa_kod else " utan-kod"), **{"data-kod": kod, "data-skal": skal or ""})
 
 
 def agendadel(rubrik: str, rader: list, ovrigt: str, id_: str) -> html.Section:
@@ -165,9 +165,9 @@ def enkel_bild(kicker: str, titel: str, hela: dcc.Link, *delar, status: list | N
 def textdel(rubrik: str, poster: Iterable[tuple[str, str, str]], id_: str) -> html.Section:
     """Poster utan status (särskilda uppdrag): titel och en rad text var."""
     rader = [html.Li([html.Div(html.Span(t, className="agendarad-titel", title=t), className="agendarad-huvud"),
-                      html.Div(forkorta(text, RADLANGD) or "–", className="agendarad-kommentar",
-                               title=forkorta(text, RADLANGD))],
-                     className="agendarad", **{"data-kod": kod}) for kod, t, text in poster]
+                      html.Div(forkorta(text, RADLANGD) or "Planen anger ingen inriktning.",
+                               className="agendarad-kommentar", title=forkorta(text, RADLANGD))],
+                     className="agendarad utan-kod", **{"data-kod": kod}) for kod, t, text in poster]
     return html.Section([html.H2(rubrik, className="agenda-rubrik"),
                          html.Ol(rader, className="agendalista list-unstyled mb-1")],
                         className="agendadel", id=id_)
@@ -193,7 +193,8 @@ def budgetdel(df: pd.DataFrame, rubrik: str, enhet: str, id_: str) -> html.Secti
                                    _budgetkommentar(r, enhet), bool(r.get("exempel")), skal, visa_kod=False))
         else:
             ovr.append(r["status"])
-    text = av.ovrigt_text(av.ovriga(ovr, ()), "budget", len(rader))
+    text = av.ovrigt_text(av.ovriga(ovr, tuple(BUDGETSTATUS_STIL)), "budget", len(rader),
+                          {k: v[2] for k, v in BUDGETSTATUS_STIL.items()})
     return agendadel(rubrik, rader, text, id_)
 
 

@@ -108,6 +108,11 @@ def test_ovrigt_text(antal, slag, avv, vantat):
     assert av.ovrigt_text(antal, slag, avv) == vantat
 
 
+def test_ovrigt_text_med_egna_symboler():
+    assert av.ovrigt_text({"I balans": 2, "Överskott": 1}, "budget", 5, {"I balans": "✓", "Överskott": "✓"}) == \
+        "3 budgetposter till: ✓ 2 I balans · ✓ 1 Överskott"
+
+
 def test_antal_text():
     assert av.antal_text(1, "indikatorer") == "1 indikator"
     assert av.antal_text(3, "atgarder") == "3 åtgärder"

@@ -178,7 +178,7 @@ def _sidor_for(plan: str, url: str):
 
 @pytest.mark.parametrize("plan", [BUN, KS, TKK])
 def test_varje_sida_visar_bara_planens_ord(tre_planer, monkeypatch, plan):
-    """Varje registrerad sida, i normal- och sammanträdesläge, med menyn och sidhuvudet: inga andra
+    """Varje registrerad sida, i normal- och sammanträdesläge (och avvikelsedagordningen), med menyn och sidhuvudet: inga andra
     planers nämnd-, kommun- eller kodord (planväljaren listar alla planer och räknas inte)."""
     if tre_planer.startswith("postgresql") and plan != BUN:
         pytest.skip("orden är desamma i båda databaserna; på PostgreSQL prövas den tredje planen (CI-tid)")
@@ -190,7 +190,7 @@ def test_varje_sida_visar_bara_planens_ord(tre_planer, monkeypatch, plan):
         meny = _text(app.menylankar(plan)) + _text(app.oppna_lankar(plan)) + _text(app.sidhuvudets_plan(plan))
         assert not frammande(plan, meny), meny
         for sida, q in _sidor_for(plan, tre_planer):
-            for visning in ({}, {"visning": "mote"}):
+            for visning in ({}, {"visning": "mote"}, {"visning": "mote", "fokus": "avvikelser"}):
                 text = _text(sida["layout"](**q, **visning) if callable(sida["layout"]) else sida["layout"])
                 assert not frammande(plan, text), (sida["path"], q, visning, frammande(plan, text))
                 sett += 1

@@ -81,15 +81,16 @@ def ovriga(statusar: Iterable[str], ordning: tuple[str, ...] = ATGARDSSTATUS_ALL
     return {s: antal[s] for s in kanda}
 
 
-def ovrigt_text(antal: dict[str, int], slag: str, avvikelser: int) -> str:
+def ovrigt_text(antal: dict[str, int], slag: str, avvikelser: int,
+                symboler: dict[str, str] | None = None) -> str:
     """"22 åtgärder till: ✓ 12 Genomförd · ► 8 Pågår enligt plan · ? 2 Ej rapporterad" – det som inte tas
     upp, räknat med statusens symbol och ord (aldrig färg ensam). Utan avvikelser: "Alla 5 indikatorer: …";
-    inget alls: "Inga indikatorer"."""
+    inget alls: "Inga indikatorer". symboler: status → symbol för statusar utanför status.STATUS (budgeten)."""
     ett, flera = SLAG[slag]
     n = sum(antal.values())
     if n == 0:
         return f"Inga {flera}" if not avvikelser else f"Inga fler {flera}"
-    delar = " · ".join(f"{status_stil(s)[2]} {k} {s}" for s, k in antal.items())
+    delar = " · ".join(f"{(symboler or {}).get(s) or status_stil(s)[2]} {k} {s}" for s, k in antal.items())
     if avvikelser:
         huvud = f"{n} {ett if n == 1 else flera} till"
     else:
