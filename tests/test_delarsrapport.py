@@ -104,10 +104,10 @@ def test_diagrammet_beror_bara_pa_sin_data():
     b = {"nuvarde": None, "mal": [(dt.date(2021, 12, 31), -7.8, "Mål 2021")],
          "utfall": [(dt.date(2021, 4, 30), 2.2, "Tertial 1 2021", True, "exempel", None, None, "x")]}
 
-    def rita(*serier) -> list[bytes]:
+    def rita(*serier) -> list[bytes]:      # förbi cacharna: ritat varje gång
         ut: list[bytes] = []
-        diagram._ritad.cache_clear()
-        t = threading.Thread(target=lambda: ut.extend(diagram.png(s, "%") for s in serier))
+        t = threading.Thread(target=lambda: ut.extend(diagram._rita_png(diagram.serier_tuple(s), "%")
+                                                      for s in serier))
         t.start()
         t.join()
         return ut
@@ -117,6 +117,37 @@ def test_diagrammet_beror_bara_pa_sin_data():
     assert b_efter == ensam_b and a_forst != ensam_b
     assert rita(a)[0] == a_forst
     assert Image.open(io.BytesIO(ensam_b)).mode == "RGB"
+
+
+def test_diagrammen_delas_genom_lagret_under_en_nyckel_ur_datan(tmp_path, monkeypatch):
+    """En annan arbetsprocess (här: processens minne tömt) läser bilden ur det delade lagret i stället för
+    att rita; nyckeln är datans; ett värde som inte är en PNG ritas om."""
+    from data.lagring import delat
+    from data.utdata.delarsrapport import diagram
+    monkeypatch.setenv("MALKOLL_CACHE_DIR", str(tmp_path / "lager"))
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    installningar.glom()
+    delat.glom()
+    s = {"nuvarde": None, "mal": [(dt.date(2021, 12, 31), 12.5, "Mål 2021")],
+         "utfall": [(dt.date(2021, 4, 30), 9.0, "Tertial 1 2021", True, "rapporterat", None, None, "x")]}
+    t = diagram.serier_tuple(s)
+    nyckel = diagram.lagernyckel(t, "%")
+    try:
+        assert delat.lager().hamta(nyckel) is None
+        diagram._ritad.cache_clear()
+        bild = diagram.png(s, "%")
+        assert delat.lager().hamta(nyckel) == bild == diagram._rita_png(t, "%")
+        diagram._ritad.cache_clear()
+        delat.lager().spara(nyckel, diagram.PNG_SIGNATUR + b"ur lagret")
+        assert diagram.png(s, "%") == diagram.PNG_SIGNATUR + b"ur lagret"
+        diagram._ritad.cache_clear()
+        delat.lager().spara(nyckel, b"inte en bild")
+        assert diagram.png(s, "%") == bild
+        annan = {**s, "mal": [(dt.date(2021, 12, 31), 12.6, "Mål 2021")]}
+        assert nyckel not in (diagram.lagernyckel(t, "mnkr"), diagram.lagernyckel(diagram.serier_tuple(annan), "%"))
+    finally:
+        diagram._ritad.cache_clear()
+        delat.glom()
 
 # --- Analystexterna i databasen (SQLite och PostgreSQL) ---
 

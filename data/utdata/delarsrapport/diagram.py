@@ -5,15 +5,26 @@ vid punkterna. Samma data ger samma bild (inga tidsstämplar i filen).
 
 Varför inte plotly + kaleido: kaleido startar Chromium och tog 0,35–0,5 s per figur på de här
 maskinerna (60 diagram ≈ 20–30 s), långt över rapportens 5 s; matplotlib ritar en figur på några
-hundradels sekunder i processen."""
+hundradels sekunder i processen.
+
+Tiden (issue 23, docs/benchmarks.md avsnitt 7): en figur per tråd återanvänds (axlarna och deras
+streck skapas en gång), årsstrecken står på fasta positioner i stället för datumlokaliserare, målen
+är en linje i stället för en per punkt – samma bild byte för byte, ungefär halva tiden. Bilden ritas
+en gång per data: processens minne (LRU) och det delade lagret (data/lagring/delat.py, Redis eller
+diskcache) under en hash av datan, så Word och PDF i olika arbetsprocesser delar bilderna. Inte
+parallellt: ritandet är Python under GIL (trådar hjälper inte) och processer måste importera
+matplotlib (≈ 0,5 s) på en maskin med två kärnor som andra också använder. Inte SVG till PDF:en:
+WeasyPrint skulle då lägga ut och måla varje diagrams element i Python, och Word behöver PNG ändå."""
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import io
 import logging
 import threading
 
+import matplotlib
 from PIL import Image
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -21,6 +32,7 @@ from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from data.lagring import cache, delat
 from data.uppfoljning import format as fmt
 
 log = logging.getLogger(__name__)
@@ -34,6 +46,9 @@ SERIER = {
     "exempel": ("Exempel (påhittat)", "x", True, ":", GRA),
 }
 BREDD_CM, HOJD_CM, DPI = 16.0, 6.2, 120
+RITNING = "2"                    # räkna upp när bilden ändras: nycklarna i det delade lagret byts då
+LAGER_TTL = 7 * 24 * 60 * 60     # en bild i det delade lagret lever en vecka (lagret har också en storleksgräns)
+PNG_SIGNATUR = b"\x89PNG\r\n\x1a\n"
 
 
 def _ar_axel(ax, datum: list[dt.date]) -> None:
@@ -88,7 +103,8 @@ def _ram() -> tuple[Figure, object, FigureCanvasAgg]:
 
 def png(serier: dict, enhet: str = "") -> bytes:
     """Diagrammet som PNG-bytes (serier från data.uppfoljning.serier.indikatorserier). Samma data ger
-    samma bild, så de senaste bilderna återanvänds (Word och sedan PDF av samma rapport ritar en gång)."""
+    samma bild, så de senaste bilderna återanvänds i processen (Word och sedan PDF ritar en gång) och i
+    det delade lagret under en nyckel ur datan (en annan arbetsprocess, eller samma rapport senare)."""
     return _ritad(serier_tuple(serier), enhet)
 
 
@@ -97,8 +113,27 @@ def serier_tuple(serier: dict) -> tuple:
     return (serier["nuvarde"], tuple(serier["mal"]), tuple(serier["utfall"]))
 
 
+def lagernyckel(serier_t: tuple, enhet: str) -> str:
+    """Nyckeln i det delade lagret: en hash av datan, ritarens version och bildens mått (innehållsadresserad:
+    ny data eller ny ritning ger en ny nyckel, så inget behöver glömmas)."""
+    grund = repr((RITNING, matplotlib.__version__, BREDD_CM, HOJD_CM, DPI, serier_t, enhet))
+    return "delarsrapport:diagram:" + hashlib.sha256(grund.encode("utf-8")).hexdigest()
+
+
 @functools.lru_cache(maxsize=256)
 def _ritad(serier_t: tuple, enhet: str) -> bytes:
+    nyckel = lagernyckel(serier_t, enhet)
+    if not cache.avstangd():
+        lagrad = delat.hamta_sakert(nyckel, cache.lager)
+        if lagrad and lagrad.startswith(PNG_SIGNATUR):
+            return lagrad
+    bild = _rita_png(serier_t, enhet)
+    if not cache.avstangd():
+        delat.spara_sakert(nyckel, bild, LAGER_TTL, cache.lager)
+    return bild
+
+
+def _rita_png(serier_t: tuple, enhet: str) -> bytes:
     fig, ax, canvas = _ram()
     _rita(ax, serier_t, enhet)
     canvas.draw()
