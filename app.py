@@ -271,7 +271,8 @@ def create_app(inst: Installningar | None = None, forbered_databas: bool = True)
     app.index_string = app.index_string.replace("<html>", '<html lang="sv">')
     app.layout = skal
     _skalets_callbacks(app)
-    from sidor import _api, _export, _halsa, _inloggning, _inloggningssida, _oidc, _sakerhet, _sidcache
+    from sidor import _api, _export, _halsa, _inloggning, _inloggningssida, _oidc, _sakerhet, _sammantrade, _sidcache
+    _sammantrade.registrera(app)
     _export.registrera(app)
     _api.registrera(app)
     _sakerhet.registrera(app)

@@ -14,6 +14,8 @@ MALKOLL_CACHE=av stänger av cachen.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import datetime as dt
 import functools
@@ -139,13 +141,15 @@ def _argument(funktion, args, kw) -> str:
 
 def per_begaran(funktion):
     """Samma anrop (funktion, argument) räknas en gång per webbförfrågan – också med cachen av.
-    Varje anropare får en egen kopia."""
+    Varje anropare får en egen kopia. (Ett sammanträdes underlag och aktuella data hålls isär.)"""
     @functools.wraps(funktion)
     def inre(*args, **kw):
         minne = _i_begaran()
         if minne is None:
             return funktion(*args, **kw)
-        nyckel = (funktion.__module__, funktion.__qualname__, _argument(funktion, args, kw))
+        p = aktivt_underlag()
+        nyckel = (funktion.__module__, funktion.__qualname__, _argument(funktion, args, kw),
+                  p.id if p is not None else None)
         if nyckel not in minne:
             minne[nyckel] = funktion(*args, **kw)
         return _kopia(minne[nyckel])
@@ -175,10 +179,23 @@ def kodversion() -> str:
 def cachad(funktion):
     """Dekorator för frågefunktioner. Nyckeln: processens databas, dess generation, koden och
     argumenten – som är upplösta värden (planen är en Plankontext, aldrig "standardplanen"). Inom en
-    webbförfrågan räknas samma anrop bara en gång (per_begaran), också med cachen av."""
+    webbförfrågan räknas samma anrop bara en gång (per_begaran), också med cachen av.
+
+    Med ett sammanträdes underlag aktivt (visning av ett sammanträde) svarar den bara ur underlaget,
+    aldrig ur databasen; när ett underlag spelas in sparas varje svar i det (se Underlag nedan)."""
     @per_begaran
     @functools.wraps(funktion)
     def inre(*args, **kw):
+        underlag = _underlaget_for(args, kw)
+        if underlag is not None:
+            return underlag.svar(funktion, args, kw)
+        svar = _cachat(*args, **kw)
+        inspelning = _inspelning.get()
+        if inspelning is not None:
+            inspelning.spela_in(funktion, args, kw, svar)
+        return svar
+
+    def _cachat(*args, **kw):
         if avstangd():
             return funktion(*args, **kw)
         url = db.databas_url()
@@ -199,6 +216,147 @@ def cachad(funktion):
         return svar
     inre.ocachad = funktion
     return inre
+
+
+def frysbar(funktion):
+    """För en fråga som inte cachas (den läses färskt varje gång, t.ex. analystexterna) men som ett
+    sammanträdes underlag ska frysa: spelas in och svarar ur underlaget som `cachad`, annars rakt
+    ur databasen."""
+    @functools.wraps(funktion)
+    def inre(*args, **kw):
+        underlag = _underlaget_for(args, kw)
+        if underlag is not None:
+            return underlag.svar(funktion, args, kw)
+        svar = funktion(*args, **kw)
+        inspelning = _inspelning.get()
+        if inspelning is not None:
+            inspelning.spela_in(funktion, args, kw, svar)
+        return svar
+    return inre
+
+
+# --- Sammanträdets underlag: frågesvaren som nämnden visades ---------------------------------------
+
+class UtanforUnderlaget(LookupError):
+    """Uppgiften ingår inte i sammanträdets underlag (och hämtas aldrig ur aktuella data i stället)."""
+
+    def __init__(self, fraga: str):
+        super().__init__(f"Uppgiften ingår inte i sammanträdets underlag ({fraga})")
+        self.fraga = fraga
+
+
+def _normaliserat(v):
+    """Ett arguments form i underlagets nyckel: en plan (Plankontext eller kod) blir planens kod, så att
+    samma fråga har samma nyckel när underlaget spelas in och när det visas."""
+    kod = getattr(v, "kod", None)
+    if kod is not None and hasattr(v, "sammantrade"):
+        return kod
+    return v
+
+
+def underlagsnyckel(funktion, args, kw) -> str:
+    """Frågans nyckel i underlaget: modul, namn och argumenten (utan standardvärdena som skillnad)."""
+    bundna = inspect.signature(funktion).bind(*args, **kw)
+    bundna.apply_defaults()
+    varden = sorted((k, _normaliserat(v)) for k, v in bundna.arguments.items())
+    return f"{funktion.__module__}.{funktion.__qualname__}{varden!r}"
+
+
+class Inspelning:
+    """Frågesvaren medan sidorna byggs: nyckel → kodat svar (JSON-text)."""
+
+    def __init__(self) -> None:
+        self.svar: dict[str, str] = {}
+
+    def spela_in(self, funktion, args, kw, svar) -> None:
+        self.svar.setdefault(underlagsnyckel(funktion, args, kw), kodning.koda(svar).decode())
+
+
+class Underlag:
+    """Ett sammanträdes frysta frågesvar (oföränderliga: avkodas på nytt för varje anrop)."""
+
+    def __init__(self, id: int, svar: dict[str, str]):
+        self.id = id
+        self._svar = svar
+
+    def __contains__(self, nyckel: str) -> bool:
+        return nyckel in self._svar
+
+    def svar(self, funktion, args, kw):
+        nyckel = underlagsnyckel(funktion, args, kw)
+        data = self._svar.get(nyckel)
+        if data is None:
+            log.info("Sammanträde %s: %s finns inte i underlaget", self.id, nyckel)
+            raise UtanforUnderlaget(funktion.__qualname__)
+        return kodning.avkoda(data.encode())
+
+
+_inspelning: contextvars.ContextVar[Inspelning | None] = contextvars.ContextVar("malkoll_inspelning", default=None)
+_aktivt: contextvars.ContextVar[Underlag | None] = contextvars.ContextVar("malkoll_underlag", default=None)
+_laddare = None   # id → Underlag (data/utdata/sammantrade.py registrerar; databasen läses där)
+
+
+@contextlib.contextmanager
+def spela_in():
+    """Spela in varje cachad (och frysbar) frågas svar under blocket; ger Inspelningen."""
+    ins = Inspelning()
+    glom_begaran()   # det förfrågan redan räknat måste räknas (och spelas in) igen
+    token = _inspelning.set(ins)
+    try:
+        yield ins
+    finally:
+        _inspelning.reset(token)
+        glom_begaran()
+
+
+@contextlib.contextmanager
+def med_underlag(underlag: Underlag):
+    """Svara ur underlaget under blocket (kommandon, exporter utanför en webbförfrågan)."""
+    token = _aktivt.set(underlag)
+    try:
+        yield underlag
+    finally:
+        _aktivt.reset(token)
+
+
+def anvand_underlag(underlag: Underlag | None) -> None:
+    """Webbförfrågan visar ett sammanträde: resten av förfrågan svarar ur underlaget (flask.g)."""
+    from flask import g
+    g._malkoll_underlag = underlag
+
+
+def registrera_laddare(laddare) -> None:
+    """Funktionen som läser ett sammanträdes underlag ur databasen (id → Underlag)."""
+    global _laddare
+    _laddare = laddare
+
+
+def aktivt_underlag() -> Underlag | None:
+    """Förfrågans eller blockets underlag, om ett sammanträde visas."""
+    try:
+        from flask import g, has_request_context
+        if has_request_context():
+            u = g.get("_malkoll_underlag")
+            if u is not None:
+                return u
+    except ImportError:  # pragma: no cover
+        pass
+    return _aktivt.get()
+
+
+def _underlaget_for(args, kw) -> Underlag | None:
+    """Underlaget som ska svara: det aktiva, annars sammanträdet som en Plankontext bland argumenten
+    pekar ut (en Plankontext med sammantrade svarar aldrig med aktuella data)."""
+    u = aktivt_underlag()
+    if u is not None:
+        return u
+    for v in (*args, *kw.values()):
+        sid = getattr(v, "sammantrade", None)
+        if sid is not None and hasattr(v, "kod"):
+            if _laddare is None:
+                raise UtanforUnderlaget("sammanträdet kan inte läsas")
+            return _laddare(sid)
+    return None
 
 
 # --- Färdiga sidor ---------------------------------------------------------------------------------

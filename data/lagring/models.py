@@ -480,3 +480,27 @@ class Utskick(Bas):
     avsedd: Mapped[str] = mapped_column(String(320))                # kontots adress (skiljer vid omdirigering)
     amne: Mapped[str] = mapped_column(String(300))
     skickad: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+# --- Sammanträden (issue 24): vad nämnden visades, fryst och oföränderligt ---
+
+class Sammantrade(Bas):
+    """Ett sammanträdes underlag: allt sidorna, exporten och delårsrapporten visade för planen, perioden
+    och filtret när underlaget skapades (innehall: frågesvaren som JSON, data/lagring/kodning.py).
+    Raden ändras och raderas aldrig (utlösare i databasen, migreringen 0012); en rättelse är en ny rad
+    som pekar ut den den ersätter."""
+    __tablename__ = "sammantrade"
+    __table_args__ = (Index("ix_sammantrade_plan_datum", "plan_id", "datum"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    datum: Mapped[dt.date] = mapped_column(Date)
+    organ: Mapped[str] = mapped_column(String(200))                  # nämnden som sammanträdde
+    organ_kort: Mapped[Optional[str]] = mapped_column(String(50))    # i etiketten: "KS 2020-09-28"
+    diarienummer: Mapped[str] = mapped_column(String(100))
+    period: Mapped[str] = mapped_column(String(100))
+    urval: Mapped[Optional[dict]] = mapped_column(JSON)              # enhet, roll, status (tomt: hela planen)
+    skapad: Mapped[dt.datetime] = mapped_column(DateTime)            # UTC
+    skapad_av: Mapped[str] = mapped_column(String(200))
+    ersatter_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sammantrade.id"))
+    innehall: Mapped[str] = mapped_column(Text)
+    kontrollsumma: Mapped[str] = mapped_column(String(64))          # sha256 av innehall (UTF-8)

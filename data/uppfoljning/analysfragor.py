@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from data.lagring import db
+from data.lagring.cache import frysbar
 from data.lagring.models import Analystext, Period, Plan
 from data.uppfoljning import fragor, status, ursprung
 
@@ -89,8 +90,9 @@ def historik(plan_kod: str, period: str, niva: str | None = None, nyckel: str | 
     return df.reset_index(drop=True)
 
 
+@frysbar
 def gallande(plan_kod: str, period: str) -> pd.DataFrame:
-    """Den gällande versionen per text för perioden."""
+    """Den gällande versionen per text för perioden (fryses i ett sammanträdes underlag)."""
     return gallande_ur(historik(plan_kod, period))
 
 

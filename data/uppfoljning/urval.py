@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 VYER = ("plan", "malomrade", "arbetsgivare", "sarskilda", "budget")
 ROLLER = ("ansvarig",)
-KANDA = ("plan", "period", "enhet", "roll", "status", "visning", "fokus", "belopp")
+KANDA = ("plan", "period", "enhet", "roll", "status", "visning", "fokus", "belopp", "sammantrade")
 FOKUS = ("avvikelser",)   # sammanträdets dagordning: bara det som behöver styrelsen (data.uppfoljning.avvikelser)
 _MALOMRADE = re.compile(r"/malomrade/([^/]+)/?$")
 
@@ -55,6 +55,7 @@ class Urval:
     visning: Optional[str] = None          # "mote" = sammanträdesläge
     belopp: Optional[str] = None           # budget: "mnkr" eller tkr
     fokus: Optional[str] = None            # "avvikelser" = avvikelsedagordningen i sammanträdesläget
+    sammantrade: Optional[str] = None      # ett sammanträdes datum (ÅÅÅÅ-MM-DD) eller id: det frysta underlaget
     ovrigt: dict = field(default_factory=dict)
     fel: list[str] = field(default_factory=list)  # det som inte gick att tolka (okänd roll, vy …)
 
@@ -88,6 +89,7 @@ class Urval:
                    status=lista(q.pop("status", None)), malomrade=nr, vy=vy,
                    visning=_sista(q.pop("visning", None)), belopp=_sista(q.pop("belopp", None)),
                    fokus=fokus if fokus in FOKUS else None,
+                   sammantrade=_sista(q.pop("sammantrade", None)),
                    ovrigt={k: _sista(v) for k, v in q.items() if _sista(v)}, fel=fel)
 
     @classmethod
@@ -102,7 +104,8 @@ class Urval:
         par = []
         for namn, v in (("plan", self.plan), ("enhet", ",".join(self.enhet)), ("roll", self.roll),
                         ("period", self.period), ("status", ",".join(self.status)),
-                        ("belopp", self.belopp), ("visning", self.visning), ("fokus", self.fokus)):
+                        ("belopp", self.belopp), ("visning", self.visning), ("fokus", self.fokus),
+                        ("sammantrade", self.sammantrade)):
             if v:
                 par.append((namn, v))
         par.extend(sorted((k, v) for k, v in self.ovrigt.items() if v))

@@ -1,0 +1,220 @@
+"""Sammanträden (issue 24): ett fryst, oföränderligt underlag av det nämnden visades.
+
+Ett sammanträde skapas; sedan importeras en ny rapport och perioden låses upp och låses igen (och
+planen läses in på nytt): sammanträdets sidor, Excel-export och API-svar är desamma byte för byte,
+medan de aktuella sidorna visar den nya rapporten. Varje väg att skriva till ett sammanträde vägras.
+"""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from data.lagring import cache, db
+from data.lagring.models import Sammantrade
+from data.lagring.start import anvand_databas
+from data.planen import forbered, ladda
+from data.rapportering import rapport
+from data.utdata import sammantrade
+from tests.test_rapport import PERIOD, _ifylld
+
+DATUM = "2020-09-28"
+DNR = "KS 2020/123"
+
+
+@pytest.fixture
+def databas(tom_databas, monkeypatch):
+    """Ny databas med planen och de publicerade utfallen (utan exempel), och appen (sidorna)."""
+    monkeypatch.setenv("MALKOLL_EXEMPEL", "av")
+    anvand_databas(tom_databas)
+    forbered.sakerstall_databas()
+    monkeypatch.setenv("DATABASE_URL", tom_databas)
+    import app
+    app.hamta_app()
+    anvand_databas(tom_databas)
+    return tom_databas
+
+
+def _text(komponent) -> str:
+    """Allt en sida visar som text (komponentträdet som JSON: samma träd ger samma bytes)."""
+    from dash._utils import to_json
+    return json.dumps(json.loads(to_json(komponent)), ensure_ascii=False)
+
+
+def _skapa(**kw) -> sammantrade.Sammantradet:
+    from sidor._sammantrade import bygg_sidorna
+    return sammantrade.skapa("KS-2020", PERIOD, DATUM, DNR, "Anna Administratör", bygg_sidorna, **kw)
+
+
+def _sidorna(sammantrade_: str | None) -> dict[tuple, str]:
+    """Varje fryst sida (alla målområden, normal- och sammanträdesläge) som bytes, i en ny förfrågan
+    per sida (som i appen)."""
+    import dash
+    from data.uppfoljning import fragor
+    from sidor._sammantrade import frysta_sidor
+    server = dash.get_app().server
+    ut = {}
+    nr = [str(n) for n in fragor.malomraden("KS-2020").nr]
+    for sida in frysta_sidor():
+        for extra in ([{"nr": n} for n in nr] if "<nr>" in (sida.get("path_template") or "") else [{}]):
+            for visning in ({}, {"visning": "mote"}):
+                q = {**extra, **visning, "plan": "KS-2020"}
+                if sammantrade_:
+                    q["sammantrade"] = sammantrade_
+                else:
+                    q["period"] = PERIOD
+                with server.test_request_context("/"):
+                    ut[(sida.get("path_template") or sida["path"], extra.get("nr"), visning.get("visning"))] = _text(sida["layout"](**q))
+    return ut
+
+
+def _celler(data: bytes) -> dict:
+    wb = load_workbook(io.BytesIO(data))
+    return {ws.title: [[c.value for c in rad] for rad in ws.iter_rows()] for ws in wb.worksheets}
+
+
+def _zipdelar(data: bytes) -> dict:
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {i.filename: z.read(i.filename) for i in z.infolist()}
+
+
+def _api(klient, sid: int) -> bytes:
+    r = klient.get(f"/api/v1/sammantraden/{sid}")
+    assert r.status_code == 200, r.data[:300]
+    return r.data
+
+
+def test_sammantradet_ar_fryst_genom_rapport_last_och_inlasning(databas):
+    import dash
+    s = _skapa()
+    assert s.etikett == f"Som presenterat KS {DATUM}, dnr {DNR}"
+    klient = dash.get_app().server.test_client()
+    fore_sidor = _sidorna(DATUM)
+    assert not any(sammantrade.SAKNAS in t for t in fore_sidor.values()), \
+        [k for k, t in fore_sidor.items() if sammantrade.SAKNAS in t]
+    assert all(s.etikett in t for t in fore_sidor.values())
+    fore_excel = sammantrade.export(s).innehall
+    fore_levande = _sidorna(None)
+    # Sidorna ur underlaget är desamma som de aktuella sidorna var när underlaget skapades
+    levande_1 = fore_levande[("/malomrade/<nr>", "1", None)]
+
+    # En ny rapport, perioden låses upp och låses igen, planen läses in på nytt
+    rapport.las_period(PERIOD, "Anna", las=False, plan="KS-2020")
+    assert rapport.tillampa(rapport.las_rapport(_ifylld(databas), "ekonomi.xlsx"), "Eva Ekonom") == 5
+    rapport.las_period(PERIOD, "Anna", las=True, plan="KS-2020")
+    rapport.las_period(PERIOD, "Anna", las=False, plan="KS-2020")
+    ladda.ladda_plan()
+    sammantrade._lasta.clear()   # läses om ur databasen
+
+    efter_sidor = _sidorna(DATUM)
+    assert efter_sidor == fore_sidor
+    efter_excel = sammantrade.export(sammantrade.las(s.id)).innehall
+    assert _celler(efter_excel) == _celler(fore_excel)
+    assert _zipdelar(efter_excel) == _zipdelar(fore_excel)
+    assert efter_excel == fore_excel
+    # … medan de aktuella sidorna visar den nya rapporten
+    efter_levande = _sidorna(None)
+    assert efter_levande[("/malomrade/<nr>", "1", None)] != levande_1
+    assert "Bedömningen klar i maj." in efter_levande[("/malomrade/<nr>", "1", None)]
+    assert "Bedömningen klar i maj." not in efter_sidor[("/malomrade/<nr>", "1", None)]
+
+
+def test_utan_underlaget_visas_aldrig_aktuella_data(databas):
+    """En fråga som inte spelades in svarar med ett fel i stället för med databasen."""
+    from data.uppfoljning import fragor
+    s = _skapa()
+    with cache.med_underlag(s.underlag):
+        fragor.atgarder(enhet=[], roll=None, period=PERIOD, status=None, plan="KS-2020")
+        with pytest.raises(cache.UtanforUnderlaget):
+            fragor.atgarder(nr=1, enhet=["KSK/EKO"], period="Delår 1 2020", plan="KS-2020")
+    # En Plankontext som pekar ut sammanträdet svarar ur det, också utan aktivt underlag
+    pk = s.plan()
+    assert pk.sammantrade == s.id and pk.kod == "KS-2020"
+    with pytest.raises(cache.UtanforUnderlaget):
+        fragor.atgarder(nr=1, enhet=["KSK/EKO"], period="Delår 1 2020", plan=pk)
+
+
+def test_okant_sammantrade_och_sida_utanfor_underlaget(databas):
+    import dash
+    s = _skapa(enhet=["KSK/EKO"])
+    server = dash.get_app().server
+    sidor = {p["path"]: p for p in dash.page_registry.values()}
+    with server.test_request_context("/"):
+        t = _text(sidor["/"]["layout"](plan="KS-2020", sammantrade="2019-01-01"))
+    assert "Okänt sammanträde ”2019-01-01” för planen KS-2020; planens sammanträden: 2020-09-28" in t
+    # Filtret är sammanträdets: en annan enhet i URL:en ändrar inget
+    with server.test_request_context("/"):
+        a = _text(sidor["/"]["layout"](plan="KS-2020", sammantrade=DATUM))
+    with server.test_request_context("/"):
+        b = _text(sidor["/"]["layout"](plan="KS-2020", sammantrade=DATUM, enhet="KSK/HR", period="Delår 1 2020"))
+    assert a == b and "KSK/EKO" in a
+    assert s.urval["enhet"] == ["KSK/EKO"]
+
+
+def test_varje_skrivvag_vagras(databas):
+    """ORM-ändring och -radering, rå SQL UPDATE/DELETE: databasens utlösare vägrar; underlaget är orört."""
+    s = _skapa()
+    fore = (s.kontrollsumma, s.diarienummer)
+    with pytest.raises((IntegrityError, DBAPIError)):
+        with db.session() as ses:
+            rad = ses.get(Sammantrade, s.id)
+            rad.diarienummer = "KS 2020/999"
+            ses.commit()
+    with pytest.raises((IntegrityError, DBAPIError)):
+        with db.session() as ses:
+            ses.delete(ses.get(Sammantrade, s.id))
+            ses.commit()
+    for sql in (update(Sammantrade).values(innehall="{}"), delete(Sammantrade),
+                text("UPDATE sammantrade SET kontrollsumma = 'x'"), text("DELETE FROM sammantrade")):
+        with pytest.raises((IntegrityError, DBAPIError)):
+            with db.motor().begin() as c:
+                c.execute(sql)
+    with db.session() as ses:
+        rad = ses.get(Sammantrade, s.id)
+        assert (rad.kontrollsumma, rad.diarienummer) == fore
+    if db.motor().dialect.name == "postgresql":
+        with pytest.raises(DBAPIError):
+            with db.motor().begin() as c:
+                c.execute(text("TRUNCATE sammantrade"))
+    # Planen läses in på nytt: sammanträdet finns kvar, oförändrat
+    ladda.ladda_plan()
+    sammantrade._lasta.clear()
+    assert sammantrade.las(s.id).kontrollsumma == fore[0]
+
+
+def test_rattelse_ersatter_och_datumet_visar_rattelsen(databas):
+    s = _skapa()
+    r = _skapa(ersatter=s.id)
+    assert r.ersatter_id == s.id
+    assert sammantrade.hitta("KS-2020", DATUM).id == r.id
+    assert sammantrade.hitta("KS-2020", str(s.id)).id == s.id
+    df = sammantrade.lista("KS-2020")
+    assert df.set_index("id").ersatt_av[s.id] == r.id
+    with pytest.raises(sammantrade.Sammantradesfel, match="diarienumret saknas"):
+        sammantrade.skapa("KS-2020", PERIOD, DATUM, " ", "Anna", lambda u: None)
+    with pytest.raises(sammantrade.Sammantradesfel, match="okänd period"):
+        sammantrade.skapa("KS-2020", "Delår 9 2020", DATUM, DNR, "Anna", lambda u: None)
+    with pytest.raises(sammantrade.Sammantradesfel, match="inte ett datum"):
+        sammantrade.skapa("KS-2020", PERIOD, "28/9", DNR, "Anna", lambda u: None)
+
+
+def test_manipulerat_innehall_visas_inte(databas):
+    """Går någon förbi utlösarna (här: de tas bort) stämmer inte kontrollsumman, och underlaget vägras."""
+    s = _skapa()
+    with db.motor().begin() as c:
+        if c.dialect.name == "postgresql":
+            c.execute(text("ALTER TABLE sammantrade DISABLE TRIGGER USER"))
+        else:
+            c.execute(text("DROP TRIGGER sammantrade_ingen_andring"))
+        innehall = c.execute(select(Sammantrade.innehall).where(Sammantrade.id == s.id)).scalar_one()
+        d = json.loads(innehall)
+        d["period"] = "Delår 1 2020"
+        c.execute(update(Sammantrade).where(Sammantrade.id == s.id).values(innehall=json.dumps(d)))
+    sammantrade._lasta.clear()
+    with pytest.raises(sammantrade.Sammantradesfel, match="kontrollsumma"):
+        sammantrade.las(s.id)
