@@ -14,7 +14,7 @@ import logging
 
 from data.lagring import cache, db, installningar
 from data.rapportering import behorighet
-from data.utdata import oppna_data
+from data.utdata import oppna_data, sammantrade
 from data.utdata.oppna_data import PREFIX
 
 log = logging.getLogger(__name__)
@@ -152,6 +152,28 @@ def index():
                                      "csv": f"{PREFIX}/{r.namn}.csv"} for r in oppna_data.RESURSER.values()]})
 
 
+def sammantraden():
+    """GET /api/v1/sammantraden[?plan=KOD] – planernas sammanträden (frysta underlag), nyast först."""
+    from flask import request
+    okanda = [k for k in request.args if k != "plan"]
+    if okanda:
+        return _fel([f"parametern ”{okanda[0]}” finns inte för {PREFIX}/sammantraden; tillåten: plan"])
+    plan = request.args.get("plan")
+    if plan is not None and plan not in set(oppna_data.kanda_varden()["plan"]):
+        return _fel([f"parametern ”plan”: okänd plan ”{plan}”"])
+    return _json_svar({"data": sammantrade.api_lista(plan)}, 200, {"Cache-Control": "no-cache"})
+
+
+def ett_sammantrade(sid: int):
+    """GET /api/v1/sammantraden/<id> – sammanträdets frysta innehåll (ändras aldrig)."""
+    try:
+        s = sammantrade.las(sid)
+    except sammantrade.Sammantradesfel as e:
+        return _fel([str(e)], 404)
+    return _json_svar(sammantrade.api_svar(s), 200, {"ETag": f'"{s.kontrollsumma[:24]}"',
+                                                     "Cache-Control": "public, max-age=86400, immutable"})
+
+
 def registrera(app) -> None:
     """Lägg till API:ts vägar och CORS på Flask-servern (eller Dash-appens `server`). Idempotent."""
     from flask import request
@@ -161,6 +183,9 @@ def registrera(app) -> None:
         return
     server.add_url_rule(PREFIX, "malkoll_api_index", index, methods=["GET"])
     server.add_url_rule(f"{PREFIX}/openapi.json", "malkoll_api_openapi", beskrivning, methods=["GET"])
+    server.add_url_rule(f"{PREFIX}/sammantraden", "malkoll_api_sammantraden", sammantraden, methods=["GET"])
+    server.add_url_rule(f"{PREFIX}/sammantraden/<int:sid>", "malkoll_api_sammantrade", ett_sammantrade,
+                        methods=["GET"])
     server.add_url_rule(f"{PREFIX}/<resurs>.csv", "malkoll_api_csv", lambda resurs: svara(resurs, True),
                         methods=["GET"])
     server.add_url_rule(f"{PREFIX}/<resurs>", "malkoll_api", svara, methods=["GET"])

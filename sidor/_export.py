@@ -12,7 +12,7 @@ import logging
 from dash import Input, Output, State, callback, dcc
 from dash.exceptions import PreventUpdate
 
-from data.utdata import delarsrapport, export
+from data.utdata import delarsrapport, export, sammantrade
 from data.uppfoljning import fragor
 from data.uppfoljning.urval import Urval
 from komponenter import ids
@@ -56,12 +56,33 @@ class Urvalsfel(ValueError):
 def nedladdning(sokvag: str | None, search: str | None) -> dict:
     """dcc.Download-data för sidan: .xlsx med sidans vy och filter (base64, filnamn, typ).
     Ett okänt värde i urvalet ger Urvalsfel, som webbvägens 400."""
-    u = fragor.normalisera_urval(urval_for(sokvag, search))
+    u = urval_for(sokvag, search)
+    if u.sammantrade:
+        try:
+            s = sammantrade.hitta(u.plan, u.sammantrade)
+        except sammantrade.Sammantradesfel as e:
+            raise Urvalsfel(str(e)) from e
+        e = sammantrade.export(s, sokvag, u.belopp)
+        return dcc.send_bytes(e.innehall, e.filnamn, type=export.MIMETYP)
+    u = fragor.normalisera_urval(u)
     fel = u.fel + fragor.kontrollera_urval(u)
     if fel:
         raise Urvalsfel("; ".join(fel))
     e = export.bygg(u)
     return dcc.send_bytes(e.innehall, e.filnamn, type=export.MIMETYP)
+
+
+def _sammantradet():
+    """Webbvägens sammanträde (?sammantrade=), None utan; Sammantradesfel för ett okänt."""
+    from flask import request
+    nyckel = request.args.get("sammantrade")
+    return sammantrade.hitta(request.args.get("plan"), nyckel) if nyckel else None
+
+
+def _felsvar(fel: list[str]):
+    from flask import Response
+    return Response("Felaktig begäran: " + "; ".join(fel) + "\n", status=400,
+                    mimetype="text/plain", headers={"Content-Language": "sv"})
 
 
 def registrera(app) -> None:
@@ -73,6 +94,15 @@ def registrera(app) -> None:
         return
 
     def hamta():
+        try:
+            s = _sammantradet()
+        except sammantrade.Sammantradesfel as e:
+            return _felsvar([str(e)])
+        if s is not None:
+            e = sammantrade.export(s, None, request.args.get("belopp"))
+            return Response(e.innehall, mimetype=export.MIMETYP, headers={
+                "Content-Disposition": f'attachment; filename="{e.filnamn}"',
+                "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
         u = fragor.normalisera_urval(Urval.fran_fraga(request.args))
         fel = u.fel + fragor.kontrollera_urval(u)
         if fel:
@@ -88,13 +118,20 @@ def registrera(app) -> None:
     server.add_url_rule(VAG, "malkoll_export", hamta, methods=["GET"])
 
     def rapport(format_: str):
-        """Delårsrapporten med exportens query-parametrar; okända värden ger 400 som exporten."""
-        u = fragor.normalisera_urval(Urval.fran_fraga(request.args))
-        fel = u.fel + fragor.kontrollera_urval(u)
-        if fel:
-            return Response("Felaktig begäran: " + "; ".join(fel) + "\n", status=400,
-                            mimetype="text/plain", headers={"Content-Language": "sv"})
-        r = delarsrapport.skapa(u, format_)
+        """Delårsrapporten med exportens query-parametrar; okända värden ger 400 som exporten. Med
+        ?sammantrade= ur sammanträdets underlag."""
+        try:
+            s = _sammantradet()
+        except sammantrade.Sammantradesfel as e:
+            return _felsvar([str(e)])
+        if s is not None:
+            r = sammantrade.rapport(s, format_)
+        else:
+            u = fragor.normalisera_urval(Urval.fran_fraga(request.args))
+            fel = u.fel + fragor.kontrollera_urval(u)
+            if fel:
+                return _felsvar(fel)
+            r = delarsrapport.skapa(u, format_)
         return Response(r.innehall, mimetype=r.mimetyp, headers={
             "Content-Disposition": f'attachment; filename="{r.filnamn}"',
             "Cache-Control": "no-store",

@@ -99,6 +99,9 @@ def test_sammantradet_ar_fryst_genom_rapport_last_och_inlasning(databas):
         [k for k, t in fore_sidor.items() if sammantrade.SAKNAS in t]
     assert all(s.etikett in t for t in fore_sidor.values())
     fore_excel = sammantrade.export(s).innehall
+    fore_api = _api(klient, s.id)
+    fore_rapport_url = klient.get(f"/export/malkoll.xlsx?plan=KS-2020&sammantrade={DATUM}").data
+    assert fore_rapport_url == fore_excel
     fore_levande = _sidorna(None)
     # Sidorna ur underlaget är desamma som de aktuella sidorna var när underlaget skapades
     levande_1 = fore_levande[("/malomrade/<nr>", "1", None)]
@@ -117,6 +120,16 @@ def test_sammantradet_ar_fryst_genom_rapport_last_och_inlasning(databas):
     assert _celler(efter_excel) == _celler(fore_excel)
     assert _zipdelar(efter_excel) == _zipdelar(fore_excel)
     assert efter_excel == fore_excel
+    assert klient.get(f"/export/malkoll.xlsx?plan=KS-2020&sammantrade={DATUM}").data == fore_excel
+    assert _api(klient, s.id) == fore_api
+    api = json.loads(fore_api)
+    assert api["diarienummer"] == DNR and api["period"] == PERIOD
+    assert any(r["kod"] == "1-A13" for r in api["data"]["atgarder"])
+    assert json.loads(klient.get("/api/v1/sammantraden").data)["data"][0]["id"] == s.id
+    assert klient.get("/api/v1/sammantraden/999").status_code == 404
+    for metod in ("post", "put", "patch", "delete"):
+        assert getattr(klient, metod)(f"/api/v1/sammantraden/{s.id}").status_code == 405
+    assert _api(klient, s.id) == fore_api
     # … medan de aktuella sidorna visar den nya rapporten
     efter_levande = _sidorna(None)
     assert efter_levande[("/malomrade/<nr>", "1", None)] != levande_1

@@ -737,6 +737,30 @@ def openapi(varden: Optional[dict] = None, server: str = "/") -> dict:
                         "content": {"text/csv": {"schema": CSV_SCHEMA}}},
                 "304": {"description": "Oförändrat", "headers": huvuden},
                 "400": fel}}}
+    sm = {"type": "object", "required": ["id", "plan", "datum", "organ", "diarienummer", "period", "kontrollsumma"],
+          "properties": {"id": {"type": "integer"}, "plan": {"type": "string"}, "datum": {"type": "string", "format": "date"},
+                         "organ": {"type": "string"}, "diarienummer": {"type": "string"}, "period": {"type": "string"},
+                         "urval": {"type": "object"}, "skapad": {"type": "string"}, "skapad_av": {"type": "string"},
+                         "ersatter": {"type": ["integer", "null"]}, "kontrollsumma": {"type": "string"},
+                         "etikett": {"type": "string"}, "sidor": {"type": "string"}, "excel": {"type": "string"},
+                         "url": {"type": "string"}, "ersatt_av": {"type": ["integer", "null"]},
+                         "data": {"type": "object", "description": "öppna datas rader per resurs, ur underlaget"}}}
+    vagar[f"{PREFIX}/sammantraden"] = {"get": {
+        "operationId": "sammantraden", "summary": "Sammanträden",
+        "description": "Sammanträdena: vad nämnden visades, fryst och oföränderligt (nyast först).",
+        "tags": ["Sammanträden"],
+        "parameters": [_parameter("plan", val)],
+        "responses": {"200": {"description": "Sammanträdena", "content": {"application/json": {"schema": {
+            "type": "object", "required": ["data"], "properties": {"data": {"type": "array", "items": sm}}}}}},
+            "400": fel}}}
+    vagar[f"{PREFIX}/sammantraden/{{id}}"] = {"get": {
+        "operationId": "sammantrade", "summary": "Ett sammanträde",
+        "description": "Sammanträdets frysta innehåll: samma svar varje gång, vad som än rapporterats senare.",
+        "tags": ["Sammanträden"],
+        "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "responses": {"200": {"description": "Sammanträdet", "content": {"application/json": {"schema": sm}}},
+                      "404": {"description": "Sammanträdet finns inte",
+                              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Fel"}}}}}}}
     vagar[f"{PREFIX}/openapi.json"] = {"get": {
         "operationId": "openapi", "summary": "Den här beskrivningen", "tags": ["Om API:t"],
         "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {

@@ -125,6 +125,7 @@ def bygg_underlag(u: Urval, sidbyggare: Callable[[Urval], None]) -> dict[str, st
                     {"arbetsgivare": "arbetsgivare", "sarskilda": "sarskilda"}.get(v.vy, "budget"), True):
                 export.bygg(v, nu=dt.datetime(2000, 1, 1))
         rapportunderlag.hamta(u)
+        api_resurser(u)
     return ins.svar
 
 
@@ -283,3 +284,55 @@ def rapport(s: Sammantradet, format_: str):
     from data.utdata import delarsrapport
     with cache.med_underlag(s.underlag):
         return delarsrapport.skapa(s.som_urval().med(sammantrade=None), format_, nu=s.skapad_lokal())
+
+
+# --- Öppna data: /api/v1/sammantraden ---
+
+API_RESURSER = ("malomraden", "inriktningsmal", "uppdrag", "atgarder", "indikatorer", "budgetuppfoljning",
+                "analystexter")
+
+
+def _api_args(u: Urval, resurs) -> dict[str, list[str]]:
+    """API-frågans parametrar för sammanträdets urval (bara de som resursen tar)."""
+    varden = {"plan": [u.plan], "period": [u.period], "enhet": list(u.enhet), "roll": [u.roll] if u.roll else [],
+              "status": list(u.status)}
+    return {k: v for k, v in varden.items() if v and k in resurs.parametrar}
+
+
+def api_resurser(u: Urval) -> dict[str, list[dict]]:
+    """Öppna datas rader för urvalet (det som /api/v1/<resurs> ger), per resurs."""
+    from data.utdata import oppna_data
+    ut = {}
+    for namn in API_RESURSER:
+        r = oppna_data.RESURSER.get(namn)
+        if r is not None:
+            ut[namn] = oppna_data.hamta(oppna_data.tolka(namn, _api_args(u, r)))
+    return ut
+
+
+def api_metadata(s: Sammantradet) -> dict:
+    """Sammanträdets rad i API:t (utan innehållet)."""
+    fraga = f"?plan={s.plan_kod}&sammantrade={s.datum.isoformat()}"
+    return {"id": s.id, "plan": s.plan_kod, "datum": s.datum.isoformat(), "organ": s.organ,
+            "diarienummer": s.diarienummer, "period": s.period, "urval": s.urval,
+            "skapad": s.skapad.isoformat() + "Z", "skapad_av": s.skapad_av, "ersatter": s.ersatter_id,
+            "kontrollsumma": s.kontrollsumma, "etikett": s.etikett, "sidor": "/" + fraga,
+            "excel": "/export/malkoll.xlsx" + fraga, "url": f"/api/v1/sammantraden/{s.id}"}
+
+
+def api_lista(plan: str | None = None) -> list[dict]:
+    """/api/v1/sammantraden: varje sammanträde (nyast först) med vilket som ersatt det."""
+    df = lista(plan)
+    ut = []
+    for r in df.itertuples():
+        m = api_metadata(las(int(r.id)))
+        m["ersatt_av"] = int(r.ersatt_av) if r.ersatt_av == r.ersatt_av and r.ersatt_av is not None else None
+        ut.append(m)
+    return ut
+
+
+def api_svar(s: Sammantradet) -> dict:
+    """/api/v1/sammantraden/<id>: sammanträdet och det frysta innehållet (öppna datas rader ur underlaget)."""
+    with cache.med_underlag(s.underlag):
+        resurser = api_resurser(s.som_urval().med(sammantrade=None))
+    return {**api_metadata(s), "data": resurser}
