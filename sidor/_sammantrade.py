@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 URVALETS = ("plan", "period", "enhet", "roll", "status")   # sammanträdets, inte URL:ens
 INTE_FRYSTA = ("/404",)
+VISNINGAR = ({}, {"visning": "mote"}, {"visning": "mote", "fokus": "avvikelser"})   # normal, sammanträde, avvikelser
 
 
 def fraga_for(u: Urval) -> dict[str, str]:
@@ -38,7 +39,8 @@ def frysta_sidor() -> list[dict]:
 
 
 def bygg_sidorna(u: Urval) -> None:
-    """Bygg varje fryst sida för urvalet (varje målområde), i normal- och sammanträdesläge."""
+    """Bygg varje fryst sida för urvalet (varje målområde), i normal- och sammanträdesläge och som
+    avvikelsedagordning."""
     from flask import has_request_context
     from data.uppfoljning import fragor
     if not has_request_context():
@@ -51,7 +53,7 @@ def bygg_sidorna(u: Urval) -> None:
             continue
         varianter = [{"nr": n} for n in nr] if "<nr>" in (sida.get("path_template") or "") else [{}]
         for extra in varianter:
-            for visning in ({}, {"visning": "mote"}):
+            for visning in VISNINGAR:
                 layout(**extra, **fraga_for(u), **visning)
 
 

@@ -55,20 +55,21 @@ def _sidorna(sammantrade_: str | None) -> dict[tuple, str]:
     per sida (som i appen)."""
     import dash
     from data.uppfoljning import fragor
-    from sidor._sammantrade import frysta_sidor
+    from sidor._sammantrade import VISNINGAR, frysta_sidor
     server = dash.get_app().server
     ut = {}
     nr = [str(n) for n in fragor.malomraden("KS-2020").nr]
     for sida in frysta_sidor():
         for extra in ([{"nr": n} for n in nr] if "<nr>" in (sida.get("path_template") or "") else [{}]):
-            for visning in ({}, {"visning": "mote"}):
+            for visning in VISNINGAR:
                 q = {**extra, **visning, "plan": "KS-2020"}
                 if sammantrade_:
                     q["sammantrade"] = sammantrade_
                 else:
                     q["period"] = PERIOD
                 with server.test_request_context("/"):
-                    ut[(sida.get("path_template") or sida["path"], extra.get("nr"), visning.get("visning"))] = _text(sida["layout"](**q))
+                    ut[(sida.get("path_template") or sida["path"], extra.get("nr"), visning.get("visning"),
+                       visning.get("fokus"))] = _text(sida["layout"](**q))
     return ut
 
 
@@ -104,7 +105,7 @@ def test_sammantradet_ar_fryst_genom_rapport_last_och_inlasning(databas):
     assert fore_rapport_url == fore_excel
     fore_levande = _sidorna(None)
     # Sidorna ur underlaget är desamma som de aktuella sidorna var när underlaget skapades
-    levande_1 = fore_levande[("/malomrade/<nr>", "1", None)]
+    levande_1 = fore_levande[("/malomrade/<nr>", "1", None, None)]
 
     # En ny rapport, perioden låses upp och låses igen, planen läses in på nytt
     rapport.las_period(PERIOD, "Anna", las=False, plan="KS-2020")
@@ -132,9 +133,9 @@ def test_sammantradet_ar_fryst_genom_rapport_last_och_inlasning(databas):
     assert _api(klient, s.id) == fore_api
     # … medan de aktuella sidorna visar den nya rapporten
     efter_levande = _sidorna(None)
-    assert efter_levande[("/malomrade/<nr>", "1", None)] != levande_1
-    assert "Bedömningen klar i maj." in efter_levande[("/malomrade/<nr>", "1", None)]
-    assert "Bedömningen klar i maj." not in efter_sidor[("/malomrade/<nr>", "1", None)]
+    assert efter_levande[("/malomrade/<nr>", "1", None, None)] != levande_1
+    assert "Bedömningen klar i maj." in efter_levande[("/malomrade/<nr>", "1", None, None)]
+    assert "Bedömningen klar i maj." not in efter_sidor[("/malomrade/<nr>", "1", None, None)]
 
 
 def test_utan_underlaget_visas_aldrig_aktuella_data(databas):
