@@ -66,6 +66,7 @@ def layout(nr=None, **query):
     sam = sammanfattning(atg, ind)
     exempel = bool(atg.exempel.any() or ind.exempel.any())
     status = [malomradesmarke(sam), html.Span(underlagstext(sam, len(atg), len(ind)), className="ms-2"),
+              html.Span(" · ", className="agenda-sep") if fore is not None and f.avvikelser else None,
               html.Span(f"{'' if f.avvikelser else ' · '}sedan {fore.namn}: {forandringsantal(andr)}",
                         className="forandringsantal") if fore is not None else None]
     if f.avvikelser:

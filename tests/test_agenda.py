@@ -136,12 +136,6 @@ def test_malomradets_bild_har_bara_avvikelserna(sida, appserver):
                               ".map(e => [e.getBoundingClientRect().height, parseFloat(getComputedStyle(e).lineHeight) ||"
                               " parseFloat(getComputedStyle(e).fontSize) * 1.6])")
     assert hojder and all(h <= lh * 1.3 for h, lh in hojder), hojder
-    # inget under 20 px på bilden (lägesraden prövas i test_motelage)
-    sma = d.execute_script("""
-        return Array.from(document.querySelectorAll('#_pages_content .agenda *')).filter(e => e.offsetParent &&
-          Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim()) &&
-          parseFloat(getComputedStyle(e).fontSize) < 20).map(e => e.className + ': ' + e.textContent.slice(0, 30));""")
-    assert not sma, sma
 
 
 def test_vaxeln_knappen_och_tangenten_a(sida, storlek):
@@ -177,3 +171,31 @@ def test_fokus_utan_sammantradeslage_ar_hela_sidan(sida):
     assert d.find_elements(By.CSS_SELECTOR, ".atgardsrad") and not d.find_elements(By.CSS_SELECTOR, "[data-fokus]")
     d = sida("/malomrade/1?visning=mote&fokus=allt")
     assert "okänt fokus ”allt”" in d.find_element(By.ID, "urvalsfel").text.lower()
+
+
+@pytest.mark.parametrize("bredd,hojd", STORLEKAR)
+def test_dagordningens_text_ar_minst_20_px(sida, storlek, bredd, hojd):
+    """Varje text på dagordningens bilder (lägesraden prövas i test_motelage) är minst 20 px."""
+    storlek(bredd, hojd)
+    for sokvag in ("/malomrade/5", "/malomrade/6", "/arbetsgivare", "/sarskilda-uppdrag", "/budget"):
+        d = sida(sokvag + "?" + DAGORDNING)
+        _ritad(d, sokvag)
+        sma = d.execute_script("""
+            return Array.from(document.querySelectorAll('#_pages_content .agenda *')).filter(e => e.offsetParent &&
+              Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim()) &&
+              parseFloat(getComputedStyle(e).fontSize) < 20)
+              .map(e => e.className + ': ' + e.textContent.trim().slice(0, 30) + ' ' + getComputedStyle(e).fontSize);""")
+        assert not sma, (sokvag, sma)
+
+
+def test_bakat_behaller_dagordningen(sida, storlek):
+    """← vid sidans början öppnar föregående sida på sin sista bild, fortfarande som dagordning."""
+    storlek(1280, 720)
+    d = sida("/budget?" + DAGORDNING)
+    _ritad(d, "/budget")
+    d.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_LEFT)
+    _vanta(d, lambda: _lage(d)["sok"] == "/sarskilda-uppdrag", "← ledde inte till föregående sida")
+    _ritad(d, "/sarskilda-uppdrag")
+    nu = _vanta(d, lambda: (lambda l: l if l["y"] >= l["max"] - 1 else None)(_lage(d)),
+                "← visade inte föregående sidas slut")
+    assert "fokus=avvikelser" in nu["url"] and "visning=mote" in nu["url"]
