@@ -18,6 +18,7 @@ from selenium.webdriver.common.keys import Keys
 from data.lagring.start import anvand_databas
 from data.uppfoljning import avvikelser as av
 from data.uppfoljning import fragor
+from tools.axe import kor_axe
 from tools.skarmbild import satt_storlek, vanta_pa_dash
 
 STORLEKAR = [(1920, 1080), (1280, 720)]
@@ -199,3 +200,30 @@ def test_bakat_behaller_dagordningen(sida, storlek):
     nu = _vanta(d, lambda: (lambda l: l if l["y"] >= l["max"] - 1 else None)(_lage(d)),
                 "← visade inte föregående sidas slut")
     assert "fokus=avvikelser" in nu["url"] and "visning=mote" in nu["url"]
+
+
+AGENDASIDOR = ["/", "/malomrade/1", "/malomrade/5", "/malomrade/6", "/arbetsgivare", "/sarskilda-uppdrag", "/budget"]
+
+
+@pytest.mark.parametrize("sokvag", AGENDASIDOR)
+def test_axe_pa_dagordningen(sida, sokvag):
+    d = sida(f"{sokvag}?{DAGORDNING}")
+    _ritad(d, sokvag)
+    fel = kor_axe(d)
+    assert fel == [], "\n".join(f"{v['id']}: {v['help']} {v['noder']}" for v in fel)
+
+
+@pytest.mark.parametrize("bredd,hojd", [(1280, 720), (1024, 768)])
+def test_dagordningen_ryms_i_bredd(sida, storlek, bredd, hojd):
+    storlek(bredd, hojd)
+    for sokvag in AGENDASIDOR:
+        d = sida(f"{sokvag}?{DAGORDNING}")
+        _ritad(d, sokvag)
+        b = d.execute_script("return document.documentElement.scrollWidth")
+        assert b <= bredd, f"{sokvag}: {b} px bred vid {bredd}"
+    # budgetens nyckeltal på en rad i sina kort ("228,9 mnkr", aldrig "mn / kr")
+    brutna = d.execute_script("""
+        return Array.from(document.querySelectorAll('.budget-agenda .nyckeltal-varde')).filter(e =>
+          e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().height > parseFloat(getComputedStyle(e).fontSize) * 1.6)
+          .map(e => e.textContent);""")
+    assert d.find_elements(By.CSS_SELECTOR, ".budget-agenda .nyckeltal-varde") and not brutna, brutna
