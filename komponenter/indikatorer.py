@@ -31,6 +31,12 @@ def trendmarke(ind: dict, enhet: str) -> html.Span | None:
                      className=f"trend trend-{t.replace(' ', '-')}", title=f"Jämfört med föregående rapport: {hel}")
 
 
+def ritar_exempel(rader: list[dict], per_ind: dict) -> bool:
+    """Ritar något av indikatorkorten ett exempelvärde? Diagrammen visar hela historiken, så ett exempel
+    från en annan period än den valda syns också – och ska märkas (Exempeldata i lägesraden)."""
+    return any(p[3] for r in rader for p in indikatorserier(r, per_ind.get(r["id"], []))["utfall"])
+
+
 GRAF_KONFIG = {"displayModeBar": False, "responsive": True, "locale": "sv"}
 
 

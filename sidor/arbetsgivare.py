@@ -8,7 +8,7 @@ from data.uppfoljning import fragor
 from komponenter.verktyg import verktygsrad
 from komponenter import agenda
 from komponenter.filter import filterpanel
-from komponenter.indikatorer import indikatorkort
+from komponenter.indikatorer import indikatorkort, ritar_exempel
 from komponenter.mote import lagesrad
 from sidor._gemensamt import las_urval, saknas_i_planen, urvalsfel, exempelbanner, kolada_rader, valj_plan
 
@@ -35,6 +35,7 @@ def layout(**query):
             agenda.indikatordel(ind, int(per.ar)))], **{"data-fokus": "avvikelser", "data-sida": "/arbetsgivare"})
     per_ind = {k: g.to_dict("records") for k, g in ut.groupby("indikator_id")}
     kolada = kolada_rader(pl)
+    exempel = bool(ind.exempel.any()) or ritar_exempel(ind.to_dict("records"), per_ind)
     avsnitt = []
     for r in fo.itertuples():
         del_ = ind[ind.fokusomrade == r.nr]
@@ -47,10 +48,10 @@ def layout(**query):
         ], className="mb-4 fokusomrade bild", **{"data-nr": str(r.nr)}))
     return html.Div([
         verktygsrad(),
-        lagesrad(per.namn, per.valgrund, f, bool(ind.exempel.any())),
+        lagesrad(per.namn, per.valgrund, f, exempel),
         html.H1(rubrik, className="sidrubrik"),
         html.P(plan["personalmal"], className="lead") if plan.get("personalmal") else None,
-        exempelbanner(bool(ind.exempel.any())),
+        exempelbanner(exempel),
         filterpanel(fragor.enheter(pl), fragor.perioder(pl), f, per.namn, visa_status=False),
         *avsnitt,
     ])

@@ -10,7 +10,7 @@ from komponenter.verktyg import verktygsrad
 from komponenter import agenda
 from komponenter.atgarder import atgardslista
 from komponenter.filter import filterpanel
-from komponenter.indikatorer import indikatorkort
+from komponenter.indikatorer import indikatorkort, ritar_exempel
 from komponenter.mote import forandringsantal, sammanfattning, lagesrad, malomradesmarke, underlagstext
 from komponenter.text import forkorta, fritext
 from komponenter.trafikljus import statusmarke
@@ -75,6 +75,7 @@ def layout(nr=None, **query):
                          agenda.malomradesbild(f"Målområde {n}", agenda.kort_titel(mo.titel, namnd.kommun), status,
                                                hela, atg, ind, im, int(per.ar), namnd.text("inriktningsmal"))],
                         **{"data-malomrade": str(n), "data-fokus": "avvikelser", "data-sida": f"/malomrade/{n}"})
+    exempel = exempel or ritar_exempel(ind.to_dict("records"), per_ind)   # diagrammen ritar hela historiken
     kolada = kolada_rader(pl)
     kort = [indikatorkort(r, per_ind.get(r["id"], []), stor=f.mote, jamforelse=kolada.get(r["kod"]))
             for r in ind.to_dict("records")]

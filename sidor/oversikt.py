@@ -53,8 +53,14 @@ def motesruta(mo, atg, ind, andr, fraga: str, kommun: str | None) -> html.Div:
     ], className="motesruta malomradesruta", **{"data-nr": str(mo.nr)})
 
 
+def _inga(slag: str, filtrerat: bool) -> html.P:
+    """Inga åtgärder eller indikatorer i rutan: för att filtret utesluter dem, eller för att målområdet saknar dem."""
+    return html.P(f"Inga {slag} matchar filtret." if filtrerat else f"Målområdet har inga {slag}.",
+                  className="small fst-italic")
+
+
 def ruta(mo, atg, ind, im, period: str, fraga: str, stor: bool = False, ambitionsar: int | None = None,
-         andr=None):
+         andr=None, filter_atg: bool = False, filter_ind: bool = False):
     antal_atg = regler.summera_status(atg.status)
     antal_ind = regler.summera_status(ind.status, regler.INDIKATORSTATUS_ALLA)
     sam = sammanfattning(atg, ind)
@@ -72,9 +78,9 @@ def ruta(mo, atg, ind, im, period: str, fraga: str, stor: bool = False, ambition
         html.Div(dcc.Graph(figure=statusstapel(antal_atg, stor), config={"displayModeBar": False, "staticPlot": True},
                            className="statusstapel", style={"height": "80px" if stor else "56px"}),
                  **{"aria-hidden": "true"}) if len(atg) else None,
-        statusrad(antal_atg) if len(atg) else html.P("Inga åtgärder matchar filtret.", className="small fst-italic"),
+        statusrad(antal_atg) if len(atg) else _inga("åtgärder", filter_atg),
         html.H3(f"Indikatorer ({len(ind)})", className="h6 mt-2 mb-1"),
-        statusrad(antal_ind) if len(ind) else html.P("Inga indikatorer matchar filtret.", className="small fst-italic"),
+        statusrad(antal_ind) if len(ind) else _inga("indikatorer", filter_ind),
         html.H3("Inriktningsmål", className="h6 mt-2 mb-1"),
         html.P(_malbedomning_text(im), className="small mb-0 malbedomning"),
     ], className="card-body"), className="card h-100 malomradesruta", **{"data-nr": str(mo.nr)})
@@ -112,7 +118,8 @@ def layout(**query):
         ], **({"data-fokus": "avvikelser", "data-sida": "/"} if f.avvikelser else {}))
     rutor = [dbc.Col(ruta(m, atg[atg.malomrade == m.nr], ind[ind.malomrade == m.nr], im[im.malomrade == m.nr],
                           per.namn, fraga, f.mote, plan.get("ambitionsar"),
-                          andr[andr.malomrade == m.nr] if fore is not None else None),
+                          andr[andr.malomrade == m.nr] if fore is not None else None,
+                          filter_atg=bool(f.enhet or f.roll or f.status), filter_ind=bool(f.enhet)),
                      md=6, xl=4, className="mb-4") for m in mo.itertuples()]
     return html.Div([
         verktygsrad(forst=rapportknappar(fraga)),

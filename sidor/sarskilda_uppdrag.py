@@ -36,8 +36,8 @@ def layout(**query):
         return saknas
     su = fragor.sarskilda_uppdrag(pl)
     ar = fragor.plan_info(pl)["ar"]
+    per = fragor.vald_period(f.period, pl)
     if f.avvikelser:   # dagordningen: inriktningen i en rad per uppdrag (uppdragen har ingen status)
-        per = fragor.vald_period(f.period, pl)
         poster = [(r.kod, r.titel, r.inriktning if isinstance(r.inriktning, str) else "") for r in su.itertuples()]
         return html.Div([lagesrad(per.namn, per.valgrund, f, False), agenda.enkel_bild(
             "Särskilda uppdrag", "Särskilda uppdrag och utvecklingsåtaganden",
@@ -45,6 +45,8 @@ def layout(**query):
             agenda.textdel(f"Inriktning {ar}", poster, "agenda-sarskilda"))], **{"data-fokus": "avvikelser", "data-sida": "/sarskilda-uppdrag"})
     return html.Div([
         verktygsrad(),
+        # periodraden som på de andra sidorna: styrelsen ser alltid vilken period som visas (inga exempel här)
+        lagesrad(per.namn, per.valgrund, f, False),
         html.H1("Särskilda uppdrag och utvecklingsåtaganden", className="sidrubrik"),
         html.P(fragor.namnden(pl).text("sarskilda"), className="lead"),
         *[html.Section([
