@@ -147,8 +147,11 @@ def test_exempeldata_ar_markt_pa_sidorna(sida):
     for sokvag in ("/", "/malomrade/3", "/arbetsgivare"):
         d = sida(sokvag + "?period=" + quote("Delår 2 2020"))
         assert "Exempeldata – inte kommunens rapportering" in d.find_element(By.CSS_SELECTOR, ".exempelbanner").text
+    # diagrammen visar hela historiken: i Delår 1 2020 ritar /malomrade/3 exemplen från Delår 2 2020 – märkt
     d = sida("/malomrade/3?period=" + quote("Delår 1 2020"))
-    assert not _rader(d, ".exempelbanner")
+    assert _rader(d, ".exempelbanner") and _rader(d, ".chip-exempel")
+    d = sida("/malomrade/2?period=" + quote("Delår 1 2020"))   # inget exempel ritat: ingen märkning
+    assert not _rader(d, ".exempelbanner") and not _rader(d, ".chip-exempel")
 
 
 def test_rapportera_ar_stangd_utan_inloggning(sida):
