@@ -379,7 +379,8 @@ def driftfigur(bred: pd.DataFrame, enhet: str = "tkr", stor: bool = False) -> go
         ftkr = forandring.get("forandring_tkr", {}).get(k)
         fpro = forandring.get("forandring_procent", {}).get(k)
         if _ok(ftkr):
-            t += (f"<br><span style='font-size:0.85em'>förändring<br>{belopp(ftkr, enhet)}"
+            # i storbild inte mindre än 20 px (22 px × 0,91)
+            t += (f"<br><span style='font-size:{'0.91em' if stor else '0.85em'}'>förändring<br>{belopp(ftkr, enhet)}"
                   + (f" ({fmt.procent(fpro, 1)})" if _ok(fpro) else "") + "</span>")
         ticktext.append(t)
     fig = _layout(fig, 440 if not stor else 600, enhet, stor, showlegend=True)

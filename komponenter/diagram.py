@@ -42,21 +42,33 @@ def _axel_ar(datum: list[dt.date], malar: list[int]) -> dict:
                 range=[dt.date(ar[0], 1, 1), dt.date(ar[-1] + 1, 1, 1) + dt.timedelta(days=45)])
 
 
+# Luft över det högsta värdet (andel av spannet): etiketten ovanför punkten stannar i ritytan och når
+# aldrig upp till förklaringen ovanför diagrammet (också i storbild vid 720 px höjd)
+LUFT_OVER = 0.3
+
+
 def _yaxel(varden: list[float]) -> dict:
     """Från noll när allt är positivt; med negativa värden ett intervall med luft under det lägsta, så
-    att etiketten under punkten (t.ex. "−250") inte hamnar på x-axelns årtal."""
+    att etiketten under punkten (t.ex. "−250") inte hamnar på x-axelns årtal. Luft över det högsta, så
+    att etiketten ovanför inte hamnar under förklaringen."""
     varden = [v for v in varden if math.isfinite(v)]   # lagrade ±oändligt: plotly väljer själv
-    if all(v >= 0 for v in varden):
+    if not any(varden):   # inga värden, eller bara nollor: plotly väljer själv
         return dict(rangemode="tozero")
     lag, hog = min(varden + [0.0]), max(varden + [0.0])
-    spann = (hog - lag) or abs(lag) or 1.0
-    return dict(range=[lag - 0.2 * spann, hog + 0.1 * spann])
+    spann = (hog - lag) or abs(lag) or abs(hog) or 1.0
+    if lag >= 0:
+        return dict(range=[0, hog + LUFT_OVER * spann])
+    return dict(range=[lag - 0.2 * spann, hog + LUFT_OVER * spann])
 
 
-def _etikettlage(p: tuple, malpunkter: list[tuple]) -> str:
+def _etikettlage(p: tuple, malpunkter: list[tuple], golv: bool = False) -> str:
     """Utfallets etikett under punkten – men över den när ett lägre mål (eller nuvärde) står samma dag,
-    vars etikett står ovanför sin romb (annars skrivs "4,6" över målets "2,6")."""
+    vars etikett står ovanför sin romb (annars skrivs "4,6" över målets "2,6"), och när punkten ligger på
+    axelns golv (golv: axeln börjar på noll och värdet är noll), där etiketten annars hamnar bland
+    årtalen och förklaringen."""
     samma = [m[1] for m in malpunkter if m[0] == p[0]]
+    if golv and p[1] <= 0:
+        return "top center"
     return "top center" if samma and p[1] > max(samma) else "bottom center"
 
 
@@ -68,6 +80,7 @@ def indikatorfigur(ind: dict, serier: dict, stor: bool = False) -> go.Figure:
     fig = go.Figure()
     nuv, mal, ut = serier["nuvarde"], serier["mal"], serier["utfall"]
     malpunkter = ([nuv] if nuv else []) + mal
+    golv = all(v >= 0 for v in [p[1] for p in malpunkter] + [x[1] for x in ut] if math.isfinite(v))
     if malpunkter:
         fig.add_trace(go.Scatter(
             x=[p[0] for p in malpunkter], y=[p[1] for p in malpunkter], name="Nuvärde och mål",
@@ -87,7 +100,7 @@ def indikatorfigur(ind: dict, serier: dict, stor: bool = False) -> go.Figure:
             x=[p[0] for p in punkter], y=[p[1] for p in punkter], name=stil["namn"],
             mode="lines+markers+text", line=dict(color=stil["farg"], width=lw, dash=stil["streck"]),
             marker=dict(symbol=stil["symbol"], size=ms + 2, color=stil["farg"], line=dict(color=stil["farg"], width=2)),
-            text=[fmt.tal(p[1]) for p in punkter], textposition=[_etikettlage(p, malpunkter) for p in punkter],
+            text=[fmt.tal(p[1]) for p in punkter], textposition=[_etikettlage(p, malpunkter, golv) for p in punkter],
             textfont=dict(color=stil["farg"]),
             cliponaxis=False, meta=typ,
             customdata=[_hovertext(p, enhet) for p in punkter],

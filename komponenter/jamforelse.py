@@ -86,7 +86,7 @@ def _spar(namn: str, data: dict[int, float], enhet: str, meta: str, hover: Optio
             "hovertemplate": f"{hover or namn} %{{x}}: %{{customdata}}<extra></extra>", **stil}
 
 
-def figur(n: Nyckeltal, ix: Index, inst: dict, kommunnamn: str) -> dict:
+def figur(n: Nyckeltal, ix: Index, inst: dict, kommunnamn: str, stor: bool = False) -> dict:
     """Kommunen (tjock), gruppens kommuner (tunna grå), gruppens medel (streckad) och riket (prickad)."""
     enhet = n.enhet or ""
     spar = [_spar(f"{gruppnamn(inst)}, var för sig" if i == 0 else namn, ix.serie("gruppen", kid), enhet,
@@ -100,29 +100,29 @@ def figur(n: Nyckeltal, ix: Index, inst: dict, kommunnamn: str) -> dict:
               line={"color": FARG_RIKET, "width": 2, "dash": "dot"}, marker={"symbol": "square", "size": 7}),
         _spar(kommunnamn, ix.serie("kommunen"), enhet, "kommunen||T", legendrank=1,
               line={"color": FARG_KOMMUN, "width": 4}, marker={"size": 9})]
-    return _layout([t for t in spar if t["x"]], enhet, ar=len(ix.ar()))
+    return _layout([t for t in spar if t["x"]], enhet, ar=len(ix.ar()), stor=stor)
 
 
-def konsfigur(n: Nyckeltal, ix: Index, kommunnamn: str) -> Optional[dict]:
+def konsfigur(n: Nyckeltal, ix: Index, kommunnamn: str, stor: bool = False) -> Optional[dict]:
     """Kvinnor och män i kommunen (när Kolada delar upp nyckeltalet)."""
     enhet = n.enhet or ""
     spar = [_spar(f"{KONNAMN[kon]} i {kommunnamn}", ix.serie("kommunen", kon=kon), enhet, f"kommunen||{kon}",
                   line={"color": FARG_KON[kon], "width": 3, "dash": "solid" if kon == "K" else "dash"},
                   marker={"symbol": "circle" if kon == "K" else "square", "size": 8}) for kon in ("K", "M")]
     spar = [t for t in spar if t["x"]]
-    return _layout(spar, enhet, hojd=240, ar=len(ix.ar())) if spar else None
+    return _layout(spar, enhet, hojd=240 if not stor else 320, ar=len(ix.ar()), stor=stor) if spar else None
 
 
-@functools.lru_cache(maxsize=1)
-def _mall() -> dict:
-    return plotly_mall().to_plotly_json()
+@functools.lru_cache(maxsize=2)
+def _mall(stor: bool = False) -> dict:
+    return plotly_mall(stor).to_plotly_json()
 
 
-def _layout(data: list[dict], enhet: str, hojd: int = 340, ar: int = 8) -> dict:
+def _layout(data: list[dict], enhet: str, hojd: int = 340, ar: int = 8, stor: bool = False) -> dict:
     """Gemensam layout. Årtalen: varje år när de är få, annars väljer plotly efter bredden (varje
-    eller vartannat år) så att de inte trängs på en smal skärm."""
+    eller vartannat år) så att de inte trängs på en smal skärm. stor: sammanträdeslägets mall (22 px)."""
     return {"data": data, "layout": {
-        "template": _mall(), "height": hojd, "separators": fmt.PLOTLY_SEPARATORER,
+        "template": _mall(stor), "height": hojd if not stor else int(hojd * 1.3), "separators": fmt.PLOTLY_SEPARATORER,
         "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
         "legend": {"orientation": "h", "y": -0.18, "x": 0, "yanchor": "top"},
         "yaxis": {"title": {"text": enhet}, "tickformat": fmt.PLOTLY_TICKFORMAT, "automargin": True},
@@ -222,7 +222,7 @@ def matt_text(n: Nyckeltal) -> list:
     return forst + ([" ", n.skal] if n.skal else [])
 
 
-def kort(n: Nyckeltal, df: pd.DataFrame, inst: dict, kommunnamn: str) -> html.Article:
+def kort(n: Nyckeltal, df: pd.DataFrame, inst: dict, kommunnamn: str, stor: bool = False) -> html.Article:
     """Ett kort per nyckeltal på /jamforelse."""
     delar = [html.H3(n.rubrik or n.titel, className="h5 mb-1", id=f"kpi-{n.id}"),
              html.P([f"Kolada {n.id}: {n.titel}"], className="small text-muted mb-1"),
@@ -232,10 +232,10 @@ def kort(n: Nyckeltal, df: pd.DataFrame, inst: dict, kommunnamn: str) -> html.Ar
                             className="fst-italic"))
     else:
         ix = index(df)
-        kf = konsfigur(n, ix, kommunnamn)
+        kf = konsfigur(n, ix, kommunnamn, stor)
         delar += [
             _senaste(n, ix, kommunnamn, inst),
-            html.Figure([dcc.Graph(figure=figur(n, ix, inst, kommunnamn), config=GRAF_KONFIG,
+            html.Figure([dcc.Graph(figure=figur(n, ix, inst, kommunnamn, stor), config=GRAF_KONFIG,
                                    className="jamforelsegraf"),
                          html.Figcaption(f"{n.titel}: {kommunnamn}, {gruppnamn(inst).lower()} och riket per år",
                                          className="visually-hidden")], className="mb-1"),

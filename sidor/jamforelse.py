@@ -87,7 +87,7 @@ def layout(**query):
         nt = [n for n in j.nyckeltal if n.matt == matt and n.id in med]
         if nt:
             delar.append(html.Section([html.H2(rubrik, className="h4 mt-4"), html.Div(
-                [jf.kort(n, j.varden[j.varden.kpi == n.id], j.inst, j.kommunnamn) for n in nt],
+                [jf.kort(n, j.varden[j.varden.kpi == n.id], j.inst, j.kommunnamn, f.mote) for n in nt],
                 className="kortrutnat")], **{"data-matt": matt}))
     if utan:
         delar.append(html.Section([

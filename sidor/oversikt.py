@@ -107,12 +107,14 @@ def layout(**query):
         rutor = [motesruta(m, atg[atg.malomrade == m.nr], ind[ind.malomrade == m.nr],
                            andr[andr.malomrade == m.nr] if fore is not None else None, fraga, plan.get("kommun"))
                  for m in mo.itertuples()]
+        # rubriken är rutnätets första ruta (sju målområden + rubriken = två rader à fyra), så att bilden
+        # ryms med 20 px text också vid 1280×720
+        rubrik = html.Div([html.H1("Översikt", className="sidrubrik mb-0"),
+                           html.Details([html.Summary("Vision"), html.P(plan["vision"], className="vision")],
+                                        className="vision-fallbar")], className="motesrubrik")
         return html.Div([
             lage,
-            html.Div([html.H1("Översikt", className="sidrubrik mb-0"),
-                      html.Details([html.Summary("Vision"), html.P(plan["vision"], className="vision")],
-                                   className="vision-fallbar")], className="motesrubrik"),
-            html.Div(rutor, className="motesrutor bild"),
+            html.Div([rubrik, *rutor], className="motesrutor bild"),
             # Dagordningen: förändringarna står i varje målområdes bild (sammanfattningen och raderna)
             None if f.avvikelser else forandringslista(andr, fore.namn if fore is not None else None, mo, fraga),
         ], **({"data-fokus": "avvikelser", "data-sida": "/"} if f.avvikelser else {}))
