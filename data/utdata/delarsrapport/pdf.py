@@ -36,7 +36,9 @@ h1, h2, h3 { break-after: avoid; }
 nav h2 { bookmark-level: none; }
 nav ol { list-style: none; padding: 0; } nav li.n2 { margin-left: 1.5em; }
 nav a { color: inherit; text-decoration: none; }
-nav a::after { content: leader('.') target-counter(attr(href), page); }
+/* Sidnumret till höger utan punktlinje: WeasyPrints leader() lägger ut punkterna rad för rad och stod
+   för en femtedel av hela PDF:ens arbete (13,3 → 11,1 miljoner funktionsanrop, issue 23). */
+nav a::after { content: target-counter(attr(href), page); float: right; padding-left: 1em; }
 table { width: 100%; border-collapse: collapse; margin: .2em 0 1em; font-size: 8pt; table-layout: fixed; }
 th, td { overflow-wrap: break-word; }
 caption { break-after: avoid; caption-side: top; text-align: left; font-weight: bold; font-size: 8.5pt; padding-bottom: .2em; }
