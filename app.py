@@ -148,7 +148,10 @@ def skal():
             dcc.Link([html.Span("Målkoll", className="varumarke"),
                       html.Span(sidhuvudets_plan(), id="plannamn", className="plannamn", title=plan["namn"])],
                      href="/", className="text-decoration-none text-reset"),
-            html.Span("← → bläddrar · A avvikelser/hela sidan · F helskärm · Esc lämnar", className="motestips ms-auto me-3"),
+            html.Span([html.Span("← → bläddrar · A avvikelser/hela sidan · F helskärm · Esc lämnar", className="motestips-lang"),
+                       html.Span("← → · A avvikelser · F · Esc", className="motestips-kort")],
+                      className="motestips ms-auto me-3",
+                      title="← → bläddrar · A avvikelser/hela sidan · F helskärm · Esc lämnar"),
             planvaljare(),
             dcc.Store(id="standardplan", data=fragor.plan_info()["kod"]),
             dcc.Store(id="menyplan", data=fragor.plan_info()["kod"]),   # planen som menyn nu visar
