@@ -52,6 +52,7 @@ def menylankar(plan: str | None = None) -> list:
     if anv is not None and anv.administrator:
         lankar.append(_lank("Analys", "/analys", title="Analystexterna för delårsrapporten"))
         lankar.append(_lank("Ändringslogg", "/andringslogg"))
+        lankar.append(_lank("Sammanträden", "/sammantraden", title="Frysta underlag: vad nämnden visades"))
     return lankar
 
 

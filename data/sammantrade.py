@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         kod = kommando.los_plan(a.plan)
         if a.kommando == "lista":
             for r in sammantrade.lista(kod).itertuples():
-                ers = f", ersätter {int(r.ersatter_id)}" if r.ersatter_id == r.ersatter_id and r.ersatter_id else ""
+                ers = f", ersätter {r.ersatter_id}" if r.ersatter_id is not None else ""
                 print(f"{r.datum} {r.organ} dnr {r.diarienummer} · {r.period} · id {r.id}{ers}")
             return 0
         try:

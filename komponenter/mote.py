@@ -101,13 +101,15 @@ def forandringsantal(df: pd.DataFrame) -> str:
     return " · ".join(f"{regler.PILAR[k]} {n[k]} {v[0] if n[k] == 1 else v[1]}" for k, v in ord_.items() if n.get(k))
 
 
-def forandringslista(df: pd.DataFrame, fore: str | None, malomraden: pd.DataFrame, fraga: str) -> html.Section:
-    """"Förändringar sedan <föregående period>": per målområde, sämst först, en rad per ändring."""
+def forandringslista(df: pd.DataFrame, fore: str | None, malomraden: pd.DataFrame, fraga: str,
+                     id_: str = "forandringar", forklaring: str | None = None) -> html.Section:
+    """"Förändringar sedan <föregående period>": per målområde, sämst först, en rad per ändring. `fore`:
+    vad som jämförs med (en period, eller "förra sammanträdet …" med id_ och forklaring)."""
     rubrik = f"Förändringar sedan {fore}" if fore else "Förändringar"
     if fore is None:
         return html.Section([html.H2(rubrik, className="h3"),
                              html.P("Ingen tidigare period med rapporter att jämföra med.", className="fst-italic")],
-                            className="forandringar bild mb-4", id="forandringar")
+                            className="forandringar bild mb-4", id=id_)
     ordning = {regler.SAMRE: 0, regler.BATTRE: 1, regler.NY_RAPPORT: 2, regler.ANDRAD: 3, regler.INGEN_NY: 4,
                regler.INGEN_TIDIGARE: 5}
     block = []
@@ -128,8 +130,8 @@ def forandringslista(df: pd.DataFrame, fore: str | None, malomraden: pd.DataFram
             html.Ul(rader, className="list-unstyled") if rader else None,
         ], className="forandringar-malomrade bild", **{"data-nr": str(m.nr)}))
     return html.Section([html.H2(rubrik, className="h3"),
-                         html.P("Status nu jämförd med föregående period, bara med värden av samma slag "
+                         html.P(forklaring or "Status nu jämförd med föregående period, bara med värden av samma slag "
                                 "(exempel jämförs aldrig med kommunens rapportering): ↑ bättre, ↓ sämre, "
                                 "+ ny rapport, ↔ ändrad, ? ingen ny rapport eller ingen tidigare rapport.",
                                 className="small")] + block,
-                        className="forandringar mb-4", id="forandringar")
+                        className="forandringar mb-4", id=id_)

@@ -167,6 +167,8 @@ def sammantraden():
 def ett_sammantrade(sid: int):
     """GET /api/v1/sammantraden/<id> – sammanträdets frysta innehåll (ändras aldrig)."""
     try:
+        if not 0 < sid < 2 ** 31:
+            raise sammantrade.Sammantradesfel(f"sammanträde {sid} finns inte")
         s = sammantrade.las(sid)
     except sammantrade.Sammantradesfel as e:
         return _fel([str(e)], 404)

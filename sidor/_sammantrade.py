@@ -63,8 +63,8 @@ def etikett(s: sammantrade.Sammantradet, sokvag: str, query: dict) -> html.Div:
     return html.Div([
         html.Span(s.etikett, className="fw-semibold"),
         html.Span(f" · period {s.period}" + (" · filter: " + ", ".join(s.urval.get("enhet") or [])
-                                             if s.urval.get("enhet") else ""), className="small"),
-        html.Span(f" · fryst {s.skapad_lokal():%Y-%m-%d %H:%M}", className="small text-muted"),
+                                             if s.urval.get("enhet") else ""), className="small etikett-detalj"),
+        html.Span(f" · fryst {s.skapad_lokal():%Y-%m-%d %H:%M}", className="small text-muted etikett-detalj"),
         dcc.Link("Visa aktuella data", href=sokvag + aktuell, className="ms-3 small alert-link"),
     ], className="alert alert-secondary sammantradesetikett py-2", role="note", id="sammantradesetikett",
         **{"data-sammantrade": str(s.id)})

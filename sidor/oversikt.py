@@ -8,6 +8,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from data.uppfoljning import fragor, regler
+from data.uppfoljning.urval import Urval
+from data.utdata import sammantrade
 from komponenter.export import rapportknappar
 from komponenter.verktyg import verktygsrad
 from komponenter.diagram import statusstapel
@@ -86,6 +88,26 @@ def ruta(mo, atg, ind, im, period: str, fraga: str, stor: bool = False, ambition
     ], className="card-body"), className="card h-100 malomradesruta", **{"data-nr": str(mo.nr)})
 
 
+def sedan_sammantradet(f, atg, ind, mo, fraga: str):
+    """"Förändringar sedan förra sammanträdet": aktuella data mot det nämnden senast visades (inte när
+    sidan själv visar ett sammanträde; inget när planen saknar sammanträden)."""
+    if f.sammantrade:
+        return None
+    s = sammantrade.senaste(f.plan or fragor.standardplan())
+    if s is None:
+        return None
+    andr = sammantrade.forandringar_sedan(s, atg, ind)
+    lank = dcc.Link(f"{s.organ_kort or s.organ} {s.datum.isoformat()}, dnr {s.diarienummer}",
+                    href="/" + Urval(plan=s.plan_kod, sammantrade=s.datum.isoformat()).till_sok())
+    return html.Div([
+        forandringslista(andr, f"förra sammanträdet ({s.organ_kort or s.organ} {s.datum.isoformat()})", mo, fraga,
+                         id_="sedan-sammantradet",
+                         forklaring=f"Det som visas nu jämfört med det nämnden visades ({s.period}), bara med värden "
+                                    "av samma slag: ↑ bättre, ↓ sämre, + ny rapport, ↔ ändrad, ? ingen ny rapport."),
+        html.P(["Sammanträdet som presenterat: ", lank], className="small"),
+    ], className="sedan-sammantradet")
+
+
 def layout(**query):
     f, fel = las_urval(query, "/")
     if fel:
@@ -133,6 +155,7 @@ def layout(**query):
         filterpanel(fragor.enheter(pl), fragor.perioder(pl), f, per.namn),
         dbc.Row(rutor, className="rutor"),
         forandringslista(andr, fore.namn if fore is not None else None, mo, fraga),
+        sedan_sammantradet(f, atg, ind, mo, fraga),
         html.P([dcc.Link("Så används skattepengarna", href="/skattepengar" + fraga, id="lank-skattepengar"),
                 " – budgeten i klarspråk för invånare · ",
                 dcc.Link("Öppna data (API)", href="/api", id="lank-api")], className="oppna-lankar mt-2"),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -73,6 +75,12 @@ def _sidorna(sammantrade_: str | None) -> dict[tuple, str]:
     return ut
 
 
+def _aktuella():
+    from data.uppfoljning import fragor
+    return (fragor.atgarder(enhet=[], roll=None, period=PERIOD, status=None, plan="KS-2020"),
+            fragor.indikatorer(enhet=[], period=PERIOD, plan="KS-2020"))
+
+
 def _celler(data: bytes) -> dict:
     wb = load_workbook(io.BytesIO(data))
     return {ws.title: [[c.value for c in rad] for rad in ws.iter_rows()] for ws in wb.worksheets}
@@ -92,6 +100,7 @@ def _api(klient, sid: int) -> bytes:
 
 def test_sammantradet_ar_fryst_genom_rapport_last_och_inlasning(databas):
     import dash
+    from data.uppfoljning import fragor
     s = _skapa()
     assert s.etikett == f"Som presenterat KS {DATUM}, dnr {DNR}"
     klient = dash.get_app().server.test_client()
@@ -106,6 +115,9 @@ def test_sammantradet_ar_fryst_genom_rapport_last_och_inlasning(databas):
     fore_levande = _sidorna(None)
     # Sidorna ur underlaget är desamma som de aktuella sidorna var när underlaget skapades
     levande_1 = fore_levande[("/malomrade/<nr>", "1", None, None)]
+    assert sammantrade.forandringar_sedan(s, *_aktuella()).empty      # inget har ändrats sedan sammanträdet
+    with cache.med_underlag(s.underlag):
+        da = fragor.atgarder(enhet=[], roll=None, period=PERIOD, status=None, plan="KS-2020").set_index("kod")
 
     # En ny rapport, perioden låses upp och låses igen, planen läses in på nytt
     rapport.las_period(PERIOD, "Anna", las=False, plan="KS-2020")
@@ -136,6 +148,12 @@ def test_sammantradet_ar_fryst_genom_rapport_last_och_inlasning(databas):
     assert efter_levande[("/malomrade/<nr>", "1", None, None)] != levande_1
     assert "Bedömningen klar i maj." in efter_levande[("/malomrade/<nr>", "1", None, None)]
     assert "Bedömningen klar i maj." not in efter_sidor[("/malomrade/<nr>", "1", None, None)]
+    # Förändringar sedan förra sammanträdet: den nya rapporten mot det nämnden visades
+    andr = sammantrade.forandringar_sedan(sammantrade.las(s.id), *_aktuella()).set_index("kod")
+    assert andr.status["1-A13"] == "Genomförd" and andr.fore["1-A13"] == da.status["1-A13"] != "Genomförd"
+    assert "1-I02" in andr.index
+    assert "sedan-sammantradet" in efter_levande[("/", None, None, None)]
+    assert "sedan-sammantradet" not in efter_sidor[("/", None, None, None)]
 
 
 def test_utan_underlaget_visas_aldrig_aktuella_data(databas):
@@ -232,3 +250,91 @@ def test_manipulerat_innehall_visas_inte(databas):
     sammantrade._lasta.clear()
     with pytest.raises(sammantrade.Sammantradesfel, match="kontrollsumma"):
         sammantrade.las(s.id)
+
+
+# --- I appen: formulärets callback (bara administratörer) och sidorna i webbläsaren ---
+
+HEMLIGHET = "t3st-Hemlighet-med-minst-32-tecken-SmT-4321"
+START = "Start-Lösen-för-sammanträde-9q"
+SKARMBILDER = Path(os.environ.get("MALKOLL_SKARMBILDER", "/tmp/malkoll-skarmbilder"))
+
+
+@pytest.fixture(scope="module")
+def sm_server(tmp_path_factory):
+    from tests.conftest import starta_server
+    url = f"sqlite:///{tmp_path_factory.mktemp('sm') / 'sm.sqlite'}"
+    proc, bas = starta_server(url, miljo={"MALKOLL_ADMIN_LOSENORD": START, "MALKOLL_EXEMPEL": "av",
+                                          "MALKOLL_HEMLIGHET": HEMLIGHET})
+    yield {"bas": bas, "databas": url}
+    proc.terminate()
+    proc.wait(10)
+
+
+def _skapa_anrop(k, dnr: str) -> str:
+    from tests.test_sakerhet import text_i
+    status, _, svar = k.callback("sm-besked.children", {"sm-skapa.n_clicks": 1}, {
+        "sm-plan.data": "KS-2020", "sm-datum.value": DATUM, "sm-dnr.value": dnr, "sm-period.value": PERIOD,
+        "sm-organ.value": None, "sm-enhet.value": [], "sm-ersatter.value": ""})
+    assert status == 200, svar
+    return text_i(svar)
+
+
+def _antal(k) -> int:
+    status, _, kropp = k.get("/api/v1/sammantraden")
+    assert status == 200
+    return len(json.loads(kropp)["data"])
+
+
+@pytest.fixture(scope="module")
+def skapat(sm_server):
+    """Administratören har skapat sammanträdet i appen (formulärets callback); svaret."""
+    from tests.test_behorighet import logga_in
+    from tests.test_sakerhet import Klient
+    admin = Klient(sm_server["bas"])
+    assert logga_in(admin, "admin", START) == 200
+    return _skapa_anrop(admin, DNR)
+
+
+def test_bara_administratoren_skapar_i_appen(sm_server):
+    """Formulärets callback, uppspelad som Dash skickar den: anonymt vägras, administratören skapar."""
+    from tests.test_sakerhet import Klient
+    anonym = Klient(sm_server["bas"])
+    fore = _antal(anonym)
+    assert "Ingen behörighet" in _skapa_anrop(anonym, "KS 2020/1")
+    assert _antal(anonym) == fore
+
+
+def test_administratoren_skapar_i_appen(sm_server, skapat):
+    from tests.test_sakerhet import Klient
+    assert f"Som presenterat KS {DATUM}, dnr {DNR}" in skapat, skapat
+    anonym = Klient(sm_server["bas"])
+    assert _antal(anonym) >= 1
+    # Listan är öppen; formuläret syns bara för administratören
+    status, _, sida = anonym.callback("_pages_content.children", {"_pages_location.pathname": "/sammantraden",
+                                                                  "_pages_location.search": "?plan=KS-2020"})
+    assert status == 200 and DNR in json.dumps(sida, ensure_ascii=False) and "sm-skapa" not in json.dumps(sida)
+
+
+@pytest.mark.parametrize("bredd,hojd", [(1920, 1080), (1280, 720)])
+@pytest.mark.parametrize("visning", ["", "&visning=mote"])
+def test_sammantradets_oversikt_i_webblasaren(webblasare, sm_server, skapat, bredd, hojd, visning):
+    from selenium.webdriver.common.by import By
+    from tools.skarmbild import satt_storlek, vanta_pa_dash
+    d = webblasare
+    satt_storlek(d, bredd, hojd)
+    try:
+        d.get(sm_server["bas"] + f"/?plan=KS-2020&sammantrade={DATUM}{visning}")
+        vanta_pa_dash(d)
+        etikett = d.find_element(By.ID, "sammantradesetikett")
+        assert f"Som presenterat KS {DATUM}, dnr {DNR}" in etikett.text
+        assert etikett.is_displayed()
+        assert PERIOD in d.find_element(By.CSS_SELECTOR, ".lagesrad").text
+        assert len(d.find_elements(By.CSS_SELECTOR, ".malomradesruta")) == 7
+        assert not d.find_elements(By.ID, "utanfor-underlaget")
+        # Länkarna på sidan stannar i sammanträdet
+        lank = d.find_element(By.CSS_SELECTOR, ".malomradesruta a[href*='/malomrade/1']")
+        assert f"sammantrade={DATUM}" in lank.get_attribute("href")
+        SKARMBILDER.mkdir(parents=True, exist_ok=True)
+        d.save_screenshot(str(SKARMBILDER / f"sammantrade_oversikt_{bredd}x{hojd}{'_mote' if visning else ''}.png"))
+    finally:
+        satt_storlek(d, 1920, 1080)

@@ -332,16 +332,17 @@ def registrera_laddare(laddare) -> None:
 
 
 def aktivt_underlag() -> Underlag | None:
-    """Förfrågans eller blockets underlag, om ett sammanträde visas."""
+    """Blockets (med_underlag) eller förfrågans underlag, om ett sammanträde visas."""
+    u = _aktivt.get()
+    if u is not None:
+        return u
     try:
         from flask import g, has_request_context
         if has_request_context():
-            u = g.get("_malkoll_underlag")
-            if u is not None:
-                return u
+            return g.get("_malkoll_underlag")
     except ImportError:  # pragma: no cover
         pass
-    return _aktivt.get()
+    return None
 
 
 def _underlaget_for(args, kw) -> Underlag | None:

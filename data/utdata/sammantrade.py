@@ -159,6 +159,7 @@ def skapa(plan: str | None, period: str, datum, diarienummer: str, skapad_av: st
                       skapad_av=skapad_av.strip(), ersatter_id=ersatter, innehall=innehall, kontrollsumma=summa)
     with db.session() as s:
         s.add(rad)
+        cache.rakna_upp(s)   # de aktuella sidornas "Förändringar sedan förra sammanträdet" beror på det
         s.commit()
         sid = rad.id
     log.info("Sammanträde %s skapat: %s %s %s (%d frågor, %d kB)", sid, kod, datum, dnr, len(svar),
@@ -215,7 +216,9 @@ def lista(plan: str | None = None) -> pd.DataFrame:
     with db.motor().connect() as c:
         df = pd.read_sql_query(stmt, c)
     ersatt = {int(e): int(i) for i, e in zip(df.id, df.ersatter_id) if pd.notna(e)}
-    df["ersatt_av"] = [ersatt.get(int(i)) for i in df.id]
+    df["ersatt_av"] = pd.Series([ersatt.get(int(i)) for i in df.id], index=df.index, dtype=object)
+    df["ersatter_id"] = pd.Series([int(e) if pd.notna(e) else None for e in df.ersatter_id], index=df.index,
+                                  dtype=object)
     df["datum"] = pd.to_datetime(df.datum).dt.date
     df["urval"] = [json.loads(v) if isinstance(v, str) else (v or {}) for v in df.urval]
     return df
@@ -326,7 +329,7 @@ def api_lista(plan: str | None = None) -> list[dict]:
     ut = []
     for r in df.itertuples():
         m = api_metadata(las(int(r.id)))
-        m["ersatt_av"] = int(r.ersatt_av) if r.ersatt_av == r.ersatt_av and r.ersatt_av is not None else None
+        m["ersatt_av"] = r.ersatt_av
         ut.append(m)
     return ut
 
@@ -336,3 +339,38 @@ def api_svar(s: Sammantradet) -> dict:
     with cache.med_underlag(s.underlag):
         resurser = api_resurser(s.som_urval().med(sammantrade=None))
     return {**api_metadata(s), "data": resurser}
+
+
+# --- Förändringar sedan förra sammanträdet ---
+
+FORANDRINGSKOLUMNER = ["typ", "malomrade", "kod", "text", "fore", "fore_exempel", "status", "exempel", "forandring",
+                       "skal"]
+
+
+def forandringar_sedan(s: Sammantradet, atg: pd.DataFrame, ind: pd.DataFrame) -> pd.DataFrame:
+    """Sidans åtgärder och indikatorer (aktuella data) mot det som sammanträdet visades, med samma ärliga
+    regler som "sedan föregående period" (tidigare.statusandring: bara värden av samma slag jämförs).
+    Kolumnerna som fragor.forandringar ger; bara det som ändrats."""
+    from data.uppfoljning import regler, tidigare, ursprung
+    u = s.som_urval()
+    with cache.med_underlag(s.underlag):
+        da_atg = fragor.atgarder(enhet=u.enhet, roll=u.roll, period=s.period, status=u.status or None, plan=s.plan_kod)
+        da_ind = fragor.indikatorer(enhet=u.enhet, period=s.period, plan=s.plan_kod)
+    etikett = f"{s.organ_kort or s.organ} {s.datum.isoformat()}"
+    rader = []
+    for nu, da, typ, textkol, prov in ((atg, da_atg, "Åtgärd", "text", ("kalla_url", "rapporterad_av")),
+                                       (ind[ind.malomrade.notna()], da_ind[da_ind.malomrade.notna()], "Indikator",
+                                        "namn", ("utfall_kalla_url", "utfall_rapporterad_av"))):
+        dan = {r.kod: (r.status, ursprung.ursprung(r.exempel, getattr(r, prov[0]), getattr(r, prov[1])))
+               for r in da.itertuples()}
+        for r in nu.itertuples():
+            if r.kod not in dan:
+                continue
+            urs = ursprung.ursprung(r.exempel, getattr(r, prov[0]), getattr(r, prov[1]))
+            a = tidigare.statusandring(r.status, urs, urs is not None,
+                                       [tidigare.Tidigare(etikett, dan[r.kod][0], dan[r.kod][1])])
+            if a.forandring != regler.OFORANDRAD:
+                rader.append({"typ": typ, "malomrade": int(r.malomrade), "kod": r.kod, "text": getattr(r, textkol),
+                              "fore": a.fore, "fore_exempel": a.fore_exempel, "status": r.status,
+                              "exempel": tidigare.ar_exempel(urs), "forandring": a.forandring, "skal": r.status_skal})
+    return pd.DataFrame(rader, columns=FORANDRINGSKOLUMNER)
