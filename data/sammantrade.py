@@ -27,7 +27,7 @@ Argument:
   --plan KOD            planens kod (standard: standardplanen)
   --period PERIOD       rapportperioden som nämnden behandlar
   --datum ÅÅÅÅ-MM-DD    sammanträdets datum
-  --diarienummer DNR    ärendets diarienummer, t.ex. "KS 2020/123"
+  --diarienummer DNR    ärendets diarienummer, t.ex. "BUN 2025/17"
   --organ NAMN          organet som sammanträder (standard: planens nämnd)
   --enhet KOD           bara enhetens åtgärder och indikatorer; upprepa
   --roll ansvarig       bara åtgärder där enheten är ansvarig

@@ -58,7 +58,7 @@ def bygg_sidorna(u: Urval) -> None:
 
 
 def etikett(s: sammantrade.Sammantradet, sokvag: str, query: dict) -> html.Div:
-    """"Som presenterat KS 2020-09-28, dnr KS 2020/123" – och vägen tillbaka till aktuella data."""
+    """"Som presenterat <nämndens kortform> <datum>, dnr <diarienummer>" – och vägen tillbaka till aktuella data."""
     aktuell = Urval.fran_fraga({k: v for k, v in query.items() if k != "sammantrade"}, sokvag).till_sok()
     return html.Div([
         html.Span(s.etikett, className="fw-semibold"),

@@ -295,12 +295,25 @@ def skapat(sm_server):
     return _skapa_anrop(admin, DNR)
 
 
-def test_bara_administratoren_skapar_i_appen(sm_server):
-    """Formulärets callback, uppspelad som Dash skickar den: anonymt vägras, administratören skapar."""
+def test_bara_administratoren_skapar_i_appen(sm_server, skapat):
+    """Formulärets callback, uppspelad som Dash skickar den: anonym, läsare och rapportör vägras (inget
+    sparas); administratören skapade sammanträdet (fixturen)."""
+    from data.konton import anvandare
+    from tests.test_behorighet import LOSEN, logga_in
     from tests.test_sakerhet import Klient
+    anvand_databas(sm_server["databas"])
+    anvandare.lagg_till("lars", "lasare", [], LOSEN, "Lars Läsare")
+    anvandare.lagg_till("rut", "rapportor", ["KSK/EKO"], LOSEN, "Rut Rapportör")
     anonym = Klient(sm_server["bas"])
     fore = _antal(anonym)
-    assert "Ingen behörighet" in _skapa_anrop(anonym, "KS 2020/1")
+    assert fore >= 1
+    klienter = [anonym]
+    for namn in ("lars", "rut"):
+        k = Klient(sm_server["bas"])
+        assert logga_in(k, namn, LOSEN) == 200
+        klienter.append(k)
+    for k in klienter:
+        assert "Ingen behörighet" in _skapa_anrop(k, "KS 2020/1")
     assert _antal(anonym) == fore
 
 

@@ -495,7 +495,7 @@ class Sammantrade(Bas):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
     datum: Mapped[dt.date] = mapped_column(Date)
     organ: Mapped[str] = mapped_column(String(200))                  # nämnden som sammanträdde
-    organ_kort: Mapped[Optional[str]] = mapped_column(String(50))    # i etiketten: "KS 2020-09-28"
+    organ_kort: Mapped[Optional[str]] = mapped_column(String(50))    # nämndens kortform i etiketten
     diarienummer: Mapped[str] = mapped_column(String(100))
     period: Mapped[str] = mapped_column(String(100))
     urval: Mapped[Optional[dict]] = mapped_column(JSON)              # enhet, roll, status (tomt: hela planen)

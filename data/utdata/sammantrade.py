@@ -64,7 +64,7 @@ class Sammantradet:
 
     @property
     def etikett(self) -> str:
-        """"Som presenterat KS 2020-09-28, dnr KS 2020/123"."""
+        """"Som presenterat <nämndens kortform> <datum>, dnr <diarienummer>"."""
         return f"Som presenterat {self.organ_kort or self.organ} {self.datum.isoformat()}, dnr {self.diarienummer}"
 
     def som_urval(self, u: Urval | None = None) -> Urval:
@@ -136,7 +136,7 @@ def skapa(plan: str | None, period: str, datum, diarienummer: str, skapad_av: st
     datum = _datum(datum)
     dnr = (diarienummer or "").strip()
     if not dnr:
-        raise Sammantradesfel("diarienumret saknas (t.ex. ”KS 2020/123”)")
+        raise Sammantradesfel("diarienumret saknas (t.ex. ”BUN 2025/17”)")
     if not (skapad_av or "").strip():
         raise Sammantradesfel("det saknas vem som skapar sammanträdet")
     kod = plan or fragor.standardplan()
