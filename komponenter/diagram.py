@@ -72,6 +72,12 @@ def _etikettlage(p: tuple, malpunkter: list[tuple], golv: bool = False) -> str:
     return "top center" if samma and p[1] > max(samma) else "bottom center"
 
 
+def _maletikettlage(m: tuple, utfall: list[tuple]) -> str:
+    """Målets (nuvärdets) etikett över romben – men under den när ett högre utfall står samma dag, vars
+    etikett då står ovanför sin punkt (_etikettlage): annars skrivs "180" över målets "176"."""
+    return "bottom center" if any(p[0] == m[0] and p[1] > m[1] for p in utfall) else "top center"
+
+
 def indikatorfigur(ind: dict, serier: dict, stor: bool = False) -> go.Figure:
     """Nuvärde, planens mål (streckat, romber) och utfall: en serie per ursprung (publicerat,
     prognos, rapporterat, exempel) med egen markör och eget namn; tomma serier ritas inte."""
@@ -88,7 +94,7 @@ def indikatorfigur(ind: dict, serier: dict, stor: bool = False) -> go.Figure:
             marker=dict(symbol=["square"] * (1 if nuv else 0) + ["diamond"] * len(mal), size=ms + 2,
                         color=["#ffffff"] * (1 if nuv else 0) + [ORANGE] * len(mal),
                         line=dict(color=ORANGE, width=2)),
-            text=[fmt.tal(p[1]) for p in malpunkter], textposition="top center",
+            text=[fmt.tal(p[1]) for p in malpunkter], textposition=[_maletikettlage(m, ut) for m in malpunkter],
             textfont=dict(color=ORANGE), cliponaxis=False,
             customdata=[f"{p[2]}: {fmt.med_enhet(p[1], enhet)}" for p in malpunkter],
             hovertemplate="%{customdata}<extra></extra>"))

@@ -291,7 +291,10 @@ def test_etiketter_krockar_inte_och_negativa_varden_far_luft(full):
     fig = _figur(full, OVERSKOTT, "Årsredovisning 2021")
     pub = next(t for t in fig.data if t.name == "Utfall (publicerat)")
     lage = dict(zip(pub.text, pub.textposition))
-    assert lage["4,6"] == "top center"          # över punkten: målets 2,6 står ovanför sin romb
+    assert lage["4,6"] == "top center"          # över punkten, och målets 2,6 under sin romb
+    mal = next(t for t in fig.data if t.name == "Nuvärde och mål")
+    assert dict(zip(mal.text, mal.textposition))["2,6"] == "bottom center"
+    assert dict(zip(mal.text, mal.textposition))["1,8"] == "top center"   # inget utfall samma dag
     exempel = next(t for t in fig.data if t.name == "Exempel (påhittat)")
     assert list(exempel.textposition) == ["bottom center"]
     fig = _figur(full, "Grön finansiering i mnkr", "Delår 2 2020")
