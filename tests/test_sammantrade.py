@@ -351,3 +351,34 @@ def test_sammantradets_oversikt_i_webblasaren(webblasare, sm_server, skapat, bre
         d.save_screenshot(str(SKARMBILDER / f"sammantrade_oversikt_{bredd}x{hojd}{'_mote' if visning else ''}.png"))
     finally:
         satt_storlek(d, 1920, 1080)
+
+
+def _docx_text(data: bytes) -> str:
+    from docx import Document
+    d = Document(io.BytesIO(data))
+    delar = [p.text for p in d.paragraphs]
+    for t in d.tables:
+        delar += [c.text for rad in t.rows for c in rad.cells]
+    return "\n".join(delar)
+
+
+def test_delarsrapporten_ur_sammantradet(databas):
+    """Delårsrapporten (Word) ur sammanträdet: samma text efter en ny rapport; den aktuella rapporten ändras."""
+    if not databas.startswith("sqlite"):
+        pytest.skip("rapporten byggs ur underlaget, inte ur databasen: prövas på SQLite (lagringen prövas ovan på båda)")
+    import dash
+    from data.utdata import delarsrapport
+    from data.uppfoljning.urval import Urval
+    s = _skapa()
+    klient = dash.get_app().server.test_client()
+    fore = _docx_text(sammantrade.rapport(s, "docx").innehall)
+    r = klient.get(f"/export/delarsrapport.docx?plan=KS-2020&sammantrade={DATUM}")
+    assert r.status_code == 200 and _docx_text(r.data) == fore
+    assert klient.get("/export/delarsrapport.docx?plan=KS-2020&sammantrade=1999-01-01").status_code == 400
+    levande = lambda: _docx_text(delarsrapport.skapa(Urval(plan="KS-2020", period=PERIOD), "docx").innehall)  # noqa: E731
+    assert "Bedömningen klar i maj." not in fore
+    rapport.las_period(PERIOD, "Anna", las=False, plan="KS-2020")
+    rapport.tillampa(rapport.las_rapport(_ifylld(databas), "ekonomi.xlsx"), "Eva Ekonom")
+    sammantrade._lasta.clear()
+    assert _docx_text(sammantrade.rapport(sammantrade.las(s.id), "docx").innehall) == fore
+    assert "Bedömningen klar i maj." in levande()
