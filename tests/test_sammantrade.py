@@ -139,6 +139,12 @@ def test_sammantradet_ar_fryst_genom_rapport_last_och_inlasning(databas):
     assert api["diarienummer"] == DNR and api["period"] == PERIOD
     assert any(r["kod"] == "1-A13" for r in api["data"]["atgarder"])
     assert json.loads(klient.get("/api/v1/sammantraden").data)["data"][0]["id"] == s.id
+    # Svaren stämmer med OpenAPI-beskrivningen (openapi-core, som tests/test_api.py)
+    from tests.test_api import _validera
+    spec = klient.get("/api/v1/openapi.json").get_json()
+    for vag in (f"/api/v1/sammantraden/{s.id}", "/api/v1/sammantraden", "/api/v1/sammantraden?plan=KS-2020",
+                "/api/v1/sammantraden/999"):
+        _validera(spec, klient.get(vag))
     assert klient.get("/api/v1/sammantraden/999").status_code == 404
     for metod in ("post", "put", "patch", "delete"):
         assert getattr(klient, metod)(f"/api/v1/sammantraden/{s.id}").status_code == 405
