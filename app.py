@@ -16,6 +16,7 @@ from dash.exceptions import PreventUpdate
 from data.uppfoljning import fragor
 from data.lagring import installningar
 from data.lagring.installningar import Installningar
+from data.uppfoljning.plankontext import Plankontext
 from data.uppfoljning.urval import Urval
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ def _lank(barn, href: str, **kw) -> dcc.Link:
     return dcc.Link(barn, href=href, className="nav-link", id={"typ": "nav", "href": href}, **kw)
 
 
-def menylankar(plan: str | None = None) -> list:
+def menylankar(plan: Plankontext) -> list:
     """Menyn för planen: översikten, planens målområden (numren ur planen), och de delar planen har."""
     info, delar = fragor.plan_info(plan), fragor.planens_delar(plan)
     lankar = [_lank("Översikt", "/")]
@@ -56,7 +57,7 @@ def menylankar(plan: str | None = None) -> list:
     return lankar
 
 
-def oppna_lankar(plan: str | None = None) -> list:
+def oppna_lankar(plan: Plankontext) -> list:
     """Sidorna för invånare och vidareanvändare och ordlistan, under huvudmenyn (inte i sammanträdeslägets
     ordning); skattepengar och Kolada-jämförelsen bara när planen har budget respektive Kolada-id och nyckeltal."""
     delar = fragor.planens_delar(plan)
@@ -66,9 +67,9 @@ def oppna_lankar(plan: str | None = None) -> list:
             _lank("Ordlista", "/om", title="Statusorden, måttenhet, ansvarig enhet, publicerat och exempel")]
 
 
-def navigering() -> html.Nav:
-    return html.Nav([html.Div(menylankar(), id="huvudmeny", className="nav flex-column"),
-                     html.Div(oppna_lankar(), id="oppnameny", className="nav flex-column oppna-meny mt-2 pt-2 border-top")],
+def navigering(plan: Plankontext) -> html.Nav:
+    return html.Nav([html.Div(menylankar(plan), id="huvudmeny", className="nav flex-column"),
+                     html.Div(oppna_lankar(plan), id="oppnameny", className="nav flex-column oppna-meny mt-2 pt-2 border-top")],
                     className="sidomeny", **{"aria-label": "Huvudmeny"})
 
 
@@ -79,16 +80,16 @@ def planetikett(kommun, namnd: str, ar, kod: str | None = None) -> str:
     return " · ".join(delar) + (f" ({kod})" if kod else "")
 
 
-def sidhuvudets_plan(plan: str | None = None) -> str:
+def sidhuvudets_plan(plan: Plankontext) -> str:
     """Sidhuvudets rad om planen: kommun, nämnd och år."""
     info = fragor.plan_info(plan)
     return " · " + planetikett(info.get("kommun"), info["namnd"], info["ar"])
 
 
-def planvaljare() -> html.Div:
+def planvaljare(std: Plankontext) -> html.Div:
     """Planväljaren (kommun · nämnd · år); valet står i URL:en som ?plan=KOD, standardplanen utan."""
     pl = fragor.planer()
-    std = fragor.plan_info()["kod"]
+    std = std.kod
     return html.Div(html.Label([html.Span("Plan", className="me-2"),
                                 dbc.Select(id="planval", value=std, size="sm", className="planval",
                                            options=[{"label": planetikett(r.kommun, r.namnd, r.ar, r.kod)
@@ -102,15 +103,16 @@ def byt_plan(sok: str | None, sokvag: str | None, ny: str, std: str) -> tuple[st
     """URL:en efter ett planbyte: filtren som finns i den nya planen (period, enheter, målområde)
     behålls, de andra tas bort och nämns. Returnerar (search, pathname, borttagna)."""
     u = fragor.normalisera_urval(Urval.fran_sok(sok, sokvag))
+    kp = fragor.los_plan(ny)
     tappade = []
-    period = u.period if u.period in set(fragor.perioder(ny).namn) else None
+    period = u.period if u.period in set(fragor.perioder(kp).namn) else None
     if u.period and not period:
         tappade.append(f"perioden ”{u.period}”")
-    kanda = set(fragor.enheter(ny).kod)
+    kanda = set(fragor.enheter(kp).kod)
     enhet = [e for e in u.enhet if e in kanda]
     tappade += [f"enheten ”{e}”" for e in u.enhet if e not in kanda]
     m = re.fullmatch(r"/malomrade/(\d+)", sokvag or "")
-    if m and int(m.group(1)) not in set(fragor.malomraden(ny).nr):
+    if m and int(m.group(1)) not in set(fragor.malomraden(kp).nr):
         tappade.append(f"målområde {m.group(1)}")
         sokvag = "/"
     ny_u = u.med(plan=None if ny == std else ny, period=period, enhet=enhet, roll=u.roll if enhet else None)
@@ -121,7 +123,7 @@ def planbytesbesked(ny: str, tappade: list[str]) -> str:
     """Meddelandet efter ett planbyte som tog bort filter (tomt när allt fanns kvar)."""
     if not tappade:
         return ""
-    namn = planetikett(*(fragor.plan_info(ny).get(k) for k in ("kommun", "namnd", "ar")))
+    namn = planetikett(*(fragor.plan_info(fragor.los_plan(ny)).get(k) for k in ("kommun", "namnd", "ar")))
     lista = ", ".join(tappade[:-1]) + (" och " if len(tappade) > 1 else "") + tappade[-1]
     return f"Planen {namn} har inte {lista}; {'de togs' if len(tappade) > 1 else 'det togs'} bort ur filtret."
 
@@ -142,20 +144,21 @@ def kontoruta() -> html.Div:
 
 
 def skal():
-    plan = fragor.plan_info()
+    std = fragor.los_plan()   # kanten: standardplanen, upplöst en gång för skalet
+    plan = fragor.plan_info(std)
     return html.Div(id="skal", className="skal", children=[
         html.A("Hoppa till innehållet", href="#innehall", className="hoppa-lank"),
         html.Header(html.Div([
             dcc.Link([html.Span("Målkoll", className="varumarke"),
-                      html.Span(sidhuvudets_plan(), id="plannamn", className="plannamn", title=plan["namn"])],
+                      html.Span(sidhuvudets_plan(std), id="plannamn", className="plannamn", title=plan["namn"])],
                      href="/", className="text-decoration-none text-reset"),
             html.Span([html.Span("← → bläddrar · A avvikelser/hela sidan · F helskärm · Esc lämnar", className="motestips-lang"),
                        html.Span("← → · A avvikelser · F · Esc", className="motestips-kort")],
                       className="motestips ms-auto me-3",
                       title="← → bläddrar · A avvikelser/hela sidan · F helskärm · Esc lämnar"),
-            planvaljare(),
-            dcc.Store(id="standardplan", data=fragor.plan_info()["kod"]),
-            dcc.Store(id="menyplan", data=fragor.plan_info()["kod"]),   # planen som menyn nu visar
+            planvaljare(std),
+            dcc.Store(id="standardplan", data=std.kod),
+            dcc.Store(id="menyplan", data=std.kod),   # planen som menyn nu visar
             kontoruta(),
             # Avvikelsedagordningen (?fokus=avvikelser): syns bara i sammanträdesläget; tangenten A gör detsamma
             html.Button("Bara avvikelser", id="fokusknapp", n_clicks=0, type="button",
@@ -167,7 +170,7 @@ def skal():
         ], className="container-fluid d-flex align-items-center"), className="sidhuvud"),
         html.Div(id="planbyte", role="status", className="planbyte"),
         html.Div([
-            navigering(),
+            navigering(std),
             html.Main(dash.page_container, id="innehall", tabIndex="-1", className="huvudinnehall"),
         ], className="ramverk"),
     ])
@@ -183,7 +186,7 @@ def _skalets_callbacks(app: Dash) -> None:
         Visar menyn redan planen (som vid varje vanlig sidladdning) ändras inget: en ny meny gör att
         Dash letar igenom sidan efter menyns länkar igen, vilket kostade märkbart vid sidladdningen."""
         u = Urval.fran_sok(search)
-        plan = u.plan if u.plan in set(fragor.planer().kod) else None
+        plan = fragor.los_plan(u.plan if u.plan in set(fragor.planer().kod) else None)
         info = fragor.plan_info(plan)
         if info["kod"] == visad:
             raise PreventUpdate

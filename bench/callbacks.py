@@ -120,8 +120,9 @@ def search_varden(url: str, antal: int = 60, seed: int = 1, mix: str = "filter")
     mix="perioder": bara periodbyten (ingen enhet), alltså hela sidan med alla diagram varje gång."""
     from data.uppfoljning import fragor
     anvand_databas(url)
-    perioder = list(fragor.perioder().namn)
-    enheter = [None] + ([k for k in fragor.enheter().kod if k.count("/") <= 1][:8] if mix == "filter" else [])
+    plan = fragor.los_plan()
+    perioder = list(fragor.perioder(plan).namn)
+    enheter = [None] + ([k for k in fragor.enheter(plan).kod if k.count("/") <= 1][:8] if mix == "filter" else [])
     kombinationer = []
     for p, e, r in itertools.product(perioder, enheter, (None, "ansvarig")):
         if r and not e:

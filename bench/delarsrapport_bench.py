@@ -40,12 +40,12 @@ def _fyll(url: str, period: str) -> None:
     inst = installningar.aktuella().med(databas_url=url)
     start.starta(inst)
     forbered.sakerstall_databas(inst)
-    kod = fragor.standardplan()
+    plan = fragor.los_plan()
     admin = Anvandare(None, "bench", "Bänken", "administrator", ())
     texter = [analys.Andring("plan", "", None, "Sammanfattning för bänken.\n\n- en punkt\n- en till")]
     texter += [analys.Andring("malomrade", str(nr), "Delvis i fas", f"Bedömning för målområde {nr}. " * 20)
-               for nr in fragor.malomraden(kod).nr]
-    analys.spara(kod, period, texter, admin)
+               for nr in fragor.malomraden(plan).nr]
+    analys.spara(plan.kod, period, texter, admin)
 
 
 def _tid(f) -> float:
@@ -82,6 +82,7 @@ def mat(url: str, korningar: int, period: str, lugn: float | None = None, vanta:
     from data.utdata.delarsrapport.modell import Bild
     start.starta(installningar.aktuella().med(databas_url=url))
     u = fragor.normalisera_urval(Urval(period=period))
+    plan = fragor.los_plan(u.plan)   # kanten: urvalets plan, annars standardplanen
     storlek = {}
     tider: dict[str, list[float]] = {k: [] for k in [*RADER, "xlsx efter"]}
     cpu: dict[str, list[float]] = {k: [] for k in [*RADER, "xlsx efter"]}
@@ -94,16 +95,16 @@ def mat(url: str, korningar: int, period: str, lugn: float | None = None, vanta:
 
         def mat_(k, f):
             t[k], c[k] = _tid_cpu(f)
-        mat_("xlsx", lambda: storlek.__setitem__("xlsx", len(export.bygg(u).innehall)))
+        mat_("xlsx", lambda: storlek.__setitem__("xlsx", len(export.bygg(u, plan).innehall)))
         for f in ("docx", "pdf"):
             _kallt(diagram, f)
-            mat_(f, lambda f=f: storlek.__setitem__(f, len(delarsrapport.skapa(u, f).innehall)))
-        mat_("pdf efter docx", lambda: delarsrapport.skapa(u, "pdf"))     # diagrammen i processens minne
+            mat_(f, lambda f=f: storlek.__setitem__(f, len(delarsrapport.skapa(u, plan, f).innehall)))
+        mat_("pdf efter docx", lambda: delarsrapport.skapa(u, plan, "pdf"))     # diagrammen i processens minne
         diagram._ritad.cache_clear()                                       # en annan arbetsprocess:
-        mat_("docx ur lagret", lambda: delarsrapport.skapa(u, "docx"))    # diagrammen i det delade lagret
+        mat_("docx ur lagret", lambda: delarsrapport.skapa(u, plan, "docx"))    # diagrammen i det delade lagret
         diagram._ritad.cache_clear()
-        mat_("pdf ur lagret", lambda: delarsrapport.skapa(u, "pdf"))
-        mat_("xlsx efter", lambda: export.bygg(u))                        # golvet även efter rapporterna
+        mat_("pdf ur lagret", lambda: delarsrapport.skapa(u, plan, "pdf"))
+        mat_("xlsx efter", lambda: export.bygg(u, plan))                        # golvet även efter rapporterna
         print(f"  runda {runda}{' (uppvärmning)' if not runda else ''}: last {last:.1f} → {_last():.1f} · "
               + " · ".join(f"{k} {v:.2f} s (CPU {c[k]:.2f})" for k, v in t.items()), flush=True)
         if not runda:
@@ -113,9 +114,9 @@ def mat(url: str, korningar: int, period: str, lugn: float | None = None, vanta:
             tider[k].append(v)
             cpu[k].append(c[k])
         if runda == korningar:             # delarna i sista rundan, kallt
-            und = underlag.hamta(u)
+            und = underlag.hamta(u, plan)
             _kallt(diagram, "delar")
-            delar["hämtning"] = _tid(lambda: underlag.hamta(u))
+            delar["hämtning"] = _tid(lambda: underlag.hamta(u, plan))
             d = None
 
             def modell():

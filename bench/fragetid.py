@@ -20,17 +20,17 @@ from bench._verktyg import maskin, tillfallig_databas
 from data.planen import forbered  # noqa: E402
 
 ANROP = {
-    "perioder()": lambda f, u: f.perioder(),
-    "vald_period()": lambda f, u: f.vald_period(),
-    "malomraden()": lambda f, u: f.malomraden(),
-    "inriktningsmal(1)": lambda f, u: f.inriktningsmal(1),
-    "atgarder(1)": lambda f, u: f.atgarder(1),
-    "atgarder(1, enhet=KSK)": lambda f, u: f.atgarder(1, enhet=["KSK"]),
-    "indikatorer(1)": lambda f, u: f.indikatorer(1),
-    "indikatorer(1, enhet=KSK)": lambda f, u: f.indikatorer(1, enhet=["KSK"]),
-    "utfall(ind. i mo 1)": lambda f, u: f.utfall(f.indikatorer(1).id.tolist()),
-    "budget_bred(drift_per_verksamhet)": lambda f, u: f.budget_bred("drift_per_verksamhet"),
-    "budgetutfall()": lambda f, u: f.budgetutfall(),
+    "perioder()": lambda f, p: f.perioder(plan=p),
+    "vald_period()": lambda f, p: f.vald_period(plan=p),
+    "malomraden()": lambda f, p: f.malomraden(plan=p),
+    "inriktningsmal(1)": lambda f, p: f.inriktningsmal(1, plan=p),
+    "atgarder(1)": lambda f, p: f.atgarder(1, plan=p),
+    "atgarder(1, enhet=KSK)": lambda f, p: f.atgarder(1, enhet=["KSK"], plan=p),
+    "indikatorer(1)": lambda f, p: f.indikatorer(1, plan=p),
+    "indikatorer(1, enhet=KSK)": lambda f, p: f.indikatorer(1, enhet=["KSK"], plan=p),
+    "utfall(ind. i mo 1)": lambda f, p: f.utfall(f.indikatorer(1, plan=p).id.tolist()),
+    "budget_bred(drift_per_verksamhet)": lambda f, p: f.budget_bred("drift_per_verksamhet", plan=p),
+    "budgetutfall()": lambda f, p: f.budgetutfall(plan=p),
 }
 
 
@@ -47,14 +47,15 @@ def mat(url: str, upprepningar: int) -> dict[str, tuple[float, int]]:
         n["n"] += 1
     event.listen(motor, "before_cursor_execute", rakna)
     ut = {}
+    plan = fragor.los_plan()   # kanten: standardplanen, upplöst en gång
     try:
         for namn, f in ANROP.items():
-            f(fragor, url)
+            f(fragor, plan)
             tider = []
             for _ in range(upprepningar):
                 n["n"] = 0
                 t = time.perf_counter()
-                f(fragor, url)
+                f(fragor, plan)
                 tider.append(time.perf_counter() - t)
             ut[namn] = (statistics.median(tider), n["n"])
     finally:

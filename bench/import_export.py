@@ -122,13 +122,15 @@ def mat_export(url: str, korningar: int, cache: bool) -> dict:
     os.environ["MALKOLL_CACHE"] = "" if cache else "av"
     try:
         anvand_databas(url)
-        export.exportera(period=PERIOD)  # uppvärmning
+        from data.uppfoljning import fragor
+        plan = fragor.los_plan()   # kanten: standardplanen, upplöst en gång
+        export.exportera(plan, period=PERIOD)  # uppvärmning
         tider = []
         for _ in range(korningar):
             t = time.perf_counter()
-            innehall = export.exportera(period=PERIOD)
+            innehall = export.exportera(plan, period=PERIOD)
             tider.append(time.perf_counter() - t)
-        _, topp = _med_minne(lambda: export.exportera(period=PERIOD))
+        _, topp = _med_minne(lambda: export.exportera(plan, period=PERIOD))
     finally:
         if gammal is None:
             os.environ.pop("MALKOLL_CACHE", None)
@@ -154,7 +156,8 @@ def mat_import(sort: str, korningar: int, syntetisk: bool, antal_namnder: int) -
                 svar = f()
                 steg[namn].append(time.perf_counter() - t)
                 return svar
-            mall = kor("mall", lambda: rapport.skapa_mall(PERIOD))
+            from data.uppfoljning import fragor
+            mall = kor("mall", lambda: rapport.skapa_mall(PERIOD, plan=fragor.los_plan()))
             fylld = kor("fyll", lambda: fylld_rapport(mall))
             fg = kor("forhandsgranska", lambda: rapport.las_rapport(fylld, "bank_full_rapport.xlsx"))
             n = kor("tillampa", lambda: rapport.tillampa(fg, "Bänk (bench/import_export.py)"))

@@ -134,8 +134,9 @@ def _halsa_ok(innehall: dict) -> bool:
 def _sidor() -> list[tuple[str, str]]:
     """Sidor × perioder (kanoniska sökparametrar): många olika färdiga sidor för lagret."""
     from data.uppfoljning import fragor
-    perioder = list(fragor.perioder().namn)
-    nr = list(fragor.malomraden().nr)
+    plan = fragor.los_plan()
+    perioder = list(fragor.perioder(plan).namn)
+    nr = list(fragor.malomraden(plan).nr)
     from data.uppfoljning.urval import Urval
     vagar = ["/", *[f"/malomrade/{n}" for n in nr], "/budget", "/arbetsgivare", "/sarskilda-uppdrag"]
     return [(v, Urval(period=p).till_sok()) for v in vagar for p in [None, *perioder]]

@@ -60,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def steg() -> int:
         kommando.starta()
-        u = kommando.urval(p, a.plan, enhet=a.enhet, roll=a.roll, period=a.period, status=a.status)
-        r = delarsrapport.skapa(u, a.format, mall=mall)
+        u, plan = kommando.urval(p, a.plan, enhet=a.enhet, roll=a.roll, period=a.period, status=a.status)
+        r = delarsrapport.skapa(u, plan, a.format, mall=mall)
         kommando.skriv(a.fil, r.innehall)
         print(f"Skrev {a.fil}: delårsrapport {u.plan} {r.period} ({len(r.innehall) // 1024} kB)")
         return 0

@@ -50,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def steg() -> int:
         kommando.starta()
-        u = kommando.urval(p, a.plan, enhet=a.enhet, roll=a.roll, period=a.period, status=a.status)
-        e = export.bygg(u)
+        u, plan = kommando.urval(p, a.plan, enhet=a.enhet, roll=a.roll, period=a.period, status=a.status)
+        e = export.bygg(u, plan)
         kommando.skriv(a.fil, e.innehall)
         print(f"Skrev {a.fil}: {u.plan}, {', '.join(e.blad)} ({e.period}, {len(e.innehall) // 1024} kB)")
         return 0

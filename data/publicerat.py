@@ -27,7 +27,7 @@ def _las_in(katalog: Path | None, kod: str | None) -> int:
     if not (katalog / "plan.yaml").is_file():
         raise Kommandofel(f"{katalog} har ingen plan.yaml; ange planens katalog med --katalog.")
     plan = las_plan(katalog)
-    if kod and kommando.los_plan(kod) != plan["kod"]:
+    if kod and kommando.los_plan(kod).kod != plan["kod"]:
         raise Kommandofel(f"katalogen {katalog} innehåller planen {plan['kod']!r}, inte {kod!r}.")
     try:
         kommando.los_plan(plan["kod"])

@@ -23,6 +23,7 @@ from data.rapportering import rapport, rapportfil
 from data.rapportering.granser import MAX_TEXT, citat
 from data.rapportering.rapport import Anvandningsfel, Importfel
 from data.uppfoljning import fragor
+from data.uppfoljning.plankontext import Plankontext
 
 
 def tolkare() -> kommando.Parser:
@@ -92,13 +93,13 @@ def _kontrollera_utfil(fil: str) -> None:
         raise Kommandofel(f"katalogen {p.parent} finns inte; skapa den eller välj en annan plats.")
 
 
-def _kontrollera_period(plan: str, period: str) -> None:
+def _kontrollera_period(plan: Plankontext, period: str) -> None:
     namn = list(fragor.perioder(plan).namn)
     if period not in namn:
         raise Kommandofel(f"Perioden {citat(period)} finns inte i {plan}. Perioderna heter: {', '.join(namn)}.")
 
 
-def _kontrollera_enheter(plan: str, enheter: list[str]) -> None:
+def _kontrollera_enheter(plan: Plankontext, enheter: list[str]) -> None:
     kanda = list(fragor.enheter(plan).kod)
     okanda = [e for e in enheter if e not in kanda]
     if okanda:
@@ -125,7 +126,7 @@ def _kor(a) -> int:
         print(f"Rapportmallen för {plan}, {a.period} är sparad i {a.fil}.")
     elif a.kommando == "importera":
         fg = rapport.las_rapport(a.data, Path(a.fil).name)
-        if a.plan and fg.plan != plan:
+        if a.plan and fg.plan != plan.kod:
             raise Kommandofel(f"rapporten {a.fil} gäller planen {fg.plan}, inte {plan}; ingenting har ändrats.")
         print(fg.text())
         if a.forhandsgranska:

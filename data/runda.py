@@ -15,6 +15,7 @@ from data.planen import kommando
 from data.planen.kommando import Kommandofel
 from data.rapportering import runda
 from data.rapportering.rapport import Anvandningsfel, Importfel
+from data.uppfoljning.plankontext import Plankontext
 
 
 def tolkare() -> kommando.Parser:
@@ -32,8 +33,8 @@ def tolkare() -> kommando.Parser:
     return ap
 
 
-def _status(plan: str, period: str | None) -> int:
-    r = runda.hamta(plan, period)
+def _status(plan: Plankontext, period: str | None) -> int:
+    r = runda.hamta(plan.kod, period)
     if r is None:
         print(f"Ingen rapportrunda för {period or 'någon period'} i {plan}.")
         return 1
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             if a.kommando == "status":
                 return _status(plan, a.period)
-            r = runda.oppna(runda.kommandoradens_administrator(), plan, a.period, a.sista_dag, a.sista_dag_enheter)
+            r = runda.oppna(runda.kommandoradens_administrator(), plan.kod, a.period, a.sista_dag, a.sista_dag_enheter)
         except Anvandningsfel as e:
             raise Kommandofel(" ".join(e.fel)) from None
         except Importfel as e:

@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def steg() -> int:
         kommando.starta()
-        kod = kommando.los_plan(a.plan)
+        kod = kommando.los_plan(a.plan).kod   # kanten: --plan, annars standardplanen
         if a.kommando == "lista":
             for r in sammantrade.lista(kod).itertuples():
                 ers = f", ersätter {r.ersatter_id}" if r.ersatter_id is not None else ""

@@ -14,6 +14,8 @@ import logging
 
 from data.lagring import cache, db, installningar
 from data.rapportering import behorighet
+from data.uppfoljning import fragor
+from data.uppfoljning.plankontext import Plankontext
 from data.utdata import oppna_data, sammantrade
 from data.utdata.oppna_data import PREFIX
 
@@ -62,13 +64,14 @@ def _villkor(etag: str, andrad) -> bool:
     return False
 
 
-def _cachehuvuden(csv: bool) -> tuple[dict, bool]:
-    """ETag och Last-Modified för svaret; (huvuden, oförändrat)."""
+def _cachehuvuden(csv: bool, plan: str = "") -> tuple[dict, bool]:
+    """ETag och Last-Modified för svaret; (huvuden, oförändrat). `plan`: den upplösta planen (repr), så
+    att samma adress utan ?plan= får en ny ETag när standardplanen är en annan."""
     from flask import request
     from werkzeug.http import http_date
     gen = cache.generation()
     andrad = cache.senast_andrad()
-    nyckel = f"{oppna_data.VERSION}|{gen}|{request.full_path}|{'csv' if csv else 'json'}"
+    nyckel = f"{oppna_data.VERSION}|{gen}|{plan}|{request.full_path}|{'csv' if csv else 'json'}"
     etag = '"' + hashlib.sha256(nyckel.encode()).hexdigest()[:24] + '"'
     h = {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept"}
     if andrad is not None:
@@ -92,7 +95,7 @@ def _lankar(s: oppna_data.Sida) -> str:
     return ", ".join(ut)
 
 
-def _utanfor_behorighet(f: oppna_data.Fraga) -> str | None:
+def _utanfor_behorighet(plan: Plankontext) -> str | None:
     """När inloggning krävs för att läsa (MALKOLL_KRAV_INLOGGNING=ja) ser ett konto med enheter i en
     organisation bara dess planer – också i API:t (data.rapportering.behorighet.far_se)."""
     if not installningar.aktuella().krav_inloggning:
@@ -101,7 +104,7 @@ def _utanfor_behorighet(f: oppna_data.Fraga) -> str | None:
     anv = _inloggning.aktuell()
     if anv is None:           # kontrollen före varje begäran har redan vägrat anonyma
         return None
-    p = behorighet.planen(f.urval.plan)
+    p = behorighet.planen(plan)
     if behorighet.far_se(anv, p):
         return None
     log.warning("API: %s vägrades planen %s (utanför kontots organisationer)", anv.namn, p.kod)
@@ -117,21 +120,22 @@ def svara(resurs: str, csv_suffix: bool = False):
     f = oppna_data.tolka(resurs, args)
     if f.fel:
         return _fel(f.fel)
-    nekad = _utanfor_behorighet(f)
+    plan = fragor.los_plan(f.urval.plan)   # kanten: ?plan= (redan prövad av tolka), annars standardplanen
+    nekad = _utanfor_behorighet(plan)
     if nekad:
         return _fel([nekad], 403)
     csv = _vill_csv(csv_suffix)
-    huvuden, oforandrat = _cachehuvuden(csv)
+    huvuden, oforandrat = _cachehuvuden(csv, repr(plan))
     if oforandrat:
         return Response(status=304, headers=huvuden)
-    rader = oppna_data.hamta(f)
+    rader = oppna_data.hamta(f, plan)
     per_sida = f.per_sida or (None if csv else oppna_data.PER_SIDA)
     s = oppna_data.sidindela(rader, f.sida, per_sida)
     huvuden.update({"Link": _lankar(s), "X-Total-Count": str(s.antal)})
     if csv:
         return Response(oppna_data.till_csv(f, s), mimetype=None, content_type=CSV_TYP, headers={
             **huvuden, "Content-Disposition": f'inline; filename="malkoll_{resurs}.csv"', "Content-Language": "sv"})
-    return _json_svar(oppna_data.till_json(f, s, oppna_data.meta(f, s)), 200, huvuden)
+    return _json_svar(oppna_data.till_json(f, s, oppna_data.meta(f, s, plan)), 200, huvuden)
 
 
 def beskrivning():

@@ -68,7 +68,7 @@ def nedladdning(sokvag: str | None, search: str | None) -> dict:
     fel = u.fel + fragor.kontrollera_urval(u)
     if fel:
         raise Urvalsfel("; ".join(fel))
-    e = export.bygg(u)
+    e = export.bygg(u, fragor.los_plan(u.plan))   # kanten: urvalets plan, annars standardplanen
     return dcc.send_bytes(e.innehall, e.filnamn, type=export.MIMETYP)
 
 
@@ -108,7 +108,7 @@ def registrera(app) -> None:
         if fel:
             return Response("Felaktig begäran: " + "; ".join(fel) + "\n", status=400,
                             mimetype="text/plain", headers={"Content-Language": "sv"})
-        e = export.bygg(u)
+        e = export.bygg(u, fragor.los_plan(u.plan))
         return Response(e.innehall, mimetype=export.MIMETYP, headers={
             "Content-Disposition": f'attachment; filename="{e.filnamn}"',
             "Cache-Control": "no-store",
@@ -131,7 +131,7 @@ def registrera(app) -> None:
             fel = u.fel + fragor.kontrollera_urval(u)
             if fel:
                 return _felsvar(fel)
-            r = delarsrapport.skapa(u, format_)
+            r = delarsrapport.skapa(u, fragor.los_plan(u.plan), format_)
         return Response(r.innehall, mimetype=r.mimetyp, headers={
             "Content-Disposition": f'attachment; filename="{r.filnamn}"',
             "Cache-Control": "no-store",

@@ -13,6 +13,7 @@ from data.uppfoljning import fragor
 from data.rapportering import behorighet
 from komponenter import ids
 from komponenter import jamforelse as jf
+from data.uppfoljning.plankontext import Plankontext
 from data.uppfoljning.urval import Urval
 from komponenter.filter import filter_fran_kontroller
 from komponenter.verktyg import MALLKNAPP, MALLNEDLADDNING
@@ -47,7 +48,7 @@ def hamta_rapportmall(n, search):
         return no_update
     f = Urval.fran_sok(search)
     pl = valj_plan(f)
-    period = fragor.vald_period(f.period, pl).namn
+    period = fragor.vald_period(f.period, plan=pl).namn
     # En rapportör får exakt raderna hen får fylla i (issue 22); andra hela mallen för filtret
     data = behorighet.mall(_inloggning.aktuell(), period, pl, f.enhet or None)
     namn = re.sub(r"[^A-Za-z0-9]+", "_", period.replace("å", "a").replace("Å", "A").replace("ä", "a"))
@@ -82,24 +83,37 @@ SAKNAS = {  # planens del → vad planen saknar, i en mening
 }
 
 
-def saknas_i_planen(pl: str | None, del_: str, rubrik: str) -> html.Div | None:
+def saknas_i_planen(pl: Plankontext, del_: str, rubrik: str, f: Urval) -> html.Div | None:
     """Sidan för en del som planen inte har (menyn visar den inte): en tydlig mening i stället
-    för en tom sida. None när planen har delen."""
+    för en tom sida. None när planen har delen. Länken bär ?plan= bara om sidans URL hade den."""
     if fragor.planens_delar(pl)[del_]:
         return None
     namn = fragor.plan_info(pl)["namn"]
+    sok = plansok(f)
     return html.Div([html.H1(rubrik, className="sidrubrik"),
                      html.P(f"{namn} har {SAKNAS[del_]}, så sidan har inget att visa för planen.",
                             className="lead planen-saknar"),
                      html.P("Välj en annan plan i planväljaren, eller gå till översikten.", className="small"),
-                     dcc.Link("Till översikten", href="/" + (f"?plan={pl}" if pl else ""))],
+                     dcc.Link("Till översikten", href="/" + (f"?{sok}" if sok else ""))],
                     className="saknas-i-planen", **{"data-saknas": del_})
 
 
-def valj_plan(f) -> str | None:
-    """Planen i URL:en (?plan=KOD) om den finns, annars None (standardplanen)."""
-    kod = f.plan
-    return kod if kod and kod in set(fragor.planer().kod) else None
+def plan_i_url(f: Urval) -> str | None:
+    """Planens kod om sidans URL valde en känd plan (?plan=KOD), annars None: URL:ens tillstånd,
+    inte planen (den gör valj_plan)."""
+    return f.plan if f.plan and f.plan in set(fragor.planer().kod) else None
+
+
+def plansok(f: Urval) -> str:
+    """Planvalet som det står i sidans URL ("plan=KOD"), eller "" när URL:en inte väljer plan:
+    länkar bär ?plan= bara när sidans URL hade det."""
+    kod = plan_i_url(f)
+    return f"plan={quote(kod)}" if kod else ""
+
+
+def valj_plan(f: Urval) -> Plankontext:
+    """Kanten: URL:ens plan (?plan=KOD) upplöst till en Plankontext, annars standardplanen."""
+    return fragor.los_plan(plan_i_url(f))
 
 
 def exempelbanner(har_exempel: bool) -> html.Div | None:
@@ -131,13 +145,14 @@ def ingen_traff(text: str = "Inget matchar filtret.") -> html.P:
     return html.P(text, className="fst-italic text-muted")
 
 
-def kolada_rader(pl: str | None) -> dict:
+def kolada_rader(pl: Plankontext, f: Urval) -> dict:
     """Kolada-raden per indikatorkod (komponenter.jamforelse.kortrad) för indikatorkorten."""
     j = fragor.kolada_jamforelse(pl)
+    sok = plansok(f)
     ut = {}
     for kod in {k for n in j.nyckeltal for k, _ in n.indikatorer}:
         rad = jf.kortrad([n for n in j.nyckeltal if kod in {k for k, _ in n.indikatorer}], j.varden, j.inst,
-                         j.kommunnamn, "/jamforelse" + (f"?plan={quote(pl)}" if pl else ""))
+                         j.kommunnamn, "/jamforelse" + (f"?{sok}" if sok else ""))
         if rad is not None:
             ut[kod] = rad
     return ut

@@ -46,7 +46,7 @@ def bygg_sidorna(u: Urval) -> None:
     if not has_request_context():
         with dash.get_app().server.test_request_context("/"):
             return bygg_sidorna(u)
-    nr = [str(n) for n in fragor.malomraden(u.plan).nr]
+    nr = [str(n) for n in fragor.malomraden(fragor.los_plan(u.plan)).nr]
     for sida in frysta_sidor():
         layout = getattr(sida["layout"], "_malkoll_original", sida["layout"])
         if not callable(layout):

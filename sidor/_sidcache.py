@@ -118,10 +118,13 @@ def _nyckel(kropp: dict, prefix: str, utdata: str | None) -> str | None:
     kanonisk = _kanonisk_minns(relativ, sok)
     if kanonisk is None:
         return None
-    # Standardplanen och standardperioden upplösta: en sida utan ?plan= beror på dem (två processer med
-    # olika MALKOLL_STANDARDPLAN som delar lager får olika nycklar)
+    # Sidans plan upplöst (som sidan gör den, _gemensamt.valj_plan) och standardperioden: en sida utan
+    # ?plan= beror på standardplanen (två processer med olika MALKOLL_STANDARDPLAN som delar lager får
+    # olika nycklar)
     from data.uppfoljning import fragor
-    standard = (fragor.standardplan(), installningar.aktuella().standardperiod)
+    kod = Urval.fran_sok(sok).plan
+    plan = fragor.los_plan(kod if kod and kod in set(fragor.planer().kod) else None)
+    standard = (repr(plan), installningar.aktuella().standardperiod)
     return cache.sidnyckel(relativ, kanonisk, standard, dt.date.today().isoformat())
 
 

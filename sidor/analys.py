@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from data.rapportering import analys
 from data.rapportering.rapportfil import Importfel
+from data.uppfoljning.plankontext import Plankontext
 from data.uppfoljning import analysfragor, fragor
 from data.uppfoljning.urval import Urval
 from komponenter.text import fritext
@@ -67,7 +68,7 @@ def _falt(niva: str, nyckel, etikett: str, nu: dict, last: bool, rader: int = 5)
     return html.Div(delar, className="mb-3", **{"data-niva": niva, "data-nyckel": str(nyckel)})
 
 
-def _formular(plan: str, per: dict, nu: dict, last: bool) -> html.Div:
+def _formular(plan: Plankontext, per: dict, nu: dict, last: bool) -> html.Div:
     info = fragor.plan_info(plan)
     rubrik = analysfragor.bedomningsrubrik(info)
     im, up = fragor.inriktningsmal(period=per["namn"], plan=plan), fragor.uppdrag(plan=plan)
@@ -125,11 +126,12 @@ def layout(period=None, plan=None, **_):
     fel = fragor.kontrollera_urval(u)
     if fel:
         return urvalsfel(fel, "/analys", "Analystexter")
-    kod = u.plan or fragor.standardplan()
-    per = fragor.vald_period(u.period, kod)
+    kp = fragor.los_plan(u.plan)   # kanten: URL:ens plan, annars standardplanen
+    kod = kp.kod
+    per = fragor.vald_period(u.period, plan=kp)
     pdict = {"namn": str(per.namn), "last": bool(per["last"])}
     nu = analysfragor.som_karta(analysfragor.gallande(kod, pdict["namn"]))
-    perioder = fragor.perioder(kod)
+    perioder = fragor.perioder(kp)
     return html.Div([
         html.H1(f"Analystexter {pdict['namn']}", className="sidrubrik"),
         html.P("Kontorets bedömning för perioden: den står i delårsrapporten, i Excel-exporten och i API:t. "
@@ -140,7 +142,7 @@ def layout(period=None, plan=None, **_):
                      className="me-3" + (" fw-bold" if p.namn == pdict["namn"] else ""))
             for p in perioder.itertuples()], className="mb-3", **{"aria-label": "Välj period"}),
         dcc.Store(id=ID_SIDA, data={"plan": kod, "period": pdict["namn"]}),
-        _formular(kod, pdict, nu, pdict["last"]),
+        _formular(kp, pdict, nu, pdict["last"]),
         _historik(kod, pdict["namn"]),
     ])
 

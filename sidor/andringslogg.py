@@ -11,6 +11,7 @@ import pandas as pd
 
 from data.rapportering import behorighet as rapportering
 from data.uppfoljning import fragor
+from data.uppfoljning.plankontext import Plankontext
 from komponenter.format import tal
 from komponenter.text import fritext
 from sidor import _inloggning
@@ -46,7 +47,8 @@ def layout(kod=None, plan=None, **_):
                          html.Div("Ändringsloggen visas bara för administratörer. Logga in som administratör.",
                                   className="alert alert-info", role="status")])
     kod = kod if isinstance(kod, str) and kod.strip() else None
-    df = rapportering.andringslogg(kod, plan)
+    kp = fragor.los_plan(plan if isinstance(plan, str) and plan else None)   # kanten: URL:ens plan
+    df = rapportering.andringslogg(kod, plan=kp)
     rader = [html.Tr([html.Td(_tid(r.tid)), html.Td(r.av), html.Td(r.typ),
                       html.Td(_idlank(r)),
                       html.Td(str(r.period)), html.Td(fritext(_andring(r), tagg=html.Span)),
@@ -55,7 +57,7 @@ def layout(kod=None, plan=None, **_):
              for r in df.itertuples()]
     return html.Div([
         html.H1("Ändringslogg" + (f" för {kod}" if kod else ""), className="sidrubrik"),
-        _varningar(plan),
+        _varningar(kp),
         html.P(["Nyast först, högst 500 rader. Klicka på ett id för dess historik. ",
                 dcc.Link("Visa allt", href="/andringslogg") if kod else None]),
         html.Table([html.Thead(html.Tr([html.Th(x, scope="col") for x in
@@ -64,10 +66,10 @@ def layout(kod=None, plan=None, **_):
     ])
 
 
-def _varningar(plan) -> html.Div | None:
+def _varningar(plan: Plankontext) -> html.Div | None:
     """Inläsningens varningar (tidpunkter som inte går att läsa som datum): det som källfilerna bör rätta."""
     try:
-        varningar = fragor.inlasningsvarningar(plan if isinstance(plan, str) and plan else None)
+        varningar = fragor.inlasningsvarningar(plan)
     except LookupError:
         return None
     if not varningar:

@@ -13,7 +13,8 @@ from dash import html
 from data.uppfoljning import fragor
 from data.utdata import oppna_data
 from data.utdata.oppna_data import PREFIX
-from sidor._gemensamt import las_urval, valj_plan
+from data.uppfoljning.plankontext import Plankontext
+from sidor._gemensamt import las_urval, plansok, valj_plan
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +22,10 @@ dash.register_page(__name__, path="/api", name="Öppna data (API)", order=20,
                    title="Öppna data – API – Målkoll")
 
 
-def exempel(pl: str | None) -> dict[str, str]:
-    """Resurs → frågesträng i exemplen, ur planens egna perioder, målområden och enheter."""
-    plan = f"plan={pl}&" if pl else ""
+def exempel(pl: Plankontext, sok: str = "") -> dict[str, str]:
+    """Resurs → frågesträng i exemplen, ur planens egna perioder, målområden och enheter. sok: sidans
+    planval ("plan=KOD", _gemensamt.plansok), "" när URL:en inte valde plan."""
+    plan = f"{sok}&" if sok else ""
     per = list(fragor.perioder(pl).namn)
     nr = list(fragor.malomraden(pl).nr)
     enh = list(fragor.enheter(pl).sort_values("djup", ascending=False, kind="stable").kod)
@@ -76,7 +78,7 @@ def _resurs(r: oppna_data.Resurs, ex: dict[str, str]) -> html.Section:
 def layout(**query):
     f, _fel = las_urval({"plan": query.get("plan")} if query.get("plan") else {}, "/api")
     pl = valj_plan(f)
-    ex = exempel(pl)
+    ex = exempel(pl, plansok(f))
     enhet = ex["atgarder"].split("enhet=")[-1].split("&")[0]
     return html.Div([
         html.H1("Öppna data – API", className="sidrubrik"),

@@ -21,9 +21,9 @@ def layout(**query):
     if fel:
         return urvalsfel(fel, "/arbetsgivare", "Arbetsgivare")
     pl = valj_plan(f)
-    if (saknas := saknas_i_planen(pl, "arbetsgivare", "Arbetsgivare")) is not None:
+    if (saknas := saknas_i_planen(pl, "arbetsgivare", "Arbetsgivare", f)) is not None:
         return saknas
-    per = fragor.vald_period(f.period, pl)
+    per = fragor.vald_period(f.period, plan=pl)
     ind = fragor.indikatorer(arbetsgivare=True, enhet=f.enhet, period=per.namn, plan=pl)
     ut = fragor.utfall(ind.id.tolist())
     fo = fragor.fokusomraden(pl)
@@ -34,7 +34,7 @@ def layout(**query):
             "Arbetsgivare", rubrik, agenda.hela_sidan("/arbetsgivare" + f.med(fokus=None).till_sok(), "Hela sidan"),
             agenda.indikatordel(ind, int(per.ar)))], **{"data-fokus": "avvikelser", "data-sida": "/arbetsgivare"})
     per_ind = {k: g.to_dict("records") for k, g in ut.groupby("indikator_id")}
-    kolada = kolada_rader(pl)
+    kolada = kolada_rader(pl, f)
     exempel = bool(ind.exempel.any()) or ritar_exempel(ind.to_dict("records"), per_ind)
     avsnitt = []
     for r in fo.itertuples():

@@ -90,9 +90,9 @@ def layout(**query):
         return urvalsfel(fel, "/budget", "Budget")
     enhet = kb.enhet_fran_fraga(f.belopp)
     pl = valj_plan(f)
-    if (saknas := saknas_i_planen(pl, "budget", "Budget")) is not None:
+    if (saknas := saknas_i_planen(pl, "budget", "Budget", f)) is not None:
         return saknas
-    per = fragor.vald_period(f.period, pl)
+    per = fragor.vald_period(f.period, plan=pl)
     nt = budgetfragor.nyckeltal(plan=pl)
     drift = fragor.budget_bred("driftbudget", pl)
     verk = fragor.budget_bred("drift_per_verksamhet", pl)

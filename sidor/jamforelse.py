@@ -50,7 +50,7 @@ def layout(**query):
     if fel:   # okänd plan (eller annat okänt värde): meddelandet, inte standardplanen
         return urvalsfel(fel, "/jamforelse", "Jämförelse med andra kommuner")
     pl = valj_plan(f)
-    if (saknas := saknas_i_planen(pl, "kolada", "Jämförelse med andra kommuner")) is not None:
+    if (saknas := saknas_i_planen(pl, "kolada", "Jämförelse med andra kommuner", f)) is not None:
         return saknas
     j = fragor.kolada_jamforelse(pl)
     if not j.nyckeltal:

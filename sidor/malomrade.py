@@ -52,9 +52,9 @@ def layout(nr=None, **query):
     if fel:
         return urvalsfel(fel, f"/malomrade/{n}", f"Målområde {n}")
     plan, namnd = fragor.plan_info(pl), fragor.namnden(pl)
-    per = fragor.vald_period(f.period, pl)
+    per = fragor.vald_period(f.period, plan=pl)
     mo = alla.set_index("nr").loc[n]
-    im = fragor.inriktningsmal(n, per.namn, pl)
+    im = fragor.inriktningsmal(n, per.namn, plan=pl)
     ind = fragor.indikatorer(n, enhet=f.enhet, period=per.namn, plan=pl)
     ut = fragor.utfall(ind.id.tolist())
     atg = fragor.atgarder(n, enhet=f.enhet, roll=f.roll, period=per.namn, status=f.status or None, plan=pl)
@@ -76,7 +76,7 @@ def layout(nr=None, **query):
                                                hela, atg, ind, im, int(per.ar), namnd.text("inriktningsmal"))],
                         **{"data-malomrade": str(n), "data-fokus": "avvikelser", "data-sida": f"/malomrade/{n}"})
     exempel = exempel or ritar_exempel(ind.to_dict("records"), per_ind)   # diagrammen ritar hela historiken
-    kolada = kolada_rader(pl)
+    kolada = kolada_rader(pl, f)
     kort = [indikatorkort(r, per_ind.get(r["id"], []), stor=f.mote, jamforelse=kolada.get(r["kod"]))
             for r in ind.to_dict("records")]
     return html.Div([

@@ -88,12 +88,12 @@ def ruta(mo, atg, ind, im, period: str, fraga: str, stor: bool = False, ambition
     ], className="card-body"), className="card h-100 malomradesruta", **{"data-nr": str(mo.nr)})
 
 
-def sedan_sammantradet(f, atg, ind, mo, fraga: str):
+def sedan_sammantradet(f, atg, ind, mo, fraga: str, pl):
     """"Förändringar sedan förra sammanträdet": aktuella data mot det nämnden senast visades (inte när
     sidan själv visar ett sammanträde; inget när planen saknar sammanträden)."""
     if f.sammantrade:
         return None
-    s = sammantrade.senaste(f.plan or fragor.standardplan())
+    s = sammantrade.senaste(pl.kod)
     if s is None:
         return None
     andr = sammantrade.forandringar_sedan(s, atg, ind)
@@ -113,7 +113,7 @@ def layout(**query):
     if fel:
         return urvalsfel(fel, "/", "Översikt")
     pl = valj_plan(f)
-    per = fragor.vald_period(f.period, pl)
+    per = fragor.vald_period(f.period, plan=pl)
     mo = fragor.malomraden(pl)
     atg = fragor.atgarder(enhet=f.enhet, roll=f.roll, period=per.namn, status=f.status or None, plan=pl)
     ind = fragor.indikatorer(enhet=f.enhet, period=per.namn, plan=pl)
@@ -155,7 +155,7 @@ def layout(**query):
         filterpanel(fragor.enheter(pl), fragor.perioder(pl), f, per.namn),
         dbc.Row(rutor, className="rutor"),
         forandringslista(andr, fore.namn if fore is not None else None, mo, fraga),
-        sedan_sammantradet(f, atg, ind, mo, fraga),
+        sedan_sammantradet(f, atg, ind, mo, fraga, pl),
         html.P([dcc.Link("Så används skattepengarna", href="/skattepengar" + fraga, id="lank-skattepengar"),
                 " – budgeten i klarspråk för invånare · ",
                 dcc.Link("Öppna data (API)", href="/api", id="lank-api")], className="oppna-lankar mt-2"),

@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 
 from data.konton import anvandare
 from data.uppfoljning import fragor
+from data.uppfoljning.plankontext import Plankontext
 from data.rapportering import rapport, behorighet as rapportering, runda
 from data.uppfoljning.format import datum
 from data.uppfoljning.regler import AVSLUTADE, ATGARDSSTATUS
@@ -91,12 +92,13 @@ def layout(period=None, plan=None, **_):
     fel = fragor.kontrollera_urval(u)
     if fel:   # en okänd period eller plan rapporteras aldrig tyst på en annan
         return urvalsfel(fel, "/rapportera", "Rapportera utfall")
-    plan, period = u.plan, u.period
-    perioder = fragor.perioder(plan)
-    kod = fragor.plan_info(plan)["kod"]
-    valt = period if period in set(perioder.namn) else _standardperiod(perioder, kod)
+    plan, period = u.plan, u.period       # plan: URL:ens kod (länkar bär den), None utan ?plan=
+    kp = fragor.los_plan(plan)            # kanten: planen upplöst en gång
+    perioder = fragor.perioder(kp)
+    kod = kp.kod
+    valt = period if period in set(perioder.namn) else _standardperiod(perioder, kp)
     rad = perioder[perioder.namn == valt].iloc[0]
-    p = rapportering.planen(plan)
+    p = rapportering.planen(kp)
     enheter = rapportering.enheter_i(anv, p)
     if anv.rapportor and not enheter:
         return _stangd(f"Du är inloggad som {anv.visningsnamn} ({anvandare.ROLLNAMN[anv.roll]}).",
@@ -109,20 +111,29 @@ def layout(period=None, plan=None, **_):
                                          else "alla enheter.")], id="rapp-vem"),
         _periodval(perioder, valt, plan),
         _rundans_rad(kod, valt, plan),
-        _formular(anv, valt, bool(rad["last"]), plan, int(rad["ar"]), rad["slutdatum"]),
+        _formular(anv, valt, bool(rad["last"]), plan, int(rad["ar"]), rad["slutdatum"], kp),
         html.Hr(),
         _uppladdning(anv),
         _lasning(perioder) if anv.administrator else None,
     ])
 
 
-def _standardperiod(perioder: pd.DataFrame, kod: str) -> str:
+def _planen(kod: str | None) -> Plankontext:
+    """Kanten för formulärets callbacks: sidans plan (koden som sidan sparade, None: standardplanen)
+    upplöst; en okänd kod (ett återspelat anrop) vägras med ett svenskt fel."""
+    try:
+        return fragor.los_plan(kod)
+    except LookupError:
+        raise rapport.Importfel([f"Planen {kod!r} finns inte; ladda om sidan."]) from None
+
+
+def _standardperiod(perioder: pd.DataFrame, plan: Plankontext) -> str:
     """Utan ?period=: den öppna rapportrundans period, annars sidornas standardperiod om den är
     öppen, annars den första öppna."""
-    oppen = runda.oppen_period(kod)
+    oppen = runda.oppen_period(plan.kod)
     if oppen:
         return oppen
-    std = str(fragor.vald_period(None, kod).namn)
+    std = str(fragor.vald_period(None, plan=plan).namn)
     rad = perioder[perioder.namn == std]
     return std if not rad.empty and not bool(rad["last"].iloc[0]) else _forsta_oppna(perioder)
 
@@ -154,8 +165,9 @@ def _periodval(perioder: pd.DataFrame, valt: str, plan) -> html.Nav:
     return html.Nav(lankar, className="nav nav-pills mb-3 flex-wrap", **{"aria-label": "Period att rapportera"})
 
 
-def _formular(anv, period: str, last: bool, plan, ar: int, slut) -> html.Div:
-    atg, ind = rapportering.formular(anv, period, plan)
+def _formular(anv, period: str, last: bool, plan, ar: int, slut, kp: Plankontext) -> html.Div:
+    """Formuläret; plan: URL:ens kod (sparas i sidan för callbackarna), kp: den upplösta planen."""
+    atg, ind = rapportering.formular(anv, period, kp)
     delar = [html.H2(f"Rapportera i formuläret: {period}", className="h4")]
     if last:
         delar.append(html.Div(f"Perioden {period} är låst (rapporten är godkänd). Värdena kan bara läsas.",
@@ -166,7 +178,7 @@ def _formular(anv, period: str, last: bool, plan, ar: int, slut) -> html.Div:
                                      className="btn btn-link p-0 align-baseline"),
                          dcc.Download(id=ID_F_MALLFIL)]))
     delar.append(_atgardstabell(atg, period, last, slut))
-    delar.append(_indikatortabell(ind, last, ar, ar in fragor.plan_info(plan)["malar"]))
+    delar.append(_indikatortabell(ind, last, ar, ar in fragor.plan_info(kp)["malar"]))
     delar.append(dcc.Store(id=ID_PERIOD, data={"period": period, "plan": plan}))
     # Förhandsgranskningen ovanför knapparna; knapparna och bekräftelsen i en list som ligger kvar i
     # fönstrets nederkant medan formuläret syns: beskedet visas där användaren är och läses upp (aria-live).
@@ -485,7 +497,7 @@ def formular_forhandsgranska(_n, period, *falt):
         return _fel(INGEN_BEHORIGHET, [fel]), True, None
     per, plan, varden = _formularets(period, falt)
     try:
-        fg = rapportering.granska_formular(anv, per, varden, plan)
+        fg = rapportering.granska_formular(anv, per, varden, _planen(plan))
     except rapport.Importfel as e:
         return _fel("Rapporten kan inte sparas – rätta det här:", e.fel), True, None
     return html.Div([html.H3(f"Det här ändras för {fg.period}", className="h5"),
@@ -502,7 +514,7 @@ def formular_spara(_n, period, *falt):
             _vagrad(fel, "Formulär")
             return _fel(INGEN_BEHORIGHET, [fel, "Ingenting sparades."]), True
         per, plan, varden = _formularets(period, falt)
-        fg = rapportering.granska_formular(anv, per, varden, plan)
+        fg = rapportering.granska_formular(anv, per, varden, _planen(plan))
         n = rapportering.spara(fg, anv)
     except rapport.Importfel as e:
         return _fel("Ingenting sparades:", e.fel), True
@@ -534,7 +546,7 @@ def hamta_mall(n, sida):
     plan = sida.get("plan") if isinstance(sida.get("plan"), str) else None
     period = str(sida.get("period") or "")
     try:
-        data = rapportering.mall(anv, period, plan)
+        data = rapportering.mall(anv, period, _planen(plan))
     except rapport.Importfel:
         return no_update
     return dcc.send_bytes(data, "rapportmall_" + "".join(c if c.isalnum() else "_" for c in period) + ".xlsx")
@@ -555,7 +567,7 @@ def las_period(_las, _upp, period, motivering, sida):
         return _fel("Välj en period.", [])
     try:
         plan = sida.get("plan") if isinstance(sida, dict) and isinstance(sida.get("plan"), str) else None
-        rapportering.las_period(period, anv, las, motivering if isinstance(motivering, str) else None, plan=plan)
+        rapportering.las_period(period, anv, las, motivering if isinstance(motivering, str) else None, plan=_planen(plan))
     except rapport.Importfel as e:
         return _fel("Perioden ändrades inte.", e.fel)
     return html.Div(f"Perioden {period} är {'låst' if las else 'upplåst'} (loggat).", className="alert alert-success")

@@ -18,6 +18,7 @@ from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 from data.rapportering import paminnelser, runda
 from data.rapportering.rapport import Importfel
 from data.uppfoljning import fragor
+from data.uppfoljning.plankontext import Plankontext
 from data.uppfoljning.format import datum
 from data.uppfoljning.urval import Urval
 from sidor import _inloggning, _sakerhet
@@ -51,7 +52,8 @@ def layout(plan=None, period=None, filter=None, **_):   # noqa: A002 - URL:ens p
     fel = fragor.kontrollera_urval(u)
     if fel:
         return urvalsfel(fel, "/rapportrunda", "Rapportrunda")
-    kod = fragor.plan_info(u.plan)["kod"]
+    plan = fragor.los_plan(u.plan)   # kanten: URL:ens plan, annars standardplanen; rundan tar koden
+    kod = plan.kod
     r = runda.hamta(kod, u.period)
     filt = filter if filter in FILTER else None
     return _rubrik(
@@ -60,7 +62,7 @@ def layout(plan=None, period=None, filter=None, **_):   # noqa: A002 - URL:ens p
         _rundval(kod, r, u.plan),
         html.Div(id=ID_BESKED, role="status", **{"aria-live": "polite"}),
         html.Div(_innehall(anv, kod, r, filt, u.plan), id=ID_INNEHALL),
-        _oppna(kod, r) if anv.administrator else None,
+        _oppna(plan, r) if anv.administrator else None,
         _epostlogg(kod) if anv.administrator else None,
     )
 
@@ -192,8 +194,8 @@ def _stang(anv, df: pd.DataFrame, r) -> html.Div | None:
                    className="text-muted")], className="my-3")
 
 
-def _oppna(kod: str, r) -> html.Details:
-    perioder = fragor.perioder(kod)
+def _oppna(plan: Plankontext, r) -> html.Details:
+    perioder = fragor.perioder(plan)
     oppna_ = perioder[~perioder["last"].astype(bool)]
     return html.Details([
         html.Summary("Ändra rundans sista dagar" if r is not None and not r.stangd else "Öppna en rapportrunda",

@@ -13,6 +13,7 @@ from dash import Input, Output, State, callback, dcc, html
 from sqlalchemy.exc import DBAPIError
 
 from data.uppfoljning import fragor
+from data.uppfoljning.plankontext import Plankontext
 from data.uppfoljning.urval import Urval
 from data.utdata import sammantrade
 from sidor import _inloggning, _sakerhet
@@ -63,12 +64,13 @@ def tabell(df) -> html.Div:
                     className="table-responsive")
 
 
-def formular(kod: str, df) -> html.Div:
+def formular(plan: Plankontext, df) -> html.Div:
     """Administratörens formulär för ett nytt sammanträde."""
-    perioder = list(fragor.perioder(kod).namn)
-    std = str(fragor.vald_period(None, kod).namn)
-    info = fragor.plan_info(kod)
-    enheter = fragor.enheter(kod)
+    kod = plan.kod
+    perioder = list(fragor.perioder(plan).namn)
+    std = str(fragor.vald_period(None, plan=plan).namn)
+    info = fragor.plan_info(plan)
+    enheter = fragor.enheter(plan)
 
     def falt(etikett, komponent, fid):
         return html.Div([html.Label(etikett, htmlFor=fid, className="form-label mb-0"), komponent], className="mb-2")
@@ -106,14 +108,15 @@ def layout(plan=None, **_):
     fel = fragor.kontrollera_urval(u)
     if fel:
         return urvalsfel(fel, "/sammantraden", "Sammanträden")
-    kod = u.plan or fragor.standardplan()
+    kp = fragor.los_plan(u.plan)   # kanten: URL:ens plan, annars standardplanen
+    kod = kp.kod
     df = sammantrade.lista(kod)
     anv = _inloggning.aktuell()
     return html.Div([
         html.H1("Sammanträden", className="sidrubrik"),
-        html.P(f"{fragor.plan_info(kod)['namn']}: vad nämnden visades vid varje sammanträde, fryst. Länkarna visar "
+        html.P(f"{fragor.plan_info(kp)['namn']}: vad nämnden visades vid varje sammanträde, fryst. Länkarna visar "
                "sidorna, exporten och rapporten som de var – också efter senare rapporter och låsningar."),
-        formular(kod, df) if anv is not None and anv.administrator else
+        formular(kp, df) if anv is not None and anv.administrator else
         html.P("Sammanträden skapas av administratörer.", className="small text-muted"),
         tabell(df),
     ])

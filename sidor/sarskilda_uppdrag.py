@@ -32,11 +32,11 @@ def layout(**query):
     if fel:
         return urvalsfel(fel, "/sarskilda-uppdrag", "Särskilda uppdrag och utvecklingsåtaganden")
     pl = valj_plan(f)
-    if (saknas := saknas_i_planen(pl, "sarskilda", "Särskilda uppdrag och utvecklingsåtaganden")) is not None:
+    if (saknas := saknas_i_planen(pl, "sarskilda", "Särskilda uppdrag och utvecklingsåtaganden", f)) is not None:
         return saknas
     su = fragor.sarskilda_uppdrag(pl)
     ar = fragor.plan_info(pl)["ar"]
-    per = fragor.vald_period(f.period, pl)
+    per = fragor.vald_period(f.period, plan=pl)
     if f.avvikelser:   # dagordningen: inriktningen i en rad per uppdrag (uppdragen har ingen status)
         poster = [(r.kod, r.titel, r.inriktning if isinstance(r.inriktning, str) else "") for r in su.itertuples()]
         return html.Div([lagesrad(per.namn, per.valgrund, f, False), agenda.enkel_bild(

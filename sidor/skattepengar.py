@@ -26,7 +26,7 @@ def layout(**query):
     if fel:   # okänd plan (eller annat okänt värde): meddelandet, inte standardplanen
         return urvalsfel(fel, "/skattepengar", "Så används skattepengarna")
     pl = valj_plan(f)
-    if (saknas := saknas_i_planen(pl, "skattepengar", "Så används skattepengarna")) is not None:
+    if (saknas := saknas_i_planen(pl, "skattepengar", "Så används skattepengarna", f)) is not None:
         return saknas
     s = skattepengar.sammanstall(pl)
     if s.netto is None:

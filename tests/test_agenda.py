@@ -112,7 +112,7 @@ def test_hela_planen_i_hogst_40_tryck(sida, storlek, appserver, tmp_path, bredd,
 
 def _vantade_atgarder(appserver, nr: int) -> set[str]:
     anvand_databas(appserver["databas"])
-    atg = fragor.atgarder(nr, period=PERIOD)
+    atg = fragor.atgarder(nr, period=PERIOD, plan=fragor.los_plan())
     return {r.kod for r in atg.itertuples() if av.atgard(r.status, isinstance(r.rapporterad_status, str))}
 
 
@@ -127,7 +127,7 @@ def test_malomradets_bild_har_bara_avvikelserna(sida, appserver):
         assert r.get_attribute("data-skal") in av.ORDNING
     # resten räknat, hela målområdet en tangent bort
     anvand_databas(appserver["databas"])
-    n_atg = len(fragor.atgarder(5, period=PERIOD))
+    n_atg = len(fragor.atgarder(5, period=PERIOD, plan=fragor.los_plan()))
     ovrigt = d.find_element(By.CSS_SELECTOR, "#agenda-atgarder .agenda-ovrigt").text
     assert ovrigt.startswith(f"{n_atg - len(rader)} åtgärder till: ")
     assert d.find_elements(By.CSS_SELECTOR, "#agenda-indikatorer .agenda-ovrigt")

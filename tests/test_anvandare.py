@@ -85,38 +85,38 @@ def test_losenordspolicyn():
 def test_behorigheten_omfattar_underenheter_och_bara_ansvar(databas):
     sara = rapportor(1, "sara", "Sara", "KSK/SHB")
     anvand_databas(databas)
-    beh = rapportering.behorighet(sara)
-    mex = set(fragor.atgarder(enhet=["KSK/SHB/MEX"], roll="ansvarig").kod)
-    samverkan = set(fragor.atgarder(enhet=["KSK/SHB"]).kod) - set(
-        fragor.atgarder(enhet=["KSK/SHB"], roll="ansvarig").kod)
+    beh = rapportering.behorighet(sara, plan=fragor.los_plan())
+    mex = set(fragor.atgarder(enhet=["KSK/SHB/MEX"], roll="ansvarig", plan=fragor.los_plan()).kod)
+    samverkan = set(fragor.atgarder(enhet=["KSK/SHB"], plan=fragor.los_plan()).kod) - set(
+        fragor.atgarder(enhet=["KSK/SHB"], roll="ansvarig", plan=fragor.los_plan()).kod)
     assert mex and mex <= beh.atgarder                      # underenheten MEX ingår
     assert samverkan and not (samverkan & beh.atgarder)     # bara "i samverkan": inte hennes att rapportera
     assert not beh.far("Inriktningsmål", "M1-1.1") and not beh.far("Budget", "DV-x")
     lars = anvandare.Anvandare(2, "lars", "Lars", "lasare", ())
-    assert not rapportering.far_skriva(lars) and rapportering.behorighet(lars).atgarder == frozenset()
+    assert not rapportering.far_skriva(lars) and rapportering.behorighet(lars, plan=fragor.los_plan()).atgarder == frozenset()
 
 
 def test_formularet_valideras_som_importen_och_loggas(databas):
     sara = rapportor(1, "sara", "Sara Samhälle", "KSK/SHB")
     anvand_databas(databas)
-    egna = rapportering.formular(sara, PERIOD)
+    egna = rapportering.formular(sara, PERIOD, plan=fragor.los_plan())
     kod, ind = egna[0].kod.iloc[0], egna[1].kod.iloc[0]
     with pytest.raises(rapport.Importfel) as e:              # samma regler som Excel-importen
         rapportering.granska_formular(sara, PERIOD, {"atgarder": {kod: {"kommentar": "utan status"}},
-                                                     "indikatorer": {ind: {"kib": True}}})
+                                                     "indikatorer": {ind: {"kib": True}}}, plan=fragor.los_plan())
     assert any(f.startswith(f"Åtgärden {kod}, Status: status saknas") for f in e.value.fel), e.value.fel
     assert any(f.startswith(f"Indikatorn {ind}, Kommentar: skälet saknas") for f in e.value.fel), e.value.fel
     fg = rapportering.granska_formular(sara, PERIOD, {"atgarder": {kod: {"status": "Genomförd", "kommentar": "Klart."}},
-                                                      "indikatorer": {ind: {"utfall": 12.5, "kommentar": "Mätt."}}})
+                                                      "indikatorer": {ind: {"utfall": 12.5, "kommentar": "Mätt."}}}, plan=fragor.los_plan())
     assert len(fg.nya) == 4 and rapportering.spara(fg, sara) == 2
     ada = anvandare.Anvandare(3, "ada", "Ada Admin", "administrator", ())
-    rapportering.las_period(PERIOD, ada, True)
+    rapportering.las_period(PERIOD, ada, True, plan=fragor.los_plan())
     with pytest.raises(rapport.Importfel, match="låst"):
-        rapportering.granska_formular(sara, PERIOD, {"atgarder": {kod: {"status": "Struken"}}})
+        rapportering.granska_formular(sara, PERIOD, {"atgarder": {kod: {"status": "Struken"}}}, plan=fragor.los_plan())
     with pytest.raises(rapportering.Behorighetsfel):
-        rapportering.las_period(PERIOD, sara, False, "vill")
-    rapportering.las_period(PERIOD, ada, False, "Rättelse")
-    logg = rapportering.andringslogg()
+        rapportering.las_period(PERIOD, sara, False, "vill", plan=fragor.los_plan())
+    rapportering.las_period(PERIOD, ada, False, "Rättelse", plan=fragor.los_plan())
+    logg = rapportering.andringslogg(plan=fragor.los_plan())
     assert {"Åtgärd", "Indikator", "Period"} <= set(logg.typ)
     rad = logg[logg.kod == kod].iloc[0]
     assert (rad.av, rad.kalla, rad.period) == ("Sara Samhälle (sara)", "Formulär i webbläsaren", PERIOD)
@@ -124,7 +124,7 @@ def test_formularet_valideras_som_importen_och_loggas(databas):
     perioder = logg[logg.typ == "Period"]
     assert list(perioder.andring) == ["Perioden upplåst – Rättelse", "Perioden låst"]
     assert set(perioder.av) == {"Ada Admin (ada)"}
-    assert set(rapportering.andringslogg(ind).kod) == {ind}
+    assert set(rapportering.andringslogg(ind, plan=fragor.los_plan()).kod) == {ind}
 
 
 # --- Issue 21 fynd 6 och issue 20: rättigheter per organisation, idempotenta ändringar ---
@@ -171,4 +171,4 @@ def test_migreringen_behaller_befintliga_konton(tmp_path):
     anvand_databas(url)
     erik = anvandare.logga_in("erik", LOSEN, "10.0.0.4").anvandare
     assert erik is not None and rapportering.far_skriva(erik)
-    assert rapportering.enheter_i(erik, rapportering.planen("KS-2020")) == ("KSK/EKO", "KSK/SHB")
+    assert rapportering.enheter_i(erik, rapportering.planen(fragor.los_plan("KS-2020"))) == ("KSK/EKO", "KSK/SHB")

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from data.lagring import cache, db
 from data.planen import forbered
+from data.uppfoljning import fragor
 from data.utdata import oppna_data
 from data.utdata.oppna_data import PREFIX, RESURSER
 
@@ -182,7 +183,7 @@ def test_filter_som_pa_sidorna(klient, databas):
     r = klient.get(f"{PREFIX}/atgarder?enhet=KSK/SHB&roll=ansvarig&period={quote(PERIOD)}&per_sida=1000")
     koder = [x["kod"] for x in r.get_json()["data"]]
     anvand_databas(databas)
-    forv = fragor.atgarder(enhet=["KSK/SHB"], roll="ansvarig", period=PERIOD)
+    forv = fragor.atgarder(enhet=["KSK/SHB"], roll="ansvarig", period=PERIOD, plan=fragor.los_plan())
     assert koder and set(koder) <= set(forv.kod) and len(koder) == len(forv)
     assert r.get_json()["meta"]["filter"] == {"period": PERIOD, "enhet": ["KSK/SHB"], "roll": "ansvarig"}
     m1 = klient.get(f"{PREFIX}/indikatorer?malomrade=1").get_json()["data"]
@@ -270,13 +271,14 @@ def test_trend_i_exporten_som_pa_sidorna(databas):
     from data.utdata import export
     from data.uppfoljning.urval import Urval
     anvand_databas(databas)
-    ex = export.bygg(Urval(period="Årsredovisning 2021", vy="malomrade", malomrade=1))
+    ex = export.bygg(Urval(period="Årsredovisning 2021", vy="malomrade", malomrade=1), fragor.los_plan())
     ws = openpyxl.load_workbook(io.BytesIO(ex.innehall))["Indikatorer"]
     rader = list(ws.iter_rows(values_only=True))
     i = next(n for n, r in enumerate(rader) if r and r[0] == "Målområde")
     kol = {k: n for n, k in enumerate(rader[i])}
     trend = {r[kol["Indikator"]]: r[kol["Trend"]] for r in rader[i + 1:] if r[kol["Indikator"]]}
-    namn = dict(zip(oppna_data.fragor.indikatorer(1).kod, oppna_data.fragor.indikatorer(1).namn))
+    ind = fragor.indikatorer(1, plan=fragor.los_plan())
+    namn = dict(zip(ind.kod, ind.namn))
     assert trend[namn["1-I01"]] == "? ingen tidigare rapport (förut 0\u00a0mnkr i Delår 2 2020, exempel)"
     assert trend[namn["1-I02"]] == "↗ bättre (förut 4,6\u00a0% i Årsredovisning 2020)"
 

@@ -74,7 +74,7 @@ def test_appfabriken_tar_installningar(tmp_path):
     kod = ("from app import create_app\nfrom data.lagring.installningar import Installningar\n"
            f"a = create_app(Installningar(databas_url='sqlite:///{tmp_path / 'f.sqlite'}', exempel=False))\n"
            "c = a.server.test_client()\nr = c.get('/_dash-layout')\nprint(r.status_code)\n"
-           "from data.uppfoljning import fragor\nprint(len(fragor.malomraden()))\n")
+           "from data.uppfoljning import fragor\nprint(len(fragor.malomraden(fragor.los_plan())))\n")
     p = subprocess.run([sys.executable, "-c", kod], cwd=ROT, capture_output=True, text=True, timeout=300,
                        env={**os.environ, "PYTHONPATH": str(ROT), "DATABASE_URL": "sqlite:////nonexistent/x.sqlite"})
     assert p.returncode == 0, p.stderr
@@ -112,3 +112,53 @@ def test_varje_callback_tar_sina_argument(tmp_path):
     assert p.returncode == 0, p.stderr
     assert "FEL" not in p.stdout, p.stdout
     assert int(p.stdout.split()[-2]) >= 8, p.stdout
+
+
+# Planparametrar som inte är planvalet: kontots rättigheter nämner en plankod (None = hela
+# organisationen), rapportrundan och dess påminnelser bär planens kod (Runda.plan) som de fick av
+# kanten, de publicerade utfallen läses för källfilernas plan, och sammanträdena slås upp per
+# plankod (None = alla planer; underlaget löser sedan upp planen med los_plan).
+PLANKOD_UNDANTAG = {"data/konton/anvandare.py", "data/rapportering/runda.py", "data/rapportering/paminnelser.py",
+                    "data/runda.py", "data/planen/publicerat.py", "data/utdata/sammantrade.py"}
+
+
+def _planparametrar():
+    """(fil, funktion, annotation, standardvärde) för varje parameter `plan` i data/."""
+    import ast
+    for fil in sorted((ROT / "data").rglob("*.py")):
+        for nod in ast.walk(ast.parse(fil.read_text(encoding="utf-8"))):
+            if not isinstance(nod, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            a = nod.args
+            pos = a.posonlyargs + a.args
+            std = [None] * (len(pos) - len(a.defaults)) + list(a.defaults)
+            for arg, d in list(zip(pos, std)) + list(zip(a.kwonlyargs, a.kw_defaults)):
+                if arg.arg == "plan":
+                    yield (str(fil.relative_to(ROT)), nod.name, ast.unparse(arg.annotation) if arg.annotation else "",
+                           ast.unparse(d) if d is not None else None)
+
+
+def test_ingen_fraga_tar_standardplanen():
+    """Planen löses upp en gång vid kanten (fragor.los_plan → Plankontext): ingen funktion i data/ har
+    en parameter `plan` som standard är None (= "standardplanen") eller en plankod (str); dekoratorn
+    upplost_plan och _plan_id finns inte, och bara los_plan frågar efter standardplanen."""
+    import ast
+    import re
+    alla = list(_planparametrar())
+    assert len(alla) > 60   # skannern hittar frågorna (fragor, budget, export, rapportering …)
+    fel = [f"{fil}: {funk}(plan: {ann}{'' if std is None else ' = ' + std})" for fil, funk, ann, std in alla
+           if fil not in PLANKOD_UNDANTAG and (std is not None or re.search(r"\bstr\b|Optional", ann))]
+    assert not fel, "planen ska vara en Plankontext utan standard:\n" + "\n".join(fel)
+    assert any(fil == "data/uppfoljning/fragor.py" and funk == "atgarder" and ann == "Plankontext"
+               for fil, funk, ann, _ in alla)
+    anropare = []
+    for fil in sorted([*(ROT / "data").rglob("*.py"), *(ROT / "sidor").rglob("*.py"), ROT / "app.py"]):
+        text = fil.read_text(encoding="utf-8")
+        assert not re.search(r"\bupplost_plan\b|\b_plan_id\b", text), f"{fil}: upplost_plan/_plan_id ska vara borta"
+        for nod in ast.walk(ast.parse(text)):
+            if isinstance(nod, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for anrop in ast.walk(nod):
+                    f = getattr(anrop, "func", None)
+                    if isinstance(anrop, ast.Call) and getattr(f, "attr", getattr(f, "id", None)) == "standardplan":
+                        anropare.append(f"{fil.relative_to(ROT)}:{nod.name}")
+    assert set(anropare) == {"data/uppfoljning/fragor.py:los_plan"}, anropare

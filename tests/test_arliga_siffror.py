@@ -47,7 +47,7 @@ def _rader(ws) -> list[dict]:
 
 def _figur(url: str, namn: str, period: str):
     anvand_databas(url)
-    ind = fragor.indikatorer(period=period)
+    ind = fragor.indikatorer(period=period, plan=fragor.los_plan())
     rad = ind[ind.namn == namn].iloc[0].to_dict()
     ut = fragor.utfall([rad["id"]]).to_dict("records")
     return indikatorfigur(rad, indikatorserier(rad, ut))
@@ -96,7 +96,7 @@ def test_overskott_publicerat_prognos_och_exempel_ar_egna_serier(full):
 
 def test_inga_tomma_serier_pa_arbetsgivarens_diagram(full):
     anvand_databas(full)
-    ind = fragor.indikatorer(arbetsgivare=True, period="Delår 2 2020")
+    ind = fragor.indikatorer(arbetsgivare=True, period="Delår 2 2020", plan=fragor.los_plan())
     ut = fragor.utfall(ind.id.tolist())
     for rad in ind.to_dict("records"):
         fig = indikatorfigur(rad, indikatorserier(rad, ut[ut.indikator_id == rad["id"]].to_dict("records")))
@@ -124,9 +124,9 @@ def test_publicerat_utfall_ar_publicerat_pa_sidan_och_i_exporten(full, rad):
     url, per = full, rad["period"]
     mo = int(rad["malomrade"])
     anvand_databas(url)
-    wb = _wb(export.bygg(Urval(period=per, vy="malomrade", malomrade=mo)).innehall)
+    wb = _wb(export.bygg(Urval(period=per, vy="malomrade", malomrade=mo), fragor.los_plan()).innehall)
     if rad["typ"] == "indikator":
-        ind = fragor.indikatorer(mo, period=per)
+        ind = fragor.indikatorer(mo, period=per, plan=fragor.los_plan())
         r = ind[ind.namn == rad["namn_i_planen"]].iloc[0].to_dict()
         if rad["varde"]:
             serier = indikatorserier(r, fragor.utfall([r["id"]]).to_dict("records"))
@@ -137,7 +137,7 @@ def test_publicerat_utfall_ar_publicerat_pa_sidan_och_i_exporten(full, rad):
         assert ex["Ursprung"].startswith("publicerat") and ex["Utfallets källa"] == rad["kalla_url"]
         assert ex["_celler"]["Utfall"].fill.fgColor.rgb != export.FYLL_EXEMPEL.fgColor.rgb
     else:
-        atg = fragor.atgarder(mo, period=per)
+        atg = fragor.atgarder(mo, period=per, plan=fragor.los_plan())
         a = atg[atg.text.str.startswith(rad["namn_i_planen"])].iloc[0]
         assert not a.exempel and a.kalla_url == rad["kalla_url"]
         ex = next(x for x in _rader(wb["Åtgärder"]) if x["Åtgärd"].startswith(rad["namn_i_planen"]))
@@ -148,7 +148,7 @@ def test_publicerat_utfall_ar_publicerat_pa_sidan_och_i_exporten(full, rad):
 
 def test_exportens_exempelvarden_ar_markta_i_cell_och_kolumn(full):
     anvand_databas(full)
-    wb = _wb(export.bygg(Urval(period="Delår 2 2020")).innehall)
+    wb = _wb(export.bygg(Urval(period="Delår 2 2020"), fragor.los_plan()).innehall)
     rader = {r["Indikator"]: r for r in _rader(wb["Indikatorer"])}
     lan = rader["Låneskuld (i kommun) per invånare (kr)"]
     assert lan["Utfall"] is not None and lan["Ursprung"] == "exempel"
@@ -183,7 +183,7 @@ def test_sarskilda_uppdrag_exporterar_sitt_eget_blad(full):
     d = nedladdning("/sarskilda-uppdrag", "")
     wb = _wb(base64.b64decode(d["content"]))
     assert wb.sheetnames == ["Särskilda uppdrag"] and d["filename"] == "malkoll_sarskilda_uppdrag.xlsx"
-    su = fragor.sarskilda_uppdrag()
+    su = fragor.sarskilda_uppdrag(plan=fragor.los_plan())
     assert [r["Område"] for r in _rader(wb["Särskilda uppdrag"])] == list(su.titel)
 
 
@@ -224,7 +224,7 @@ def test_gemen_enhet_filtrerar_exporten_som_versal(full):
     b = _wb(base64.b64decode(nedladdning("/malomrade/1", "?enhet=KSK/SHB")["content"]))
     ra, rb = _rader(a["Åtgärder"]), _rader(b["Åtgärder"])
     assert [r["Åtgärd"] for r in ra] == [r["Åtgärd"] for r in rb]
-    assert 0 < len(ra) < len(fragor.atgarder(1))
+    assert 0 < len(ra) < len(fragor.atgarder(1, plan=fragor.los_plan()))
     assert "KSK/SHB" in a["Åtgärder"]["A3"].value
 
 
@@ -243,7 +243,7 @@ def test_sidan_visar_meddelandet_och_ingenting_annat(sida, sokvag):
 def test_sidan_med_gemen_enhet_filtrerar(sida, appserver):
     d = sida("/malomrade/1?enhet=ksk/shb")
     anvand_databas(appserver["databas"])
-    vantat = fragor.atgarder(1, enhet=["KSK/SHB"])
+    vantat = fragor.atgarder(1, enhet=["KSK/SHB"], plan=fragor.los_plan())
     assert [r.get_attribute("data-kod") for r in d.find_elements(By.CSS_SELECTOR, "tr.atgardsrad")] == list(vantat.kod)
     assert not d.find_elements(By.ID, "urvalsfel")
 
@@ -316,7 +316,7 @@ def test_publicerat_budgetutfall_ar_publicerat_pa_budgetsidan(full, rad):
     from data.uppfoljning import budgetfragor
     from komponenter import budget as kb
     anvand_databas(full)
-    df = budgetfragor.uppfoljning("drift_per_verksamhet", period=rad["period"])
+    df = budgetfragor.uppfoljning("drift_per_verksamhet", period=rad["period"], plan=fragor.los_plan())
     r = df.set_index("post").loc[rad["namn_i_planen"]]
     assert r.kalla_url == rad["kalla_url"] and not r.exempel and r.rapporterad
     tr = next(c for c in _komponenter(kb.uppfoljningstabell(df, "mnkr", rad["period"], "Drift", "t"))
@@ -336,7 +336,7 @@ def test_publicerat_budgetutfall_ar_publicerat_i_exportens_budgetuppfoljning(ful
     prognos, som kommunen inte publicerat, förblir tomma (bara avvikelsen är publicerad)."""
     for u in (Urval(period=rad["period"]), Urval(period=rad["period"], vy="budget", belopp=belopp)):
         anvand_databas(full)
-        wb = _wb(export.bygg(u).innehall)
+        wb = _wb(export.bygg(u, fragor.los_plan(u.plan)).innehall)
         # sist bland budgetbladen (hela planens export har Analystexter efter, version 5)
         assert [b for b in wb.sheetnames if b != export.BLAD_ANALYS][-1] == export.BLAD_BUDGETUPPFOLJNING
         ws = wb[export.BLAD_BUDGETUPPFOLJNING]
@@ -363,9 +363,9 @@ def test_exportens_budgetuppfoljning_markerar_exempel_och_hittar_inte_pa(full):
     och framräknade summor står inte med; ett värde som inte är rapporterat är en tom cell."""
     from data.uppfoljning import budgetfragor
     anvand_databas(full)
-    wb = _wb(export.bygg(Urval(period="Delår 2 2020", vy="budget")).innehall)
+    wb = _wb(export.bygg(Urval(period="Delår 2 2020", vy="budget"), fragor.los_plan()).innehall)
     rader = _rader(wb[export.BLAD_BUDGETUPPFOLJNING])
-    ut = fragor.budgetutfall("Delår 2 2020")
+    ut = fragor.budgetutfall("Delår 2 2020", plan=fragor.los_plan())
     assert sorted(r["Post"] for r in rader) == sorted(ut.post) and len(rader) == len(ut)
     assert all(r["Ursprung"] == "exempel" for r in rader)
     kd = next(r for r in rader if r["Post"] == "Kommundirektör")
@@ -375,13 +375,13 @@ def test_exportens_budgetuppfoljning_markerar_exempel_och_hittar_inte_pa(full):
         assert c.fill.fgColor.rgb == export.FYLL_EXEMPEL.fgColor.rgb and c.font.i and "Exempel" in c.comment.text
     assert kd["_celler"]["Källans anmärkning"].value is None           # ingen publicerad källa
     assert kd["_celler"]["Genomförandegrad"].fill.fgColor.rgb != export.FYLL_EXEMPEL.fgColor.rgb
-    drift = budgetfragor.uppfoljning("drift_per_verksamhet", "Delår 2 2020")
+    drift = budgetfragor.uppfoljning("drift_per_verksamhet", "Delår 2 2020", plan=fragor.los_plan())
     ej = set(drift[~drift.rapporterad | drift.beraknad].post)
     assert ej and not ej & {r["Post"] for r in rader if r["Budgettabell"] == "Drift per verksamhet"}
     inv = next(r for r in rader if r["Budgettabell"] == "Investeringar")
     assert inv["Avvikelse"] is None and inv["Status"] is None and inv["Genomförandegrad"] is not None
     # En period utan budgetutfall: bladet finns, men utan rader (inget hittas på)
-    tom = _wb(export.bygg(Urval(period="Delår 1 2020", vy="budget")).innehall)
+    tom = _wb(export.bygg(Urval(period="Delår 1 2020", vy="budget"), fragor.los_plan()).innehall)
     assert _rader(tom[export.BLAD_BUDGETUPPFOLJNING]) == []
 
 

@@ -115,7 +115,7 @@ def excel(url: str, kod: str, status: str = "Genomförd", blad: str = "Åtgärde
 
     from tests.test_rapport import _kol, _rad
     anvand_databas(url)
-    wb = load_workbook(io.BytesIO(rapport.skapa_mall(PERIOD)))
+    wb = load_workbook(io.BytesIO(rapport.skapa_mall(PERIOD, plan=fragor.los_plan())))
     ws = wb[blad]
     if blad == "Åtgärder":
         ws.cell(_rad(ws, kod), _kol(ws, "Status"), status)
@@ -145,12 +145,12 @@ def miljo(request, tmp_path_factory):
         anvandare.lagg_till("erik", "rapportor", ["KSK/EKO"], LOSEN, "Erik Ekonom", organisation=NORRTALJE)
         anvandare.lagg_till("tove", "rapportor", ["KSK/EKO"], LOSEN, "Tove Testköping", organisation=TESTKOPING)
         anvandare.lagg_till("lars", "lasare", [], LOSEN, "Lars Läsare")
-    rapport.las_period(LAST_PERIOD, "test", True)
-    shb = set(fragor.atgarder(enhet=["KSK/SHB"], roll="ansvarig").kod)
-    eko = set(fragor.atgarder(enhet=["KSK/EKO"], roll="ansvarig").kod)
-    eko_ind = set(fragor.indikatorer(enhet=["KSK/EKO"]).kod)
-    shb_ind = set(fragor.indikatorer(enhet=["KSK/SHB"]).kod)
-    tk_eko = sorted(fragor.atgarder(enhet=["KSK/EKO"], roll="ansvarig", plan="TK-2023").kod)
+    rapport.las_period(LAST_PERIOD, "test", True, plan=fragor.los_plan())
+    shb = set(fragor.atgarder(enhet=["KSK/SHB"], roll="ansvarig", plan=fragor.los_plan()).kod)
+    eko = set(fragor.atgarder(enhet=["KSK/EKO"], roll="ansvarig", plan=fragor.los_plan()).kod)
+    eko_ind = set(fragor.indikatorer(enhet=["KSK/EKO"], plan=fragor.los_plan()).kod)
+    shb_ind = set(fragor.indikatorer(enhet=["KSK/SHB"], plan=fragor.los_plan()).kod)
+    tk_eko = sorted(fragor.atgarder(enhet=["KSK/EKO"], roll="ansvarig", plan=fragor.los_plan("TK-2023")).kod)
     proc, bas = starta(url, katalog, workers=2, miljo={"MALKOLL_HEMLIGHET": HEMLIGHET})
     yield {"bas": bas, "databas": url, "shb": sorted(shb - eko), "eko": sorted(eko - shb),
            "eko_ind": sorted(eko_ind - shb_ind), "shb_ind": sorted(shb_ind - eko_ind), "tk_eko": tk_eko,
@@ -185,7 +185,7 @@ def test_rapportoren_sparar_sin_egen_atgard_via_formularet(miljo):
     svar = formular(k, {kod: {"status": "Pågår enligt plan", "kommentar": "Enligt plan."}})
     assert vagrad(svar, "Sparat: 1 post"), text_i(svar[2])
     anvand_databas(url)
-    a = fragor.atgarder(period=PERIOD).set_index("kod").loc[kod]
+    a = fragor.atgarder(period=PERIOD, plan=fragor.los_plan()).set_index("kod").loc[kod]
     assert (a.rapporterad_status, a.rapporterad_av, a.kalla) == ("Pågår enligt plan", "Sara Samhälle",
                                                                 "Formulär i webbläsaren")
 
@@ -213,9 +213,9 @@ def test_rapportoren_satter_nytt_mal_for_sin_indikator_via_formularet(miljo):
                       .where(Indikator.kod == kod, Malvarde.fran_planen.is_(False))).one()
         assert (m.ar, float(m.varde), m.satt_av, m.kalla) == (2020, 12.0, "Sara Samhälle (sara)", "Formulär i webbläsaren")
     anvand_databas(url)
-    i = fragor.indikatorer(period=PERIOD).set_index("kod").loc[kod]
+    i = fragor.indikatorer(period=PERIOD, plan=fragor.los_plan()).set_index("kod").loc[kod]
     assert i.mal_2020 == 12 and not i.mal_2020_fran_planen
-    logg = rapportering.andringslogg(kod)
+    logg = rapportering.andringslogg(kod, plan=fragor.los_plan())
     assert ((logg.andring == "Nytt mål 2020: {tal}") & (logg.av == "Sara Samhälle (sara)")
             & (logg.kalla == "Formulär i webbläsaren")).any()
     assert vagrad(formular(k, {}, {kod: {"nytt_mal": 12}}, spara=False), "0 nya värden, 0 ändrade")   # samma igen
@@ -270,7 +270,7 @@ def test_rapportor_laddar_upp_budget_eller_bedomning(miljo):
 
     from tests.test_rapport import _kol, _rad
     anvand_databas(miljo["databas"])
-    wb = load_workbook(io.BytesIO(rapport.skapa_mall(PERIOD)))
+    wb = load_workbook(io.BytesIO(rapport.skapa_mall(PERIOD, plan=fragor.los_plan())))
     ws = wb["Inriktningsmål"]
     ws.cell(_rad(ws, "M1-1.1"), _kol(ws, "Bedömning"), "Uppfyllt")
     ut = io.BytesIO()
@@ -470,7 +470,7 @@ def mall(url: str) -> bytes:
     utgår från den; en liten mall håller testerna snabba)."""
     if url not in _MALLAR:
         anvand_databas(url)
-        _MALLAR[url] = rapport.skapa_mall(PERIOD, ["KSK/EKO"])
+        _MALLAR[url] = rapport.skapa_mall(PERIOD, ["KSK/EKO"], plan=fragor.los_plan())
     return _MALLAR[url]
 
 
@@ -540,7 +540,7 @@ def tk_fil(miljo, kod: str) -> bytes:
 
     from tests.test_rapport import _kol, _rad
     anvand_databas(miljo["databas"])
-    wb = load_workbook(io.BytesIO(rapport.skapa_mall(TK_PERIOD, plan="TK-2023")))
+    wb = load_workbook(io.BytesIO(rapport.skapa_mall(TK_PERIOD, plan=fragor.los_plan("TK-2023"))))
     ws = wb["Åtgärder"]
     ws.cell(_rad(ws, kod), _kol(ws, "Status"), "Genomförd")
     ut = io.BytesIO()
@@ -574,7 +574,7 @@ def test_rapportor_i_en_kommun_vagras_i_den_andras_plan(miljo):
     assert ogonblick(url) == fore
     assert vagrad(ladda_upp(t, fil), f"Importen är klar: 1 post sparade för {TK_PERIOD}")   # kontrollfallet
     anvand_databas(url)
-    a = fragor.atgarder(period=TK_PERIOD, plan="TK-2023").set_index("kod").loc[kod]
+    a = fragor.atgarder(period=TK_PERIOD, plan=fragor.los_plan("TK-2023")).set_index("kod").loc[kod]
     assert (a.rapporterad_status, a.rapporterad_av) == ("Genomförd", "Tove Testköping")
 
 
@@ -595,9 +595,9 @@ def test_export_och_api_namnger_rapportoren_utan_inloggningsnamn(miljo):
     anvandare.lagg_till("kim", "rapportor", ["KSK/SHB"], LOSEN)        # inget visningsnamn
     for namn, kod in (("sara", miljo["shb"][2]), ("kim", miljo["shb"][3])):
         anv = anvandare.logga_in(namn, LOSEN, "10.9.9.9").anvandare
-        fg = rapportering.granska_formular(anv, PERIOD, {"atgarder": {kod: {"status": "Genomförd"}}})
+        fg = rapportering.granska_formular(anv, PERIOD, {"atgarder": {kod: {"status": "Genomförd"}}}, plan=fragor.los_plan())
         assert rapportering.spara(fg, anv) == 1
-    wb = load_workbook(io.BytesIO(export.bygg(Urval(period=PERIOD)).innehall))
+    wb = load_workbook(io.BytesIO(export.bygg(Urval(period=PERIOD), fragor.los_plan()).innehall))
     ws = wb["Åtgärder"]
     rubriker = [c.value for c in ws[export.RUBRIKRAD]]
     av = [r[rubriker.index("Rapporterad av")] for r in ws.iter_rows(min_row=export.RUBRIKRAD + 1, values_only=True)]
@@ -608,7 +608,7 @@ def test_export_och_api_namnger_rapportoren_utan_inloggningsnamn(miljo):
     for resurs in ("statusrapporter", "atgarder", "utfall"):
         status, _, kropp = k.get(f"/api/v1/{resurs}?period={urllib.parse.quote(PERIOD)}&per_sida=1000")
         assert status == 200 and b"(sara)" not in kropp and b'"kim"' not in kropp, resurs
-    logg = rapportering.andringslogg(miljo["shb"][2])
+    logg = rapportering.andringslogg(miljo["shb"][2], plan=fragor.los_plan())
     assert "Sara Samhälle (sara)" in set(logg.av)
 
 
@@ -669,13 +669,13 @@ def test_enhetskod_galler_i_en_organisation(miljo, monkeypatch, capsys):
     anvand_databas(url)
     ebba = anvandare.logga_in("ebba", LOSEN, "10.0.0.2").anvandare
     tilde = anvandare.logga_in("tilde", LOSEN, "10.0.0.3").anvandare
-    ks, tk = rapportering.planen("KS-2020"), rapportering.planen("TK-2023")
+    ks, tk = rapportering.planen(fragor.los_plan("KS-2020")), rapportering.planen(fragor.los_plan("TK-2023"))
     assert (ks.organisation, tk.organisation) == (NORRTALJE, TESTKOPING)
     assert rapportering.enheter_i(ebba, ks) == ("KSK/EKO",) and rapportering.enheter_i(ebba, tk) == ()
     assert set(rapportering.enheter_i(tilde, tk)) == {"KSK/EKO", "KSK/DIGI"} and rapportering.enheter_i(tilde, ks) == ()
-    assert rapportering.behorighet(ebba, "TK-2023") == rapportering.INGET
-    tk_egna = set(fragor.atgarder(enhet=["KSK/EKO", "KSK/DIGI"], roll="ansvarig", plan="TK-2023").kod)
-    assert rapportering.behorighet(tilde, "TK-2023").atgarder == tk_egna
+    assert rapportering.behorighet(ebba, fragor.los_plan("TK-2023")) == rapportering.INGET
+    tk_egna = set(fragor.atgarder(enhet=["KSK/EKO", "KSK/DIGI"], roll="ansvarig", plan=fragor.los_plan("TK-2023")).kod)
+    assert rapportering.behorighet(tilde, fragor.los_plan("TK-2023")).atgarder == tk_egna
     assert rapportering.far_se(ebba, ks) and not rapportering.far_se(ebba, tk)
     # En annan nämnds plan i samma kommun: samma konto och enhet räcker; i en annan kommun inte
     ratt = anvandare.Ratt(NORRTALJE, None, "KSK/EKO")

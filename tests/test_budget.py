@@ -68,7 +68,7 @@ def _rader(tabell) -> dict[str, dict[str, str]]:
 
 def _bred(tabell, url):
     anvand_databas(url)
-    return fragor.budget_bred(tabell)
+    return fragor.budget_bred(tabell, plan=fragor.los_plan())
 
 
 # --- Regler ---
@@ -145,7 +145,7 @@ def test_format_och_enhet():
 
 def test_nyckeltal_ur_databasen(laddad_databas):
     anvand_databas(laddad_databas)
-    nt = budgetfragor.nyckeltal()
+    nt = budgetfragor.nyckeltal(plan=fragor.los_plan())
     drift = _bred("driftbudget", laddad_databas).set_index("post")
     inv = _bred("investeringar", laddad_databas).set_index("post")
     verk = _bred("drift_per_verksamhet", laddad_databas).set_index("post")
@@ -282,14 +282,14 @@ def test_diagram_har_textalternativ_och_hojd(laddad_databas):
 
 def test_uppfoljning_utan_rapporter_ar_ej_rapporterad(laddad_databas):
     anvand_databas(laddad_databas)
-    df = budgetfragor.uppfoljning("drift_per_verksamhet", "Delår 1 2020")
+    df = budgetfragor.uppfoljning("drift_per_verksamhet", "Delår 1 2020", plan=fragor.los_plan())
     assert set(df.status) == {EJ_RAPPORTERAD}
     assert list(df.budget) == list(_bred("drift_per_verksamhet", laddad_databas)["Budget 2020"].fillna(float("nan")))
     komp = kb.uppfoljningstabell(df, "tkr", "Delår 1 2020", "Rubrik", "u")
     assert all(_attr(tr, "data-status") == EJ_RAPPORTERAD for tr in _alla(komp)
                if _typ(tr) == "Tr" and _attr(tr, "data-post"))
     assert "Exempeldata" not in _text(komp)
-    inv = budgetfragor.uppfoljning("investeringar", "Delår 1 2020")
+    inv = budgetfragor.uppfoljning("investeringar", "Delår 1 2020", plan=fragor.los_plan())
     assert EJ_RAPPORTERAD in _text(kb.investeringsuppfoljning(inv, "tkr", "Delår 1 2020"))
 
 
@@ -324,7 +324,7 @@ def test_uppfoljning_med_budgetutfall(tom_databas):
          "kalla_url": "https://example.org/delar2", "exempel": False},
         {"tabell": "investeringar", "post": "IT-investeringar", "utfall": 7400, "prognos": 14800, "exempel": True},
     ], period)
-    df = budgetfragor.uppfoljning("drift_per_verksamhet", period).set_index("post")
+    df = budgetfragor.uppfoljning("drift_per_verksamhet", period, plan=fragor.los_plan()).set_index("post")
     assert df.loc["Räddningstjänst", "budget"] == -72114
     assert df.loc["Räddningstjänst", "avvikelse"] == -74277 - -72114 == -2163
     assert df.loc["Räddningstjänst", "avvikelse_procent"] == pytest.approx(-2163 / 72114 * 100)
@@ -356,7 +356,7 @@ def test_uppfoljning_med_budgetutfall(tom_databas):
     mn = _rader(_tabell(kb.uppfoljningstabell(df.reset_index(), "mnkr", period, "R", "m"), "m"))
     assert mn["Räddningstjänst"]["avvikelse"] == "−2,2"
 
-    inv = budgetfragor.uppfoljning("investeringar", period).set_index("post")
+    inv = budgetfragor.uppfoljning("investeringar", period, plan=fragor.los_plan()).set_index("post")
     assert inv.loc["IT-investeringar", "genomforandegrad"] == pytest.approx(50.0)
     assert inv.loc["IT-investeringar", "prognosgrad"] == pytest.approx(100.0)
     ic = _rader(_tabell(kb.investeringsuppfoljning(inv.reset_index(), "tkr", period), "tabell-uppfoljning-investeringar"))
@@ -364,7 +364,7 @@ def test_uppfoljning_med_budgetutfall(tom_databas):
     assert ic["Inventarier"]["utfall"] == "Ej rapporterad"
 
     # Perioden utan rapporter påverkas inte
-    assert set(budgetfragor.uppfoljning("drift_per_verksamhet", "Delår 1 2020").status) == {EJ_RAPPORTERAD}
+    assert set(budgetfragor.uppfoljning("drift_per_verksamhet", "Delår 1 2020", plan=fragor.los_plan()).status) == {EJ_RAPPORTERAD}
 
 
 def test_summa_raknas_nar_alla_rader_ar_rapporterade(tom_databas):
@@ -376,7 +376,7 @@ def test_summa_raknas_nar_alla_rader_ar_rapporterade(tom_databas):
     poster = bred[bred.typ == "belopp"]
     _lagg_in_utfall(url, [{"tabell": "drift_per_verksamhet", "post": p, "utfall": b * 0.6, "prognos": b,
                            "exempel": True} for p, b in zip(poster.post, poster["Budget 2020"])], "Delår 2 2020")
-    df = budgetfragor.uppfoljning("drift_per_verksamhet", "Delår 2 2020").set_index("post")
+    df = budgetfragor.uppfoljning("drift_per_verksamhet", "Delår 2 2020", plan=fragor.los_plan()).set_index("post")
     assert bool(df.loc["Summa nämnd", "beraknad"])
     assert df.loc["Summa nämnd", "prognos"] == -228900
     assert df.loc["Summa nämnd", "status"] == br.I_BALANS

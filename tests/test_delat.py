@@ -173,12 +173,12 @@ def test_alla_cachade_fragor_overlever_kodningen(laddad_sqlite, monkeypatch):
     monkeypatch.setenv("MALKOLL_CACHE", "av")
     u = laddad_sqlite
     anvand_databas(u)
-    svar = [fragor.plan_info(), fragor.planer(), fragor.perioder(),
-            fragor.vald_period("Delår 2 2020"), fragor.enheter(), fragor.malomraden(),
-            fragor.inriktningsmal(1, period="Delår 2 2020"),
-            fragor.atgarder(1, period="Delår 2 2020"), fragor.indikatorer(1, period="Delår 2 2020"),
-            fragor.indikatorer(arbetsgivare=True), fragor.utfall(), fragor.fokusomraden(),
-            fragor.sarskilda_uppdrag(), fragor.budget(), fragor.budgetutfall()]
+    svar = [fragor.plan_info(plan=fragor.los_plan()), fragor.planer(), fragor.perioder(plan=fragor.los_plan()),
+            fragor.vald_period("Delår 2 2020", plan=fragor.los_plan()), fragor.enheter(plan=fragor.los_plan()), fragor.malomraden(plan=fragor.los_plan()),
+            fragor.inriktningsmal(1, period="Delår 2 2020", plan=fragor.los_plan()),
+            fragor.atgarder(1, period="Delår 2 2020", plan=fragor.los_plan()), fragor.indikatorer(1, period="Delår 2 2020", plan=fragor.los_plan()),
+            fragor.indikatorer(arbetsgivare=True, plan=fragor.los_plan()), fragor.utfall(), fragor.fokusomraden(plan=fragor.los_plan()),
+            fragor.sarskilda_uppdrag(plan=fragor.los_plan()), fragor.budget(plan=fragor.los_plan()), fragor.budgetutfall(plan=fragor.los_plan())]
     for v in svar:
         _samma_efter_kodning(v)
 
@@ -187,16 +187,16 @@ def test_cachen_i_redis_och_nar_redis_inte_svarar(laddad_sqlite, redis_prefix, m
     import redis
     monkeypatch.delenv("MALKOLL_CACHE", raising=False)
     anvand_databas(laddad_sqlite)
-    forst = fragor.atgarder(1, period="Delår 2 2020")
+    forst = fragor.atgarder(1, period="Delår 2 2020", plan=fragor.los_plan())
     r = redis.Redis.from_url(os.environ["REDIS_URL"])
     nycklar = list(r.scan_iter(match=f"malkoll:{redis_prefix}fraga:*"))
     assert nycklar and all(not r.get(k).startswith(b"\x80") for k in nycklar)   # JSON, inte pickle
-    pd.testing.assert_frame_equal(fragor.atgarder(1, period="Delår 2 2020"), forst)
+    pd.testing.assert_frame_equal(fragor.atgarder(1, period="Delår 2 2020", plan=fragor.los_plan()), forst)
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
     delat.glom()
     delat._senaste_varning[0] = 0.0
     with caplog.at_level("WARNING"):
-        igen = fragor.atgarder(1, period="Delår 2 2020")
+        igen = fragor.atgarder(1, period="Delår 2 2020", plan=fragor.los_plan())
     pd.testing.assert_frame_equal(igen, forst)
     assert "läser från databasen" in caplog.text
 
@@ -212,7 +212,7 @@ def test_planterat_varde_kor_ingen_kod(laddad_sqlite, tmp_path, monkeypatch):
     monkeypatch.delenv("MALKOLL_CACHE", raising=False)
     delat.glom()
     anvand_databas(laddad_sqlite)
-    fragor.malomraden()
+    fragor.malomraden(plan=fragor.los_plan())
     lg = cache.lager()
     assert lg.namn == "lokal" and lg.katalog.parent == tmp_path / "d"
     spar = tmp_path / "kordes"
@@ -226,7 +226,7 @@ def test_planterat_varde_kor_ingen_kod(laddad_sqlite, tmp_path, monkeypatch):
         for i, k in enumerate(nycklar):
             c.execute("UPDATE Cache SET value=?, mode=? WHERE key=?",
                       (pickle.dumps(Ond()), diskcache.core.MODE_PICKLE if i % 2 == 0 else diskcache.core.MODE_RAW, k))
-    assert not fragor.malomraden().empty
+    assert not fragor.malomraden(plan=fragor.los_plan()).empty
     assert not spar.exists()
     with pytest.raises(TypeError):
         lg.c.set("x", Ond())   # och inget sparas med pickle

@@ -73,10 +73,10 @@ def test_ocachad_sida_gor_hogst_20_fragor(databas):
         assert len(fr) <= 20, (namn, len(fr))
     # Utanför en förfrågan (kommandon, export): inget minne, varje anrop frågar
     with raknade_fragor(databas) as en:
-        fragor.perioder()
+        fragor.perioder(plan=fragor.los_plan())
     with raknade_fragor(databas) as tva:
-        fragor.perioder()
-        fragor.perioder()
+        fragor.perioder(plan=fragor.los_plan())
+        fragor.perioder(plan=fragor.los_plan())
     assert len(en) >= 1 and len(tva) == 2 * len(en)
 
 
@@ -85,17 +85,17 @@ def test_minnet_i_forfragan_ger_kopior_och_glomms_vid_andring(databas):
     from data.lagring import cache
     dash_app = app.hamta_app()
     with dash_app.server.test_request_context("/"):
-        a = fragor.atgarder(1, period="Delår 2 2020")
+        a = fragor.atgarder(1, period="Delår 2 2020", plan=fragor.los_plan())
         a["status"] = "ändrad av anroparen"
         with raknade_fragor(databas) as fr:
             anvand_databas(databas)
-            b = fragor.atgarder(1, period="Delår 2 2020")   # samma anrop, annan form
+            b = fragor.atgarder(1, period="Delår 2 2020", plan=fragor.los_plan())   # samma anrop, annan form
         assert fr == [] and (b.status != "ändrad av anroparen").all()
         anvand_databas(databas)
         with db.session() as s:
             cache.rakna_upp(s)
         with raknade_fragor(databas) as fr:
-            fragor.atgarder(1, period="Delår 2 2020")
+            fragor.atgarder(1, period="Delår 2 2020", plan=fragor.los_plan())
         assert fr   # efter en ändring i samma förfrågan frågas databasen igen
 
 
@@ -125,16 +125,17 @@ def test_cachen_ger_samma_svar_och_blir_inaktuell_vid_import(tom_databas, monkey
     anvand_databas(tom_databas)
     # Planen löses upp vid kanten (som sidorna gör): utan plan vore standardplanen ett eget cachat anrop
     # (planer(), en generationsläsning till) utanför en förfrågan
-    forst = fragor.atgarder(1, period="Delår 2 2020", plan="KS-2020")
+    ks = fragor.los_plan("KS-2020")
+    forst = fragor.atgarder(1, period="Delår 2 2020", plan=ks)
     with raknade_fragor(tom_databas) as fr:
-        igen = fragor.atgarder(1, period="Delår 2 2020", plan="KS-2020")
+        igen = fragor.atgarder(1, period="Delår 2 2020", plan=ks)
     assert len(fr) == 1  # bara generationen läses
     assert igen.equals(forst)
     # Olika filter ger olika nycklar
-    assert len(fragor.atgarder(1, enhet=["KSK/EKO"], period="Delår 2 2020")) < len(forst)
+    assert len(fragor.atgarder(1, enhet=["KSK/EKO"], period="Delår 2 2020", plan=fragor.los_plan())) < len(forst)
     from tests.test_rapport import _ifylld
     tillampa(las_rapport(_ifylld(tom_databas), "r.xlsx"), "Eva")
-    efter = fragor.atgarder(1, period="Delår 2 2020").set_index("kod")
+    efter = fragor.atgarder(1, period="Delår 2 2020", plan=fragor.los_plan()).set_index("kod")
     assert efter.loc["1-A13"].rapporterad_status == "Genomförd"
 
 

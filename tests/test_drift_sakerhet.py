@@ -12,6 +12,7 @@ import json
 
 import pytest
 
+from data.uppfoljning import fragor
 from data.lagring import installningar
 from data.lagring.installningar import Installningar
 
@@ -30,8 +31,8 @@ def malkoll(tmp_path_factory):
                          admin_losenord=LOSEN, krav_inloggning=True, data_katalog=str(katalog / "data"))
     a = appmodul.create_app(inst)
     from data.uppfoljning import fragor
-    plan = fragor.plan_info()
-    return {"app": a, "inst": inst, "plan": plan, "malomraden": list(fragor.malomraden().titel)}
+    plan = fragor.plan_info(plan=fragor.los_plan())
+    return {"app": a, "inst": inst, "plan": plan, "malomraden": list(fragor.malomraden(plan=fragor.los_plan()).titel)}
 
 
 @pytest.fixture
@@ -218,7 +219,7 @@ def test_bara_kanoniska_adresser_sparas_och_en_flod_fyller_inte_lagret(oppen, ma
     from sidor import _sidcache
     lg = delat.lager()
     assert lg.namn == "lokal"
-    period = str(fragor.perioder().namn.iloc[-1])
+    period = str(fragor.perioder(plan=fragor.los_plan()).namn.iloc[-1])
     kanonisk = Urval(period=period).till_sok()
     forst = sidanrop(oppen, *plats("/malomrade/1", kanonisk))
     igen = sidanrop(oppen, *plats("/malomrade/1", kanonisk))

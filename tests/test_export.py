@@ -113,7 +113,7 @@ def indikatorordning(df: pd.DataFrame) -> pd.DataFrame:
 def hela(laddad_databas):
     """Hela planen för PERIOD, en gång per databas."""
     anvand_databas(laddad_databas)
-    return las(export.exportera(period=PERIOD))
+    return las(export.exportera(period=PERIOD, plan=fragor.los_plan()))
 
 
 # --- Hela planen ---
@@ -160,13 +160,13 @@ def test_titelrader_frysning_filter_och_bredder(hela):
 
 def test_atgarder_cell_for_cell(hela, laddad_databas):
     anvand_databas(laddad_databas)
-    df = fragor.atgarder(period=PERIOD)
+    df = fragor.atgarder(period=PERIOD, plan=fragor.los_plan())
     assert data(hela["Åtgärder"]) == forvantade_atgarder(df)
 
 
 def test_indikatorer_cell_for_cell(hela, laddad_databas):
     anvand_databas(laddad_databas)
-    df = indikatorordning(fragor.indikatorer(period=PERIOD))
+    df = indikatorordning(fragor.indikatorer(period=PERIOD, plan=fragor.los_plan()))
     assert data(hela["Indikatorer"]) == forvantade_indikatorer(df)
 
 
@@ -212,7 +212,7 @@ def test_tal_ar_tal_och_tryckt_text_ar_text(hela):
 def test_budget_cell_for_cell(hela, laddad_databas):
     for tabell, namn in export.BUDGETBLAD.items():
         anvand_databas(laddad_databas)
-        df = fragor.budget_bred(tabell)
+        df = fragor.budget_bred(tabell, plan=fragor.los_plan())
         ar = [k for k in df.columns if k not in ("rad_id", "grupp", "post", "typ", "fotnot")]
         forv = [([_v(r["grupp"])] if tabell == "investeringar" else []) + [r["post"]] + [_v(r[k]) for k in ar]
                 for r in df.to_dict("records")]
@@ -252,7 +252,7 @@ def test_statusceller_i_trafikljusfarg_med_ordet(hela):
 
 def test_forsenad_har_skalet_som_kommentar(hela, laddad_databas):
     anvand_databas(laddad_databas)
-    df = fragor.atgarder(period=PERIOD)
+    df = fragor.atgarder(period=PERIOD, plan=fragor.los_plan())
     ws = hela["Åtgärder"]
     i = export.KOLUMNER_ATGARDER.index("Status")
     for rad, (st, skal) in zip(dataceller(ws), zip(df.status, df.status_skal)):
@@ -276,13 +276,13 @@ FILTER = [
 @pytest.mark.parametrize("filt", FILTER, ids=lambda f: ",".join(f"{k}={v}" for k, v in f.items()))
 def test_filtrerad_export_innehaller_exakt_de_filtrerade_raderna(laddad_databas, filt):
     anvand_databas(laddad_databas)
-    wb = las(export.exportera(period=PERIOD, **filt))
+    wb = las(export.exportera(period=PERIOD, plan=fragor.los_plan(), **filt))
     atg = fragor.atgarder(period=PERIOD, enhet=filt.get("enhet"), roll=filt.get("roll"),
-                          status=filt.get("status"))
-    ind = indikatorordning(fragor.indikatorer(period=PERIOD, enhet=filt.get("enhet")))
+                          status=filt.get("status"), plan=fragor.los_plan())
+    ind = indikatorordning(fragor.indikatorer(period=PERIOD, enhet=filt.get("enhet"), plan=fragor.los_plan()))
     assert data(wb["Åtgärder"]) == forvantade_atgarder(atg)
     assert data(wb["Indikatorer"]) == forvantade_indikatorer(ind)
-    alla = fragor.atgarder(period=PERIOD)
+    alla = fragor.atgarder(period=PERIOD, plan=fragor.los_plan())
     assert 0 < len(atg) < len(alla) or filt.get("status")
     # Raden ovanför rubrikerna säger vilka filter som gäller
     filtrad = wb["Åtgärder"]["A3"].value
@@ -297,7 +297,7 @@ def test_filtrerad_export_innehaller_exakt_de_filtrerade_raderna(laddad_databas,
 def test_tomt_urval_ger_bara_rubriker(laddad_databas):
     # "Uppnått" är en indikatorstatus: ingen åtgärd har den, så urvalet är säkert tomt
     anvand_databas(laddad_databas)
-    wb = las(export.exportera(period=PERIOD, status=["Uppnått"]))
+    wb = las(export.exportera(period=PERIOD, status=["Uppnått"], plan=fragor.los_plan()))
     ws = wb["Åtgärder"]
     assert rubriker(ws) == list(export.KOLUMNER_ATGARDER)
     assert data(ws) == []
@@ -323,8 +323,8 @@ def test_formel_i_kommentar_blir_text(tom_databas):
                                  rapporterad_av="test", kalla="test_export.py", rapporterad=SENARE))
         koder = [a.kod for a in atgarder]
     anvand_databas(tom_databas)
-    innehall = export.exportera(period=PERIOD)
-    df = fragor.atgarder(period=PERIOD)
+    innehall = export.exportera(period=PERIOD, plan=fragor.los_plan())
+    df = fragor.atgarder(period=PERIOD, plan=fragor.los_plan())
     rader = dict(zip(df.kod, dataceller(las(innehall)["Åtgärder"])))
     i = export.KOLUMNER_ATGARDER.index("Kommentar")
     for kod, t in zip(koder, FARLIG_TEXT):
@@ -351,8 +351,8 @@ def test_otillatna_tecken_tas_bort_i_stallet_for_att_krascha(tom_databas):
                              rapporterad_av="test", rapporterad=SENARE))
         kod = a.kod
     anvand_databas(tom_databas)
-    df = fragor.atgarder(period=PERIOD)
-    rad = dict(zip(df.kod, data(las(export.exportera(period=PERIOD))["Åtgärder"])))[kod]
+    df = fragor.atgarder(period=PERIOD, plan=fragor.los_plan())
+    rad = dict(zip(df.kod, data(las(export.exportera(period=PERIOD, plan=fragor.los_plan()))["Åtgärder"])))[kod]
     assert rad[export.KOLUMNER_ATGARDER.index("Kommentar")] == "klar nu"
     assert rad[export.KOLUMNER_ATGARDER.index("Status")] == "Genomförd"
 
@@ -379,7 +379,7 @@ def test_webbvagen_ger_xlsx(klient, laddad_databas):
     wb = las(r.data)
     assert wb.sheetnames == ALLA_BLAD
     anvand_databas(laddad_databas)
-    forv = las(export.exportera(period=PERIOD))
+    forv = las(export.exportera(period=PERIOD, plan=fragor.los_plan()))
     for namn in ALLA_BLAD:
         assert data(wb[namn]) == data(forv[namn])
 
@@ -391,7 +391,7 @@ def test_webbvagen_filter_som_i_sidornas_url(klient, laddad_databas):
                        "&period=Del%C3%A5r+2+2020")
     assert upprepad.status_code == komma.status_code == 200
     anvand_databas(laddad_databas)
-    atg = fragor.atgarder(period=PERIOD, enhet=["KSK/EKO", "KSK/SHB"], roll="ansvarig", status=["Försenad"])
+    atg = fragor.atgarder(period=PERIOD, enhet=["KSK/EKO", "KSK/SHB"], roll="ansvarig", status=["Försenad"], plan=fragor.los_plan())
     for r in (upprepad, komma):
         assert data(las(r.data)["Åtgärder"]) == forvantade_atgarder(atg)
 
@@ -456,8 +456,8 @@ def test_knappen_pa_malomrade_med_filter(laddad_databas):
     anvand_databas(laddad_databas)
     d = nedladdning("/malomrade/1", "?enhet=KSK/EKO&roll=ansvarig&period=Del%C3%A5r+2+2020&status=F%C3%B6rsenad")
     wb = las(base64.b64decode(d["content"]))
-    atg = fragor.atgarder(1, enhet=["KSK/EKO"], roll="ansvarig", period=PERIOD, status=["Försenad"])
-    ind = indikatorordning(fragor.indikatorer(1, enhet=["KSK/EKO"], period=PERIOD))
+    atg = fragor.atgarder(1, enhet=["KSK/EKO"], roll="ansvarig", period=PERIOD, status=["Försenad"], plan=fragor.los_plan())
+    ind = indikatorordning(fragor.indikatorer(1, enhet=["KSK/EKO"], period=PERIOD, plan=fragor.los_plan()))
     assert data(wb["Åtgärder"]) == forvantade_atgarder(atg)
     assert data(wb["Indikatorer"]) == forvantade_indikatorer(ind)
     assert {r[0] for r in data(wb["Åtgärder"])} <= {1}
@@ -507,7 +507,7 @@ def test_kommandoraden_skriver_samma_innehall(laddad_databas, tmp_path):
     assert p.returncode == 0, p.stderr
     wb = las(fil.read_bytes())
     anvand_databas(laddad_databas)
-    forv = las(export.exportera(period=PERIOD, enhet=["KSK/EKO"]))
+    forv = las(export.exportera(period=PERIOD, enhet=["KSK/EKO"], plan=fragor.los_plan()))
     assert wb.sheetnames == forv.sheetnames == ALLA_BLAD
     for namn in ALLA_BLAD:
         assert data(wb[namn]) == data(forv[namn])
@@ -586,5 +586,5 @@ def test_knappens_callback_i_appen(appserver):
     assert wb.sheetnames == ["Åtgärder", "Indikatorer"]
     url = appserver["databas"]
     anvand_databas(url)
-    atg = fragor.atgarder(2, enhet=["KSK/ToU"], period=PERIOD)
+    atg = fragor.atgarder(2, enhet=["KSK/ToU"], period=PERIOD, plan=fragor.los_plan())
     assert data(wb["Åtgärder"]) == forvantade_atgarder(atg)

@@ -3,6 +3,7 @@ kommentar på 1 MB, lagda direkt i databasen (som en äldre import eller ett han
 from __future__ import annotations
 
 import math
+from data.uppfoljning import fragor
 from data.lagring.start import anvand_databas
 
 import pytest
@@ -86,7 +87,7 @@ def test_sidorna_och_exporten_svarar_med_extrema_varden(extrem_databas):
             json = pj.to_json_plotly(sida.layout(period=per, **arg))
             assert json and "Traceback" not in json
         anvand_databas(extrem_databas)
-        assert export.exportera(period=per)[:2] == b"PK"
+        assert export.exportera(period=per, plan=fragor.los_plan())[:2] == b"PK"
 
 
 def test_langa_kommentarer_forkortas_pa_sidorna(extrem_databas, monkeypatch):
@@ -120,7 +121,7 @@ def test_langa_kommentarer_forkortas_pa_sidorna(extrem_databas, monkeypatch):
         assert any(len(s_) > MAX_TEXT - 50 and s_.endswith("…") for s_ in langa), namn   # title: det importen tar emot
         assert any("Förkortad – håll muspekaren över texten för hela" in s_ for s_ in strangar), namn
     anvand_databas(extrem_databas)
-    xlsx = load_workbook(io.BytesIO(export.exportera(period=per)), read_only=True)
+    xlsx = load_workbook(io.BytesIO(export.exportera(period=per, plan=fragor.los_plan())), read_only=True)
     celler = (c for ws in xlsx.worksheets for rad in ws.iter_rows(values_only=True) for c in rad)
     assert any(isinstance(c, str) and len(c) == 32767 and c.startswith(MB_TEXT[:100]) for c in celler)
 

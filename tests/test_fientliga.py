@@ -327,9 +327,9 @@ def test_godkanda_varianter_och_exakta_decimaler(databas):
     anvand_databas(databas)
     fg = las_rapport(fil, "r.xlsx")
     tillampa(fg, "Eva")
-    i = fragor.indikatorer(1, period=PERIOD).set_index("kod").loc["1-I02"]
+    i = fragor.indikatorer(1, period=PERIOD, plan=fragor.los_plan()).set_index("kod").loc["1-I02"]
     assert i.utfall_varde == 45.0
-    a = fragor.atgarder(1, period=PERIOD).set_index("kod")
+    a = fragor.atgarder(1, period=PERIOD, plan=fragor.los_plan()).set_index("kod")
     assert a.loc["1-A09"].rapporterad_status == "Pågår med avvikelse"
     assert a.loc["1-A13"].kommentar == "Rad ett\nRad två"
     anvand_databas(databas)

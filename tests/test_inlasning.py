@@ -3,6 +3,7 @@ utan att databasen ändras (SQLite: filens hash; PostgreSQL: tabellernas innehå
 from __future__ import annotations
 
 import hashlib
+from data.uppfoljning import fragor
 from data.lagring.start import anvand_databas
 import shutil
 from pathlib import Path
@@ -62,12 +63,12 @@ def test_tom_databas_skapas_och_fylls_av_startsteget_och_inte_av_en_fraga(tom_da
     from data.lagring import installningar
     with pytest.raises(DBAPIError):   # en fråga sätter aldrig upp databasen själv
         anvand_databas(tom_databas)
-        fragor.malomraden()
+        fragor.malomraden(plan=fragor.los_plan())
     anvand_databas(tom_databas)
     assert not inspect(db.motor()).has_table("atgard")
     anvand_databas(tom_databas)
     forbered.sakerstall_databas(installningar.Installningar(exempel=False))
-    assert len(fragor.malomraden()) == 7
+    assert len(fragor.malomraden(plan=fragor.los_plan())) == 7
     anvand_databas(tom_databas)
     assert inspect(db.motor()).has_table("atgard")
 

@@ -22,6 +22,7 @@ from data.lagring import db, installningar, start
 from data.lagring.models import (Analystext, Atgard, Atgardsrapport, Enhet, Indikator, Inriktningsmal,
                                  KontoRatt, Konto, Malomrade, Period, Plan, Rapportrunda, Rundahandelse, Uppdrag)
 from data.planen import ladda
+from data.uppfoljning import fragor
 from data.planen.kallor import KallfilFel, las_plan
 
 ROT = Path(__file__).resolve().parent.parent
@@ -319,7 +320,7 @@ def test_nasta_ars_plan_behaller_datum_alias_och_flyttar_periodnamn(aktiv_databa
     _lagg_till(kat, "enheter.yaml", "sammansatta:\n  KSK-ledningen: [KSK, KSK/EKO]\n")
     ladda.ladda_plan(kat)
     ut = tmp_path / "tk2024"
-    nyplan.ny_plan("TK-2023", "TK-2024", ut, period="Tertial 1 2023")
+    nyplan.ny_plan(fragor.los_plan("TK-2023"), "TK-2024", ut, period="Tertial 1 2023")
     p = las_plan(ut)
     namn = [x["namn"] for x in p["perioder"]]
     assert {"Läsåret 2024/25", "Tertial 1 2024", "Tertial 1 2025"} <= set(namn) and "Läsåret 2023/24" not in namn

@@ -151,7 +151,7 @@ def test_sidordningen_ar_menyns(sida, storlek, appserver):
     """Sista bilden på en sida → nästa sida i menyns ordning, också Arbetsgivare → Särskilda uppdrag → Budget."""
     storlek(1280, 720)
     anvand_databas(appserver["databas"])
-    mo = list(fragor.malomraden().nr)
+    mo = list(fragor.malomraden(plan=fragor.los_plan()).nr)
     ordning = ["/"] + [f"/malomrade/{n}" for n in mo] + ["/arbetsgivare", "/sarskilda-uppdrag", "/budget"]
     d = sida("/?visning=mote")
     meny = d.execute_script("return Array.from(document.querySelectorAll('#huvudmeny a.nav-link'))"
@@ -173,7 +173,7 @@ def test_oversikten_ar_en_bild(sida, storlek, appserver, bredd, hojd):
     d = sida("/?visning=mote")
     rutor = d.find_elements(By.CSS_SELECTOR, ".motesruta")
     anvand_databas(appserver["databas"])
-    assert len(rutor) == len(fragor.malomraden())
+    assert len(rutor) == len(fragor.malomraden(plan=fragor.los_plan()))
     for r in rutor:
         rekt = d.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.top, r.bottom];", r)
         assert 0 <= rekt[0] and rekt[1] <= hojd, f"ruta {r.get_attribute('data-nr')} syns inte hel: {rekt}"
@@ -189,7 +189,7 @@ def test_oversikten_ar_en_bild(sida, storlek, appserver, bredd, hojd):
 def test_standardperioden_och_varfor(sida, appserver):
     d = sida("/")
     anvand_databas(appserver["databas"])
-    per = fragor.vald_period()
+    per = fragor.vald_period(plan=fragor.los_plan())
     assert per.namn == "Årsredovisning 2021"
     chip = d.find_element(By.CSS_SELECTOR, ".chip-period").text
     assert "Årsredovisning 2021" in chip and "Senaste period med rapporterade åtgärder" in chip
@@ -197,7 +197,7 @@ def test_standardperioden_och_varfor(sida, appserver):
     kort = d.find_element(By.CSS_SELECTOR, '.malomradesruta[data-nr="2"] .bedomningsbrist').text
     assert kort == "1 av 4 åtgärder och 0 av 2 indikatorer bedömda för Årsredovisning 2021."
     lank = d.find_element(By.CSS_SELECTOR, ".chip-bedombar a")
-    assert lank.text == fragor.senaste_bedombara_period() == "Årsredovisning 2020"
+    assert lank.text == fragor.senaste_bedombara_period(plan=fragor.los_plan()) == "Årsredovisning 2020"
     # ett sidbyte gör inte standardperioden till "Vald period": bara ett val gör det
     d.execute_script("arguments[0].click()", d.find_element(By.CSS_SELECTOR, '.malomradesruta[data-nr="1"] h2 a'))
     WebDriverWait(d, 30).until(lambda d: "/malomrade/1" in d.current_url and d.find_elements(
@@ -220,8 +220,8 @@ def test_forandringar_sedan_foregaende_period(sida, appserver):
     assert rubrik == "Förändringar sedan Delår 2 2020"
     u = appserver["databas"]
     anvand_databas(u)
-    vantat, fore = fragor.forandringar(fragor.atgarder(period=period), fragor.indikatorer(period=period),
-                                       fragor.vald_period(period))
+    vantat, fore = fragor.forandringar(fragor.atgarder(period=period, plan=fragor.los_plan()), fragor.indikatorer(period=period, plan=fragor.los_plan()),
+                                       fragor.vald_period(period, plan=fragor.los_plan()), plan=fragor.los_plan())
     assert fore.namn == "Delår 2 2020"
     rader = d.find_elements(By.CSS_SELECTOR, ".forandringsrad")
     assert sorted(r.get_attribute("data-kod") for r in rader) == sorted(vantat.kod)

@@ -140,21 +140,21 @@ def test_tre_planer_med_egna_ord(tre_planer):
     url = tre_planer
     anvand_databas(url)
     assert set(fragor.planer().kod) == {KS, TKK, BUN}
-    bun, ks = fragor.namnden(BUN), fragor.namnden()
+    bun, ks = fragor.namnden(fragor.los_plan(BUN)), fragor.namnden(plan=fragor.los_plan())
     assert (bun.kort, bun.initiativ, bun.genitiv, bun.kommunkod) == (
         "BUN", "BUN-initiativ", "Barn- och utbildningsnämndens", "9901")
     assert (ks.kort, ks.initiativ, ks.genitiv, ks.kommun) == ("KS", "KS-initiativ", "Kommunstyrelsens", "Norrtälje kommun")
     assert bun.text("egna_initiativ") == "Barn- och utbildningsnämndens egna initiativ"
     assert bun.text("tolkning_uppdrag") == "Förvaltningens beskrivning"   # planens egen text
     # Enhetskoderna krockar med Norrtäljes men är Sjöbys enheter
-    assert fragor.enheter(BUN).set_index("kod").loc["BoU", "namn"] == "Barn- och utbildningsförvaltningen i Sjöby"
-    assert fragor.enheter().set_index("kod").loc["KSK/EKO", "namn"] != "Ekonomiavdelningen i Sjöby"
-    atg = fragor.atgarder(enhet=["KSK/EKO"], plan=BUN)
+    assert fragor.enheter(fragor.los_plan(BUN)).set_index("kod").loc["BoU", "namn"] == "Barn- och utbildningsförvaltningen i Sjöby"
+    assert fragor.enheter(plan=fragor.los_plan()).set_index("kod").loc["KSK/EKO", "namn"] != "Ekonomiavdelningen i Sjöby"
+    atg = fragor.atgarder(enhet=["KSK/EKO"], plan=fragor.los_plan(BUN))
     assert list(atg.kod) == ["4-A01"]
     # Uppdragen: KF först, sedan nämndens egna initiativ
-    upp = fragor.uppdrag(2, plan=BUN)
+    upp = fragor.uppdrag(2, plan=fragor.los_plan(BUN))
     assert list(upp.typ) == ["KF-uppdrag", "BUN-initiativ"]
-    assert fragor.planens_delar(BUN)["arbetsgivare"] is False
+    assert fragor.planens_delar(fragor.los_plan(BUN))["arbetsgivare"] is False
 
 
 def _text(komponent) -> str:
@@ -167,8 +167,8 @@ def _sidor_for(plan: str, url: str):
     """Varje registrerad sida med planens parametrar (målområdena: planens egna nummer)."""
     import dash
     anvand_databas(url)
-    perioder = list(fragor.perioder(plan).namn)
-    nr = list(fragor.malomraden(plan).nr)
+    perioder = list(fragor.perioder(fragor.los_plan(plan)).namn)
+    nr = list(fragor.malomraden(fragor.los_plan(plan)).nr)
     for sida in dash.page_registry.values():
         mall = sida.get("path_template")
         varianter = [{"nr": str(n)} for n in nr] if mall and "<nr>" in mall else [{}]
@@ -187,7 +187,8 @@ def test_varje_sida_visar_bara_planens_ord(tre_planer, monkeypatch, plan):
     server = app.hamta_app().server
     sett = 0
     with server.test_request_context("/"):
-        meny = _text(app.menylankar(plan)) + _text(app.oppna_lankar(plan)) + _text(app.sidhuvudets_plan(plan))
+        kp = fragor.los_plan(plan)
+        meny = _text(app.menylankar(kp)) + _text(app.oppna_lankar(kp)) + _text(app.sidhuvudets_plan(kp))
         assert not frammande(plan, meny), meny
         for sida, q in _sidor_for(plan, tre_planer):
             for visning in ({}, {"visning": "mote"}, {"visning": "mote", "fokus": "avvikelser"}):
@@ -224,18 +225,18 @@ def test_meny_och_sidor_bara_for_planens_delar(tre_planer, monkeypatch):
     server = app.hamta_app().server
     from sidor import arbetsgivare, budget, sarskilda_uppdrag, skattepengar
     with server.test_request_context("/"):
-        assert [l.href for l in app.menylankar(BUN)] == ["/", "/malomrade/1", "/malomrade/2", "/malomrade/3",
+        assert [l.href for l in app.menylankar(fragor.los_plan(BUN))] == ["/", "/malomrade/1", "/malomrade/2", "/malomrade/3",
                                                           "/malomrade/4", "/rapportera"]
-        oppna = [l.href for l in app.oppna_lankar(BUN) if l is not None]
+        oppna = [l.href for l in app.oppna_lankar(fragor.los_plan(BUN)) if l is not None]
         assert oppna == ["/jamforelse", "/api", "/om"]   # Kolada-id och ett nyckeltal, ingen budget
-        assert [l.href for l in app.oppna_lankar(TKK) if l is not None] == ["/api", "/om"]
-        ks = [l.href for l in app.oppna_lankar(None) if l is not None]
+        assert [l.href for l in app.oppna_lankar(fragor.los_plan(TKK)) if l is not None] == ["/api", "/om"]
+        ks = [l.href for l in app.oppna_lankar(fragor.los_plan(None)) if l is not None]
         assert "/skattepengar" in ks and "/jamforelse" in ks
         for sida, ord_ in ((arbetsgivare, "har inga HR-indikatorer"), (sarskilda_uppdrag, "har inga särskilda uppdrag"),
                            (budget, "har inga budgettabeller"), (skattepengar, "ingen budget att visa")):
             text = _text(sida.layout(plan=BUN))
             assert "Barn- och utbildningsnämndens verksamhetsplan 2025" in text and ord_ in text, sida.__name__
-        assert "Sjöby kommun · Barn- och utbildningsnämnden · 2025" in app.sidhuvudets_plan(BUN)
+        assert "Sjöby kommun · Barn- och utbildningsnämnden · 2025" in app.sidhuvudets_plan(fragor.los_plan(BUN))
         # Planbytet behåller filtren som finns i den nya planen och säger vilka som togs bort
         sok, sokvag, tappade = app.byt_plan("?period=Delår+2+2020&enhet=KSK/EKO&status=Försenad",
                                             "/malomrade/7", BUN, KS)
@@ -255,11 +256,11 @@ def _celler(wb) -> str:
 def test_export_mall_och_api_for_bun_planen(tre_planer, monkeypatch):
     url = tre_planer
     anvand_databas(url)
-    e = load_workbook(io.BytesIO(export.bygg(Urval(plan=BUN, period="Tertial 2 2025")).innehall))
+    e = load_workbook(io.BytesIO(export.bygg(Urval(plan=BUN, period="Tertial 2 2025"), fragor.los_plan(BUN)).innehall))
     text = _celler(e)
     assert "Sjöby" in text and "BUN-initiativ" in text and not frammande(BUN, text)
     # Rapportmallen och tillbaka: en status på Sjöbys åtgärd 4-A01 (ansvarig BoU, i samverkan KSK/EKO)
-    wb = load_workbook(io.BytesIO(rapport.skapa_mall("Tertial 2 2025", plan=BUN)))
+    wb = load_workbook(io.BytesIO(rapport.skapa_mall("Tertial 2 2025", plan=fragor.los_plan(BUN))))
     assert not frammande(BUN, _celler(wb))
     ws = wb["Åtgärder"]
     rub = [c.value for c in ws[rapport.RUBRIKRAD]]
@@ -271,7 +272,7 @@ def test_export_mall_och_api_for_bun_planen(tre_planer, monkeypatch):
     fg = rapport.las_rapport(ut.getvalue(), "bun.xlsx")
     assert fg.plan == BUN
     rapport.tillampa(fg, "Test")
-    assert fragor.atgarder(4, period="Tertial 2 2025", plan=BUN).set_index("kod").loc[
+    assert fragor.atgarder(4, period="Tertial 2 2025", plan=fragor.los_plan(BUN)).set_index("kod").loc[
         "4-A01", "status"] == "Pågår med avvikelse"
     # API:t
     monkeypatch.setenv("DATABASE_URL", url)
@@ -307,7 +308,7 @@ def test_delarsrapporten_for_bun_planen(tre_planer, monkeypatch):
     import dataclasses
     import datetime as dt
     from data.utdata.delarsrapport import bygg, underlag
-    d = bygg.dokument(underlag.hamta(Urval(plan=BUN, period="Tertial 2 2025")), dt.datetime(2025, 9, 1))
+    d = bygg.dokument(underlag.hamta(Urval(plan=BUN, period="Tertial 2 2025"), fragor.los_plan(BUN)), dt.datetime(2025, 9, 1))
     text = json.dumps([dataclasses.asdict(b) if dataclasses.is_dataclass(b) else str(b) for b in d.block],
                       ensure_ascii=False, default=str) + str(d.omslag) + d.titel
     assert "Nämndmål och bedömning" in text and "BUN-initiativ 2-U02" in text and "Sjöby" in text
@@ -331,8 +332,8 @@ def test_bun_planen_med_budget(tre_planer, monkeypatch, tmp_path):
     server = app.hamta_app().server
     from sidor import budget, skattepengar
     with server.test_request_context("/"):
-        assert {"/budget"} <= {l.href for l in app.menylankar("BUN-2025B")}
-        assert "/skattepengar" in {l.href for l in app.oppna_lankar("BUN-2025B") if l is not None}
+        assert {"/budget"} <= {l.href for l in app.menylankar(fragor.los_plan("BUN-2025B"))}
+        assert "/skattepengar" in {l.href for l in app.oppna_lankar(fragor.los_plan("BUN-2025B")) if l is not None}
         b = _text(budget.layout(plan="BUN-2025B", period="Tertial 2 2025"))
         assert "Barn- och utbildningsnämndens driftbudget och investeringsbudget" in b
         assert "Driftbudget 2024–2027" in b and "Investeringsbudget 2025–2027" in b and "2018" not in b

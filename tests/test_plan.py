@@ -66,7 +66,7 @@ def test_uppdragsrubriker_raknade_i_dokumentet(laddad_sqlite):
         raknat[nr] = (kf, ks)
     assert raknat == {nr: v[:2] for nr, v in DOKUMENTET.items()}
     anvand_databas(laddad_sqlite)
-    df = fragor.atgarder().drop_duplicates("uppdrag_kod")
+    df = fragor.atgarder(plan=fragor.los_plan()).drop_duplicates("uppdrag_kod")
     for nr, (kf, ks) in raknat.items():
         del_ = df[df.malomrade == nr]
         assert (del_.uppdragstyp == "KF-uppdrag").sum() == kf
@@ -75,7 +75,7 @@ def test_uppdragsrubriker_raknade_i_dokumentet(laddad_sqlite):
 
 def _bred(tabell, url):
     anvand_databas(url)
-    return fragor.budget_bred(tabell).set_index("post")
+    return fragor.budget_bred(tabell, plan=fragor.los_plan()).set_index("post")
 
 
 def test_budgetsummor(laddad_databas):
@@ -110,8 +110,8 @@ def test_budgetsummor(laddad_databas):
 
 def _ind(url, kod):
     anvand_databas(url)
-    df = fragor.indikatorer()
-    df = df if kod in set(df.kod) else fragor.indikatorer(arbetsgivare=True)
+    df = fragor.indikatorer(plan=fragor.los_plan())
+    df = df if kod in set(df.kod) else fragor.indikatorer(arbetsgivare=True, plan=fragor.los_plan())
     return df.set_index("kod").loc[kod]
 
 
@@ -149,7 +149,7 @@ def test_stickprov_indikatorer(laddad_databas):
 
 def test_stickprov_atgarder_och_enheter(laddad_databas):
     anvand_databas(laddad_databas)
-    a = fragor.atgarder().set_index("kod")
+    a = fragor.atgarder(plan=fragor.los_plan()).set_index("kod")
     r = a.loc["1-A01"]
     assert r.text == "Utveckla en ny hyressättningsmodell"
     assert (r.ansvar, r.tidpunkt) == ("KSK/Eko och TK/Fastighet", "KS innan årsskiftet 2020/21")
@@ -213,9 +213,9 @@ def test_publicerade_utfall_hittar_sina_poster(laddad_sqlite):
     if not UTFALL.exists():
         pytest.skip("shared/utfall saknas")
     anvand_databas(laddad_sqlite)
-    ind = fragor.indikatorer()
-    atg = fragor.atgarder()
-    budget = fragor.budget()
+    ind = fragor.indikatorer(plan=fragor.los_plan())
+    atg = fragor.atgarder(plan=fragor.los_plan())
+    budget = fragor.budget(plan=fragor.los_plan())
     for rad in csv.DictReader(UTFALL.open(encoding="utf-8")):
         if rad["typ"] == "indikator":
             assert ((ind.namn == rad["namn_i_planen"]) & (ind.malomrade == int(rad["malomrade"]))).sum() == 1, rad

@@ -28,13 +28,13 @@ def test_planerna_finns_och_standardplanen_ar_ks_2020(flera_planer):
     anvand_databas(flera_planer["databas"])
     pl = fragor.planer()
     assert list(pl.kod[:1]) == ["KS-2020"] and len(pl) == 3 and pl.syntetisk.sum() == 2
-    assert fragor.plan_info()["kod"] == "KS-2020"
+    assert fragor.plan_info(plan=fragor.los_plan())["kod"] == "KS-2020"
     # Den verkliga planen påverkas inte av de syntetiska
-    assert len(fragor.atgarder()) == 84
+    assert len(fragor.atgarder(plan=fragor.los_plan())) == 84
     synt = pl[pl.syntetisk].kod.iloc[0]
-    assert len(fragor.atgarder(plan=synt)) > 0
+    assert len(fragor.atgarder(plan=fragor.los_plan(synt))) > 0
     # Syntetiska månadsperioder visas bara för syntetiska planer
-    assert not any("Syntetisk" in n or "månad" in n.lower() for n in fragor.perioder().namn)
+    assert not any("Syntetisk" in n or "månad" in n.lower() for n in fragor.perioder(plan=fragor.los_plan()).namn)
 
 
 def _vanta(villkor, beskrivning: str, tid: float = 45) -> None:
@@ -65,13 +65,13 @@ def test_menyn_och_rubriken_foljer_planen_i_url_och_tillbaka(webblasare, flera_p
     synt, ks = pl[pl.syntetisk].iloc[0], pl[~pl.syntetisk].iloc[0]
     d.get(flera_planer["bas"] + "/?plan=" + synt.kod)
     vanta_pa_dash(d)
-    _vanta(lambda: _menyns_titlar(d) == list(fragor.malomraden(synt.kod).titel), "menyn visar inte planen i URL:en")
+    _vanta(lambda: _menyns_titlar(d) == list(fragor.malomraden(fragor.los_plan(synt.kod)).titel), "menyn visar inte planen i URL:en")
     # Sidhuvudet: kommun, nämnd och år (planens namn som title)
     rubrik = d.find_element(By.ID, "plannamn")
     assert synt.namnd in rubrik.text and "2021" in rubrik.text and rubrik.get_attribute("title") == synt.namn
     d.execute_script("window.history.pushState({}, '', '/');"
                      "window.dispatchEvent(new CustomEvent('_dashprivate_pushstate'));")
-    _vanta(lambda: _menyns_titlar(d) == list(fragor.malomraden().titel), "menyn gick inte tillbaka till standardplanen")
+    _vanta(lambda: _menyns_titlar(d) == list(fragor.malomraden(plan=fragor.los_plan()).titel), "menyn gick inte tillbaka till standardplanen")
     _vanta(lambda: "Norrtälje kommun · Kommunstyrelsen · 2020" in d.find_element(By.ID, "plannamn").text,
            "sidhuvudet visar inte kommun, nämnd och år")
 
@@ -95,7 +95,7 @@ def test_planvaljaren_skriver_planen_i_url_och_byter_innehall(webblasare, flera_
     _vanta(lambda: "har inte perioden ”Delår 2 2020”" in d.find_element(By.ID, "planbyte").text,
            "planbytet sade inte vilket filter som togs bort")
     assert Select(d.find_element(By.ID, "planval")).first_selected_option.text.startswith(synt.namnd + " · 2021")
-    titel = fragor.malomraden(synt.kod).set_index("nr").loc[1].titel
+    titel = fragor.malomraden(fragor.los_plan(synt.kod)).set_index("nr").loc[1].titel
     _vanta(lambda: d.find_element(By.TAG_NAME, "h1").text == titel, "rubriken blev inte den nya planens")
     assert titel != fore
     # Länken går att dela, och menyn bär planen vidare

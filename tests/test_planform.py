@@ -49,23 +49,23 @@ def test_andra_planen_ligger_bredvid_med_egna_enheter_och_perioder(tva_planer):
     anvand_databas(url)
     assert set(fragor.planer().kod) == {"KS-2020", "TK-2023"}
     assert fragor.standardplan() == "KS-2020"
-    tk = fragor.plan_info("TK-2023")
+    tk = fragor.plan_info(fragor.los_plan("TK-2023"))
     assert tk["kommun"] == "Testköpings kommun" and tk["malar"] == [2023, 2024, 2025] and tk["ambitionsar"] == 2035
-    assert list(fragor.malomraden("TK-2023").nr) == [1, 2, 4, 7, 9]
+    assert list(fragor.malomraden(fragor.los_plan("TK-2023")).nr) == [1, 2, 4, 7, 9]
     # Samma koder, olika enheter
-    ks = fragor.enheter().set_index("kod")
-    tke = fragor.enheter("TK-2023").set_index("kod")
+    ks = fragor.enheter(plan=fragor.los_plan()).set_index("kod")
+    tke = fragor.enheter(fragor.los_plan("TK-2023")).set_index("kod")
     assert ks.loc["KSK", "namn"] == "Kommunstyrelsekontoret"
     assert tke.loc["KSK", "namn"] == "Kommunledningskontoret i Testköping"
-    assert list(fragor.perioder("TK-2023").namn)[:2] == ["Tertial 1 2023", "Tertial 2 2023"]
-    assert "Tertial 1 2023" not in set(fragor.perioder().namn)
+    assert list(fragor.perioder(fragor.los_plan("TK-2023")).namn)[:2] == ["Tertial 1 2023", "Tertial 2 2023"]
+    assert "Tertial 1 2023" not in set(fragor.perioder(plan=fragor.los_plan()).namn)
     # Filter på en enhet gäller planens enhet
-    atg = fragor.atgarder(enhet=["KSK/EKO"], plan="TK-2023")
+    atg = fragor.atgarder(enhet=["KSK/EKO"], plan=fragor.los_plan("TK-2023"))
     assert sorted(atg.kod) == sorted(f"{n}-A01" for n in (1, 2, 4, 7, 9))
-    assert len(fragor.atgarder()) == 84   # KS-2020 orörd
-    ind = fragor.indikatorer(plan="TK-2023", period="Tertial 1 2023")
+    assert len(fragor.atgarder(plan=fragor.los_plan())) == 84   # KS-2020 orörd
+    ind = fragor.indikatorer(plan=fragor.los_plan("TK-2023"), period="Tertial 1 2023")
     assert {"mal_2023", "mal_2024", "mal_2025"} <= set(ind.columns) and "mal_2020" not in ind.columns
-    assert fragor.planens_delar("TK-2023") == {"arbetsgivare": False, "sarskilda": False, "budget": False,
+    assert fragor.planens_delar(fragor.los_plan("TK-2023")) == {"arbetsgivare": False, "sarskilda": False, "budget": False,
                                                         "skattepengar": False, "kolada": False}
 
 
@@ -80,7 +80,7 @@ def test_okant_malomrade_och_okand_enhet_namns_med_planens_val(tva_planer):
 
 def test_export_for_andra_planen_har_dess_malar_och_ingen_budget(tva_planer):
     anvand_databas(tva_planer)
-    e = export.bygg(Urval(plan="TK-2023", period="Tertial 1 2023"))
+    e = export.bygg(Urval(plan="TK-2023", period="Tertial 1 2023"), fragor.los_plan("TK-2023"))
     wb = load_workbook(io.BytesIO(e.innehall))
     assert wb.sheetnames == ["Åtgärder", "Indikatorer", export.BLAD_ANALYS]
     rubriker = [c.value for c in wb["Indikatorer"][export.RUBRIKRAD]]
@@ -93,7 +93,7 @@ def test_export_for_andra_planen_har_dess_malar_och_ingen_budget(tva_planer):
 def test_mall_och_import_for_andra_planen(tva_planer):
     url = tva_planer
     anvand_databas(url)
-    mall = rapport.skapa_mall("Tertial 2 2023", plan="TK-2023")
+    mall = rapport.skapa_mall("Tertial 2 2023", plan=fragor.los_plan("TK-2023"))
     wb = load_workbook(io.BytesIO(mall))
     assert wb["Instruktioner"]["B3"].value == "TK-2023"
     ws = wb["Åtgärder"]
@@ -108,20 +108,20 @@ def test_mall_och_import_for_andra_planen(tva_planer):
     fg = rapport.las_rapport(ut.getvalue(), "tk.xlsx")
     assert fg.plan == "TK-2023" and len(fg.nya) == 2
     rapport.tillampa(fg, "Test")
-    atg = fragor.atgarder(9, period="Tertial 2 2023", plan="TK-2023").set_index("kod")
+    atg = fragor.atgarder(9, period="Tertial 2 2023", plan=fragor.los_plan("TK-2023")).set_index("kod")
     assert atg.loc["9-A02", "status"] == "Pågår med avvikelse"
     # KS-2020 har ingen period som heter så och påverkas inte
-    assert "Tertial 2 2023" not in set(fragor.perioder().namn)
+    assert "Tertial 2 2023" not in set(fragor.perioder(plan=fragor.los_plan()).namn)
 
 
 def test_menyn_och_sammantradets_ordning_kommer_ur_planen(tva_planer, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", tva_planer)
     import app
     app.hamta_app()
-    hrefs = [lank.href for lank in app.menylankar("TK-2023")]
+    hrefs = [lank.href for lank in app.menylankar(fragor.los_plan("TK-2023"))]
     assert hrefs == ["/", "/malomrade/1", "/malomrade/2", "/malomrade/4", "/malomrade/7", "/malomrade/9",
                      "/rapportera"]
-    ks = [lank.href for lank in app.menylankar(None)]
+    ks = [lank.href for lank in app.menylankar(fragor.los_plan(None))]
     assert ks[:8] == ["/"] + [f"/malomrade/{n}" for n in range(1, 8)] and "/budget" in ks
     # Sammanträdesläget stegar i menyns ordning (assets/motelage.js läser #huvudmeny)
     js = (ROT / "assets" / "motelage.js").read_text(encoding="utf-8")
@@ -240,18 +240,18 @@ def test_databas_fran_version_1_uppgraderas_med_varje_rad_kvar(version1_databas)
         assert c.execute(text("SELECT COUNT(*) FROM enhet WHERE plan_id = :p"), {"p": ks}).scalar_one() == len(fore["enhet"])
     # Det låsta, det importerade och det publicerade syns som förut
     anvand_databas(url)
-    assert bool(fragor.perioder().set_index("namn").loc["Delår 2 2020", "last"])
-    atg = fragor.atgarder(period="Årsredovisning 2020")
+    assert bool(fragor.perioder(plan=fragor.los_plan()).set_index("namn").loc["Delår 2 2020", "last"])
+    atg = fragor.atgarder(period="Årsredovisning 2020", plan=fragor.los_plan())
     assert "Klart enligt plan (v1-import)." in set(atg.kommentar.dropna())
-    assert fragor.plan_info()["malar"] == [2020, 2021, 2022]
+    assert fragor.plan_info(plan=fragor.los_plan())["malar"] == [2020, 2021, 2022]
     # Nämndens kortform ur planens egna uppdrag (migreringen 0009_namnden): samma ord som förut
-    assert fragor.namnden().initiativ == "KS-initiativ"
+    assert fragor.namnden(plan=fragor.los_plan()).initiativ == "KS-initiativ"
     # En andra start gör ingenting (och planens källfiler kan läsas in igen)
     forbered.glom()
     anvand_databas(url)
     forbered.sakerstall_databas(Installningar(exempel=False))
     assert ladda.ladda_plan() in ("uppdaterad", "oförändrad")
-    assert len(fragor.atgarder()) == 84
+    assert len(fragor.atgarder(plan=fragor.los_plan())) == 84
 
 
 def test_schemat_efter_migreringarna_ar_modellernas(tmp_path):
@@ -284,7 +284,7 @@ def test_ks2020_exporten_ar_oforandrad_mot_version_1(tmp_path, period):
     anvand_databas(url)
     forbered.sakerstall_databas(Installningar(exempel=False))
     anvand_databas(url)
-    ny = load_workbook(io.BytesIO(export.bygg(Urval(period=period)).innehall))
+    ny = load_workbook(io.BytesIO(export.bygg(Urval(period=period), fragor.los_plan()).innehall))
     namn = re.sub(r"[^A-Za-z0-9]+", "_", period.replace("å", "a").replace("Å", "A"))
     gammal = load_workbook(ROT / "tests" / "data" / f"version1_export_{namn}.xlsx")
     # Version 4 (issue 13): ett NYTT blad, Budgetuppföljning, sist – version 1:s blad står kvar i samma ordning;
@@ -318,16 +318,16 @@ def test_ny_plan_skrivs_ur_den_har_och_gar_att_lasa_in(tva_planer, tmp_path):
     from data.planen.kallor import las_plan
     url, ut = tva_planer, tmp_path / "ks2021"
     anvand_databas(url)
-    summa = nyplan.ny_plan("KS-2020", "KS-2021", ut, period="Årsredovisning 2020")
+    summa = nyplan.ny_plan(fragor.los_plan("KS-2020"), "KS-2021", ut, period="Årsredovisning 2020")
     p = las_plan(ut)
     assert p["kod"] == "KS-2021" and p["ar"] == 2021 and p["malar"] == [2021, 2022, 2023]
     assert [x["namn"] for x in p["perioder"]][:3] == ["Delår 1 2021", "Delår 2 2021", "Årsredovisning 2021"]
-    atg = fragor.atgarder(period="Årsredovisning 2020")
+    atg = fragor.atgarder(period="Årsredovisning 2020", plan=fragor.los_plan())
     oppna = set(atg[~atg.status.isin(["Genomförd", "Struken"])].kod)
     overforda = {a["kod"] for mo in p["malomraden"] for u in mo["uppdrag"] for a in u["atgarder"]}
     assert overforda == oppna and summa["atgarder"] == len(oppna)
     # Målen för år som finns kvar följer med; nuvärdet är senaste rapporterade utfall
-    gamla = fragor.indikatorer().set_index("kod")
+    gamla = fragor.indikatorer(plan=fragor.los_plan()).set_index("kod")
     nya = {i["kod"]: i for mo in p["malomraden"] for i in mo["indikatorer"]}
     assert len(nya) == 38
     for kod, i in nya.items():
@@ -336,9 +336,9 @@ def test_ny_plan_skrivs_ur_den_har_och_gar_att_lasa_in(tva_planer, tmp_path):
             assert (i["mal"].get(ar, (None,))[0] is None) == bool(v != v or v is None), (kod, ar)
         assert 2023 not in i["mal"]
     assert ladda.ladda_plan(ut) == "inläst"
-    assert len(fragor.atgarder(plan="KS-2021")) == len(oppna)
+    assert len(fragor.atgarder(plan=fragor.los_plan("KS-2021"))) == len(oppna)
     with pytest.raises(nyplan.Nyplanfel, match="inte tom"):
-        nyplan.ny_plan("KS-2020", "KS-2022", ut)
+        nyplan.ny_plan(fragor.los_plan("KS-2020"), "KS-2022", ut)
 
 
 def test_planen_foljer_med_till_export_och_rapportmall_fran_sidan(tva_planer, monkeypatch):
@@ -363,7 +363,8 @@ def test_planen_foljer_med_till_export_och_rapportmall_fran_sidan(tva_planer, mo
 
 def test_cachenyckeln_bar_den_upplosta_planen(tva_planer, monkeypatch, tmp_path):
     """Två processer med olika MALKOLL_STANDARDPLAN som delar ett lager blandar aldrig ihop planerna:
-    ett anrop utan plan cachas under den upplösta planens kod, inte under "standardplanen"."""
+    kanten löser upp standardplanen (los_plan) en gång, och frågan cachas under den upplösta planen
+    (kod och id), aldrig under "standardplanen" – en fråga utan plan går inte att göra."""
     from data.lagring import installningar
     monkeypatch.delenv("MALKOLL_CACHE", raising=False)
     monkeypatch.delenv("REDIS_URL", raising=False)
@@ -372,10 +373,16 @@ def test_cachenyckeln_bar_den_upplosta_planen(tva_planer, monkeypatch, tmp_path)
     for kod in ("KS-2020", "TK-2023", "KS-2020"):
         installningar.anvand(Installningar(databas_url=tva_planer, standardplan=kod, cache_katalog=lager,
                                            exempel=False))
-        titlar.setdefault(kod, []).append(list(fragor.malomraden().titel))
-        assert list(fragor.malomraden().titel) == list(fragor.malomraden(kod).titel)
-        assert fragor.plan_info()["kod"] == kod and set(fragor.perioder().namn) == set(fragor.perioder(kod).namn)
+        kp = fragor.los_plan()                       # kanten: processens standardplan, upplöst
+        assert kp.kod == kod and repr(kp) == f"Plankontext({kod!r}, id={kp.id})"
+        titlar.setdefault(kod, []).append(list(fragor.malomraden(kp).titel))
+        # det delade lagret gav planens eget svar (som utan cache), inte den andra processens
+        assert titlar[kod][-1] == list(fragor.malomraden.ocachad(kp).titel)
+        assert fragor.plan_info(kp)["kod"] == kod
+        assert set(fragor.perioder(kp).namn) == set(fragor.perioder.ocachad(kp).namn)
     assert titlar["KS-2020"][0] == titlar["KS-2020"][1] != titlar["TK-2023"][0]
+    with pytest.raises(TypeError):
+        fragor.malomraden()                          # ingen standard under kanten
 
 
 def test_plankontexten_ar_planen_upplost(tva_planer):
@@ -383,13 +390,14 @@ def test_plankontexten_ar_planen_upplost(tva_planer):
     cachens nyckel (repr) bär kod och id, aldrig "standard"; en okänd kod är ett fel."""
     from data.uppfoljning.plankontext import Plankontext
     ks = fragor.los_plan("KS-2020")
-    assert isinstance(ks, Plankontext) and ks.kod == "KS-2020" and ks.id == fragor._plan_id("KS-2020")
-    assert list(ks.perioder) == list(fragor.perioder("KS-2020").namn)
-    assert ks.namnd == fragor.namnden("KS-2020") and ks.ar == fragor.plan_info("KS-2020")["ar"]
+    assert isinstance(ks, Plankontext) and ks.kod == "KS-2020"
+    assert ks.id == int(fragor.planer().set_index("kod").id["KS-2020"])
+    assert list(ks.perioder) == list(fragor.perioder(ks).namn)
+    assert ks.namnd == fragor.namnden(ks) and ks.ar == fragor.plan_info(ks)["ar"] and str(ks) == "KS-2020"
     assert repr(ks) == f"Plankontext('KS-2020', id={ks.id})" and fragor.los_plan(ks) is ks
     assert fragor.los_plan().kod == fragor.standardplan()
     tk = fragor.los_plan("TK-2023")
-    assert tk != ks and list(fragor.malomraden(tk).titel) == list(fragor.malomraden("TK-2023").titel)
+    assert tk != ks and list(fragor.malomraden(tk).titel) != list(fragor.malomraden(ks).titel)
     assert repr(fragor.los_plan("KS-2020", sammantrade=3)).endswith("sammantrade=3)")
     with pytest.raises(LookupError):
         fragor.los_plan("FINNS-INTE")

@@ -50,7 +50,7 @@ def _spara(wb) -> bytes:
 def _ifylld(url, andra=None, enhet=("KSK/EKO",)) -> bytes:
     """En mall (standard: för KSK/EKO) ifylld som en chef gör det."""
     anvand_databas(url)
-    wb = load_workbook(io.BytesIO(skapa_mall(PERIOD, list(enhet) or None)))
+    wb = load_workbook(io.BytesIO(skapa_mall(PERIOD, list(enhet) or None, plan=fragor.los_plan())))
     ws = wb["Åtgärder"]
     ws.cell(_rad(ws, "1-A13"), _kol(ws, "Status"), "Genomförd")
     ws.cell(_rad(ws, "1-A13"), _kol(ws, "Kommentar"), "Bedömningen klar i maj.")
@@ -71,14 +71,14 @@ def _ifylld(url, andra=None, enhet=("KSK/EKO",)) -> bytes:
 
 def test_mallen_for_period_och_enhet(databas):
     anvand_databas(databas)
-    wb = load_workbook(io.BytesIO(skapa_mall(PERIOD, ["KSK/EKO"])))
+    wb = load_workbook(io.BytesIO(skapa_mall(PERIOD, ["KSK/EKO"], plan=fragor.los_plan())))
     assert wb.sheetnames == ["Instruktioner", "Åtgärder", "Indikatorer", "Inriktningsmål", "Budget"]
     assert wb["Instruktioner"]["B2"].value == PERIOD
     assert "45 % skrivs 45" in " ".join(str(c.value) for c in wb["Instruktioner"]["A"] if c.value)
     ws = wb["Åtgärder"]
     assert [c.value for c in ws[RUBRIKRAD]] == rapport.BLAD["Åtgärder"]
     ids = [ws.cell(r, 1).value for r in range(FORSTA_RAD, ws.max_row + 1)]
-    assert ids == list(fragor.atgarder(enhet=["KSK/EKO"], period=PERIOD).kod)
+    assert ids == list(fragor.atgarder(enhet=["KSK/EKO"], period=PERIOD, plan=fragor.los_plan()).kod)
     assert "2-A01" not in ids and "1-A01" in ids
     listor = [dv.formula1 for dv in ws.data_validations.dataValidation]
     assert any("Pågår med avvikelse" in f and "Struken" in f for f in listor)
@@ -101,15 +101,15 @@ def test_import_andrar_exakt_det_ifyllda_och_syns_i_fragorna(databas):
     efter = _antal(databas)
     assert efter["atgardsrapport"] == fore["atgardsrapport"] + 2
     assert efter["indikatorutfall"] == fore["indikatorutfall"] + 1
-    a = fragor.atgarder(period=PERIOD).set_index("kod")
+    a = fragor.atgarder(period=PERIOD, plan=fragor.los_plan()).set_index("kod")
     assert (a.loc["1-A13"].status, a.loc["1-A13"].kommentar, a.loc["1-A13"].rapporterad_av) == (
         "Genomförd", "Bedömningen klar i maj.", "Eva Ekonom")
     assert a.loc["1-A09"].status == "Pågår med avvikelse"   # Löpande – ingen tidpunkt passerad
-    i = fragor.indikatorer(1, period=PERIOD).set_index("kod").loc["1-I02"]
+    i = fragor.indikatorer(1, period=PERIOD, plan=fragor.los_plan()).set_index("kod").loc["1-I02"]
     assert (i.utfall_varde, i.status) == (2.1, "Delvis uppnått")  # 1,8 < 2,1 < 2,6
-    im = fragor.inriktningsmal(1, PERIOD).set_index("nr").loc["1.1"]
+    im = fragor.inriktningsmal(1, PERIOD, plan=fragor.los_plan()).set_index("nr").loc["1.1"]
     assert im.bedomning == "Till största delen uppfyllt"
-    b = fragor.budgetutfall(PERIOD).set_index("post").loc["Kommundirektör"]
+    b = fragor.budgetutfall(PERIOD, plan=fragor.los_plan()).set_index("post").loc["Kommundirektör"]
     assert (b.utfall, b.prognos) == (-9000, -14000)
     # Samma fil igen ändrar ingenting
     fg2 = las_rapport(_ifylld(databas), "ekonomi.xlsx")
@@ -135,7 +135,7 @@ def test_ny_rapport_skriver_inte_over_historiken(databas):
                           .where(Atgard.kod == "1-A13").order_by(Atgardsrapport.id)).all()
     assert [tuple(r) for r in rader] == [("Genomförd", "Eva", "v1.xlsx"), ("Pågår enligt plan", "Per", "v2.xlsx")]
     # 1-A13 hade tidpunkt "andra kvartalet 2020": vid Delår 2 visas Försenad, vad rapporten än säger
-    a = fragor.atgarder(1, period=PERIOD).set_index("kod").loc["1-A13"]
+    a = fragor.atgarder(1, period=PERIOD, plan=fragor.los_plan()).set_index("kod").loc["1-A13"]
     assert a.status == "Försenad" and "Pågår enligt plan" in a.status_skal
 
 
@@ -146,7 +146,7 @@ def test_mal_som_planen_lamnade_oppet(databas):
     wb_bytes = _ifylld(databas, mal, enhet=())
     anvand_databas(databas)
     tillampa(las_rapport(wb_bytes, "mal.xlsx"), "Ida")
-    i = fragor.indikatorer(3, period=PERIOD).set_index("kod").loc["3-I08"]
+    i = fragor.indikatorer(3, period=PERIOD, plan=fragor.los_plan()).set_index("kod").loc["3-I08"]
     assert i.mal_2020 == 30 and not i.mal_2020_fran_planen
     assert i.mal_2020_text is None or i.mal_2020_text != i.mal_2020_text  # det nya målet har ingen tryckt text
     anvand_databas(databas)
@@ -287,19 +287,19 @@ def test_kommentar_som_borjar_med_likhetstecken_sparas_som_text(databas):
         c.data_type = "s"
     anvand_databas(databas)
     tillampa(las_rapport(_ifylld(databas, farlig), "r.xlsx"), "t")
-    a = fragor.atgarder(1, period=PERIOD).set_index("kod").loc["1-A13"]
+    a = fragor.atgarder(1, period=PERIOD, plan=fragor.los_plan()).set_index("kod").loc["1-A13"]
     assert a.kommentar == '=HYPERLINK("http://example.invalid","klicka")'
 
 
 def test_last_period_vagrar_import_och_upplasning_loggas(databas):
     anvand_databas(databas)
-    rapport.las_period(PERIOD, "Ordföranden")
+    rapport.las_period(PERIOD, "Ordföranden", plan=fragor.los_plan())
     fore = _fingeravtryck(databas)
     with pytest.raises(Importfel) as e:
         las_rapport(_ifylld(databas), "r.xlsx")
     assert "är låst" in e.value.fel[0]
     assert _fingeravtryck(databas) == fore
-    rapport.las_period(PERIOD, "Sekreteraren", False, "Rättelse av felskrivning")
+    rapport.las_period(PERIOD, "Sekreteraren", False, "Rättelse av felskrivning", plan=fragor.los_plan())
     anvand_databas(databas)
     with db.session() as s:
         logg = [(p.handelse, p.av, p.motivering) for p in s.scalars(select(Periodlas).order_by(Periodlas.id))]
@@ -309,16 +309,16 @@ def test_last_period_vagrar_import_och_upplasning_loggas(databas):
 
 def test_publicerade_utfall_med_kallor(databas):
     anvand_databas(databas)
-    i = fragor.indikatorer(1, period="Årsredovisning 2020").set_index("namn")
+    i = fragor.indikatorer(1, period="Årsredovisning 2020", plan=fragor.los_plan()).set_index("namn")
     r = i.loc["Överskottet ska uppgå till 2 % av skatteintäkter & generella bidrag"]
     assert (r.utfall_varde, r.status) == (4.6, "Uppnått")
     assert r.utfall_kalla_url.startswith("https://forum.norrtalje.se/")
-    a = fragor.atgarder(2, period="Årsredovisning 2020").set_index("kod").loc["2-A01"]
+    a = fragor.atgarder(2, period="Årsredovisning 2020", plan=fragor.los_plan()).set_index("kod").loc["2-A01"]
     assert (a.status, a.exempel) == ("Genomförd", False) and "2020-10-12" in a.kommentar
-    f = fragor.indikatorer(6, period="Årsredovisning 2021").set_index("namn").loc["Företagsklimat"]
+    f = fragor.indikatorer(6, period="Årsredovisning 2021", plan=fragor.los_plan()).set_index("namn").loc["Företagsklimat"]
     assert (f.utfall_varde, f.mal_2021, f.nuvarde, f.status) == (169, 156, 196, "Delvis uppnått")
     # Allt annat är "Ej rapporterad"
-    alla = fragor.indikatorer(period="Delår 2 2020")
+    alla = fragor.indikatorer(period="Delår 2 2020", plan=fragor.los_plan())
     assert set(alla.status) == {"Ej rapporterad"}
 
 
@@ -327,12 +327,12 @@ def test_exempeldata_ar_markt_och_gar_att_ta_bort(tom_databas, monkeypatch):
     anvand_databas(tom_databas)
     forbered.sakerstall_databas()
     anvand_databas(tom_databas)
-    a = fragor.atgarder(period=PERIOD)
+    a = fragor.atgarder(period=PERIOD, plan=fragor.los_plan())
     assert a.exempel.any()
     rapporterade = a[a.rapportperiod == PERIOD]
     assert set(rapporterade.rapporterad_status) == set(rapport.ATGARDSSTATUS)   # varje status finns
-    assert rapport.ta_bort_exempel() > 0
-    assert not fragor.atgarder(period=PERIOD).exempel.any()
+    assert rapport.ta_bort_exempel(plan=None) > 0
+    assert not fragor.atgarder(period=PERIOD, plan=fragor.los_plan()).exempel.any()
 
 
 def test_kommandoraden(databas, tmp_path, monkeypatch, capsys):

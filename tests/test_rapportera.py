@@ -83,12 +83,12 @@ def test_uppladdning_med_forhandsgranskning(webblasare, oppen_server, tmp_path):
     assert "2,1" in fg.text and "2.1" not in fg.text               # svenskt decimalkomma (issue 13)
     assert "\u22129" in fg.text and "-9" not in fg.text             # budgetens −9 000 med minustecken
     anvand_databas(oppen_server["databas"])
-    assert fragor.atgarder(1, period="Delår 2 2020").set_index("kod").loc["1-A13"].rapportperiod != "Delår 2 2020"
+    assert fragor.atgarder(1, period="Delår 2 2020", plan=fragor.los_plan()).set_index("kod").loc["1-A13"].rapportperiod != "Delår 2 2020"
     knapp = d.find_element(By.ID, "rapp-genomfor")
     assert knapp.is_enabled()
     klicka(d, knapp)
     _vanta_text(d, "#rapp-resultat", "Importen är klar: 5 poster sparade för Delår 2 2020")
-    a = fragor.atgarder(1, period="Delår 2 2020").set_index("kod")
+    a = fragor.atgarder(1, period="Delår 2 2020", plan=fragor.los_plan()).set_index("kod")
     assert (a.loc["1-A13"].rapporterad_status, a.loc["1-A13"].rapporterad_av) == ("Genomförd", "Startadministratör")   # aldrig inloggningsnamnet (issue 21)
     fel = [r for r in d.get_log("browser") if r["level"] == "SEVERE"]
     assert not fel, fel
@@ -106,8 +106,8 @@ def test_rapportoren_rapporterar_i_formularet(webblasare, oppen_server, monkeypa
     if "sara" not in [k["namn"] for k in anvandare.lista()]:
         anvand_databas(url)
         anvandare.lagg_till("sara", "rapportor", ["KSK/SHB"], LOSEN, "Sara Samhälle")
-    egna = fragor.atgarder(enhet=["KSK/SHB"], roll="ansvarig", period="Delår 2 2020")
-    egna_ind = fragor.indikatorer(enhet=["KSK/SHB"], period="Delår 2 2020")
+    egna = fragor.atgarder(enhet=["KSK/SHB"], roll="ansvarig", period="Delår 2 2020", plan=fragor.los_plan())
+    egna_ind = fragor.indikatorer(enhet=["KSK/SHB"], period="Delår 2 2020", plan=fragor.los_plan())
     d = webblasare
     d.get_log("browser")
     d.delete_all_cookies()
@@ -122,14 +122,14 @@ def test_rapportoren_rapporterar_i_formularet(webblasare, oppen_server, monkeypa
     klicka(d, d.find_element(By.ID, "rf-forhandsgranska"))
     fg = _vanta_text(d, "#rf-granskning", "Det här ändras")
     assert f"{kod} status: Pågår med avvikelse" in fg.text and "Försenad upphandling." in fg.text
-    assert fragor.atgarder(period="Delår 2 2020").set_index("kod").loc[kod].rapportperiod != "Delår 2 2020"
+    assert fragor.atgarder(period="Delår 2 2020", plan=fragor.los_plan()).set_index("kod").loc[kod].rapportperiod != "Delår 2 2020"
     klicka(d, d.find_element(By.ID, "rf-spara"))
     _vanta_text(d, "#rf-resultat", "Sparat: 1 post för Delår 2 2020")
-    a = fragor.atgarder(period="Delår 2 2020").set_index("kod").loc[kod]
+    a = fragor.atgarder(period="Delår 2 2020", plan=fragor.los_plan()).set_index("kod").loc[kod]
     assert (a.rapporterad_status, a.kommentar, a.rapporterad_av, a.kalla) == (
         "Pågår med avvikelse", "Försenad upphandling.", "Sara Samhälle", "Formulär i webbläsaren")
     # Låst period: bara läsning
-    rapport.las_period("Delår 1 2020", "test", True)
+    rapport.las_period("Delår 1 2020", "test", True, plan=fragor.los_plan())
     d.get(oppen_server["bas"] + "/rapportera?period=" + "Delår 1 2020")
     vanta_pa_dash(d)
     _vanta_text(d, "#rapp-formular", "är låst")
@@ -250,7 +250,7 @@ def _rapportera_enhet(anv, enhet: str, antal: int | None = None) -> None:
     koder = (atg + ind)[:antal]
     varden = {"atgarder": {k: {"status": "Pågår enligt plan", "kommentar": "Enligt tidplanen."} for k in atg if k in koder},
               "indikatorer": {k: {"kib": True, "kommentar": "Mäts i december."} for k in ind if k in koder}}
-    behorighet.spara(behorighet.granska_formular(anv, RPERIOD, varden, RPLAN), anv)
+    behorighet.spara(behorighet.granska_formular(anv, RPERIOD, varden, fragor.los_plan(RPLAN)), anv)
 
 
 @pytest.fixture(scope="module")
@@ -389,15 +389,15 @@ def test_rapportmallen_har_raderna_rapportoren_far_fylla_i(runda_server):
         wb = load_workbook(io.BytesIO(data))
         return wb.sheetnames, [wb[b].cell(r, 1).value for b in ("Åtgärder", "Indikatorer")
                                for r in range(3, wb[b].max_row + 1)]
-    atg, ind = behorighet.formular(sara, RPERIOD, RPLAN)
-    blad, koder = rader(behorighet.mall(sara, RPERIOD, RPLAN))
+    atg, ind = behorighet.formular(sara, RPERIOD, fragor.los_plan(RPLAN))
+    blad, koder = rader(behorighet.mall(sara, RPERIOD, fragor.los_plan(RPLAN)))
     assert blad == ["Instruktioner", "Åtgärder", "Indikatorer"] and koder == list(atg.kod) + list(ind.kod)
-    alla = set(fragor.atgarder(enhet=["KSK/SHB/MEX"], period=RPERIOD, plan=RPLAN).kod)   # också i samverkan
-    blad, koder = rader(behorighet.mall(sara, RPERIOD, RPLAN, ["KSK/SHB/MEX"]))
+    alla = set(fragor.atgarder(enhet=["KSK/SHB/MEX"], period=RPERIOD, plan=fragor.los_plan(RPLAN)).kod)   # också i samverkan
+    blad, koder = rader(behorighet.mall(sara, RPERIOD, fragor.los_plan(RPLAN), ["KSK/SHB/MEX"]))
     egna_mex = [k for k in atg.kod if k in alla]
     assert [k for k in koder if "-A" in k] == egna_mex and len(egna_mex) < len(alla)
     # Bara rader hen får fylla i, och den går att läsa in (utan bladen för inriktningsmål och budget)
-    wb = load_workbook(io.BytesIO(behorighet.mall(sara, RPERIOD, RPLAN)))
+    wb = load_workbook(io.BytesIO(behorighet.mall(sara, RPERIOD, fragor.los_plan(RPLAN))))
     ws = wb["Åtgärder"]
     ws.cell(3, 9, "Genomförd")
     ut = io.BytesIO()
@@ -406,7 +406,7 @@ def test_rapportmallen_har_raderna_rapportoren_far_fylla_i(runda_server):
     behorighet.kontrollera_skrivningar(fg, sara)          # skrivmängden, inte en andra läsning
     assert fg.poster == 1 and fg.antal_text().startswith("1 post (")
     # En administratör får hela mallen
-    assert rader(behorighet.mall(_anv("ada"), RPERIOD, RPLAN))[0][-2:] == ["Inriktningsmål", "Budget"]
+    assert rader(behorighet.mall(_anv("ada"), RPERIOD, fragor.los_plan(RPLAN)))[0][-2:] == ["Inriktningsmål", "Budget"]
 
 
 def _synlig(d, css: str) -> bool:

@@ -89,10 +89,10 @@ def konto(namn: str) -> Anvandare:
 
 def rapportera(anv: Anvandare, koder: list[str] | None = None, kommentar: str = "Enligt plan.") -> int:
     """Rapportören fyller i formuläret (samma väg som webbläsaren) för sina åtgärder och indikatorer."""
-    atg, ind = behorighet.formular(anv, PERIOD, PLAN)
+    atg, ind = behorighet.formular(anv, PERIOD, fragor.los_plan(PLAN))
     a = {k: {"status": "Pågår enligt plan", "kommentar": kommentar} for k in atg.kod if koder is None or k in koder}
     i = {k: {"kib": True, "kommentar": "Mäts vid årets slut."} for k in ind.kod if koder is None or k in koder}
-    fg = behorighet.granska_formular(anv, PERIOD, {"atgarder": a, "indikatorer": i}, PLAN)
+    fg = behorighet.granska_formular(anv, PERIOD, {"atgarder": a, "indikatorer": i}, fragor.los_plan(PLAN))
     return behorighet.spara(fg, anv)
 
 
@@ -220,7 +220,7 @@ def test_rundan_fran_oppning_till_last_period_med_epost(tk_databas, smtp):
     logg = paminnelser.logg(PLAN)
     assert len(logg) == 7 and set(logg.slag) == {"påminnelse", "klar", "återsänd"}
     assert logg[logg.till == "test@testkoping.se"].avsedd.tolist() == ["dan@testkoping.se"]
-    andr = behorighet.andringslogg(plan=PLAN)
+    andr = behorighet.andringslogg(plan=fragor.los_plan(PLAN))
     rr = andr[andr.typ == "Rapportrunda"]
     assert list(rr.andring[rr.kod == "KSK/EKO"])[::-1] == [
         "Klar", "Återsänd – Kommentaren till 1-A01 behöver en tidplan.", "Klar", "Godkänd"]

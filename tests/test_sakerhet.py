@@ -9,6 +9,7 @@ en liten omslagsmodul som gör det (registrera är idempotent), annars `app:serv
 from __future__ import annotations
 
 import base64
+from data.uppfoljning import fragor
 from data.lagring.start import anvand_databas
 import copy
 import hashlib
@@ -586,7 +587,7 @@ def test_text_fran_import_visas_som_text_aldrig_som_html(webblasare, server):
     anvand_databas(url)
     fg = rapport.las_rapport(_xss_rapport(url), "xss.xlsx")
     rapport.tillampa(fg, XSS)
-    a = fragor.atgarder(1, period=PERIOD).set_index("kod").loc["1-A13"]
+    a = fragor.atgarder(1, period=PERIOD, plan=fragor.los_plan()).set_index("kod").loc["1-A13"]
     assert a.kommentar == XSS
     d = webblasare
     d.get_log("browser")

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from data.uppfoljning import fragor
 from data.lagring import cache, db
 from data.lagring.models import Sammantrade
 from data.lagring.start import anvand_databas
@@ -60,7 +61,7 @@ def _sidorna(sammantrade_: str | None) -> dict[tuple, str]:
     from sidor._sammantrade import VISNINGAR, frysta_sidor
     server = dash.get_app().server
     ut = {}
-    nr = [str(n) for n in fragor.malomraden("KS-2020").nr]
+    nr = [str(n) for n in fragor.malomraden(fragor.los_plan("KS-2020")).nr]
     for sida in frysta_sidor():
         for extra in ([{"nr": n} for n in nr] if "<nr>" in (sida.get("path_template") or "") else [{}]):
             for visning in VISNINGAR:
@@ -77,8 +78,8 @@ def _sidorna(sammantrade_: str | None) -> dict[tuple, str]:
 
 def _aktuella():
     from data.uppfoljning import fragor
-    return (fragor.atgarder(enhet=[], roll=None, period=PERIOD, status=None, plan="KS-2020"),
-            fragor.indikatorer(enhet=[], period=PERIOD, plan="KS-2020"))
+    return (fragor.atgarder(enhet=[], roll=None, period=PERIOD, status=None, plan=fragor.los_plan("KS-2020")),
+            fragor.indikatorer(enhet=[], period=PERIOD, plan=fragor.los_plan("KS-2020")))
 
 
 def _celler(data: bytes) -> dict:
@@ -117,13 +118,13 @@ def test_sammantradet_ar_fryst_genom_rapport_last_och_inlasning(databas):
     levande_1 = fore_levande[("/malomrade/<nr>", "1", None, None)]
     assert sammantrade.forandringar_sedan(s, *_aktuella()).empty      # inget har ändrats sedan sammanträdet
     with cache.med_underlag(s.underlag):
-        da = fragor.atgarder(enhet=[], roll=None, period=PERIOD, status=None, plan="KS-2020").set_index("kod")
+        da = fragor.atgarder(enhet=[], roll=None, period=PERIOD, status=None, plan=fragor.los_plan("KS-2020")).set_index("kod")
 
     # En ny rapport, perioden låses upp och låses igen, planen läses in på nytt
-    rapport.las_period(PERIOD, "Anna", las=False, plan="KS-2020")
+    rapport.las_period(PERIOD, "Anna", las=False, plan=fragor.los_plan("KS-2020"))
     assert rapport.tillampa(rapport.las_rapport(_ifylld(databas), "ekonomi.xlsx"), "Eva Ekonom") == 5
-    rapport.las_period(PERIOD, "Anna", las=True, plan="KS-2020")
-    rapport.las_period(PERIOD, "Anna", las=False, plan="KS-2020")
+    rapport.las_period(PERIOD, "Anna", las=True, plan=fragor.los_plan("KS-2020"))
+    rapport.las_period(PERIOD, "Anna", las=False, plan=fragor.los_plan("KS-2020"))
     ladda.ladda_plan()
     sammantrade._lasta.clear()   # läses om ur databasen
 
@@ -167,9 +168,9 @@ def test_utan_underlaget_visas_aldrig_aktuella_data(databas):
     from data.uppfoljning import fragor
     s = _skapa()
     with cache.med_underlag(s.underlag):
-        fragor.atgarder(enhet=[], roll=None, period=PERIOD, status=None, plan="KS-2020")
+        fragor.atgarder(enhet=[], roll=None, period=PERIOD, status=None, plan=fragor.los_plan("KS-2020"))
         with pytest.raises(cache.UtanforUnderlaget):
-            fragor.atgarder(nr=1, enhet=["KSK/EKO"], period="Delår 1 2020", plan="KS-2020")
+            fragor.atgarder(nr=1, enhet=["KSK/EKO"], period="Delår 1 2020", plan=fragor.los_plan("KS-2020"))
     # En Plankontext som pekar ut sammanträdet svarar ur det, också utan aktivt underlag
     pk = s.plan()
     assert pk.sammantrade == s.id and pk.kod == "KS-2020"
@@ -381,9 +382,9 @@ def test_delarsrapporten_ur_sammantradet(databas):
     r = klient.get(f"/export/delarsrapport.docx?plan=KS-2020&sammantrade={DATUM}")
     assert r.status_code == 200 and _docx_text(r.data) == fore
     assert klient.get("/export/delarsrapport.docx?plan=KS-2020&sammantrade=1999-01-01").status_code == 400
-    levande = lambda: _docx_text(delarsrapport.skapa(Urval(plan="KS-2020", period=PERIOD), "docx").innehall)  # noqa: E731
+    levande = lambda: _docx_text(delarsrapport.skapa(Urval(plan="KS-2020", period=PERIOD), fragor.los_plan("KS-2020"), "docx").innehall)  # noqa: E731
     assert "Bedömningen klar i maj." not in fore
-    rapport.las_period(PERIOD, "Anna", las=False, plan="KS-2020")
+    rapport.las_period(PERIOD, "Anna", las=False, plan=fragor.los_plan("KS-2020"))
     rapport.tillampa(rapport.las_rapport(_ifylld(databas), "ekonomi.xlsx"), "Eva Ekonom")
     sammantrade._lasta.clear()
     assert _docx_text(sammantrade.rapport(sammantrade.las(s.id), "docx").innehall) == fore

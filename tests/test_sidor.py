@@ -22,7 +22,7 @@ def _rader(d, css):
 def test_startsidan_listar_sju_malomraden(sida, appserver):
     d = sida("/")
     anvand_databas(appserver["databas"])
-    mo = fragor.malomraden()
+    mo = fragor.malomraden(plan=fragor.los_plan())
     rutor = _rader(d, ".malomradesruta")
     assert len(rutor) == 7
     for ruta, rad in zip(rutor, mo.itertuples()):
@@ -37,8 +37,8 @@ def test_malomradessida_visar_alla_atgarder_och_indikatorer(sida, appserver, nr)
     d = sida(f"/malomrade/{nr}")
     url = appserver["databas"]
     anvand_databas(url)
-    atg = fragor.atgarder(nr)
-    ind = fragor.indikatorer(nr)
+    atg = fragor.atgarder(nr, plan=fragor.los_plan())
+    ind = fragor.indikatorer(nr, plan=fragor.los_plan())
     rader = _rader(d, "tr.atgardsrad")
     assert [r.get_attribute("data-kod") for r in rader] == list(atg.kod)
     for r, a in zip(rader, atg.itertuples()):
@@ -70,12 +70,12 @@ def test_malvarden_och_svenska_tal_i_diagrammet(sida):
 def test_enhetsfilter_via_url(sida, appserver):
     d = sida("/malomrade/1?enhet=KSK/SHB")
     anvand_databas(appserver["databas"])
-    vantat = fragor.atgarder(1, enhet=["KSK/SHB"])
-    assert 0 < len(vantat) < len(fragor.atgarder(1))
+    vantat = fragor.atgarder(1, enhet=["KSK/SHB"], plan=fragor.los_plan())
+    assert 0 < len(vantat) < len(fragor.atgarder(1, plan=fragor.los_plan()))
     assert [r.get_attribute("data-kod") for r in _rader(d, "tr.atgardsrad")] == list(vantat.kod)
     # roll=ansvarig smalnar av
     d = sida("/malomrade/1?enhet=KSK/ToU&roll=ansvarig")
-    vantat = fragor.atgarder(1, enhet=["KSK/ToU"], roll="ansvarig")
+    vantat = fragor.atgarder(1, enhet=["KSK/ToU"], roll="ansvarig", plan=fragor.los_plan())
     assert [r.get_attribute("data-kod") for r in _rader(d, "tr.atgardsrad")] == list(vantat.kod)
 
 
@@ -94,7 +94,7 @@ def test_enhetsfilter_via_gransnittet_hamnar_i_url(sida, appserver):
     time.sleep(0.5)
     vanta_pa_dash(d)
     anvand_databas(appserver["databas"])
-    vantat = fragor.atgarder(5, enhet=["KSK/TiNK"])
+    vantat = fragor.atgarder(5, enhet=["KSK/TiNK"], plan=fragor.los_plan())
     koder = [r.get_attribute("data-kod") for r in _rader(d, "tr.atgardsrad")]
     assert koder == list(vantat.kod) and len(koder) < fore
     # Länken går att dela: samma vy öppnad på nytt
@@ -106,7 +106,7 @@ def test_periodfilter_och_forsenad(sida, appserver):
     period = "Årsredovisning 2020"
     d = sida(f"/malomrade/5?period={quote(period)}")
     anvand_databas(appserver["databas"])
-    atg = fragor.atgarder(5, period=period).set_index("kod")
+    atg = fragor.atgarder(5, period=period, plan=fragor.los_plan()).set_index("kod")
     rad = d.find_element(By.CSS_SELECTOR, 'tr[data-kod="5-A01"]')
     assert rad.get_attribute("data-status") == atg.loc["5-A01"].status == "Försenad"
     assert "passerade 2020-06-30" in rad.text
@@ -119,7 +119,7 @@ def test_arbetsgivare_och_sarskilda_uppdrag(sida, appserver):
     assert "Sjukfrånvaro" in d.page_source
     d = sida("/sarskilda-uppdrag")
     anvand_databas(appserver["databas"])
-    su = fragor.sarskilda_uppdrag()
+    su = fragor.sarskilda_uppdrag(plan=fragor.los_plan())
     assert len(_rader(d, "section.sarskilt-uppdrag")) == len(su) == 6
     for r in su.itertuples():
         if isinstance(r.inriktning, str):
@@ -174,4 +174,4 @@ def test_hamta_rapportmall_ger_mall_for_sidans_period_och_enhet(appserver, monke
     assert wb["Instruktioner"]["B2"].value == "Delår 2 2020"
     ids = [r[0].value for r in wb["Åtgärder"].iter_rows(min_row=3)]
     anvand_databas(appserver["databas"])
-    assert ids == list(fragor.atgarder(enhet=["KSK/TiNK"], period="Delår 2 2020").kod)
+    assert ids == list(fragor.atgarder(enhet=["KSK/TiNK"], period="Delår 2 2020", plan=fragor.los_plan()).kod)

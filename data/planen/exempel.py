@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from data.uppfoljning import fragor
 from data.lagring import installningar
 from data.rapportering.rapport import FORSTA_RAD, RUBRIKRAD, las_rapport, skapa_mall, tillampa
+from data.uppfoljning.plankontext import Plankontext
 from data.uppfoljning.regler import ATGARDSSTATUS, BEDOMNINGAR
 
 AV = "Exempeldata – inte kommunens rapportering"
@@ -28,7 +29,7 @@ def _kol(ws, namn: str) -> int:
     return [c.value for c in ws[RUBRIKRAD]].index(namn) + 1
 
 
-def fylld_exempelrapport(period: str, plan: str | None = None) -> bytes:
+def fylld_exempelrapport(period: str, plan: Plankontext) -> bytes:
     """Rapportmallen för perioden ifylld med exempel som täcker alla statusar."""
     wb = load_workbook(io.BytesIO(skapa_mall(period, plan=plan)))
     ws = wb["Åtgärder"]
@@ -38,7 +39,7 @@ def fylld_exempelrapport(period: str, plan: str | None = None) -> bytes:
         ws.cell(rad, _kol(ws, "Kommentar"), f"Exempel: påhittad kommentar för att visa statusen ”{status}”.")
     ws = wb["Indikatorer"]
     ind = fragor.indikatorer(period=period, plan=plan).set_index("kod")
-    malkol = f"mal_{int(fragor.vald_period(period, plan).ar)}"
+    malkol = f"mal_{int(fragor.vald_period(period, plan=plan).ar)}"
     faktorer = (1.0, 0.5, -0.5, 1.0)   # nått, halvvägs från nuvärdet, åt fel håll, nått
     k_id, k_ut, k_kom = _kol(ws, "Id"), _kol(ws, "Utfall"), _kol(ws, "Kommentar")
     nr = 0
@@ -75,13 +76,14 @@ def fylld_exempelrapport(period: str, plan: str | None = None) -> bytes:
     return ut.getvalue()
 
 
-def ladda_exempel(plan: dict | None = None) -> int:
-    """Läs in exempelrapporten för planens `exempelperiod` (ingen period: inget exempel)."""
-    period = plan.get("exempelperiod") if plan else None
+def ladda_exempel(plan: dict) -> int:
+    """Läs in exempelrapporten för den inlästa planens `exempelperiod` (källfilernas plan; ingen period:
+    inget exempel)."""
+    period = plan.get("exempelperiod")
     if not period:
         return 0
-    kod = plan["kod"] if plan else None
-    fg = las_rapport(fylld_exempelrapport(period, kod), f"exempelrapport_{_ascii(period)}.xlsx")
+    kp = fragor.los_plan(plan["kod"])   # planen som just lästes in, med sin kod (aldrig standardplanen)
+    fg = las_rapport(fylld_exempelrapport(period, kp), f"exempelrapport_{_ascii(period)}.xlsx")
     return tillampa(fg, AV, exempel=True)
 
 

@@ -18,6 +18,7 @@ from data.lagring.models import Plan
 from data.planen import forbered
 from data.planen.kallor import KallfilFel
 from data.uppfoljning import fragor
+from data.uppfoljning.plankontext import Plankontext
 from data.uppfoljning.urval import Urval
 
 log = logging.getLogger(__name__)
@@ -91,33 +92,33 @@ def databasen_ar_tom() -> bool:
         return s.scalar(select(Plan.id).limit(1)) is None
 
 
-def los_plan(kod: str | None) -> str:
-    """`--plan` löst till en plan som finns (None: standardplanen). Kommandofel annars."""
+def los_plan(kod: str | None) -> Plankontext:
+    """Kanten för kommandona: `--plan` (versaler spelar ingen roll) eller, utan, standardplanen med
+    sidornas regel, upplöst en gång till en Plankontext (fragor.los_plan). Kommandofel annars."""
     koder = list(fragor.planer().kod)
     if kod:
-        if kod in koder:
-            return kod
-        traff = [k for k in koder if k.casefold() == kod.casefold()]
-        if len(traff) == 1:
-            return traff[0]
-        raise Kommandofel(f"Planen {kod!r} finns inte. Planerna heter: {', '.join(koder) or '(inga)'}.")
+        if kod not in koder:
+            traff = [k for k in koder if k.casefold() == kod.casefold()]
+            if len(traff) != 1:
+                raise Kommandofel(f"Planen {kod!r} finns inte. Planerna heter: {', '.join(koder) or '(inga)'}.")
+            kod = traff[0]
     try:
-        return fragor.standardplan()       # samma regel som sidorna (MALKOLL_STANDARDPLAN, annars första riktiga)
+        return fragor.los_plan(kod or None)
     except LookupError:
         raise Kommandofel("databasen har ingen plan; läs in en med python -m data.ladda --katalog KATALOG.") from None
 
 
-def urval(p: argparse.ArgumentParser, plankod: str | None, **val) -> Urval:
-    """Kommandots urval i den upplösta planen, med planens stavningar; okända värden → p.error (slutkod 2)."""
+def urval(p: argparse.ArgumentParser, plankod: str | None, **val) -> tuple[Urval, Plankontext]:
+    """Kommandots urval och dess upplösta plan, med planens stavningar; okända värden → p.error (slutkod 2)."""
     try:
         plan = los_plan(plankod)
     except Kommandofel as e:
         p.error(str(e))
-    u = fragor.normalisera_urval(Urval(plan=plan, **val))
+    u = fragor.normalisera_urval(Urval(plan=plan.kod, **val))
     fel = u.fel + fragor.kontrollera_urval(u)
     if fel:
-        p.error(f"i planen {plan}: " + "; ".join(fel))
-    return u
+        p.error(f"i planen {plan.kod}: " + "; ".join(fel))
+    return u, plan
 
 
 def skriv(fil: str, innehall: bytes) -> None:

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from data.lagring import db
 from data.uppfoljning import fragor
 from data.planen.kallor import las_plan
+from data.uppfoljning.plankontext import Plankontext
 from data.uppfoljning.urval import normalisera_stavning
 from data.lagring.models import AtgardEnhet, Atgard, Enhet, Indikator, IndikatorEnhet, Plan
 from data.uppfoljning.regler import las_tidpunkt
@@ -86,7 +87,7 @@ def _stavningar(pid: int) -> dict[str, set[str]]:
     return ut
 
 
-def _enheter(plan: str, pid: int) -> dict:
+def _enheter(plan: Plankontext, pid: int) -> dict:
     """enheter.yaml: planens enheter med alla stavningar ur den inlästa enheter.yaml (också de som ingen
     överförd post använder) och de stavningar planen använt."""
     enh = fragor.enheter(plan)
@@ -139,7 +140,7 @@ def _indikator(r, malar: list[int], senaste: dict) -> dict:
     return {k: v for k, v in d.items() if v is not None}
 
 
-def _senaste_utfall(plan: str) -> dict[int, tuple[float, int]]:
+def _senaste_utfall(plan: Plankontext) -> dict[int, tuple[float, int]]:
     """Indikator → (senaste rapporterade värde, dess år), utan exempeldata."""
     ind = fragor.indikatorer(plan=plan)
     ut = fragor.utfall(ind.id.tolist())
@@ -147,7 +148,7 @@ def _senaste_utfall(plan: str) -> dict[int, tuple[float, int]]:
     return {int(i): (float(g.varde.iloc[-1]), g.slutdatum.iloc[-1].year) for i, g in ut.groupby("indikator_id")}
 
 
-def ny_plan(fran: str, kod: str, katalog: Path, period: str | None = None) -> dict:
+def ny_plan(fran: Plankontext, kod: str, katalog: Path, period: str | None = None) -> dict:
     """Skriv källfilerna för nästa års plan. Returnerar en sammanfattning (antal per slag)."""
     katalog = Path(katalog)
     if katalog.exists() and any(katalog.iterdir()):
@@ -157,10 +158,9 @@ def ny_plan(fran: str, kod: str, katalog: Path, period: str | None = None) -> di
     info = fragor.plan_info(fran)
     gammalt, nytt = int(info["ar"]), int(info["ar"]) + 1
     malar = [a + 1 for a in info["malar"]]
-    per = fragor.vald_period(period, fran)
+    per = fragor.vald_period(period, plan=fran)
     katalog.mkdir(parents=True, exist_ok=True)
-    with db.session() as s:
-        pid = s.scalar(select(Plan.id).where(Plan.kod == fran))
+    pid = fran.id
     perioder = [{"namn": flytta_alla_ar(p.namn), "typ": p.typ,
                  "slutdatum": dt.date(p.slutdatum.year + 1, p.slutdatum.month,
                                       min(p.slutdatum.day, 28 if p.slutdatum.month == 2 else 31))}
@@ -224,7 +224,7 @@ def _stavningar_per_atgard(pid: int) -> dict[int, dict[str, list[str]]]:
     return ut
 
 
-def _arbetsgivare_och_sarskilda(katalog: Path, fran: str, info: dict, ind: pd.DataFrame, malar: list[int],
+def _arbetsgivare_och_sarskilda(katalog: Path, fran: Plankontext, info: dict, ind: pd.DataFrame, malar: list[int],
                                 senaste: dict) -> None:
     fo = fragor.fokusomraden(fran)
     if not fo.empty:

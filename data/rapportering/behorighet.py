@@ -25,7 +25,8 @@ from data.lagring import db
 from data.uppfoljning import fragor
 from data.rapportering import rapport
 from data.konton.anvandare import Anvandare
-from data.lagring.models import (Atgard, Atgardsrapport, Indikator, Indikatorutfall, Malvarde, Period, Periodlas, Plan,
+from data.uppfoljning.plankontext import Plankontext
+from data.lagring.models import (Atgard, Atgardsrapport, Indikator, Indikatorutfall, Malvarde, Period, Periodlas,
                                  Rapportrunda, Rundahandelse)
 
 log = logging.getLogger(__name__)
@@ -66,11 +67,10 @@ class Planen:
         return f"{self.kod} ({self.organisation})" if self.organisation != self.kod else self.kod
 
 
-def planen(plan: str | None) -> Planen:
+def planen(plan: Plankontext) -> Planen:
     """Planens kod och organisation (samma regel som data.konton.anvandare.organisation)."""
-    info = fragor.plan_info(plan)
-    kommun = info.get("kommun")
-    return Planen(str(info["kod"]), str(kommun) if isinstance(kommun, str) and kommun else str(info["kod"]))
+    kommun = plan.kommun
+    return Planen(plan.kod, str(kommun) if isinstance(kommun, str) and kommun else plan.kod)
 
 
 def enheter_i(anv: Anvandare | None, p: Planen) -> tuple[str, ...]:
@@ -78,7 +78,7 @@ def enheter_i(anv: Anvandare | None, p: Planen) -> tuple[str, ...]:
     return () if anv is None else anv.enheter_i(p.kod, p.organisation)
 
 
-def behorighet(anv: Anvandare | None, plan: str | None = None) -> Behorighet:
+def behorighet(anv: Anvandare | None, plan: Plankontext) -> Behorighet:
     """Administratör: allt. Rapportör: i planen, åtgärder där en av kontots enheter i planens
     organisation är ansvarig och enheternas indikatorer. Läsare, anonyma och rapportörer utan
     enheter i planens organisation: ingenting."""
@@ -92,8 +92,8 @@ def behorighet(anv: Anvandare | None, plan: str | None = None) -> Behorighet:
     enheter = list(enheter_i(anv, p))
     if not enheter:
         return INGET
-    atg = fragor.atgarder(enhet=enheter, roll="ansvarig", plan=p.kod)
-    ind = fragor.indikatorer(enhet=enheter, plan=p.kod)
+    atg = fragor.atgarder(enhet=enheter, roll="ansvarig", plan=plan)
+    ind = fragor.indikatorer(enhet=enheter, plan=plan)
     return Behorighet(frozenset(atg.kod), frozenset(ind.kod), False)
 
 
@@ -112,7 +112,7 @@ def far_skriva(anv: Anvandare | None) -> bool:
     return anv is not None and (anv.administrator or (anv.rapportor and bool(anv.ratter)))
 
 
-def mall(anv: Anvandare | None, period: str, plan: str | None = None, enheter: list[str] | None = None) -> bytes:
+def mall(anv: Anvandare | None, period: str, plan: Plankontext, enheter: list[str] | None = None) -> bytes:
     """Rapportmallen för den som hämtar den: en rapportör får exakt raderna hen får fylla i (formulärets
     rader, inom ett eventuellt enhetsfilter) och inga blad för inriktningsmål eller budget; andra får
     hela mallen (valfritt för enheterna)."""
@@ -136,8 +136,9 @@ def kontrollera_skrivningar(fg: rapport.Forhandsgranskning, anv: Anvandare | Non
         raise Behorighetsfel(["Ditt konto får inte rapportera."])
     if not fg.plan:
         raise Behorighetsfel(["Rapporten saknar plan; använd en rapportmall från Målkoll."])
-    p = planen(fg.plan)
-    beh = behorighet(anv, p.kod)
+    kp = fragor.los_plan(fg.plan)   # filens plan (en uttrycklig kod, aldrig standardplanen)
+    p = planen(kp)
+    beh = behorighet(anv, kp)
     for w in fg.skrivningar:
         if not beh.far(w.blad, w.id):
             log.warning("Fil från %s avvisad: %s rad %d (%s) i %s ligger utanför behörigheten",
@@ -158,14 +159,14 @@ def _radfel(blad: str, rnr: int, kod: str, enheter: tuple[str, ...], p: Planen) 
 
 # --- Formuläret ---
 
-def formular(anv: Anvandare, period: str, plan: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def formular(anv: Anvandare, period: str, plan: Plankontext) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Åtgärder och indikatorer som användaren får rapportera i planen, med nuvarande värden i perioden
     (inga för ett konto utan enheter i planens organisation)."""
     p = planen(plan)
-    beh = behorighet(anv, p.kod)
+    beh = behorighet(anv, plan)
     enheter = None if anv.administrator else list(enheter_i(anv, p))
-    atg = fragor.atgarder(enhet=enheter, period=period, plan=p.kod)
-    ind = fragor.indikatorer(enhet=enheter, period=period, plan=p.kod)
+    atg = fragor.atgarder(enhet=enheter, period=period, plan=plan)
+    ind = fragor.indikatorer(enhet=enheter, period=period, plan=plan)
     if enheter == []:
         return atg.iloc[0:0].reset_index(drop=True), ind.iloc[0:0].reset_index(drop=True)
     if beh.atgarder is not None:
@@ -175,7 +176,7 @@ def formular(anv: Anvandare, period: str, plan: str | None = None) -> tuple[pd.D
     return atg.reset_index(drop=True), ind.reset_index(drop=True)
 
 
-def granska_formular(anv: Anvandare | None, period: str, varden: dict, plan: str | None = None) -> rapport.Forhandsgranskning:
+def granska_formular(anv: Anvandare | None, period: str, varden: dict, plan: Plankontext) -> rapport.Forhandsgranskning:
     """Formulärets värden → förhandsgranskning (skriver ingenting). `varden` =
     {"atgarder": {kod: {"status", "kommentar"}}, "indikatorer": {kod: {"utfall", "kommentar", "kib", "nytt_mal"}}}
     ("nytt_mal" = mallens "Nytt mål för året": sparas som Malvarde för periodens år, fran_planen=False).
@@ -186,7 +187,7 @@ def granska_formular(anv: Anvandare | None, period: str, varden: dict, plan: str
     enheter = None if anv.administrator else list(enheter_i(anv, p))
     if enheter == []:
         raise Behorighetsfel([f"Ditt konto har inga enheter i planen {p.text} och får inte rapportera där."])
-    beh = behorighet(anv, p.kod)
+    beh = behorighet(anv, plan)
     atg, ind = dict(varden.get("atgarder") or {}), dict(varden.get("indikatorer") or {})
     fel = [f"Åtgärden {k}: du får inte rapportera den (ingen av dina enheter är ansvarig)."
            for k in atg if not beh.far("Åtgärder", str(k))]
@@ -195,7 +196,7 @@ def granska_formular(anv: Anvandare | None, period: str, varden: dict, plan: str
     if fel:
         log.warning("Formulär från %s avvisat: %s", anv.namn, "; ".join(fel)[:500])
         raise Behorighetsfel(fel)
-    mall = rapport.skapa_mall(period, enheter, plan=p.kod)
+    mall = rapport.skapa_mall(period, enheter, plan=plan)
     data, rader = _fyll_mall(mall, atg, ind)
     try:
         fg = rapport.las_rapport(data, FORMULAR)
@@ -256,7 +257,7 @@ def spara(fg: rapport.Forhandsgranskning, anv: Anvandare) -> int:
 
 # --- Ändringsloggen ---
 
-def andringslogg(kod: str | None = None, plan: str | None = None,
+def andringslogg(kod: str | None = None, *, plan: Plankontext,
                  max_rader: int = 500) -> pd.DataFrame:
     """Vem ändrade vad, när och varifrån (fil eller formulär), per åtgärd och indikator, och vem
     som låste och låste upp vilken period, och rapportrundornas händelser (öppnad, klar, godkänd,
@@ -264,7 +265,7 @@ def andringslogg(kod: str | None = None, plan: str | None = None,
     visningen ersätter med kolumnen `tal` i svenskt format."""
     rader = []
     with db.session() as s:
-        pid = s.scalar(select(Plan.id).where(Plan.kod == fragor.plan_info(plan)["kod"]))
+        pid = plan.id
         q = (select(Atgardsrapport, Atgard.kod, Period.namn).join(Atgard, Atgard.id == Atgardsrapport.atgard_id)
              .join(Period, Period.id == Atgardsrapport.period_id).order_by(Atgardsrapport.id))
         if pid is not None:
@@ -314,7 +315,8 @@ def andringslogg(kod: str | None = None, plan: str | None = None,
     return df.sort_values("tid", ascending=False, kind="stable").head(max_rader).reset_index(drop=True)
 
 
-def las_period(period: str, anv: Anvandare | None, las: bool, motivering: str | None = None, plan: str | None = None) -> None:
+def las_period(period: str, anv: Anvandare | None, las: bool, motivering: str | None = None, *,
+               plan: Plankontext) -> None:
     """Lås eller lås upp en period (bara administratörer; upplåsning kräver motivering)."""
     if anv is None or not anv.administrator:
         raise Behorighetsfel(["Bara en administratör får låsa och låsa upp perioder."])

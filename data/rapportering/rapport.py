@@ -30,6 +30,7 @@ from data.lagring.models import (Atgard, Atgardsrapport, Budgetrad, Budgetutfall
                          Inriktningsmal, Malbedomning, Malomrade, Malvarde, Period, Periodlas, Plan)
 from data.uppfoljning.regler import ATGARDSSTATUS, BEDOMNINGAR
 from data.uppfoljning.namnd import liten
+from data.uppfoljning.plankontext import Plankontext
 
 RUBRIKRAD, FORSTA_RAD = 2, 3
 BLAD_INSTR = "Instruktioner"
@@ -80,9 +81,8 @@ def _text_cell(ws, rad: int, kol: int, varde) -> None:
 
 # --- Mall ---
 
-def _plan(s, kod: str | None) -> Plan:
-    """Planen med koden (standardplanen utan kod)."""
-    kod = kod or fragor.standardplan()
+def _plan(s, kod: str) -> Plan:
+    """Planen med koden (en upplöst plans kod, eller koden i en importerad fil)."""
     plan = s.scalars(select(Plan).where(Plan.kod == kod)).one_or_none()
     if plan is None:
         alla = [p.kod for p in s.scalars(select(Plan).order_by(Plan.id))]
@@ -100,20 +100,20 @@ def _period(s, namn: str, plan: Plan) -> Period:
     return p
 
 
-def skapa_mall(period: str, enheter: list[str] | None = None,
-               plan: str | None = None, atgarder: frozenset[str] | None = None,
+def skapa_mall(period: str, enheter: list[str] | None = None, *,
+               plan: Plankontext, atgarder: frozenset[str] | None = None,
                indikatorer: frozenset[str] | None = None, ovrigt: bool = True) -> bytes:
     """Rapportmallen (.xlsx) för planens period, valfritt för en eller flera enheter. `atgarder` och
     `indikatorer` (koder) begränsar raderna till dem någon får fylla i; ovrigt=False utelämnar bladen
     Inriktningsmål och Budget (en rapportörs mall)."""
+    kp = plan
     with db.session() as s:
-        kod = _plan(s, plan).kod
-        per = _period(s, period, _plan(s, kod))
-    plan = fragor.plan_info(kod)
+        per = _period(s, period, _plan(s, kp.kod))
+    plan = fragor.plan_info(kp)
     ar = per.ar
-    atg = fragor.atgarder(enhet=enheter, period=period, plan=kod)
-    ind = fragor.indikatorer(enhet=enheter, period=period, plan=kod)
-    im = fragor.inriktningsmal(period=period, plan=kod)
+    atg = fragor.atgarder(enhet=enheter, period=period, plan=kp)
+    ind = fragor.indikatorer(enhet=enheter, period=period, plan=kp)
+    im = fragor.inriktningsmal(period=period, plan=kp)
     if atgarder is not None:
         atg = atg[atg.kod.isin(atgarder)]
     if indikatorer is not None:
@@ -212,7 +212,7 @@ def skapa_mall(period: str, enheter: list[str] | None = None,
 
     budgetrader = []
     for tabell, (prefix, namn) in BUDGETTABELLER.items():
-        b = fragor.budget_bred(tabell, kod)
+        b = fragor.budget_bred(tabell, kp)
         kol = next((k for k in b.columns if isinstance(k, str) and k.endswith(str(ar))), None)
         for r in b[b.typ == "belopp"].itertuples():
             budgetrader.append([_budget_id(tabell, r.post), namn, r.post,
@@ -640,9 +640,9 @@ def _las(wb, infos, i_filen: dict[str, str], filnamn: str) -> Forhandsgranskning
     return fg
 
 
-def _samma_text(fil: str, plan: str) -> bool:
-    """Den förifyllda texten stämmer med planen (blanksteg och Unicode-form spelar ingen roll)."""
-    return " ".join(granser.normalisera(fil).split()) == " ".join(granser.normalisera(plan).split())
+def _samma_text(fil: str, i_planen: str) -> bool:
+    """Den förifyllda texten stämmer med planens (blanksteg och Unicode-form spelar ingen roll)."""
+    return " ".join(granser.normalisera(fil).split()) == " ".join(granser.normalisera(i_planen).split())
 
 
 def _senaste(s, modell, nyckelkolumn, period_id) -> dict[int, Any]:
@@ -710,10 +710,10 @@ def tillampa(fg: Forhandsgranskning, av: str, exempel: bool = False) -> int:
     return len(fg._skriv)
 
 
-def las_period(period: str, av: str, las: bool = True, motivering: str | None = None,
-               plan: str | None = None) -> None:
+def las_period(period: str, av: str, las: bool = True, motivering: str | None = None, *,
+               plan: Plankontext) -> None:
     with db.session() as s:
-        per = _period(s, period, _plan(s, plan))
+        per = _period(s, period, _plan(s, plan.kod))
         if per.last == las:
             return
         per.last = las
@@ -721,15 +721,15 @@ def las_period(period: str, av: str, las: bool = True, motivering: str | None = 
         s.add(Periodlas(period_id=per.id, handelse="låst" if las else "upplåst", av=av, motivering=motivering))
 
 
-def ta_bort_exempel(plan: str | None = None) -> int:
-    """Ta bort exempeldata: i planen med koden `plan`, eller (None) i alla planer."""
+def ta_bort_exempel(plan: Plankontext | None) -> int:
+    """Ta bort exempeldata: i planen `plan`, eller (uttryckligen None) i alla planer."""
     n = 0
     with db.session() as s:
         for modell in (Atgardsrapport, Indikatorutfall, Malbedomning, Budgetutfall):
             villkor = [modell.exempel.is_(True)]
             if plan is not None:
                 villkor.append(modell.period_id.in_(select(Period.id).join(Plan, Plan.id == Period.plan_id)
-                                                    .where(Plan.kod == plan)))
+                                                    .where(Plan.id == plan.id)))
             n += s.execute(delete(modell).where(*villkor)).rowcount or 0
         cache.rakna_upp(s)
     return n

@@ -25,6 +25,7 @@ from data.lagring.models import (Atgard, AtgardEnhet, Atgardsrapport, Enhet, Ind
 from data.rapportering import behorighet, rapport
 from data.rapportering.behorighet import Behorighetsfel
 from data.rapportering.granser import citat
+from data.uppfoljning import fragor
 
 log = logging.getLogger(__name__)
 
@@ -57,16 +58,21 @@ def tacker(koder, enhet: str) -> bool:
     return any(enhet == k or enhet.startswith(k + "/") for k in koder or ())
 
 
+def _planen(kod: str) -> behorighet.Planen:
+    """Rundans plan (en uttrycklig kod, aldrig standardplanen) med organisationen för rättigheterna."""
+    return behorighet.planen(fragor.los_plan(kod))
+
+
 def far_markera(anv: Anvandare | None, enhet: str, plan: str) -> bool:
     """Administratören, och rapportörer för enheten i planens organisation, markerar enhetens del klar."""
     return anv is not None and (anv.administrator or (
-        anv.rapportor and tacker(behorighet.enheter_i(anv, behorighet.planen(plan)), enhet)))
+        anv.rapportor and tacker(behorighet.enheter_i(anv, _planen(plan)), enhet)))
 
 
 def far_granska(anv: Anvandare | None, enhet: str, plan: str) -> bool:
     """Administratören, och granskare för enheten i planens organisation, godkänner eller återsänder."""
     return anv is not None and (anv.administrator or (
-        anv.granskare and tacker(behorighet.enheter_i(anv, behorighet.planen(plan)), enhet)))
+        anv.granskare and tacker(behorighet.enheter_i(anv, _planen(plan)), enhet)))
 
 
 def _plan(s, kod: str) -> Plan:
@@ -282,7 +288,8 @@ def stang(anv: Anvandare | None, plan: str, period: str) -> None:
     ej = ej[ej.tillstand != GODKAND]
     if not ej.empty:
         raise Rundafel([f"{len(ej)} enheter är inte godkända ännu: {', '.join(ej.enhet[:20])}."])
-    rapport.las_period(period, anv.etikett[:200], True, "Rapportrundan klar: alla enheter godkända", plan=plan)
+    rapport.las_period(period, anv.etikett[:200], True, "Rapportrundan klar: alla enheter godkända",
+                       plan=fragor.los_plan(plan))
     log.info("%s låste %s %s och stängde rundan", anv.namn, plan, period)
 
 
@@ -298,7 +305,7 @@ def handelser(runda: Runda) -> pd.DataFrame:
 def konton_for(enhet: str, roll: str, plan: str) -> list[tuple[int, str, str]]:
     """Aktiva konton med rollen vars enheter i planens organisation omfattar enheten: (id, visningsnamn,
     e-post eller "")."""
-    p = behorighet.planen(plan)
+    p = _planen(plan)
     with db.session() as s:
         return [(k.id, k.visningsnamn or k.namn, k.epost or "") for k in s.scalars(
             select(Konto).where(Konto.aktiv.is_(True), Konto.roll == roll).order_by(Konto.namn))

@@ -12,6 +12,7 @@ import pandas as pd
 
 from data.uppfoljning import budgetregler as br
 from data.uppfoljning import fragor
+from data.uppfoljning.plankontext import Plankontext
 
 BELOPPSTYPER = ("belopp", "varav", "summa")
 
@@ -32,7 +33,7 @@ def _summarad(bred: pd.DataFrame, kolumn: Optional[str]) -> Optional[float]:
     return float(rad[kolumn].iloc[0])
 
 
-def nyckeltal(ar: Optional[int] = None, plan: Optional[str] = None) -> dict:
+def nyckeltal(ar: Optional[int] = None, *, plan: Plankontext) -> dict:
     """Årets nyckeltal ur databasen (tkr, planens tecken): nettot, investeringarna och
     effektiviseringen. `ar` är planåret om det inte anges."""
     ar = int(ar or fragor.plan_info(plan)["ar"])
@@ -111,10 +112,10 @@ def sammanstall(bred: pd.DataFrame, utfall: pd.DataFrame, ar: int, trafikljus: b
                   "rapporterad", "beraknad", "exempel", "kommentar", "kalla", "kalla_url"]].reset_index(drop=True)
 
 
-def uppfoljning(tabell: str, period: Optional[str] = None, plan: Optional[str] = None) -> pd.DataFrame:
+def uppfoljning(tabell: str, period: Optional[str] = None, *, plan: Plankontext) -> pd.DataFrame:
     """Uppföljningen av en budgettabell för perioden (se `sammanstall`); kolumnen `period` och `ar`."""
-    per = fragor.vald_period(period, plan)
-    ut = fragor.budgetutfall(per.namn, plan)
+    per = fragor.vald_period(period, plan=plan)
+    ut = fragor.budgetutfall(per.namn, plan=plan)
     df = sammanstall(fragor.budget_bred(tabell, plan), ut[ut.tabell == tabell], int(per.ar),
                      trafikljus=tabell != "investeringar")
     df["period"] = per.namn

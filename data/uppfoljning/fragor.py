@@ -5,8 +5,6 @@ beräknas med de rena reglerna i data.uppfoljning.regler.
 """
 from __future__ import annotations
 
-import functools
-import inspect
 import json
 from dataclasses import dataclass
 
@@ -86,41 +84,20 @@ def los_plan(kod: "str | Plankontext | None" = None, sammantrade: int | None = N
 
 
 @cachad
+def _periodrader(pid: int) -> pd.DataFrame:
+    """Planens perioder i tidsordning (en fråga, som los_plan och perioder delar inom en förfrågan)."""
+    return _df(select(Period.id, Period.namn, Period.ar, Period.typ, Period.slutdatum, Period.last)
+               .where(Period.plan_id == pid).order_by(Period.slutdatum))
+
+
 def _periodnamn(pid: int) -> list[str]:
     """Planens perioders namn i tidsordning."""
-    return list(_df(select(Period.namn).where(Period.plan_id == pid).order_by(Period.slutdatum)).namn)
+    return list(_periodrader(pid).namn)
 
 
-def upplost_plan(funktion):
-    """Planen löses upp här, före cachen: ett anrop utan plan får standardplanen (MALKOLL_STANDARDPLAN
-    eller den först inlästa riktiga planen) som en uttrycklig kod, så att cachens nyckel alltid bär den
-    upplösta planen – två processer med olika standardplaner som delar lager blandar aldrig ihop dem."""
-    signatur = inspect.signature(funktion)
-
-    @functools.wraps(funktion)
-    def inre(*args, **kw):
-        bundna = signatur.bind(*args, **kw)
-        if bundna.arguments.get("plan") is None:
-            bundna.arguments["plan"] = los_plan()
-        return funktion(*bundna.args, **bundna.kwargs)
-    return inre
-
-
-def _plan_id(plan: "str | Plankontext | None" = None) -> int:
-    if isinstance(plan, Plankontext):
-        return plan.id
-    df = planer()
-    kod = plan or standardplan()
-    rad = df[df.kod == kod]
-    if rad.empty:
-        raise LookupError(f"Planen {plan!r} finns inte")
-    return int(rad.id.iloc[0])
-
-
-@upplost_plan
-def plan_info(plan: str | None = None) -> dict:
+def plan_info(plan: Plankontext) -> dict:
     """Planens rad: kod, namn, nämnd, kommun, år, vision, målår, texter, Kolada-inställning."""
-    return _plan_info_id(_plan_id(plan))
+    return _plan_info_id(plan.id)
 
 
 @cachad
@@ -137,17 +114,16 @@ def _plan_info_id(pid: int) -> dict:
     return info
 
 
-def namnden(plan: str | None = None) -> namnd_.Namnd:
+def namnden(plan: Plankontext) -> namnd_.Namnd:
     """Planens nämnd och kommun med deras ord (rubriker, uppdragstyper, nivåer)."""
-    return namnd_.fran_info(plan_info(plan))
+    return plan.namnd
 
 
-@upplost_plan
 @cachad
-def planens_delar(plan: str | None = None) -> dict[str, bool]:
+def planens_delar(plan: Plankontext) -> dict[str, bool]:
     """Vilka delar planen har (sidor och menyval visas bara för dem): arbetsgivare (HR), särskilda
     uppdrag, budget (och därmed skattepengar) och kolada (kommunens Kolada-id och nyckeltal)."""
-    pid = _plan_id(plan)
+    pid = plan.id
     antal = {namn: _df(select(func.count()).select_from(modell).where(modell.plan_id == pid)).iloc[0, 0]
              for namn, modell in (("arbetsgivare", Fokusomrade), ("sarskilda", SarskiltUppdrag),
                                   ("budget", Budgetrad))}
@@ -158,10 +134,10 @@ def planens_delar(plan: str | None = None) -> dict[str, bool]:
             "kolada": bool(kpi or inst.get("nyckeltal")) and bool(inst.get("kommun"))}
 
 
-def inlasningsvarningar(plan: str | None) -> list[str]:
+def inlasningsvarningar(plan: Plankontext) -> list[str]:
     """Varningarna från planens senaste inläsning (fil, post, text), t.ex. tidpunkter utan datum.
     Ocachad: bara administratörens ändringslogg läser dem."""
-    pid = _plan_id(plan)
+    pid = plan.id
     with db.session() as s:
         return list(s.scalar(select(Plan.varningar).where(Plan.id == pid)) or [])
 
@@ -179,12 +155,11 @@ def _jamforform(s: str) -> str:
     return urval.normalisera_stavning(s)
 
 
-@upplost_plan
 @cachad
-def enhetsstavningar(plan: str | None = None) -> dict[str, list[str]]:
+def enhetsstavningar(plan: Plankontext) -> dict[str, list[str]]:
     """Jämförelseform → kanoniska koder: koden, namnet och planens stavningar (enheter.yaml:s
     alias och sammansatta stavningar, så som de står i AtgardEnhet/IndikatorEnhet)."""
-    pid = _plan_id(plan)
+    pid = plan.id
     enh = enheter(plan)
     ut: dict[str, list[str]] = {}
     for kod, namn in zip(enh.kod, enh.namn):
@@ -215,9 +190,10 @@ def normalisera_urval(u: Urval) -> Urval:
     plan = _sla_upp(u.plan, planer().kod)
     if plan and plan not in set(planer().kod):
         return u
-    period = _sla_upp(u.period, perioder(plan).namn)
-    kanda = set(enheter(plan).kod)
-    stav = enhetsstavningar(plan) if any(e not in kanda for e in u.enhet) else {}
+    kp = los_plan(plan)   # urvalet bär koden (URL:ens tillstånd); frågorna får den upplösta planen
+    period = _sla_upp(u.period, perioder(kp).namn)
+    kanda = set(enheter(kp).kod)
+    stav = enhetsstavningar(kp) if any(e not in kanda for e in u.enhet) else {}
     enhet: list[str] = []
     for e in u.enhet:
         enhet.extend([e] if e in kanda else stav.get(_jamforform(e), [e]))
@@ -232,13 +208,14 @@ def kontrollera_urval(u: Urval) -> list[str]:
     koder = list(planer().kod)
     if u.plan and u.plan not in koder:
         return [f"okänd plan ”{u.plan}”; välj bland: {', '.join(koder)}"]
+    kp = los_plan(u.plan)
     fel = []
     if u.period:
-        namn = list(perioder(u.plan).namn)
+        namn = list(perioder(kp).namn)
         if u.period not in namn:
             fel.append(f"okänd period ”{u.period}”; välj bland: {', '.join(namn)}")
     if u.enhet:
-        kanda = set(enheter(u.plan).kod)
+        kanda = set(enheter(kp).kod)
         okanda = [e for e in u.enhet if e not in kanda]
         if okanda:
             fel.append(f"okänd enhet ”{', '.join(okanda)}”; välj bland: {', '.join(sorted(kanda))} "
@@ -247,7 +224,7 @@ def kontrollera_urval(u: Urval) -> list[str]:
     if okanda:
         fel.append(f"okänd status ”{', '.join(okanda)}”; välj bland: {', '.join(regler.ATGARDSSTATUS_ALLA)}")
     if u.vy == "malomrade":
-        nr = list(malomraden(u.plan).nr)
+        nr = list(malomraden(kp).nr)
         if u.malomrade not in nr:
             fel.append(f"okänt målområde ”{u.malomrade}”; planen har målområde {', '.join(map(str, nr))}")
     return fel
@@ -255,13 +232,11 @@ def kontrollera_urval(u: Urval) -> list[str]:
 
 # --- Perioder och enheter ---
 
-@upplost_plan
 @cachad
-def perioder(plan: str | None = None) -> pd.DataFrame:
+def perioder(plan: Plankontext) -> pd.DataFrame:
     """Planens rapportperioder i tidsordning med flagga för om något är rapporterat i dem."""
-    pid = _plan_id(plan)
-    df = _df(select(Period.id, Period.namn, Period.ar, Period.typ, Period.slutdatum, Period.last)
-             .where(Period.plan_id == pid).order_by(Period.slutdatum))
+    pid = plan.id
+    df = _periodrader(pid).copy()
     # En fråga (UNION ALL) i stället för fyra: slag 0 = åtgärdsrapporter, 1–3 = övriga rapporter
     rapporterat = union_all(
         select(literal(0).label("slag"), Atgardsrapport.period_id).join(Atgard, Atgard.id == Atgardsrapport.atgard_id)
@@ -283,9 +258,8 @@ def perioder(plan: str | None = None) -> pd.DataFrame:
     return df
 
 
-@upplost_plan
 @cachad
-def vald_period(namn: str | None = None, plan: str | None = None) -> pd.Series:
+def vald_period(namn: str | None = None, *, plan: Plankontext) -> pd.Series:
     """Perioden med namnet `namn`, annars den fastlåsta (plan.yaml: standardperiod, eller
     MALKOLL_STANDARDPERIOD), annars enligt regler.standardperiod (senaste period med rapporterade
     åtgärder …). Fältet `valgrund` säger varför perioden visas."""
@@ -300,9 +274,8 @@ def vald_period(namn: str | None = None, plan: str | None = None) -> pd.Series:
     return df[df.namn == std].iloc[0].copy().pipe(_med_grund, skal)
 
 
-@upplost_plan
 @cachad
-def senaste_bedombara_period(plan: str | None = None) -> str | None:
+def senaste_bedombara_period(plan: Plankontext) -> str | None:
     """Den senaste perioden där något målområde har en bedömd status (inte Kan inte bedömas, REGEL_MALOMRADE;
     hela planen, inget filter), eller None."""
     df = perioder(plan)
@@ -322,7 +295,7 @@ def _med_grund(rad: pd.Series, skal: str) -> pd.Series:
     return rad
 
 
-def foregaende_period(per: pd.Series, plan: str | None = None) -> pd.Series | None:
+def foregaende_period(per: pd.Series, plan: Plankontext) -> pd.Series | None:
     """Föregående sammanträdes period: den senaste perioden före `per` (en rad ur vald_period) som har
     rapporter."""
     df = perioder(plan)
@@ -330,7 +303,7 @@ def foregaende_period(per: pd.Series, plan: str | None = None) -> pd.Series | No
     return fore.iloc[-1] if not fore.empty else None
 
 
-def forandringar(atg: pd.DataFrame, ind: pd.DataFrame, per: pd.Series, plan: str | None = None) -> tuple[pd.DataFrame, pd.Series | None]:
+def forandringar(atg: pd.DataFrame, ind: pd.DataFrame, per: pd.Series, plan: Plankontext) -> tuple[pd.DataFrame, pd.Series | None]:
     """Åtgärder och indikatorer (sidans egna, redan hämtade vid perioden `per`) vars status har ändrats
     sedan föregående period, och den perioden (None om ingen finns). Statusen jämförs bara med en status
     av samma slag då (tidigare.statusandring: ett exempel jämförs aldrig med kommunens rapportering).
@@ -342,7 +315,7 @@ def forandringar(atg: pd.DataFrame, ind: pd.DataFrame, per: pd.Series, plan: str
     if fore is None:
         return pd.DataFrame(columns=kol), None
     per = per.namn
-    pid = _plan_id(plan)
+    pid = plan.id
     delar = []  # båda delarna körs också när en är tom: lika många frågor oavsett antal rader
     rapkol = ["rapporterad_status", "kommentar", "rapporterad_av", "rapporterad", "kalla", "kalla_url",
               "exempel", "rapportperiod", "status", "status_skal", "period"]
@@ -387,11 +360,10 @@ def _jamfor(nu: pd.DataFrame, da: list[pd.DataFrame], fore: str, typ: str, textk
                                         "exempel", "forandring", "skal"])
 
 
-@upplost_plan
 @cachad
-def enheter(plan: str | None = None) -> pd.DataFrame:
+def enheter(plan: Plankontext) -> pd.DataFrame:
     """Planens enheter med förälder, djup och sökväg för gruppering (KSK → SHB → MEX)."""
-    pid = _plan_id(plan)
+    pid = plan.id
     df = _df(select(Enhet.id, Enhet.kod, Enhet.namn, Enhet.foralder_id, Enhet.extern, Enhet.ordning)
              .where(Enhet.plan_id == pid).order_by(Enhet.ordning))
     kod_for_id = dict(zip(df.id, df.kod))
@@ -400,7 +372,7 @@ def enheter(plan: str | None = None) -> pd.DataFrame:
     return df
 
 
-def med_underenheter(koder: Iterable[str], plan: str | None = None) -> set[str]:
+def med_underenheter(koder: Iterable[str], plan: Plankontext) -> set[str]:
     """Koderna och alla deras underenheter i planen (en förälder omfattar sina barn)."""
     valda = {k for k in koder if k}
     if not valda:
@@ -411,21 +383,19 @@ def med_underenheter(koder: Iterable[str], plan: str | None = None) -> set[str]:
 
 # --- Målområden ---
 
-@upplost_plan
 @cachad
-def malomraden(plan: str | None = None) -> pd.DataFrame:
-    pid = _plan_id(plan)
+def malomraden(plan: Plankontext) -> pd.DataFrame:
+    pid = plan.id
     return _df(select(Malomrade.id, Malomrade.nr, Malomrade.titel, Malomrade.beskrivning,
                       Malomrade.ambitionsniva, Malomrade.tolkning, Malomrade.uppfoljning)
                .where(Malomrade.plan_id == pid).order_by(Malomrade.nr))
 
 
-@upplost_plan
 @cachad
-def inriktningsmal(nr: int | None = None, period: str | None = None, plan: str | None = None) -> pd.DataFrame:
+def inriktningsmal(nr: int | None = None, period: str | None = None, *, plan: Plankontext) -> pd.DataFrame:
     """Inriktningsmål med styrelsens senaste bedömning i perioden (bedömningar görs per rapport och
     förs inte vidare till senare perioder)."""
-    pid = _plan_id(plan)
+    pid = plan.id
     stmt = (select(Inriktningsmal.id, Malomrade.nr.label("malomrade"), Inriktningsmal.nr,
                    Inriktningsmal.titel, Inriktningsmal.beskrivning, Inriktningsmal.ordning)
             .join(Malomrade, Malomrade.id == Inriktningsmal.malomrade_id)
@@ -433,7 +403,7 @@ def inriktningsmal(nr: int | None = None, period: str | None = None, plan: str |
     if nr is not None:
         stmt = stmt.where(Malomrade.nr == nr)
     df = _df(stmt)
-    per = vald_period(period, plan)
+    per = vald_period(period, plan=plan)
     bed = _df(select(Malbedomning.inriktningsmal_id, Malbedomning.bedomning, Malbedomning.motivering,
                      Malbedomning.rapporterad_av, Malbedomning.rapporterad, Malbedomning.exempel,
                      Malbedomning.kalla_url, Malbedomning.id.label("rid"), Period.namn.label("period"),
@@ -456,11 +426,10 @@ def inriktningsmal(nr: int | None = None, period: str | None = None, plan: str |
 
 # --- Uppdrag ---
 
-@upplost_plan
 @cachad
-def uppdrag(nr: int | None = None, plan: str | None = None) -> pd.DataFrame:
+def uppdrag(nr: int | None = None, *, plan: Plankontext) -> pd.DataFrame:
     """Uppdragen (KF-uppdrag och nämndens egna initiativ) i planens ordning, med målområdets nummer."""
-    pid = _plan_id(plan)
+    pid = plan.id
     stmt = (select(Uppdrag.kod, Malomrade.nr.label("malomrade"), Uppdrag.typ, Uppdrag.titel,
                    Uppdrag.tolkning, Uppdrag.ordning)
             .join(Malomrade, Malomrade.id == Uppdrag.malomrade_id).where(Uppdrag.plan_id == pid))
@@ -514,17 +483,16 @@ def _visad_atgardsstatus(df: pd.DataFrame, pid: int, per: pd.Series, utan_exempe
     return df
 
 
-@upplost_plan
 @cachad
 def atgarder(nr: int | None = None, enhet: Iterable[str] | None = None, roll: str | None = None,
              period: str | None = None, status: Iterable[str] | None = None,
-             plan: str | None = None) -> pd.DataFrame:
+             *, plan: Plankontext) -> pd.DataFrame:
     """Åtgärder med uppdrag, enheter och status vid perioden.
 
     enhet: kanoniska koder; en förälder omfattar sina underenheter. roll="ansvarig" begränsar
     till enheter som är ansvariga (annars även i samverkan). status: visad status att behålla.
     """
-    pid = _plan_id(plan)
+    pid = plan.id
     stmt = (select(Atgard.id, Atgard.kod, Malomrade.nr.label("malomrade"), Uppdrag.kod.label("uppdrag_kod"),
                    Uppdrag.typ.label("uppdragstyp"), Uppdrag.titel.label("uppdrag"),
                    Uppdrag.tolkning.label("uppdrag_tolkning"), Uppdrag.ordning.label("uppdrag_ordning"),
@@ -552,7 +520,7 @@ def atgarder(nr: int | None = None, enhet: Iterable[str] | None = None, roll: st
         traffar = set(rel[rel.kod.isin(valda)].atgard_id)
         df = df[df.id.isin(traffar)]
 
-    per = vald_period(period, plan)
+    per = vald_period(period, plan=plan)
     df = _visad_atgardsstatus(df, pid, per)
     if status:
         df = df[df.status.isin(list(status))]
@@ -616,16 +584,15 @@ def _utfall_och_status(df: pd.DataFrame, ut: pd.DataFrame, per: pd.Series, malar
     return df
 
 
-@upplost_plan
 @cachad
 def indikatorer(nr: int | None = None, arbetsgivare: bool = False, enhet: Iterable[str] | None = None,
-                period: str | None = None, plan: str | None = None) -> pd.DataFrame:
+                period: str | None = None, *, plan: Plankontext) -> pd.DataFrame:
     """Indikatorer med nuvärde, gällande mål 2020–2022, utfall vid perioden och status.
 
     nr: målområde; arbetsgivare=True: HR-indikatorerna (fokusområden). enhet: behåll indikatorer
     vars ansvariga avdelning matchar (underenheter ingår).
     """
-    pid = _plan_id(plan)
+    pid = plan.id
     stmt = (select(Indikator.id, Indikator.kod, Malomrade.nr.label("malomrade"),
                    Fokusomrade.nr.label("fokusomrade"), Fokusomrade.titel.label("fokusomrade_titel"),
                    Indikator.niva, Indikator.namn, Indikator.mattenhet, Indikator.riktning, Indikator.nuvarde,
@@ -652,7 +619,7 @@ def indikatorer(nr: int | None = None, arbetsgivare: bool = False, enhet: Iterab
         df[f"mal_{ar}"] = df.id.map(m.varde)
         df[f"mal_{ar}_text"] = df.id.map(m.text)
         df[f"mal_{ar}_fran_planen"] = df.id.map(m.fran_planen)
-    per = vald_period(period, plan)
+    per = vald_period(period, plan=plan)
     df = _utfall_och_status(df, utfall(df.id.tolist()), per, malar)
     df["exempel"] = df.exempel.fillna(False).astype(bool) if "exempel" in df else False
     return df.reset_index(drop=True)
@@ -676,11 +643,10 @@ def utfall(indikator_ids: list[int] | None = None) -> pd.DataFrame:
     return df.sort_values(["slutdatum", "_prio", "rapporterad", "rid"]).drop(columns="_prio").reset_index(drop=True)
 
 
-@upplost_plan
 @cachad
-def atgardsrapporter(period: str | None = None, plan: str | None = None) -> pd.DataFrame:
+def atgardsrapporter(period: str | None = None, *, plan: Plankontext) -> pd.DataFrame:
     """Alla rapporterade åtgärdsstatusar (historik) för planen, i tidsordning; `period` begränsar."""
-    pid = _plan_id(plan)
+    pid = plan.id
     stmt = (select(Atgard.kod.label("atgard"), Period.namn.label("period"), Period.slutdatum,
                    Atgardsrapport.status, Atgardsrapport.kommentar, Atgardsrapport.kalla,
                    Atgardsrapport.kalla_url, Atgardsrapport.exempel, Atgardsrapport.rapporterad,
@@ -694,11 +660,10 @@ def atgardsrapporter(period: str | None = None, plan: str | None = None) -> pd.D
     return df.sort_values(["slutdatum", "atgard", "rapporterad", "rid"]).drop(columns="rid").reset_index(drop=True)
 
 
-@upplost_plan
 @cachad
-def malvarden(plan: str | None = None) -> pd.DataFrame:
+def malvarden(plan: Plankontext) -> pd.DataFrame:
     """Gällande målvärde per indikator och år (ett ändrat mål ersätter planens), långt format."""
-    pid = _plan_id(plan)
+    pid = plan.id
     mv = _malvarden(pid)
     kod = _df(select(Indikator.id.label("iid"), Indikator.kod, Indikator.ordning).where(Indikator.plan_id == pid))
     df = mv.merge(kod, left_on="indikator_id", right_on="iid")
@@ -708,18 +673,16 @@ def malvarden(plan: str | None = None) -> pd.DataFrame:
 
 # --- Arbetsgivare, särskilda uppdrag ---
 
-@upplost_plan
 @cachad
-def fokusomraden(plan: str | None = None) -> pd.DataFrame:
-    pid = _plan_id(plan)
+def fokusomraden(plan: Plankontext) -> pd.DataFrame:
+    pid = plan.id
     return _df(select(Fokusomrade.nr, Fokusomrade.titel, Fokusomrade.nyckelord)
                .where(Fokusomrade.plan_id == pid).order_by(Fokusomrade.nr))
 
 
-@upplost_plan
 @cachad
-def sarskilda_uppdrag(plan: str | None = None) -> pd.DataFrame:
-    pid = _plan_id(plan)
+def sarskilda_uppdrag(plan: Plankontext) -> pd.DataFrame:
+    pid = plan.id
     return _df(select(SarskiltUppdrag.kod, SarskiltUppdrag.titel, SarskiltUppdrag.beskrivning,
                       SarskiltUppdrag.inriktning, SarskiltUppdrag.kommentar)
                .where(SarskiltUppdrag.plan_id == pid).order_by(SarskiltUppdrag.ordning))
@@ -727,11 +690,10 @@ def sarskilda_uppdrag(plan: str | None = None) -> pd.DataFrame:
 
 # --- Budget ---
 
-@upplost_plan
 @cachad
-def budget(tabell: str | None = None, plan: str | None = None) -> pd.DataFrame:
+def budget(tabell: str | None = None, *, plan: Plankontext) -> pd.DataFrame:
     """Budgetrader i långt format: en rad per post och kolumn (belopp i tkr)."""
-    pid = _plan_id(plan)
+    pid = plan.id
     stmt = (select(Budgetrad.id.label("rad_id"), Budgetrad.tabell, Budgetrad.grupp, Budgetrad.post,
                    Budgetrad.typ, Budgetrad.fotnot, Budgetrad.forklaring, Budgetrad.ordning, Budgetbelopp.kolumn,
                    Budgetbelopp.slag, Budgetbelopp.ar, Budgetbelopp.varde)
@@ -744,11 +706,10 @@ def budget(tabell: str | None = None, plan: str | None = None) -> pd.DataFrame:
     return df
 
 
-@upplost_plan
 @cachad
-def budget_bred(tabell: str, plan: str | None = None) -> pd.DataFrame:
+def budget_bred(tabell: str, plan: Plankontext) -> pd.DataFrame:
     """En budgettabell som i planen: en rad per post, en kolumn per år/kolumnrubrik."""
-    df = budget(tabell, plan)
+    df = budget(tabell, plan=plan)
     rader = df.drop_duplicates("rad_id")[["rad_id", "grupp", "post", "typ", "fotnot", "ordning"]]
     kolumner = list(dict.fromkeys(df.dropna(subset=["kolumn"]).sort_values("ar").kolumn))
     bred = df.dropna(subset=["kolumn"]).pivot(index="rad_id", columns="kolumn", values="varde")
@@ -756,12 +717,11 @@ def budget_bred(tabell: str, plan: str | None = None) -> pd.DataFrame:
     return ut[["rad_id", "grupp", "post", "typ", "fotnot"] + kolumner].reset_index(drop=True)
 
 
-@upplost_plan
 @cachad
-def budgetutfall(period: str | None = None, plan: str | None = None) -> pd.DataFrame:
+def budgetutfall(period: str | None = None, *, plan: Plankontext) -> pd.DataFrame:
     """Senaste budgetutfall och prognos per budgetrad för perioden (tom om inget rapporterats)."""
-    pid = _plan_id(plan)
-    per = vald_period(period, plan)
+    pid = plan.id
+    per = vald_period(period, plan=plan)
     df = _df(select(Budgetutfall.budgetrad_id.label("rad_id"), Budgetrad.tabell, Budgetrad.post,
                     Budgetutfall.utfall, Budgetutfall.prognos, Budgetutfall.avvikelse, Budgetutfall.kommentar,
                     Budgetutfall.kalla,
@@ -780,19 +740,17 @@ def budgetutfall(period: str | None = None, plan: str | None = None) -> pd.DataF
 
 # --- Kolada (jämförelser; aldrig planens egna utfall) ---
 
-@upplost_plan
 @cachad
-def kolada_installning(plan: str | None = None) -> dict:
+def kolada_installning(plan: Plankontext) -> dict:
     """plan.yaml `kolada`: kommunens id, rikets id och jämförelsegruppen (tomt om planen inte anger något)."""
     # Ur plan_info (samma rad i plan, som sidan redan läst): en fråga mindre per sida med Kolada-rader
     return dict(plan_info(plan)["kolada"])
 
 
-@upplost_plan
 @cachad
-def kolada_indikatorer(plan: str | None = None) -> pd.DataFrame:
+def kolada_indikatorer(plan: Plankontext) -> pd.DataFrame:
     """Planens indikatorer med deras Kolada-KPI-id:n (lista, tom om inga) och KPI-titlar när de hämtats."""
-    pid = _plan_id(plan)
+    pid = plan.id
     df = _df(select(Indikator.id, Indikator.kod, Indikator.namn, Indikator.mattenhet, Indikator.riktning,
                     Indikator.kolada_kpi, Malomrade.nr.label("malomrade"), Indikator.ordning)
              .outerjoin(Malomrade, Malomrade.id == Indikator.malomrade_id)
@@ -822,7 +780,7 @@ class Jamforelse:
     kommunnamn: str
 
 
-def kolada_jamforelse(plan: str) -> Jamforelse:
+def kolada_jamforelse(plan: Plankontext) -> Jamforelse:
     """Kommunen mot jämförelsegruppen, gruppens medel och riket för planens Kolada-nyckeltal."""
     inst = kolada_installning(plan)
     kommunnamn = inst.get("namn") or (plan_info(plan).get("kommun") or "Kommunen").removesuffix(" kommun")

@@ -55,6 +55,10 @@ class Plankontext:
         s = f", sammantrade={self.sammantrade}" if self.sammantrade is not None else ""
         return f"Plankontext({self.kod!r}, id={self.id}{s})"
 
+    def __str__(self) -> str:
+        """Planen som text (i meddelanden): dess kod."""
+        return self.kod
+
     def url(self) -> str:
         """Planens del av en länk: "plan=KOD" (alltid uttrycklig)."""
         from urllib.parse import quote

@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 
 from data.uppfoljning import analysfragor, budgetfragor, fragor, tidigare, ursprung
 from data.uppfoljning.status import status_stil
+from data.uppfoljning.plankontext import Plankontext
 from data.uppfoljning.urval import Urval
 
 MIMETYP = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -266,7 +267,7 @@ def markera_exempel(b: Blad, exempel: Iterable, kolumner: Sequence[str]) -> None
                 b.exempelceller.add((i, alla.index(k)))
 
 
-def budgetuppfoljning_blad(plan: dict, u: Urval, pnamn: str) -> Blad:
+def budgetuppfoljning_blad(info: dict, u: Urval, pnamn: str, plan: Plankontext) -> Blad:
     """Bladet "Budgetuppföljning": de budgetrader som har ett uppföljningsvärde för perioden (utfall,
     prognos eller publicerad avvikelse), som sidans uppföljningstabeller, med ursprunget sist.
 
@@ -280,7 +281,7 @@ def budgetuppfoljning_blad(plan: dict, u: Urval, pnamn: str) -> Blad:
     kol += [Kolumn("Status", 20), Kolumn("Kommentar", 50, bryt=True), Kolumn("Period", 20),
             *URSPRUNGSKOLUMNER_INDIKATORER]
     assert tuple(k.rubrik for k in kol) == KOLUMNER_BUDGETUPPFOLJNING
-    ut = fragor.budgetutfall(pnamn, u.plan)
+    ut = fragor.budgetutfall(pnamn, plan=plan)
     vem = ut.set_index("rad_id")[["rapporterad_av", "rapporterad"]] if not ut.empty else None
 
     def belopp(v):
@@ -291,7 +292,7 @@ def budgetuppfoljning_blad(plan: dict, u: Urval, pnamn: str) -> Blad:
         return None if v is None else round(v, 1)
     rader, exempel = [], []
     for tabell in UPPFOLJDA_TABELLER:
-        df = budgetfragor.uppfoljning(tabell, pnamn, u.plan)
+        df = budgetfragor.uppfoljning(tabell, pnamn, plan=plan)
         inv = tabell == "investeringar"
         for r in df.itertuples():
             if not bool(r.rapporterad) or bool(r.beraknad) or vem is None or r.rad_id not in vem.index:
@@ -308,7 +309,7 @@ def budgetuppfoljning_blad(plan: dict, u: Urval, pnamn: str) -> Blad:
                 text(r.kommentar) if typ == ursprung.PUBLICERAT else None, text(av), _tidpunkt(nar)])
             exempel.append(typ == ursprung.EXEMPEL)
     enhet = "mnkr (planen anger tkr)" if mnkr else "tkr, som i planen"
-    b = Blad(BLAD_BUDGETUPPFOLJNING, f"{plan['namn']} – {BLAD_BUDGETUPPFOLJNING}",
+    b = Blad(BLAD_BUDGETUPPFOLJNING, f"{info['namn']} – {BLAD_BUDGETUPPFOLJNING}",
              [f"Period: {pnamn} (utfall, prognos och avvikelse för perioden; belopp i {enhet})",
               "Filter: inga (budgeten filtreras inte). Bara rader med ett rapporterat värde; "
               "Avvikelse = prognos − budget, eller den publicerade avvikelsen"], kol, rader)
@@ -377,18 +378,19 @@ def _nu() -> dt.datetime:
         return dt.datetime.now().replace(microsecond=0)
 
 
-def blad_for(u: Urval) -> tuple[list[Blad], str, dict]:
-    """Bladen för ett urval som data (inga openpyxl-objekt), periodnamnet och planinfo."""
-    plan = fragor.plan_info(u.plan)
-    per = fragor.vald_period(u.period, u.plan)
+def blad_for(u: Urval, plan: Plankontext) -> tuple[list[Blad], str, dict]:
+    """Bladen för ett urval i den upplösta planen som data (inga openpyxl-objekt), periodnamnet och
+    planinfo (urvalets plankod är URL:ens tillstånd; frågorna får planen)."""
+    info = fragor.plan_info(plan)
+    per = fragor.vald_period(u.period, plan=plan)
     pnamn = str(per.namn)
     blad: list[Blad] = []
     tillagg = {"malomrade": f", målområde {u.malomrade}", "arbetsgivare": ", arbetsgivare"}.get(u.vy, "")
 
     if u.vy in ("plan", "malomrade"):
         atg = fragor.atgarder(u.malomrade if u.vy == "malomrade" else None, enhet=u.enhet, roll=u.roll,
-                              period=pnamn, status=u.status or None, plan=u.plan)
-        b = Blad(BLAD_ATGARDER, f"{plan['namn']} – Åtgärder{tillagg}",
+                              period=pnamn, status=u.status or None, plan=plan)
+        b = Blad(BLAD_ATGARDER, f"{info['namn']} – Åtgärder{tillagg}",
                  [f"Period: {pnamn}", filtertext(u, BLAD_ATGARDER)], ATGARDSKOLUMNER, atgardsrader(atg))
         markera_exempel(b, atg.exempel, ("Kommentar",))
         ikol = KOLUMNER_ATGARDER.index("Status")
@@ -398,18 +400,18 @@ def blad_for(u: Urval) -> tuple[list[Blad], str, dict]:
         blad.append(b)
     if u.vy in ("plan", "malomrade", "arbetsgivare"):
         if u.vy == "arbetsgivare":
-            ind = fragor.indikatorer(arbetsgivare=True, enhet=u.enhet, period=pnamn, plan=u.plan)
+            ind = fragor.indikatorer(arbetsgivare=True, enhet=u.enhet, period=pnamn, plan=plan)
         else:
-            ind = fragor.indikatorer(u.malomrade if u.vy == "malomrade" else None, enhet=u.enhet, period=pnamn, plan=u.plan)
+            ind = fragor.indikatorer(u.malomrade if u.vy == "malomrade" else None, enhet=u.enhet, period=pnamn, plan=plan)
         ind = sortera_indikatorer(ind)
-        b = Blad(BLAD_INDIKATORER, f"{plan['namn']} – Indikatorer{tillagg}",
+        b = Blad(BLAD_INDIKATORER, f"{info['namn']} – Indikatorer{tillagg}",
                  [f"Period: {pnamn} (utfall och status för perioden)", filtertext(u, BLAD_INDIKATORER)],
-                 indikatorkolumner(plan["malar"]), indikatorrader(ind, plan["malar"]))
+                 indikatorkolumner(info["malar"]), indikatorrader(ind, info["malar"]))
         markera_exempel(b, ind.exempel, ("Utfall", "Trend"))
         blad.append(b)
-    if u.vy in ("plan", "budget") and fragor.planens_delar(u.plan)["budget"]:
+    if u.vy in ("plan", "budget") and fragor.planens_delar(plan)["budget"]:
         for tabell, namn in BUDGETBLAD.items():
-            df = fragor.budget_bred(tabell, u.plan)
+            df = fragor.budget_bred(tabell, plan)
             mnkr = u.vy == "budget" and u.belopp == "mnkr"
             rubriker, rader, typer = budgetrader(tabell, df, mnkr)
             kol = [Kolumn(GRUPP, 40, bryt=True)] if GRUPP in rubriker else []
@@ -419,27 +421,27 @@ def blad_for(u: Urval) -> tuple[list[Blad], str, dict]:
             if fotnoter:
                 rad3 += " " + " ".join(f"Fotnot ({p}): {f}" for p, f in fotnoter)
             rad2 = "Belopp i mnkr (planen anger tkr)" if mnkr else "Belopp i tkr, som i planen"
-            b = Blad(namn, f"{plan['namn']} – {namn}", [rad2, rad3], kol, rader, typer)
+            b = Blad(namn, f"{info['namn']} – {namn}", [rad2, rad3], kol, rader, typer)
             ipost = rubriker.index(POST)
             for i, f in enumerate(df.fotnot):
                 if isinstance(f, str) and f.strip():
                     b.kommentarer[(i, ipost)] = f
             blad.append(b)
-        blad.append(budgetuppfoljning_blad(plan, u, pnamn))
+        blad.append(budgetuppfoljning_blad(info, u, pnamn, plan))
     if u.vy == "sarskilda":
-        blad.append(sarskilda_blad(plan, u))
+        blad.append(sarskilda_blad(info, plan))
     if u.vy == "plan":
-        blad.append(analys_blad(plan, pnamn))
-    return blad, pnamn, plan
+        blad.append(analys_blad(info, pnamn, plan))
+    return blad, pnamn, info
 
 
-def analys_blad(plan: dict, pnamn: str) -> Blad:
+def analys_blad(info: dict, pnamn: str, plan: Plankontext) -> Blad:
     """Bladet "Analystexter": den gällande versionen av varje analystext för perioden (/analys)."""
-    df = analysfragor.gallande(plan["kod"], pnamn)
-    malo = fragor.malomraden(plan["kod"])
+    df = analysfragor.gallande(plan.kod, pnamn)
+    malo = fragor.malomraden(plan)
     mo = dict(zip(malo.nr.astype(str), malo.titel))
-    im = fragor.inriktningsmal(period=pnamn, plan=plan["kod"])
-    up = fragor.uppdrag(plan=plan["kod"])
+    im = fragor.inriktningsmal(period=pnamn, plan=plan)
+    up = fragor.uppdrag(plan=plan)
     titlar = {("malomrade", k): v for k, v in mo.items()}
     titlar.update({("inriktningsmal", str(r.nr)): r.titel for r in im.itertuples()})
     titlar.update({("uppdrag", str(r.kod)): r.titel for r in up.itertuples()})
@@ -452,19 +454,19 @@ def analys_blad(plan: dict, pnamn: str) -> Blad:
            Kolumn("Text", 80, bryt=True), Kolumn("Skriven av", 30, bryt=True), Kolumn("Skriven", 17),
            Kolumn("Version", 8, format="0"), Kolumn("Period", 20)]
     assert tuple(k.rubrik for k in kol) == KOLUMNER_ANALYS
-    return Blad(BLAD_ANALYS, f"{plan['namn']} – {BLAD_ANALYS}",
+    return Blad(BLAD_ANALYS, f"{info['namn']} – {BLAD_ANALYS}",
                 [f"Period: {pnamn} (den gällande versionen av varje text; historiken på /analys)",
                  "Filter: inga – kontorets texter för hela planen"], kol, rader)
 
 
-def sarskilda_blad(plan: dict, u: Urval) -> Blad:
+def sarskilda_blad(info: dict, plan: Plankontext) -> Blad:
     """Bladet "Särskilda uppdrag": område, planårets inriktning, kommentar och bakgrund som i planen."""
-    su = fragor.sarskilda_uppdrag(u.plan)
-    ar = plan["ar"]
+    su = fragor.sarskilda_uppdrag(plan)
+    ar = info["ar"]
     kol = [Kolumn("Område", 30, bryt=True), Kolumn(f"Inriktning {ar}", 60, bryt=True),
            Kolumn("Kommentar", 60, bryt=True), Kolumn("Bakgrund i planen", 80, bryt=True)]
     rader = [[text(r.titel), text(r.inriktning), text(r.kommentar), text(r.beskrivning)] for r in su.itertuples()]
-    return Blad(BLAD_SARSKILDA, f"{plan['namn']} – {BLAD_SARSKILDA}",
+    return Blad(BLAD_SARSKILDA, f"{info['namn']} – {BLAD_SARSKILDA}",
                 ["Som i planen (ingen rapportering per period)", "Filter: inga – planens alla särskilda uppdrag"],
                 kol, rader)
 
@@ -607,14 +609,14 @@ def _skriv_blad(wb: Workbook, b: Blad, nu: dt.datetime) -> None:
     ws.oddFooter.right.text = "Sida &P av &N"
 
 
-def arbetsbok(blad: Sequence[Blad], plan: dict, nu: dt.datetime) -> Workbook:
+def arbetsbok(blad: Sequence[Blad], info: dict, nu: dt.datetime) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     for b in blad:
         _skriv_blad(wb, b, nu)
     wb.active = 0
     p = wb.properties
-    p.title = f"{plan['namn']} – Målkoll"
+    p.title = f"{info['namn']} – Målkoll"
     p.creator = "Målkoll"
     p.created = nu
     p.language = "sv-SE"
@@ -643,22 +645,23 @@ class Export:
     blad: list[str]
 
 
-def bygg(urval: Urval | None = None, *, nu: dt.datetime | None = None, **kw) -> Export:
-    """Bygg exporten för ett urval (eller Urval(**kw)): bytes, filnamn, period och bladnamn."""
-    u = urval or Urval(**kw)
+def bygg(urval: Urval, plan: Plankontext, *, nu: dt.datetime | None = None) -> Export:
+    """Bygg exporten för ett urval i den upplösta planen: bytes, filnamn, period och bladnamn."""
+    u = urval
     nu = nu or _nu()
-    blad, pnamn, plan = blad_for(u)
-    wb = arbetsbok(blad, plan, nu)
+    blad, pnamn, info = blad_for(u, plan)
+    wb = arbetsbok(blad, info, nu)
     buf = io.BytesIO()
     wb.save(buf)
     return Export(buf.getvalue(), filnamn(u, pnamn), pnamn, [b.namn for b in blad])
 
 
-def exportera(period: str | None = None, enhet: Iterable[str] | None = None, roll: str | None = None,
-              status: Iterable[str] | None = None, *,
+def exportera(plan: Plankontext, period: str | None = None, enhet: Iterable[str] | None = None,
+              roll: str | None = None, status: Iterable[str] | None = None, *,
               nu: dt.datetime | None = None) -> bytes:
     """Hela planen som .xlsx-bytes (det som GET /export/malkoll.xlsx och kommandoraden ger)."""
-    return bygg(Urval(enhet=list(enhet or []), roll=roll, period=period, status=list(status or [])), nu=nu).innehall
+    u = Urval(plan=plan.kod, enhet=list(enhet or []), roll=roll, period=period, status=list(status or []))
+    return bygg(u, plan, nu=nu).innehall
 
 
 # --- Kommandoraden ---

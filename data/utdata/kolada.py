@@ -41,6 +41,8 @@ from sqlalchemy.orm import Session
 
 from data.lagring import cache, db, start
 from data.lagring.models import Indikator, KoladaKpi, KoladaVarde, Plan
+from data.uppfoljning import fragor
+from data.uppfoljning.plankontext import Plankontext
 
 log = logging.getLogger(__name__)
 
@@ -196,14 +198,12 @@ class Uppdrag:
     grupp_kommuner: list[str]
 
 
-def uppdrag_for(plan: Optional[str]) -> Uppdrag:
-    """Planens Kolada-uppgifter ur databasen (plan.yaml `kolada` och indikatorernas `kolada`);
-    plan=None: standardplanen (kommandoradens val)."""
+def uppdrag_for(plan: Plankontext) -> Uppdrag:
+    """Planens Kolada-uppgifter ur databasen (plan.yaml `kolada` och indikatorernas `kolada`)."""
     with db.session() as s:
-        q = select(Plan)
-        p = s.scalars(q.where(Plan.kod == plan) if plan else q.order_by(Plan.syntetisk, Plan.id)).first()
+        p = s.get(Plan, plan.id)
         if p is None:
-            raise KoladaFel(f"Planen {plan!r} finns inte i databasen" if plan else "Ingen plan finns i databasen")
+            raise KoladaFel(f"Planen {plan.kod!r} finns inte i databasen")
         k = p.kolada or {}
         kpi = {x for (v,) in s.execute(select(Indikator.kolada_kpi).where(
             Indikator.plan_id == p.id, Indikator.kolada_kpi.is_not(None))) for x in v.split(",") if x}
@@ -446,7 +446,11 @@ def _hamta_kommando(arg) -> int:
         return 2
     start.starta()
     try:
-        upp = uppdrag_for(arg.plan)
+        upp = uppdrag_for(fragor.los_plan(arg.plan))   # kanten: --plan, annars standardplanen (sidornas regel)
+    except LookupError as e:
+        print(f"Kolada: {e}", file=sys.stderr)
+        return 1
+    try:
         if not upp.kpi:
             print(f"Planen {upp.plan} anger inga Kolada-nyckeltal (fältet kolada i källfilerna); inget att hämta.")
             return 0

@@ -1,6 +1,6 @@
 """Öppna data: planen, statusar, utfall och budget som rader för API:t (/api/v1, sidor/_api.py).
 
-En hämtning, många renderare (som datasette): `hamta(resurs, urval, exempel)` ger samma rader
+En hämtning, många renderare (som datasette): `hamta(fraga, plan)` ger samma rader
 som `till_json` och `till_csv` skriver ut. Fältnamnen är ett gränssnitt (docs/api.md,
 `FALT`); OpenAPI-beskrivningen byggs ur samma lista (`openapi()`). Ingen Flask och inga
 skrivningar här.
@@ -20,6 +20,7 @@ import pandas as pd
 from data.uppfoljning import analysfragor, fragor, regler, tidigare
 from data.uppfoljning import namnd as namnd_
 from data.uppfoljning.status import ATGARDSSTATUS_ALLA
+from data.uppfoljning.plankontext import Plankontext
 from data.uppfoljning.urval import Urval
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class Resurs:
     text: str
     parametrar: tuple[str, ...]
     falt: tuple[Falt, ...]
-    hamta: Callable[[Urval, bool, Optional[str]], list[dict]]
+    hamta: Callable[[Urval, Plankontext, bool], list[dict]]
 
 
 PARAMETRAR = {  # namn → (beskrivning, schema)
@@ -137,34 +138,35 @@ def _bool(x) -> bool:
 
 # --- Hämtare: Urval → rader ---
 
-def _planer(u: Urval, exempel: bool) -> list[dict]:
+def _planer(u: Urval, plan: Plankontext, exempel: bool) -> list[dict]:
     df = fragor.planer()
-    info = [fragor.plan_info(k) for k in df.kod]
+    info = [fragor.plan_info(fragor.los_plan(k)) for k in df.kod]
+    std = fragor.los_plan().kod   # resursens uppgift: vilken plan som gäller utan ?plan=
     df = df.assign(kommun=[i.get("kommun") for i in info], vision=[i.get("vision") for i in info],
                    kommunkod=[i.get("kommunkod") for i in info],
                    namnd_kort=[namnd_.fran_info(i).kort for i in info],
-                   standard=[k == fragor.plan_info()["kod"] for k in df.kod])
+                   standard=[k == std for k in df.kod])
     return _rader(df, RESURSER["planer"].falt)
 
 
-def _perioder(u: Urval, exempel: bool) -> list[dict]:
-    return _rader(fragor.perioder(u.plan), RESURSER["perioder"].falt)
+def _perioder(u: Urval, plan: Plankontext, exempel: bool) -> list[dict]:
+    return _rader(fragor.perioder(plan), RESURSER["perioder"].falt)
 
 
-def _enheter(u: Urval, exempel: bool) -> list[dict]:
-    return _rader(fragor.enheter(u.plan), RESURSER["enheter"].falt)
+def _enheter(u: Urval, plan: Plankontext, exempel: bool) -> list[dict]:
+    return _rader(fragor.enheter(plan), RESURSER["enheter"].falt)
 
 
-def _malomraden(u: Urval, exempel: bool) -> list[dict]:
-    df = fragor.malomraden(u.plan)
+def _malomraden(u: Urval, plan: Plankontext, exempel: bool) -> list[dict]:
+    df = fragor.malomraden(plan)
     if u.malomrade is not None:
         df = df[df.nr == u.malomrade]
     return _rader(df, RESURSER["malomraden"].falt)
 
 
-def _inriktningsmal(u: Urval, exempel: bool) -> list[dict]:
-    df = fragor.inriktningsmal(u.malomrade, u.period, u.plan).copy()
-    df["period"] = fragor.vald_period(u.period, u.plan).namn
+def _inriktningsmal(u: Urval, plan: Plankontext, exempel: bool) -> list[dict]:
+    df = fragor.inriktningsmal(u.malomrade, u.period, plan=plan).copy()
+    df["period"] = fragor.vald_period(u.period, plan=plan).namn
     rapp = df.bedomning != regler.EJ_RAPPORTERAD
     ex = df.exempel.map(_bool) if "exempel" in df else pd.Series(False, index=df.index)
     if not exempel:
@@ -178,14 +180,14 @@ def _inriktningsmal(u: Urval, exempel: bool) -> list[dict]:
     return _rader(df, RESURSER["inriktningsmal"].falt)
 
 
-def _uppdrag(u: Urval, exempel: bool) -> list[dict]:
-    return _rader(fragor.uppdrag(u.malomrade, u.plan), RESURSER["uppdrag"].falt)
+def _uppdrag(u: Urval, plan: Plankontext, exempel: bool) -> list[dict]:
+    return _rader(fragor.uppdrag(u.malomrade, plan=plan), RESURSER["uppdrag"].falt)
 
 
-def _atgarder(u: Urval, exempel: bool) -> list[dict]:
+def _atgarder(u: Urval, plan: Plankontext, exempel: bool) -> list[dict]:
     # Status filtreras efter att exempel tagits bort (annars styr exemplets status urvalet)
-    df = fragor.atgarder(u.malomrade, u.enhet, u.roll, u.period, None, u.plan).copy()
-    per = fragor.vald_period(u.period, u.plan)
+    df = fragor.atgarder(u.malomrade, u.enhet, u.roll, u.period, None, plan=plan).copy()
+    per = fragor.vald_period(u.period, plan=plan)
     rapp = df.rapporterad_status.map(lambda s: isinstance(s, str))
     ex = df.exempel.map(_bool)
     if not exempel:
@@ -206,9 +208,9 @@ def _mal_kolumner(df: pd.DataFrame) -> list[int]:
     return sorted(int(k[4:]) for k in df.columns if k.startswith("mal_") and k[4:].isdigit())
 
 
-def _indikatorer(u: Urval, exempel: bool) -> list[dict]:
-    df = fragor.indikatorer(u.malomrade, False, u.enhet, u.period, u.plan).copy()
-    per = fragor.vald_period(u.period, u.plan)
+def _indikatorer(u: Urval, plan: Plankontext, exempel: bool) -> list[dict]:
+    df = fragor.indikatorer(u.malomrade, False, u.enhet, u.period, plan=plan).copy()
+    per = fragor.vald_period(u.period, plan=plan)
     ar = _mal_kolumner(df)
     df["mal"] = [[{"ar": a, "varde": _varde(r[f"mal_{a}"]), "text": _varde(r.get(f"mal_{a}_text"))}
                   for a in ar if _varde(r[f"mal_{a}"]) is not None or _varde(r.get(f"mal_{a}_text")) is not None]
@@ -237,8 +239,8 @@ def _indikatorer(u: Urval, exempel: bool) -> list[dict]:
     return _rader(df, RESURSER["indikatorer"].falt)
 
 
-def _utfall(u: Urval, exempel: bool) -> list[dict]:
-    ind = fragor.indikatorer(plan=u.plan)[["id", "kod"]]
+def _utfall(u: Urval, plan: Plankontext, exempel: bool) -> list[dict]:
+    ind = fragor.indikatorer(plan=plan)[["id", "kod"]]
     df = fragor.utfall(ind.id.tolist())
     df = df.merge(ind.rename(columns={"id": "indikator_id", "kod": "indikator"}), on="indikator_id")
     if u.period:
@@ -250,8 +252,8 @@ def _utfall(u: Urval, exempel: bool) -> list[dict]:
     return _rader(df, RESURSER["utfall"].falt)
 
 
-def _statusrapporter(u: Urval, exempel: bool) -> list[dict]:
-    df = fragor.atgardsrapporter(u.period, u.plan)
+def _statusrapporter(u: Urval, plan: Plankontext, exempel: bool) -> list[dict]:
+    df = fragor.atgardsrapporter(u.period, plan=plan)
     if not exempel:
         df = _utan_exempel(df)
     df = df.assign(exempel=df.exempel.map(_bool))
@@ -259,21 +261,21 @@ def _statusrapporter(u: Urval, exempel: bool) -> list[dict]:
     return _rader(df, RESURSER["statusrapporter"].falt)
 
 
-def _malvarden(u: Urval, exempel: bool) -> list[dict]:
-    return _rader(fragor.malvarden(u.plan).rename(columns={"kod": "indikator"}),
+def _malvarden(u: Urval, plan: Plankontext, exempel: bool) -> list[dict]:
+    return _rader(fragor.malvarden(plan).rename(columns={"kod": "indikator"}),
                   RESURSER["malvarden"].falt)
 
 
-def _budget(u: Urval, exempel: bool) -> list[dict]:
-    df = fragor.budget(u.ovrigt.get("tabell"), u.plan).rename(columns={"varde": "belopp"})
+def _budget(u: Urval, plan: Plankontext, exempel: bool) -> list[dict]:
+    df = fragor.budget(u.ovrigt.get("tabell"), plan=plan).rename(columns={"varde": "belopp"})
     df = df.sort_values(["tabell", "ordning", "ar"], key=lambda s: s.map(
         {t: i for i, t in enumerate(BUDGETTABELLER)}) if s.name == "tabell" else s)
     df["enhet"] = ["procent" if t == "forandring_procent" else "tkr" for t in df.typ]
     return _rader(df, RESURSER["budget"].falt)
 
 
-def _budgetuppfoljning(u: Urval, exempel: bool) -> list[dict]:
-    df = fragor.budgetutfall(u.period, u.plan)
+def _budgetuppfoljning(u: Urval, plan: Plankontext, exempel: bool) -> list[dict]:
+    df = fragor.budgetutfall(u.period, plan=plan)
     if u.ovrigt.get("tabell"):
         df = df[df.tabell == u.ovrigt["tabell"]]
     if not exempel:
@@ -283,8 +285,8 @@ def _budgetuppfoljning(u: Urval, exempel: bool) -> list[dict]:
     return _rader(df, RESURSER["budgetuppfoljning"].falt)
 
 
-def _jamforelser(u: Urval, exempel: bool) -> list[dict]:
-    j = fragor.kolada_jamforelse(u.plan or fragor.standardplan())
+def _jamforelser(u: Urval, plan: Plankontext, exempel: bool) -> list[dict]:
+    j = fragor.kolada_jamforelse(plan)
     nt = {n.id: n for n in j.nyckeltal}
     df = j.varden[j.varden.kpi.isin(list(nt))].copy()
     df["kpi_titel"] = [nt[k].titel for k in df.kpi]
@@ -295,10 +297,10 @@ def _jamforelser(u: Urval, exempel: bool) -> list[dict]:
     ordning = {k: i for i, k in enumerate(nt)}
     df = df.assign(_o=df.kpi.map(ordning)).sort_values("_o", kind="stable")
     return _rader(df, RESURSER["jamforelser"].falt)
-def _analystexter(u: Urval, exempel: bool) -> list[dict]:
+def _analystexter(u: Urval, plan: Plankontext, exempel: bool) -> list[dict]:
     """Den gällande versionen av varje analystext för perioden (historiken: ?historik=ja)."""
-    kod = fragor.plan_info(u.plan)["kod"]
-    pnamn = str(fragor.vald_period(u.period, u.plan).namn)
+    kod = plan.kod
+    pnamn = str(fragor.vald_period(u.period, plan=plan).namn)
     df = analysfragor.historik(kod, pnamn)
     df = df if u.ovrigt.get("historik") == "ja" else analysfragor.gallande_ur(df)
     return _rader(df.assign(period=pnamn), RESURSER["analystexter"].falt)
@@ -588,13 +590,13 @@ def sidindela(rader: list[dict], sida: int, per_sida: Optional[int]) -> Sida:
     return Sida(rader[(sida - 1) * n: sida * n], len(rader), sida, n, sidor)
 
 
-def hamta(f: Fraga) -> list[dict]:
-    """Alla rader för frågan (före sidindelning)."""
-    return f.resurs.hamta(f.urval, f.exempel)
+def hamta(f: Fraga, plan: Plankontext) -> list[dict]:
+    """Alla rader för frågan (före sidindelning) i den upplösta planen (routen gör den ur ?plan=)."""
+    return f.resurs.hamta(f.urval, plan, f.exempel)
 
 
-def meta(f: Fraga, s: Sida) -> dict:
-    plan = fragor.plan_info(f.urval.plan)
+def meta(f: Fraga, s: Sida, kp: Plankontext) -> dict:
+    plan = fragor.plan_info(kp)
     m = {"resurs": f.resurs.namn, "plan": plan["kod"], "plan_namn": plan["namn"], "kommun": plan.get("kommun"),
          "filter": _filter(f), "exempel": "med" if f.exempel else "utan",
          "antal": s.antal, "sida": s.sida, "per_sida": s.per_sida, "sidor": s.sidor,
@@ -602,7 +604,7 @@ def meta(f: Fraga, s: Sida) -> dict:
     if f.resurs.namn == "jamforelser":
         m["kalla"] = "Källa: Kolada (hämtningsdag och källa per rad); gruppmedel med beraknad=true är Målkolls beräkning"
     if "period" in f.resurs.parametrar and f.resurs.namn not in ("utfall", "statusrapporter"):
-        m["period"] = fragor.vald_period(f.urval.period, f.urval.plan).namn
+        m["period"] = fragor.vald_period(f.urval.period, plan=kp).namn
     elif f.urval.period:
         m["period"] = f.urval.period
     return m
@@ -810,7 +812,8 @@ def openapi(varden: Optional[dict] = None, server: str = "/") -> dict:
 def kanda_varden() -> dict:
     """Planens kända värden för OpenAPI-beskrivningens enum (plan, period, enhet)."""
     planer = list(fragor.planer().kod)
-    perioder = list(dict.fromkeys(p for k in planer for p in fragor.perioder(k).namn))
-    nr = sorted({int(n) for k in planer for n in fragor.malomraden(k).nr})
-    enheter = list(dict.fromkeys(e for k in planer for e in fragor.enheter(k).kod))
+    alla = [fragor.los_plan(k) for k in planer]
+    perioder = list(dict.fromkeys(p for k in alla for p in fragor.perioder(k).namn))
+    nr = sorted({int(n) for k in alla for n in fragor.malomraden(k).nr})
+    enheter = list(dict.fromkeys(e for k in alla for e in fragor.enheter(k).kod))
     return {"plan": planer, "period": perioder, "enhet": enheter, "malomrade": nr}

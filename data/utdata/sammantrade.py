@@ -116,15 +116,15 @@ def bygg_underlag(u: Urval, sidbyggare: Callable[[Urval], None]) -> dict[str, st
     from data.utdata import export
     from data.utdata.delarsrapport import underlag as rapportunderlag
     with cache.spela_in() as ins:
-        fragor.los_plan(u.plan)
+        plan = fragor.los_plan(u.plan)   # spelas in: visningen löser upp planen ur underlaget
         sidbyggare(u)
-        vagar = list(EXPORTVYER) + [f"/malomrade/{nr}" for nr in fragor.malomraden(u.plan).nr]
+        vagar = list(EXPORTVYER) + [f"/malomrade/{nr}" for nr in fragor.malomraden(plan).nr]
         for vag in vagar:
             v = Urval.fran_sok(u.till_sok(), vag)
-            if v.vy == "budget" or v.vy == "plan" or fragor.planens_delar(u.plan).get(
+            if v.vy == "budget" or v.vy == "plan" or fragor.planens_delar(plan).get(
                     {"arbetsgivare": "arbetsgivare", "sarskilda": "sarskilda"}.get(v.vy, "budget"), True):
-                export.bygg(v, nu=dt.datetime(2000, 1, 1))
-        rapportunderlag.hamta(u)
+                export.bygg(v, plan, nu=dt.datetime(2000, 1, 1))
+        rapportunderlag.hamta(u, plan)
         api_resurser(u)
     return ins.svar
 
@@ -139,7 +139,7 @@ def skapa(plan: str | None, period: str, datum, diarienummer: str, skapad_av: st
         raise Sammantradesfel("diarienumret saknas (t.ex. ”BUN 2025/17”)")
     if not (skapad_av or "").strip():
         raise Sammantradesfel("det saknas vem som skapar sammanträdet")
-    kod = plan or fragor.standardplan()
+    kod = plan or fragor.los_plan().kod   # kanten (kommandot): --plan, annars standardplanen
     if kod not in set(fragor.planer().kod):
         raise Sammantradesfel(f"okänd plan ”{kod}”; välj bland: {', '.join(fragor.planer().kod)}")
     u = _urval(kod, period, enhet, roll, status)
@@ -228,7 +228,7 @@ def hitta(plan: str | None, nyckel: str) -> Sammantradet:
     """`?sammantrade=` löst: ett datum (ÅÅÅÅ-MM-DD: planens sammanträde den dagen; har det rättats,
     rättelsen) eller ett id. Sammantradesfel med planens sammanträden om inget finns."""
     nyckel = (nyckel or "").strip()
-    kod = plan or fragor.standardplan()
+    kod = plan or fragor.los_plan().kod   # URL:ens plan, annars standardplanen
     df = lista(kod)
     if nyckel.isdigit():
         traff = df[df.id == int(nyckel)]
@@ -277,7 +277,7 @@ def export(s: Sammantradet, sokvag: str | None = None, belopp: Optional[str] = N
     from data.utdata import export as export_
     u = Urval.fran_sok(s.som_urval().med(belopp=belopp).till_sok(), sokvag)
     with cache.med_underlag(s.underlag):
-        e = export_.bygg(u.med(sammantrade=None), nu=s.skapad_lokal())
+        e = export_.bygg(u.med(sammantrade=None), fragor.los_plan(u.plan), nu=s.skapad_lokal())
     return dataclasses.replace(e, innehall=_fast_zip(e.innehall, s.skapad_lokal()),
                                filnamn=e.filnamn.replace(".xlsx", f"_sammantrade_{s.datum.isoformat()}.xlsx"))
 
@@ -286,7 +286,8 @@ def rapport(s: Sammantradet, format_: str):
     """Delårsrapporten ur sammanträdets underlag (Word eller PDF)."""
     from data.utdata import delarsrapport
     with cache.med_underlag(s.underlag):
-        return delarsrapport.skapa(s.som_urval().med(sammantrade=None), format_, nu=s.skapad_lokal())
+        u = s.som_urval().med(sammantrade=None)
+        return delarsrapport.skapa(u, fragor.los_plan(u.plan), format_, nu=s.skapad_lokal())
 
 
 # --- Öppna data: /api/v1/sammantraden ---
@@ -306,10 +307,11 @@ def api_resurser(u: Urval) -> dict[str, list[dict]]:
     """Öppna datas rader för urvalet (det som /api/v1/<resurs> ger), per resurs."""
     from data.utdata import oppna_data
     ut = {}
+    plan = fragor.los_plan(u.plan)
     for namn in API_RESURSER:
         r = oppna_data.RESURSER.get(namn)
         if r is not None:
-            ut[namn] = oppna_data.hamta(oppna_data.tolka(namn, _api_args(u, r)))
+            ut[namn] = oppna_data.hamta(oppna_data.tolka(namn, _api_args(u, r)), plan)
     return ut
 
 
@@ -354,8 +356,9 @@ def forandringar_sedan(s: Sammantradet, atg: pd.DataFrame, ind: pd.DataFrame) ->
     from data.uppfoljning import regler, tidigare, ursprung
     u = s.som_urval()
     with cache.med_underlag(s.underlag):
-        da_atg = fragor.atgarder(enhet=u.enhet, roll=u.roll, period=s.period, status=u.status or None, plan=s.plan_kod)
-        da_ind = fragor.indikatorer(enhet=u.enhet, period=s.period, plan=s.plan_kod)
+        plan = fragor.los_plan(s.plan_kod)   # ur underlaget
+        da_atg = fragor.atgarder(enhet=u.enhet, roll=u.roll, period=s.period, status=u.status or None, plan=plan)
+        da_ind = fragor.indikatorer(enhet=u.enhet, period=s.period, plan=plan)
     etikett = f"{s.organ_kort or s.organ} {s.datum.isoformat()}"
     rader = []
     for nu, da, typ, textkol, prov in ((atg, da_atg, "Åtgärd", "text", ("kalla_url", "rapporterad_av")),

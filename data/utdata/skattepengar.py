@@ -14,6 +14,7 @@ from typing import Optional
 import pandas as pd
 
 from data.uppfoljning import fragor
+from data.uppfoljning.plankontext import Plankontext
 from data.uppfoljning import namnd as namnd_
 
 log = logging.getLogger(__name__)
@@ -72,11 +73,11 @@ def _ar_varde(df: pd.DataFrame, post: str, ar: int, slag: Optional[str] = None) 
     return _v(rad.varde.iloc[0]) if not rad.empty else None
 
 
-def sammanstall(plan: Optional[str] = None) -> Skattepengar:
+def sammanstall(plan: Plankontext) -> Skattepengar:
     """Planårets budget för invånare. Belopp i tkr; planens tecken vänds så att det som används är positivt."""
     info = fragor.plan_info(plan)
     ar = int(info["ar"])
-    df = fragor.budget(plan=info["kod"])
+    df = fragor.budget(plan=plan)
     drift = df[df.tabell == "driftbudget"]
     verks = df[df.tabell == "drift_per_verksamhet"]
     ar_i_drift = sorted({int(a) for a in verks.ar.dropna()})
@@ -133,17 +134,17 @@ def sammanstall(plan: Optional[str] = None) -> Skattepengar:
     if s.investeringar_summa:
         for p in s.investeringar:
             p.andel = 100 * p.belopp / s.investeringar_summa
-    s.uppfoljning = publicerad_uppfoljning(info["kod"])
+    s.uppfoljning = publicerad_uppfoljning(plan)
     return s
 
 
-def publicerad_uppfoljning(plan: Optional[str] = None) -> list[dict]:
+def publicerad_uppfoljning(plan: Plankontext) -> list[dict]:
     """Kommunens publicerade budgetutfall för planen (aldrig exempeldata), med källa."""
     ut = []
     for per in fragor.perioder(plan).itertuples():
         if not per.har_rapporter:
             continue
-        df = fragor.budgetutfall(per.namn, plan)
+        df = fragor.budgetutfall(per.namn, plan=plan)
         df = df[~df.exempel.fillna(False).astype(bool)] if len(df) else df
         for r in df.itertuples():
             ut.append({"period": per.namn, "post": r.post, "utfall": _v(r.utfall), "prognos": _v(r.prognos),

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from data.lagring import installningar
+from data.uppfoljning.plankontext import Plankontext
 from data.uppfoljning.urval import Urval
 from data.utdata import export
 from data.utdata.delarsrapport import bygg, pdf, underlag, word
@@ -58,11 +59,12 @@ def ur_underlag(u: underlag.Underlag, format_: str, nu: dt.datetime | None = Non
     return Rapport(data, filnamn(u.plan["kod"], u.period["namn"], format_), FORMAT[format_], u.period["namn"])
 
 
-def skapa(u: Urval, format_: str, nu: dt.datetime | None = None, mall: Path | None = None) -> Rapport:
-    """Rapporten för ett normaliserat och kontrollerat urval, som "docx" eller "pdf"."""
+def skapa(u: Urval, plan: Plankontext, format_: str, nu: dt.datetime | None = None,
+          mall: Path | None = None) -> Rapport:
+    """Rapporten för ett normaliserat och kontrollerat urval i den upplösta planen, som "docx" eller "pdf"."""
     if format_ not in FORMAT:
         raise ValueError(f"okänt format ”{format_}”; välj docx eller pdf")
-    und = underlag.hamta(u)
+    und = underlag.hamta(u, plan)
     if format_ == "docx" and mall is None:
         mall = mall_for(und.plan["kod"])
     return ur_underlag(und, format_, nu, mall)

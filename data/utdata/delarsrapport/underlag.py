@@ -13,6 +13,7 @@ from typing import Optional
 import pandas as pd
 
 from data.uppfoljning import analysfragor, budgetfragor, fragor
+from data.uppfoljning.plankontext import Plankontext
 from data.uppfoljning.urval import Urval
 from data.utdata import export
 
@@ -43,31 +44,30 @@ class Underlag:
     analys: dict = field(default_factory=dict)  # (niva, nyckel) → text (analysfragor.som_karta)
 
 
-def hamta(u: Urval) -> Underlag:
-    """Hämta underlaget för ett normaliserat och kontrollerat urval (planen som kod eller standardplanen)."""
-    kod = u.plan or fragor.standardplan()
-    u = u.med(plan=kod)
-    plan = fragor.plan_info(kod)
-    per = fragor.vald_period(u.period, kod)
+def hamta(u: Urval, plan: Plankontext) -> Underlag:
+    """Hämta underlaget för ett normaliserat och kontrollerat urval i den upplösta planen."""
+    u = u.med(plan=plan.kod)
+    info = fragor.plan_info(plan)
+    per = fragor.vald_period(u.period, plan=plan)
     pnamn = str(per.namn)
-    delar = fragor.planens_delar(kod)
-    atg = fragor.atgarder(enhet=u.enhet, roll=u.roll, period=pnamn, status=u.status or None, plan=kod)
-    alla_ind = fragor.indikatorer(enhet=u.enhet, period=pnamn, plan=kod)
+    delar = fragor.planens_delar(plan)
+    atg = fragor.atgarder(enhet=u.enhet, roll=u.roll, period=pnamn, status=u.status or None, plan=plan)
+    alla_ind = fragor.indikatorer(enhet=u.enhet, period=pnamn, plan=plan)
     ind = export.sortera_indikatorer(alla_ind[alla_ind.malomrade.notna()])
-    hr = (export.sortera_indikatorer(fragor.indikatorer(arbetsgivare=True, enhet=u.enhet, period=pnamn, plan=kod))
+    hr = (export.sortera_indikatorer(fragor.indikatorer(arbetsgivare=True, enhet=u.enhet, period=pnamn, plan=plan))
           if delar["arbetsgivare"] else alla_ind.iloc[0:0])
-    andr, fore = fragor.forandringar(atg, ind, per, kod)
+    andr, fore = fragor.forandringar(atg, ind, per, plan)
     ids = list(ind.id) + list(hr.id)
-    budget = ({t: budgetfragor.uppfoljning(t, pnamn, kod) for t in BUDGETTABELLER} if delar["budget"] else {})
+    budget = ({t: budgetfragor.uppfoljning(t, pnamn, plan=plan) for t in BUDGETTABELLER} if delar["budget"] else {})
     return Underlag(
-        plan=plan, period={"namn": pnamn, "ar": int(per.ar), "slutdatum": per.slutdatum, "last": bool(per["last"])},
+        plan=info, period={"namn": pnamn, "ar": int(per.ar), "slutdatum": per.slutdatum, "last": bool(per["last"])},
         foregaende=str(fore.namn) if fore is not None else None, urval=u, delar=delar,
-        malomraden=fragor.malomraden(kod), inriktningsmal=fragor.inriktningsmal(period=pnamn, plan=kod),
-        uppdrag=fragor.uppdrag(plan=kod), atgarder=atg, indikatorer=ind, hr=hr,
-        fokusomraden=fragor.fokusomraden(kod) if delar["arbetsgivare"] else pd.DataFrame(columns=["nr", "titel"]),
+        malomraden=fragor.malomraden(plan), inriktningsmal=fragor.inriktningsmal(period=pnamn, plan=plan),
+        uppdrag=fragor.uppdrag(plan=plan), atgarder=atg, indikatorer=ind, hr=hr,
+        fokusomraden=fragor.fokusomraden(plan) if delar["arbetsgivare"] else pd.DataFrame(columns=["nr", "titel"]),
         utfall=fragor.utfall(ids), forandringar=andr,
-        sarskilda=fragor.sarskilda_uppdrag(kod) if delar["sarskilda"] else pd.DataFrame(),
-        budget=budget, analys=analysfragor.som_karta(analysfragor.gallande(kod, pnamn)))
+        sarskilda=fragor.sarskilda_uppdrag(plan) if delar["sarskilda"] else pd.DataFrame(),
+        budget=budget, analys=analysfragor.som_karta(analysfragor.gallande(plan.kod, pnamn)))
 
 
 def nu() -> dt.datetime:
