@@ -462,3 +462,14 @@ def test_annan_plan_kommunens_mall_och_samma_fil_av_samma_data(tmp_path):
         a, b = (delarsrapport.skapa(u, fragor.los_plan(u.plan), format_, nu=nu).innehall for _ in range(2))
         assert a == b, format_
         assert delarsrapport.skapa(u, fragor.los_plan(u.plan), format_, nu=nu + dt.timedelta(minutes=1)).innehall != a
+
+
+def test_pdf_har_skapandedatum():
+    """dcterms.created skrivs som W3C-datum med tidszon: utan den varnar WeasyPrint och PDF:en saknar datum."""
+    import datetime as dt
+    from data.utdata.delarsrapport import pdf
+    from data.utdata.delarsrapport.modell import Dokument, Omslag
+    d = Dokument(titel="T", omslag=Omslag("K", "N", "P", "Per", "2020-09-28"),
+                 genererad=dt.datetime(2020, 9, 28, 13, 5, tzinfo=dt.timezone.utc))
+    r = PdfReader(io.BytesIO(pdf.skriv(d)))
+    assert r.metadata.creation_date == dt.datetime(2020, 9, 28, 13, 5, tzinfo=dt.timezone.utc)

@@ -70,6 +70,11 @@ def _marke(status: str, text: str) -> str:
     return f'<span class="marke" style="background:{bg};color:{fg}">{_e(text)}</span>'
 
 
+def _w3c(t) -> str:
+    """Tiden som W3C-datum med tidszon (WeasyPrint läser dcterms.created bara så; en naiv tid är lokal)."""
+    return t.astimezone().isoformat(timespec="seconds")
+
+
 def _tabell(t: Tabell) -> str:
     huvud = "".join(f'<th scope="col"{" class=tal" if j in t.tal else ""}>{_e(k)}</th>'
                     for j, k in enumerate(t.kolumner))
@@ -141,7 +146,7 @@ def html_for(d: Dokument) -> str:
             delar.append(f'<figure><img src="data:image/png;base64,{data}" alt="{_e(b.alt)}">'
                          f"<figcaption>{_e(b.bildtext)}</figcaption></figure>")
         ny_sida = False
-    nar = f"{d.genererad:%Y-%m-%dT%H:%M:%S}"
+    nar = _w3c(d.genererad)
     return (f'<!DOCTYPE html><html lang="{d.sprak}"><head><meta charset="utf-8"><title>{_e(d.titel)}</title>'
             f'<meta name="author" content="Målkoll"><meta name="generator" content="Målkoll">'
             f'<meta name="dcterms.created" content="{nar}"><meta name="dcterms.modified" content="{nar}">'
