@@ -58,6 +58,34 @@ def test_texten_ar_stor_i_sammantradeslaget_pa_varje_sida(sida, storlek, bredd, 
     assert not fel, "\n".join(fel)
 
 
+def _dagordningens_sidor(d) -> list[str]:
+    """Sidorna som avvikelsedagordningen stegar igenom: huvudmenyn utom Rapportera (som motelage.js)."""
+    sidor = d.execute_script("return Array.from(document.querySelectorAll('#huvudmeny a.nav-link'))"
+                             ".map(a => new URL(a.href).pathname)")
+    return [s for i, s in enumerate(sidor) if s != "/rapportera" and s not in sidor[:i]]
+
+
+@pytest.mark.parametrize("bredd,hojd", STORLEKAR)
+def test_texten_ar_stor_i_avvikelsedagordningen(sida, storlek, bredd, hojd):
+    """Samma regel i avvikelsedagordningen (?visning=mote&fokus=avvikelser) på varje sida den stegar
+    igenom: de glesa bilderna får inte domineras av sidhuvudet, periodraden och 20 px-rader."""
+    storlek(bredd, hojd)
+    sidor = _dagordningens_sidor(sida("/"))
+    assert sidor[0] == "/" and "/budget" in sidor and len(sidor) >= 4
+    fel, matt = [], []
+    for period in PERIODER:
+        for sokvag in sidor:
+            d = sida(_url(sokvag, period, "visning=mote", "fokus=avvikelser"))
+            assert d.find_elements(By.CSS_SELECTOR, f'#_pages_content [data-sida="{sokvag}"]'), f"{sokvag}: ingen dagordning"
+            m = lasbarhet.matt(lasbarhet.texter(d))
+            assert m.antal > 5, f"{sokvag}: ingen text mätt"
+            matt.append(f"{_url(sokvag, period)}: {m}")
+            if m.minst < 20 or m.median < 24:
+                fel.append(f"{_url(sokvag, period)}: {m}; minst: {m.minsta[:3]}")
+    print(f"\n{bredd}×{hojd}:\n" + "\n".join(matt))
+    assert not fel, "\n".join(fel)
+
+
 def test_matningen_ser_liten_text(sida):
     """Mätningen kan falla: samma sida utanför sammanträdesläget har text under 20 px (och dold text
     räknas inte: den infällda visionen finns i sidan men syns inte)."""
