@@ -34,7 +34,7 @@ def tolkare() -> kommando.Parser:
 
 
 def _status(plan: Plankontext, period: str | None) -> int:
-    r = runda.hamta(plan.kod, period)
+    r = runda.hamta(plan, period)
     if r is None:
         print(f"Ingen rapportrunda för {period or 'någon period'} i {plan}.")
         return 1
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             if a.kommando == "status":
                 return _status(plan, a.period)
-            r = runda.oppna(runda.kommandoradens_administrator(), plan.kod, a.period, a.sista_dag, a.sista_dag_enheter)
+            r = runda.oppna(runda.kommandoradens_administrator(), plan, a.period, a.sista_dag, a.sista_dag_enheter)
         except Anvandningsfel as e:
             raise Kommandofel(" ".join(e.fel)) from None
         except Importfel as e:

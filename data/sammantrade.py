@@ -77,14 +77,14 @@ def main(argv: list[str] | None = None) -> int:
 
     def steg() -> int:
         kommando.starta()
-        kod = kommando.los_plan(a.plan).kod   # kanten: --plan, annars standardplanen
+        plan = kommando.los_plan(a.plan)   # kanten: --plan, annars standardplanen
         if a.kommando == "lista":
-            for r in sammantrade.lista(kod).itertuples():
+            for r in sammantrade.lista(plan).itertuples():
                 ers = f", ersätter {r.ersatter_id}" if r.ersatter_id is not None else ""
                 print(f"{r.datum} {r.organ} dnr {r.diarienummer} · {r.period} · id {r.id}{ers}")
             return 0
         try:
-            s = sammantrade.skapa(kod, a.period, a.datum, a.diarienummer, a.av or getpass.getuser(), sidbyggare(),
+            s = sammantrade.skapa(plan, a.period, a.datum, a.diarienummer, a.av or getpass.getuser(), sidbyggare(),
                                   organ=a.organ, enhet=a.enhet, roll=a.roll, status=a.status, ersatter=a.ersatter)
         except sammantrade.Sammantradesfel as e:
             raise kommando.Kommandofel(str(e)) from None

@@ -165,7 +165,8 @@ def sammantraden():
     plan = request.args.get("plan")
     if plan is not None and plan not in set(oppna_data.kanda_varden()["plan"]):
         return _fel([f"parametern ”plan”: okänd plan ”{plan}”"])
-    return _json_svar({"data": sammantrade.api_lista(plan)}, 200, {"Cache-Control": "no-cache"})
+    kp = fragor.los_plan(plan) if plan is not None else None   # kanten: None = alla planers
+    return _json_svar({"data": sammantrade.api_lista(kp)}, 200, {"Cache-Control": "no-cache"})
 
 
 def ett_sammantrade(sid: int):

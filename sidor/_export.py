@@ -17,6 +17,7 @@ from data.uppfoljning import fragor
 from data.uppfoljning.urval import Urval
 from komponenter import ids
 from komponenter.export import KNAPP, NEDLADDNING
+from sidor import _sammantrade
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def nedladdning(sokvag: str | None, search: str | None) -> dict:
     u = urval_for(sokvag, search)
     if u.sammantrade:
         try:
-            s = sammantrade.hitta(u.plan, u.sammantrade)
+            s = _sammantrade.hitta(u.plan, u.sammantrade)
         except sammantrade.Sammantradesfel as e:
             raise Urvalsfel(str(e)) from e
         e = sammantrade.export(s, sokvag, u.belopp)
@@ -76,7 +77,7 @@ def _sammantradet():
     """Webbvägens sammanträde (?sammantrade=), None utan; Sammantradesfel för ett okänt."""
     from flask import request
     nyckel = request.args.get("sammantrade")
-    return sammantrade.hitta(request.args.get("plan"), nyckel) if nyckel else None
+    return _sammantrade.hitta(request.args.get("plan"), nyckel) if nyckel else None
 
 
 def _felsvar(fel: list[str]):

@@ -16,6 +16,8 @@ from dash import dcc, html
 
 from data.lagring import cache
 from data.utdata import sammantrade
+from data.uppfoljning import fragor
+from data.uppfoljning.plankontext import Plankontext
 from data.uppfoljning.urval import Urval
 
 log = logging.getLogger(__name__)
@@ -42,7 +44,6 @@ def bygg_sidorna(u: Urval) -> None:
     """Bygg varje fryst sida för urvalet (varje målområde), i normal- och sammanträdesläge och som
     avvikelsedagordning."""
     from flask import has_request_context
-    from data.uppfoljning import fragor
     if not has_request_context():
         with dash.get_app().server.test_request_context("/"):
             return bygg_sidorna(u)
@@ -83,6 +84,21 @@ def saknas() -> html.Div:
                     className="alert alert-warning utanfor-underlaget", role="note", id="utanfor-underlaget")
 
 
+def los_plan(kod: str | None) -> Plankontext:
+    """Kanten: sammanträdets plan ur URL:en eller formuläret (None: standardplanen); Sammantradesfel för
+    en plan som inte finns."""
+    try:
+        return fragor.los_plan(kod or None)
+    except LookupError:
+        kanda = ", ".join(fragor.planer().kod)
+        raise sammantrade.Sammantradesfel(f"okänd plan ”{kod}”; välj bland: {kanda}") from None
+
+
+def hitta(kod: str | None, nyckel: str) -> sammantrade.Sammantradet:
+    """`?plan=&sammantrade=` vid kanten: planen upplöst, sedan sammanträdet (Sammantradesfel annars)."""
+    return sammantrade.hitta(los_plan(kod), nyckel)
+
+
 def med_sammantrade(layout, sokvag_for):
     """Sidans layout, som med `?sammantrade=` visar sammanträdets underlag (aldrig aktuella data)."""
     @functools.wraps(layout)
@@ -93,7 +109,7 @@ def med_sammantrade(layout, sokvag_for):
         sokvag = sokvag_for(query)
         plan = query.get("plan") if isinstance(query.get("plan"), str) else None
         try:
-            s = sammantrade.hitta(plan, nyckel if isinstance(nyckel, str) else str(nyckel))
+            s = hitta(plan, nyckel if isinstance(nyckel, str) else str(nyckel))
         except sammantrade.Sammantradesfel as e:
             return _fel(str(e))
         cache.anvand_underlag(s.underlag)

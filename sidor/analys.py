@@ -99,7 +99,7 @@ def _formular(plan: Plankontext, per: dict, nu: dict, last: bool) -> html.Div:
     return html.Div(delar, id="analys-formular", style={"maxWidth": "60rem"})
 
 
-def _historik(plan: str, period: str) -> html.Section:
+def _historik(plan: Plankontext, period: str) -> html.Section:
     df = analysfragor.historik(plan, period)
     namn = {"plan": "Sammanfattning", "malomrade": "Målområde", "inriktningsmal": "Inriktningsmål",
             "uppdrag": "Uppdrag", "diarienummer": "Diarienummer"}
@@ -130,7 +130,7 @@ def layout(period=None, plan=None, **_):
     kod = kp.kod
     per = fragor.vald_period(u.period, plan=kp)
     pdict = {"namn": str(per.namn), "last": bool(per["last"])}
-    nu = analysfragor.som_karta(analysfragor.gallande(kod, pdict["namn"]))
+    nu = analysfragor.som_karta(analysfragor.gallande(kp, pdict["namn"]))
     perioder = fragor.perioder(kp)
     return html.Div([
         html.H1(f"Analystexter {pdict['namn']}", className="sidrubrik"),
@@ -143,7 +143,7 @@ def layout(period=None, plan=None, **_):
             for p in perioder.itertuples()], className="mb-3", **{"aria-label": "Välj period"}),
         dcc.Store(id=ID_SIDA, data={"plan": kod, "period": pdict["namn"]}),
         _formular(kp, pdict, nu, pdict["last"]),
-        _historik(kod, pdict["namn"]),
+        _historik(kp, pdict["namn"]),
     ])
 
 
@@ -179,7 +179,11 @@ def spara(_n, sida, texter, text_id, bed, bed_id):
     if not isinstance(plan, str) or not isinstance(period, str):
         return html.Div("Sidan saknar plan eller period. Ladda om sidan.", className="alert alert-danger", role="alert")
     try:
-        n = analys.spara(plan, period, _andringar(texter, text_id, bed, bed_id), anv)
+        kp = fragor.los_plan(plan)   # kanten: sidans plan
+    except LookupError:
+        return html.Div(f"Planen {plan} finns inte. Ladda om sidan.", className="alert alert-danger", role="alert")
+    try:
+        n = analys.spara(kp, period, _andringar(texter, text_id, bed, bed_id), anv)
     except Importfel as e:
         return html.Div([html.P("Ingenting sparades:", className="fw-semibold"), html.Ul([html.Li(f) for f in e.fel])],
                         className="alert alert-danger", role="alert")

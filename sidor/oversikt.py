@@ -93,7 +93,7 @@ def sedan_sammantradet(f, atg, ind, mo, fraga: str, pl):
     sidan själv visar ett sammanträde; inget när planen saknar sammanträden)."""
     if f.sammantrade:
         return None
-    s = sammantrade.senaste(pl.kod)
+    s = sammantrade.senaste(pl)
     if s is None:
         return None
     andr = sammantrade.forandringar_sedan(s, atg, ind)

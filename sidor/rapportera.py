@@ -95,7 +95,6 @@ def layout(period=None, plan=None, **_):
     plan, period = u.plan, u.period       # plan: URL:ens kod (länkar bär den), None utan ?plan=
     kp = fragor.los_plan(plan)            # kanten: planen upplöst en gång
     perioder = fragor.perioder(kp)
-    kod = kp.kod
     valt = period if period in set(perioder.namn) else _standardperiod(perioder, kp)
     rad = perioder[perioder.namn == valt].iloc[0]
     p = rapportering.planen(kp)
@@ -110,7 +109,7 @@ def layout(period=None, plan=None, **_):
                 "Du rapporterar för " + (", ".join(enheter) + " (underenheter ingår)." if anv.rapportor
                                          else "alla enheter.")], id="rapp-vem"),
         _periodval(perioder, valt, plan),
-        _rundans_rad(kod, valt, plan),
+        _rundans_rad(kp, valt, plan),
         _formular(anv, valt, bool(rad["last"]), plan, int(rad["ar"]), rad["slutdatum"], kp),
         html.Hr(),
         _uppladdning(anv),
@@ -130,7 +129,7 @@ def _planen(kod: str | None) -> Plankontext:
 def _standardperiod(perioder: pd.DataFrame, plan: Plankontext) -> str:
     """Utan ?period=: den öppna rapportrundans period, annars sidornas standardperiod om den är
     öppen, annars den första öppna."""
-    oppen = runda.oppen_period(plan.kod)
+    oppen = runda.oppen_period(plan)
     if oppen:
         return oppen
     std = str(fragor.vald_period(None, plan=plan).namn)
@@ -138,8 +137,8 @@ def _standardperiod(perioder: pd.DataFrame, plan: Plankontext) -> str:
     return std if not rad.empty and not bool(rad["last"].iloc[0]) else _forsta_oppna(perioder)
 
 
-def _rundans_rad(kod: str, period: str, plan) -> html.Div | None:
-    r = runda.hamta(kod, period)
+def _rundans_rad(kp: Plankontext, period: str, plan) -> html.Div | None:
+    r = runda.hamta(kp, period)
     if r is None:
         return None
     sok = f"?period={quote(period)}" + (f"&plan={quote(plan)}" if plan else "")

@@ -52,18 +52,18 @@ def layout(plan=None, period=None, filter=None, **_):   # noqa: A002 - URL:ens p
     fel = fragor.kontrollera_urval(u)
     if fel:
         return urvalsfel(fel, "/rapportrunda", "Rapportrunda")
-    plan = fragor.los_plan(u.plan)   # kanten: URL:ens plan, annars standardplanen; rundan tar koden
+    plan = fragor.los_plan(u.plan)   # kanten: URL:ens plan, annars standardplanen
     kod = plan.kod
-    r = runda.hamta(kod, u.period)
+    r = runda.hamta(plan, u.period)
     filt = filter if filter in FILTER else None
     return _rubrik(
         dcc.Store(id=ID_SIDA, data={"plan": kod, "period": r.period if r else u.period, "filter": filt,
                                     "sokplan": u.plan}),
-        _rundval(kod, r, u.plan),
+        _rundval(plan, r, u.plan),
         html.Div(id=ID_BESKED, role="status", **{"aria-live": "polite"}),
-        html.Div(_innehall(anv, kod, r, filt, u.plan), id=ID_INNEHALL),
+        html.Div(_innehall(anv, plan, r, filt, u.plan), id=ID_INNEHALL),
         _oppna(plan, r) if anv.administrator else None,
-        _epostlogg(kod) if anv.administrator else None,
+        _epostlogg(plan) if anv.administrator else None,
     )
 
 
@@ -72,8 +72,8 @@ def _sok(plan, period, filt=None) -> str:
     return "?" + "&".join(f"{k}={quote(str(v))}" for k, v in par) if par else ""
 
 
-def _rundval(kod: str, r, sokplan) -> html.Nav | None:
-    alla = runda.rundor(kod)
+def _rundval(plan: Plankontext, r, sokplan) -> html.Nav | None:
+    alla = runda.rundor(plan)
     if len(alla) < 2:
         return None
     return html.Nav([html.A(x.period + (" (stängd)" if x.stangd else ""), href="/rapportrunda" + _sok(sokplan, x.period),
@@ -82,7 +82,7 @@ def _rundval(kod: str, r, sokplan) -> html.Nav | None:
                     className="nav nav-pills mb-3 flex-wrap", **{"aria-label": "Rundor"})
 
 
-def _innehall(anv, kod: str, r, filt, sokplan) -> html.Div:
+def _innehall(anv, plan: Plankontext, r, filt, sokplan) -> html.Div:
     if r is None:
         return html.Div("Ingen rapportrunda är öppnad för planen." + (
             " Öppna en nedan." if anv.administrator else " En administratör öppnar rundan."),
@@ -105,7 +105,7 @@ def _innehall(anv, kod: str, r, filt, sokplan) -> html.Div:
         visa = df[~df.tillstand.isin(runda.FARDIGA)]
     elif filt == "sena":
         visa = df[df.sen]
-    tabell = _tabell(anv, visa, r, sokplan) if not visa.empty else html.P(
+    tabell = _tabell(anv, visa, r, sokplan, plan) if not visa.empty else html.P(
         "Inga enheter i det här urvalet.", className="text-muted")
     slut = _stang(anv, df, r) if anv.administrator else None
     return html.Div([*huvud, tabell, slut, html.P(f"Uppdaterad {datum(idag)}.", className="small text-muted")])
@@ -134,16 +134,16 @@ def _filterval(sokplan, period: str, filt, df: pd.DataFrame) -> html.Nav:
     return html.Nav(lankar, className="nav nav-pills my-2", id="rr-filter", **{"aria-label": "Visa enheter"})
 
 
-def _knappar(anv, d, r) -> list:
+def _knappar(anv, d, r, plan: Plankontext) -> list:
     if r.stangd:
         return []
     ut = []
-    if d.tillstand in (runda.EJ_PABORJAD, runda.PABORJAD, runda.ATERSAND) and runda.far_markera(anv, d.enhet, r.plan):
+    if d.tillstand in (runda.EJ_PABORJAD, runda.PABORJAD, runda.ATERSAND) and runda.far_markera(anv, d.enhet, plan):
         ut.append(html.Small("Markeras klar när allt är rapporterat.", className="text-muted d-block")
                   if d.saknas else
                   html.Button("Markera klar", id={"typ": T_KLAR, "enhet": d.enhet}, type="button",
                               className="btn btn-sm btn-primary me-1 mb-1"))
-    if runda.far_granska(anv, d.enhet, r.plan) and d.tillstand in (runda.KLAR, runda.GODKAND):
+    if runda.far_granska(anv, d.enhet, plan) and d.tillstand in (runda.KLAR, runda.GODKAND):
         if d.tillstand == runda.KLAR:
             ut.append(html.Button("Godkänn", id={"typ": T_GODKANN, "enhet": d.enhet}, type="button",
                                   className="btn btn-sm btn-success me-1 mb-1"))
@@ -156,7 +156,7 @@ def _knappar(anv, d, r) -> list:
     return ut
 
 
-def _tabell(anv, df: pd.DataFrame, r, sokplan) -> html.Table:
+def _tabell(anv, df: pd.DataFrame, r, sokplan, plan: Plankontext) -> html.Table:
     rader = []
     for d in df.itertuples():
         poster = f"/?enhet={quote(d.enhet, safe='/')}&roll=ansvarig" + _sok(sokplan, r.period).replace("?", "&", 1)
@@ -174,8 +174,8 @@ def _tabell(anv, df: pd.DataFrame, r, sokplan) -> html.Table:
                      *kommentar]),
             html.Td([dcc.Link("Enhetens poster", href=poster, className="d-block"),
                      dcc.Link("Rapportera", href="/rapportera" + _sok(sokplan, r.period), className="d-block")
-                     if runda.far_markera(anv, d.enhet, r.plan) else None]),
-            html.Td(_knappar(anv, d, r), style={"minWidth": "11rem"}),
+                     if runda.far_markera(anv, d.enhet, plan) else None]),
+            html.Td(_knappar(anv, d, r, plan), style={"minWidth": "11rem"}),
         ], **{"data-enhet": d.enhet}))
     return html.Table([html.Caption("Enheternas delar i rundan"),
                        html.Thead(html.Tr([html.Th(x, scope="col") for x in
@@ -215,8 +215,8 @@ def _oppna(plan: Plankontext, r) -> html.Details:
     ], className="mt-4", open=r is None or r.stangd)
 
 
-def _epostlogg(kod: str) -> html.Div:
-    df = paminnelser.logg(kod, 100)
+def _epostlogg(plan: Plankontext) -> html.Div:
+    df = paminnelser.logg(plan, 100)
     rader = [html.Tr([html.Td(f"{x.skickad:%Y-%m-%d %H:%M}"), html.Td(x.period), html.Td(x.slag),
                       html.Td(x.mottagare or "–"),
                       html.Td(x.till + (f" (omdirigerat, till {x.avsedd})" if x.till != x.avsedd else "")),
@@ -243,6 +243,16 @@ def _inloggad():
     return _inloggning.aktuell()
 
 
+def _planen(kod: str | None) -> Plankontext:
+    """Kanten för callbackarna: sidans plan (koden i sidan) upplöst; Rundafel för en som saknas."""
+    try:
+        if kod:
+            return fragor.los_plan(kod)
+    except LookupError:
+        pass
+    raise runda.Rundafel([f"Planen {kod!r} finns inte; ladda om sidan."])
+
+
 def _sidan(sida) -> tuple[str | None, str | None, str | None, str | None]:
     if not isinstance(sida, dict):
         return None, None, None, None
@@ -267,16 +277,17 @@ def andra_del(_k, _g, _a, kommentarer, kommentar_id, sida):
         log.warning("Rapportrunda vägrad: inte inloggad")
         return _fel("Ingen behörighet.", ["Du är inte inloggad (eller inloggningen har gått ut)."]), no_update
     try:
+        kp = _planen(plan)
         if trig.get("typ") == T_KLAR:
-            runda.markera_klar(anv, plan, period, enhet)
+            runda.markera_klar(anv, kp, period, enhet)
             besked = f"{enhet} är markerad klar för {period}."
         elif trig.get("typ") == T_GODKANN:
-            runda.godkann(anv, plan, period, enhet)
+            runda.godkann(anv, kp, period, enhet)
             besked = f"{enhet} är godkänd för {period}."
         elif trig.get("typ") == T_ATERSAND:
             text = next((v for v, i in zip(kommentarer or [], kommentar_id or [])
                          if isinstance(i, dict) and i.get("enhet") == enhet), None)
-            runda.atersand(anv, plan, period, enhet, text if isinstance(text, str) else None)
+            runda.atersand(anv, kp, period, enhet, text if isinstance(text, str) else None)
             besked = f"{enhet} är återsänd med din kommentar."
         else:
             return no_update, no_update
@@ -284,7 +295,7 @@ def andra_del(_k, _g, _a, kommentarer, kommentar_id, sida):
         log.warning("Rapportrunda: %s vägrades %s för %s: %s", anv.namn, trig.get("typ"), enhet, "; ".join(e.fel))
         return _fel("Ingenting ändrades:", e.fel), no_update
     return (html.Div(besked + " (loggat)", className="alert alert-success"),
-            _innehall(anv, plan, runda.hamta(plan, period), filt, sokplan))
+            _innehall(anv, kp, runda.hamta(kp, period), filt, sokplan))
 
 
 @callback(Output(ID_BESKED, "children", allow_duplicate=True), Output(ID_INNEHALL, "children", allow_duplicate=True),
@@ -295,12 +306,13 @@ def stang(n, sida):
     if not n:
         return no_update, no_update
     try:
-        runda.stang(anv, plan or "", period or "")
+        kp = _planen(plan)
+        runda.stang(anv, kp, period or "")
     except Importfel as e:
         log.warning("Rapportrunda: stängning vägrad för %s: %s", anv.namn if anv else "anonym", "; ".join(e.fel))
         return _fel("Perioden låstes inte:", e.fel), no_update
     return (html.Div(f"Perioden {period} är låst och rundan stängd (loggat).", className="alert alert-success"),
-            _innehall(anv, plan, runda.hamta(plan, period), filt, sokplan))
+            _innehall(anv, kp, runda.hamta(kp, period), filt, sokplan))
 
 
 @callback(Output(ID_BESKED, "children", allow_duplicate=True), Input(ID_O_KNAPP, "n_clicks"),
@@ -319,7 +331,7 @@ def oppna(n, period, sista, enheter, sida):
     if not isinstance(period, str) or not period or d is None:
         return _fel("Rundan sparades inte:", ["Välj en period och en sista dag."])
     try:
-        r = runda.oppna(anv, plan or "", period, d, e)
+        r = runda.oppna(anv, _planen(plan), period, d, e)
     except Importfel as fel:
         log.warning("Rapportrunda: öppning vägrad för %s: %s", anv.namn if anv else "anonym", "; ".join(fel.fel))
         return _fel("Rundan sparades inte:", fel.fel)

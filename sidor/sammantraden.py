@@ -16,7 +16,7 @@ from data.uppfoljning import fragor
 from data.uppfoljning.plankontext import Plankontext
 from data.uppfoljning.urval import Urval
 from data.utdata import sammantrade
-from sidor import _inloggning, _sakerhet
+from sidor import _inloggning, _sakerhet, _sammantrade
 from sidor._gemensamt import urvalsfel
 from sidor._sammantrade import bygg_sidorna
 
@@ -110,7 +110,7 @@ def layout(plan=None, **_):
         return urvalsfel(fel, "/sammantraden", "Sammanträden")
     kp = fragor.los_plan(u.plan)   # kanten: URL:ens plan, annars standardplanen
     kod = kp.kod
-    df = sammantrade.lista(kod)
+    df = sammantrade.lista(kp)
     anv = _inloggning.aktuell()
     return html.Div([
         html.H1("Sammanträden", className="sidrubrik"),
@@ -136,7 +136,8 @@ def skapa(n, plan, datum, dnr, period, organ, enhet, ersatter):
                          html.P("Bara en administratör får skapa sammanträden. Ingenting sparades.")],
                         className="alert alert-danger", role="alert")
     try:
-        s = sammantrade.skapa(plan if isinstance(plan, str) else None, period if isinstance(period, str) else "",
+        kp = _sammantrade.los_plan(plan if isinstance(plan, str) else None)   # kanten: formulärets plan
+        s = sammantrade.skapa(kp, period if isinstance(period, str) else "",
                               datum if isinstance(datum, str) else "", dnr if isinstance(dnr, str) else "",
                               anv.namn, bygg_sidorna, organ=organ.strip() if isinstance(organ, str) and organ.strip()
                               else None, enhet=[e for e in (enhet or []) if isinstance(e, str)],

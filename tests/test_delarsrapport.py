@@ -156,30 +156,30 @@ def test_analystexter_versioneras_lases_med_perioden_och_kraver_administrator(to
     anvand_databas(tom_databas)
     ladda.ladda_plan()
     anvand(tom_databas)
-    kod = fragor.standardplan()
+    plan = fragor.los_plan()
     ny = [analys.Andring("malomrade", "1", "Delvis i fas", TEXT_1), analys.Andring("plan", "", None, "Sammanfattat.")]
-    assert analys.spara(kod, PERIOD, ny, ADMIN) == 2
-    assert analys.spara(kod, PERIOD, ny, ADMIN) == 0                        # oförändrat: ingen ny version
-    assert analys.spara(kod, PERIOD, [analys.Andring("malomrade", "1", "I fas", TEXT_2)], ADMIN) == 1
+    assert analys.spara(plan, PERIOD, ny, ADMIN) == 2
+    assert analys.spara(plan, PERIOD, ny, ADMIN) == 0                        # oförändrat: ingen ny version
+    assert analys.spara(plan, PERIOD, [analys.Andring("malomrade", "1", "I fas", TEXT_2)], ADMIN) == 1
     for roll, enheter in (("lasare", ()), ("rapportor", ("KSK/EKO",))):
         with pytest.raises(Behorighetsfel):
-            analys.spara(kod, PERIOD, ny, Anvandare(7, "x", "X", roll, enheter))
+            analys.spara(plan, PERIOD, ny, Anvandare(7, "x", "X", roll, enheter))
     for fel, andring in (("skalan", analys.Andring("malomrade", "1", "Jättebra", "")),
                          ("finns inte i planen", analys.Andring("malomrade", "99", None, "x")),
                          ("ingen bedömning", analys.Andring("plan", "", "I fas", "x"))):
         with pytest.raises(Importfel) as e:
-            analys.spara(kod, PERIOD, [andring], ADMIN)
+            analys.spara(plan, PERIOD, [andring], ADMIN)
         assert fel in " ".join(e.value.fel)
-    h = analysfragor.historik(kod, PERIOD, "malomrade", "1")
+    h = analysfragor.historik(plan, PERIOD, "malomrade", "1")
     assert list(h.version) == [2, 1] and list(h.text) == [TEXT_2, TEXT_1]
     assert list(h.skriven_av) == ["Startadministratör"] * 2     # aldrig inloggningsnamnet (issue 21 fynd 5)
-    g = analysfragor.som_karta(analysfragor.gallande(kod, PERIOD))
+    g = analysfragor.som_karta(analysfragor.gallande(plan, PERIOD))
     assert g[("malomrade", "1")]["text"] == TEXT_2 and g[("malomrade", "1")]["bedomning"] == "I fas"
     rapport.las_period(PERIOD, "test", True, plan=fragor.los_plan())
     with pytest.raises(Importfel) as e:
-        analys.spara(kod, PERIOD, [analys.Andring("malomrade", "1", None, "ändrat efter låsningen")], ADMIN)
+        analys.spara(plan, PERIOD, [analys.Andring("malomrade", "1", None, "ändrat efter låsningen")], ADMIN)
     assert "låst" in e.value.fel[0]
-    assert len(analysfragor.historik(kod, PERIOD)) == 3
+    assert len(analysfragor.historik(plan, PERIOD)) == 3
 
 
 # --- Webbläsaren, webbvägarna, export och API ---
@@ -393,14 +393,14 @@ def test_lasare_och_rapportor_vagras_i_formular_och_aterspelad_callback(server, 
         status, _h, svar = k.dash_anrop("analys-resultat.children", {"analys-spara.n_clicks": 1}, state)
         assert status == 200 and "Ingen behörighet" in text_i(svar), (namn, svar)
     anvand(url)
-    assert len(analysfragor.historik("KS-2020", PERIOD)) == 2
+    assert len(analysfragor.historik(fragor.los_plan("KS-2020"), PERIOD)) == 2
     # Låst period: inte ens en administratör ändrar (återspelad callback)
     rapport.las_period(PERIOD, "test", True, plan=fragor.los_plan())
     k = Klient(server["bas"])
     logga_in(k, LOSEN, "anna")
     status, _h, svar = k.dash_anrop("analys-resultat.children", {"analys-spara.n_clicks": 1}, state)
     assert "är låst" in text_i(svar)
-    assert len(analysfragor.historik("KS-2020", PERIOD)) == 2
+    assert len(analysfragor.historik(fragor.los_plan("KS-2020"), PERIOD)) == 2
     rapport.las_period(PERIOD, "test", False, "tillbaka för testerna", plan=fragor.los_plan())
 
 

@@ -243,7 +243,7 @@ def _anv(namn: str):
 
 
 def _rapportera_enhet(anv, enhet: str, antal: int | None = None) -> None:
-    fv = runda.forvantat(RPLAN)
+    fv = runda.forvantat(fragor.los_plan(RPLAN))
     fv = fv[fv.enhet == enhet]
     atg = [k for k in fv.kod[fv.typ == "atgard"]]
     ind = [k for k in fv.kod[fv.typ == "indikator"]]
@@ -271,15 +271,15 @@ def runda_server(oppen_server):
                 anvandare.lagg_till(namn, roll, enheter, LOSEN, vis)
     ada, sara, erik = _anv("ada"), _anv("sara"), _anv("erik")
     idag = dt.date.today()
-    runda.oppna(ada, RPLAN, RPERIOD, idag + dt.timedelta(days=5), idag - dt.timedelta(days=1))
+    runda.oppna(ada, fragor.los_plan(RPLAN), RPERIOD, idag + dt.timedelta(days=5), idag - dt.timedelta(days=1))
     _rapportera_enhet(sara, "KSK/SHB")
-    runda.markera_klar(sara, RPLAN, RPERIOD, "KSK/SHB")
+    runda.markera_klar(sara, fragor.los_plan(RPLAN), RPERIOD, "KSK/SHB")
     _rapportera_enhet(erik, "KSK/EKO/Kvalitet")
-    runda.markera_klar(erik, RPLAN, RPERIOD, "KSK/EKO/Kvalitet")
-    runda.godkann(ada, RPLAN, RPERIOD, "KSK/EKO/Kvalitet")
+    runda.markera_klar(erik, fragor.los_plan(RPLAN), RPERIOD, "KSK/EKO/Kvalitet")
+    runda.godkann(ada, fragor.los_plan(RPLAN), RPERIOD, "KSK/EKO/Kvalitet")
     _rapportera_enhet(ada, "KSK/HR")
-    runda.markera_klar(ada, RPLAN, RPERIOD, "KSK/HR")
-    runda.atersand(ada, RPLAN, RPERIOD, "KSK/HR", "Kommentera personalomsättningen.")
+    runda.markera_klar(ada, fragor.los_plan(RPLAN), RPERIOD, "KSK/HR")
+    runda.atersand(ada, fragor.los_plan(RPLAN), RPERIOD, "KSK/HR", "Kommentera personalomsättningen.")
     _rapportera_enhet(erik, "KSK/EKO", 5)
     return oppen_server
 
@@ -360,7 +360,7 @@ def test_rattigheterna_i_omspelade_anrop(runda_server):
     assert "inte inloggad" in _knapp(anonym, "rr-godkann", "KSK/SHB") and _handelser() == fore
     # Kontrollfallet: granskaren godkänner sin egen enhets klara del
     assert "KSK/SHB är godkänd" in _knapp(greta, "rr-godkann", "KSK/SHB") and _handelser() == fore + 1
-    assert runda.delar(runda.hamta(RPLAN, RPERIOD)).set_index("enhet").loc["KSK/SHB"].tillstand == runda.GODKAND
+    assert runda.delar(runda.hamta(fragor.los_plan(RPLAN), RPERIOD)).set_index("enhet").loc["KSK/SHB"].tillstand == runda.GODKAND
     assert "vägrades" in open(runda_server["logg"], encoding="utf-8").read()
     # Att öppna (ändra) rundan i appen: bara administratören
     idag = dt.date.today()
@@ -375,7 +375,7 @@ def test_rattigheterna_i_omspelade_anrop(runda_server):
     assert logga_in(ada, "ada") == 200
     assert "Rundan för Delår 2 2020 är sparad" in text_i(ada.callback("rr-besked.children", {"rr-oppna.n_clicks": 1},
                                                                        state)[2])
-    assert _handelser() == fore + 1 and runda.hamta(RPLAN, RPERIOD).sista_dag_enheter == idag - dt.timedelta(days=1)
+    assert _handelser() == fore + 1 and runda.hamta(fragor.los_plan(RPLAN), RPERIOD).sista_dag_enheter == idag - dt.timedelta(days=1)
 
 
 def test_rapportmallen_har_raderna_rapportoren_far_fylla_i(runda_server):
@@ -474,7 +474,7 @@ def test_formularet_och_rundan_i_webblasaren_1280x720(webblasare, runda_server, 
         d.get(bas + "/rapportrunda")
         vanta_pa_dash(d)
         start.starta(Installningar(exempel=False).med(databas_url=runda_server["databas"]), schema=False)
-        vantat = runda.sammanfattning(runda.delar(runda.hamta(RPLAN, RPERIOD)))
+        vantat = runda.sammanfattning(runda.delar(runda.hamta(fragor.los_plan(RPLAN), RPERIOD)))
         assert vantat.startswith("2 av ")                                # KSK/SHB och KSK/EKO/Kvalitet
         assert _vanta(d, lambda: d.find_element(By.ID, "rr-sammanfattning").text) == vantat
         tabell = d.find_element(By.ID, "rr-tabell").text

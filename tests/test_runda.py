@@ -107,7 +107,7 @@ def skickat(lada: Brevlada, dag: str) -> dict[str, list[email.message.EmailMessa
 
 
 def tillstand(enhet: str) -> str:
-    return runda.delar(runda.hamta(PLAN, PERIOD)).set_index("enhet").loc[enhet].tillstand
+    return runda.delar(runda.hamta(fragor.los_plan(PLAN), PERIOD)).set_index("enhet").loc[enhet].tillstand
 
 
 def test_rundan_fran_oppning_till_last_period_med_epost(tk_databas, smtp):
@@ -123,10 +123,10 @@ def test_rundan_fran_oppning_till_last_period_med_epost(tk_databas, smtp):
     ada, erik, dan, greta = konto("ada"), konto("erik"), konto("dan"), konto("greta")
 
     with pytest.raises(Behorighetsfel):
-        runda.oppna(erik, PLAN, PERIOD, dt.date(2023, 5, 15))
-    r = runda.oppna(ada, PLAN, PERIOD, dt.date(2023, 5, 15), dt.date(2023, 5, 10))
+        runda.oppna(erik, fragor.los_plan(PLAN), PERIOD, dt.date(2023, 5, 15))
+    r = runda.oppna(ada, fragor.los_plan(PLAN), PERIOD, dt.date(2023, 5, 15), dt.date(2023, 5, 10))
     assert (r.sista_dag, r.sista_dag_enheter, r.stangd) == (dt.date(2023, 5, 15), dt.date(2023, 5, 10), False)
-    assert runda.oppen_period(PLAN) == PERIOD
+    assert runda.oppen_period(fragor.los_plan(PLAN)) == PERIOD
     df = runda.delar(r, dt.date(2023, 5, 1)).set_index("enhet")
     assert list(df.index) == ["KSK/EKO", "KSK/DIGI"] or set(df.index) == {"KSK/EKO", "KSK/DIGI"}
     assert df.loc["KSK/DIGI"].forvantade == 5 and set(df.tillstand) == {runda.EJ_PABORJAD}
@@ -150,15 +150,15 @@ def test_rundan_fran_oppning_till_last_period_med_epost(tk_databas, smtp):
     assert rapportera(dan, ["1-A02"]) == 1
     assert tillstand("KSK/DIGI") == runda.PABORJAD
     with pytest.raises(Behorighetsfel):
-        runda.markera_klar(erik, PLAN, PERIOD, "KSK/DIGI")
+        runda.markera_klar(erik, fragor.los_plan(PLAN), PERIOD, "KSK/DIGI")
     with pytest.raises(runda.Rundafel, match="4 av 5 saknar rapport"):
-        runda.markera_klar(dan, PLAN, PERIOD, "KSK/DIGI")
-    runda.markera_klar(erik, PLAN, PERIOD, "KSK/EKO")
+        runda.markera_klar(dan, fragor.los_plan(PLAN), PERIOD, "KSK/DIGI")
+    runda.markera_klar(erik, fragor.los_plan(PLAN), PERIOD, "KSK/EKO")
     for vem in (erik, dan):
         with pytest.raises(Behorighetsfel):
-            runda.godkann(vem, PLAN, PERIOD, "KSK/EKO")
+            runda.godkann(vem, fragor.los_plan(PLAN), PERIOD, "KSK/EKO")
     with pytest.raises(Behorighetsfel):
-        runda.markera_klar(greta, PLAN, PERIOD, "KSK/EKO")
+        runda.markera_klar(greta, fragor.los_plan(PLAN), PERIOD, "KSK/EKO")
     brev = skickat(lada, "2023-05-08")
     assert sorted(brev) == ["greta@testkoping.se"]
     assert brev["greta@testkoping.se"][0]["Subject"] == "Att granska: KSK/EKO är klar för Tertial 1 2023"
@@ -166,8 +166,8 @@ def test_rundan_fran_oppning_till_last_period_med_epost(tk_databas, smtp):
 
     # Granskaren återsänder med en kommentar; bara enhetens rapportörer (med adress) får beskedet.
     with pytest.raises(runda.Rundafel, match="kommentar"):
-        runda.atersand(greta, PLAN, PERIOD, "KSK/EKO", "  ")
-    runda.atersand(greta, PLAN, PERIOD, "KSK/EKO", "Kommentaren till 1-A01 behöver en tidplan.")
+        runda.atersand(greta, fragor.los_plan(PLAN), PERIOD, "KSK/EKO", "  ")
+    runda.atersand(greta, fragor.los_plan(PLAN), PERIOD, "KSK/EKO", "Kommentaren till 1-A01 behöver en tidplan.")
     assert tillstand("KSK/EKO") == runda.ATERSAND
     brev = skickat(lada, "2023-05-09")
     assert sorted(brev) == ["erik@testkoping.se"]
@@ -177,16 +177,16 @@ def test_rundan_fran_oppning_till_last_period_med_epost(tk_databas, smtp):
 
     # Enheten rättar och markerar klar igen; granskaren godkänner. På sista dagen: bara Dan påminns.
     rapportera(erik, ["1-A01"], "Klart i september 2023.")
-    runda.markera_klar(erik, PLAN, PERIOD, "KSK/EKO")
-    runda.godkann(greta, PLAN, PERIOD, "KSK/EKO")
+    runda.markera_klar(erik, fragor.los_plan(PLAN), PERIOD, "KSK/EKO")
+    runda.godkann(greta, fragor.los_plan(PLAN), PERIOD, "KSK/EKO")
     assert tillstand("KSK/EKO") == runda.GODKAND
     with pytest.raises(Behorighetsfel):
-        runda.godkann(greta, PLAN, PERIOD, "KSK/DIGI")            # granskare bara för sina enheter
+        runda.godkann(greta, fragor.los_plan(PLAN), PERIOD, "KSK/DIGI")            # granskare bara för sina enheter
     brev = skickat(lada, "2023-05-10")
     assert sorted(brev) == ["dan@testkoping.se"]
     assert "senast i dag, 10 maj 2023" in brev["dan@testkoping.se"][0].get_content()
-    assert runda.sammanfattning(runda.delar(runda.hamta(PLAN, PERIOD))) == "1 av 2 enheter klara (1 godkända)"
-    sen = runda.delar(runda.hamta(PLAN, PERIOD), dt.date(2023, 5, 11)).set_index("enhet").sen
+    assert runda.sammanfattning(runda.delar(runda.hamta(fragor.los_plan(PLAN), PERIOD))) == "1 av 2 enheter klara (1 godkända)"
+    sen = runda.delar(runda.hamta(fragor.los_plan(PLAN), PERIOD), dt.date(2023, 5, 11)).set_index("enhet").sen
     assert sen.to_dict() == {"KSK/EKO": False, "KSK/DIGI": True}
 
     # Veckovis efter sista dagen: inget dag 1–6, en påminnelse dag 7 – omdirigerad till testadressen.
@@ -201,23 +201,23 @@ def test_rundan_fran_oppning_till_last_period_med_epost(tk_databas, smtp):
 
     # Dan blir klar; utan granskare för KSK/DIGI får administratören beskedet och godkänner.
     with pytest.raises(runda.Rundafel, match="inte godkända"):
-        runda.stang(ada, PLAN, PERIOD)
+        runda.stang(ada, fragor.los_plan(PLAN), PERIOD)
     rapportera(dan)
-    runda.markera_klar(dan, PLAN, PERIOD, "KSK/DIGI")
+    runda.markera_klar(dan, fragor.los_plan(PLAN), PERIOD, "KSK/DIGI")
     brev = skickat(lada, "2023-05-18")
     assert sorted(brev) == ["ada@testkoping.se"]
-    runda.godkann(ada, PLAN, PERIOD, "KSK/DIGI")
+    runda.godkann(ada, fragor.los_plan(PLAN), PERIOD, "KSK/DIGI")
     with pytest.raises(Behorighetsfel):
-        runda.stang(greta, PLAN, PERIOD)
-    runda.stang(ada, PLAN, PERIOD)
-    r = runda.hamta(PLAN, PERIOD)
-    assert r.stangd and runda.oppen_period(PLAN) is None
+        runda.stang(greta, fragor.los_plan(PLAN), PERIOD)
+    runda.stang(ada, fragor.los_plan(PLAN), PERIOD)
+    r = runda.hamta(fragor.los_plan(PLAN), PERIOD)
+    assert r.stangd and runda.oppen_period(fragor.los_plan(PLAN)) is None
     assert skickat(lada, "2023-05-24") == {}                       # en stängd runda påminner inte
     with pytest.raises(runda.Rundafel, match="stängd"):
-        runda.atersand(ada, PLAN, PERIOD, "KSK/DIGI", "För sent")
+        runda.atersand(ada, fragor.los_plan(PLAN), PERIOD, "KSK/DIGI", "För sent")
 
     # Loggen över skickade brev och ändringsloggen
-    logg = paminnelser.logg(PLAN)
+    logg = paminnelser.logg(fragor.los_plan(PLAN))
     assert len(logg) == 7 and set(logg.slag) == {"påminnelse", "klar", "återsänd"}
     assert logg[logg.till == "test@testkoping.se"].avsedd.tolist() == ["dan@testkoping.se"]
     andr = behorighet.andringslogg(plan=fragor.los_plan(PLAN))
@@ -263,7 +263,7 @@ def test_kommandona_runda_och_paminnelser(tk_databas, capsys, monkeypatch):
     assert "Till Dan Digital <dan@testkoping.se>: Påminnelse" in ut and "1 brev skulle skickas." in ut
     assert paminnelser_kommando.main(["skicka", "--datum", "2023-05-07"]) == 1
     assert "MALKOLL_SMTP_URL är inte satt" in capsys.readouterr().err
-    assert paminnelser.logg(PLAN).empty                            # inget skickat, inget sparat
+    assert paminnelser.logg(fragor.los_plan(PLAN)).empty                            # inget skickat, inget sparat
 
 
 def test_paminnelsernas_rytm():

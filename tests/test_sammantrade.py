@@ -50,7 +50,7 @@ def _text(komponent) -> str:
 
 def _skapa(**kw) -> sammantrade.Sammantradet:
     from sidor._sammantrade import bygg_sidorna
-    return sammantrade.skapa("KS-2020", PERIOD, DATUM, DNR, "Anna Administratör", bygg_sidorna, **kw)
+    return sammantrade.skapa(fragor.los_plan("KS-2020"), PERIOD, DATUM, DNR, "Anna Administratör", bygg_sidorna, **kw)
 
 
 def _sidorna(sammantrade_: str | None) -> dict[tuple, str]:
@@ -230,16 +230,37 @@ def test_rattelse_ersatter_och_datumet_visar_rattelsen(databas):
     s = _skapa()
     r = _skapa(ersatter=s.id)
     assert r.ersatter_id == s.id
-    assert sammantrade.hitta("KS-2020", DATUM).id == r.id
-    assert sammantrade.hitta("KS-2020", str(s.id)).id == s.id
-    df = sammantrade.lista("KS-2020")
+    ks = fragor.los_plan("KS-2020")
+    assert sammantrade.hitta(ks, DATUM).id == r.id
+    assert sammantrade.hitta(ks, str(s.id)).id == s.id
+    df = sammantrade.lista(ks)
     assert df.set_index("id").ersatt_av[s.id] == r.id
     with pytest.raises(sammantrade.Sammantradesfel, match="diarienumret saknas"):
-        sammantrade.skapa("KS-2020", PERIOD, DATUM, " ", "Anna", lambda u: None)
+        sammantrade.skapa(ks, PERIOD, DATUM, " ", "Anna", lambda u: None)
     with pytest.raises(sammantrade.Sammantradesfel, match="okänd period"):
-        sammantrade.skapa("KS-2020", "Delår 9 2020", DATUM, DNR, "Anna", lambda u: None)
+        sammantrade.skapa(ks, "Delår 9 2020", DATUM, DNR, "Anna", lambda u: None)
     with pytest.raises(sammantrade.Sammantradesfel, match="inte ett datum"):
-        sammantrade.skapa("KS-2020", PERIOD, "28/9", DNR, "Anna", lambda u: None)
+        sammantrade.skapa(ks, PERIOD, "28/9", DNR, "Anna", lambda u: None)
+
+
+def test_underlag_inspelat_med_plankod_svarar_fortfarande(databas):
+    """Ett underlag som spelades in när analysfragor.gallande tog `plan_kod` (en kod) svarar på frågan
+    med en Plankontext: nyckelns värde är detsamma (planens kod)."""
+    from data.lagring import cache
+    from data.uppfoljning import analysfragor
+    s = _skapa()
+    plan = fragor.los_plan("KS-2020")
+    nyckel = cache.underlagsnyckel(analysfragor.gallande.__wrapped__, (plan, PERIOD), {})
+    assert "('plan', 'KS-2020')" in nyckel and nyckel in s.underlag
+    gamla = {k.replace("('plan', 'KS-2020')", "('plan_kod', 'KS-2020')") if k == nyckel else k: v
+             for k, v in s.underlag._svar.items()}
+    assert nyckel not in cache.Underlag(s.id, gamla)
+    with cache.med_underlag(s.underlag):
+        nu = analysfragor.gallande(plan, PERIOD)
+    with cache.med_underlag(cache.Underlag(s.id, gamla)):
+        assert analysfragor.gallande(plan, PERIOD).equals(nu)
+        with pytest.raises(cache.UtanforUnderlaget):
+            analysfragor.gallande(plan, "Delår 9 2020")
 
 
 def test_manipulerat_innehall_visas_inte(databas):

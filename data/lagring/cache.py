@@ -254,11 +254,18 @@ def _normaliserat(v):
     return v
 
 
-def underlagsnyckel(funktion, args, kw) -> str:
-    """Frågans nyckel i underlaget: modul, namn och argumenten (utan standardvärdena som skillnad)."""
+# Parameternamn som äldre underlag spelades in med: analysfragor.gallande tog `plan_kod` (en kod)
+# innan den tog `plan` (en Plankontext); nyckelns värde är detsamma (planens kod).
+TIDIGARE_NAMN = {"plan": "plan_kod"}
+
+
+def underlagsnyckel(funktion, args, kw, namn: dict[str, str] | None = None) -> str:
+    """Frågans nyckel i underlaget: modul, namn och argumenten (utan standardvärdena som skillnad);
+    `namn` döper om parametrar (äldre underlags nycklar)."""
     bundna = inspect.signature(funktion).bind(*args, **kw)
     bundna.apply_defaults()
-    varden = sorted((k, _normaliserat(v)) for k, v in bundna.arguments.items())
+    namn = namn or {}
+    varden = sorted((namn.get(k, k), _normaliserat(v)) for k, v in bundna.arguments.items())
     return f"{funktion.__module__}.{funktion.__qualname__}{varden!r}"
 
 
@@ -285,6 +292,8 @@ class Underlag:
     def svar(self, funktion, args, kw):
         nyckel = underlagsnyckel(funktion, args, kw)
         data = self._svar.get(nyckel)
+        if data is None:   # inspelat innan parametern döptes om (samma värde: planens kod)
+            data = self._svar.get(underlagsnyckel(funktion, args, kw, TIDIGARE_NAMN))
         if data is None:
             log.info("Sammanträde %s: %s finns inte i underlaget", self.id, nyckel)
             raise UtanforUnderlaget(funktion.__qualname__)

@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from data.konton.anvandare import Anvandare
 from data.lagring import db
-from data.lagring.models import Analystext, Inriktningsmal, Malomrade, Period, Plan, Uppdrag
+from data.lagring.models import Analystext, Inriktningsmal, Malomrade, Period, Uppdrag
 from data.rapportering.behorighet import Behorighetsfel
 from data.rapportering.rapportfil import Importfel
 from data.uppfoljning import analysfragor
+from data.uppfoljning.plankontext import Plankontext
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ def granska(andringar: list[Andring], kanda: dict[str, set[str]]) -> list[str]:
     return fel
 
 
-def spara(plan_kod: str, period: str, andringar: list[Andring], anv: Anvandare | None) -> int:
+def spara(plan: Plankontext, period: str, andringar: list[Andring], anv: Anvandare | None) -> int:
     """Spara de texter som ändrats (en ny version var) i en transaktion; antal nya versioner.
     Behorighetsfel för den som inte får skriva, Importfel för en låst period eller fel i texterna
     (ingenting sparas då)."""
@@ -85,10 +86,10 @@ def spara(plan_kod: str, period: str, andringar: list[Andring], anv: Anvandare |
         raise Behorighetsfel(["Bara en administratör får skriva analystexterna."])
     andringar = [Andring(a.niva, str(a.nyckel or ""), (a.bedomning or None), _stada(a.text)) for a in andringar]
     with db.session() as s:
-        per = s.scalars(select(Period).join(Plan, Plan.id == Period.plan_id)
-                        .where(Plan.kod == plan_kod, Period.namn == period).with_for_update()).one_or_none()
+        per = s.scalars(select(Period).where(Period.plan_id == plan.id, Period.namn == period)
+                        .with_for_update()).one_or_none()
         if per is None:
-            raise Importfel([f"Perioden ”{period}” finns inte i planen {plan_kod}."])
+            raise Importfel([f"Perioden ”{period}” finns inte i planen {plan.kod}."])
         if per.last:
             raise Importfel([f"Perioden {period} är låst: analystexterna kan läsas men inte ändras. "
                              "En administratör kan låsa upp perioden med en motivering."])
@@ -105,5 +106,5 @@ def spara(plan_kod: str, period: str, andringar: list[Andring], anv: Anvandare |
             s.add(Analystext(period_id=per.id, niva=a.niva, nyckel=a.nyckel, bedomning=a.bedomning, text=a.text,
                              skriven_av=anv.etikett[:200], skriven=nu))
             n += 1
-    log.info("%s sparade %d analystexter för %s %s", anv.namn, n, plan_kod, period)
+    log.info("%s sparade %d analystexter för %s %s", anv.namn, n, plan.kod, period)
     return n

@@ -29,7 +29,9 @@ from sqlalchemy.exc import IntegrityError
 from data.lagring import db, installningar
 from data.lagring.models import Konto, Period, Plan, Rapportrunda, Utskick
 from data.rapportering import runda as rundor
+from data.uppfoljning import fragor
 from data.uppfoljning.format import datum
+from data.uppfoljning.plankontext import Plankontext
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +106,7 @@ def _enhetsrad(d) -> str:
             + (" – delen är återsänd" if d.tillstand == rundor.ATERSAND else "") + f". Saknas: {koder}.")
 
 
-def _mottagare(enhet: str, roll: str, plan: str) -> list[tuple[int, str, str]]:
+def _mottagare(enhet: str, roll: str, plan: Plankontext) -> list[tuple[int, str, str]]:
     return [k for k in rundor.konton_for(enhet, roll, plan) if k[2]]
 
 
@@ -114,14 +116,14 @@ def _brev(brev: dict[int, Brev], konto: tuple[int, str, str]) -> Brev:
     return brev[konto[0]]
 
 
-def _paminnelser(brev: dict[int, Brev], r: rundor.Runda, df: pd.DataFrame, idag: dt.date,
+def _paminnelser(brev: dict[int, Brev], plan: Plankontext, r: rundor.Runda, df: pd.DataFrame, idag: dt.date,
                  inst: installningar.Installningar) -> None:
     slag = paminnelseslag(idag, r.sista_dag_enheter, inst.paminnelse_dagar, inst.paminnelse_rytm)
     if slag is None:
         return
     per_konto: dict[int, tuple[tuple, list]] = {}
     for d in df[~df.tillstand.isin(rundor.FARDIGA)].itertuples():
-        for k in _mottagare(d.enhet, "rapportor", r.plan):
+        for k in _mottagare(d.enhet, "rapportor", plan):
             per_konto.setdefault(k[0], (k, []))[1].append(d)
     for konto, delar_ in per_konto.values():
         b = _brev(brev, konto)
@@ -137,7 +139,7 @@ def _paminnelser(brev: dict[int, Brev], r: rundor.Runda, df: pd.DataFrame, idag:
         b.nycklar.append((f"paminnelse:{r.id}:{konto[0]}:{slag}", r.id, "påminnelse"))
 
 
-def _besked(brev: dict[int, Brev], r: rundor.Runda) -> None:
+def _besked(brev: dict[int, Brev], plan: Plankontext, r: rundor.Runda) -> None:
     """Klar → enhetens granskare (utan granskare med adress: administratörerna); återsänd → rapportörerna.
     Bara för händelser som fortfarande gäller (den senaste för enheten)."""
     senaste: dict[str, tuple] = {}
@@ -146,7 +148,7 @@ def _besked(brev: dict[int, Brev], r: rundor.Runda) -> None:
             senaste[h.enhet] = h
     for h in senaste.values():
         if h.handelse == rundor.KLAR:
-            till = _mottagare(h.enhet, "granskare", r.plan) or _mottagare(h.enhet, "administrator", r.plan)
+            till = _mottagare(h.enhet, "granskare", plan) or _mottagare(h.enhet, "administrator", plan)
             for k in till:
                 b = _brev(brev, k)
                 b.amnen.append(f"Att granska: {h.enhet} är klar för {r.period}")
@@ -155,7 +157,7 @@ def _besked(brev: dict[int, Brev], r: rundor.Runda) -> None:
                                  f"{_lank('/rapportrunda', plan=r.plan, period=r.period)}")
                 b.nycklar.append((f"klar:{h.id}:{k[0]}", r.id, "klar"))
         elif h.handelse == rundor.ATERSAND:
-            for k in _mottagare(h.enhet, "rapportor", r.plan):
+            for k in _mottagare(h.enhet, "rapportor", plan):
                 b = _brev(brev, k)
                 b.amnen.append(f"Återsänd: {h.enhet} för {r.period}")
                 b.stycken.append("\n".join([
@@ -166,12 +168,13 @@ def _besked(brev: dict[int, Brev], r: rundor.Runda) -> None:
                 b.nycklar.append((f"atersand:{h.id}:{k[0]}", r.id, "återsänd"))
 
 
-def _oppna_rundor() -> list[rundor.Runda]:
+def _oppna_rundor() -> list[tuple[Plankontext, rundor.Runda]]:
+    """Varje öppen runda med sin plan (upplöst här: påminnelserna gäller alla planers rundor)."""
     with db.session() as s:
         planer = {p for p, in s.execute(select(Period.plan_id).join(Rapportrunda, Rapportrunda.period_id == Period.id)
                                         .where(Period.last.is_(False)))}
         koder = [k for k, in s.execute(select(Plan.kod).where(Plan.id.in_(planer)).order_by(Plan.kod))]
-    return [r for kod in koder for r in rundor.rundor(kod) if not r.stangd]
+    return [(plan, r) for plan in map(fragor.los_plan, koder) for r in rundor.rundor(plan) if not r.stangd]
 
 
 def planera(idag: dt.date | None = None) -> list[Brev]:
@@ -179,9 +182,9 @@ def planera(idag: dt.date | None = None) -> list[Brev]:
     idag = idag or dt.date.today()
     inst = installningar.aktuella()
     brev: dict[int, Brev] = {}
-    for r in _oppna_rundor():
-        _besked(brev, r)
-        _paminnelser(brev, r, rundor.delar(r, idag), idag, inst)
+    for plan, r in _oppna_rundor():
+        _besked(brev, plan, r)
+        _paminnelser(brev, plan, r, rundor.delar(r, idag), idag, inst)
     with db.session() as s:
         skickade = set(s.scalars(select(Utskick.nyckel).where(
             Utskick.nyckel.in_([n for b in brev.values() for n, _, _ in b.nycklar]))))
@@ -265,14 +268,13 @@ def skicka(idag: dt.date | None = None) -> list[Brev]:
     return skickade
 
 
-def logg(plan: str, max_rader: int = 500) -> pd.DataFrame:
+def logg(plan: Plankontext, max_rader: int = 500) -> pd.DataFrame:
     """Skickade brev för planens rundor, nyast först (skickad, period, slag, till, avsedd, amne, mottagare)."""
     with db.session() as s:
         rader = s.execute(select(Utskick.skickad, Period.namn, Utskick.slag, Utskick.till, Utskick.avsedd,
                                  Utskick.amne, Konto.visningsnamn, Utskick.id)
                           .join(Rapportrunda, Rapportrunda.id == Utskick.runda_id)
                           .join(Period, Period.id == Rapportrunda.period_id)
-                          .join(Plan, Plan.id == Period.plan_id)
                           .outerjoin(Konto, Konto.id == Utskick.konto_id)
-                          .where(Plan.kod == plan).order_by(Utskick.id.desc()).limit(max_rader)).all()
+                          .where(Period.plan_id == plan.id).order_by(Utskick.id.desc()).limit(max_rader)).all()
     return pd.DataFrame(rader, columns=["skickad", "period", "slag", "till", "avsedd", "amne", "mottagare", "id"])

@@ -21,11 +21,11 @@ from data.konton import anvandare
 from data.konton.anvandare import Anvandare
 from data.lagring import cache, db
 from data.lagring.models import (Atgard, AtgardEnhet, Atgardsrapport, Enhet, Indikator, IndikatorEnhet,
-                                 Indikatorutfall, Konto, Period, Plan, Rapportrunda, Rundahandelse)
+                                 Indikatorutfall, Konto, Period, Rapportrunda, Rundahandelse)
 from data.rapportering import behorighet, rapport
 from data.rapportering.behorighet import Behorighetsfel
 from data.rapportering.granser import citat
-from data.uppfoljning import fragor
+from data.uppfoljning.plankontext import Plankontext
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class Rundafel(rapport.Importfel):
 
 @dataclass(frozen=True)
 class Runda:
-    """En runda som den visas: plan, period, sista dagar och om den är stängd (perioden låst)."""
+    """En runda som den visas: planens kod, period, sista dagar och om den är stängd (perioden låst)."""
     id: int
     plan: str
     period: str
@@ -58,39 +58,26 @@ def tacker(koder, enhet: str) -> bool:
     return any(enhet == k or enhet.startswith(k + "/") for k in koder or ())
 
 
-def _planen(kod: str) -> behorighet.Planen:
-    """Rundans plan (en uttrycklig kod, aldrig standardplanen) med organisationen för rättigheterna."""
-    return behorighet.planen(fragor.los_plan(kod))
-
-
-def far_markera(anv: Anvandare | None, enhet: str, plan: str) -> bool:
+def far_markera(anv: Anvandare | None, enhet: str, plan: Plankontext) -> bool:
     """Administratören, och rapportörer för enheten i planens organisation, markerar enhetens del klar."""
     return anv is not None and (anv.administrator or (
-        anv.rapportor and tacker(behorighet.enheter_i(anv, _planen(plan)), enhet)))
+        anv.rapportor and tacker(behorighet.enheter_i(anv, behorighet.planen(plan)), enhet)))
 
 
-def far_granska(anv: Anvandare | None, enhet: str, plan: str) -> bool:
+def far_granska(anv: Anvandare | None, enhet: str, plan: Plankontext) -> bool:
     """Administratören, och granskare för enheten i planens organisation, godkänner eller återsänder."""
     return anv is not None and (anv.administrator or (
-        anv.granskare and tacker(behorighet.enheter_i(anv, _planen(plan)), enhet)))
+        anv.granskare and tacker(behorighet.enheter_i(anv, behorighet.planen(plan)), enhet)))
 
 
-def _plan(s, kod: str) -> Plan:
-    p = s.scalars(select(Plan).where(Plan.kod == kod)).one_or_none()
-    if p is None:
-        alla = ", ".join(s.scalars(select(Plan.kod).order_by(Plan.kod)))
-        raise Rundafel([f"Planen {citat(kod)} finns inte. Planerna heter: {alla}"])
-    return p
-
-
-def _som_runda(r: Rapportrunda, per: Period, plan: str) -> Runda:
-    return Runda(r.id, plan, per.namn, per.id, r.sista_dag, r.sista_dag_enheter or r.sista_dag, r.oppnad,
+def _som_runda(r: Rapportrunda, per: Period, kod: str) -> Runda:
+    return Runda(r.id, kod, per.namn, per.id, r.sista_dag, r.sista_dag_enheter or r.sista_dag, r.oppnad,
                  r.oppnad_av, bool(per.last))
 
 
 # --- Öppna ---
 
-def oppna(anv: Anvandare | None, plan: str, period: str, sista_dag: dt.date,
+def oppna(anv: Anvandare | None, plan: Plankontext, period: str, sista_dag: dt.date,
           sista_dag_enheter: dt.date | None = None) -> Runda:
     """Öppna rundan för planens period (eller ändra dess sista dagar); bara administratörer."""
     if anv is None or not anv.administrator:
@@ -99,8 +86,7 @@ def oppna(anv: Anvandare | None, plan: str, period: str, sista_dag: dt.date,
         raise Rundafel([f"Enheternas sista dag ({sista_dag_enheter:%Y-%m-%d}) ligger efter rundans "
                         f"sista dag ({sista_dag:%Y-%m-%d}); den ska vara samma dag eller tidigare."])
     with db.session() as s:
-        p = _plan(s, plan)
-        per = rapport._period(s, period, p)
+        per = rapport._period(s, period, plan)
         if per.last:
             raise Rundafel([f"Perioden {citat(per.namn)} är låst. Lås upp den först (med en motivering) "
                             "om den ska rapporteras igen."])
@@ -117,22 +103,21 @@ def oppna(anv: Anvandare | None, plan: str, period: str, sista_dag: dt.date,
         s.add(Rundahandelse(runda_id=r.id, enhet_kod=None, handelse=handelse, kommentar=text,
                             av=anv.etikett[:200], tid=dt.datetime.now()))
         cache.rakna_upp(s)
-        log.info("%s: rapportrundan för %s %s %s (%s)", anv.namn, p.kod, per.namn, handelse, text)
-        return _som_runda(r, per, p.kod)
+        log.info("%s: rapportrundan för %s %s %s (%s)", anv.namn, plan.kod, per.namn, handelse, text)
+        return _som_runda(r, per, plan.kod)
 
 
 # --- Läsa ---
 
-def rundor(plan: str) -> list[Runda]:
+def rundor(plan: Plankontext) -> list[Runda]:
     """Planens rundor, senaste perioden först."""
     with db.session() as s:
-        p = _plan(s, plan)
         rader = s.execute(select(Rapportrunda, Period).join(Period, Period.id == Rapportrunda.period_id)
-                          .where(Period.plan_id == p.id).order_by(Period.slutdatum.desc())).all()
-        return [_som_runda(r, per, p.kod) for r, per in rader]
+                          .where(Period.plan_id == plan.id).order_by(Period.slutdatum.desc())).all()
+        return [_som_runda(r, per, plan.kod) for r, per in rader]
 
 
-def hamta(plan: str, period: str | None = None) -> Runda | None:
+def hamta(plan: Plankontext, period: str | None = None) -> Runda | None:
     """Rundan för perioden; utan period den öppna rundan (den tidigaste öppna), annars den senaste."""
     alla = rundor(plan)
     if period is not None:
@@ -141,17 +126,20 @@ def hamta(plan: str, period: str | None = None) -> Runda | None:
     return oppna_[-1] if oppna_ else (alla[0] if alla else None)
 
 
-def oppen_period(plan: str) -> str | None:
+def oppen_period(plan: Plankontext) -> str | None:
     """Perioden som rapporteras nu: den öppna rundans (None utan öppen runda)."""
     r = hamta(plan)
     return r.period if r is not None and not r.stangd else None
 
 
-def forvantat(plan: str) -> pd.DataFrame:
+def forvantat(plan: Plankontext) -> pd.DataFrame:
     """Vad varje enhet ska rapportera: åtgärder där enheten är ansvarig och enhetens indikatorer
     (kolumner enhet, enhet_namn, typ "atgard"/"indikator", post_id, kod)."""
+    return _forvantat(plan.id)
+
+
+def _forvantat(pid: int) -> pd.DataFrame:
     with db.session() as s:
-        pid = _plan(s, plan).id
         atg = s.execute(select(Enhet.kod, Enhet.namn, Atgard.id, Atgard.kod, Enhet.ordning, Atgard.ordning)
                         .join(AtgardEnhet, AtgardEnhet.enhet_id == Enhet.id)
                         .join(Atgard, Atgard.id == AtgardEnhet.atgard_id)
@@ -189,7 +177,9 @@ def delar(runda: Runda, idag: dt.date | None = None) -> pd.DataFrame:
     Kolumner: enhet, enhet_namn, forvantade, rapporterade, saknas (lista med koder), tillstand,
     kommentar, andrad, andrad_av, sen."""
     idag = idag or dt.date.today()
-    fv = forvantat(runda.plan)
+    with db.session() as s:
+        pid = s.scalar(select(Period.plan_id).where(Period.id == runda.period_id))
+    fv = _forvantat(pid)
     with db.session() as s:
         atg, ind = _rapporterade(s, runda.period_id)
         senaste = _senaste_handelser(s, runda.id)
@@ -217,18 +207,17 @@ def sammanfattning(df: pd.DataFrame) -> str:
 
 # --- Ändra en enhets del ---
 
-def _hitta(s, plan: str, period: str) -> tuple[Rapportrunda, Period]:
-    p = _plan(s, plan)
-    per = rapport._period(s, period, p)
+def _hitta(s, plan: Plankontext, period: str) -> tuple[Rapportrunda, Period]:
+    per = rapport._period(s, period, plan)
     r = s.scalars(select(Rapportrunda).where(Rapportrunda.period_id == per.id).with_for_update()).one_or_none()
     if r is None:
-        raise Rundafel([f"Det finns ingen rapportrunda för {per.namn} i {p.kod}."])
+        raise Rundafel([f"Det finns ingen rapportrunda för {per.namn} i {plan.kod}."])
     if per.last:
         raise Rundafel([f"Rundan för {per.namn} är stängd: perioden är låst."])
     return r, per
 
 
-def _byt(anv: Anvandare, plan: str, period: str, enhet: str, ny: str, tillatna_fran: tuple[str, ...],
+def _byt(anv: Anvandare, plan: Plankontext, period: str, enhet: str, ny: str, tillatna_fran: tuple[str, ...],
          kommentar: str | None = None) -> None:
     runda = hamta(plan, period)
     if runda is None:
@@ -253,21 +242,21 @@ def _byt(anv: Anvandare, plan: str, period: str, enhet: str, ny: str, tillatna_f
     log.info("%s: %s %s i rundan %s %s", anv.namn, enhet, ny, plan, period)
 
 
-def markera_klar(anv: Anvandare | None, plan: str, period: str, enhet: str) -> None:
+def markera_klar(anv: Anvandare | None, plan: Plankontext, period: str, enhet: str) -> None:
     """Rapportören (eller administratören) markerar enhetens del klar – allt förväntat är rapporterat."""
     if not far_markera(anv, enhet, plan):
         raise Behorighetsfel([f"Du får inte markera {enhet} klar (bara enhetens rapportörer och administratörer)."])
     _byt(anv, plan, period, enhet, KLAR, (EJ_PABORJAD, PABORJAD, ATERSAND))
 
 
-def godkann(anv: Anvandare | None, plan: str, period: str, enhet: str) -> None:
+def godkann(anv: Anvandare | None, plan: Plankontext, period: str, enhet: str) -> None:
     """Granskaren (eller administratören) godkänner en del som är klar."""
     if not far_granska(anv, enhet, plan):
         raise Behorighetsfel([f"Du får inte godkänna {enhet} (bara enhetens granskare och administratörer)."])
     _byt(anv, plan, period, enhet, GODKAND, (KLAR,))
 
 
-def atersand(anv: Anvandare | None, plan: str, period: str, enhet: str, kommentar: str | None) -> None:
+def atersand(anv: Anvandare | None, plan: Plankontext, period: str, enhet: str, kommentar: str | None) -> None:
     """Granskaren (eller administratören) skickar tillbaka en klar eller godkänd del med en kommentar."""
     if not far_granska(anv, enhet, plan):
         raise Behorighetsfel([f"Du får inte återsända {enhet} (bara enhetens granskare och administratörer)."])
@@ -277,7 +266,7 @@ def atersand(anv: Anvandare | None, plan: str, period: str, enhet: str, kommenta
     _byt(anv, plan, period, enhet, ATERSAND, (KLAR, GODKAND), text)
 
 
-def stang(anv: Anvandare | None, plan: str, period: str) -> None:
+def stang(anv: Anvandare | None, plan: Plankontext, period: str) -> None:
     """Lås perioden (som på /rapportera) när varje enhet är godkänd; det stänger rundan."""
     if anv is None or not anv.administrator:
         raise Behorighetsfel(["Bara en administratör får låsa perioden och stänga rundan."])
@@ -289,7 +278,7 @@ def stang(anv: Anvandare | None, plan: str, period: str) -> None:
     if not ej.empty:
         raise Rundafel([f"{len(ej)} enheter är inte godkända ännu: {', '.join(ej.enhet[:20])}."])
     rapport.las_period(period, anv.etikett[:200], True, "Rapportrundan klar: alla enheter godkända",
-                       plan=fragor.los_plan(plan))
+                       plan=plan)
     log.info("%s låste %s %s och stängde rundan", anv.namn, plan, period)
 
 
@@ -302,10 +291,10 @@ def handelser(runda: Runda) -> pd.DataFrame:
     return df.sort_values("id", ascending=False).reset_index(drop=True)
 
 
-def konton_for(enhet: str, roll: str, plan: str) -> list[tuple[int, str, str]]:
+def konton_for(enhet: str, roll: str, plan: Plankontext) -> list[tuple[int, str, str]]:
     """Aktiva konton med rollen vars enheter i planens organisation omfattar enheten: (id, visningsnamn,
     e-post eller "")."""
-    p = _planen(plan)
+    p = behorighet.planen(plan)
     with db.session() as s:
         return [(k.id, k.visningsnamn or k.namn, k.epost or "") for k in s.scalars(
             select(Konto).where(Konto.aktiv.is_(True), Konto.roll == roll).order_by(Konto.namn))

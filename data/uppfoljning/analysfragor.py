@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from data.lagring import db
 from data.lagring.cache import frysbar
-from data.lagring.models import Analystext, Period, Plan
+from data.lagring.models import Analystext, Period
 from data.uppfoljning import fragor, status, ursprung
+from data.uppfoljning.plankontext import Plankontext
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +46,12 @@ def bedomningsrubrik(plan: dict) -> str:
     return f"{_genitiv(str(plan.get('namnd') or 'Nämnden'))} bedömning av framsteg"
 
 
-def historik_fraga(plan_kod: str, period: str):
+def historik_fraga(plan: Plankontext, period: str):
     """SQL-frågan bakom historiken."""
     return (select(Analystext.id, Analystext.niva, Analystext.nyckel, Analystext.bedomning, Analystext.text,
                    Analystext.skriven_av, Analystext.skriven)
-            .join(Period, Period.id == Analystext.period_id).join(Plan, Plan.id == Period.plan_id)
-            .where(Plan.kod == plan_kod, Period.namn == period).order_by(Analystext.id))
+            .join(Period, Period.id == Analystext.period_id)
+            .where(Period.plan_id == plan.id, Period.namn == period).order_by(Analystext.id))
 
 
 def historik_ur(df: pd.DataFrame) -> pd.DataFrame:
@@ -76,10 +77,10 @@ def gallande_ur(historik_df: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(["niva", "nyckel"]).reset_index(drop=True)
 
 
-def historik(plan_kod: str, period: str, niva: str | None = None, nyckel: str | None = None) -> pd.DataFrame:
+def historik(plan: Plankontext, period: str, niva: str | None = None, nyckel: str | None = None) -> pd.DataFrame:
     """Alla versioner för perioden (nyast först), med versionsnummer per text."""
     with db.motor().connect() as conn:
-        df = historik_ur(pd.read_sql_query(historik_fraga(plan_kod, period), conn))
+        df = historik_ur(pd.read_sql_query(historik_fraga(plan, period), conn))
     if not df.empty:   # vem som skrev: visningsnamn, aldrig inloggningsnamn (export, API, delårsrapport)
         namn = fragor.kontonamn()
         df["skriven_av"] = [ursprung.offentligt_namn(v, namn) for v in df.skriven_av]
@@ -91,9 +92,9 @@ def historik(plan_kod: str, period: str, niva: str | None = None, nyckel: str | 
 
 
 @frysbar
-def gallande(plan_kod: str, period: str) -> pd.DataFrame:
+def gallande(plan: Plankontext, period: str) -> pd.DataFrame:
     """Den gällande versionen per text för perioden (fryses i ett sammanträdes underlag)."""
-    return gallande_ur(historik(plan_kod, period))
+    return gallande_ur(historik(plan, period))
 
 
 def som_karta(df: pd.DataFrame) -> dict[tuple[str, str], dict]:

@@ -437,7 +437,7 @@ def blad_for(u: Urval, plan: Plankontext) -> tuple[list[Blad], str, dict]:
 
 def analys_blad(info: dict, pnamn: str, plan: Plankontext) -> Blad:
     """Bladet "Analystexter": den gällande versionen av varje analystext för perioden (/analys)."""
-    df = analysfragor.gallande(plan.kod, pnamn)
+    df = analysfragor.gallande(plan, pnamn)
     malo = fragor.malomraden(plan)
     mo = dict(zip(malo.nr.astype(str), malo.titel))
     im = fragor.inriktningsmal(period=pnamn, plan=plan)

@@ -299,9 +299,8 @@ def _jamforelser(u: Urval, plan: Plankontext, exempel: bool) -> list[dict]:
     return _rader(df, RESURSER["jamforelser"].falt)
 def _analystexter(u: Urval, plan: Plankontext, exempel: bool) -> list[dict]:
     """Den gällande versionen av varje analystext för perioden (historiken: ?historik=ja)."""
-    kod = plan.kod
     pnamn = str(fragor.vald_period(u.period, plan=plan).namn)
-    df = analysfragor.historik(kod, pnamn)
+    df = analysfragor.historik(plan, pnamn)
     df = df if u.ovrigt.get("historik") == "ja" else analysfragor.gallande_ur(df)
     return _rader(df.assign(period=pnamn), RESURSER["analystexter"].falt)
 

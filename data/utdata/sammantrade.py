@@ -100,8 +100,8 @@ def _datum(v) -> dt.date:
         raise Sammantradesfel(f"datumet ”{v}” är inte ett datum (ÅÅÅÅ-MM-DD)") from None
 
 
-def _urval(plan_kod: str, period: str, enhet: Iterable[str], roll: str | None, status: Iterable[str]) -> Urval:
-    u = fragor.normalisera_urval(Urval(plan=plan_kod, period=period, enhet=list(enhet or []), roll=roll,
+def _urval(plan: Plankontext, period: str, enhet: Iterable[str], roll: str | None, status: Iterable[str]) -> Urval:
+    u = fragor.normalisera_urval(Urval(plan=plan.kod, period=period, enhet=list(enhet or []), roll=roll,
                                        status=list(status or [])))
     fel = u.fel + fragor.kontrollera_urval(u)
     if not period:
@@ -129,7 +129,7 @@ def bygg_underlag(u: Urval, sidbyggare: Callable[[Urval], None]) -> dict[str, st
     return ins.svar
 
 
-def skapa(plan: str | None, period: str, datum, diarienummer: str, skapad_av: str,
+def skapa(plan: Plankontext, period: str, datum, diarienummer: str, skapad_av: str,
           sidbyggare: Callable[[Urval], None], organ: str | None = None, enhet: Iterable[str] = (),
           roll: str | None = None, status: Iterable[str] = (), ersatter: int | None = None) -> Sammantradet:
     """Skapa och spara ett sammanträde; Sammantradesfel (svensk mening) för det som inte går."""
@@ -139,11 +139,8 @@ def skapa(plan: str | None, period: str, datum, diarienummer: str, skapad_av: st
         raise Sammantradesfel("diarienumret saknas (t.ex. ”BUN 2025/17”)")
     if not (skapad_av or "").strip():
         raise Sammantradesfel("det saknas vem som skapar sammanträdet")
-    kod = plan or fragor.los_plan().kod   # kanten (kommandot): --plan, annars standardplanen
-    if kod not in set(fragor.planer().kod):
-        raise Sammantradesfel(f"okänd plan ”{kod}”; välj bland: {', '.join(fragor.planer().kod)}")
-    u = _urval(kod, period, enhet, roll, status)
-    pk = fragor.los_plan(kod)
+    kod = plan.kod
+    u = _urval(plan, period, enhet, roll, status)
     if ersatter is not None:
         gammal = las(int(ersatter))
         if gammal.plan_kod != kod:
@@ -152,8 +149,8 @@ def skapa(plan: str | None, period: str, datum, diarienummer: str, skapad_av: st
     innehall = json.dumps({"format": FORMAT, "plan": kod, "period": u.period, "svar": svar},
                           ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     summa = hashlib.sha256(innehall.encode()).hexdigest()
-    rad = Sammantrade(plan_id=pk.id, datum=datum, organ=(organ or pk.namnd.namn).strip(),
-                      organ_kort=pk.namnd.kort if not organ else None, diarienummer=dnr, period=u.period,
+    rad = Sammantrade(plan_id=plan.id, datum=datum, organ=(organ or plan.namnd.namn).strip(),
+                      organ_kort=plan.namnd.kort if not organ else None, diarienummer=dnr, period=u.period,
                       urval={"enhet": u.enhet, "roll": u.roll, "status": u.status},
                       skapad=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
                       skapad_av=skapad_av.strip(), ersatter_id=ersatter, innehall=innehall, kontrollsumma=summa)
@@ -205,14 +202,15 @@ def las(sid: int) -> Sammantradet:
 cache.registrera_laddare(lambda sid: las(sid).underlag)
 
 
-def lista(plan: str | None = None) -> pd.DataFrame:
-    """Sammanträdena (utan innehållet), nyast först; `ersatt_av` pekar ut en rättelse."""
+def lista(plan: Plankontext | None = None) -> pd.DataFrame:
+    """Planens sammanträden (None: alla planers, utan innehållet), nyast först; `ersatt_av` pekar ut en
+    rättelse."""
     stmt = (select(Sammantrade.id, Plan.kod.label("plan"), Sammantrade.datum, Sammantrade.organ,
                    Sammantrade.organ_kort, Sammantrade.diarienummer, Sammantrade.period, Sammantrade.urval,
                    Sammantrade.skapad, Sammantrade.skapad_av, Sammantrade.ersatter_id, Sammantrade.kontrollsumma)
             .join(Plan, Plan.id == Sammantrade.plan_id).order_by(Sammantrade.datum.desc(), Sammantrade.id.desc()))
-    if plan:
-        stmt = stmt.where(Plan.kod == plan)
+    if plan is not None:
+        stmt = stmt.where(Sammantrade.plan_id == plan.id)
     with db.motor().connect() as c:
         df = pd.read_sql_query(stmt, c)
     ersatt = {int(e): int(i) for i, e in zip(df.id, df.ersatter_id) if pd.notna(e)}
@@ -224,12 +222,12 @@ def lista(plan: str | None = None) -> pd.DataFrame:
     return df
 
 
-def hitta(plan: str | None, nyckel: str) -> Sammantradet:
+def hitta(plan: Plankontext, nyckel: str) -> Sammantradet:
     """`?sammantrade=` löst: ett datum (ÅÅÅÅ-MM-DD: planens sammanträde den dagen; har det rättats,
     rättelsen) eller ett id. Sammantradesfel med planens sammanträden om inget finns."""
     nyckel = (nyckel or "").strip()
-    kod = plan or fragor.los_plan().kod   # URL:ens plan, annars standardplanen
-    df = lista(kod)
+    kod = plan.kod
+    df = lista(plan)
     if nyckel.isdigit():
         traff = df[df.id == int(nyckel)]
     else:
@@ -244,7 +242,7 @@ def hitta(plan: str | None, nyckel: str) -> Sammantradet:
     return las(int(traff.id.iloc[0]))
 
 
-def senaste(plan: str, fore: dt.date | None = None) -> Sammantradet | None:
+def senaste(plan: Plankontext, fore: dt.date | None = None) -> Sammantradet | None:
     """Planens senaste sammanträde (som inte rättats), eller None."""
     df = lista(plan)
     df = df[df.ersatt_av.isna()]
@@ -325,8 +323,8 @@ def api_metadata(s: Sammantradet) -> dict:
             "excel": "/export/malkoll.xlsx" + fraga, "url": f"/api/v1/sammantraden/{s.id}"}
 
 
-def api_lista(plan: str | None = None) -> list[dict]:
-    """/api/v1/sammantraden: varje sammanträde (nyast först) med vilket som ersatt det."""
+def api_lista(plan: Plankontext | None = None) -> list[dict]:
+    """/api/v1/sammantraden: varje sammanträde (nyast först, None: alla planers) med vilket som ersatt det."""
     df = lista(plan)
     ut = []
     for r in df.itertuples():

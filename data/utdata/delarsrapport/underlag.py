@@ -67,7 +67,7 @@ def hamta(u: Urval, plan: Plankontext) -> Underlag:
         fokusomraden=fragor.fokusomraden(plan) if delar["arbetsgivare"] else pd.DataFrame(columns=["nr", "titel"]),
         utfall=fragor.utfall(ids), forandringar=andr,
         sarskilda=fragor.sarskilda_uppdrag(plan) if delar["sarskilda"] else pd.DataFrame(),
-        budget=budget, analys=analysfragor.som_karta(analysfragor.gallande(plan.kod, pnamn)))
+        budget=budget, analys=analysfragor.som_karta(analysfragor.gallande(plan, pnamn)))
 
 
 def nu() -> dt.datetime:
