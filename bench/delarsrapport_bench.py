@@ -45,7 +45,7 @@ def _fyll(url: str, period: str) -> None:
     texter = [analys.Andring("plan", "", None, "Sammanfattning för bänken.\n\n- en punkt\n- en till")]
     texter += [analys.Andring("malomrade", str(nr), "Delvis i fas", f"Bedömning för målområde {nr}. " * 20)
                for nr in fragor.malomraden(plan).nr]
-    analys.spara(plan.kod, period, texter, admin)
+    analys.spara(plan, period, texter, admin)
 
 
 def _tid(f) -> float:
