@@ -166,3 +166,64 @@ def test_ingen_fraga_tar_standardplanen():
                     if isinstance(anrop, ast.Call) and getattr(f, "attr", getattr(f, "id", None)) == "standardplan":
                         anropare.append(f"{fil.relative_to(ROT)}:{nod.name}")
     assert set(anropare) == {"data/uppfoljning/fragor.py:los_plan"}, anropare
+
+
+def _namn_i_data(trad) -> dict[str, object]:
+    """Namnen som en fil importerar ur data/ (var som helst i filen): namn → modul eller funktion."""
+    import ast
+    import importlib
+    namn: dict[str, object] = {}
+    for nod in ast.walk(trad):
+        if isinstance(nod, ast.ImportFrom) and nod.level == 0 and (nod.module or "").split(".")[0] == "data":
+            mod = importlib.import_module(nod.module)
+            for a in nod.names:
+                varde = getattr(mod, a.name, None)
+                namn[a.asname or a.name] = varde if varde is not None else importlib.import_module(f"{nod.module}.{a.name}")
+        elif isinstance(nod, ast.Import):
+            for a in nod.names:
+                if a.name.split(".")[0] == "data" and a.asname:
+                    namn[a.asname] = importlib.import_module(a.name)
+    return namn
+
+
+def _anrop_in_i_data(fil: Path):
+    """(rad, funktion, anrop) för varje anrop i filen av en funktion eller klass ur data/."""
+    import ast
+    import inspect
+    trad = ast.parse(fil.read_text(encoding="utf-8"))
+    namn = _namn_i_data(trad)
+    for nod in ast.walk(trad):
+        if not isinstance(nod, ast.Call):
+            continue
+        f = nod.func
+        mal = None
+        if isinstance(f, ast.Name) and f.id in namn and not inspect.ismodule(namn[f.id]):
+            mal = namn[f.id]
+        elif isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and inspect.ismodule(namn.get(f.value.id)):
+            mal = getattr(namn[f.value.id], f.attr, None)
+            assert mal is not None, f"{fil.name}:{nod.lineno}: {f.value.id}.{f.attr} finns inte"
+        if mal is not None and callable(mal):
+            yield nod.lineno, mal, nod
+
+
+def test_bankskripten_anropar_data_med_giltiga_argument():
+    """Bänkskripten (bench/, körs inte av testerna) anropar data/ med argument som funktionerna tar:
+    inga försvunna nyckelord och inga saknade (t.ex. `plan` när en fråga börjar ta en Plankontext)."""
+    import ast
+    import inspect
+    fel, antal = [], 0
+    for fil in sorted((ROT / "bench").glob("*.py")):
+        for rad, mal, nod in _anrop_in_i_data(fil):
+            if any(isinstance(a, ast.Starred) for a in nod.args) or any(k.arg is None for k in nod.keywords):
+                continue
+            try:
+                sig = inspect.signature(mal)
+            except (TypeError, ValueError):
+                continue
+            antal += 1
+            try:
+                sig.bind(*nod.args, **{k.arg: k.value for k in nod.keywords})
+            except TypeError as e:
+                fel.append(f"bench/{fil.name}:{rad}: {ast.unparse(nod)} – {e}")
+    assert antal >= 10, antal   # skannern hittar anropen (export, rapport, fragor …)
+    assert not fel, "\n".join(fel)
