@@ -225,7 +225,8 @@ def fragor_per_sida(url: str, kroppar: dict[str, dict], search: str = "", upprep
     from sqlalchemy import event
 
     import app as malkoll
-    from data.lagring import db
+    from data.lagring import db, installningar
+    forut = installningar.aktuella()
     anvand_databas(url)
     motor = db.motor()
     raknare = {"n": 0}
@@ -239,7 +240,8 @@ def fragor_per_sida(url: str, kroppar: dict[str, dict], search: str = "", upprep
         for sokvag, kropp in kroppar.items():
             data = med_search(kropp, sokvag, search)
             for lage in ("utan cache", "kall cache", "varm cache"):
-                os.environ["MALKOLL_CACHE"] = "av" if lage == "utan cache" else ""
+                # Inställningarna läses en gång (appens start): cachen slås av och på i dem, inte i miljön
+                installningar.anvand(forut.med(databas_url=url, cache=lage != "utan cache"))
                 tider, antal = [], []
                 for _ in range(upprepningar if lage == "utan cache" else 1):
                     if lage == "kall cache":
@@ -254,7 +256,7 @@ def fragor_per_sida(url: str, kroppar: dict[str, dict], search: str = "", upprep
                 ut.append({"sida": sokvag, "lage": lage, "fragor": antal[0], "tid": statistics.median(tider)})
     finally:
         event.remove(motor, "before_cursor_execute", rakna)
-        os.environ.pop("MALKOLL_CACHE", None)
+        installningar.anvand(forut)
     return ut
 
 
