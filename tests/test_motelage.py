@@ -11,6 +11,7 @@ from data.lagring.start import anvand_databas
 from urllib.parse import quote
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.select import Select
@@ -207,7 +208,9 @@ def test_standardperioden_och_varfor(sida, appserver):
     assert "Senaste period med rapporterade åtgärder" in d.find_element(By.CSS_SELECTOR, ".chip-period").text
     d.execute_script("arguments[0].scrollIntoView({block: 'center'})", d.find_element(By.CSS_SELECTOR, "select.filter-period"))
     Select(d.find_element(By.CSS_SELECTOR, "select.filter-period")).select_by_value("Årsredovisning 2020")
-    WebDriverWait(d, 30).until(lambda d: "Vald period" in d.find_element(By.CSS_SELECTOR, ".chip-period").text)
+    # periodraden ritas om när valet slår igenom: ett element som just bytts ut är inget fel, bara ett nytt försök
+    WebDriverWait(d, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: "Vald period" in d.find_element(By.CSS_SELECTOR, ".chip-period").text)
     assert "period=" in d.current_url
 
 
