@@ -186,14 +186,7 @@ def cachad(funktion):
     @per_begaran
     @functools.wraps(funktion)
     def inre(*args, **kw):
-        underlag = _underlaget_for(args, kw)
-        if underlag is not None:
-            return underlag.svar(funktion, args, kw)
-        svar = _cachat(*args, **kw)
-        inspelning = _inspelning.get()
-        if inspelning is not None:
-            inspelning.spela_in(funktion, args, kw, svar)
-        return svar
+        return _genom_underlaget(funktion, _cachat, args, kw)
 
     def _cachat(*args, **kw):
         if avstangd():
@@ -224,15 +217,21 @@ def frysbar(funktion):
     ur databasen."""
     @functools.wraps(funktion)
     def inre(*args, **kw):
-        underlag = _underlaget_for(args, kw)
-        if underlag is not None:
-            return underlag.svar(funktion, args, kw)
-        svar = funktion(*args, **kw)
-        inspelning = _inspelning.get()
-        if inspelning is not None:
-            inspelning.spela_in(funktion, args, kw, svar)
-        return svar
+        return _genom_underlaget(funktion, funktion, args, kw)
     return inre
+
+
+def _genom_underlaget(funktion, berakna, args, kw):
+    """Svaret ur ett visat sammanträdes underlag, annars `berakna(...)` – som spelas in när ett
+    underlag spelas in (samma väg för `cachad` och `frysbar`)."""
+    underlag = _underlaget_for(args, kw)
+    if underlag is not None:
+        return underlag.svar(funktion, args, kw)
+    svar = berakna(*args, **kw)
+    inspelning = _inspelning.get()
+    if inspelning is not None:
+        inspelning.spela_in(funktion, args, kw, svar)
+    return svar
 
 
 # --- Sammanträdets underlag: frågesvaren som nämnden visades ---------------------------------------
