@@ -39,11 +39,7 @@ def tolkare() -> kommando.HjalpParser:
     p = kommando.HjalpParser(prog="python -m data.delarsrapport", add_help=False, anvandning=ANVANDNING, hjalp=HJALP)
     p.add_argument("fil")
     p.add_argument("--format", required=True, choices=sorted(delarsrapport.FORMAT))
-    p.add_argument("--plan")
-    p.add_argument("--period")
-    p.add_argument("--enhet", action="append", default=[])
-    p.add_argument("--roll", choices=["ansvarig"])
-    p.add_argument("--status", action="append", default=[])
+    kommando.urvalsflaggor(p)
     p.add_argument("--mall")
     p.add_argument("-h", "--help", action="help")
     return p

@@ -33,11 +33,7 @@ Se docs/export.md.
 def tolkare() -> kommando.HjalpParser:
     p = kommando.HjalpParser(prog="python -m data.export", add_help=False, anvandning=ANVANDNING, hjalp=HJALP)
     p.add_argument("fil")
-    p.add_argument("--plan")
-    p.add_argument("--period")
-    p.add_argument("--enhet", action="append", default=[])
-    p.add_argument("--roll", choices=["ansvarig"])
-    p.add_argument("--status", action="append", default=[])
+    kommando.urvalsflaggor(p)
     p.add_argument("-h", "--help", action="help")
     return p
 

@@ -210,6 +210,14 @@ def webblasare():
 
 
 @pytest.fixture
+def storlek(webblasare):
+    """Sätt visningsytan (bredd, höjd) och återställ den efter testet (andra tester räknar med 1920×1080)."""
+    from tools.skarmbild import satt_storlek
+    yield lambda b, h: satt_storlek(webblasare, b, h)
+    satt_storlek(webblasare, 1920, 1080)
+
+
+@pytest.fixture
 def sida(webblasare, appserver):
     """Öppna en sida och vänta tills Dash har ritat klart; misslyckas på konsolfel."""
     from tools.skarmbild import vanta_pa_dash

@@ -19,18 +19,12 @@ from data.lagring.start import anvand_databas
 from data.uppfoljning import avvikelser as av
 from data.uppfoljning import fragor
 from tools.axe import kor_axe
-from tools.skarmbild import satt_storlek, vanta_pa_dash
+from tools.skarmbild import vanta_pa_dash
 
 STORLEKAR = [(1920, 1080), (1280, 720)]
 PERIOD = "Delår 2 2020"
 DAGORDNING = f"period={quote(PERIOD)}&visning=mote&fokus=avvikelser"
 MAX_TRYCK = 40
-
-
-@pytest.fixture
-def storlek(webblasare):
-    yield lambda b, h: satt_storlek(webblasare, b, h)
-    satt_storlek(webblasare, 1920, 1080)
 
 
 def _lage(d) -> dict:

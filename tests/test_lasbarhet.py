@@ -14,17 +14,9 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from tools import lasbarhet
-from tools.skarmbild import satt_storlek
 
 STORLEKAR = [(1920, 1080), (1280, 720)]
 PERIODER = ["", "period=" + quote("Delår 2 2020")]   # standardperioden och perioden med exempel och budgetutfall
-
-
-@pytest.fixture
-def storlek(webblasare):
-    """Återställ visningsytan efter testet (andra tester räknar med 1920×1080)."""
-    yield lambda b, h: satt_storlek(webblasare, b, h)
-    satt_storlek(webblasare, 1920, 1080)
 
 
 def _menyns_sidor(d) -> list[str]:

@@ -18,16 +18,9 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 from data.uppfoljning import fragor
-from tools.skarmbild import satt_storlek, vanta_pa_dash
+from tools.skarmbild import vanta_pa_dash
 
 STORLEKAR = [(1920, 1080), (1280, 720)]
-
-
-@pytest.fixture
-def storlek(webblasare):
-    """Återställ visningsytan efter testet (andra tester räknar med 1920×1080)."""
-    yield lambda b, h: satt_storlek(webblasare, b, h)
-    satt_storlek(webblasare, 1920, 1080)
 
 
 def _lage(d) -> dict:

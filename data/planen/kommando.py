@@ -108,6 +108,15 @@ def los_plan(kod: str | None) -> Plankontext:
         raise Kommandofel("databasen har ingen plan; läs in en med python -m data.ladda --katalog KATALOG.") from None
 
 
+def urvalsflaggor(p: argparse.ArgumentParser) -> None:
+    """Flaggorna för urvalet, lika i varje kommando som tar ett: --plan, --period, --enhet, --roll, --status."""
+    p.add_argument("--plan")
+    p.add_argument("--period")
+    p.add_argument("--enhet", action="append", default=[])
+    p.add_argument("--roll", choices=["ansvarig"])
+    p.add_argument("--status", action="append", default=[])
+
+
 def urval(p: argparse.ArgumentParser, plankod: str | None, **val) -> tuple[Urval, Plankontext]:
     """Kommandots urval och dess upplösta plan, med planens stavningar; okända värden → p.error (slutkod 2)."""
     try:
